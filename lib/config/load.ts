@@ -1,0 +1,155 @@
+/**
+ * Builds the training configuration from its layers, each overriding the one before:
+ * defaults < config file < environment < command-line flags.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../errors.ts";
+import { formatIssues } from "./issues.ts";
+import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
+
+/** A partial config tree (as read from JSON, env or flags). */
+export type ConfigTree = { [key: string]: unknown };
+
+/** One layer of settings and the name of where it came from. */
+export interface ConfigLayer {
+  /** Partial config tree. */
+  readonly values: ConfigTree;
+  /** Origin of every leaf, keyed by dotted path (e.g. `data.cvFolds` → `--cv-folds`). */
+  readonly origins: ReadonlyMap<string, string>;
+}
+
+/** Environment variables read, and the config path each sets. */
+export const ENV_PATHS: Readonly<Record<string, string>> = {
+  REDIS_HOST: "data.redis.host",
+  REDIS_PORT: "data.redis.port",
+  REDIS_PASSWORD: "data.redis.password",
+  MLFLOW_TRACKING_URI: "mlflow.trackingUri",
+  MODEL_TYPE: "model.type",
+  FRAUD_RATE_TARGET: "data.fraudRateTarget",
+};
+
+const NUMERIC_PATHS = new Set([
+  "data.redis.port",
+  "data.redis.db",
+  "data.fraudRateTarget",
+  "data.cvFolds",
+  "data.testSize",
+  "data.maxSamples",
+  "data.labelNoise",
+  "seed",
+]);
+
+/** Config paths whose values are secrets: redacted in errors, logs and snapshots. */
+export const SECRET_PATHS: readonly string[] = ["data.redis.password"];
+
+/**
+ * Layer from environment variables (see {@link ENV_PATHS}); numeric settings are converted
+ * when they look like numbers and otherwise left as strings for validation to report.
+ */
+export function envLayer(env: Readonly<Record<string, string | undefined>>): ConfigLayer {
+  const values: ConfigTree = {};
+  const origins = new Map<string, string>();
+  for (const [name, path] of Object.entries(ENV_PATHS)) {
+    const raw = env[name];
+    if (raw === undefined || raw === "") continue;
+    setPath(values, path, NUMERIC_PATHS.has(path) ? toNumber(raw) : raw);
+    origins.set(path, `env ${name}`);
+  }
+  return { values, origins };
+}
+
+/** Layer from a parsed config file; every leaf's origin is the file name. */
+export function fileLayer(values: ConfigTree, fileName: string): ConfigLayer {
+  const origins = new Map<string, string>();
+  for (const path of leafPaths(values)) origins.set(path, fileName);
+  return { values, origins };
+}
+
+/** Layer from command-line settings given as dotted path → raw value, with the flag names. */
+export function flagLayer(
+  settings: ReadonlyArray<readonly [path: string, value: unknown, flag: string]>,
+): ConfigLayer {
+  const values: ConfigTree = {};
+  const origins = new Map<string, string>();
+  for (const [path, value, flag] of settings) {
+    const v = typeof value === "string" && NUMERIC_PATHS.has(path) ? toNumber(value) : value;
+    setPath(values, path, v);
+    origins.set(path, flag);
+  }
+  return { values, origins };
+}
+
+/**
+ * Merges layers in order (later wins) and validates the result.
+ *
+ * @throws {ConfigError} with one line per problem, naming the path, the value found and where
+ *   it came from (secrets redacted).
+ * @example
+ * ```ts
+ * const config = resolveConfig([envLayer(Deno.env.toObject()), flagLayer([["seed", "7", "--seed"]])]);
+ * ```
+ */
+export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {
+  const merged: ConfigTree = {};
+  const origins = new Map<string, string>();
+  for (const layer of layers) {
+    deepMerge(merged, layer.values);
+    for (const [k, v] of layer.origins) origins.set(k, v);
+  }
+  const result = TrainingConfigSchema.safeParse(merged);
+  if (result.success) return result.data;
+  throw new ConfigError(formatIssues(result.error.issues, redact(merged), "", origins));
+}
+
+/** A deep copy of a config tree with secrets replaced by `"***"`. */
+export function redact<T>(config: T): T {
+  const copy = structuredClone(config) as unknown as ConfigTree;
+  for (const path of SECRET_PATHS) {
+    const parts = path.split(".");
+    let node: unknown = copy;
+    for (const p of parts.slice(0, -1)) {
+      node = node && typeof node === "object" ? (node as ConfigTree)[p] : undefined;
+    }
+    const last = parts[parts.length - 1]!;
+    if (node && typeof node === "object" && (node as ConfigTree)[last] !== undefined) {
+      (node as ConfigTree)[last] = "***";
+    }
+  }
+  return copy as T;
+}
+
+/** `"12"` → 12, `"1e-3"` → 0.001; anything else is returned unchanged. */
+export function toNumber(raw: string): number | string {
+  return /^\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(raw) ? Number(raw) : raw;
+}
+
+function setPath(tree: ConfigTree, path: string, value: unknown): void {
+  const parts = path.split(".");
+  let node = tree;
+  for (const p of parts.slice(0, -1)) {
+    if (typeof node[p] !== "object" || node[p] === null) node[p] = {};
+    node = node[p] as ConfigTree;
+  }
+  node[parts[parts.length - 1]!] = value;
+}
+
+function deepMerge(target: ConfigTree, source: ConfigTree): void {
+  for (const [k, v] of Object.entries(source)) {
+    const t = target[k];
+    if (isPlainObject(v) && isPlainObject(t)) deepMerge(t, v);
+    else target[k] = isPlainObject(v) ? structuredClone(v) : v;
+  }
+}
+
+function leafPaths(tree: ConfigTree, prefix = ""): string[] {
+  return Object.entries(tree).flatMap(([k, v]) => {
+    const path = prefix ? `${prefix}.${k}` : k;
+    return isPlainObject(v) ? leafPaths(v, path) : [path];
+  });
+}
+
+function isPlainObject(v: unknown): v is ConfigTree {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}

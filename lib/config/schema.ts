@@ -1,0 +1,92 @@
+/**
+ * The training configuration: zod schemas with every default in one place.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { FEATURE_VIEWS } from "../features/catalog.ts";
+
+/** Model types the factory knows. */
+export const MODEL_TYPES = ["logistic_regression", "xgboost", "lightgbm", "random_forest"] as const;
+
+/** Feature sources. */
+export const SOURCES = ["embedded", "redis"] as const;
+
+const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
+  message: "must be an ISO-8601 time such as 2024-06-03T03:00:00Z",
+});
+
+/** Where features come from and how rows are labeled, cleaned and split. */
+export const DataConfigSchema = z.strictObject({
+  /** `embedded` (synthetic stream, no services) or `redis` (the feature store). */
+  source: z.enum(SOURCES).default("embedded"),
+  /** Rows (entities) to use. */
+  maxSamples: z.number().int().min(10).max(10_000_000).default(10_000),
+  /** Share of rows held out as the test set. */
+  testSize: z.number().gt(0).lt(1).default(0.2),
+  /** Stratified CV folds on the training part; 0 turns CV off. */
+  cvFolds: z.number().int().min(0).max(50).refine((k) => k !== 1, {
+    message: "must be 0 (no CV) or ≥ 2",
+  }).default(5),
+  /** Target share of fraud labels. */
+  fraudRateTarget: z.number().gt(0).lt(1).default(0.02),
+  /** Share of labels flipped at random (seeded), to simulate label noise. */
+  labelNoise: z.number().min(0).lt(0.5).default(0),
+  /** Rows with missing values: impute them, drop them, or stop with an error. */
+  missing: z.enum(["impute", "drop", "error"]).default("impute"),
+  /** Fill value for imputation, learned on training rows. */
+  imputeStrategy: z.enum(["median", "mean", "zero"]).default("median"),
+  /** Snapshot time of the embedded stream (features are as of this instant). */
+  snapshotTime: isoTime.default("2024-06-03T03:00:00Z"),
+  /** Redis connection (used with `source: "redis"`). */
+  redis: z.strictObject({
+    host: z.string().min(1).default("localhost"),
+    port: z.number().int().min(1).max(65535).default(6379),
+    password: z.string().optional(),
+    db: z.number().int().min(0).default(0),
+  }).default({ host: "localhost", port: 6379, db: 0 }),
+});
+
+/** Which model to train and its parameters (validated by the model itself). */
+export const ModelConfigSchema = z.strictObject({
+  /** Model family. */
+  type: z.enum(MODEL_TYPES).default("logistic_regression"),
+  /** Model parameters, by the model's own names (e.g. `C` for logistic regression). */
+  params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+});
+
+/** Where runs are tracked. */
+export const MlflowConfigSchema = z.strictObject({
+  /** A local path or `file:` URI (MLflow's file-store layout). */
+  trackingUri: z.string().min(1).default("./mlruns"),
+  /** Experiment the run belongs to (created if missing). */
+  experimentName: z.string().min(1).default("fraud-detection"),
+  /** Optional run name (default: model type and time). */
+  runName: z.string().min(1).optional(),
+});
+
+/** The whole training configuration. */
+export const TrainingConfigSchema = z.strictObject({
+  data: DataConfigSchema.default(DataConfigSchema.parse({})),
+  model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
+  mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
+  /** Export an ONNX copy of the model (arrives with the ONNX issue). */
+  exportOnnx: z.boolean().default(false),
+  /** Feature views to train on. */
+  featureViews: z.array(
+    z.string().refine((v) => FEATURE_VIEWS.has(v), {
+      message: `must be a known feature view (${[...FEATURE_VIEWS.keys()].join(", ")})`,
+    }),
+  ).min(1).default(["transaction"]),
+  /** Seed for every random choice (data, labels, splits, models). */
+  seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+});
+
+/** The parsed, defaulted training configuration. */
+export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
+
+/** The defaults, as a value. */
+export function defaultConfig(): TrainingConfig {
+  return TrainingConfigSchema.parse({});
+}

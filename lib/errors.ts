@@ -1,0 +1,63 @@
+/**
+ * Typed errors that the tasks map to exit codes. Library code throws these (with `cause`
+ * where there is one) and never exits or prints.
+ *
+ * @module
+ */
+
+/**
+ * Bad configuration: each entry of `problems` is one line `path: message, got value`.
+ * Tasks print the lines and exit with code 2.
+ *
+ * @example
+ * ```ts
+ * throw new ConfigError(["model.type: must be one of logistic_regression, got \"svm\""]);
+ * ```
+ */
+export class ConfigError extends Error {
+  /** One line per problem, each naming the config path and the value found. */
+  readonly problems: readonly string[];
+
+  /**
+   * @param problems One line per problem.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(problems: readonly string[], options?: ErrorOptions) {
+    super(problems.join("\n"), options);
+    this.name = "ConfigError";
+    this.problems = problems;
+  }
+}
+
+/**
+ * Bad or unusable data (empty set, one class only, too few rows per fold, missing features).
+ * Tasks print the message and exit with code 2.
+ */
+export class DataError extends Error {
+  /**
+   * @param message What is wrong with the data, with the counts found.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "DataError";
+  }
+}
+
+/** A model file or JSON payload that cannot be loaded (wrong format tag, missing fields). */
+export class ModelFormatError extends Error {
+  /**
+   * @param message What is wrong with the model payload.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ModelFormatError";
+  }
+}
+
+/** True for the errors that are the user's to fix (bad config, bad data, bad model file). */
+export function isUserError(error: unknown): error is ConfigError | DataError | ModelFormatError {
+  return error instanceof ConfigError || error instanceof DataError ||
+    error instanceof ModelFormatError;
+}

@@ -1,0 +1,278 @@
+/**
+ * A seeded synthetic card-transaction stream with fraud-like behaviour, the embedded stand-in
+ * for the production event stream. Events are columnar and sorted by card, then time.
+ *
+ * @module
+ */
+
+import { Rng } from "../util/rng.ts";
+import { HIGH_RISK_MCCS } from "./catalog.ts";
+
+/** Transaction events in columns, sorted by card, then timestamp. */
+export interface TransactionEvents {
+  /** Card index of each event (0-based). */
+  readonly card: Int32Array;
+  /** Event time, epoch milliseconds. */
+  readonly ts: Float64Array;
+  /** Amount in the card's currency. */
+  readonly amount: Float64Array;
+  /** Country code index (0 = the card's home country is not implied; see `homeCountry`). */
+  readonly country: Uint16Array;
+  /** Merchant category code. */
+  readonly mcc: Uint16Array;
+  /** Merchant id. */
+  readonly merchant: Int32Array;
+  /** `cardStart[c]` is the first event of card c; `cardStart[cards]` is the event count. */
+  readonly cardStart: Int32Array;
+  /** The fraud pattern injected per card (see {@link FRAUD_PATTERNS}); 0 = none. */
+  readonly pattern: Uint8Array;
+  /** Number of cards. */
+  readonly cards: number;
+}
+
+/** Fraud behaviours the generator injects, by code (index 0 is "none"). */
+export const FRAUD_PATTERNS = [
+  "none",
+  "burst",
+  "country_hopping",
+  "risky_merchant",
+  "night_weekend",
+  "large_single",
+] as const;
+
+/** Options of {@link generateTransactions}. */
+export interface GenerateOptions {
+  /** Number of cards. */
+  readonly cards: number;
+  /** Seed; the same seed gives the same events. */
+  readonly seed: number;
+  /** Snapshot time (epoch ms); every event is at or before it. */
+  readonly snapshotTime: number;
+  /** Share of cards with an injected fraud pattern. @default 0.05 */
+  readonly fraudShare?: number;
+  /** History length before the snapshot, in hours. @default 72 */
+  readonly horizonHours?: number;
+}
+
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
+const COUNTRIES = 40;
+const NORMAL_MCCS = [5411, 5812, 5541, 5999, 4111, 5311, 5732, 5912, 5814, 4121, 5651, 7011];
+const NORMAL_MCC_CUM = cumulative([20, 16, 10, 9, 8, 7, 5, 6, 9, 4, 4, 2]);
+const MERCHANTS = 5000;
+
+/**
+ * Generates a seeded transaction stream for `cards` cards.
+ *
+ * @example
+ * ```ts
+ * const events = generateTransactions({ cards: 100, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
+ * events.cardStart[100]; // total number of events
+ * ```
+ */
+export function generateTransactions(options: GenerateOptions): TransactionEvents {
+  const { cards, seed, snapshotTime } = options;
+  const fraudShare = options.fraudShare ?? 0.05;
+  const horizon = (options.horizonHours ?? 72) * HOUR;
+  const rng = new Rng(seed);
+  const out = new EventBuffer(cards * 14 + 16);
+  const cardStart = new Int32Array(cards + 1);
+  const pattern = new Uint8Array(cards);
+
+  for (let c = 0; c < cards; c++) {
+    cardStart[c] = out.length;
+    const home = rng.int(4); // most cards come from a few large markets
+    const p = rng.next() < fraudShare ? 1 + rng.int(FRAUD_PATTERNS.length - 1) : 0;
+    pattern[c] = p;
+    // The fraud session, if any, is the card's latest activity.
+    const sessionStart = p === 0 ? snapshotTime : fraudSessionStart(rng, p, snapshotTime, horizon);
+    const historyStart = snapshotTime - horizon;
+    normalHistory(rng, out, c, home, historyStart, sessionStart, p === 0);
+    if (p !== 0) fraudSession(rng, out, c, home, p, sessionStart, snapshotTime);
+  }
+  cardStart[cards] = out.length;
+  return { ...out.finish(), cardStart, pattern, cards };
+}
+
+function normalHistory(
+  rng: Rng,
+  out: EventBuffer,
+  c: number,
+  home: number,
+  from: number,
+  to: number,
+  atLeastOne: boolean,
+): void {
+  const span = to - from;
+  const perDay = Math.exp(Math.log(4) + 0.8 * rng.normal());
+  let n = rng.poisson(Math.min(perDay, 40) * span / (24 * HOUR));
+  if (n === 0 && atLeastOne) n = 1;
+  const times = new Float64Array(n);
+  for (let i = 0; i < n; i++) times[i] = from + rng.next() * span;
+  times.sort();
+  const travelling = rng.next() < 0.03;
+  for (let i = 0; i < n; i++) {
+    let t = Math.floor(times[i]!);
+    const extra = rng.next() < 0.15 ? 1 + rng.int(3) : 0; // a short shopping session
+    for (let k = 0; k <= extra; k++) {
+      if (t > to) break;
+      const country = travelling && rng.next() < 0.5 ? rng.int(COUNTRIES) : home;
+      const mcc = rng.next() < 0.02
+        ? HIGH_RISK_MCCS[rng.int(HIGH_RISK_MCCS.length)]!
+        : NORMAL_MCCS[rng.pickCumulative(NORMAL_MCC_CUM)]!;
+      out.push(c, t, normalAmount(rng), country, mcc, rng.int(MERCHANTS));
+      t += Math.floor(MINUTE * (0.5 + rng.exponential(3)));
+    }
+  }
+  out.sortTail(out.length - countSince(out, c));
+}
+
+function fraudSessionStart(rng: Rng, p: number, snapshot: number, horizon: number): number {
+  if (FRAUD_PATTERNS[p] === "night_weekend") {
+    // A weekend night (00:00–05:00 UTC) inside the horizon, latest first.
+    for (let day = 0; day < Math.ceil(horizon / (24 * HOUR)); day++) {
+      const midnight = Math.floor(snapshot / (24 * HOUR)) * 24 * HOUR - day * 24 * HOUR;
+      const dow = new Date(midnight).getUTCDay();
+      const start = midnight + Math.floor(rng.next() * 4.5 * HOUR);
+      if ((dow === 0 || dow === 6) && start < snapshot - 10 * MINUTE) return start;
+    }
+  }
+  return snapshot - Math.floor((10 + rng.next() * 600) * MINUTE);
+}
+
+function fraudSession(
+  rng: Rng,
+  out: EventBuffer,
+  c: number,
+  home: number,
+  p: number,
+  start: number,
+  snapshot: number,
+): void {
+  const name = FRAUD_PATTERNS[p];
+  const merchant = () => rng.int(MERCHANTS);
+  const normalMcc = () => NORMAL_MCCS[rng.pickCumulative(NORMAL_MCC_CUM)]!;
+  const riskyMcc = () => HIGH_RISK_MCCS[rng.int(HIGH_RISK_MCCS.length)]!;
+  let t = start;
+  const step = (maxSeconds: number) => {
+    t = Math.min(snapshot, t + Math.floor(1000 * (5 + rng.next() * maxSeconds)));
+  };
+  if (name === "burst") {
+    const n = 6 + rng.int(10);
+    for (let i = 0; i < n; i++, step(25)) {
+      out.push(c, t, 5 + rng.next() * 150, home, normalMcc(), merchant());
+    }
+  } else if (name === "country_hopping") {
+    const n = 3 + rng.int(3);
+    for (let i = 0; i < n; i++, step(50)) {
+      const country = i === 0 ? home : (home + 1 + rng.int(COUNTRIES - 1)) % COUNTRIES;
+      out.push(c, t, normalAmount(rng) * 2, country, normalMcc(), merchant());
+    }
+  } else if (name === "risky_merchant") {
+    const n = 2 + rng.int(3);
+    for (let i = 0; i < n; i++, step(60)) {
+      out.push(c, t, 500 + rng.next() * 2500, home, riskyMcc(), merchant());
+    }
+  } else if (name === "night_weekend") {
+    const n = 1 + rng.int(3);
+    for (let i = 0; i < n; i++, step(240)) {
+      out.push(c, t, normalAmount(rng) * 3, rng.int(COUNTRIES), normalMcc(), merchant());
+    }
+  } else {
+    out.push(c, t, 1000 + rng.exponential(1500), home, normalMcc(), merchant());
+  }
+}
+
+function normalAmount(rng: Rng): number {
+  return Math.round(Math.exp(Math.log(40) + 1.0 * rng.normal()) * 100) / 100;
+}
+
+function countSince(out: EventBuffer, c: number): number {
+  let n = 0;
+  for (let i = out.length - 1; i >= 0 && out.card[i] === c; i--) n++;
+  return n;
+}
+
+function cumulative(weights: number[]): Float64Array {
+  const out = new Float64Array(weights.length);
+  let s = 0;
+  weights.forEach((w, i) => out[i] = s += w);
+  return out;
+}
+
+/** Growable columnar event storage (doubling). */
+class EventBuffer {
+  card: Int32Array;
+  ts: Float64Array;
+  amount: Float64Array;
+  country: Uint16Array;
+  mcc: Uint16Array;
+  merchant: Int32Array;
+  length = 0;
+
+  constructor(capacity: number) {
+    this.card = new Int32Array(capacity);
+    this.ts = new Float64Array(capacity);
+    this.amount = new Float64Array(capacity);
+    this.country = new Uint16Array(capacity);
+    this.mcc = new Uint16Array(capacity);
+    this.merchant = new Int32Array(capacity);
+  }
+
+  push(c: number, t: number, amount: number, country: number, mcc: number, merchant: number) {
+    if (this.length === this.card.length) this.#grow();
+    const i = this.length++;
+    this.card[i] = c;
+    this.ts[i] = t;
+    this.amount[i] = Math.round(amount * 100) / 100;
+    this.country[i] = country;
+    this.mcc[i] = mcc;
+    this.merchant[i] = merchant;
+  }
+
+  /** Sorts events [from, length) by time (stable insertion sort: the tails are short and nearly sorted). */
+  sortTail(from: number) {
+    for (let i = from + 1; i < this.length; i++) {
+      let j = i;
+      while (j > from && this.ts[j - 1]! > this.ts[j]!) {
+        this.#swap(j - 1, j);
+        j--;
+      }
+    }
+  }
+
+  finish() {
+    const n = this.length;
+    return {
+      card: this.card.slice(0, n),
+      ts: this.ts.slice(0, n),
+      amount: this.amount.slice(0, n),
+      country: this.country.slice(0, n),
+      mcc: this.mcc.slice(0, n),
+      merchant: this.merchant.slice(0, n),
+    };
+  }
+
+  #swap(a: number, b: number) {
+    for (const col of [this.card, this.ts, this.amount, this.country, this.mcc, this.merchant]) {
+      const tmp = col[a]!;
+      col[a] = col[b]!;
+      col[b] = tmp;
+    }
+  }
+
+  #grow() {
+    const cap = this.card.length * 2;
+    const grow = <T extends Int32Array | Float64Array | Uint16Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      b.set(a);
+      return b;
+    };
+    this.card = grow(this.card);
+    this.ts = grow(this.ts);
+    this.amount = grow(this.amount);
+    this.country = grow(this.country);
+    this.mcc = grow(this.mcc);
+    this.merchant = grow(this.merchant);
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * The common classifier interface every model type implements.
+ *
+ * @module
+ */
+
+import type { Frame } from "../data/frame.ts";
+
+/** A serialized model: a JSON object carrying a format tag that `load` checks. */
+export interface ModelJSON {
+  /** Format tag, e.g. `fraud-pipeline/logistic_regression@1`. */
+  readonly format: string;
+  /** Model-specific fields. */
+  readonly [key: string]: unknown;
+}
+
+/** One boosting round's (or solver iteration's) metrics on named eval sets. */
+export interface IterationMetrics {
+  /** 0-based iteration. */
+  readonly iteration: number;
+  /** Metric values keyed `"{evalSet}-{metric}"`, e.g. `"valid-logloss"`. */
+  readonly values: Readonly<Record<string, number>>;
+}
+
+/** Hooks called by iterative trainers; returning `"stop"` ends training early. */
+export interface TrainingCallback {
+  /** Called after each iteration with its metrics. */
+  afterIteration?(metrics: IterationMetrics): void | "stop";
+}
+
+/** Options of `fit`. */
+export interface FitOptions {
+  /** Named evaluation sets scored after each iteration (where the model iterates). */
+  readonly evalSets?: ReadonlyArray<{ name: string; frame: Frame; labels: Uint8Array }>;
+  /** Training callbacks. */
+  readonly callbacks?: readonly TrainingCallback[];
+}
+
+/** A fitted binary classifier. */
+export interface Classifier {
+  /** Model family (e.g. `logistic_regression`). */
+  readonly type: string;
+  /** Feature names in the order the model reads them. */
+  readonly featureNames: readonly string[];
+  /** P(class 1) per row of `frame` (columns looked up by name). */
+  predictProba(frame: Frame): Float64Array;
+  /** Importance per feature name (larger = more important; the meaning is the model's). */
+  featureImportance(): Record<string, number>;
+  /** A JSON-serializable form that `loadModel` reads back. */
+  toJSON(): ModelJSON;
+}
+
+/** An unfitted model: parameters in the constructor, learning in `fit`. */
+export interface Estimator {
+  /** Model family. */
+  readonly type: string;
+  /** The validated parameters. */
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Learns from `frame` (no missing values unless the model handles them) and binary labels. */
+  fit(frame: Frame, labels: Uint8Array, options?: FitOptions): Classifier;
+}

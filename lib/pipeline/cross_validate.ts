@@ -1,0 +1,52 @@
+/**
+ * Stratified k-fold cross-validation of an estimator.
+ *
+ * @module
+ */
+
+import { type Frame, takeValues } from "../data/frame.ts";
+import type { SplitIndices } from "../data/split.ts";
+import { type BinaryMetrics, evaluateBinary } from "../evaluate/binary_metrics.ts";
+import { type MeanStd, summarizeFolds } from "../evaluate/summary.ts";
+import type { ScalarMetric } from "../evaluate/binary_metrics.ts";
+import type { Estimator } from "../models/model.ts";
+
+/** Per-fold metrics, their summary, and out-of-fold predictions. */
+export interface CrossValidation {
+  /** Metrics of each fold's held-out part. */
+  readonly folds: readonly BinaryMetrics[];
+  /** Mean ± std per metric. */
+  readonly summary: Record<ScalarMetric, MeanStd>;
+  /** Out-of-fold probability for every row. */
+  readonly oof: Float64Array;
+}
+
+/**
+ * Fits `estimator` on k−1 folds and scores the remaining one, k times.
+ *
+ * @param folds The folds, e.g. from `stratifiedKFold(labels, 5, seed)`.
+ * @example
+ * ```ts
+ * const folds = stratifiedKFold(labels, 5, 42);
+ * const cv = crossValidate(createEstimator("logistic_regression"), frame, labels, folds);
+ * cv.summary.roc_auc.mean;
+ * ```
+ */
+export function crossValidate(
+  estimator: Estimator,
+  frame: Frame,
+  labels: Uint8Array,
+  folds: readonly SplitIndices[],
+  onFold?: (fold: number, metrics: BinaryMetrics) => void,
+): CrossValidation {
+  const oof = new Float64Array(frame.rows);
+  const metrics = folds.map(({ train, test }, k) => {
+    const model = estimator.fit(frame.take(train), takeValues(labels, train));
+    const p = model.predictProba(frame.take(test));
+    for (let i = 0; i < test.length; i++) oof[test[i]!] = p[i]!;
+    const m = evaluateBinary(takeValues(labels, test), p);
+    onFold?.(k, m);
+    return m;
+  });
+  return { folds: metrics, summary: summarizeFolds(metrics), oof };
+}

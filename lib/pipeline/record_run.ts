@@ -1,0 +1,122 @@
+/**
+ * Writes a finished training run's params, metrics and artifacts. The model artifact is
+ * written last, so a run that fails part-way never holds a model.
+ *
+ * @module
+ */
+
+import { toCsv } from "../data/csv.ts";
+import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
+import type { RunWriter } from "../tracking/file_store.ts";
+import { Rng } from "../util/rng.ts";
+import type { TrainingResult } from "./train.ts";
+
+/** Most rows kept in the reference sample for drift checks. */
+export const REFERENCE_SAMPLE_ROWS = 5000;
+
+/**
+ * Logs params, metrics and artifacts of `result` to `run`.
+ *
+ * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
+ * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction) and,
+ * last, `model/model.json`.
+ */
+export async function recordRun(
+  run: RunWriter,
+  result: TrainingResult,
+  modelParams: Readonly<Record<string, unknown>>,
+): Promise<void> {
+  const { config } = result;
+  const flat = flatten({
+    data: { ...config.data, redis: undefined },
+    mlflow: config.mlflow,
+    seed: config.seed,
+  });
+  await run.logParams({
+    ...flat,
+    "model.type": config.model.type,
+    "featureViews": config.featureViews.join(","),
+    ...Object.fromEntries(Object.entries(modelParams).map(([k, v]) => [`model.params.${k}`, v])),
+  });
+
+  const metrics: Record<string, number> = {
+    data_rows: result.rows.total,
+    data_fraud_rate: result.data.labeling.achievedRate,
+    train_rows: result.rows.train,
+    test_rows: result.rows.test,
+    chosen_threshold: result.chosenThreshold,
+    test_precision_at_chosen: result.testAtChosen.precision,
+    test_recall_at_chosen: result.testAtChosen.recall,
+    test_f1_at_chosen: result.testAtChosen.f1,
+    duration_seconds: result.durationMs / 1000,
+  };
+  for (const m of SCALAR_METRICS) metrics[`test_${m}`] = result.test[m];
+  if (result.cv) {
+    for (const m of SCALAR_METRICS) {
+      metrics[`cv_${m}_mean`] = result.cv.summary[m].mean;
+      metrics[`cv_${m}_std`] = result.cv.summary[m].std;
+    }
+  }
+  await run.logMetrics(metrics);
+  for (const [k, fold] of (result.cv?.folds ?? []).entries()) {
+    await run.logMetrics({
+      cv_fold_roc_auc: fold.roc_auc,
+      cv_fold_pr_auc: fold.pr_auc,
+      cv_fold_f1: fold.f1,
+    }, k);
+  }
+  await run.setTags({ readiness: result.readiness });
+
+  const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
+  await run.logArtifact("config.json", json(config));
+  await run.logArtifact("feature_names.json", json(result.model.featureNames));
+  await run.logArtifact("data_quality.json", json(result.data.quality));
+  await run.logArtifact(
+    "metrics.json",
+    json({
+      test: result.test,
+      test_at_chosen_threshold: { threshold: result.chosenThreshold, ...result.testAtChosen },
+      cv: result.cv ?? null,
+      readiness: result.readiness,
+      feature_importance: result.importance,
+      labeling: result.data.labeling,
+      rows: result.rows,
+    }),
+  );
+  await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
+  await run.logArtifact("model/model.json", json(result.model.toJSON()));
+}
+
+function referenceSample(result: TrainingResult, seed: number): string {
+  const { features, labels } = result.data;
+  const n = result.testIndices.length;
+  const pick = n <= REFERENCE_SAMPLE_ROWS
+    ? Int32Array.from({ length: n }, (_, i) => i)
+    : new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, i) => i)).slice(
+      0,
+      REFERENCE_SAMPLE_ROWS,
+    ).sort();
+  const rows = Array.from(pick, (k) => result.testIndices[k]!);
+  return toCsv(features.frame.take(rows), {
+    leading: [
+      ["entity_id", rows.map((i) => features.entityIds[i]!)],
+      ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
+    ],
+    trailing: [
+      ["label", rows.map((i) => labels[i]!)],
+      ["prediction", Array.from(pick, (k) => result.testProbabilities[k]!)],
+    ],
+  });
+}
+
+function flatten(tree: Record<string, unknown>, prefix = ""): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tree)) {
+    if (v === undefined) continue;
+    const key = prefix ? `${prefix}.${k}` : k;
+    if (v && typeof v === "object" && !Array.isArray(v)) {
+      Object.assign(out, flatten(v as Record<string, unknown>, key));
+    } else out[key] = String(v);
+  }
+  return out;
+}

@@ -1,0 +1,74 @@
+/**
+ * The end-of-run summary: CV and test metrics side by side, the confusion matrix, top features,
+ * the readiness verdict and where the outputs went.
+ *
+ * @module
+ */
+
+import type { TrainingResult } from "../pipeline/train.ts";
+import { textTable } from "./text_table.ts";
+
+const SHOWN = [
+  ["roc_auc", "ROC AUC"],
+  ["pr_auc", "PR AUC"],
+  ["precision", "precision @0.5"],
+  ["recall", "recall @0.5"],
+  ["f1", "F1 @0.5"],
+  ["best_f1", "F1 @best threshold"],
+  ["best_threshold", "best-F1 threshold"],
+  ["log_loss", "log loss"],
+  ["brier", "Brier score"],
+] as const;
+
+/**
+ * Formats the summary of a training run as text.
+ *
+ * @example
+ * ```ts
+ * console.log(formatTrainingSummary(await train(config)));
+ * ```
+ */
+export function formatTrainingSummary(r: TrainingResult): string {
+  const f = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
+  const folds = r.cv?.folds.length ?? 0;
+  const metrics = textTable(
+    ["metric", folds ? `CV (${folds} folds) mean ± std` : "CV", "test"],
+    SHOWN.map(([key, label]) => [
+      label,
+      r.cv ? `${f(r.cv.summary[key].mean)} ± ${f(r.cv.summary[key].std)}` : "-",
+      f(r.test[key]),
+    ]),
+  );
+  const c = r.test.confusion;
+  const confusion = textTable(
+    ["test @0.5", "predicted legit", "predicted fraud"],
+    [["actual legit", String(c.tn), String(c.fp)], ["actual fraud", String(c.fn), String(c.tp)]],
+  );
+  const top = textTable(
+    ["feature", "importance", "share"],
+    r.importance.slice(0, 8).map((x) => [x.feature, f(x.importance), f(x.share)]),
+  );
+  const chosen = r.testAtChosen;
+  return [
+    `Model ${r.config.model.type} on ${r.rows.total} rows (${r.rows.train} train, ${r.rows.test} test), ` +
+    `fraud rate ${(r.data.labeling.achievedRate * 100).toFixed(2)}%`,
+    "",
+    metrics,
+    "",
+    `Chosen threshold ${
+      f(r.chosenThreshold)
+    } (best F1 on out-of-fold predictions): test precision ` +
+    `${f(chosen.precision)}, recall ${f(chosen.recall)}, F1 ${f(chosen.f1)}`,
+    "",
+    confusion,
+    "",
+    top,
+    "",
+    `Readiness: ${r.readiness.toUpperCase()} (test ROC AUC ${
+      f(r.test.roc_auc)
+    }; good > 0.8, acceptable > 0.7)`,
+    `Run ${r.runId} in experiment ${r.experimentId} (${r.config.mlflow.experimentName})`,
+    `Artifacts: ${r.artifactsDir}`,
+    `Took ${(r.durationMs / 1000).toFixed(1)} s`,
+  ].join("\n");
+}

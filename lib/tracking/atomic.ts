@@ -1,0 +1,29 @@
+/**
+ * Atomic file writes: write a temporary file beside the target, then rename it over the target,
+ * so a reader never sees a half-written file and a failure leaves no partial file behind.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+
+/**
+ * Writes `data` to `path` atomically, creating parent folders.
+ *
+ * @example
+ * ```ts
+ * await writeFileAtomic("out/model.json", JSON.stringify(model));
+ * ```
+ */
+export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  await Deno.mkdir(dirname(path), { recursive: true });
+  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+    else await Deno.writeFile(tmp, data);
+    await Deno.rename(tmp, path);
+  } catch (error) {
+    await Deno.remove(tmp).catch(() => {});
+    throw error;
+  }
+}

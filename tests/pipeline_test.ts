@@ -134,3 +134,13 @@ Deno.test("the log goes to the given sinks and to the run's log file, in json wh
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("exportOnnx: true is refused clearly until ONNX export exists, before any run is written", async () => {
+  const dir = await Deno.makeTempDir();
+  await assert.rejects(
+    train(config(dir, { exportOnnx: true })),
+    /^ConfigError: exportOnnx: ONNX export is not available yet/,
+  );
+  await assert.rejects(Deno.stat(join(dir, "mlruns")), Deno.errors.NotFound);
+  await Deno.remove(dir, { recursive: true });
+});

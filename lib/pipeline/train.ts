@@ -91,6 +91,11 @@ export async function train(
       `issue lands, got ${JSON.stringify(uri)}`,
     ]);
   }
+  if (config.exportOnnx) {
+    throw new ConfigError([
+      "exportOnnx: ONNX export is not available yet (it lands with the ONNX issue), got true",
+    ]);
+  }
   const params = {
     ...(config.model.type === "logistic_regression" ? { impute: config.data.imputeStrategy } : {}),
     ...config.model.params,

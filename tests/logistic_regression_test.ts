@@ -49,7 +49,7 @@ for (const classWeight of ["none", "balanced"] as const) {
       { X, y: Array.from(y), Cs, cw: classWeight === "none" ? null : "balanced" },
     );
     for (const C of Cs) {
-      const model = new LogisticRegression({ C, classWeight }).fit(frame, y);
+      const model = new LogisticRegression({ C, classWeight }).fitSync(frame, y);
       const r = ref[String(C)]!;
       assert.ok(model.state.converged, `converged at C=${C}`);
       model.state.coef.forEach((w, j) =>
@@ -67,7 +67,7 @@ for (const classWeight of ["none", "balanced"] as const) {
 Deno.test("missing inputs take the training median, at fit and at predict", () => {
   const frame = new Frame(["x"], [Float64Array.of(0, 1, 2, 3, NaN, 10, 11, 12)]);
   const y = Uint8Array.of(0, 0, 0, 0, 1, 1, 1, 1);
-  const model = new LogisticRegression().fit(frame, y);
+  const model = new LogisticRegression().fitSync(frame, y);
   assert.deepEqual(model.state.fill, [3]);
   const p = model.predictProba(new Frame(["x"], [Float64Array.of(NaN, 3)]));
   assert.equal(p[0], p[1]);
@@ -87,7 +87,7 @@ Deno.test("bad parameters give one line each with the allowed range and the valu
 
 Deno.test("toJSON → loadModel round-trips and predicts identically; the format tag is checked", () => {
   const { frame, y } = dataset(500, 3);
-  const model = new LogisticRegression({ C: 0.5 }).fit(frame, y);
+  const model = new LogisticRegression({ C: 0.5 }).fitSync(frame, y);
   const json = JSON.parse(JSON.stringify(model.toJSON()));
   const loaded = loadModel(json);
   assert.ok(loaded instanceof LogisticRegressionModel);
@@ -97,14 +97,17 @@ Deno.test("toJSON → loadModel round-trips and predicts identically; the format
   assert.throws(() => loadModel([]), ModelFormatError);
 });
 
-Deno.test("the factory says tree models are not available yet instead of falling back", () => {
-  for (const type of ["xgboost", "lightgbm", "random_forest"]) {
-    assert.throws(() => createEstimator(type), (e) => {
-      assert.ok(e instanceof ConfigError);
-      assert.match(e.problems[0]!, new RegExp(`^model.type: "${type}" is not available yet`));
-      return true;
-    });
+Deno.test("the factory makes every model type and refuses unknown ones by name", () => {
+  for (const type of ["xgboost", "lightgbm", "random_forest", "logistic_regression"]) {
+    assert.equal(createEstimator(type).type, type);
   }
-  assert.throws(() => createEstimator("svm"), ConfigError);
+  assert.throws(() => createEstimator("svm"), (e) => {
+    assert.ok(e instanceof ConfigError);
+    assert.match(
+      e.problems[0]!,
+      /^model.type: must be one of xgboost, lightgbm, random_forest, logistic_regression, got "svm"/,
+    );
+    return true;
+  });
   assert.equal(createEstimator("logistic_regression", { C: 2 }).params.C, 2);
 });

@@ -65,13 +65,6 @@ Deno.test("bad config exits 2 with one line per problem and writes nothing", asy
   await Deno.remove(r.cwd, { recursive: true });
 });
 
-Deno.test("a model type that is not available yet exits 2 with a clear line, not a fallback", async () => {
-  const r = await runTrain(["--model-type", "xgboost"]);
-  assert.equal(r.code, 2);
-  assert.match(r.stderr, /^train: model\.type: "xgboost" is not available yet/);
-  await Deno.remove(r.cwd, { recursive: true });
-});
-
 Deno.test("bad data (one class only) exits 2 with a one-line reason, no stack trace", async () => {
   const r = await runTrain(["--max-samples", "50", "--fraud-rate", "0.001"]);
   assert.equal(r.code, 2);

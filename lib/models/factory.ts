@@ -6,6 +6,9 @@
  */
 
 import { ConfigError, ModelFormatError } from "../errors.ts";
+import { GbtModel } from "./gbt/gbt_model.ts";
+import { GradientBoosting } from "./gbt/gradient_boosting.ts";
+import { isXGBoostJSON } from "./gbt/xgboost_json.ts";
 import {
   LOGISTIC_FORMAT,
   LogisticRegression,
@@ -13,8 +16,13 @@ import {
 } from "./logistic_regression.ts";
 import type { Classifier, Estimator, ModelJSON } from "./model.ts";
 
-/** Model types that can be trained now. */
-export const AVAILABLE_MODEL_TYPES: readonly string[] = ["logistic_regression"];
+/** Model types that can be trained. */
+export const AVAILABLE_MODEL_TYPES: readonly string[] = [
+  "xgboost",
+  "lightgbm",
+  "random_forest",
+  "logistic_regression",
+];
 
 /**
  * An estimator for `type` with `params` validated.
@@ -32,10 +40,7 @@ export function createEstimator(type: string, params: Record<string, unknown> = 
     case "xgboost":
     case "lightgbm":
     case "random_forest":
-      throw new ConfigError([
-        `model.type: "${type}" is not available yet (the gradient-boosted-tree trainer lands ` +
-        `in its own issue); available now: ${AVAILABLE_MODEL_TYPES.join(", ")}`,
-      ]);
+      return new GradientBoosting(params, type);
     default:
       throw new ConfigError([
         `model.type: must be one of ${AVAILABLE_MODEL_TYPES.join(", ")}, got ${
@@ -46,13 +51,17 @@ export function createEstimator(type: string, params: Record<string, unknown> = 
 }
 
 /**
- * Loads a model saved with `toJSON`, dispatching on its format tag.
+ * Loads a model saved with `toJSON`: XGBoost JSON (ours or Python xgboost's 1.7–3.x) or a
+ * format-tagged model of ours.
  *
- * @throws {ModelFormatError} for an unknown or missing format tag.
+ * @throws {ModelFormatError} for an unknown or missing format tag, or an unsupported model.
  */
 export function loadModel(json: unknown): Classifier {
+  if (isXGBoostJSON(json)) return GbtModel.fromJSON(json);
   if (typeof json !== "object" || json === null || typeof (json as ModelJSON).format !== "string") {
-    throw new ModelFormatError('Expected a model object with a string "format" tag');
+    throw new ModelFormatError(
+      'Expected an XGBoost JSON model (with "learner") or a model with a string "format" tag',
+    );
   }
   const model = json as ModelJSON;
   if (model.format === LOGISTIC_FORMAT) return LogisticRegressionModel.load(model);

@@ -39,7 +39,7 @@ export type LogisticParams = z.infer<typeof LogisticParamsSchema>;
  *
  * @example
  * ```ts
- * const model = new LogisticRegression({ C: 0.5 }).fit(frame, labels);
+ * const model = await new LogisticRegression({ C: 0.5 }).fit(frame, labels);
  * const p = model.predictProba(frame);
  * ```
  */
@@ -58,7 +58,12 @@ export class LogisticRegression implements Estimator {
   }
 
   /** Fits on `frame` (missing values imputed per `impute`) and labels in {0, 1}. */
-  fit(frame: Frame, labels: Uint8Array): LogisticRegressionModel {
+  fit(frame: Frame, labels: Uint8Array): Promise<LogisticRegressionModel> {
+    return Promise.resolve(this.fitSync(frame, labels));
+  }
+
+  /** {@link fit}, synchronously. */
+  fitSync(frame: Frame, labels: Uint8Array): LogisticRegressionModel {
     const { C, maxIter, tol, classWeight, impute } = this.params;
     const imputer = fitImputer(frame, impute as ImputeStrategy);
     const x = applyImputer(imputer, frame);
@@ -175,6 +180,11 @@ export class LogisticRegressionModel implements Classifier {
     return Object.fromEntries(
       this.state.featureNames.map((n, j) => [n, Math.abs(this.state.coef[j]!)]),
     );
+  }
+
+  /** Pretty-printed JSON of {@link toJSON}. */
+  serialize(): string {
+    return JSON.stringify(this.toJSON(), null, 2) + "\n";
   }
 
   /** Serializable form with the format tag. */

@@ -6,10 +6,13 @@
 
 import type { Frame } from "../data/frame.ts";
 
-/** A serialized model: a JSON object carrying a format tag that `load` checks. */
+/**
+ * A serialized model: a JSON object. Our own formats carry a `format` tag that loading checks;
+ * tree models are XGBoost JSON (recognized by its `learner` key).
+ */
 export interface ModelJSON {
-  /** Format tag, e.g. `fraud-pipeline/logistic_regression@1`. */
-  readonly format: string;
+  /** Format tag, e.g. `fraud-pipeline/logistic_regression@1` (absent in XGBoost JSON). */
+  readonly format?: string;
   /** Model-specific fields. */
   readonly [key: string]: unknown;
 }
@@ -48,6 +51,8 @@ export interface Classifier {
   featureImportance(): Record<string, number>;
   /** A JSON-serializable form that `loadModel` reads back. */
   toJSON(): ModelJSON;
+  /** The model file's text (JSON), byte-identical for identical models. */
+  serialize(): string;
 }
 
 /** An unfitted model: parameters in the constructor, learning in `fit`. */
@@ -56,6 +61,6 @@ export interface Estimator {
   readonly type: string;
   /** The validated parameters. */
   readonly params: Readonly<Record<string, unknown>>;
-  /** Learns from `frame` (no missing values unless the model handles them) and binary labels. */
-  fit(frame: Frame, labels: Uint8Array, options?: FitOptions): Classifier;
+  /** Learns from `frame` (NaN = missing) and binary labels. */
+  fit(frame: Frame, labels: Uint8Array, options?: FitOptions): Promise<Classifier>;
 }

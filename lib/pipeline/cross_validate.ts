@@ -32,21 +32,22 @@ export interface CrossValidation {
  * cv.summary.roc_auc.mean;
  * ```
  */
-export function crossValidate(
+export async function crossValidate(
   estimator: Estimator,
   frame: Frame,
   labels: Uint8Array,
   folds: readonly SplitIndices[],
   onFold?: (fold: number, metrics: BinaryMetrics) => void,
-): CrossValidation {
+): Promise<CrossValidation> {
   const oof = new Float64Array(frame.rows);
-  const metrics = folds.map(({ train, test }, k) => {
-    const model = estimator.fit(frame.take(train), takeValues(labels, train));
+  const metrics: BinaryMetrics[] = [];
+  for (const [k, { train, test }] of folds.entries()) {
+    const model = await estimator.fit(frame.take(train), takeValues(labels, train));
     const p = model.predictProba(frame.take(test));
     for (let i = 0; i < test.length; i++) oof[test[i]!] = p[i]!;
     const m = evaluateBinary(takeValues(labels, test), p);
     onFold?.(k, m);
-    return m;
-  });
+    metrics.push(m);
+  }
   return { folds: metrics, summary: summarizeFolds(metrics), oof };
 }

@@ -84,7 +84,7 @@ export async function recordRun(
     }),
   );
   await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
-  await run.logArtifact("model/model.json", json(result.model.toJSON()));
+  await run.logArtifact("model/model.json", result.model.serialize());
 }
 
 function referenceSample(result: TrainingResult, seed: number): string {

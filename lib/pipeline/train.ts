@@ -147,7 +147,7 @@ export async function train(
   try {
     let cv: CrossValidation | undefined;
     if (folds) {
-      cv = crossValidate(
+      cv = await crossValidate(
         estimator,
         xTrain,
         yTrain,
@@ -159,7 +159,7 @@ export async function train(
           }),
       );
     }
-    const model = estimator.fit(xTrain, yTrain);
+    const model = await estimator.fit(xTrain, yTrain);
     const chosenThreshold = cv
       ? evaluateBinary(yTrain, cv.oof).best_threshold
       : evaluateBinary(yTrain, model.predictProba(xTrain)).best_threshold;

@@ -1,0 +1,134 @@
+/**
+ * A fitted tree ensemble (boosted, leaf-wise or random forest), XGBoost-compatible: it predicts
+ * with XGBoost's rules (float32 `x < threshold`, learned missing directions) and saves and loads
+ * XGBoost's JSON model format.
+ *
+ * @module
+ */
+
+import type { Frame } from "../../data/frame.ts";
+import { DataError } from "../../errors.ts";
+import type { Classifier, IterationMetrics } from "../model.ts";
+import { importance, type ImportanceType } from "./importance.ts";
+import { Workspace } from "./kernel/workspace.ts";
+import { baseMargin, transform } from "./objective.ts";
+import { placeTree } from "./tree.ts";
+import {
+  type GbtState,
+  parseXGBoostJSON,
+  stringifyXGBoostJSON,
+  toXGBoostJSON,
+} from "./xgboost_json.ts";
+
+/** Rows scored per WASM batch (bounds memory for large inputs). */
+const BATCH_ROWS = 1 << 16;
+
+/**
+ * A fitted gradient-boosted-tree classifier.
+ *
+ * @example
+ * ```ts
+ * const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile("model.json")));
+ * const p = model.predictProba(frame);
+ * ```
+ */
+export class GbtModel implements Classifier {
+  /** `xgboost`, `lightgbm` or `random_forest` (the factory's name for how it was grown). */
+  readonly type: string;
+  /** The ensemble. */
+  readonly state: GbtState;
+  /** Eval-set metrics per boosting round, when the model was trained here (not saved). */
+  history: IterationMetrics[] = [];
+
+  /** @param state The ensemble; @param type The model type it serves. */
+  constructor(state: GbtState, type = "xgboost") {
+    this.state = state;
+    this.type = type;
+  }
+
+  /** Feature names in model order. */
+  get featureNames(): readonly string[] {
+    return this.state.featureNames;
+  }
+
+  /** Raw margins (before the objective's transform) per row of `frame`. */
+  predictMargin(frame: Frame): Float64Array {
+    const { featureNames, trees } = this.state;
+    const cols = featureNames.map((name) => {
+      if (!frame.has(name)) {
+        throw new DataError(`the input lacks feature "${name}" that the model needs`);
+      }
+      return frame.column(name);
+    });
+    const nf = cols.length, n = frame.rows;
+    const out = new Float64Array(n);
+    const ws = new Workspace();
+    const base = baseMargin(this.state.objective, this.state.baseScore);
+    const placed = trees.map((t, i) => placeTree(ws, t, false, this.state.weightDrop?.[i] ?? 1));
+    const mark = ws.used;
+    for (let start = 0; start < n; start += BATCH_ROWS) {
+      const m = Math.min(BATCH_ROWS, n - start);
+      ws.reset(mark);
+      const x = ws.alloc(4 * m * nf), margin = ws.alloc(8 * m);
+      const xs = ws.f32(x, m * nf);
+      for (let j = 0; j < nf; j++) {
+        const c = cols[j]!;
+        for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
+      }
+      ws.f64(margin, m).fill(base);
+      for (const t of placed) {
+        ws.k.addTreeRaw(
+          x,
+          nf,
+          m,
+          t.feature,
+          t.split,
+          t.left,
+          t.right,
+          t.defaultLeft,
+          t.value,
+          margin,
+        );
+      }
+      out.set(ws.f64(margin, m), start);
+    }
+    return out;
+  }
+
+  /** P(class 1) for logistic objectives (the prediction itself for squared error). */
+  predictProba(frame: Frame): Float64Array {
+    const m = this.predictMargin(frame);
+    for (let i = 0; i < m.length; i++) m[i] = transform(this.state.objective, m[i]!);
+    return m;
+  }
+
+  /** Average gain per feature (XGBoost's `get_score(importance_type="gain")`), 0 for unused ones. */
+  featureImportance(): Record<string, number> {
+    const scores = importance(this.state, "gain");
+    return Object.fromEntries(this.state.featureNames.map((n) => [n, scores[n] ?? 0]));
+  }
+
+  /** XGBoost's `get_score`: only features used in a split appear. */
+  getScore(type: ImportanceType = "weight"): Record<string, number> {
+    return importance(this.state, type);
+  }
+
+  /** XGBoost JSON text (floats written as xgboost's parser expects). */
+  serialize(): string {
+    return stringifyXGBoostJSON(this.toJSON()) + "\n";
+  }
+
+  /** The model as XGBoost JSON. */
+  toJSON(): Record<string, unknown> {
+    return toXGBoostJSON(this.state);
+  }
+
+  /**
+   * Reads an XGBoost JSON model (ours or one saved by Python's xgboost 1.7–3.x).
+   *
+   * @throws {ModelFormatError} for what the engine does not support.
+   */
+  static fromJSON(json: unknown, type = "xgboost"): GbtModel {
+    return new GbtModel(parseXGBoostJSON(json), type);
+  }
+}

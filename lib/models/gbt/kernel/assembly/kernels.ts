@@ -1,0 +1,327 @@
+// AssemblyScript source of the gradient-boosting kernels (built to ../kernels.wasm by
+// `deno task build:wasm`). Every argument is a byte offset into the imported (shared) memory that
+// the TypeScript side lays out; nothing here allocates.
+//
+// Layouts:
+//   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing
+//   rows    i32 row indices; a node owns a contiguous range [start, end)
+//   gh      f64 pairs (grad, hess) per row, 16-byte aligned
+//   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature
+//   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk), left i32,
+//           right i32 (-1 for a leaf), defaultLeft u8, value f64
+
+const MISSING: u32 = 255;
+
+/** Logistic loss gradients: g = (p − y)·w, h = max(p(1 − p), 1e-16)·w, w·= spw when y = 1. */
+export function gradLogistic(
+  margin: usize, label: usize, weight: usize, n: i32, spw: f64, gh: usize,
+): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i;
+    const m = load<f64>(margin + (off << 3));
+    const y = <f64>load<f32>(label + (off << 2));
+    let w: f64 = weight ? <f64>load<f32>(weight + (off << 2)) : 1.0;
+    if (y == 1.0) w *= spw;
+    const p = 1.0 / (1.0 + Math.exp(-m));
+    const h = p * (1.0 - p);
+    store<f64>(gh + (off << 4), (p - y) * w);
+    store<f64>(gh + (off << 4) + 8, (h > 1e-16 ? h : 1e-16) * w);
+  }
+}
+
+/** Squared error gradients: g = (m − y)·w, h = w. */
+export function gradSquared(margin: usize, label: usize, weight: usize, n: i32, gh: usize): void {
+  for (let i = 0; i < n; i++) {
+    const off = <usize>i;
+    const m = load<f64>(margin + (off << 3));
+    const y = <f64>load<f32>(label + (off << 2));
+    const w: f64 = weight ? <f64>load<f32>(weight + (off << 2)) : 1.0;
+    store<f64>(gh + (off << 4), (m - y) * w);
+    store<f64>(gh + (off << 4) + 8, w);
+  }
+}
+
+/** Zeroes the gradient pairs of rows whose mask byte is 0 (row subsampling). */
+export function maskGradients(mask: usize, n: i32, gh: usize): void {
+  const zero = f64x2.splat(0.0);
+  for (let i = 0; i < n; i++) {
+    if (load<u8>(mask + <usize>i) == 0) v128.store(gh + (<usize>i << 4), zero);
+  }
+}
+
+/** Adds the (grad, hess) of rows[start..end) into the histogram, per feature and bin. */
+export function buildHist(
+  bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize,
+): void {
+  const nf = <usize>nfeat;
+  for (let k = start; k < end; k++) {
+    const r = <usize>load<i32>(rows + (<usize>k << 2));
+    const v = v128.load(gh + (r << 4));
+    const rowp = bins + r * nf;
+    let f: usize = 0;
+    for (; f + 4 <= nf; f += 4) {
+      const b4 = load<u32>(rowp + f);
+      const p0 = hist + (((f << 8) | <usize>(b4 & 255)) << 4);
+      v128.store(p0, f64x2.add(v128.load(p0), v));
+      const p1 = hist + ((((f + 1) << 8) | <usize>((b4 >> 8) & 255)) << 4);
+      v128.store(p1, f64x2.add(v128.load(p1), v));
+      const p2 = hist + ((((f + 2) << 8) | <usize>((b4 >> 16) & 255)) << 4);
+      v128.store(p2, f64x2.add(v128.load(p2), v));
+      const p3 = hist + ((((f + 3) << 8) | <usize>(b4 >> 24)) << 4);
+      v128.store(p3, f64x2.add(v128.load(p3), v));
+    }
+    for (; f < nf; f++) {
+      const p = hist + (((f << 8) | <usize>load<u8>(rowp + f)) << 4);
+      v128.store(p, f64x2.add(v128.load(p), v));
+    }
+  }
+}
+
+/** dst[i] += src[i] for `pairs` f64 pairs (histogram reduction and subtraction helpers). */
+export function addPairs(dst: usize, src: usize, pairs: i32): void {
+  for (let i: usize = 0; i < <usize>pairs; i++) {
+    const p = dst + (i << 4);
+    v128.store(p, f64x2.add(v128.load(p), v128.load(src + (i << 4))));
+  }
+}
+
+/** out[i] = a[i] − b[i] for `pairs` f64 pairs (sibling histogram by subtraction). */
+export function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
+  for (let i: usize = 0; i < <usize>pairs; i++) {
+    const o = i << 4;
+    v128.store(out + o, f64x2.sub(v128.load(a + o), v128.load(b + o)));
+  }
+}
+
+/**
+ * Stable partition of rows[start..end): rows whose bin ≤ splitBin (missing: defaultLeft) first.
+ * `column` is the split feature's bins in column-major order (one byte per row, cache-friendly);
+ * `scratch` holds the right rows meanwhile. Returns the number of left rows.
+ */
+export function partition(
+  column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
+): i32 {
+  const sb = splitBin;
+  let nl = start;
+  let nr = 0;
+  for (let k = start; k < end; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const b = <i32>load<u8>(column + <usize>r);
+    const left = b == <i32>MISSING ? defaultLeft != 0 : b <= sb;
+    if (left) {
+      store<i32>(rows + (<usize>nl << 2), r);
+      nl++;
+    } else {
+      store<i32>(scratch + (<usize>nr << 2), r);
+      nr++;
+    }
+  }
+  memory.copy(rows + (<usize>nl << 2), scratch, <usize>nr << 2);
+  return nl - start;
+}
+
+/** Adds one tree's leaf value to margin[r] for every row, walking the binned matrix. */
+export function addTreeBinned(
+  bins: usize, nfeat: i32, n: i32,
+  feature: usize, splitBin: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
+  margin: usize,
+): void {
+  const nf = <usize>nfeat;
+  for (let i = 0; i < n; i++) {
+    const rowp = bins + <usize>i * nf;
+    let node: usize = 0;
+    let l = load<i32>(left);
+    while (l >= 0) {
+      const b = <i32>load<u8>(rowp + <usize>load<i32>(feature + (node << 2)));
+      const goLeft = b == <i32>MISSING
+        ? load<u8>(defaultLeft + node) != 0
+        : b <= load<i32>(splitBin + (node << 2));
+      node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
+      l = load<i32>(left + (node << 2));
+    }
+    const m = margin + (<usize>i << 3);
+    store<f64>(m, load<f64>(m) + load<f64>(value + (node << 3)));
+  }
+}
+
+/**
+ * Adds one tree's leaf value to margin[r] for raw float32 rows (row-major, NaN = missing),
+ * going left when x < threshold as XGBoost does.
+ */
+export function addTreeRaw(
+  x: usize, nfeat: i32, n: i32,
+  feature: usize, threshold: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
+  margin: usize,
+): void {
+  const nf = <usize>nfeat;
+  for (let i = 0; i < n; i++) {
+    const rowp = x + ((<usize>i * nf) << 2);
+    let node: usize = 0;
+    let l = load<i32>(left);
+    while (l >= 0) {
+      const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
+      const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
+      node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
+      l = load<i32>(left + (node << 2));
+    }
+    const m = margin + (<usize>i << 3);
+    store<f64>(m, load<f64>(m) + load<f64>(value + (node << 3)));
+  }
+}
+
+/**
+ * Bins one column: out[i] = index of the first cut > fround(x), or 255 when x is NaN.
+ * `cuts` are ascending float32 upper bounds; the last one exceeds every value.
+ */
+export function binColumn(values: usize, n: i32, cuts: usize, ncuts: i32, out: usize): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<f64>(values + (<usize>i << 3));
+    let b: u32 = MISSING;
+    if (x == x) {
+      const v = <f32>x;
+      // Branchless lower bound: first index whose cut > v.
+      let base: i32 = 0;
+      let len: i32 = ncuts;
+      while (len > 1) {
+        const half = len >>> 1;
+        base = load<f32>(cuts + (<usize>(base + half - 1) << 2)) <= v ? base + half : base;
+        len -= half;
+      }
+      b = <u32>base;
+    }
+    store<u8>(out + <usize>i, <u8>b);
+  }
+}
+
+/** Copies a column-major byte column into a row-major matrix: dst[i * stride] = src[i]. */
+export function scatterColumn(src: usize, n: i32, dst: usize, stride: i32): void {
+  const st = <usize>stride;
+  for (let i = 0; i < n; i++) store<u8>(dst + <usize>i * st, load<u8>(src + <usize>i));
+}
+
+/** margin[rows[k]] += value for k in [start, end): a leaf's value added to its rows. */
+export function addLeafValue(rows: usize, start: i32, end: i32, value: f64, margin: usize): void {
+  for (let k = start; k < end; k++) {
+    const m = margin + (<usize>load<i32>(rows + (<usize>k << 2)) << 3);
+    store<f64>(m, load<f64>(m) + value);
+  }
+}
+
+/** First byte after the module's static data: the TypeScript side allocates from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+// ---- Split finding (XGBoost's regularized gain) ----
+
+let pLambda: f64 = 1.0;
+let pAlpha: f64 = 0.0;
+let pMaxDelta: f64 = 0.0;
+let pMinChild: f64 = 1.0;
+
+/** Sets the gain parameters used by findBestSplit. */
+export function setGainParams(lambda: f64, alpha: f64, maxDeltaStep: f64, minChildWeight: f64): void {
+  pLambda = lambda;
+  pAlpha = alpha;
+  pMaxDelta = maxDeltaStep;
+  pMinChild = minChildWeight;
+}
+
+@inline function thresholdL1(g: f64, alpha: f64): f64 {
+  if (g > alpha) return g - alpha;
+  if (g < -alpha) return g + alpha;
+  return 0.0;
+}
+
+function calcWeight(g: f64, h: f64): f64 {
+  if (h < pMinChild || h <= 0.0) return 0.0;
+  let w = -thresholdL1(g, pAlpha) / (h + pLambda);
+  if (pMaxDelta != 0.0 && Math.abs(w) > pMaxDelta) w = w > 0.0 ? pMaxDelta : -pMaxDelta;
+  return w;
+}
+
+@inline function calcGain(g: f64, h: f64): f64 {
+  if (h < pMinChild || h <= 0.0) return 0.0;
+  if (pMaxDelta == 0.0) {
+    const t = pAlpha == 0.0 ? g : thresholdL1(g, pAlpha);
+    return (t * t) / (h + pLambda);
+  }
+  const w = calcWeight(g, h);
+  const ret = -(2.0 * g * w + (h + pLambda) * w * w);
+  return pAlpha == 0.0 ? ret : ret + pAlpha * Math.abs(w);
+}
+
+/** Exposes calcWeight for the TypeScript side (leaf values). */
+export function leafWeight(g: f64, h: f64): f64 {
+  return calcWeight(g, h);
+}
+
+/**
+ * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 8):
+ * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr. Returns 1 when a split beats `minGain`.
+ */
+export function findBestSplit(
+  hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
+): i32 {
+  const parentGain = calcGain(g, h);
+  const mcw = pMinChild;
+  let bestGain = minGain;
+  let found = 0;
+  for (let fi = 0; fi < nsel; fi++) {
+    const f = load<i32>(features + (<usize>fi << 2));
+    const base = hist + (<usize>f << 12);
+    const nb = load<i32>(binCounts + (<usize>f << 2));
+    const gm = load<f64>(base + 4080);
+    const hm = load<f64>(base + 4088);
+    let gl: f64 = 0.0;
+    let hl: f64 = 0.0;
+    for (let b = 0; b < nb; b++) {
+      const p = base + (<usize>b << 4);
+      gl += load<f64>(p);
+      hl += load<f64>(p + 8);
+      const hr = h - hl;
+      if (hl < mcw || hl <= 0.0) continue;
+      if (hr < mcw || hr <= 0.0) break;
+      const gr = g - gl;
+      const gain = calcGain(gl, hl) + calcGain(gr, hr) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        found = 1;
+        store<f64>(out, gain);
+        store<f64>(out + 8, <f64>f);
+        store<f64>(out + 16, <f64>b);
+        store<f64>(out + 24, 0.0);
+        store<f64>(out + 32, gl);
+        store<f64>(out + 40, hl);
+        store<f64>(out + 48, gr);
+        store<f64>(out + 56, hr);
+      }
+    }
+    if (hm == 0.0 && gm == 0.0) continue;
+    let gr: f64 = 0.0;
+    let hr: f64 = 0.0;
+    for (let b = nb - 1; b >= 0; b--) {
+      const p = base + (<usize>b << 4);
+      gr += load<f64>(p);
+      hr += load<f64>(p + 8);
+      const hl2 = h - hr;
+      if (hr < mcw || hr <= 0.0) continue;
+      if (hl2 < mcw || hl2 <= 0.0) break;
+      const gl2 = g - gr;
+      const gain = calcGain(gl2, hl2) + calcGain(gr, hr) - parentGain;
+      if (gain > bestGain) {
+        bestGain = gain;
+        found = 1;
+        store<f64>(out, gain);
+        store<f64>(out + 8, <f64>f);
+        store<f64>(out + 16, <f64>(b - 1));
+        store<f64>(out + 24, 1.0);
+        store<f64>(out + 32, gl2);
+        store<f64>(out + 40, hl2);
+        store<f64>(out + 48, gr);
+        store<f64>(out + 56, hr);
+      }
+    }
+  }
+  return found;
+}

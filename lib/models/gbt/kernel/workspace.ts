@@ -1,0 +1,184 @@
+/**
+ * The WASM kernels and the shared memory they work in. A {@link Workspace} owns one memory and
+ * one kernel instance, and hands out aligned regions with a bump allocator; typed-array views are
+ * made fresh after each allocation (growing the memory can replace its buffer).
+ *
+ * @module
+ */
+
+import { MAX_PAGES } from "./build_config.ts";
+
+/** The kernel exports (all pointers are byte offsets in the workspace memory). */
+export interface Kernels {
+  gradLogistic(
+    margin: number,
+    label: number,
+    weight: number,
+    n: number,
+    spw: number,
+    gh: number,
+  ): void;
+  gradSquared(margin: number, label: number, weight: number, n: number, gh: number): void;
+  maskGradients(mask: number, n: number, gh: number): void;
+  buildHist(
+    bins: number,
+    nfeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    gh: number,
+    hist: number,
+  ): void;
+  addPairs(dst: number, src: number, pairs: number): void;
+  subPairs(out: number, a: number, b: number, pairs: number): void;
+  partition(
+    column: number,
+    rows: number,
+    start: number,
+    end: number,
+    splitBin: number,
+    defaultLeft: number,
+    scratch: number,
+  ): number;
+  addTreeBinned(
+    bins: number,
+    nfeat: number,
+    n: number,
+    feature: number,
+    splitBin: number,
+    left: number,
+    right: number,
+    defaultLeft: number,
+    value: number,
+    margin: number,
+  ): void;
+  addTreeRaw(
+    x: number,
+    nfeat: number,
+    n: number,
+    feature: number,
+    threshold: number,
+    left: number,
+    right: number,
+    defaultLeft: number,
+    value: number,
+    margin: number,
+  ): void;
+  binColumn(values: number, n: number, cuts: number, ncuts: number, out: number): void;
+  scatterColumn(src: number, n: number, dst: number, stride: number): void;
+  addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;
+  heapBase(): number;
+  setGainParams(lambda: number, alpha: number, maxDeltaStep: number, minChildWeight: number): void;
+  leafWeight(g: number, h: number): number;
+  findBestSplit(
+    hist: number,
+    binCounts: number,
+    features: number,
+    nsel: number,
+    g: number,
+    h: number,
+    minGain: number,
+    out: number,
+  ): number;
+}
+
+let compiled: WebAssembly.Module | undefined;
+
+/** The compiled kernel module (compiled once per process from the committed `kernels.wasm`). */
+export function kernelModule(): WebAssembly.Module {
+  compiled ??= new WebAssembly.Module(
+    Deno.readFileSync(new URL("./kernels.wasm", import.meta.url)),
+  );
+  return compiled;
+}
+
+/** Instantiates the kernels over `memory` (also used by worker threads). */
+export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
+  const instance = new WebAssembly.Instance(kernelModule(), {
+    env: {
+      memory,
+      abort: () => {
+        throw new Error("WASM kernel aborted");
+      },
+    },
+  });
+  return instance.exports as unknown as Kernels;
+}
+
+/**
+ * A shared WASM memory with the kernels and a bump allocator.
+ *
+ * Memory is released when the workspace is garbage-collected; `reset()` reuses it.
+ *
+ * @example
+ * ```ts
+ * const ws = new Workspace();
+ * const p = ws.alloc(8 * 100);
+ * ws.f64(p, 100).fill(1);
+ * ```
+ */
+export class Workspace {
+  /** The shared memory (pass it to worker threads). */
+  readonly memory: WebAssembly.Memory;
+  /** Kernel exports bound to this memory. */
+  readonly k: Kernels;
+  readonly #base: number;
+  #top: number;
+
+  constructor() {
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
+    this.k = instantiateKernels(this.memory);
+    // The module's static data (e.g. Math.exp tables) sits below its heap base; never touch it.
+    this.#base = Math.ceil(Math.max(16, this.k.heapBase()) / 16) * 16;
+    this.#top = this.#base;
+  }
+
+  /** Bytes handed out so far. */
+  get used(): number {
+    return this.#top;
+  }
+
+  /**
+   * Reserves `bytes` (aligned to `align`) and returns the offset.
+   *
+   * @throws {RangeError} when the 4 GiB wasm32 address space would be exceeded.
+   */
+  alloc(bytes: number, align = 16): number {
+    const start = Math.ceil(this.#top / align) * align;
+    const end = start + Math.max(0, bytes);
+    if (end > MAX_PAGES * 65536) {
+      throw new RangeError(
+        `Expected the WASM workspace to fit in 4 GiB but ${end} bytes are needed`,
+      );
+    }
+    const have = this.memory.buffer.byteLength;
+    if (end > have) this.memory.grow(Math.ceil((end - have) / 65536));
+    this.#top = end;
+    return start;
+  }
+
+  /** Frees everything allocated after `mark` (a value of {@link used}; default: everything). */
+  reset(mark = this.#base): void {
+    this.#top = Math.max(mark, this.#base);
+  }
+
+  /** A Float64Array view of `n` values at `ptr`. */
+  f64(ptr: number, n: number): Float64Array {
+    return new Float64Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A Float32Array view of `n` values at `ptr`. */
+  f32(ptr: number, n: number): Float32Array {
+    return new Float32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** An Int32Array view of `n` values at `ptr`. */
+  i32(ptr: number, n: number): Int32Array {
+    return new Int32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A Uint8Array view of `n` bytes at `ptr`. */
+  u8(ptr: number, n: number): Uint8Array {
+    return new Uint8Array(this.memory.buffer, ptr, n);
+  }
+}

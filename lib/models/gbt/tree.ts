@@ -1,0 +1,147 @@
+/**
+ * A regression tree in XGBoost's array form: node i is a leaf when `left[i] === -1`; an internal
+ * node sends `x` left when `x < threshold[i]` (float32), missing values by `defaultLeft[i]`.
+ *
+ * @module
+ */
+
+import type { Workspace } from "./kernel/workspace.ts";
+
+/** One tree, as XGBoost's JSON stores it. */
+export interface RegTree {
+  /** Left child per node (−1 for a leaf). */
+  readonly left: Int32Array;
+  /** Right child per node (−1 for a leaf). */
+  readonly right: Int32Array;
+  /** Parent per node (2147483647 for the root). */
+  readonly parent: Int32Array;
+  /** Split feature per node (0 for a leaf). */
+  readonly feature: Int32Array;
+  /** Split threshold (internal node) or leaf value (leaf), float32 — XGBoost's split_conditions. */
+  readonly threshold: Float32Array;
+  /** 1 when missing values go left. */
+  readonly defaultLeft: Uint8Array;
+  /** Node weight (leaf value for a leaf), float32. */
+  readonly baseWeight: Float32Array;
+  /** Loss reduction of the split (0 for a leaf). */
+  readonly lossChange: Float32Array;
+  /** Hessian sum (cover) per node. */
+  readonly sumHessian: Float32Array;
+  /** Bin of the split per node, when the tree was grown here (−2 for leaves); absent when loaded. */
+  readonly splitBin?: Int32Array;
+}
+
+/** Pointers of a tree laid out for the kernels. */
+export interface PlacedTree {
+  readonly feature: number;
+  readonly split: number;
+  readonly left: number;
+  readonly right: number;
+  readonly defaultLeft: number;
+  readonly value: number;
+}
+
+/** Number of leaves of a tree. */
+export function leafCount(tree: RegTree): number {
+  let n = 0;
+  for (const l of tree.left) if (l === -1) n++;
+  return n;
+}
+
+/**
+ * Copies a tree into the workspace for `addTreeRaw` (thresholds) or `addTreeBinned` (bins), with
+ * leaf values multiplied by `scale` (DART weights).
+ */
+export function placeTree(ws: Workspace, tree: RegTree, binned: boolean, scale = 1): PlacedTree {
+  const n = tree.left.length;
+  const feature = ws.alloc(4 * n), split = ws.alloc(4 * n), left = ws.alloc(4 * n);
+  const right = ws.alloc(4 * n), defaultLeft = ws.alloc(n), value = ws.alloc(8 * n);
+  ws.i32(feature, n).set(tree.feature);
+  if (binned) {
+    if (!tree.splitBin) throw new Error("placeTree: a binned walk needs split bins");
+    ws.i32(split, n).set(tree.splitBin);
+  } else {
+    ws.f32(split, n).set(tree.threshold);
+  }
+  ws.i32(left, n).set(tree.left);
+  ws.i32(right, n).set(tree.right);
+  ws.u8(defaultLeft, n).set(tree.defaultLeft);
+  const v = ws.f64(value, n);
+  for (let i = 0; i < n; i++) v[i] = tree.left[i] === -1 ? tree.threshold[i]! * scale : 0;
+  return { feature, split, left, right, defaultLeft, value };
+}
+
+/** Growable node storage used while a tree is grown. */
+export class TreeGrower {
+  readonly #nodes: Array<{
+    left: number;
+    right: number;
+    parent: number;
+    feature: number;
+    threshold: number;
+    splitBin: number;
+    defaultLeft: number;
+    weight: number;
+    loss: number;
+    hess: number;
+  }> = [];
+
+  /** Adds a leaf node and returns its id. */
+  addNode(parent: number, weight: number, hess: number): number {
+    this.#nodes.push({
+      left: -1,
+      right: -1,
+      parent,
+      feature: 0,
+      threshold: weight,
+      splitBin: -2,
+      defaultLeft: 0,
+      weight,
+      loss: 0,
+      hess,
+    });
+    return this.#nodes.length - 1;
+  }
+
+  /** Turns leaf `id` into a split with two new leaf children; returns [left, right]. */
+  split(
+    id: number,
+    s: { feature: number; splitBin: number; threshold: number; defaultLeft: boolean; gain: number },
+    leftWeight: number,
+    leftHess: number,
+    rightWeight: number,
+    rightHess: number,
+  ): [number, number] {
+    const l = this.addNode(id, leftWeight, leftHess);
+    const r = this.addNode(id, rightWeight, rightHess);
+    const node = this.#nodes[id]!;
+    Object.assign(node, {
+      left: l,
+      right: r,
+      feature: s.feature,
+      threshold: s.threshold,
+      splitBin: s.splitBin,
+      defaultLeft: s.defaultLeft ? 1 : 0,
+      loss: s.gain,
+    });
+    return [l, r];
+  }
+
+  /** The finished tree. */
+  finish(): RegTree {
+    const ns = this.#nodes;
+    const f32 = (get: (i: number) => number) => Float32Array.from(ns, (_, i) => get(i));
+    return {
+      left: Int32Array.from(ns, (n) => n.left),
+      right: Int32Array.from(ns, (n) => n.right),
+      parent: Int32Array.from(ns, (n) => n.parent),
+      feature: Int32Array.from(ns, (n) => n.feature),
+      threshold: f32((i) => ns[i]!.threshold),
+      defaultLeft: Uint8Array.from(ns, (n) => n.defaultLeft),
+      baseWeight: f32((i) => ns[i]!.weight),
+      lossChange: f32((i) => ns[i]!.loss),
+      sumHessian: f32((i) => ns[i]!.hess),
+      splitBin: Int32Array.from(ns, (n) => n.splitBin),
+    };
+  }
+}

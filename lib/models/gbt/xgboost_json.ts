@@ -1,0 +1,261 @@
+/**
+ * XGBoost's JSON model format: reading models written by xgboost 1.7 through 3.x (base_score as
+ * `"5E-1"` or `"[5E-1]"`, gbtree or dart) and writing models xgboost loads.
+ *
+ * @module
+ */
+
+import { ModelFormatError } from "../../errors.ts";
+import type { ObjectiveName } from "./objective.ts";
+import type { RegTree } from "./tree.ts";
+
+/** Everything a tree ensemble model holds. */
+export interface GbtState {
+  /** Feature names in input order. */
+  readonly featureNames: readonly string[];
+  /** The trees, in boosting order. */
+  readonly trees: readonly RegTree[];
+  /** Trees per boosting round (random forest mode > 1). */
+  readonly numParallelTree: number;
+  /** XGBoost's base_score (a probability for logistic objectives). */
+  readonly baseScore: number;
+  /** The objective. */
+  readonly objective: ObjectiveName;
+  /** scale_pos_weight used in training (kept in the objective's parameters). */
+  readonly scalePosWeight: number;
+  /** DART weights per tree, when the booster is dart. */
+  readonly weightDrop?: readonly number[];
+  /** Learner attributes (e.g. best_iteration). */
+  readonly attributes: Readonly<Record<string, string>>;
+}
+
+const OBJECTIVES: readonly string[] = [
+  "binary:logistic",
+  "reg:logistic",
+  "reg:squarederror",
+  "binary:logitraw",
+];
+const ROOT_PARENT = 2147483647;
+
+/** True when `json` looks like an XGBoost JSON model. */
+export function isXGBoostJSON(json: unknown): boolean {
+  return typeof json === "object" && json !== null && "learner" in json;
+}
+
+/**
+ * Reads an XGBoost JSON model.
+ *
+ * @throws {ModelFormatError} for multi-class models, categorical splits, unsupported objectives
+ *   or boosters, and malformed trees.
+ */
+export function parseXGBoostJSON(json: unknown): GbtState {
+  const learner = obj(obj(json, "model").learner, "learner");
+  const lmp = obj(learner.learner_model_param, "learner_model_param");
+  const numClass = Number(lmp.num_class ?? 0);
+  const numTarget = Number(lmp.num_target ?? 1);
+  if (numClass > 1 || numTarget > 1) {
+    throw new ModelFormatError(
+      `Only binary or single-target models are supported; found num_class=${numClass}, num_target=${numTarget}`,
+    );
+  }
+  const baseScore = parseFloat(String(lmp.base_score ?? "0.5").replace(/^\[|\]$/g, ""));
+  if (!Number.isFinite(baseScore)) {
+    throw new ModelFormatError(`Unreadable base_score ${JSON.stringify(lmp.base_score)}`);
+  }
+  const objective = obj(learner.objective, "objective");
+  const name = String(objective.name);
+  if (!OBJECTIVES.includes(name)) {
+    throw new ModelFormatError(
+      `Unsupported objective "${name}"; supported: ${OBJECTIVES.join(", ")}`,
+    );
+  }
+  const spw = Number(obj(objective.reg_loss_param ?? {}, "reg_loss_param").scale_pos_weight ?? 1);
+  let booster = obj(learner.gradient_booster, "gradient_booster");
+  let weightDrop: number[] | undefined;
+  if (booster.name === "dart") {
+    weightDrop = (booster.weight_drop as number[]).map(Number);
+    booster = obj(booster.gbtree, "gbtree");
+  }
+  if (booster.name !== "gbtree") {
+    throw new ModelFormatError(`Unsupported booster "${String(booster.name)}"`);
+  }
+  const model = obj(booster.model, "model");
+  const numFeature = Number(lmp.num_feature);
+  const names = (learner.feature_names as string[] | undefined) ?? [];
+  const featureNames = names.length
+    ? names.map(String)
+    : Array.from({ length: numFeature }, (_, i) => `f${i}`);
+  const trees = (model.trees as unknown[]).map((t, i) =>
+    parseTree(obj(t, `tree ${i}`), i, featureNames.length)
+  );
+  const gmp = obj(model.gbtree_model_param ?? {}, "gbtree_model_param");
+  return {
+    featureNames,
+    trees,
+    numParallelTree: Number(gmp.num_parallel_tree ?? 1),
+    baseScore,
+    objective: name as ObjectiveName,
+    scalePosWeight: spw,
+    ...(weightDrop ? { weightDrop } : {}),
+    attributes: Object.fromEntries(
+      Object.entries(obj(learner.attributes ?? {}, "attributes")).map(([k, v]) => [k, String(v)]),
+    ),
+  };
+}
+
+function parseTree(t: Record<string, unknown>, index: number, numFeature: number): RegTree {
+  const arr = (key: string): number[] => {
+    const v = t[key];
+    if (!Array.isArray(v)) throw new ModelFormatError(`tree ${index} lacks "${key}"`);
+    return v.map((x) => (typeof x === "boolean" ? (x ? 1 : 0) : Number(x)));
+  };
+  const left = arr("left_children"), n = left.length;
+  const splitType = Array.isArray(t.split_type) ? arr("split_type") : [];
+  if (splitType.some((s) => s !== 0)) {
+    throw new ModelFormatError(`tree ${index} has categorical splits, which are not supported`);
+  }
+  const fields = {
+    right: arr("right_children"),
+    parent: arr("parents"),
+    feature: arr("split_indices"),
+    threshold: arr("split_conditions"),
+    defaultLeft: arr("default_left"),
+    baseWeight: arr("base_weights"),
+    lossChange: arr("loss_changes"),
+    sumHessian: arr("sum_hessian"),
+  };
+  for (const [k, v] of Object.entries(fields)) {
+    if (v.length !== n) {
+      throw new ModelFormatError(`tree ${index}: "${k}" has ${v.length} entries, expected ${n}`);
+    }
+  }
+  for (let i = 0; i < n; i++) {
+    const l = left[i]!, r = fields.right[i]!;
+    if (l === -1) continue;
+    if (!(l > i && l < n && r > i && r < n)) {
+      throw new ModelFormatError(`tree ${index}: node ${i} has bad children`);
+    }
+    if (!(fields.feature[i]! >= 0 && fields.feature[i]! < numFeature)) {
+      throw new ModelFormatError(
+        `tree ${index}: node ${i} splits on feature ${fields.feature[i]}, beyond ${numFeature}`,
+      );
+    }
+  }
+  return {
+    left: Int32Array.from(left),
+    right: Int32Array.from(fields.right),
+    parent: Int32Array.from(fields.parent),
+    feature: Int32Array.from(fields.feature),
+    threshold: Float32Array.from(fields.threshold),
+    defaultLeft: Uint8Array.from(fields.defaultLeft),
+    baseWeight: Float32Array.from(fields.baseWeight),
+    lossChange: Float32Array.from(fields.lossChange),
+    sumHessian: Float32Array.from(fields.sumHessian),
+  };
+}
+
+/** Writes a model as XGBoost JSON (loadable by xgboost 2.x and 3.x). */
+export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
+  const numFeature = String(s.featureNames.length);
+  const rounds = s.trees.length / s.numParallelTree;
+  const trees = s.trees.map((t, id) => ({
+    base_weights: Array.from(t.baseWeight),
+    categories: [],
+    categories_nodes: [],
+    categories_segments: [],
+    categories_sizes: [],
+    default_left: Array.from(t.defaultLeft),
+    id,
+    left_children: Array.from(t.left),
+    loss_changes: Array.from(t.lossChange),
+    parents: Array.from(t.parent, (p) => (p < 0 ? ROOT_PARENT : p)),
+    right_children: Array.from(t.right),
+    split_conditions: Array.from(t.threshold),
+    split_indices: Array.from(t.feature),
+    split_type: Array.from(t.left, () => 0),
+    sum_hessian: Array.from(t.sumHessian),
+    tree_param: {
+      num_deleted: "0",
+      num_feature: numFeature,
+      num_nodes: String(t.left.length),
+      size_leaf_vector: "1",
+    },
+  }));
+  const gbtree = {
+    model: {
+      gbtree_model_param: {
+        num_parallel_tree: String(s.numParallelTree),
+        num_trees: String(s.trees.length),
+      },
+      iteration_indptr: Array.from({ length: rounds + 1 }, (_, i) => i * s.numParallelTree),
+      tree_info: s.trees.map(() => 0),
+      trees,
+    },
+    name: "gbtree",
+  };
+  return {
+    learner: {
+      attributes: { ...s.attributes },
+      feature_names: [...s.featureNames],
+      feature_types: s.featureNames.map(() => "float"),
+      gradient_booster: s.weightDrop
+        ? { gbtree, name: "dart", weight_drop: [...s.weightDrop] }
+        : gbtree,
+      learner_model_param: {
+        base_score: floatString(s.baseScore),
+        boost_from_average: "1",
+        num_class: "0",
+        num_feature: numFeature,
+        num_target: "1",
+      },
+      objective: {
+        name: s.objective,
+        reg_loss_param: { scale_pos_weight: floatString(s.scalePosWeight) },
+      },
+    },
+    version: [2, 1, 0],
+  };
+}
+
+/** Keys whose arrays XGBoost reads as floating-point numbers (an integer literal is refused). */
+const FLOAT_KEYS = new Set(["base_weights", "loss_changes", "split_conditions", "sum_hessian"]);
+const MARK = "\u0000f:";
+
+/**
+ * XGBoost JSON text: like `JSON.stringify`, but float arrays are written as float32 in their
+ * shortest form with a decimal point (`0.0`, not `0`), as xgboost's parser requires.
+ */
+export function stringifyXGBoostJSON(model: Record<string, unknown>, indent = 0): string {
+  const text = JSON.stringify(
+    model,
+    (key, value) =>
+      FLOAT_KEYS.has(key) && Array.isArray(value) ? value.map((v) => MARK + float32Text(v)) : value,
+    indent,
+  );
+  return text.replace(/"\\u0000f:([^"]*)"/g, "$1");
+}
+
+/** The shortest decimal text that reads back as the same float32, always with a point or exponent. */
+export function float32Text(v: number): string {
+  const f = Math.fround(v);
+  let s = String(f);
+  for (let p = 1; p <= 9; p++) {
+    const t = f.toPrecision(p);
+    if (Math.fround(Number(t)) === f) {
+      s = String(Number(t));
+      break;
+    }
+  }
+  return /[.eE]/.test(s) || !Number.isFinite(f) ? s : `${s}.0`;
+}
+
+function floatString(v: number): string {
+  return float32Text(v);
+}
+
+function obj(v: unknown, what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    throw new ModelFormatError(`Expected an object for "${what}" in the XGBoost model`);
+  }
+  return v as Record<string, unknown>;
+}

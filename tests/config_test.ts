@@ -15,10 +15,10 @@ function problems(fn: () => unknown): string[] {
   assert.fail("expected a ConfigError");
 }
 
-Deno.test("defaults: embedded source, logistic regression, 10k samples, 5 folds, 2% fraud", () => {
+Deno.test("defaults: embedded source, xgboost, 10k samples, 5 folds, 2% fraud", () => {
   const c = defaultConfig();
   assert.equal(c.data.source, "embedded");
-  assert.equal(c.model.type, "logistic_regression");
+  assert.equal(c.model.type, "xgboost");
   assert.equal(c.data.maxSamples, 10_000);
   assert.equal(c.data.cvFolds, 5);
   assert.equal(c.data.fraudRateTarget, 0.02);
@@ -70,7 +70,9 @@ Deno.test("a bad value gives one line naming the path, the value found and its o
   );
   assert.ok(
     lines.some((l) =>
-      l.startsWith("model.type: must be one of logistic_regression") && l.includes('got "svm"')
+      l.startsWith(
+        "model.type: must be one of xgboost, lightgbm, random_forest, logistic_regression",
+      ) && l.includes('got "svm"')
     ),
     lines.join("\n"),
   );
@@ -139,4 +141,5 @@ Deno.test("the example config in data/ is valid and equals the defaults", async 
   const c = resolveConfig([await readConfigFile(path)]);
   const d = defaultConfig();
   assert.deepEqual({ ...c, model: { ...c.model, params: {} } }, d);
+  assert.deepEqual(c.model.params, { max_depth: 6, eta: 0.3, num_boost_round: 100 });
 });

@@ -18,6 +18,7 @@ out = dict(
     artifacts=sorted(a.path for a in c.list_artifacts(data["run_id"])),
     model_files=[a.path for a in c.list_artifacts(data["run_id"], "model")],
     fold_history=[[m.step, m.value] for m in c.get_metric_history(data["run_id"], "cv_fold_roc_auc")],
+    logloss_history=[[m.step, m.value] for m in c.get_metric_history(data["run_id"], "train-logloss")],
 )
 `;
 
@@ -45,6 +46,7 @@ Deno.test("MLflow's own client reads our local store: the run, its params, metri
     artifacts: string[];
     model_files: string[];
     fold_history: Array<[number, number]>;
+    logloss_history: Array<[number, number]>;
   }>(
     READ_RUN,
     {
@@ -58,15 +60,22 @@ Deno.test("MLflow's own client reads our local store: the run, its params, metri
   assert.deepEqual(got.run_ids, [result.runId]);
   assert.equal(got.status, "FINISHED");
   assert.equal(got.run_name, "lr-check");
-  assert.equal(got.params["model.type"], "logistic_regression");
+  assert.equal(got.params["model.type"], "xgboost");
   assert.equal(got.params["data.maxSamples"], "2000");
-  assert.equal(got.params["model.params.C"], "1");
+  assert.equal(got.params["model.params.max_depth"], "6");
+  assert.equal(got.params["model.params.eta"], "0.3");
   assert.equal(got.params["seed"], "42");
   assert.equal(got.metrics.test_roc_auc, result.test.roc_auc);
   assert.equal(got.metrics.test_pr_auc, result.test.pr_auc);
   assert.equal(got.metrics.cv_roc_auc_mean, result.cv!.summary.roc_auc.mean);
   assert.equal(got.metrics.data_rows, 2000);
   assert.deepEqual(got.fold_history, result.cv!.folds.map((f, k) => [k, f.roc_auc]));
+  // Boosting rounds are logged one step per round.
+  assert.deepEqual(
+    got.logloss_history,
+    result.history.map((h) => [h.iteration, h.values["train-logloss"]]),
+  );
+  assert.equal(got.logloss_history.length, 100);
   assert.equal(got.tags.readiness, result.readiness);
   assert.equal(got.tags["mlflow.runName"], "lr-check");
   assert.deepEqual(got.artifacts, [

@@ -144,3 +144,26 @@ Deno.test("exportOnnx: true is refused clearly until ONNX export exists, before 
   await assert.rejects(Deno.stat(join(dir, "mlruns")), Deno.errors.NotFound);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("every model type trains through the pipeline; early stopping watches a validation carve-out", async () => {
+  const dir = await Deno.makeTempDir();
+  for (const type of ["lightgbm", "random_forest", "logistic_regression"]) {
+    const r = await train(config(dir, { model: { type, params: {} } }));
+    assert.equal(r.model.type, type);
+    assert.ok(r.test.roc_auc > 0.8, `${type}: test AUC ${r.test.roc_auc}`);
+  }
+  const es = await train(
+    config(dir, {
+      model: {
+        type: "xgboost",
+        params: { early_stopping_rounds: 5, eta: 0.5, num_boost_round: 500 },
+      },
+    }),
+  );
+  const rounds = es.history.length;
+  assert.ok(rounds < 500, `stopped after ${rounds} rounds`);
+  assert.ok("valid-logloss" in es.history[0]!.values && "train-logloss" in es.history[0]!.values);
+  const saved = JSON.parse(await Deno.readTextFile(join(es.artifactsDir, "model/model.json")));
+  assert.equal(saved.learner.attributes.best_iteration, String(rounds - 6));
+  await Deno.remove(dir, { recursive: true });
+});

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
 
 /** Model types the factory knows. */
-export const MODEL_TYPES = ["logistic_regression", "xgboost", "lightgbm", "random_forest"] as const;
+export const MODEL_TYPES = ["xgboost", "lightgbm", "random_forest", "logistic_regression"] as const;
 
 /** Feature sources. */
 export const SOURCES = ["embedded", "redis"] as const;
@@ -51,7 +51,7 @@ export const DataConfigSchema = z.strictObject({
 /** Which model to train and its parameters (validated by the model itself). */
 export const ModelConfigSchema = z.strictObject({
   /** Model family. */
-  type: z.enum(MODEL_TYPES).default("logistic_regression"),
+  type: z.enum(MODEL_TYPES).default("xgboost"),
   /** Model parameters, by the model's own names (e.g. `C` for logistic regression). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
 });

@@ -21,6 +21,14 @@ export interface CrossValidation {
   readonly oof: Float64Array;
 }
 
+/** Options of {@link crossValidate}. */
+export interface CrossValidateOptions {
+  /** Called with each fold's metrics. */
+  readonly onFold?: (fold: number, metrics: BinaryMetrics) => void;
+  /** Pass each fold's held-out part as eval set `valid` (for early stopping, as xgboost's cv). */
+  readonly evalOnFold?: boolean;
+}
+
 /**
  * Fits `estimator` on k−1 folds and scores the remaining one, k times.
  *
@@ -37,16 +45,18 @@ export async function crossValidate(
   frame: Frame,
   labels: Uint8Array,
   folds: readonly SplitIndices[],
-  onFold?: (fold: number, metrics: BinaryMetrics) => void,
+  options: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
   const oof = new Float64Array(frame.rows);
   const metrics: BinaryMetrics[] = [];
   for (const [k, { train, test }] of folds.entries()) {
-    const model = await estimator.fit(frame.take(train), takeValues(labels, train));
-    const p = model.predictProba(frame.take(test));
+    const xValid = frame.take(test), yValid = takeValues(labels, test);
+    const evalSets = options.evalOnFold ? [{ name: "valid", frame: xValid, labels: yValid }] : [];
+    const model = await estimator.fit(frame.take(train), takeValues(labels, train), { evalSets });
+    const p = model.predictProba(xValid);
     for (let i = 0; i < test.length; i++) oof[test[i]!] = p[i]!;
-    const m = evaluateBinary(takeValues(labels, test), p);
-    onFold?.(k, m);
+    const m = evaluateBinary(yValid, p);
+    options.onFold?.(k, m);
     metrics.push(m);
   }
   return { folds: metrics, summary: summarizeFolds(metrics), oof };

@@ -65,6 +65,14 @@ export async function recordRun(
       cv_fold_f1: fold.f1,
     }, k);
   }
+  // Boosting-round metrics, one step per round (e.g. train-logloss, valid-auc).
+  const keys = new Set(result.history.flatMap((h) => Object.keys(h.values)));
+  for (const key of keys) {
+    const points = result.history.flatMap((h) =>
+      key in h.values ? [[h.iteration, h.values[key]!] as const] : []
+    );
+    await run.logMetricHistory(key, points);
+  }
   await run.setTags({ readiness: result.readiness });
 
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";

@@ -14,12 +14,13 @@ import { confusionAt } from "../evaluate/binary_metrics.ts";
 import { rankImportance, type Readiness, readiness } from "../evaluate/summary.ts";
 import { ConfigError } from "../errors.ts";
 import { createEstimator } from "../models/factory.ts";
-import type { Classifier, Estimator } from "../models/model.ts";
+import type { Classifier, Estimator, IterationMetrics } from "../models/model.ts";
 import { FileStore } from "../tracking/file_store.ts";
 import { Logger } from "../util/logger.ts";
 import { crossValidate, type CrossValidation } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import { recordRun } from "./record_run.ts";
+import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 
 /** Everything a training run produced. */
 export interface TrainingResult {
@@ -55,6 +56,8 @@ export interface TrainingResult {
   readonly testProbabilities: Float64Array;
   /** Row indices (into `data`) of the test set. */
   readonly testIndices: Int32Array;
+  /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
+  readonly history: readonly IterationMetrics[];
   /** Wall time, ms. */
   readonly durationMs: number;
 }
@@ -152,14 +155,23 @@ export async function train(
         xTrain,
         yTrain,
         folds,
-        (k, m) =>
-          log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
-            roc_auc: round(m.roc_auc, 4),
-            pr_auc: round(m.pr_auc, 4),
-          }),
+        {
+          evalOnFold: wantsEarlyStopping(estimator),
+          onFold: (k, m) =>
+            log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
+              roc_auc: round(m.roc_auc, 4),
+              pr_auc: round(m.pr_auc, 4),
+            }),
+        },
       );
     }
-    const model = await estimator.fit(xTrain, yTrain);
+    const { model, history } = await fitFinal(estimator, xTrain, yTrain, config.seed);
+    if (history.length) {
+      log.info("boosting rounds", {
+        rounds: history.length,
+        last: history[history.length - 1]!.values,
+      });
+    }
     const chosenThreshold = cv
       ? evaluateBinary(yTrain, cv.oof).best_threshold
       : evaluateBinary(yTrain, model.predictProba(xTrain)).best_threshold;
@@ -188,6 +200,7 @@ export async function train(
       model,
       testProbabilities,
       testIndices: split.test,
+      history,
       durationMs: 0,
     };
     const done = { ...result, durationMs: performance.now() - started };

@@ -142,6 +142,20 @@ export class RunWriter {
     await writeFileAtomic(path, old + line);
   }
 
+  /** Appends a metric's values at the given steps in one write. */
+  async logMetricHistory(
+    key: string,
+    points: ReadonlyArray<readonly [step: number, value: number]>,
+  ): Promise<void> {
+    const path = join(this.dir, "metrics", safeKey(key));
+    const now = Date.now();
+    const old = await Deno.readTextFile(path).catch(() => "");
+    await writeFileAtomic(
+      path,
+      old + points.map(([s, v]) => `${now} ${formatMetric(v)} ${s}\n`).join(""),
+    );
+  }
+
   /** Logs several metrics at one step. */
   async logMetrics(metrics: Readonly<Record<string, number>>, step = 0): Promise<void> {
     const now = Date.now();

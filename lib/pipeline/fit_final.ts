@@ -1,0 +1,65 @@
+/**
+ * The final fit on the whole training part, recording per-round metrics: on the training rows,
+ * and — when the model asks for early stopping — on a stratified 10% validation carve-out that
+ * the stopping watches.
+ *
+ * @module
+ */
+
+import { type Frame, takeValues } from "../data/frame.ts";
+import { stratifiedSplit } from "../data/split.ts";
+import type { Classifier, Estimator, FitOptions, IterationMetrics } from "../models/model.ts";
+
+/** Share of the training part held out to watch early stopping. */
+export const EARLY_STOPPING_SHARE = 0.1;
+
+/** The fitted model, its per-round metrics, and the rows it was fitted on. */
+export interface FinalFit {
+  /** The fitted model. */
+  readonly model: Classifier;
+  /** Eval-set metrics per boosting round (empty for non-iterative models). */
+  readonly history: readonly IterationMetrics[];
+  /** Rows held out for early stopping (0 without it). */
+  readonly validationRows: number;
+}
+
+/** True when the estimator's parameters ask for early stopping. */
+export function wantsEarlyStopping(estimator: Estimator): boolean {
+  return estimator.params.early_stopping_rounds !== undefined;
+}
+
+/**
+ * Fits `estimator` on the training part with eval sets `train` (and `valid` under early
+ * stopping), collecting each round's metrics.
+ *
+ * @example
+ * ```ts
+ * const { model, history } = await fitFinal(estimator, xTrain, yTrain, 42);
+ * ```
+ */
+export async function fitFinal(
+  estimator: Estimator,
+  x: Frame,
+  y: Uint8Array,
+  seed: number,
+): Promise<FinalFit> {
+  const history: IterationMetrics[] = [];
+  const collect = { afterIteration: (m: IterationMetrics) => void history.push(m) };
+  if (!wantsEarlyStopping(estimator)) {
+    const options: FitOptions = {
+      evalSets: [{ name: "train", frame: x, labels: y }],
+      callbacks: [collect],
+    };
+    return { model: await estimator.fit(x, y, options), history, validationRows: 0 };
+  }
+  const { train, test } = stratifiedSplit(y, EARLY_STOPPING_SHARE, seed + 1);
+  const xt = x.take(train), yt = takeValues(y, train);
+  const model = await estimator.fit(xt, yt, {
+    evalSets: [
+      { name: "train", frame: xt, labels: yt },
+      { name: "valid", frame: x.take(test), labels: takeValues(y, test) },
+    ],
+    callbacks: [collect],
+  });
+  return { model, history, validationRows: test.length };
+}

@@ -1,0 +1,167 @@
+import assert from "node:assert/strict";
+import { ConfigError, DataError } from "../lib/errors.ts";
+import { rocAuc } from "../lib/evaluate/curves.ts";
+import { computeCuts } from "../lib/models/gbt/binning.ts";
+import { EarlyStopping } from "../lib/models/gbt/early_stopping.ts";
+import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
+import { calcGain, calcWeight } from "../lib/models/gbt/split.ts";
+import { leafCount } from "../lib/models/gbt/tree.ts";
+import { nonLinear } from "./helpers/datasets.ts";
+
+const D = nonLinear(3000, 6, 1, 0.1);
+
+Deno.test("the same seed gives identical model bytes; another seed another model (with row and column sampling)", async () => {
+  const params = {
+    num_boost_round: 10,
+    subsample: 0.7,
+    colsample_bytree: 0.8,
+    colsample_bynode: 0.7,
+    nthread: 1,
+  };
+  const a = await new GradientBoosting({ ...params, seed: 4 }).fit(D.frame, D.labels);
+  const b = await new GradientBoosting({ ...params, seed: 4 }).fit(D.frame, D.labels);
+  const c = await new GradientBoosting({ ...params, seed: 5 }).fit(D.frame, D.labels);
+  assert.equal(a.serialize(), b.serialize());
+  assert.notEqual(a.serialize(), c.serialize());
+});
+
+Deno.test("two threads build the same trees as one (histograms are exact sums)", async () => {
+  const big = nonLinear(40_000, 6, 2, 0.1);
+  const one = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }).fit(
+    big.frame,
+    big.labels,
+  );
+  const two = await new GradientBoosting({ num_boost_round: 5, nthread: 2 }).fit(
+    big.frame,
+    big.labels,
+  );
+  const p1 = one.predictProba(big.frame), p2 = two.predictProba(big.frame);
+  let diff = 0;
+  for (let i = 0; i < p1.length; i++) diff = Math.max(diff, Math.abs(p1[i]! - p2[i]!));
+  assert.ok(diff < 1e-6, `max diff ${diff}`);
+  assert.deepEqual(
+    one.state.trees.map((t) => Array.from(t.feature)),
+    two.state.trees.map((t) => Array.from(t.feature)),
+  );
+});
+
+Deno.test("depth-wise trees respect max_depth; leaf-wise trees respect max_leaves", async () => {
+  const depthwise = await new GradientBoosting({ num_boost_round: 3, max_depth: 3, nthread: 1 })
+    .fit(D.frame, D.labels);
+  for (const t of depthwise.state.trees) assert.ok(t.left.length <= 15 && leafCount(t) <= 8);
+  const lossguide = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }, "lightgbm").fit(
+    D.frame,
+    D.labels,
+  );
+  assert.equal(lossguide.type, "lightgbm");
+  for (const t of lossguide.state.trees) assert.ok(leafCount(t) <= 31, `${leafCount(t)} leaves`);
+  assert.ok(
+    lossguide.state.trees.some((t) => leafCount(t) > 8),
+    "leaf-wise trees grow past a depth-3 tree's leaves",
+  );
+});
+
+Deno.test("random forest mode grows num_parallel_tree trees in one round, each a 1/n share", async () => {
+  const rf = await new GradientBoosting({ num_parallel_tree: 10, nthread: 1 }, "random_forest").fit(
+    D.frame,
+    D.labels,
+  );
+  assert.equal(rf.state.trees.length, 10);
+  assert.equal(rf.state.numParallelTree, 10);
+  const auc = rocAuc(D.labels, rf.predictProba(D.frame));
+  assert.ok(auc > 0.75, `forest train AUC ${auc}`);
+});
+
+Deno.test("early stopping stops after the given rounds without improvement and keeps the best iteration", async () => {
+  const valid = nonLinear(2000, 6, 9, 0.1);
+  const model = await new GradientBoosting({
+    num_boost_round: 300,
+    eta: 0.5,
+    max_depth: 6,
+    early_stopping_rounds: 5,
+    eval_metric: ["auc", "logloss"],
+    nthread: 1,
+  }).fit(D.frame, D.labels, {
+    evalSets: [{ name: "valid", frame: valid.frame, labels: valid.labels }],
+  });
+  const history = model.history.map((h) => h.values["valid-logloss"]!);
+  const best = Number(model.state.attributes.best_iteration);
+  assert.ok(history.length < 300, "stopped early");
+  assert.equal(history.length, best + 6, "ran 5 rounds past the best");
+  assert.equal(Math.min(...history), history[best]);
+  assert.equal(model.state.trees.length, best + 1, "trees after the best iteration are dropped");
+  assert.ok("valid-auc" in model.history[0]!.values);
+});
+
+Deno.test("EarlyStopping follows its declared direction", () => {
+  const up = new EarlyStopping({ rounds: 2, key: "v-auc", maximize: true });
+  const values = [0.7, 0.8, 0.79, 0.78];
+  const results = values.map((v, i) => up.afterIteration({ iteration: i, values: { "v-auc": v } }));
+  assert.deepEqual(results, [undefined, undefined, undefined, "stop"]);
+  assert.equal(up.bestIteration, 1);
+  assert.throws(() => up.afterIteration({ iteration: 4, values: {} }), /watches "v-auc"/);
+});
+
+Deno.test("bad parameters name themselves, the allowed range and the value found", () => {
+  assert.throws(
+    () =>
+      new GradientBoosting({
+        max_bin: 1,
+        eta: 0,
+        subsample: 1.5,
+        max_depht: 3,
+        grow_policy: "wide",
+      }),
+    (e) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual([...e.problems].sort(), [
+        "model.params.eta: must be a number in (0, 1], got 0",
+        'model.params.grow_policy: must be one of depthwise, lossguide, got "wide"',
+        "model.params.max_bin: must be an integer in [2, 256], got 1",
+        "model.params.max_depht: unknown setting for xgboost",
+        "model.params.subsample: must be a number in (0, 1], got 1.5",
+      ]);
+      return true;
+    },
+  );
+  assert.throws(
+    () => new GradientBoosting({ max_depth: 0 }),
+    /max_depth: must be ≥ 1 unless grow_policy is lossguide/,
+  );
+  assert.equal(new GradientBoosting({ learning_rate: 0.05, n_estimators: 7 }).params.eta, 0.05);
+});
+
+Deno.test("early stopping without an eval set, and labels outside [0, 1], are refused clearly", async () => {
+  await assert.rejects(
+    new GradientBoosting({ early_stopping_rounds: 3 }).fit(D.frame, D.labels),
+    ConfigError,
+  );
+  await assert.rejects(
+    new GradientBoosting({ nthread: 1 }).fit(D.frame, Float64Array.of(...D.labels.slice(0, -1), 2)),
+    (e) => e instanceof DataError && /label 2 at row 2999/.test(e.message),
+  );
+});
+
+Deno.test("cut points put one bin per distinct value and split as x < cut", () => {
+  const { cuts, minValues } = computeCuts([
+    Float64Array.of(3, 1, 2, 2, NaN),
+    Float64Array.of(NaN, NaN),
+  ], 256);
+  assert.deepEqual(Array.from(cuts[0]!), [2, 3, Math.fround(6.00001)]);
+  assert.equal(minValues[0], 1);
+  assert.equal(cuts[1]!.length, 1);
+  const many = Float64Array.from({ length: 10_000 }, (_, i) => i);
+  const q = computeCuts([many], 16).cuts[0]!;
+  assert.equal(q.length, 16);
+  assert.ok(q.every((v, i) => i === 0 || v > q[i - 1]!));
+});
+
+Deno.test("gain and weight follow XGBoost's formulas with lambda, alpha and max_delta_step", () => {
+  const p = { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1 };
+  assert.equal(calcWeight(p, -4, 3), 1);
+  assert.equal(calcGain(p, -4, 3), 4);
+  assert.equal(calcGain({ ...p, alpha: 1 }, -4, 3), 9 / 4);
+  assert.equal(calcWeight({ ...p, max_delta_step: 0.5 }, -4, 3), 0.5);
+  assert.equal(calcGain({ ...p, max_delta_step: 0.5 }, -4, 3), -(2 * -4 * 0.5 + 4 * 0.25));
+  assert.equal(calcWeight(p, -4, 0.5), 0, "below min_child_weight");
+});

@@ -1,0 +1,179 @@
+/**
+ * Reads tabular files (CSV with a header row, or Parquet) into columns, and turns columns into a
+ * numeric frame, counting cells that are not numbers.
+ *
+ * @module
+ */
+
+import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from "hyparquet";
+import { DataError } from "../errors.ts";
+import { Frame } from "./frame.ts";
+
+/** A cell as read: CSV gives strings; Parquet gives typed values (null = missing). */
+export type Cell = string | number | bigint | boolean | null | undefined;
+
+/** Columns of cells with their names, as read from a file. */
+export interface Table {
+  /** Column names from the header. */
+  readonly names: readonly string[];
+  /** One array of cells per column. */
+  readonly columns: readonly (readonly Cell[])[];
+  /** Number of data rows. */
+  readonly rows: number;
+}
+
+/**
+ * Reads a `.parquet` file, or a CSV file (anything else).
+ *
+ * @throws {DataError} for a missing file, an empty file, or rows with the wrong number of cells.
+ */
+export async function readTable(path: string): Promise<Table> {
+  if (/\.parquet$/i.test(path)) return await readParquet(path);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (cause) {
+    throw new DataError(`cannot read "${path}": ${cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)}`, { cause });
+  }
+  return parseCsv(text, path);
+}
+
+/**
+ * Parses CSV text (RFC 4180: quoted cells, doubled quotes, newlines in quotes) with a header.
+ *
+ * @throws {DataError} for an empty text or a row whose cell count differs from the header's.
+ */
+export function parseCsv(text: string, source = "CSV"): Table {
+  const records = csvRecords(text);
+  const header = records.shift();
+  if (!header || (header.length === 1 && header[0] === "")) throw new DataError(`${source} has no header row`);
+  const columns: string[][] = header.map(() => []);
+  records.forEach((r, i) => {
+    if (r.length === 1 && r[0] === "") return; // blank line
+    if (r.length !== header.length) {
+      throw new DataError(`${source} row ${i + 2} has ${r.length} cells, the header has ${header.length}`);
+    }
+    r.forEach((cell, j) => columns[j]!.push(cell));
+  });
+  return { names: header.map((h) => h.trim()), columns, rows: columns[0]?.length ?? 0 };
+}
+
+function csvRecords(text: string): string[][] {
+  const out: string[][] = [];
+  let row: string[] = [], cell = "", quoted = false, i = 0;
+  const n = text.length;
+  while (i < n) {
+    const ch = text[i]!;
+    if (quoted) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          cell += '"';
+          i += 2;
+          continue;
+        }
+        quoted = false;
+      } else cell += ch;
+      i++;
+      continue;
+    }
+    if (ch === '"') quoted = true;
+    else if (ch === ",") {
+      row.push(cell);
+      cell = "";
+    } else if (ch === "\n" || ch === "\r") {
+      row.push(cell);
+      out.push(row);
+      row = [];
+      cell = "";
+      if (ch === "\r" && text[i + 1] === "\n") i++;
+    } else cell += ch;
+    i++;
+  }
+  if (cell !== "" || row.length > 0) {
+    row.push(cell);
+    out.push(row);
+  }
+  return out;
+}
+
+async function readParquet(path: string): Promise<Table> {
+  let file;
+  try {
+    file = await asyncBufferFromFile(path);
+  } catch (cause) {
+    throw new DataError(`cannot read "${path}": ${String(cause)}`, { cause });
+  }
+  const metadata = await parquetMetadataAsync(file);
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const rows = Number(metadata.num_rows);
+  const columns: Cell[][] = names.map(() => new Array<Cell>(rows).fill(null));
+  await parquetRead({
+    file,
+    metadata,
+    onChunk: ({ columnName, columnData, rowStart }) => {
+      const col = columns[names.indexOf(columnName)];
+      if (!col) return;
+      for (let i = 0; i < columnData.length; i++) col[rowStart + i] = columnData[i] as Cell;
+    },
+  });
+  return { names, columns, rows };
+}
+
+/** A numeric frame and the count of present-but-non-numeric cells per column. */
+export interface NumericColumns {
+  /** The columns as numbers (NaN = missing or not a number). */
+  readonly frame: Frame;
+  /** Cells that held something other than a number, per column name. */
+  readonly nonNumeric: Record<string, number>;
+}
+
+/**
+ * Converts the named columns to numbers: empty, `null`, `NA`, `NaN` are missing; `true`/`false`
+ * are 1/0; anything else that is not a number counts as non-numeric (and becomes missing).
+ *
+ * @throws {DataError} naming every requested column the table lacks.
+ */
+export function numericColumns(table: Table, names: readonly string[]): NumericColumns {
+  const missing = names.filter((n) => !table.names.includes(n));
+  if (missing.length) {
+    throw new DataError(`the input lacks ${missing.length} feature(s) the model needs: ${missing.join(", ")}`);
+  }
+  const nonNumeric: Record<string, number> = {};
+  const cols = names.map((name) => {
+    const src = table.columns[table.names.indexOf(name)]!;
+    const out = new Float64Array(table.rows);
+    let bad = 0;
+    for (let i = 0; i < table.rows; i++) {
+      const v = toNumber(src[i]);
+      if (v === undefined) {
+        bad++;
+        out[i] = NaN;
+      } else out[i] = v;
+    }
+    if (bad) nonNumeric[name] = bad;
+    return out;
+  });
+  return { frame: new Frame(names, cols), nonNumeric };
+}
+
+const MISSING = new Set(["", "null", "na", "nan", "none"]);
+
+/** A number, NaN for a missing cell, or undefined for a non-numeric one. */
+function toNumber(cell: Cell): number | undefined {
+  if (cell === null || cell === undefined) return NaN;
+  if (typeof cell === "number") return cell;
+  if (typeof cell === "bigint") return Number(cell);
+  if (typeof cell === "boolean") return cell ? 1 : 0;
+  const s = cell.trim();
+  if (MISSING.has(s.toLowerCase())) return NaN;
+  if (s === "true" || s === "false") return s === "true" ? 1 : 0;
+  const v = Number(s);
+  return Number.isFinite(v) ? v : undefined;
+}
+
+/** A cell as CSV text (missing → empty; quoted when needed). */
+export function cellText(cell: Cell): string {
+  if (cell === null || cell === undefined) return "";
+  const s = typeof cell === "number" && Number.isNaN(cell) ? "" : String(cell);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}

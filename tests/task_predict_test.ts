@@ -1,0 +1,99 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { parseCsv } from "../lib/data/read_table.ts";
+import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
+import { maxAbsDiff, nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
+import { runPython } from "./helpers/python.ts";
+
+const TASK = new URL("../tasks/predict.ts", import.meta.url).pathname;
+
+async function predict(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", TASK, ...args],
+    env: { NO_COLOR: "1" },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+}
+
+function featuresCsv(d: ReturnType<typeof nonLinear>, rows: number): string {
+  const names = d.frame.names;
+  const lines = [["id", ...names].join(",")];
+  for (let i = 0; i < rows; i++) {
+    lines.push([`"row ${i}, quoted"`, ...names.map((n) => {
+      const v = d.frame.column(n)[i]!;
+      return Number.isNaN(v) ? "" : String(v);
+    })].join(","));
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("predict scores a CSV with our model: rows in order, a probability column, missing cells as missing", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = nonLinear(2000, 6, 4, 0.1);
+  const model = await new GradientBoosting({ num_boost_round: 20, nthread: 1 }).fit(d.frame, d.labels);
+  await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  let csv = featuresCsv(d, 500);
+  csv = csv.replace(/\n("row 7, quoted"),[^,\n]*/, '\n$1,oops'); // a non-numeric cell in f0
+  await Deno.writeTextFile(join(dir, "in.csv"), csv);
+  const r = await predict(["--model", join(dir, "model.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "out.csv")]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /1 non-numeric value\(s\) in "f0" scored as missing/);
+  const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
+  assert.deepEqual(out.names, ["id", ...d.frame.names, "probability"]);
+  assert.equal(out.rows, 500);
+  assert.equal(out.columns[0]![3], "row 3, quoted");
+  const x = d.frame.take(Int32Array.from({ length: 500 }, (_, i) => i));
+  x.column("f0")[7] = NaN; // the non-numeric cell is scored as missing
+  const expected = model.predictProba(x);
+  const got = out.columns[out.names.length - 1]!.map(Number);
+  assert.deepEqual(got, Array.from(expected));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("predict scores with a model trained by Python's xgboost, CSV and Parquet alike (1e-5)", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = nonLinear(1000, 6, 8, 0.1);
+  const base = await writeDataset(dir, "data", d);
+  await Deno.writeTextFile(join(dir, "in.csv"), featuresCsv(d, 1000));
+  await runPython(PY_LOAD + `
+import xgboost as xgb, pyarrow as pa, pyarrow.parquet as pq
+X, y = load(data["base"], 6)
+names = [f"f{i}" for i in range(6)]
+b = xgb.train({"objective": "binary:logistic", "max_depth": 4}, xgb.DMatrix(X, label=y, feature_names=names), 25)
+b.save_model(data["dir"] + "/xgb.json")
+b.predict(xgb.DMatrix(X, feature_names=names)).astype("<f8").tofile(data["dir"] + "/xgb_pred")
+pq.write_table(pa.table({n: X[:, i] for i, n in enumerate(names)}), data["dir"] + "/in.parquet")
+out = 0
+`, { base, dir });
+  const expected = await readFloat64(join(dir, "xgb_pred"));
+  for (const input of ["in.csv", "in.parquet"]) {
+    const r = await predict(["--model", join(dir, "xgb.json"), "--input", join(dir, input), "--output", join(dir, `${input}.out`)]);
+    assert.equal(r.code, 0, r.stderr);
+    const out = parseCsv(await Deno.readTextFile(join(dir, `${input}.out`)));
+    const got = out.columns[out.names.indexOf("probability")]!.map(Number);
+    const diff = maxAbsDiff(got, expected);
+    assert.ok(diff < 1e-5, `${input}: max |ours − xgboost| = ${diff}`);
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("predict refuses input lacking a model feature (exit 2, names it, writes nothing)", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = nonLinear(500, 6, 4, 0);
+  const model = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }).fit(d.frame, d.labels);
+  await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  await Deno.writeTextFile(join(dir, "in.csv"), "f0,f1\n1,2\n");
+  const r = await predict(["--model", join(dir, "model.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "out.csv")]);
+  assert.equal(r.code, 2);
+  assert.match(r.stderr, /^predict: the input lacks 4 feature\(s\) the model needs: f2, f3, f4, f5$/m);
+  await assert.rejects(Deno.stat(join(dir, "out.csv")), Deno.errors.NotFound);
+  const bad = await predict(["--model", join(dir, "none.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "o.csv")]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /cannot read model .*none\.json": no such file/);
+  const noArgs = await predict([]);
+  assert.equal(noArgs.code, 2);
+  assert.match(noArgs.stderr, /--model: required/);
+  await Deno.remove(dir, { recursive: true });
+});

@@ -30,7 +30,8 @@ for (const version of ["1.7.6", "2.1.4", "3.2.0"]) {
         e.feature_names.map((_, j) => Float64Array.from(e.rows, (r) => r[j] ?? NaN)),
       );
       const diff = maxAbsDiff(model.predictProba(frame), e.predictions);
-      assert.ok(diff < 1e-5, `max |ours − xgboost ${version}| = ${diff}`);
+      // Float32 sums and sigmoid as xgboost computes them: equal to the last bit here (1e-7 allows one ulp).
+      assert.ok(diff <= 1.2e-7, `max |ours − xgboost ${version}| = ${diff}`);
       for (const [k, v] of Object.entries(e.gain)) {
         assertClose(model.getScore("gain")[k]!, v, 1e-5, 1e-6, k);
       }

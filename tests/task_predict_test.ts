@@ -21,10 +21,13 @@ function featuresCsv(d: ReturnType<typeof nonLinear>, rows: number): string {
   const names = d.frame.names;
   const lines = [["id", ...names].join(",")];
   for (let i = 0; i < rows; i++) {
-    lines.push([`"row ${i}, quoted"`, ...names.map((n) => {
-      const v = d.frame.column(n)[i]!;
-      return Number.isNaN(v) ? "" : String(v);
-    })].join(","));
+    lines.push([
+      `"row ${i}, quoted"`,
+      ...names.map((n) => {
+        const v = d.frame.column(n)[i]!;
+        return Number.isNaN(v) ? "" : String(v);
+      }),
+    ].join(","));
   }
   return lines.join("\n") + "\n";
 }
@@ -32,12 +35,22 @@ function featuresCsv(d: ReturnType<typeof nonLinear>, rows: number): string {
 Deno.test("predict scores a CSV with our model: rows in order, a probability column, missing cells as missing", async () => {
   const dir = await Deno.makeTempDir();
   const d = nonLinear(2000, 6, 4, 0.1);
-  const model = await new GradientBoosting({ num_boost_round: 20, nthread: 1 }).fit(d.frame, d.labels);
+  const model = await new GradientBoosting({ num_boost_round: 20, nthread: 1 }).fit(
+    d.frame,
+    d.labels,
+  );
   await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
   let csv = featuresCsv(d, 500);
-  csv = csv.replace(/\n("row 7, quoted"),[^,\n]*/, '\n$1,oops'); // a non-numeric cell in f0
+  csv = csv.replace(/\n("row 7, quoted"),[^,\n]*/, "\n$1,oops"); // a non-numeric cell in f0
   await Deno.writeTextFile(join(dir, "in.csv"), csv);
-  const r = await predict(["--model", join(dir, "model.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "out.csv")]);
+  const r = await predict([
+    "--model",
+    join(dir, "model.json"),
+    "--input",
+    join(dir, "in.csv"),
+    "--output",
+    join(dir, "out.csv"),
+  ]);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /1 non-numeric value\(s\) in "f0" scored as missing/);
   const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
@@ -57,7 +70,8 @@ Deno.test("predict scores with a model trained by Python's xgboost, CSV and Parq
   const d = nonLinear(1000, 6, 8, 0.1);
   const base = await writeDataset(dir, "data", d);
   await Deno.writeTextFile(join(dir, "in.csv"), featuresCsv(d, 1000));
-  await runPython(PY_LOAD + `
+  await runPython(
+    PY_LOAD + `
 import xgboost as xgb, pyarrow as pa, pyarrow.parquet as pq
 X, y = load(data["base"], 6)
 names = [f"f{i}" for i in range(6)]
@@ -66,10 +80,19 @@ b.save_model(data["dir"] + "/xgb.json")
 b.predict(xgb.DMatrix(X, feature_names=names)).astype("<f8").tofile(data["dir"] + "/xgb_pred")
 pq.write_table(pa.table({n: X[:, i] for i, n in enumerate(names)}), data["dir"] + "/in.parquet")
 out = 0
-`, { base, dir });
+`,
+    { base, dir },
+  );
   const expected = await readFloat64(join(dir, "xgb_pred"));
   for (const input of ["in.csv", "in.parquet"]) {
-    const r = await predict(["--model", join(dir, "xgb.json"), "--input", join(dir, input), "--output", join(dir, `${input}.out`)]);
+    const r = await predict([
+      "--model",
+      join(dir, "xgb.json"),
+      "--input",
+      join(dir, input),
+      "--output",
+      join(dir, `${input}.out`),
+    ]);
     assert.equal(r.code, 0, r.stderr);
     const out = parseCsv(await Deno.readTextFile(join(dir, `${input}.out`)));
     const got = out.columns[out.names.indexOf("probability")]!.map(Number);
@@ -82,14 +105,34 @@ out = 0
 Deno.test("predict refuses input lacking a model feature (exit 2, names it, writes nothing)", async () => {
   const dir = await Deno.makeTempDir();
   const d = nonLinear(500, 6, 4, 0);
-  const model = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }).fit(d.frame, d.labels);
+  const model = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }).fit(
+    d.frame,
+    d.labels,
+  );
   await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
   await Deno.writeTextFile(join(dir, "in.csv"), "f0,f1\n1,2\n");
-  const r = await predict(["--model", join(dir, "model.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "out.csv")]);
+  const r = await predict([
+    "--model",
+    join(dir, "model.json"),
+    "--input",
+    join(dir, "in.csv"),
+    "--output",
+    join(dir, "out.csv"),
+  ]);
   assert.equal(r.code, 2);
-  assert.match(r.stderr, /^predict: the input lacks 4 feature\(s\) the model needs: f2, f3, f4, f5$/m);
+  assert.match(
+    r.stderr,
+    /^predict: the input lacks 4 feature\(s\) the model needs: f2, f3, f4, f5$/m,
+  );
   await assert.rejects(Deno.stat(join(dir, "out.csv")), Deno.errors.NotFound);
-  const bad = await predict(["--model", join(dir, "none.json"), "--input", join(dir, "in.csv"), "--output", join(dir, "o.csv")]);
+  const bad = await predict([
+    "--model",
+    join(dir, "none.json"),
+    "--input",
+    join(dir, "in.csv"),
+    "--output",
+    join(dir, "o.csv"),
+  ]);
   assert.equal(bad.code, 2);
   assert.match(bad.stderr, /cannot read model .*none\.json": no such file/);
   const noArgs = await predict([]);

@@ -33,7 +33,12 @@ export async function readTable(path: string): Promise<Table> {
   try {
     text = await Deno.readTextFile(path);
   } catch (cause) {
-    throw new DataError(`cannot read "${path}": ${cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)}`, { cause });
+    throw new DataError(
+      `cannot read "${path}": ${
+        cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
+      }`,
+      { cause },
+    );
   }
   return parseCsv(text, path);
 }
@@ -46,12 +51,16 @@ export async function readTable(path: string): Promise<Table> {
 export function parseCsv(text: string, source = "CSV"): Table {
   const records = csvRecords(text);
   const header = records.shift();
-  if (!header || (header.length === 1 && header[0] === "")) throw new DataError(`${source} has no header row`);
+  if (!header || (header.length === 1 && header[0] === "")) {
+    throw new DataError(`${source} has no header row`);
+  }
   const columns: string[][] = header.map(() => []);
   records.forEach((r, i) => {
     if (r.length === 1 && r[0] === "") return; // blank line
     if (r.length !== header.length) {
-      throw new DataError(`${source} row ${i + 2} has ${r.length} cells, the header has ${header.length}`);
+      throw new DataError(
+        `${source} row ${i + 2} has ${r.length} cells, the header has ${header.length}`,
+      );
     }
     r.forEach((cell, j) => columns[j]!.push(cell));
   });
@@ -136,7 +145,9 @@ export interface NumericColumns {
 export function numericColumns(table: Table, names: readonly string[]): NumericColumns {
   const missing = names.filter((n) => !table.names.includes(n));
   if (missing.length) {
-    throw new DataError(`the input lacks ${missing.length} feature(s) the model needs: ${missing.join(", ")}`);
+    throw new DataError(
+      `the input lacks ${missing.length} feature(s) the model needs: ${missing.join(", ")}`,
+    );
   }
   const nonNumeric: Record<string, number> = {};
   const cols = names.map((name) => {

@@ -34,13 +34,20 @@ export async function loadModelFile(path: string): Promise<Classifier> {
   try {
     text = await Deno.readTextFile(path);
   } catch (cause) {
-    throw new ModelFormatError(`cannot read model "${path}": ${cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)}`, { cause });
+    throw new ModelFormatError(
+      `cannot read model "${path}": ${
+        cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
+      }`,
+      { cause },
+    );
   }
   try {
     return loadModel(JSON.parse(text));
   } catch (cause) {
     if (cause instanceof ModelFormatError) throw cause;
-    throw new ModelFormatError(`model "${path}" is not valid JSON: ${(cause as Error).message}`, { cause });
+    throw new ModelFormatError(`model "${path}" is not valid JSON: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }
 
@@ -53,7 +60,11 @@ export async function loadModelFile(path: string): Promise<Classifier> {
  * const s = await predictFile("model.json", "features.csv", "scores.csv");
  * ```
  */
-export async function predictFile(modelPath: string, input: string, output: string): Promise<PredictSummary> {
+export async function predictFile(
+  modelPath: string,
+  input: string,
+  output: string,
+): Promise<PredictSummary> {
   const model = await loadModelFile(modelPath);
   const table = await readTable(input);
   const { frame, nonNumeric } = numericColumns(table, model.featureNames);

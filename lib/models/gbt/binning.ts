@@ -17,7 +17,7 @@ export const MAX_VALUE_BINS = 255;
 export interface Cuts {
   /** Ascending float32 upper bounds per feature; the last exceeds every value. */
   readonly cuts: readonly Float32Array[];
-  /** Smallest present value per feature (a threshold that sends every present value right). */
+  /** Below the smallest value, as XGBoost's min_val (a threshold sending every present value right). */
   readonly minValues: Float32Array;
 }
 
@@ -41,7 +41,7 @@ export function computeCuts(columns: readonly ArrayLike<number>[], maxBin: numbe
       minValues[j] = 0;
       return Float32Array.of(1e-5);
     }
-    minValues[j] = sorted[0]!;
+    minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
     const distinct = distinctSorted(sorted);
     const last = distinct[distinct.length - 1]!;
     const top = Math.fround(last + Math.abs(last) + 1e-5);

@@ -116,7 +116,7 @@ export class GradientBoosting implements Estimator {
     ws.reset(mark);
 
     const y = Float32Array.from(labels);
-    const baseScore = p.base_score ?? estimateBaseScore(p.objective, y);
+    const baseScore = p.base_score ?? estimateBaseScore(p.objective, y, p.scale_pos_weight);
     const base = baseMargin(p.objective, baseScore);
     const label = ws.alloc(4 * n), margin = ws.alloc(8 * n), gh = ws.alloc(16 * n);
     const rowIndex = ws.alloc(4 * n), scratch = ws.alloc(4 * n);

@@ -87,7 +87,12 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
     return s;
   };
   const grower = new TreeGrower();
-  const weight = (g: number, h: number) => Math.fround(calcWeight(p, g, h) * p.eta);
+  // XGBoost: the weight in float32, the leaf value = float32(weight × eta).
+  const eta = Math.fround(p.eta);
+  const leaf = (g: number, h: number) => {
+    const raw = Math.fround(calcWeight(p, g, h));
+    return { raw, value: Math.fround(raw * eta), hess: h };
+  };
 
   const root: OpenNode = {
     id: 0,
@@ -104,7 +109,8 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
     root.g += rootHist[2 * b]!;
     root.h += rootHist[2 * b + 1]!;
   }
-  grower.addNode(-1, weight(root.g, root.h), root.h);
+  const rootLeaf = leaf(root.g, root.h);
+  grower.addNode(-1, rootLeaf.value, rootLeaf.raw, root.h);
   const canSplit = (n: OpenNode) => p.max_depth === 0 || n.depth < p.max_depth;
   const evaluate = (n: OpenNode) => {
     if (!canSplit(n)) return;
@@ -142,14 +148,7 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
     const threshold = s.splitBin >= 0
       ? ctx.cuts.cuts[s.feature]![s.splitBin]!
       : ctx.cuts.minValues[s.feature]!;
-    const [l, r] = grower.split(
-      n.id,
-      { ...s, threshold },
-      weight(s.gl, s.hl),
-      s.hl,
-      weight(s.gr, s.hr),
-      s.hr,
-    );
+    const [l, r] = grower.split(n.id, { ...s, threshold }, leaf(s.gl, s.hl), leaf(s.gr, s.hr));
     const mid = n.start + nl;
     const left: OpenNode = {
       id: l,

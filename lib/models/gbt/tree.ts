@@ -67,7 +67,9 @@ export function placeTree(ws: Workspace, tree: RegTree, binned: boolean, scale =
   ws.i32(right, n).set(tree.right);
   ws.u8(defaultLeft, n).set(tree.defaultLeft);
   const v = ws.f64(value, n);
-  for (let i = 0; i < n; i++) v[i] = tree.left[i] === -1 ? tree.threshold[i]! * scale : 0;
+  for (let i = 0; i < n; i++) {
+    v[i] = tree.left[i] === -1 ? Math.fround(tree.threshold[i]! * scale) : 0;
+  }
   return { feature, split, left, right, defaultLeft, value };
 }
 
@@ -82,21 +84,26 @@ export class TreeGrower {
     splitBin: number;
     defaultLeft: number;
     weight: number;
+    raw: number;
     loss: number;
     hess: number;
   }> = [];
 
-  /** Adds a leaf node and returns its id. */
-  addNode(parent: number, weight: number, hess: number): number {
+  /**
+   * Adds a leaf node and returns its id. As XGBoost stores them, a leaf's base weight is its
+   * (eta-scaled) value, while the root and every split node keep the unscaled weight.
+   */
+  addNode(parent: number, leafValue: number, rawWeight: number, hess: number): number {
     this.#nodes.push({
       left: -1,
       right: -1,
       parent,
       feature: 0,
-      threshold: weight,
+      threshold: leafValue,
       splitBin: -2,
       defaultLeft: 0,
-      weight,
+      weight: parent < 0 ? rawWeight : leafValue,
+      raw: rawWeight,
       loss: 0,
       hess,
     });
@@ -107,15 +114,14 @@ export class TreeGrower {
   split(
     id: number,
     s: { feature: number; splitBin: number; threshold: number; defaultLeft: boolean; gain: number },
-    leftWeight: number,
-    leftHess: number,
-    rightWeight: number,
-    rightHess: number,
+    left: { value: number; raw: number; hess: number },
+    right: { value: number; raw: number; hess: number },
   ): [number, number] {
-    const l = this.addNode(id, leftWeight, leftHess);
-    const r = this.addNode(id, rightWeight, rightHess);
+    const l = this.addNode(id, left.value, left.raw, left.hess);
+    const r = this.addNode(id, right.value, right.raw, right.hess);
     const node = this.#nodes[id]!;
     Object.assign(node, {
+      weight: node.raw,
       left: l,
       right: r,
       feature: s.feature,

@@ -146,7 +146,7 @@ export function addTreeBinned(
 
 /**
  * Adds one tree's leaf value to margin[r] for raw float32 rows (row-major, NaN = missing),
- * going left when x < threshold as XGBoost does.
+ * going left when x < threshold and summing in float32, as XGBoost's predictor does.
  */
 export function addTreeRaw(
   x: usize, nfeat: i32, n: i32,
@@ -165,7 +165,7 @@ export function addTreeRaw(
       l = load<i32>(left + (node << 2));
     }
     const m = margin + (<usize>i << 3);
-    store<f64>(m, load<f64>(m) + load<f64>(value + (node << 3)));
+    store<f64>(m, <f64>(<f32>load<f64>(m) + <f32>load<f64>(value + (node << 3))));
   }
 }
 

@@ -16,15 +16,11 @@ import { EarlyStopping } from "./early_stopping.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { GbtModel } from "./gbt_model.ts";
 import { type GrownTree, growTree } from "./grow_tree.ts";
-import { createHistBuilder } from "./parallel_hist.ts";
+import { OP_GRAD_LOGISTIC, OP_GRAD_SQUARED } from "./_jobs.ts";
+import { HistBuilder } from "./hist_builder.ts";
+import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { Workspace } from "./kernel/workspace.ts";
-import {
-  baseMargin,
-  computeGradients,
-  estimateBaseScore,
-  isLogistic,
-  transform,
-} from "./objective.ts";
+import { baseMargin, estimateBaseScore, isLogistic, transform } from "./objective.ts";
 import { type GbtParams, GbtParamsSchema, MODEL_DEFAULTS, normalizeAliases } from "./params.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 
@@ -135,13 +131,30 @@ export class GradientBoosting implements Estimator {
     });
 
     const rng = new Rng(p.seed);
-    const hist = await createHistBuilder(ws, { bins, nfeat: nf, rowIndex, gh }, p.nthread);
+    const data = { bins, nfeat: nf, rowIndex, gh };
+    const pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
+    const hist = new HistBuilder(ws, data, pool);
+    // Gradients, split across threads when there are rows enough.
+    const parts = n >= 65_536 ? splitRange(n, pool.threads) : [[0, n] as [number, number]];
+    const gradJobs = parts.map(([s, e]) =>
+      p.objective === "reg:squarederror"
+        ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, 0, e - s, gh + 16 * s]
+        : [
+          OP_GRAD_LOGISTIC,
+          margin + 8 * s,
+          label + 4 * s,
+          0,
+          e - s,
+          p.scale_pos_weight,
+          gh + 16 * s,
+        ]
+    );
     const trees: RegTree[] = [];
     const history: IterationMetrics[] = [];
     const eta = p.eta / p.num_parallel_tree;
     try {
       for (let round = 0; round < p.num_boost_round; round++) {
-        computeGradients(ws, p.objective, { margin, label, weight: 0, gh }, n, p.scale_pos_weight);
+        await pool.run(gradJobs);
         const fresh: GrownTree[] = [];
         for (let t = 0; t < p.num_parallel_tree; t++) {
           const idx = ws.i32(rowIndex, n);
@@ -165,6 +178,7 @@ export class GradientBoosting implements Estimator {
             cuts,
             binCounts,
             hist,
+            pool,
             rng,
           };
           fresh.push(await growTree(ctx, { ...p, eta }));
@@ -223,7 +237,7 @@ export class GradientBoosting implements Estimator {
         if (stop) break;
       }
     } finally {
-      hist.close();
+      pool.close();
     }
     const attributes: Record<string, string> = {};
     let kept = trees;

@@ -10,7 +10,9 @@ import type { Rng } from "../../util/rng.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { Cuts } from "./binning.ts";
 import { sampleColumns } from "./column_sampler.ts";
+import { OP_PARTITION } from "./_jobs.ts";
 import type { HistBuilder, HistTask } from "./hist_builder.ts";
+import type { ThreadPool } from "./thread_pool.ts";
 import {
   calcWeight,
   findBestSplit,
@@ -38,6 +40,7 @@ export interface GrowContext {
   /** Offset of the value-bin count per feature (i32 × nfeat). */
   readonly binCounts: number;
   readonly hist: HistBuilder;
+  readonly pool: ThreadPool;
   readonly rng: Rng;
 }
 
@@ -133,18 +136,43 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
    * Partitions a node's rows and creates its children. Children that may split again get
    * histograms: the smaller one is built (task returned), the larger is parent − smaller.
    */
-  const expand = (n: OpenNode): { kids: [OpenNode, OpenNode]; build?: Build } => {
-    const s = n.split!;
-    const column = ctx.binsCol + s.feature * ctx.n;
-    const nl = ws.k.partition(
-      column,
-      ctx.rowIndex,
-      n.start,
-      n.end,
-      s.splitBin,
-      s.defaultLeft ? 1 : 0,
-      ctx.scratch,
+  /** Partitions the rows of each node by its split (in parallel across nodes); returns left counts. */
+  const partitionNodes = async (nodes: readonly OpenNode[]): Promise<number[]> => {
+    const threads = ctx.pool.threads;
+    const results = ws.alloc(4 * nodes.length);
+    const jobs: number[][] = Array.from({ length: threads }, () => []);
+    const load = new Float64Array(threads);
+    const order = nodes.map((_, k) => k).sort((a, b) =>
+      (nodes[b]!.end - nodes[b]!.start) - (nodes[a]!.end - nodes[a]!.start)
     );
+    for (const k of order) {
+      const n = nodes[k]!, s = n.split!;
+      let t = 0;
+      for (let i = 1; i < threads; i++) if (load[i]! < load[t]!) t = i;
+      load[t] = load[t]! + (n.end - n.start);
+      jobs[t]!.push(
+        OP_PARTITION,
+        ctx.binsCol + s.feature * ctx.n,
+        n.start,
+        n.end,
+        s.splitBin,
+        s.defaultLeft ? 1 : 0,
+        ctx.scratch + 4 * n.start,
+        results + 4 * k,
+      );
+    }
+    await ctx.pool.run(jobs);
+    const out = Array.from(ws.i32(results, nodes.length));
+    ws.reset(results);
+    return out;
+  };
+
+  /**
+   * Creates a partitioned node's children. Children that may split again get histograms: the
+   * smaller one is built (task returned), the larger is parent − smaller.
+   */
+  const expand = (n: OpenNode, nl: number): { kids: [OpenNode, OpenNode]; build?: Build } => {
+    const s = n.split!;
     const threshold = s.splitBin >= 0
       ? ctx.cuts.cuts[s.feature]![s.splitBin]!
       : ctx.cuts.minValues[s.feature]!;
@@ -193,16 +221,19 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
     while (level.length > 0) {
       const next: OpenNode[] = [];
       const builds: Build[] = [];
+      const splitting: OpenNode[] = [];
       for (const n of level) {
-        if (!n.split || (p.max_leaves > 0 && leaves >= p.max_leaves)) {
+        if (!n.split || (p.max_leaves > 0 && leaves + splitting.length >= p.max_leaves)) {
           pool.give(n.hist);
-          continue;
-        }
-        const { kids, build } = expand(n);
-        if (!build) continue;
+        } else splitting.push(n);
+      }
+      const lefts = await partitionNodes(splitting);
+      splitting.forEach((n, k) => {
+        const { kids, build } = expand(n, lefts[k]!);
+        if (!build) return;
         builds.push(build);
         next.push(...kids);
-      }
+      });
       await ctx.hist.build(builds.map((b) => b.task));
       finishBuilds(builds);
       for (const n of next) evaluate(n);
@@ -219,7 +250,7 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
       const n = open[bi]!;
       if (!n.split || (p.max_leaves > 0 && leaves >= p.max_leaves)) break;
       open.splice(bi, 1);
-      const { kids, build } = expand(n);
+      const { kids, build } = expand(n, (await partitionNodes([n]))[0]!);
       if (!build) continue;
       await ctx.hist.build([build.task]);
       finishBuilds([build]);

@@ -4,8 +4,6 @@
  * @module
  */
 
-import type { Workspace } from "./kernel/workspace.ts";
-
 /** Objective names supported for training and loading. */
 export type ObjectiveName =
   | "binary:logistic"
@@ -61,19 +59,4 @@ export function estimateBaseScore(
   if (!isLogistic(objective)) return Math.fround(w > 0 ? s / w : 0);
   const base = newton ? 1 / (1 + Math.exp(s / w)) : w > 0 ? s / w : 0.5;
   return Math.fround(Math.min(1 - 1e-6, Math.max(1e-6, base)));
-}
-
-/** Writes (grad, hess) pairs at `gh` for margins at `margin` and float32 labels at `label`. */
-export function computeGradients(
-  ws: Workspace,
-  objective: ObjectiveName,
-  ptrs: { margin: number; label: number; weight: number; gh: number },
-  n: number,
-  scalePosWeight: number,
-): void {
-  if (objective === "reg:squarederror") {
-    ws.k.gradSquared(ptrs.margin, ptrs.label, ptrs.weight, n, ptrs.gh);
-  } else {
-    ws.k.gradLogistic(ptrs.margin, ptrs.label, ptrs.weight, n, scalePosWeight, ptrs.gh);
-  }
 }

@@ -92,9 +92,12 @@ export function kernelModule(): WebAssembly.Module {
   return compiled;
 }
 
-/** Instantiates the kernels over `memory` (also used by worker threads). */
-export function instantiateKernels(memory: WebAssembly.Memory): Kernels {
-  const instance = new WebAssembly.Instance(kernelModule(), {
+/** Instantiates the kernels over `memory` (worker threads pass the module they were sent). */
+export function instantiateKernels(
+  memory: WebAssembly.Memory,
+  module?: WebAssembly.Module,
+): Kernels {
+  const instance = new WebAssembly.Instance(module ?? kernelModule(), {
     env: {
       memory,
       abort: () => {

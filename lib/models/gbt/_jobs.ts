@@ -1,0 +1,72 @@
+/**
+ * Kernel jobs as flat number lists, so the calling thread and the worker threads run the same
+ * work: `[op, ...args, op, ...args]`.
+ *
+ * @module
+ */
+
+import type { Kernels } from "./kernel/workspace.ts";
+
+/** Where the data the kernels read lives in the shared memory. */
+export interface KernelData {
+  readonly bins: number;
+  readonly nfeat: number;
+  readonly rowIndex: number;
+  readonly gh: number;
+}
+
+/** Build a histogram: start, end, destination (zeroed first). */
+export const OP_HIST = 1;
+/** Logistic gradients: margin, label, weight, n, scale_pos_weight, gh. */
+export const OP_GRAD_LOGISTIC = 2;
+/** Squared-error gradients: margin, label, weight, n, gh. */
+export const OP_GRAD_SQUARED = 3;
+/** Partition: column, start, end, splitBin, defaultLeft, scratch, result (i32 slot for the left count). */
+export const OP_PARTITION = 4;
+
+const ARITY: Readonly<Record<number, number>> = {
+  [OP_HIST]: 3,
+  [OP_GRAD_LOGISTIC]: 6,
+  [OP_GRAD_SQUARED]: 5,
+  [OP_PARTITION]: 7,
+};
+
+/** Runs a job list with the given kernels over `memory`. */
+export function runJobs(
+  k: Kernels,
+  memory: WebAssembly.Memory,
+  d: KernelData,
+  jobs: ArrayLike<number>,
+): void {
+  const pairs = d.nfeat * 256;
+  for (let i = 0; i < jobs.length;) {
+    const op = jobs[i]!;
+    const a = (j: number) => jobs[i + 1 + j]!;
+    switch (op) {
+      case OP_HIST:
+        new Float64Array(memory.buffer, a(2), pairs * 2).fill(0);
+        k.buildHist(d.bins, d.nfeat, d.rowIndex, a(0), a(1), d.gh, a(2));
+        break;
+      case OP_GRAD_LOGISTIC:
+        k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));
+        break;
+      case OP_GRAD_SQUARED:
+        k.gradSquared(a(0), a(1), a(2), a(3), a(4));
+        break;
+      case OP_PARTITION:
+        new Int32Array(memory.buffer, a(6), 1)[0] = k.partition(
+          a(0),
+          d.rowIndex,
+          a(1),
+          a(2),
+          a(3),
+          a(4),
+          a(5),
+        );
+        break;
+      default:
+        throw new RangeError(`Unknown kernel job ${op}`);
+    }
+    i += 1 + ARITY[op]!;
+  }
+}

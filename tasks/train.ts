@@ -17,7 +17,7 @@ const HELP = `Train a fraud model end to end and track the run.
 Usage: deno task train [flags]
 
   --config <file.json>       config file (defaults < file < env < flags)
-  --model-type <type>        logistic_regression (xgboost, lightgbm, random_forest: coming)
+  --model-type <type>        xgboost (default), lightgbm, random_forest, logistic_regression
   --experiment-name <name>   MLflow experiment (default fraud-detection)
   --run-name <name>          MLflow run name
   --fraud-rate <rate>        target fraud label rate (default 0.02)
@@ -26,7 +26,7 @@ Usage: deno task train [flags]
   --seed <n>                 seed for every random choice (default 42)
   --source <name>            embedded (default) or redis (coming)
   --max-samples <n>          rows to use (default 10000)
-  --param <name=value>       a model parameter, repeatable (e.g. --param C=0.5)
+  --param <name=value>       a model parameter, repeatable (e.g. --param max_depth=4)
   --log-format <fmt>         human (default) or json
   --verbose, -v              debug logging
   --help, -h                 this text

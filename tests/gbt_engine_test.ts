@@ -129,6 +129,12 @@ Deno.test("bad parameters name themselves, the allowed range and the value found
     /max_depth: must be ≥ 1 unless grow_policy is lossguide/,
   );
   assert.equal(new GradientBoosting({ learning_rate: 0.05, n_estimators: 7 }).params.eta, 0.05);
+  assert.throws(() => new GradientBoosting({ learning_rate: 2 }), (e) => {
+    assert.deepEqual((e as ConfigError).problems, [
+      "model.params.learning_rate: must be a number in (0, 1], got 2",
+    ]);
+    return true;
+  });
 });
 
 Deno.test("early stopping without an eval set, and labels outside [0, 1], are refused clearly", async () => {

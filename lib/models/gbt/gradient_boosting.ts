@@ -21,7 +21,13 @@ import { HistBuilder } from "./hist_builder.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, estimateBaseScore, isLogistic, transform } from "./objective.ts";
-import { type GbtParams, GbtParamsSchema, MODEL_DEFAULTS, normalizeAliases } from "./params.ts";
+import {
+  ALIASES,
+  type GbtParams,
+  GbtParamsSchema,
+  MODEL_DEFAULTS,
+  normalizeAliases,
+} from "./params.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 
 /**
@@ -47,7 +53,21 @@ export class GradientBoosting implements Estimator {
   constructor(params: Record<string, unknown> = {}, type = "xgboost") {
     this.type = type;
     const merged = { ...MODEL_DEFAULTS[type], ...normalizeAliases(params) };
-    this.params = validateParams(GbtParamsSchema, merged, type);
+    try {
+      this.params = validateParams(GbtParamsSchema, merged, type);
+    } catch (error) {
+      // Name a parameter as the user spelled it (learning_rate, not eta).
+      if (!(error instanceof ConfigError)) throw error;
+      const spelled = Object.keys(params).filter((k) => k in ALIASES && !(ALIASES[k]! in params));
+      throw new ConfigError(
+        error.problems.map((line) =>
+          spelled.reduce(
+            (l, alias) => l.replace(`model.params.${ALIASES[alias]}:`, `model.params.${alias}:`),
+            line,
+          )
+        ),
+      );
+    }
     const p = this.params;
     if (p.max_depth === 0 && (p.grow_policy === "depthwise" || p.max_leaves === 0)) {
       throw new ConfigError([

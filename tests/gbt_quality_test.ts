@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { rocAuc } from "../lib/evaluate/curves.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { nonLinear, PY_LOAD, writeDataset } from "./helpers/datasets.ts";

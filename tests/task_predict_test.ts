@@ -9,7 +9,16 @@ const TASK = new URL("../tasks/predict.ts", import.meta.url).pathname;
 
 async function predict(args: string[]) {
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", TASK, ...args],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      TASK,
+      ...args,
+    ],
     env: { NO_COLOR: "1" },
     stdout: "piped",
     stderr: "piped",
@@ -54,14 +63,20 @@ Deno.test("predict scores a CSV with our model: rows in order, a probability col
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /1 non-numeric value\(s\) in "f0" scored as missing/);
   const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
-  assert.deepEqual(out.names, ["id", ...d.frame.names, "probability"]);
+  assert.deepEqual(out.names, ["id", ...d.frame.names, "probability", "label"]);
   assert.equal(out.rows, 500);
   assert.equal(out.columns[0]![3], "row 3, quoted");
   const x = d.frame.take(Int32Array.from({ length: 500 }, (_, i) => i));
   x.column("f0")[7] = NaN; // the non-numeric cell is scored as missing
   const expected = model.predictProba(x);
-  const got = out.columns[out.names.length - 1]!.map(Number);
+  const got = out.columns[out.names.indexOf("probability")]!.map(Number);
   assert.deepEqual(got, Array.from(expected));
+  const labels = out.columns[out.names.indexOf("label")]!.map(Number);
+  assert.deepEqual(
+    labels,
+    got.map((p) => (p >= 0.5 ? 1 : 0)),
+    "label = probability ≥ 0.5 (no chosen threshold)",
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

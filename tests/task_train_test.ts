@@ -6,7 +6,16 @@ const TASK = new URL("../tasks/train.ts", import.meta.url).pathname;
 async function runTrain(args: string[], env: Record<string, string> = {}) {
   const cwd = await Deno.makeTempDir();
   const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", TASK, ...args],
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      TASK,
+      ...args,
+    ],
     cwd,
     env: { NO_COLOR: "1", ...env },
     clearEnv: true,

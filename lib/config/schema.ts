@@ -71,8 +71,8 @@ export const TrainingConfigSchema = z.strictObject({
   data: DataConfigSchema.default(DataConfigSchema.parse({})),
   model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
   mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
-  /** Export an ONNX copy of the model (arrives with the ONNX issue). */
-  exportOnnx: z.boolean().default(false),
+  /** Also write the model as ONNX (`model/model.onnx`), verified loadable by onnxruntime. */
+  exportOnnx: z.boolean().default(true),
   /** Feature views to train on. */
   featureViews: z.array(
     z.string().refine((v) => FEATURE_VIEWS.has(v), {

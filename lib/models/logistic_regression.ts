@@ -140,6 +140,8 @@ export interface LogisticState {
   readonly iterations: number;
   /** Whether the solver met its tolerance. */
   readonly converged: boolean;
+  /** Threshold on P(fraud) for a positive label (absent = 0.5). */
+  readonly decisionThreshold?: number;
 }
 
 /** A fitted logistic regression. */
@@ -147,7 +149,7 @@ export class LogisticRegressionModel implements Classifier {
   /** Always `logistic_regression`. */
   readonly type = "logistic_regression";
   /** The learned state. */
-  readonly state: LogisticState;
+  state: LogisticState;
 
   /** @param state Learned state (from `fit` or {@link LogisticRegressionModel.load}). */
   constructor(state: LogisticState) {
@@ -157,6 +159,15 @@ export class LogisticRegressionModel implements Classifier {
   /** Feature names in input order. */
   get featureNames(): readonly string[] {
     return this.state.featureNames;
+  }
+
+  /** Threshold on P(fraud) for a positive label, saved with the model. */
+  get decisionThreshold(): number {
+    return this.state.decisionThreshold ?? 0.5;
+  }
+
+  set decisionThreshold(t: number) {
+    this.state = { ...this.state, decisionThreshold: t };
   }
 
   /** P(fraud) per row; missing inputs take the learned fill values. */

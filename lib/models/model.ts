@@ -45,6 +45,8 @@ export interface Classifier {
   readonly type: string;
   /** Feature names in the order the model reads them. */
   readonly featureNames: readonly string[];
+  /** Threshold on P(class 1) for a positive label: 0.5 unless one was chosen (and saved). */
+  decisionThreshold: number;
   /** P(class 1) per row of `frame` (columns looked up by name). */
   predictProba(frame: Frame): Float64Array;
   /** Importance per feature name (larger = more important; the meaning is the model's). */

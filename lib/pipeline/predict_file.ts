@@ -1,14 +1,16 @@
 /**
- * Batch scoring of a file: reads features (CSV or Parquet), scores them with a saved model (ours
- * or an XGBoost JSON model from Python), and writes the input rows in order with a `probability`
- * column, atomically.
+ * Batch scoring of a file: reads features (CSV or Parquet), scores them with a saved model (ONNX
+ * through onnxruntime, ours, or an XGBoost JSON model from Python), and writes the input rows in
+ * order with `probability` and `label` columns, atomically.
  *
  * @module
  */
 
 import { cellText, numericColumns, readTable } from "../data/read_table.ts";
 import { ModelFormatError } from "../errors.ts";
+import type { Frame } from "../data/frame.ts";
 import { loadModel } from "../models/factory.ts";
+import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { Classifier } from "../models/model.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
 
@@ -18,6 +20,8 @@ export interface PredictSummary {
   readonly rows: number;
   /** The model's type. */
   readonly modelType: string;
+  /** The label threshold used. */
+  readonly threshold: number;
   /** Non-numeric cells per feature (scored as missing). */
   readonly nonNumeric: Readonly<Record<string, number>>;
   /** Missing (empty) cells per feature. */
@@ -51,38 +55,87 @@ export async function loadModelFile(path: string): Promise<Classifier> {
   }
 }
 
+/** A loaded model of either kind, scoring asynchronously. */
+interface Scorer {
+  readonly featureNames: readonly string[];
+  readonly type: string;
+  readonly threshold: number;
+  predictProba(frame: Frame): Promise<Float64Array>;
+  release(): Promise<void>;
+}
+
+/** Loads a `.onnx` model into onnxruntime, or a JSON model (ours or XGBoost's). */
+export async function loadScorer(path: string): Promise<Scorer> {
+  if (/\.onnx$/i.test(path)) {
+    let bytes: Uint8Array;
+    try {
+      bytes = await Deno.readFile(path);
+    } catch (cause) {
+      throw new ModelFormatError(
+        `cannot read model "${path}": ${
+          cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
+        }`,
+        { cause },
+      );
+    }
+    return await OnnxScorer.load(bytes);
+  }
+  const model = await loadModelFile(path);
+  return {
+    featureNames: model.featureNames,
+    type: model.type,
+    threshold: model.decisionThreshold,
+    predictProba: (frame) => Promise.resolve(model.predictProba(frame)),
+    release: () => Promise.resolve(),
+  };
+}
+
+/** Options of {@link predictFile}. */
+export interface PredictOptions {
+  /** Label threshold on the probability (default: the model's chosen threshold, else 0.5). */
+  readonly threshold?: number;
+}
+
 /**
- * Scores `input` with the model at `modelPath` and writes `output`.
+ * Scores `input` with the model at `modelPath` (`.onnx` through onnxruntime, else JSON) and
+ * writes `output`: the input's rows in order, then `probability` and `label` (probability ≥
+ * threshold).
  *
  * @throws {DataError} when the input lacks a feature the model needs (nothing is written).
  * @example
  * ```ts
- * const s = await predictFile("model.json", "features.csv", "scores.csv");
+ * const s = await predictFile("model.onnx", "features.csv", "scores.csv");
  * ```
  */
 export async function predictFile(
   modelPath: string,
   input: string,
   output: string,
+  options: PredictOptions = {},
 ): Promise<PredictSummary> {
-  const model = await loadModelFile(modelPath);
-  const table = await readTable(input);
-  const { frame, nonNumeric } = numericColumns(table, model.featureNames);
-  const p = model.predictProba(frame);
-  const lines = [[...table.names, "probability"].map(cellText).join(",")];
-  for (let i = 0; i < table.rows; i++) {
-    const cells = table.columns.map((c) => cellText(c[i]));
-    cells.push(String(p[i]));
-    lines.push(cells.join(","));
+  const scorer = await loadScorer(modelPath);
+  try {
+    const table = await readTable(input);
+    const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);
+    const p = await scorer.predictProba(frame);
+    const threshold = options.threshold ?? scorer.threshold;
+    const lines = [[...table.names, "probability", "label"].map(cellText).join(",")];
+    for (let i = 0; i < table.rows; i++) {
+      const cells = table.columns.map((c) => cellText(c[i]));
+      cells.push(String(p[i]), p[i]! >= threshold ? "1" : "0");
+      lines.push(cells.join(","));
+    }
+    await writeFileAtomic(output, lines.join("\n") + "\n");
+    const missing: Record<string, number> = {};
+    frame.columns.forEach((c, j) => {
+      let k = 0;
+      for (const v of c) if (Number.isNaN(v)) k++;
+      const name = frame.names[j]!;
+      const m = k - (nonNumeric[name] ?? 0);
+      if (m) missing[name] = m;
+    });
+    return { rows: table.rows, modelType: scorer.type, threshold, nonNumeric, missing };
+  } finally {
+    await scorer.release();
   }
-  await writeFileAtomic(output, lines.join("\n") + "\n");
-  const missing: Record<string, number> = {};
-  frame.columns.forEach((c, j) => {
-    let k = 0;
-    for (const v of c) if (Number.isNaN(v)) k++;
-    const name = frame.names[j]!;
-    const m = k - (nonNumeric[name] ?? 0);
-    if (m) missing[name] = m;
-  });
-  return { rows: table.rows, modelType: model.type, nonNumeric, missing };
 }

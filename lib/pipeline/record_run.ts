@@ -9,6 +9,8 @@ import { toCsv } from "../data/csv.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import type { RunWriter } from "../tracking/file_store.ts";
 import { Rng } from "../util/rng.ts";
+import { exportOnnx } from "../onnx/export_model.ts";
+import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./train.ts";
 
 /** Most rows kept in the reference sample for drift checks. */
@@ -18,8 +20,8 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  * Logs params, metrics and artifacts of `result` to `run`.
  *
  * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
- * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction) and,
- * last, `model/model.json`.
+ * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction),
+ * `model/model.onnx` (with `exportOnnx`) and, last, `model/model.json`.
  */
 export async function recordRun(
   run: RunWriter,
@@ -92,6 +94,14 @@ export async function recordRun(
     }),
   );
   await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
+  if (config.exportOnnx) {
+    const onnx = exportOnnx(result.model, {
+      runId: run.runId,
+      threshold: result.model.decisionThreshold,
+    });
+    await OnnxScorer.load(onnx).then((s) => s.release()); // onnxruntime must accept it
+    await run.logArtifact("model/model.onnx", onnx);
+  }
   await run.logArtifact("model/model.json", result.model.serialize());
 }
 

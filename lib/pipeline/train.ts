@@ -94,11 +94,6 @@ export async function train(
       `issue lands, got ${JSON.stringify(uri)}`,
     ]);
   }
-  if (config.exportOnnx) {
-    throw new ConfigError([
-      "exportOnnx: ONNX export is not available yet (it lands with the ONNX issue), got true",
-    ]);
-  }
   const params = {
     ...(config.model.type === "logistic_regression" ? { impute: config.data.imputeStrategy } : {}),
     ...config.model.params,
@@ -175,6 +170,7 @@ export async function train(
     const chosenThreshold = cv
       ? evaluateBinary(yTrain, cv.oof).best_threshold
       : evaluateBinary(yTrain, model.predictProba(xTrain)).best_threshold;
+    model.decisionThreshold = chosenThreshold;
     const testProbabilities = model.predictProba(xTest);
     const test = evaluateBinary(yTest, testProbabilities);
     const testAtChosen = prf(confusionAt(yTest, testProbabilities, chosenThreshold));

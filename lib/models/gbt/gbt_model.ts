@@ -12,7 +12,7 @@ import type { Classifier, IterationMetrics } from "../model.ts";
 import { importance, type ImportanceType } from "./importance.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
-import { placeTree } from "./tree.ts";
+import { placeForest } from "./tree.ts";
 import {
   type GbtState,
   parseXGBoostJSON,
@@ -36,7 +36,7 @@ export class GbtModel implements Classifier {
   /** `xgboost`, `lightgbm` or `random_forest` (the factory's name for how it was grown). */
   readonly type: string;
   /** The ensemble. */
-  readonly state: GbtState;
+  state: GbtState;
   /** Eval-set metrics per boosting round, when the model was trained here (not saved). */
   history: IterationMetrics[] = [];
 
@@ -44,6 +44,19 @@ export class GbtModel implements Classifier {
   constructor(state: GbtState, type = "xgboost") {
     this.state = state;
     this.type = type;
+  }
+
+  /** Saved in the learner attributes as `decision_threshold` (xgboost keeps attributes). */
+  get decisionThreshold(): number {
+    const t = Number(this.state.attributes.decision_threshold);
+    return Number.isFinite(t) ? t : 0.5;
+  }
+
+  set decisionThreshold(t: number) {
+    this.state = {
+      ...this.state,
+      attributes: { ...this.state.attributes, decision_threshold: String(t) },
+    };
   }
 
   /** Feature names in model order. */
@@ -64,7 +77,7 @@ export class GbtModel implements Classifier {
     const out = new Float64Array(n);
     const ws = new Workspace();
     const base = baseMargin(this.state.objective, this.state.baseScore);
-    const placed = trees.map((t, i) => placeTree(ws, t, false, this.state.weightDrop?.[i] ?? 1));
+    const f = placeForest(ws, trees, this.state.weightDrop);
     const mark = ws.used;
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);
@@ -76,20 +89,20 @@ export class GbtModel implements Classifier {
         for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
       }
       ws.f64(margin, m).fill(base);
-      for (const t of placed) {
-        ws.k.addTreeRaw(
-          x,
-          nf,
-          m,
-          t.feature,
-          t.split,
-          t.left,
-          t.right,
-          t.defaultLeft,
-          t.value,
-          margin,
-        );
-      }
+      ws.k.addForestRaw(
+        x,
+        nf,
+        m,
+        f.roots,
+        f.trees,
+        f.feature,
+        f.split,
+        f.left,
+        f.right,
+        f.defaultLeft,
+        f.value,
+        margin,
+      );
       out.set(ws.f64(margin, m), start);
     }
     return out;

@@ -73,6 +73,43 @@ export function placeTree(ws: Workspace, tree: RegTree, binned: boolean, scale =
   return { feature, split, left, right, defaultLeft, value };
 }
 
+/** A whole ensemble laid out for `addForestRaw` (nodes concatenated, absolute child indices). */
+export interface PlacedForest extends PlacedTree {
+  readonly roots: number;
+  readonly trees: number;
+}
+
+/** Copies every tree into one node table for `addForestRaw`; leaf values × per-tree `scales`. */
+export function placeForest(
+  ws: Workspace,
+  trees: readonly RegTree[],
+  scales?: readonly number[],
+): PlacedForest {
+  const total = trees.reduce((a, t) => a + t.left.length, 0);
+  const roots = ws.alloc(4 * trees.length);
+  const feature = ws.alloc(4 * total), split = ws.alloc(4 * total), left = ws.alloc(4 * total);
+  const right = ws.alloc(4 * total), defaultLeft = ws.alloc(total), value = ws.alloc(8 * total);
+  const r = ws.i32(roots, trees.length), fe = ws.i32(feature, total), th = ws.f32(split, total);
+  const le = ws.i32(left, total), ri = ws.i32(right, total), dl = ws.u8(defaultLeft, total);
+  const va = ws.f64(value, total);
+  let off = 0;
+  trees.forEach((t, k) => {
+    r[k] = off;
+    const scale = scales?.[k] ?? 1;
+    for (let i = 0; i < t.left.length; i++) {
+      const leaf = t.left[i] === -1;
+      fe[off + i] = t.feature[i]!;
+      th[off + i] = t.threshold[i]!;
+      le[off + i] = leaf ? -1 : t.left[i]! + off;
+      ri[off + i] = leaf ? -1 : t.right[i]! + off;
+      dl[off + i] = t.defaultLeft[i]!;
+      va[off + i] = leaf ? Math.fround(t.threshold[i]! * scale) : 0;
+    }
+    off += t.left.length;
+  });
+  return { roots, trees: trees.length, feature, split, left, right, defaultLeft, value };
+}
+
 /** Growable node storage used while a tree is grown. */
 export class TreeGrower {
   readonly #nodes: Array<{

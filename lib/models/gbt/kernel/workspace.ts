@@ -68,6 +68,20 @@ export interface Kernels {
   scatterColumn(src: number, n: number, dst: number, stride: number): void;
   addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;
   heapBase(): number;
+  addForestRaw(
+    x: number,
+    nfeat: number,
+    n: number,
+    roots: number,
+    ntrees: number,
+    feature: number,
+    threshold: number,
+    left: number,
+    right: number,
+    defaultLeft: number,
+    value: number,
+    margin: number,
+  ): void;
   setGainParams(lambda: number, alpha: number, maxDeltaStep: number, minChildWeight: number): void;
   leafWeight(g: number, h: number): number;
   findBestSplit(

@@ -325,3 +325,36 @@ export function findBestSplit(
   }
   return found;
 }
+
+/**
+ * Adds every tree's leaf value to margin[r] (float32 sums, tree order) for raw float32 rows,
+ * tree by tree over blocks of 65536 rows (measured fastest here: the cost is the dependent
+ * branching, not memory). Trees are concatenated:
+ * `roots` (i32 × ntrees) holds each tree's first node; child indices are absolute.
+ */
+export function addForestRaw(
+  x: usize, nfeat: i32, n: i32, roots: usize, ntrees: i32,
+  feature: usize, threshold: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
+  margin: usize,
+): void {
+  const nf = <usize>nfeat;
+  for (let b0 = 0; b0 < n; b0 += 65536) {
+    const b1 = b0 + 65536 < n ? b0 + 65536 : n;
+    for (let t = 0; t < ntrees; t++) {
+      const root = <usize>load<i32>(roots + (<usize>t << 2));
+      for (let i = b0; i < b1; i++) {
+        const rowp = x + ((<usize>i * nf) << 2);
+        let node = root;
+        let l = load<i32>(left + (node << 2));
+        while (l >= 0) {
+          const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
+          const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
+          node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
+          l = load<i32>(left + (node << 2));
+        }
+        const m = margin + (<usize>i << 3);
+        store<f64>(m, <f64>(<f32>load<f64>(m) + <f32>load<f64>(value + (node << 3))));
+      }
+    }
+  }
+}

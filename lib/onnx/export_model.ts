@@ -1,0 +1,164 @@
+/**
+ * ONNX export of every model type: tree ensembles as an `ai.onnx.ml` TreeEnsembleClassifier
+ * (logistic post-transform, the base margin as base value, `BRANCH_LT` as XGBoost's `x < t`,
+ * missing values routed by the learned default direction), logistic regression as standard ops
+ * (impute, MatMul + Add, Sigmoid). Input `float_input` [N, F]; outputs `label` [N] and
+ * `probabilities` [N, 2] (no ZipMap).
+ *
+ * @module
+ */
+
+import { ModelFormatError } from "../errors.ts";
+import { GbtModel } from "../models/gbt/gbt_model.ts";
+import { baseMargin, isLogistic } from "../models/gbt/objective.ts";
+import { LogisticRegressionModel } from "../models/logistic_regression.ts";
+import type { Classifier } from "../models/model.ts";
+import {
+  attribute,
+  ElemType,
+  encodeModel,
+  floatTensor,
+  int64Tensor,
+  node,
+  valueInfo,
+} from "./proto.ts";
+
+/** Metadata written into the model's metadata_props. */
+export interface OnnxMetadata {
+  /** Training run id (if any). */
+  readonly runId?: string;
+  /** Model version (if registered). */
+  readonly version?: string;
+  /** Chosen decision threshold (default 0.5). */
+  readonly threshold?: number;
+}
+
+/**
+ * Serializes `model` as ONNX.
+ *
+ * @throws {ModelFormatError} for objectives that are not binary classification.
+ * @example
+ * ```ts
+ * await Deno.writeFile("model.onnx", exportOnnx(model, { runId }));
+ * ```
+ */
+export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Array {
+  const f = model.featureNames.length;
+  const metadata: Record<string, string> = {
+    feature_names: JSON.stringify(model.featureNames),
+    model_type: model.type,
+    threshold: String(meta.threshold ?? 0.5),
+    ...(meta.runId ? { run_id: meta.runId } : {}),
+    ...(meta.version ? { version: meta.version } : {}),
+  };
+  const inputs = [valueInfo("float_input", ElemType.FLOAT, ["N", f])];
+  const outputs = [
+    valueInfo("label", ElemType.INT64, ["N"]),
+    valueInfo("probabilities", ElemType.FLOAT, ["N", 2]),
+  ];
+  if (model instanceof GbtModel) {
+    return encodeModel({
+      graphName: "tree_ensemble",
+      nodes: [treeEnsembleNode(model)],
+      inputs,
+      outputs,
+      metadata,
+    });
+  }
+  if (model instanceof LogisticRegressionModel) {
+    return encodeModel({
+      graphName: "logistic_regression",
+      ...linearGraph(model),
+      inputs,
+      outputs,
+      metadata,
+    });
+  }
+  throw new ModelFormatError(`ONNX export does not know model type "${model.type}"`);
+}
+
+function treeEnsembleNode(model: GbtModel): unknown {
+  const s = model.state;
+  if (!isLogistic(s.objective)) {
+    throw new ModelFormatError(
+      `ONNX export needs a binary classifier, got objective "${s.objective}"`,
+    );
+  }
+  const n: Record<string, number[]> = {
+    treeids: [],
+    nodeids: [],
+    featureids: [],
+    values: [],
+    truenodeids: [],
+    falsenodeids: [],
+    missing: [],
+  };
+  const modes: string[] = [];
+  const c: Record<string, number[]> = { treeids: [], nodeids: [], ids: [], weights: [] };
+  s.trees.forEach((t, ti) => {
+    const scale = s.weightDrop?.[ti] ?? 1;
+    for (let i = 0; i < t.left.length; i++) {
+      const leaf = t.left[i] === -1;
+      n.treeids!.push(ti);
+      n.nodeids!.push(i);
+      n.featureids!.push(leaf ? 0 : t.feature[i]!);
+      n.values!.push(leaf ? 0 : t.threshold[i]!);
+      n.truenodeids!.push(leaf ? 0 : t.left[i]!);
+      n.falsenodeids!.push(leaf ? 0 : t.right[i]!);
+      n.missing!.push(leaf ? 0 : t.defaultLeft[i]!);
+      modes.push(leaf ? "LEAF" : "BRANCH_LT");
+      if (leaf) {
+        c.treeids!.push(ti);
+        c.nodeids!.push(i);
+        c.ids!.push(0);
+        c.weights!.push(Math.fround(t.threshold[i]! * scale));
+      }
+    }
+  });
+  return node("TreeEnsembleClassifier", ["float_input"], ["label", "probabilities"], [
+    attribute("nodes_treeids", n.treeids!),
+    attribute("nodes_nodeids", n.nodeids!),
+    attribute("nodes_featureids", n.featureids!),
+    attribute("nodes_values", n.values!, true),
+    attribute("nodes_modes", modes),
+    attribute("nodes_truenodeids", n.truenodeids!),
+    attribute("nodes_falsenodeids", n.falsenodeids!),
+    attribute("nodes_missing_value_tracks_true", n.missing!),
+    attribute("class_treeids", c.treeids!),
+    attribute("class_nodeids", c.nodeids!),
+    attribute("class_ids", c.ids!),
+    attribute("class_weights", c.weights!, true),
+    attribute("classlabels_int64s", [0, 1]),
+    attribute("base_values", [baseMargin(s.objective, s.baseScore)], true),
+    attribute("post_transform", "LOGISTIC"),
+  ], "ai.onnx.ml");
+}
+
+function linearGraph(model: LogisticRegressionModel) {
+  const { fill, mean, scale, coef, intercept } = model.state;
+  const f = coef.length;
+  // Fold standardization into the weights: z = Σ (c/s)·x + (b − Σ (c/s)·m).
+  const w = coef.map((c, j) => c / scale[j]!);
+  const b = intercept - w.reduce((acc, wj, j) => acc + wj * mean[j]!, 0);
+  const nodes = [
+    node("IsNaN", ["float_input"], ["is_missing"]),
+    node("Where", ["is_missing", "fill", "float_input"], ["x"]),
+    node("MatMul", ["x", "weights"], ["xw"]),
+    node("Add", ["xw", "bias"], ["margin"]),
+    node("Sigmoid", ["margin"], ["p1"]),
+    node("Sub", ["one", "p1"], ["p0"]),
+    node("Concat", ["p0", "p1"], ["probabilities"], [attribute("axis", 1)]),
+    node("Greater", ["p1", "half"], ["is_one"]),
+    node("Cast", ["is_one"], ["label_2d"], [attribute("to", ElemType.INT64)]),
+    node("Reshape", ["label_2d", "flat"], ["label"]),
+  ];
+  const initializers = [
+    floatTensor("fill", [f], fill),
+    floatTensor("weights", [f, 1], w),
+    floatTensor("bias", [1], [b]),
+    floatTensor("one", [1], [1]),
+    floatTensor("half", [1], [0.5]),
+    int64Tensor("flat", [1], [-1]),
+  ];
+  return { nodes, initializers };
+}

@@ -1,0 +1,102 @@
+/**
+ * Scoring with onnxruntime-node. Labels are derived from the probabilities and a threshold
+ * (onnxruntime's `label` output is unreliable for binary tree ensembles).
+ *
+ * @module
+ */
+
+import * as ort from "onnxruntime-node";
+import type { Frame } from "../data/frame.ts";
+import { DataError, ModelFormatError } from "../errors.ts";
+import { decodeMetadata } from "./proto.ts";
+
+/** Rows per inference call. */
+const BATCH_ROWS = 1 << 18;
+
+/**
+ * An ONNX model loaded into onnxruntime.
+ *
+ * @example
+ * ```ts
+ * const scorer = await OnnxScorer.load(await Deno.readFile("model.onnx"));
+ * const p = await scorer.predictProba(frame);
+ * await scorer.release();
+ * ```
+ */
+export class OnnxScorer {
+  /** Feature names, from the model's metadata. */
+  readonly featureNames: readonly string[];
+  /** The model's chosen threshold (metadata `threshold`, default 0.5). */
+  readonly threshold: number;
+  /** Model type from the metadata (or "onnx"). */
+  readonly type: string;
+  /** All metadata_props. */
+  readonly metadata: Readonly<Record<string, string>>;
+  readonly #session: ort.InferenceSession;
+
+  private constructor(
+    session: ort.InferenceSession,
+    metadata: Record<string, string>,
+    names: string[],
+  ) {
+    this.#session = session;
+    this.metadata = metadata;
+    this.featureNames = names;
+    this.threshold = Number(metadata.threshold ?? 0.5);
+    this.type = metadata.model_type ?? "onnx";
+  }
+
+  /**
+   * Loads model bytes.
+   *
+   * @throws {ModelFormatError} when onnxruntime refuses the model or feature names are missing.
+   */
+  static async load(bytes: Uint8Array): Promise<OnnxScorer> {
+    let session: ort.InferenceSession;
+    let metadata: Record<string, string>;
+    try {
+      metadata = decodeMetadata(bytes);
+      session = await ort.InferenceSession.create(bytes);
+    } catch (cause) {
+      throw new ModelFormatError(`onnxruntime cannot load the model: ${(cause as Error).message}`, {
+        cause,
+      });
+    }
+    let names: string[];
+    try {
+      names = JSON.parse(metadata.feature_names ?? "");
+    } catch (cause) {
+      throw new ModelFormatError("the ONNX model lacks feature_names metadata", { cause });
+    }
+    return new OnnxScorer(session, metadata, names);
+  }
+
+  /** P(class 1) per row of `frame` (columns looked up by the model's feature names). */
+  async predictProba(frame: Frame): Promise<Float64Array> {
+    const cols = this.featureNames.map((name) => {
+      if (!frame.has(name)) {
+        throw new DataError(`the input lacks feature "${name}" that the model needs`);
+      }
+      return frame.column(name);
+    });
+    const f = cols.length, n = frame.rows;
+    const out = new Float64Array(n);
+    for (let start = 0; start < n; start += BATCH_ROWS) {
+      const m = Math.min(BATCH_ROWS, n - start);
+      const x = new Float32Array(m * f);
+      for (let j = 0; j < f; j++) {
+        const c = cols[j]!;
+        for (let i = 0; i < m; i++) x[i * f + j] = c[start + i]!;
+      }
+      const result = await this.#session.run({ float_input: new ort.Tensor("float32", x, [m, f]) });
+      const probs = result.probabilities!.data as Float32Array;
+      for (let i = 0; i < m; i++) out[start + i] = probs[2 * i + 1]!;
+    }
+    return out;
+  }
+
+  /** Frees the session. */
+  async release(): Promise<void> {
+    await this.#session.release();
+  }
+}

@@ -19,12 +19,12 @@ export interface ChiSquareResult {
   readonly unseen: Readonly<Record<string, number>>;
 }
 
-/** Counts per category (NaN dropped), keys as strings. */
+/** Counts per category (NaN and empty strings dropped), keys as strings. */
 export function categoryCounts(values: ArrayLike<number | string>): Map<string, number> {
   const out = new Map<string, number>();
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
-    if (typeof v === "number" && Number.isNaN(v)) continue;
+    if ((typeof v === "number" && Number.isNaN(v)) || v === "") continue;
     const k = String(v);
     out.set(k, (out.get(k) ?? 0) + 1);
   }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { generateTransactions } from "./transactions.ts";
+import { type DriftScenario, generateTransactions } from "./transactions.ts";
 import { type FeatureSet, snapshotFeatures } from "./window_processor.ts";
 
 /** Options of {@link embeddedFeatures}. */
@@ -16,6 +16,8 @@ export interface EmbeddedOptions {
   readonly seed: number;
   /** Snapshot time (ISO string or epoch ms). */
   readonly snapshotTime: string | number;
+  /** A known shift to inject (drift demos and tests). @default "none" */
+  readonly scenario?: DriftScenario;
 }
 
 /**
@@ -30,6 +32,11 @@ export function embeddedFeatures(options: EmbeddedOptions): FeatureSet {
   const snapshotTime = typeof options.snapshotTime === "number"
     ? options.snapshotTime
     : Date.parse(options.snapshotTime);
-  const events = generateTransactions({ cards: options.samples, seed: options.seed, snapshotTime });
+  const events = generateTransactions({
+    cards: options.samples,
+    seed: options.seed,
+    snapshotTime,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+  });
   return snapshotFeatures(events);
 }

@@ -40,6 +40,21 @@ export const FRAUD_PATTERNS = [
   "large_single",
 ] as const;
 
+/**
+ * Known shifts the stream can inject, so drift can be shown and tested: `amount_shift` (every
+ * amount × 1.5), `foreign_countries` (many more cards shopping abroad), `new_fraud_pattern`
+ * (10% of cards end with a card-testing run of tiny purchases at many merchants).
+ */
+export const DRIFT_SCENARIOS = [
+  "none",
+  "amount_shift",
+  "foreign_countries",
+  "new_fraud_pattern",
+] as const;
+
+/** A drift scenario name. */
+export type DriftScenario = typeof DRIFT_SCENARIOS[number];
+
 /** Options of {@link generateTransactions}. */
 export interface GenerateOptions {
   /** Number of cards. */
@@ -52,6 +67,8 @@ export interface GenerateOptions {
   readonly fraudShare?: number;
   /** History length before the snapshot, in hours. @default 72 */
   readonly horizonHours?: number;
+  /** A known shift to inject. @default "none" */
+  readonly scenario?: DriftScenario;
 }
 
 const MINUTE = 60_000;
@@ -87,8 +104,26 @@ export function generateTransactions(options: GenerateOptions): TransactionEvent
     // The fraud session, if any, is the card's latest activity.
     const sessionStart = p === 0 ? snapshotTime : fraudSessionStart(rng, p, snapshotTime, horizon);
     const historyStart = snapshotTime - horizon;
-    normalHistory(rng, out, c, home, historyStart, sessionStart, p === 0);
+    const scenario = options.scenario ?? "none";
+    const testing = scenario === "new_fraud_pattern" && p === 0 && rng.next() < 0.1;
+    const historyEnd = testing
+      ? snapshotTime - Math.floor((5 + rng.next() * 300) * MINUTE)
+      : sessionStart;
+    normalHistory(
+      rng,
+      out,
+      c,
+      home,
+      historyStart,
+      historyEnd,
+      p === 0,
+      scenario === "foreign_countries",
+    );
     if (p !== 0) fraudSession(rng, out, c, home, p, sessionStart, snapshotTime);
+    if (testing) cardTesting(rng, out, c, home, historyEnd, snapshotTime);
+  }
+  if (options.scenario === "amount_shift") {
+    for (let i = 0; i < out.length; i++) out.amount[i] = Math.round(out.amount[i]! * 150) / 100;
   }
   cardStart[cards] = out.length;
   return { ...out.finish(), cardStart, pattern, cards };
@@ -102,6 +137,7 @@ function normalHistory(
   from: number,
   to: number,
   atLeastOne: boolean,
+  abroad = false,
 ): void {
   const span = to - from;
   const perDay = Math.exp(Math.log(4) + 0.8 * rng.normal());
@@ -110,13 +146,13 @@ function normalHistory(
   const times = new Float64Array(n);
   for (let i = 0; i < n; i++) times[i] = from + rng.next() * span;
   times.sort();
-  const travelling = rng.next() < 0.03;
+  const travelling = rng.next() < (abroad ? 0.35 : 0.03);
   for (let i = 0; i < n; i++) {
     let t = Math.floor(times[i]!);
     const extra = rng.next() < 0.15 ? 1 + rng.int(3) : 0; // a short shopping session
     for (let k = 0; k <= extra; k++) {
       if (t > to) break;
-      const country = travelling && rng.next() < 0.5 ? rng.int(COUNTRIES) : home;
+      const country = travelling && rng.next() < (abroad ? 0.8 : 0.5) ? rng.int(COUNTRIES) : home;
       const mcc = rng.next() < 0.02
         ? HIGH_RISK_MCCS[rng.int(HIGH_RISK_MCCS.length)]!
         : NORMAL_MCCS[rng.pickCumulative(NORMAL_MCC_CUM)]!;
@@ -180,6 +216,23 @@ function fraudSession(
     }
   } else {
     out.push(c, t, 1000 + rng.exponential(1500), home, normalMcc(), merchant());
+  }
+}
+
+/** Card testing: 4–10 tiny purchases at distinct merchants within about three minutes. */
+function cardTesting(
+  rng: Rng,
+  out: EventBuffer,
+  c: number,
+  home: number,
+  start: number,
+  snapshot: number,
+): void {
+  const n = 4 + rng.int(7);
+  let t = start;
+  for (let i = 0; i < n; i++) {
+    out.push(c, t, 0.5 + rng.next() * 2.5, home, 5999, rng.int(MERCHANTS));
+    t = Math.min(snapshot, t + Math.floor(1000 * (3 + rng.next() * 25)));
   }
 }
 

@@ -134,7 +134,7 @@ export async function train(
   const runName = config.mlflow.runName ?? `${config.model.type}-${new Date().toISOString()}`;
   const run = await store.startRun(experimentId, {
     runName,
-    tags: { model_type: config.model.type, feature_source: config.data.source },
+    tags: { model_type: config.model.type, feature_source: config.data.source, run_type: "train" },
   });
   const fileSink = (line: string) =>
     Deno.writeTextFileSync(`${run.artifactsDir}/logs/train.log`, line + "\n", { append: true });

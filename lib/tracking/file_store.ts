@@ -72,6 +72,49 @@ export class FileStore {
     return run;
   }
 
+  /** The experiment id named `name`, or undefined (nothing is created). */
+  async findExperiment(name: string): Promise<string | undefined> {
+    try {
+      for await (const entry of Deno.readDir(this.root)) {
+        if (!entry.isDirectory) continue;
+        const meta = await readMeta(join(this.root, entry.name, "meta.yaml"));
+        if (meta?.name === name && meta.lifecycle_stage === "active") return entry.name;
+      }
+    } catch {
+      return undefined;
+    }
+    return undefined;
+  }
+
+  /** Runs of an experiment, newest first, with status, start time and tags. */
+  async listRuns(experimentId: string): Promise<RunInfo[]> {
+    const out: RunInfo[] = [];
+    const dir = join(this.root, experimentId);
+    for await (const entry of Deno.readDir(dir)) {
+      if (!entry.isDirectory) continue;
+      const meta = await readMeta(join(dir, entry.name, "meta.yaml"));
+      if (!meta?.run_id) continue;
+      const tags: Record<string, string> = {};
+      try {
+        for await (const t of Deno.readDir(join(dir, entry.name, "tags"))) {
+          if (t.isFile) {
+            tags[t.name] = await Deno.readTextFile(join(dir, entry.name, "tags", t.name));
+          }
+        }
+      } catch { /* no tags */ }
+      out.push({
+        runId: meta.run_id,
+        experimentId,
+        dir: join(dir, entry.name),
+        artifactsDir: join(dir, entry.name, "artifacts"),
+        status: Number(meta.status),
+        startTime: Number(meta.start_time),
+        tags,
+      });
+    }
+    return out.sort((a, b) => b.startTime - a.startTime);
+  }
+
   async #ensureDefault(): Promise<void> {
     await Deno.mkdir(this.root, { recursive: true });
     const meta = join(this.root, "0", "meta.yaml");
@@ -92,6 +135,18 @@ export class FileStore {
       }),
     );
   }
+}
+
+/** A run as listed by {@link FileStore.listRuns}. */
+export interface RunInfo {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly dir: string;
+  readonly artifactsDir: string;
+  /** MLflow status code (3 = FINISHED). */
+  readonly status: number;
+  readonly startTime: number;
+  readonly tags: Readonly<Record<string, string>>;
 }
 
 /** Writes one run's params, metrics, tags and artifacts. */

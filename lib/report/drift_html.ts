@@ -1,0 +1,151 @@
+/**
+ * HTML for drift reports: a summary table (also the notebook display) and a self-contained page
+ * with plotly inlined — per feature, reference vs current shares per PSI bin and each bin's PSI
+ * contribution.
+ *
+ * @module
+ */
+
+import { createRequire } from "node:module";
+import type { DriftReport } from "../drift/drift_report.ts";
+import type { PsiResult } from "../drift/psi.ts";
+
+const esc = (s: string) =>
+  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
+const num = (v: number | null, digits = 4) =>
+  v === null
+    ? "—"
+    : Number.isFinite(v)
+    ? (Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(2) : v.toFixed(digits))
+    : String(v);
+
+/** The summary table (dataset verdict, prediction and performance drift, one row per feature). */
+export function driftSummaryHtml(report: DriftReport): string {
+  const d = report.data;
+  const rows = d.features.map((f) =>
+    `<tr${f.drifted ? ' style="background:#fde2e1"' : ""}><td>${
+      esc(f.name)
+    }</td><td>${f.kind}</td><td>${f.test}</td>` +
+    `<td>${num(f.statistic)}</td><td>${num(f.pValue)}</td><td>${
+      num(f.psi)
+    }</td><td>${f.severity}</td>` +
+    `<td>${f.drifted ? "yes" : "no"}</td></tr>`
+  ).join("");
+  const pred = report.prediction
+    ? `<p>Prediction drift: KS ${num(report.prediction.ksStatistic)}, p ${
+      num(report.prediction.pValue)
+    }, PSI ${num(report.prediction.psi)} — ${
+      report.prediction.drifted ? "<b>drifted</b>" : "stable"
+    }</p>`
+    : "";
+  const perf = report.performance
+    ? `<p>Performance: ${
+      report.performance.metrics.map((m) =>
+        `${m.metric} ${num(m.reference, 3)} → ${num(m.current, 3)}`
+      ).join(", ")
+    } — ${report.performance.degraded ? "<b>degraded</b>" : "within margin"}</p>`
+    : "";
+  return `<div class="drift-report"><p><b>Data drift: ${
+    d.dataset.drifted ? "DRIFTED" : "no dataset drift"
+  }</b> — ` +
+    `${d.dataset.driftedCount} of ${d.features.length} features drifted (share ${
+      num(d.dataset.driftedShare, 2)
+    }), ` +
+    `α = ${d.significanceLevel}, ${d.dataset.nReference} reference vs ${d.dataset.nCurrent} current rows</p>${pred}${perf}` +
+    `<table><thead><tr><th>feature</th><th>kind</th><th>test</th><th>statistic</th><th>p-value</th><th>PSI</th>` +
+    `<th>severity</th><th>drifted</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+}
+
+/** Plotly figure (data + layout) of one distribution: shares per bin and PSI per bin. */
+export function distributionFigure(
+  title: string,
+  dist: PsiResult,
+): { data: unknown[]; layout: unknown } {
+  const labels = binLabels(dist);
+  const contrib = dist.referenceShares.map((r, i) => {
+    const rr = r === 0 ? 1e-4 : r, cc = dist.currentShares[i] === 0 ? 1e-4 : dist.currentShares[i]!;
+    return (cc - rr) * Math.log(cc / rr);
+  });
+  return {
+    data: [
+      {
+        type: "bar",
+        name: "reference",
+        x: labels,
+        y: dist.referenceShares,
+        marker: { color: "#4c78a8" },
+      },
+      {
+        type: "bar",
+        name: "current",
+        x: labels,
+        y: dist.currentShares,
+        marker: { color: "#f58518" },
+      },
+      {
+        type: "bar",
+        name: "PSI per bin",
+        x: labels,
+        y: contrib,
+        xaxis: "x2",
+        yaxis: "y2",
+        marker: { color: "#e45756" },
+      },
+    ],
+    layout: {
+      title: { text: title },
+      barmode: "group",
+      grid: { rows: 1, columns: 2, pattern: "independent" },
+      height: 320,
+      margin: { t: 40, b: 60 },
+    },
+  };
+}
+
+function binLabels(d: PsiResult): string[] {
+  if (typeof d.bins[0] === "string") return d.bins as string[];
+  const e = d.bins as number[];
+  const f = (v: number) => Number(v.toPrecision(4)).toString();
+  return [
+    `< ${f(e[0]!)}`,
+    ...e.slice(1).map((v, i) => `[${f(e[i]!)}, ${f(v)})`),
+    `≥ ${f(e[e.length - 1]!)}`,
+  ];
+}
+
+/** The plotly.js bundle's text (from the npm package `plotly.js-dist-min`; run `deno install` first). */
+export async function plotlyBundle(): Promise<string> {
+  const path = createRequire(import.meta.url).resolve("plotly.js-dist-min");
+  return await Deno.readTextFile(path);
+}
+
+/** One self-contained HTML page: summary, then per feature the distribution and PSI charts. */
+export async function driftReportHtml(report: DriftReport): Promise<string> {
+  const figures = report.data.features.map((f) =>
+    distributionFigure(
+      `${f.name} (${f.test}, PSI ${num(f.psi, 3)}${f.drifted ? ", drifted" : ""})`,
+      f.distribution,
+    )
+  );
+  if (report.prediction) {
+    figures.unshift(
+      distributionFigure("model scores (prediction drift)", report.prediction.distribution),
+    );
+  }
+  const divs = figures.map((_, i) => `<div id="fig${i}"></div>`).join("\n");
+  const script = `const figures = ${JSON.stringify(figures).replaceAll("</", "<\\/")};
+figures.forEach((f, i) => Plotly.newPlot("fig" + i, f.data, f.layout, {displayModeBar: false, responsive: true}));`;
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Drift report</title>
+<style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
+<script>${(await plotlyBundle()).replaceAll("</script", "<\\/script")}</script></head>
+<body><h1>Drift report</h1><p>Reference: ${esc(report.context.reference)}<br>Current: ${
+    esc(report.context.current)
+  }${report.context.scenario ? ` (scenario ${esc(report.context.scenario)})` : ""}<br>Created ${
+    esc(report.context.createdAt)
+  }</p>
+${driftSummaryHtml(report)}
+${divs}
+<script>${script}</script></body></html>
+`;
+}

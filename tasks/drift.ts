@@ -1,0 +1,218 @@
+/**
+ * `deno task drift`: data, prediction and performance drift. Against the latest training run
+ * (or `--run-id`) with a current sample from the feature source (`--scenario` injects a known
+ * shift), or between two files (`--reference ref.csv --current cur.csv`).
+ * Exit codes: 0 nothing drifted, 3 drift found, 2 bad input, 1 failure.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { readConfigFile } from "../lib/config/config_file.ts";
+import { type ConfigLayer, envLayer, flagLayer, resolveConfig } from "../lib/config/load.ts";
+import type { DataDriftOptions } from "../lib/drift/data_drift.ts";
+import type { DriftReport } from "../lib/drift/drift_report.ts";
+import type { Correction } from "../lib/drift/severity.ts";
+import { ConfigError } from "../lib/errors.ts";
+import { DRIFT_SCENARIOS, type DriftScenario } from "../lib/features/transactions.ts";
+import { driftFromFiles } from "../lib/pipeline/drift_files.ts";
+import { driftFromRun } from "../lib/pipeline/drift_run.ts";
+import { driftReportHtml } from "../lib/report/drift_html.ts";
+import { textTable } from "../lib/report/text_table.ts";
+import { writeFileAtomic } from "../lib/tracking/atomic.ts";
+import { runMain } from "./_main.ts";
+
+const HELP = `Detect drift. Exit 0: nothing drifted; 3: drift found; 2: bad input; 1: failure.
+
+Against a training run (reference sample + model) and a current sample from the feature source:
+  deno task drift [--run-id <id>] [--scenario none|amount_shift|foreign_countries|new_fraud_pattern]
+Between files (CSV or Parquet, header of feature names):
+  deno task drift --reference ref.csv --current cur.csv [--categorical a,b]
+
+  --max-samples <n>          rows per sample (default 1000)
+  --significance-level <α>   for KS and chi-square p-values (default 0.05)
+  --correction <c>           none (default), bonferroni or bh across features
+  --drift-share <s>          share of drifted features that makes the dataset drifted (default 0.5)
+  --psi-bins <k>             PSI bins for continuous features (default 10)
+  --output <report.json>     write the JSON report
+  --html <report.html>       write the HTML report (plotly inlined)
+  --experiment-name, --seed, --config as for train`;
+
+await runMain("drift", async () => {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: Deno.args,
+      options: {
+        ...Object.fromEntries(
+          [
+            "reference",
+            "current",
+            "categorical",
+            "output",
+            "html",
+            "max-samples",
+            "significance-level",
+            "correction",
+            "drift-share",
+            "psi-bins",
+            "scenario",
+            "run-id",
+            "experiment-name",
+            "seed",
+            "config",
+          ]
+            .map((k) => [k, { type: "string" as const }]),
+        ),
+        help: { type: "boolean" as const },
+      },
+    }));
+  } catch (cause) {
+    throw new ConfigError([`arguments: ${(cause as Error).message}`], { cause });
+  }
+  const v = values as Record<string, string | boolean | undefined>;
+  if (v.help) {
+    console.log(HELP);
+    return 0;
+  }
+  const problems: string[] = [];
+  const number = (flag: string, fallback: number, ok: (x: number) => boolean, rule: string) => {
+    const raw = v[flag];
+    if (raw === undefined) return fallback;
+    const x = Number(raw);
+    if (!ok(x)) problems.push(`--${flag}: ${rule}, got ${JSON.stringify(raw)}`);
+    return x;
+  };
+  const alpha = number(
+    "significance-level",
+    0.05,
+    (x) => x > 0 && x < 1,
+    "must be a number in (0, 1)",
+  );
+  const maxSamples = number(
+    "max-samples",
+    1000,
+    (x) => Number.isInteger(x) && x >= 5,
+    "must be an integer ≥ 5",
+  );
+  const driftShare = number(
+    "drift-share",
+    0.5,
+    (x) => x > 0 && x <= 1,
+    "must be a number in (0, 1]",
+  );
+  const psiBins = number(
+    "psi-bins",
+    10,
+    (x) => Number.isInteger(x) && x >= 2 && x <= 100,
+    "must be an integer in [2, 100]",
+  );
+  const correction = (v.correction as string | undefined) ?? "none";
+  if (!["none", "bonferroni", "bh"].includes(correction)) {
+    problems.push(
+      `--correction: must be one of none, bonferroni, bh, got ${JSON.stringify(correction)}`,
+    );
+  }
+  const scenario = (v.scenario as string | undefined) ?? "none";
+  if (!(DRIFT_SCENARIOS as readonly string[]).includes(scenario)) {
+    problems.push(
+      `--scenario: must be one of ${DRIFT_SCENARIOS.join(", ")}, got ${JSON.stringify(scenario)}`,
+    );
+  }
+  const files = v.reference !== undefined || v.current !== undefined;
+  if (files && (!v.reference || !v.current)) {
+    problems.push("--reference and --current: give both, or neither");
+  }
+  if (problems.length) throw new ConfigError(problems);
+  const options: DataDriftOptions = {
+    significanceLevel: alpha,
+    driftShare,
+    psiBins,
+    correction: correction as Correction,
+  };
+
+  let report: DriftReport;
+  if (files) {
+    const categorical = ((v.categorical as string | undefined) ?? "").split(",").map((s) =>
+      s.trim()
+    ).filter(Boolean);
+    report = await driftFromFiles(v.reference as string, v.current as string, {
+      ...options,
+      categorical,
+    });
+  } else {
+    const layers: ConfigLayer[] = [];
+    if (v.config) layers.push(await readConfigFile(v.config as string));
+    layers.push(envLayer(Deno.env.toObject()));
+    const flags: Array<readonly [string, unknown, string]> = [];
+    if (v["experiment-name"]) {
+      flags.push(["mlflow.experimentName", v["experiment-name"], "--experiment-name"]);
+    }
+    if (v.seed) flags.push(["seed", v.seed, "--seed"]);
+    layers.push(flagLayer(flags));
+    const config = resolveConfig(layers);
+    const r = await driftFromRun(config, {
+      ...options,
+      maxSamples,
+      scenario: scenario as DriftScenario,
+      ...(v["run-id"] ? { runId: v["run-id"] as string } : {}),
+    });
+    report = r.report;
+    console.error(
+      `drift: reference run ${r.referenceRunId}; report logged as run ${r.driftRunId} (${r.artifactsDir})`,
+    );
+  }
+  if (v.output) await writeFileAtomic(v.output as string, JSON.stringify(report, null, 2) + "\n");
+  if (v.html) await writeFileAtomic(v.html as string, await driftReportHtml(report));
+  printSummary(report);
+  return report.driftFound ? 3 : 0;
+});
+
+function printSummary(r: DriftReport): void {
+  const f = (
+    x: number | null,
+  ) => (x === null ? "-" : x < 1e-4 && x > 0 ? x.toExponential(2) : x.toFixed(4));
+  console.log(textTable(
+    ["feature", "kind", "test", "statistic", "p-value", "PSI", "severity", "drifted"],
+    r.data.features.map((
+      x,
+    ) => [
+      x.name,
+      x.kind,
+      x.test,
+      f(x.statistic),
+      f(x.pValue),
+      f(x.psi),
+      x.severity,
+      x.drifted ? "yes" : "no",
+    ]),
+  ));
+  const d = r.data.dataset;
+  console.log(
+    `\nDataset: ${
+      d.drifted ? "DRIFTED" : "no drift"
+    } (${d.driftedCount} of ${r.data.features.length} features, share ${
+      d.driftedShare.toFixed(2)
+    }; ${d.nReference} reference vs ${d.nCurrent} current rows)`,
+  );
+  if (r.prediction) {
+    console.log(
+      `Prediction drift: KS ${f(r.prediction.ksStatistic)}, p ${f(r.prediction.pValue)}, PSI ${
+        f(r.prediction.psi)
+      } → ${r.prediction.drifted ? "DRIFTED" : "stable"}`,
+    );
+  }
+  if (r.performance) {
+    console.log(
+      `Performance: ${
+        r.performance.metrics.map((m) => `${m.metric} ${f(m.reference)} → ${f(m.current)}`).join(
+          ", ",
+        )
+      } → ${r.performance.degraded ? "DEGRADED" : "within margin"}`,
+    );
+  }
+  if (r.data.missingFeatures.length) {
+    console.log(`Missing features: ${r.data.missingFeatures.join(", ")}`);
+  }
+  console.log(r.driftFound ? "Drift found (exit 3)." : "Nothing drifted.");
+}

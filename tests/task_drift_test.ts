@@ -1,0 +1,141 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Rng } from "../lib/util/rng.ts";
+import { runPython } from "./helpers/python.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+async function drift(args: string[]) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      "--allow-read",
+      "--allow-write",
+      "--allow-env",
+      "--allow-sys",
+      "--allow-ffi",
+      "tasks/drift.ts",
+      ...args,
+    ],
+    cwd: ROOT,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+function csv(n: number, seed: number, shift: number, segments: string[]): string {
+  const rng = new Rng(seed);
+  const lines = ["amount,segment,count"];
+  for (let i = 0; i < n; i++) {
+    const seg = segments[Math.floor(rng.next() ** (shift ? 0.5 : 1) * segments.length)]!;
+    lines.push(
+      `${(rng.normal() + shift).toFixed(4)},${seg},${Math.floor(rng.next() * 4 + shift * 2)}`,
+    );
+  }
+  return lines.join("\n") + "\n";
+}
+
+Deno.test("drift between files: exit 0 without shift, 3 with it; JSON and HTML reports as specified", async () => {
+  const dir = await Deno.makeTempDir();
+  const segs = ["a", "b", "c", "d"];
+  await Deno.writeTextFile(join(dir, "ref.csv"), csv(800, 1, 0, segs));
+  await Deno.writeTextFile(join(dir, "same.csv"), csv(800, 2, 0, segs));
+  await Deno.writeTextFile(join(dir, "moved.csv"), csv(800, 3, 1, [...segs, "e"]));
+  const quiet = await drift([
+    "--reference",
+    join(dir, "ref.csv"),
+    "--current",
+    join(dir, "same.csv"),
+    "--output",
+    join(dir, "q.json"),
+  ]);
+  assert.equal(quiet.code, 0, quiet.stderr + quiet.stdout);
+  const moved = await drift([
+    "--reference",
+    join(dir, "ref.csv"),
+    "--current",
+    join(dir, "moved.csv"),
+    "--categorical",
+    "count",
+    "--output",
+    join(dir, "m.json"),
+    "--html",
+    join(dir, "m.html"),
+  ]);
+  assert.equal(moved.code, 3, moved.stderr + moved.stdout);
+  const report = JSON.parse(await Deno.readTextFile(join(dir, "m.json")));
+  const byName = Object.fromEntries(report.features.map((f: { name: string }) => [f.name, f]));
+  assert.equal(byName.amount.kind, "continuous");
+  assert.equal(byName.amount.test, "ks");
+  assert.equal(byName.segment.kind, "categorical"); // not numeric
+  assert.equal(byName.count.kind, "categorical"); // named in --categorical
+  assert.ok(
+    byName.segment.unseen_categories.e > 0,
+    "a category the reference never saw is reported",
+  );
+  assert.equal(report.dataset.drifted, true);
+  assert.equal(report.dataset.n_reference, 800);
+  assert.ok((await Deno.readTextFile(join(dir, "m.html"))).includes("Plotly.newPlot"));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("large samples switch to distance tests (p_value null); Parquet references are read", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "cur.csv"), csv(3000, 5, 0.05, ["a", "b"]));
+  await runPython(
+    `
+import numpy as np, pyarrow as pa, pyarrow.parquet as pq
+rng = np.random.default_rng(0)
+pq.write_table(pa.table({"amount": rng.normal(size=3000), "segment": rng.choice(["a", "b"], 3000),
+                         "count": rng.integers(0, 4, 3000)}), data)
+out = 0
+`,
+    join(dir, "ref.parquet"),
+  );
+  const r = await drift([
+    "--reference",
+    join(dir, "ref.parquet"),
+    "--current",
+    join(dir, "cur.csv"),
+    "--output",
+    join(dir, "r.json"),
+  ]);
+  assert.ok(r.code === 0 || r.code === 3, r.stderr);
+  const report = JSON.parse(await Deno.readTextFile(join(dir, "r.json")));
+  const amount = report.features.find((f: { name: string }) => f.name === "amount");
+  assert.equal(amount.test, "wasserstein");
+  assert.equal(amount.p_value, null);
+  assert.equal(
+    report.features.find((f: { name: string }) => f.name === "segment").test,
+    "jensen_shannon",
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("bad drift input exits 2 with one line per problem", async () => {
+  const r = await drift([
+    "--significance-level",
+    "2",
+    "--scenario",
+    "meteor",
+    "--reference",
+    "x.csv",
+  ]);
+  assert.equal(r.code, 2);
+  const lines = r.stderr.trim().split("\n");
+  assert.deepEqual(lines, [
+    'drift: --significance-level: must be a number in (0, 1), got "2"',
+    'drift: --scenario: must be one of none, amount_shift, foreign_countries, new_fraud_pattern, got "meteor"',
+    "drift: --reference and --current: give both, or neither",
+  ]);
+  const missing = await drift([
+    "--reference",
+    "/nonexistent/ref.csv",
+    "--current",
+    "/nonexistent/cur.csv",
+  ]);
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /cannot read "\/nonexistent\/ref.csv": no such file/);
+});

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import { detectDataDrift, type FeatureColumn } from "../lib/drift/data_drift.ts";
+import { DriftReport } from "../lib/drift/drift_report.ts";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import type { DriftScenario } from "../lib/features/transactions.ts";
@@ -79,4 +80,16 @@ Deno.test("drift against a training run logs a drift run; a new fraud pattern ra
   assert.ok(html.includes("Plotly.newPlot") && html.length > 1_000_000, "plotly is inlined");
   assert.ok(!html.includes('src="http'), "self-contained");
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a drift report displays itself in notebooks as an HTML table", () => {
+  const d = detectDataDrift(columns(1), columns(2, "amount_shift"));
+  const report = new DriftReport(d, { reference: "a", current: "b", createdAt: "now" });
+  const shown =
+    report[Symbol.for("Jupyter.display") as unknown as keyof DriftReport] as unknown as () =>
+      Record<string, string>;
+  const html = shown.call(report)["text/html"]!;
+  assert.match(html, /<table>/);
+  assert.match(html, /amount_avg_5m<\/td><td>continuous<\/td><td>ks<\/td>/);
+  assert.ok(html.includes("features drifted"));
 });

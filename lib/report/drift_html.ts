@@ -9,6 +9,7 @@
 import { createRequire } from "node:module";
 import type { DriftReport } from "../drift/drift_report.ts";
 import type { PsiResult } from "../drift/psi.ts";
+import { Figure } from "./figure.ts";
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -56,17 +57,17 @@ export function driftSummaryHtml(report: DriftReport): string {
     `<th>severity</th><th>drifted</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
-/** Plotly figure (data + layout) of one distribution: shares per bin and PSI per bin. */
+/** Plotly figure of one distribution: reference vs current shares per bin, and PSI per bin. */
 export function distributionFigure(
   title: string,
   dist: PsiResult,
-): { data: unknown[]; layout: unknown } {
+): Figure {
   const labels = binLabels(dist);
   const contrib = dist.referenceShares.map((r, i) => {
     const rr = r === 0 ? 1e-4 : r, cc = dist.currentShares[i] === 0 ? 1e-4 : dist.currentShares[i]!;
     return (cc - rr) * Math.log(cc / rr);
   });
-  return {
+  return new Figure({
     data: [
       {
         type: "bar",
@@ -99,7 +100,7 @@ export function distributionFigure(
       height: 320,
       margin: { t: 40, b: 60 },
     },
-  };
+  });
 }
 
 function binLabels(d: PsiResult): string[] {
@@ -133,7 +134,9 @@ export async function driftReportHtml(report: DriftReport): Promise<string> {
     );
   }
   const divs = figures.map((_, i) => `<div id="fig${i}"></div>`).join("\n");
-  const script = `const figures = ${JSON.stringify(figures).replaceAll("</", "<\\/")};
+  const script = `const figures = ${
+    JSON.stringify(figures.map((f) => f.spec)).replaceAll("</", "<\\/")
+  };
 figures.forEach((f, i) => Plotly.newPlot("fig" + i, f.data, f.layout, {displayModeBar: false, responsive: true}));`;
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Drift report</title>

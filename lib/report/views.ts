@@ -1,0 +1,120 @@
+/**
+ * HTML views of results that display themselves in notebooks: the metric table of a training
+ * run, the confusion matrix, the data-quality report and the fraud-rule counts.
+ *
+ * @module
+ */
+
+import type { QualityReport } from "../data/quality.ts";
+import type { Confusion } from "../evaluate/binary_metrics.ts";
+import type { FraudLabels } from "../labels/fraud_labeler.ts";
+import { FRAUD_RULES } from "../labels/fraud_rules.ts";
+import type { TrainingResult } from "../pipeline/train.ts";
+
+const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
+
+/** Something with an HTML rendering that shows in Jupyter. */
+export class HtmlView {
+  /** The HTML. */
+  readonly html: string;
+
+  constructor(html: string) {
+    this.html = html;
+  }
+
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return { "text/html": this.html };
+  }
+}
+
+function table(
+  caption: string,
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  cls: string,
+): HtmlView {
+  const th = header.map((h) => `<th>${h}</th>`).join("");
+  const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
+  return new HtmlView(
+    `<table class="${cls}"><caption>${caption}</caption><thead><tr>${th}</tr></thead><tbody>${tr}</tbody></table>`,
+  );
+}
+
+/** CV mean ± std and test value of each metric, with the readiness verdict. */
+export function metricsView(r: TrainingResult): HtmlView {
+  const keys = [
+    "roc_auc",
+    "pr_auc",
+    "precision",
+    "recall",
+    "f1",
+    "best_f1",
+    "log_loss",
+    "brier",
+  ] as const;
+  return table(
+    `${r.config.model.type}: readiness ${r.readiness} (test ROC AUC ${f4(r.test.roc_auc)})`,
+    ["metric", "CV mean ± std", "test"],
+    keys.map((
+      k,
+    ) => [
+      k,
+      r.cv ? `${f4(r.cv.summary[k].mean)} ± ${f4(r.cv.summary[k].std)}` : "-",
+      f4(r.test[k]),
+    ]),
+    "metrics-table",
+  );
+}
+
+/** The confusion matrix at a threshold. */
+export function confusionView(c: Confusion, threshold: number): HtmlView {
+  return table(`Confusion matrix at ${threshold.toFixed(3)}`, [
+    "",
+    "predicted legit",
+    "predicted fraud",
+  ], [
+    ["actual legit", String(c.tn), String(c.fp)],
+    ["actual fraud", String(c.fn), String(c.tp)],
+  ], "confusion-matrix");
+}
+
+/** Missing, non-numeric, out-of-range and constant counts per feature. */
+export function qualityView(q: QualityReport): HtmlView {
+  return table(
+    `Data quality: ${q.rows} rows, ${q.rowsWithMissing} with missing values`,
+    ["feature", "missing", "non-numeric", "out of range", "constant", "min", "mean", "max"],
+    q.features.map((
+      f,
+    ) => [
+      f.name,
+      String(f.missing),
+      String(f.nonNumeric),
+      String(f.outOfRange),
+      f.constant ? "yes" : "no",
+      f4(f.min),
+      f4(f.mean),
+      f4(f.max),
+    ]),
+    "quality-report",
+  );
+}
+
+/** How often each fraud rule fired, and the labeling outcome. */
+export function rulesView(l: Omit<FraudLabels, "labels" | "scores">, rows: number): HtmlView {
+  return table(
+    `Fraud rules: target rate ${l.targetRate}, achieved ${f4(l.achievedRate)}${
+      l.warnings.length ? ` — ${l.warnings.join("; ")}` : ""
+    }`,
+    ["rule", "condition", "weight", "rows fired", "share"],
+    FRAUD_RULES.map((
+      r,
+    ) => [
+      r.name,
+      r.condition,
+      String(r.weight),
+      String(l.ruleCounts[r.name] ?? 0),
+      f4((l.ruleCounts[r.name] ?? 0) / rows),
+    ]),
+    "fraud-rules",
+  );
+}

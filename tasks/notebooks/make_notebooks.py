@@ -1,0 +1,99 @@
+"""Writes notebooks/*.ipynb (committed without outputs). Run once after editing the cells here:
+    .venv/bin/python tasks/notebooks/make_notebooks.py && deno fmt notebooks/
+"""
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+META = {
+    "kernelspec": {"name": "deno", "display_name": "Deno", "language": "typescript"},
+    "language_info": {"name": "typescript", "file_extension": ".ts", "mimetype": "text/x.typescript",
+                      "codemirror_mode": "typescript", "pygments_lexer": "typescript"},
+}
+
+PARAMS = '''// Parameters come from the environment, so the same notebook runs small in tests and large by hand.
+const SAMPLES = Number(Deno.env.get("NB_SAMPLES") ?? "10000");
+const SEED = Number(Deno.env.get("NB_SEED") ?? "42");
+const SOURCE = (Deno.env.get("NB_SOURCE") ?? "embedded") as "embedded" | "redis";
+const MODEL_TYPE = Deno.env.get("NB_MODEL_TYPE") ?? "xgboost";
+const TRACKING = Deno.env.get("NB_TRACKING_URI") ?? "../mlruns";
+({ SAMPLES, SEED, SOURCE, MODEL_TYPE, TRACKING });'''
+
+CONFIG = '''import { fileLayer, resolveConfig } from "../lib/config/load.ts";
+const config = resolveConfig([fileLayer({
+  data: { maxSamples: SAMPLES, source: SOURCE },
+  model: { type: MODEL_TYPE },
+  mlflow: { trackingUri: TRACKING },
+  seed: SEED,
+}, "notebook")]);
+config.data;'''
+
+def notebook(title, cells):
+    nb = new_notebook(metadata=META)
+    nb.cells = [new_markdown_cell(title)] + [new_markdown_cell(c) if c.startswith("#") else new_code_cell(c) for c in cells]
+    return nb
+
+features = notebook("# Features\n\nThe `transaction` feature view from the feature source, labeled by the fraud rules — the same `loadLabeledData` that `deno task train` calls.", [
+    PARAMS, CONFIG,
+    '''import { loadLabeledData } from "../lib/pipeline/load_features.ts";
+import { qualityView } from "../lib/report/views.ts";
+const data = loadLabeledData(config);
+qualityView(data.quality);''',
+    "## Which fraud rules fire, and how often",
+    '''import { rulesView } from "../lib/report/views.ts";
+rulesView(data.labeling, data.features.frame.rows);''',
+    "## Distributions by label",
+    '''import { featureByLabelFigure } from "../lib/report/feature_charts.ts";
+featureByLabelFigure(data.features.frame, data.labels, "amount_avg_5m");''',
+    '''featureByLabelFigure(data.features.frame, data.labels, "velocity_score");''',
+    "## Correlations",
+    '''import { correlationFigure } from "../lib/report/feature_charts.ts";
+correlationFigure(data.features.frame);''',
+])
+
+training = notebook("# Training\n\nCross-validation, test metrics and charts from `train()` — the function `deno task train` runs.", [
+    PARAMS, CONFIG,
+    '''import { train } from "../lib/pipeline/train.ts";
+import { metricsView } from "../lib/report/views.ts";
+const result = await train(config);
+metricsView(result);''',
+    "## Curves on the test set",
+    '''import { takeValues } from "../lib/data/frame.ts";
+import { prFigure, rocFigure } from "../lib/report/training_charts.ts";
+const yTest = takeValues(result.data.labels, result.testIndices);
+rocFigure(yTest, result.testProbabilities, result.test.roc_auc);''',
+    '''prFigure(yTest, result.testProbabilities, result.test.pr_auc);''',
+    '''import { confusionView } from "../lib/report/views.ts";
+confusionView(result.test.confusion, 0.5);''',
+    "## What the model uses, and how it learned",
+    '''import { boostingFigure, importanceFigure } from "../lib/report/training_charts.ts";
+importanceFigure(result.importance);''',
+    '''boostingFigure(result.history);''',
+    "## Choosing the threshold",
+    '''import { thresholdFigure } from "../lib/report/training_charts.ts";
+thresholdFigure(yTest, result.testProbabilities, result.chosenThreshold);''',
+])
+
+drift = notebook("# Drift\n\nA training run as the reference, then a current sample with and without a known shift — the `driftFromRun` that `deno task drift` calls.", [
+    PARAMS.replace('const TRACKING', 'const CURRENT = Number(Deno.env.get("NB_CURRENT_SAMPLES") ?? "1000");\nconst SCENARIO = (Deno.env.get("NB_SCENARIO") ?? "amount_shift") as "amount_shift";\nconst TRACKING').replace("({ SAMPLES,", "({ CURRENT, SCENARIO, SAMPLES,"),
+    CONFIG,
+    '''import { train } from "../lib/pipeline/train.ts";
+const reference = await train(config);
+({ run: reference.runId, test_roc_auc: reference.test.roc_auc });''',
+    "## No shift",
+    '''import { driftFromRun } from "../lib/pipeline/drift_run.ts";
+const quiet = await driftFromRun(config, { maxSamples: CURRENT, runId: reference.runId });
+quiet.report;''',
+    "## A known shift",
+    '''const shifted = await driftFromRun(config, { maxSamples: CURRENT, runId: reference.runId, scenario: SCENARIO });
+shifted.report;''',
+    '''import { distributionFigure } from "../lib/report/drift_html.ts";
+const worst = [...shifted.report.data.features].sort((a, b) => b.psi - a.psi)[0]!;
+distributionFigure(`${worst.name}: PSI ${worst.psi.toFixed(3)}, ${worst.test} p ${worst.pValue}`, worst.distribution);''',
+    "## Prediction drift",
+    '''distributionFigure("model scores", shifted.report.prediction!.distribution);''',
+])
+
+for name, nb in [("01_features", features), ("02_training", training), ("03_drift", drift)]:
+    nbformat.validate(nb)
+    nbformat.write(nb, f"notebooks/{name}.ipynb")
+print("wrote notebooks/01_features.ipynb, 02_training.ipynb, 03_drift.ipynb")

@@ -1,0 +1,151 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileLayer, resolveConfig } from "../lib/config/load.ts";
+import { train } from "../lib/pipeline/train.ts";
+import { PYTHON } from "./helpers/python.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const PLOTLY = "application/vnd.plotly.v1+json";
+
+interface Output {
+  output_type: string;
+  data?: Record<string, unknown>;
+  ename?: string;
+}
+interface Notebook {
+  cells: Array<{ cell_type: string; outputs?: Output[] }>;
+}
+
+async function runNotebooks(out: string, env: Record<string, string>, notebooks: string[] = []) {
+  const r = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "tasks/notebooks.ts", "--output", out, ...notebooks],
+    cwd: ROOT,
+    env: { FRAUD_PYTHON: PYTHON, ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: r.code, stderr: new TextDecoder().decode(r.stderr) };
+}
+
+function outputs(nb: Notebook): Output[] {
+  return nb.cells.flatMap((c) => c.outputs ?? []);
+}
+
+/** HTML outputs (not figure fallbacks); nbformat may store text split into lines. */
+function html(nb: Notebook): string[] {
+  return outputs(nb).flatMap((o) => {
+    const h = o.data?.["text/html"];
+    if (o.data?.[PLOTLY] || h === undefined) return [];
+    return [Array.isArray(h) ? h.join("") : String(h)];
+  });
+}
+
+Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what the pipeline computed", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = {
+    NB_SAMPLES: "3000",
+    NB_SEED: "7",
+    NB_TRACKING_URI: join(dir, "mlruns"),
+    NB_CURRENT_SAMPLES: "800",
+  };
+  const r = await runNotebooks(join(dir, "out"), env);
+  assert.equal(r.code, 0, r.stderr);
+  const read = async (n: string): Promise<Notebook> =>
+    JSON.parse(await Deno.readTextFile(join(dir, "out", `${n}.ipynb`)));
+  const [features, training, drift] = [
+    await read("01_features"),
+    await read("02_training"),
+    await read("03_drift"),
+  ];
+  for (const nb of [features, training, drift]) {
+    for (const c of nb.cells) {
+      if (c.cell_type === "code") {
+        assert.ok(c.outputs!.length > 0, "every code cell shows something");
+      }
+    }
+    assert.ok(!outputs(nb).some((o) => o.output_type === "error"));
+  }
+
+  assert.ok(
+    html(features).some((h) => h.includes('class="quality-report"') && h.includes("3000 rows")),
+  );
+  assert.ok(
+    html(features).some((h) => h.includes('class="fraud-rules"') && h.includes("high_velocity")),
+  );
+  assert.ok(
+    outputs(features).filter((o) => o.data?.[PLOTLY]).length >= 3,
+    "distribution and correlation figures",
+  );
+
+  // The AUC shown is the one the pipeline computes for this seed.
+  const config = resolveConfig([
+    fileLayer(
+      { data: { maxSamples: 3000 }, mlflow: { trackingUri: join(dir, "check") }, seed: 7 },
+      "test",
+    ),
+  ]);
+  const expected = (await train(config)).test.roc_auc.toFixed(4);
+  assert.ok(
+    html(training).some((h) =>
+      h.includes('class="metrics-table"') && h.includes(`test ROC AUC ${expected}`)
+    ),
+    `AUC ${expected} shown`,
+  );
+  const figures = outputs(training).flatMap((
+    o,
+  ) => (o.data?.[PLOTLY] ? [o.data[PLOTLY] as { layout: { title: { text: string } } }] : []));
+  const titles = figures.map((f) => f.layout.title.text);
+  assert.ok(titles.includes(`ROC curve (AUC ${expected})`), titles.join(" | "));
+  for (
+    const t of [
+      "Precision–recall curve",
+      "Feature importance",
+      "Boosting rounds",
+      "Threshold choice",
+    ]
+  ) {
+    assert.ok(titles.some((x) => x.startsWith(t)), `${t} in ${titles.join(" | ")}`);
+  }
+  assert.ok(html(training).some((h) => h.includes('class="confusion-matrix"')));
+
+  const reports = html(drift).filter((h) => h.includes('class="drift-report"'));
+  assert.equal(reports.length, 2, "no-shift and shifted drift reports");
+  assert.match(
+    reports[1]!,
+    /amount_avg_5m<\/td><td>continuous<\/td><td>ks<\/td>(<td>[^<]*<\/td>){4}<td>yes<\/td>/,
+  );
+  assert.ok(outputs(drift).filter((o) => o.data?.[PLOTLY]).length >= 2);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a notebook cell that throws fails the runner, naming the notebook, cell and error", async () => {
+  const dir = await Deno.makeTempDir();
+  const nb = {
+    cells: [
+      {
+        cell_type: "code",
+        execution_count: null,
+        id: "a1",
+        metadata: {},
+        outputs: [],
+        source: "1 + 1;",
+      },
+      {
+        cell_type: "code",
+        execution_count: null,
+        id: "a2",
+        metadata: {},
+        outputs: [],
+        source: 'throw new Error("boom in cell");',
+      },
+    ],
+    metadata: { kernelspec: { name: "deno", display_name: "Deno", language: "typescript" } },
+    nbformat: 4,
+    nbformat_minor: 5,
+  };
+  await Deno.writeTextFile(join(dir, "bad.ipynb"), JSON.stringify(nb));
+  const r = await runNotebooks(join(dir, "out"), {}, [join(dir, "bad.ipynb")]);
+  assert.equal(r.code, 1);
+  assert.match(r.stderr, /notebooks: bad\.ipynb, cell 1: Error: boom in cell/);
+  await Deno.remove(dir, { recursive: true });
+});

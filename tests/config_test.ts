@@ -96,7 +96,7 @@ Deno.test("secrets never appear in config errors or redacted snapshots", () => {
     resolveConfig([fileLayer({ data: { redis: { password: 12345678 } } }, "c.json")])
   );
   assert.equal(lines.length, 1);
-  assert.ok(!lines[0]!.includes("12345678"), lines[0]);
+  assert.ok(!lines[0]!.includes("12345678"), String(lines[0]));
   const c = resolveConfig([envLayer({ REDIS_PASSWORD: "hunter2-secret" })]);
   assert.equal(c.data.redis.password, "hunter2-secret");
   assert.ok(!JSON.stringify(redact(c)).includes("hunter2-secret"));

@@ -81,6 +81,7 @@ Deno.test("MLflow's own client reads our local store: the run, its params, metri
   assert.deepEqual(got.artifacts, [
     "config.json",
     "data_quality.json",
+    "entities.csv",
     "feature_names.json",
     "logs",
     "metrics.json",

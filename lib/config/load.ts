@@ -25,6 +25,7 @@ export const ENV_PATHS: Readonly<Record<string, string>> = {
   REDIS_HOST: "data.redis.host",
   REDIS_PORT: "data.redis.port",
   REDIS_PASSWORD: "data.redis.password",
+  REDIS_CLUSTER_NODES: "data.redis.clusterNodes",
   MLFLOW_TRACKING_URI: "mlflow.trackingUri",
   MODEL_TYPE: "model.type",
   FRAUD_RATE_TARGET: "data.fraudRateTarget",
@@ -54,7 +55,12 @@ export function envLayer(env: Readonly<Record<string, string | undefined>>): Con
   for (const [name, path] of Object.entries(ENV_PATHS)) {
     const raw = env[name];
     if (raw === undefined || raw === "") continue;
-    setPath(values, path, NUMERIC_PATHS.has(path) ? toNumber(raw) : raw);
+    const value = path === "data.redis.clusterNodes"
+      ? raw.split(",").map((s) => s.trim()).filter(Boolean)
+      : NUMERIC_PATHS.has(path)
+      ? toNumber(raw)
+      : raw;
+    setPath(values, path, value);
     origins.set(path, `env ${name}`);
   }
   return { values, origins };

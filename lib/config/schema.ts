@@ -17,6 +17,34 @@ const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
   message: "must be an ISO-8601 time such as 2024-06-03T03:00:00Z",
 });
 
+/** The Redis feature store: connection, layout and extraction settings. */
+export const RedisConfigSchema = z.strictObject({
+  host: z.string().min(1).default("localhost"),
+  port: z.number().int().min(1).max(65535).default(6379),
+  /** Secret: from REDIS_PASSWORD; never logged or written. */
+  password: z.string().optional(),
+  db: z.number().int().min(0).default(0),
+  tls: z.boolean().default(false),
+  /** `host:port` of Redis Cluster nodes (REDIS_CLUSTER_NODES); empty = a single server. */
+  clusterNodes: z.array(z.string().regex(/^[^:\s]+:\d+$/, { message: "must be host:port" }))
+    .default([]),
+  /** `hash` (the streaming pipeline's) or `feast` (Feast's online store). */
+  layout: z.enum(["hash", "feast"]).default("hash"),
+  /** Feast project name (the key suffix in the feast layout). */
+  project: z.string().min(1).default("fraud_detection"),
+  /** Feast join key of the card entity. */
+  joinKey: z.string().min(1).default("card_id"),
+  /** Rows older than this many minutes (vs the newest row) are dropped; 0 = keep all. */
+  maxFeatureAgeMinutes: z.number().min(0).default(0),
+  scanCount: z.number().int().min(1).max(100_000).default(1000),
+  batchSize: z.number().int().min(1).max(100_000).default(1000),
+  connectTimeoutMs: z.number().int().min(1).default(5000),
+  /** Reconnection attempts (backoff 50 ms → 2 s) before a run fails. */
+  retries: z.number().int().min(0).max(100).default(8),
+  /** Key TTL written by ingest, seconds (0 = none). */
+  ttlSeconds: z.number().int().min(0).default(0),
+});
+
 /** Where features come from and how rows are labeled, cleaned and split. */
 export const DataConfigSchema = z.strictObject({
   /** `embedded` (synthetic stream, no services) or `redis` (the feature store). */
@@ -39,13 +67,8 @@ export const DataConfigSchema = z.strictObject({
   imputeStrategy: z.enum(["median", "mean", "zero"]).default("median"),
   /** Snapshot time of the embedded stream (features are as of this instant). */
   snapshotTime: isoTime.default("2024-06-03T03:00:00Z"),
-  /** Redis connection (used with `source: "redis"`). */
-  redis: z.strictObject({
-    host: z.string().min(1).default("localhost"),
-    port: z.number().int().min(1).max(65535).default(6379),
-    password: z.string().optional(),
-    db: z.number().int().min(0).default(0),
-  }).default({ host: "localhost", port: 6379, db: 0 }),
+  /** Redis feature store (used with `source: "redis"`, and by `deno task ingest`). */
+  redis: RedisConfigSchema.default(RedisConfigSchema.parse({})),
 });
 
 /** Which model to train and its parameters (validated by the model itself). */

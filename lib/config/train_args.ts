@@ -19,6 +19,8 @@ export const TRAIN_FLAGS: Readonly<Record<string, string>> = {
   "seed": "seed",
   "source": "data.source",
   "max-samples": "data.maxSamples",
+  "redis-cluster": "data.redis.clusterNodes",
+  "redis-layout": "data.redis.layout",
 };
 
 /** What the train command was asked for. */
@@ -64,7 +66,12 @@ export function parseTrainArgs(argv: readonly string[]): TrainArgs {
   const settings: Array<readonly [string, unknown, string]> = [];
   for (const [flag, path] of Object.entries(TRAIN_FLAGS)) {
     const v = values[flag];
-    if (typeof v === "string") settings.push([path, v, `--${flag}`]);
+    if (typeof v === "string") {
+      const value = flag === "redis-cluster"
+        ? v.split(",").map((s) => s.trim()).filter(Boolean)
+        : v;
+      settings.push([path, value, `--${flag}`]);
+    }
   }
   for (const p of (values.param as string[] | undefined) ?? []) {
     const m = /^([A-Za-z_][\w.]*)=(.*)$/.exec(p);

@@ -9,7 +9,9 @@ import { completeRows } from "../data/impute.ts";
 import { type QualityReport, qualityReport } from "../data/quality.ts";
 import { assertTrainableLabels } from "../data/split.ts";
 import { ConfigError, DataError } from "../errors.ts";
-import { featuresOf, type FeatureSpec } from "../features/catalog.ts";
+import { FEATURE_VIEWS, featuresOf, type FeatureSpec } from "../features/catalog.ts";
+import { readRedisFeatures } from "../features/redis/source.ts";
+import { Rng } from "../util/rng.ts";
 import { embeddedFeatures } from "../features/embedded_source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
 import { type FraudLabels, labelFraud } from "../labels/fraud_labeler.ts";
@@ -29,6 +31,8 @@ export interface LabeledData {
   readonly labeling: Omit<FraudLabels, "labels" | "scores">;
   /** Rows dropped by `data.missing = "drop"`. */
   readonly droppedRows: number;
+  /** Rows dropped as older than the max feature age (Redis source). */
+  readonly staleRows: number;
 }
 
 /**
@@ -37,23 +41,32 @@ export interface LabeledData {
  * @throws {ConfigError} for a source not available yet.
  * @throws {DataError} for empty data, a single class, or missing values under `missing: "error"`.
  */
-export function loadLabeledData(config: TrainingConfig): LabeledData {
+export async function loadLabeledData(config: TrainingConfig): Promise<LabeledData> {
   const { data } = config;
-  if (data.source !== "embedded") {
-    throw new ConfigError([
-      `data.source: "${data.source}" is not available yet (the Redis feature store lands in ` +
-      `its own issue); available now: embedded`,
-    ]);
-  }
   const specs = featuresOf(config.featureViews);
-  const raw = embeddedFeatures({
-    samples: data.maxSamples,
-    seed: config.seed,
-    snapshotTime: data.snapshotTime,
-  });
+  let raw: FeatureSet;
+  let nonNumeric: Record<string, number> = {};
+  let stale = 0;
+  if (data.source === "redis") {
+    if (config.featureViews.length !== 1) {
+      throw new ConfigError([
+        `featureViews: the Redis source reads one view, got ${JSON.stringify(config.featureViews)}`,
+      ]);
+    }
+    const ex = await readRedisFeatures(data.redis, FEATURE_VIEWS.get(config.featureViews[0]!)!);
+    nonNumeric = ex.nonNumeric;
+    stale = ex.stale;
+    raw = limitRows(ex.features, data.maxSamples, config.seed);
+  } else {
+    raw = embeddedFeatures({
+      samples: data.maxSamples,
+      seed: config.seed,
+      snapshotTime: data.snapshotTime,
+    });
+  }
   const frame = raw.frame.select(specs.map((s) => s.name));
-  if (frame.rows === 0) throw new DataError("the feature source returned no rows");
-  const quality = qualityReport(frame, specs);
+  if (frame.rows === 0) throw new DataError(`the ${data.source} feature source returned no rows`);
+  const quality = qualityReport(frame, specs, nonNumeric);
   const { labels: allLabels, scores: _scores, ...labeling } = labelFraud(frame, {
     targetRate: data.fraudRateTarget,
     noise: data.labelNoise,
@@ -85,5 +98,19 @@ export function loadLabeledData(config: TrainingConfig): LabeledData {
     labels = takeValues(allLabels, keep);
   }
   assertTrainableLabels(labels, "the labeled data");
-  return { features, labels, specs, quality, labeling, droppedRows };
+  return { features, labels, specs, quality, labeling, droppedRows, staleRows: stale };
+}
+
+/** At most `max` rows, a seeded sample when there are more. */
+function limitRows(f: FeatureSet, max: number, seed: number): FeatureSet {
+  if (f.frame.rows <= max) return f;
+  const pick = new Rng(seed).shuffle(Int32Array.from({ length: f.frame.rows }, (_, i) => i)).slice(
+    0,
+    max,
+  ).sort();
+  return {
+    frame: f.frame.take(pick),
+    entityIds: Array.from(pick, (i) => f.entityIds[i]!),
+    timestamps: takeValues(f.timestamps, pick),
+  };
 }

@@ -94,6 +94,13 @@ export async function recordRun(
     }),
   );
   await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
+  // Which entities (and feature timestamps) the run was trained and tested on.
+  const { entityIds, timestamps } = result.data.features;
+  await run.logArtifact(
+    "entities.csv",
+    "entity_id,feature_timestamp\n" +
+      entityIds.map((id, i) => `${id},${timestamps[i]}`).join("\n") + "\n",
+  );
   if (config.exportOnnx) {
     const onnx = exportOnnx(result.model, {
       runId: run.runId,

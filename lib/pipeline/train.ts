@@ -100,7 +100,7 @@ export async function train(
   };
   const estimator = options.estimator ?? createEstimator(config.model.type, params);
   log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
-  const data = loadLabeledData(config);
+  const data = await loadLabeledData(config);
   const { frame } = data.features;
   log.info("labeled", {
     rows: frame.rows,
@@ -109,6 +109,17 @@ export async function train(
   });
   for (const w of data.labeling.warnings) log.warn(w);
   if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
+  if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
+  for (
+    const [name, n] of Object.entries(
+      data.quality.features.reduce(
+        (a, f) => (f.nonNumeric ? { ...a, [f.name]: f.nonNumeric } : a),
+        {} as Record<string, number>,
+      ),
+    )
+  ) {
+    log.warn(`${n} unreadable value(s) in ${name}, treated as missing`);
+  }
   for (const f of data.quality.features) {
     if (f.missing || f.outOfRange || f.constant) {
       log.info("data quality", {

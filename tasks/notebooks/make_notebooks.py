@@ -36,7 +36,7 @@ features = notebook("# Features\n\nThe `transaction` feature view from the featu
     PARAMS, CONFIG,
     '''import { loadLabeledData } from "../lib/pipeline/load_features.ts";
 import { qualityView } from "../lib/report/views.ts";
-const data = loadLabeledData(config);
+const data = await loadLabeledData(config);
 qualityView(data.quality);''',
     "## Which fraud rules fire, and how often",
     '''import { rulesView } from "../lib/report/views.ts";

@@ -1,0 +1,76 @@
+/**
+ * Redis connections for the feature store: one server or a Redis Cluster (every master is
+ * scanned), with password (never logged), TLS, timeouts and reconnection with backoff.
+ *
+ * @module
+ */
+
+import { Cluster, Redis } from "ioredis";
+
+/** How to reach the feature store. */
+export interface RedisSettings {
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  readonly password?: string;
+  readonly tls: boolean;
+  /** `host:port` of cluster nodes; non-empty means Redis Cluster. */
+  readonly clusterNodes: readonly string[];
+  readonly connectTimeoutMs: number;
+  /** Reconnection attempts (backoff 50 ms doubling to 2 s) before giving up. */
+  readonly retries: number;
+}
+
+/** A connected feature store. */
+export interface RedisConnection {
+  /** The client for writes and routed reads. */
+  readonly client: Redis | Cluster;
+  /** One client per master (the single server, or each cluster master) for SCAN. */
+  masters(): Redis[];
+  /** Where it points, without secrets (for messages and logs). */
+  readonly where: string;
+  /** Closes every connection. */
+  close(): Promise<void>;
+}
+
+/** Opens a connection (lazily; the first command connects). */
+export function connectRedis(s: RedisSettings): RedisConnection {
+  const retryStrategy = (
+    times: number,
+  ) => (times > s.retries ? null : Math.min(50 * 2 ** (times - 1), 2000));
+  const common = {
+    connectTimeout: s.connectTimeoutMs,
+    retryStrategy,
+    maxRetriesPerRequest: s.retries,
+    enableAutoPipelining: true,
+    lazyConnect: false,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    ...(s.tls ? { tls: {} } : {}),
+  };
+  if (s.clusterNodes.length > 0) {
+    const nodes = s.clusterNodes.map((hp) => {
+      const [host, port] = hp.split(":");
+      return { host: host!, port: Number(port) };
+    });
+    const cluster: Cluster = new Cluster(nodes, {
+      redisOptions: common,
+      clusterRetryStrategy: retryStrategy,
+      enableAutoPipelining: true,
+    });
+    cluster.on("error", () => {}); // errors reach callers through the failed commands
+    return {
+      client: cluster,
+      masters: () => cluster.nodes("master"),
+      where: `Redis Cluster ${s.clusterNodes.join(",")}`,
+      close: async () => void (await cluster.quit().catch(() => cluster.disconnect())),
+    };
+  }
+  const redis = new Redis({ host: s.host, port: s.port, db: s.db, ...common });
+  redis.on("error", () => {}); // errors reach callers through the failed commands
+  return {
+    client: redis,
+    masters: () => [redis],
+    where: `Redis ${s.host}:${s.port}/${s.db}`,
+    close: async () => void (await redis.quit().catch(() => redis.disconnect())),
+  };
+}

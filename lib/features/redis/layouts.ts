@@ -1,0 +1,171 @@
+/**
+ * The two Redis layouts of feature rows:
+ * - `hash` (the streaming pipeline's): key `features:{entity_type}:{entity_id}:{view}`, a hash of
+ *   feature name → string (`"true"`/`"false"` for booleans, `"null"` for missing, numbers as
+ *   decimal strings) plus `entity_id`, `entity_type` and `feature_timestamp` (epoch ms);
+ * - `feast` (Feast's Redis online store): key = serialized entity key + project, fields =
+ *   murmur3 of `"{view}:{feature}"` → serialized `feast.types.Value`, `_ts:{view}` → Timestamp.
+ *
+ * @module
+ */
+
+import type { FeatureSpec, FeatureView } from "../catalog.ts";
+import {
+  decodeTimestamp,
+  decodeValue,
+  encodeTimestamp,
+  encodeValue,
+  entityIdFromKey,
+  type FeastValueKind,
+  serializeEntityKey,
+} from "./feast_codec.ts";
+import { feastFieldKey } from "./murmur3.ts";
+
+/** A decoded row: values in catalog order (NaN = missing or bad) and the counts of bad values. */
+export interface DecodedRow {
+  readonly entityId: string;
+  readonly timestamp: number;
+  readonly values: Float64Array;
+  /** Catalog indices of values that were present but unreadable (e.g. strings, unknown booleans). */
+  readonly bad: readonly number[];
+}
+
+/** How rows are keyed and encoded. */
+export interface Layout {
+  readonly name: "hash" | "feast";
+  /** SCAN MATCH pattern for this view's keys. */
+  readonly pattern: string;
+  /** The key of an entity. */
+  key(entityId: string): Uint8Array;
+  /** Field names read with HMGET, in a fixed order (`decode` takes values in this order). */
+  readonly fields: readonly Uint8Array[];
+  /** Field → value pairs to write for a row. */
+  encode(
+    entityId: string,
+    timestamp: number,
+    values: ArrayLike<number>,
+  ): Array<[Uint8Array, Uint8Array]>;
+  /** A row from its key and HMGET values (null = field absent); undefined when not a row. */
+  decode(key: Uint8Array, values: readonly (Uint8Array | null)[]): DecodedRow | undefined;
+}
+
+const enc = new TextEncoder(), dec = new TextDecoder();
+const INT_FEATURES = new Set([
+  "txn_count_5m",
+  "txn_count_30m",
+  "txn_count_24h",
+  "unique_countries_5m",
+  "hour_of_day",
+]);
+
+/** The Feast Value field each feature is written to. */
+export function feastKind(spec: FeatureSpec): FeastValueKind {
+  if (spec.kind === "boolean") return "bool_val";
+  return INT_FEATURES.has(spec.name) ? "int64_val" : "double_val";
+}
+
+/** The streaming pipeline's hash layout. */
+export function hashLayout(view: FeatureView): Layout {
+  const names = view.features.map((f) => f.name);
+  const fields = [...names, "entity_id", "feature_timestamp"].map((n) => enc.encode(n));
+  return {
+    name: "hash",
+    pattern: `features:${view.entityType}:*:${view.name}`,
+    key: (id) => enc.encode(`features:${view.entityType}:${id}:${view.name}`),
+    fields,
+    encode: (id, ts, values) => {
+      const pairs: Array<[Uint8Array, Uint8Array]> = view.features.map((f, j) => {
+        const v = values[j]!;
+        const text = Number.isNaN(v)
+          ? "null"
+          : f.kind === "boolean"
+          ? (v ? "true" : "false")
+          : String(v);
+        return [enc.encode(f.name), enc.encode(text)];
+      });
+      pairs.push([enc.encode("entity_id"), enc.encode(id)], [
+        enc.encode("entity_type"),
+        enc.encode(view.entityType),
+      ]);
+      pairs.push([enc.encode("feature_timestamp"), enc.encode(String(Math.round(ts)))]);
+      return pairs;
+    },
+    decode: (key, raw) => {
+      const idRaw = raw[names.length], tsRaw = raw[names.length + 1];
+      const entityId = idRaw ? dec.decode(idRaw) : dec.decode(key).split(":")[2];
+      if (!entityId) return undefined;
+      const values = new Float64Array(names.length);
+      const bad: number[] = [];
+      view.features.forEach((f, j) => {
+        const b = raw[j];
+        const text = b ? dec.decode(b).trim() : "null";
+        if (text === "null" || text === "") values[j] = NaN;
+        else if (f.kind === "boolean") {
+          if (text === "true" || text === "1") values[j] = 1;
+          else if (text === "false" || text === "0") values[j] = 0;
+          else {
+            values[j] = NaN;
+            bad.push(j);
+          }
+        } else {
+          const n = Number(text);
+          if (Number.isFinite(n)) values[j] = n;
+          else {
+            values[j] = NaN;
+            bad.push(j);
+          }
+        }
+      });
+      const ts = tsRaw ? Number(dec.decode(tsRaw)) : NaN;
+      return { entityId, timestamp: ts, values, bad };
+    },
+  };
+}
+
+/** Feast's Redis online-store layout for `project`, with the entity's join key. */
+export function feastLayout(view: FeatureView, project: string, joinKey = "card_id"): Layout {
+  const tsField = enc.encode(`_ts:${view.name}`);
+  const fields = [...view.features.map((f) => feastFieldKey(`${view.name}:${f.name}`)), tsField];
+  const kinds = view.features.map(feastKind);
+  const projectBytes = enc.encode(project);
+  return {
+    name: "feast",
+    pattern: `*${project}`,
+    key: (id) => {
+      const k = serializeEntityKey(joinKey, id);
+      const out = new Uint8Array(k.length + projectBytes.length);
+      out.set(k);
+      out.set(projectBytes, k.length);
+      return out;
+    },
+    fields,
+    encode: (_id, ts, values) => [
+      ...view.features.map((_, j) =>
+        [fields[j]!, encodeValue(values[j]!, kinds[j]!)] as [Uint8Array, Uint8Array]
+      ),
+      [tsField, encodeTimestamp(ts)],
+    ],
+    decode: (key, raw) => {
+      const entityId = entityIdFromKey(key, project);
+      const tsRaw = raw[view.features.length];
+      if (!entityId || !tsRaw) return undefined; // not a row of this view
+      const values = new Float64Array(view.features.length);
+      const bad: number[] = [];
+      view.features.forEach((_, j) => {
+        const b = raw[j];
+        let v: number | string | null = null;
+        try {
+          v = b && b.length ? decodeValue(b) : null;
+        } catch {
+          v = "unreadable";
+        }
+        if (v === null) values[j] = NaN;
+        else if (typeof v === "string") {
+          values[j] = NaN;
+          bad.push(j);
+        } else values[j] = v;
+      });
+      return { entityId, timestamp: decodeTimestamp(tsRaw), values, bad };
+    },
+  };
+}

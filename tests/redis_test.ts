@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fileLayer, resolveConfig } from "../lib/config/load.ts";
+import { DataError } from "../lib/errors.ts";
+import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
+import { embeddedFeatures } from "../lib/features/embedded_source.ts";
+import { connectRedis } from "../lib/features/redis/client.ts";
+import { extractFeatures } from "../lib/features/redis/extract.ts";
+import { ingestSnapshot } from "../lib/features/redis/ingest.ts";
+import { feastLayout, hashLayout, type Layout } from "../lib/features/redis/layouts.ts";
+import type { FeatureSet } from "../lib/features/window_processor.ts";
+import { train } from "../lib/pipeline/train.ts";
+import { RedisCluster, RedisServer } from "./helpers/redis_server.ts";
+
+const SNAPSHOT = "2024-06-03T03:00:00Z";
+const settings = (port: number, extra: Record<string, unknown> = {}) => ({
+  host: "127.0.0.1",
+  port,
+  db: 0,
+  tls: false,
+  clusterNodes: [] as string[],
+  connectTimeoutMs: 1000,
+  retries: 3,
+  ...extra,
+});
+
+function assertSameRows(a: FeatureSet, b: FeatureSet): void {
+  assert.equal(b.frame.rows, a.frame.rows);
+  const at = new Map(a.entityIds.map((id, i) => [id, i]));
+  b.entityIds.forEach((id, r) => {
+    const i = at.get(id);
+    assert.ok(i !== undefined, `unexpected entity ${id}`);
+    assert.equal(b.timestamps[r], a.timestamps[i]);
+    a.frame.names.forEach((name) => {
+      const x = a.frame.column(name)[i]!, y = b.frame.column(name)[r]!;
+      assert.ok(
+        x === y || (Number.isNaN(x) && Number.isNaN(y)),
+        `${id}.${name}: wrote ${x}, read ${y}`,
+      );
+    });
+  });
+}
+
+for (const layoutName of ["hash", "feast"] as const) {
+  Deno.test(`${layoutName} layout: the rows read equal the rows written, value for value; training reads them`, async () => {
+    const server = await RedisServer.start();
+    const conn = connectRedis(settings(server.port));
+    try {
+      const written = embeddedFeatures({ samples: 3000, seed: 5, snapshotTime: SNAPSHOT });
+      const layout: Layout = layoutName === "hash"
+        ? hashLayout(TRANSACTION_VIEW)
+        : feastLayout(TRANSACTION_VIEW, "fraud_detection");
+      await ingestSnapshot(conn, layout, written);
+      const read = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+        scanCount: 100,
+        batchSize: 250,
+      });
+      assertSameRows(written, read.features);
+      assert.equal(read.duplicates, 0);
+      const dir = await Deno.makeTempDir();
+      const config = resolveConfig([fileLayer({
+        data: {
+          source: "redis",
+          maxSamples: 3000,
+          redis: { port: server.port, host: "127.0.0.1", layout: layoutName },
+        },
+        mlflow: { trackingUri: join(dir, "mlruns") },
+      }, "test")]);
+      const result = await train(config);
+      assert.equal(result.rows.total, 3000);
+      assert.ok(result.test.roc_auc > 0.8);
+      const entities = await Deno.readTextFile(join(result.artifactsDir, "entities.csv"));
+      assert.equal(
+        entities.trim().split("\n").length,
+        3001,
+        "the run records the entities it used",
+      );
+      await Deno.remove(dir, { recursive: true });
+    } finally {
+      await conn.close();
+      await server.stop();
+    }
+  });
+}
+
+Deno.test("bad values are counted and treated as missing; stale rows are dropped and counted", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  try {
+    const layout = hashLayout(TRANSACTION_VIEW);
+    const rows = embeddedFeatures({ samples: 500, seed: 2, snapshotTime: SNAPSHOT });
+    await ingestSnapshot(conn, layout, rows);
+    await server.cli([
+      "HSET",
+      "features:card:card_000001:transaction",
+      "amount_avg_5m",
+      "abc",
+      "is_weekend",
+      "maybe",
+    ]);
+    await server.cli([
+      "HSET",
+      "features:card:card_000002:transaction",
+      "feature_timestamp",
+      "1000",
+    ]); // 1970
+    const ex = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+      maxAgeMinutes: 60 * 24 * 30,
+    });
+    assert.deepEqual(ex.nonNumeric, { amount_avg_5m: 1, is_weekend: 1 });
+    assert.equal(ex.stale, 1);
+    assert.equal(ex.features.frame.rows, 499);
+    const i = ex.features.entityIds.indexOf("card_000001");
+    assert.ok(Number.isNaN(ex.features.frame.column("amount_avg_5m")[i]!));
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
+Deno.test("a 3-master Redis Cluster serves ingest and extraction with the same rows as one server", async () => {
+  const cluster = await RedisCluster.start();
+  const conn = connectRedis(settings(0, { clusterNodes: cluster.nodes }));
+  try {
+    const written = embeddedFeatures({ samples: 4000, seed: 9, snapshotTime: SNAPSHOT });
+    for (
+      const layout of [
+        hashLayout(TRANSACTION_VIEW),
+        feastLayout(TRANSACTION_VIEW, "fraud_detection"),
+      ]
+    ) {
+      await ingestSnapshot(conn, layout, written);
+      const read = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+        scanCount: 200,
+        batchSize: 300,
+      });
+      assertSameRows(written, read.features);
+    }
+    const counts = await Promise.all(cluster.servers.map((s) => s.cli(["DBSIZE"])));
+    assert.ok(counts.every((c) => Number(c) > 1000), `keys spread over the masters: ${counts}`);
+  } finally {
+    await conn.close();
+    await cluster.stop();
+  }
+});
+
+Deno.test("a Redis restart during extraction still gives the complete, exact rows; a server that stays away is a clear error", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port, { retries: 20 }));
+  try {
+    const layout = hashLayout(TRANSACTION_VIEW);
+    const written = embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT });
+    await ingestSnapshot(conn, layout, written);
+    const reading = extractFeatures(conn, layout, TRANSACTION_VIEW, {
+      scanCount: 50,
+      batchSize: 100,
+      rescans: 5,
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    await server.restart(300);
+    const read = await reading;
+    assertSameRows(written, read.features);
+    console.log(
+      `restart: ${read.rescans} rescan(s), ${read.duplicates} duplicate sightings resolved`,
+    );
+  } finally {
+    await conn.close();
+  }
+  const gone = connectRedis(settings(server.port, { retries: 2 }));
+  await server.stop();
+  await assert.rejects(
+    extractFeatures(gone, hashLayout(TRANSACTION_VIEW), TRANSACTION_VIEW, { rescans: 1 }),
+    (e) =>
+      e instanceof DataError &&
+      /^cannot read features from Redis 127\.0\.0\.1:\d+\/0/.test(e.message),
+  );
+  await gone.close();
+});
+
+Deno.test("training with a password reads Redis and never writes the password anywhere", async () => {
+  const secret = "s3cret-redis-pass";
+  const server = await RedisServer.start({ password: secret });
+  const dir = await Deno.makeTempDir();
+  try {
+    const conn = connectRedis(settings(server.port, { password: secret }));
+    await ingestSnapshot(
+      conn,
+      hashLayout(TRANSACTION_VIEW),
+      embeddedFeatures({ samples: 2000, seed: 1, snapshotTime: SNAPSHOT }),
+    );
+    await conn.close();
+    const run = (password: string) =>
+      new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "tasks/train.ts",
+          "--source",
+          "redis",
+          "--max-samples",
+          "2000",
+          "--cv-folds",
+          "2",
+        ],
+        cwd: new URL("..", import.meta.url).pathname,
+        env: {
+          REDIS_HOST: "127.0.0.1",
+          REDIS_PORT: String(server.port),
+          REDIS_PASSWORD: password,
+          MLFLOW_TRACKING_URI: join(dir, "mlruns"),
+        },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    const ok = await run(secret);
+    const out = new TextDecoder().decode(ok.stdout) + new TextDecoder().decode(ok.stderr);
+    assert.equal(ok.code, 0, out);
+    assert.ok(!out.includes(secret));
+    for await (const f of walk(join(dir, "mlruns"))) {
+      assert.ok(!(await Deno.readTextFile(f)).includes(secret), f);
+    }
+    const bad = await run("wrong-password");
+    assert.equal(bad.code, 2, new TextDecoder().decode(bad.stderr));
+    assert.match(
+      new TextDecoder().decode(bad.stderr),
+      /cannot read features from Redis 127\.0\.0\.1/,
+    );
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) yield* walk(p);
+    else yield p;
+  }
+}

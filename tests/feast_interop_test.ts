@@ -48,7 +48,15 @@ function rows(seed: number, prefix: string, n: number) {
 Deno.test("Feast interop: rows Feast writes to Redis read back equal here, and rows written here read back equal in Feast", async () => {
   const server = await RedisServer.start();
   const repo = await Deno.makeTempDir();
-  const conn = connectRedis({ host: "127.0.0.1", port: server.port, db: 0, tls: false, clusterNodes: [], connectTimeoutMs: 1000, retries: 3 });
+  const conn = connectRedis({
+    host: "127.0.0.1",
+    port: server.port,
+    db: 0,
+    tls: false,
+    clusterNodes: [],
+    connectTimeoutMs: 1000,
+    retries: 3,
+  });
   const dtypes = TRANSACTION_VIEW.features.map((f) => [f.name, DTYPE[feastKind(f)]]);
   const layout = feastLayout(TRANSACTION_VIEW, PROJECT, "card_id");
   try {
@@ -62,7 +70,8 @@ Deno.test("Feast interop: rows Feast writes to Redis read back equal here, and r
         return Number.isNaN(v) ? null : v;
       }),
     }));
-    await runPython(REPO + `
+    await runPython(
+      REPO + `
 rows = data["rows"]
 df = pd.DataFrame([{**{"card_id": r["card_id"], "event_timestamp": pd.Timestamp(r["ts"], unit="ms", tz="UTC")},
                     **{n: r["values"][j] for j, n in enumerate(names)}} for r in rows])
@@ -72,7 +81,9 @@ for n, t in data["dtypes"]:
 df.to_parquet(os.path.join(repo, "source.parquet"))
 store.write_to_online_store("transaction", df)
 out = 0
-`, { repo, port: server.port, dtypes, rows: table });
+`,
+      { repo, port: server.port, dtypes, rows: table },
+    );
     const read = await extractFeatures(conn, layout, TRANSACTION_VIEW);
     assert.equal(read.features.frame.rows, 300);
     const at = new Map(read.features.entityIds.map((id, r) => [id, r]));
@@ -83,24 +94,33 @@ out = 0
       for (const n of NAMES) {
         const a: number = theirs.features.frame.column(n)[i]!;
         const b: number = read.features.frame.column(n)[r!]!;
-        assert.ok(a === b || (Number.isNaN(a) && Number.isNaN(b)), `${id}.${n}: Feast wrote ${a}, we read ${b}`);
+        assert.ok(
+          a === b || (Number.isNaN(a) && Number.isNaN(b)),
+          `${id}.${n}: Feast wrote ${a}, we read ${b}`,
+        );
       }
     });
 
     // 2. We write the feast layout; Feast's get_online_features reads it.
     const ours = rows(12, "ours_", 300);
     await ingestSnapshot(conn, layout, ours.features);
-    const got = await runPython<Record<string, Array<number | boolean | null>>>(REPO + `
+    const got = await runPython<Record<string, Array<number | boolean | null>>>(
+      REPO + `
 resp = store.get_online_features(features=[f"transaction:{n}" for n in names],
                                  entity_rows=[{"card_id": i} for i in data["ids"]]).to_dict()
 out = {n: [None if v is None or v != v else (float(v) if not isinstance(v, bool) else v) for v in resp[n]] for n in names}
-`, { repo, port: server.port, dtypes, ids: ours.ids });
+`,
+      { repo, port: server.port, dtypes, ids: ours.ids },
+    );
     for (const n of NAMES) {
       ours.ids.forEach((id, i) => {
         const a = ours.features.frame.column(n)[i]!;
         const b = got[n]![i];
         const bn = b === null || b === undefined ? NaN : typeof b === "boolean" ? (b ? 1 : 0) : b;
-        assert.ok(a === bn || (Number.isNaN(a) && Number.isNaN(bn)), `${id}.${n}: we wrote ${a}, Feast read ${b}`);
+        assert.ok(
+          a === bn || (Number.isNaN(a) && Number.isNaN(bn)),
+          `${id}.${n}: we wrote ${a}, Feast read ${b}`,
+        );
       });
     }
   } finally {

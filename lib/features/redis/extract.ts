@@ -15,6 +15,16 @@ import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { DecodedRow, Layout } from "./layouts.ts";
 
+/**
+ * HMGET of many keys in one call: ARGV = field count, fields, keys. Keys are passed as arguments
+ * (undeclared, allowed across slots of this node) so the script also runs on cluster masters.
+ */
+const HMGET_SCRIPT = "#!lua flags=allow-cross-slot-keys,no-writes\n" +
+  "local n = tonumber(ARGV[1])\nlocal out = {}\n" +
+  "for i = n + 2, #ARGV do out[#out + 1] = redis.call('HMGET', ARGV[i], unpack(ARGV, 2, n + 1)) end\nreturn out";
+
+type Node = ReturnType<RedisConnection["masters"]>[number];
+
 /** Options of {@link extractFeatures}. */
 export interface ExtractOptions {
   /** SCAN COUNT hint. @default 1000 */
@@ -61,16 +71,37 @@ export async function extractFeatures(
   let keysRead = 0, duplicates = 0, rescans = 0;
   const fields = layout.fields.map((f) => Buffer.from(f));
 
-  const readBatch = async (
-    node: ReturnType<RedisConnection["masters"]>[number],
-    keys: Buffer[],
-  ) => {
+  let useScript = true;
+  /** HMGET of every key: one server-side script call per batch (Redis ≥ 7), else a pipeline. */
+  const fetch = async (node: Node, keys: Buffer[]): Promise<(Uint8Array | null)[][]> => {
+    if (useScript) {
+      try {
+        // deno-lint-ignore no-explicit-any
+        return await (node as any).evalBuffer(
+          HMGET_SCRIPT,
+          0,
+          String(fields.length),
+          ...fields,
+          ...keys,
+        );
+      } catch (error) {
+        if (!/script|flags|unknown command|NOSCRIPT/i.test(String((error as Error).message))) {
+          throw error;
+        }
+        useScript = false; // an older Redis: fall back to pipelined HMGET
+      }
+    }
     const pipe = node.pipeline();
     for (const k of keys) pipe.hmgetBuffer(k, ...fields);
-    const results = (await pipe.exec()) ?? [];
-    results.forEach(([err, values], i) => {
+    return ((await pipe.exec()) ?? []).map(([err, values]) => {
       if (err) throw err;
-      const row = layout.decode(keys[i]!, values as (Uint8Array | null)[]);
+      return values as (Uint8Array | null)[];
+    });
+  };
+  const readBatch = async (node: Node, keys: Buffer[]) => {
+    const results = await fetch(node, keys);
+    results.forEach((values, i) => {
+      const row = layout.decode(keys[i]!, values);
       keysRead++;
       if (!row) return;
       const old = rows.get(row.entityId);
@@ -89,10 +120,13 @@ export async function extractFeatures(
     const onReady = () => void connects++;
     node.on("ready", onReady);
     for (let attempt = 0;; attempt++) {
-      const before = connects;
+      let before = connects;
       try {
+        await node.ping(); // connected (or reconnected) before the pass starts counting
+        before = connects;
         let cursor = "0";
         let pending: Buffer[] = [];
+        const inFlight: Promise<void>[] = [];
         do {
           const [next, keys] = await node.scanBuffer(
             cursor,
@@ -104,11 +138,15 @@ export async function extractFeatures(
           cursor = String(next);
           pending.push(...keys);
           if (pending.length >= batch) {
-            await readBatch(node, pending);
+            const p = readBatch(node, pending);
+            p.catch(() => {}); // awaited below; this only keeps it from being unhandled meanwhile
+            inFlight.push(p);
             pending = [];
+            if (inFlight.length >= 4) await inFlight.shift();
           }
         } while (cursor !== "0");
-        if (pending.length) await readBatch(node, pending);
+        if (pending.length) inFlight.push(readBatch(node, pending));
+        await Promise.all(inFlight);
         if (connects !== before) {
           throw new Error("the connection was re-established during the scan");
         }
@@ -145,12 +183,17 @@ export async function extractFeatures(
   }
   kept.sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
   const names = view.features.map((f) => f.name);
-  const columns = names.map((_, j) => Float64Array.from(kept, (r) => r.values[j]!));
+  const columns = names.map(() => new Float64Array(kept.length));
+  const timestamps = new Float64Array(kept.length);
+  kept.forEach((r, i) => {
+    for (let j = 0; j < columns.length; j++) columns[j]![i] = r.values[j]!;
+    timestamps[i] = r.timestamp;
+  });
   return {
     features: {
       frame: new Frame(names, columns),
       entityIds: kept.map((r) => r.entityId),
-      timestamps: Float64Array.from(kept, (r) => r.timestamp),
+      timestamps,
     },
     nonNumeric,
     keysRead,

@@ -35,6 +35,19 @@ export type FeastValueKind = "double_val" | "int64_val" | "bool_val";
 
 /** A decoded Value: a number (booleans as 0/1), a string, or null for an unset value. */
 export function decodeValue(bytes: Uint8Array): number | null | string {
+  if (bytes.length === 0) return null;
+  // Fast paths for the scalar fields written here (tag, payload); anything else via protobufjs.
+  const tag = bytes[0]!;
+  if (tag === 0x29 && bytes.length === 9) {
+    return new DataView(bytes.buffer, bytes.byteOffset + 1, 8).getFloat64(0, true); // double_val
+  }
+  if ((tag === 0x20 || tag === 0x38 || tag === 0x18 || tag === 0x40) && bytes.length <= 11) {
+    const [v, end] = varint(bytes, 1);
+    if (end === bytes.length) {
+      if (tag === 0x38) return v === 0 ? 0 : 1; // bool_val
+      return tag === 0x18 ? v | 0 : v; // int32 wraps; int64 values here stay within 2^53
+    }
+  }
   const obj = ValueType.toObject(ValueType.decode(bytes), {
     oneofs: true,
     longs: Number,
@@ -46,6 +59,22 @@ export function decodeValue(bytes: Uint8Array): number | null | string {
   if (typeof v === "string") return v;
   if (typeof v === "number") return v;
   return null;
+}
+
+/** A protobuf varint at `o` (as a double; two's-complement negatives for int64) and its end. */
+function varint(b: Uint8Array, o: number): [number, number] {
+  let lo = 0, hi = 0, shift = 0, i = o;
+  for (; i < b.length; i++) {
+    const c = b[i]!;
+    if (shift < 28) lo |= (c & 0x7f) << shift;
+    else if (shift === 28) {
+      lo |= (c & 0x0f) << 28;
+      hi |= (c & 0x7f) >> 4;
+    } else hi |= (c & 0x7f) << (shift - 32);
+    shift += 7;
+    if (!(c & 0x80)) return [(hi | 0) * 4294967296 + (lo >>> 0), i + 1];
+  }
+  return [NaN, i];
 }
 
 /** Encodes a number as a Value of the given kind; NaN → an unset Value (Feast's null). */
@@ -67,14 +96,25 @@ export function encodeTimestamp(ms: number): Uint8Array {
 
 /** Epoch milliseconds of a serialized google.protobuf.Timestamp. */
 export function decodeTimestamp(bytes: Uint8Array): number {
-  const t = TimestampType.decode(bytes) as unknown as {
-    seconds?: number | { toNumber(): number };
-    nanos?: number;
-  };
-  const s = typeof t.seconds === "object" && t.seconds !== null
-    ? t.seconds.toNumber()
-    : Number(t.seconds ?? 0);
-  return s * 1000 + (t.nanos ?? 0) / 1e6;
+  let seconds = 0, nanos = 0, o = 0;
+  while (o < bytes.length) {
+    const tag = bytes[o]!;
+    const [v, end] = varint(bytes, o + 1);
+    if (tag === 0x08) seconds = v;
+    else if (tag === 0x10) nanos = v;
+    else {
+      const t = TimestampType.decode(bytes) as unknown as {
+        seconds?: number | { toNumber(): number };
+        nanos?: number;
+      };
+      const s = typeof t.seconds === "object" && t.seconds !== null
+        ? t.seconds.toNumber()
+        : Number(t.seconds ?? 0);
+      return s * 1000 + (t.nanos ?? 0) / 1e6;
+    }
+    o = end;
+  }
+  return seconds * 1000 + nanos / 1e6;
 }
 
 /** Serializes a single string entity key (version 3): count, then type/length/bytes of key and value. */

@@ -24,7 +24,19 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array]>): Uint8Array[] {
   return pairs.flat();
 }
 
-/** Writes every row of `features`; returns the rows written. */
+/** HSET (and EXPIRE when ttl > 0) of many keys: ARGV = pairs per key, ttl, key count, keys, pairs. */
+const HSET_SCRIPT = "#!lua flags=allow-cross-slot-keys\n" +
+  "local n, ttl, m = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\nlocal o = 4 + m\n" +
+  "for i = 4, 3 + m do\n" +
+  "  redis.call('HSET', ARGV[i], unpack(ARGV, o, o + 2 * n - 1))\n" +
+  "  if ttl > 0 then redis.call('EXPIRE', ARGV[i], ttl) end\n" +
+  "  o = o + 2 * n\n" +
+  "end\nreturn m";
+
+/**
+ * Writes every row of `features`; returns the rows written. On one server, a batch is one
+ * server-side script call; on a cluster, auto-pipelined HSETs routed per node.
+ */
 export async function ingestSnapshot(
   conn: RedisConnection,
   layout: Layout,
@@ -34,24 +46,45 @@ export async function ingestSnapshot(
   const { frame, entityIds, timestamps } = features;
   const batch = options.batchSize ?? 1000, ttl = options.ttlSeconds ?? 0;
   const row = new Float64Array(frame.width);
+  const single = !conn.client.isCluster;
+  // deno-lint-ignore no-explicit-any
+  const client = conn.client as any;
+  const inFlight: Promise<unknown>[] = [];
   for (let start = 0; start < frame.rows; start += batch) {
     const end = Math.min(frame.rows, start + batch);
-    const writes: Promise<unknown>[] = [];
+    const keys: Buffer[] = [];
+    const args: Buffer[] = [];
+    let pairs = 0;
     for (let i = start; i < end; i++) {
       for (let j = 0; j < frame.width; j++) row[j] = frame.columns[j]![i]!;
-      const key = layout.key(entityIds[i]!);
-      // deno-lint-ignore no-explicit-any
-      const client = conn.client as any;
-      writes.push(
-        client.hset(
-          Buffer.from(key),
-          ...flatten(layout.encode(entityIds[i]!, timestamps[i]!, row)).map((b) => Buffer.from(b)),
-        ),
-      );
-      if (ttl > 0) writes.push(client.expire(Buffer.from(key), ttl));
+      const encoded = layout.encode(entityIds[i]!, timestamps[i]!, row);
+      pairs = encoded.length;
+      keys.push(Buffer.from(layout.key(entityIds[i]!)));
+      for (const b of flatten(encoded)) args.push(Buffer.from(b));
     }
-    await Promise.all(writes); // auto-pipelined per node
+    if (single) {
+      const p = client.evalBuffer(
+        HSET_SCRIPT,
+        0,
+        String(pairs),
+        String(ttl),
+        String(keys.length),
+        ...keys,
+        ...args,
+      );
+      p.catch(() => {}); // awaited below
+      inFlight.push(p);
+      if (inFlight.length >= 4) await inFlight.shift();
+    } else {
+      const writes: Promise<unknown>[] = [];
+      keys.forEach((k, r) => {
+        writes.push(client.hset(k, ...args.slice(r * 2 * pairs, (r + 1) * 2 * pairs)));
+        if (ttl > 0) writes.push(client.expire(k, ttl));
+      });
+      await Promise.all(writes); // auto-pipelined per node
+    }
   }
+  await Promise.all(inFlight);
   return frame.rows;
 }
 

@@ -50,6 +50,11 @@ export interface Layout {
 }
 
 const enc = new TextEncoder(), dec = new TextDecoder();
+
+/** Short ASCII bytes as a string (faster than TextDecoder for the numbers in hash fields). */
+function ascii(b: Uint8Array): string {
+  return b.length <= 64 ? String.fromCharCode.apply(null, b as unknown as number[]) : dec.decode(b);
+}
 const INT_FEATURES = new Set([
   "txn_count_5m",
   "txn_count_30m",
@@ -98,7 +103,7 @@ export function hashLayout(view: FeatureView): Layout {
       const bad: number[] = [];
       view.features.forEach((f, j) => {
         const b = raw[j];
-        const text = b ? dec.decode(b).trim() : "null";
+        const text = b ? ascii(b).trim() : "null";
         if (text === "null" || text === "") values[j] = NaN;
         else if (f.kind === "boolean") {
           if (text === "true" || text === "1") values[j] = 1;
@@ -116,7 +121,7 @@ export function hashLayout(view: FeatureView): Layout {
           }
         }
       });
-      const ts = tsRaw ? Number(dec.decode(tsRaw)) : NaN;
+      const ts = tsRaw ? Number(ascii(tsRaw)) : NaN;
       return { entityId, timestamp: ts, values, bad };
     },
   };

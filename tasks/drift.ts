@@ -36,6 +36,7 @@ Between files (CSV or Parquet, header of feature names):
   --psi-bins <k>             PSI bins for continuous features (default 10)
   --output <report.json>     write the JSON report
   --html <report.html>       write the HTML report (plotly inlined)
+  --source embedded|redis    where the current sample comes from (default embedded; REDIS_* env)
   --experiment-name, --seed, --config as for train`;
 
 await runMain("drift", async () => {
@@ -61,6 +62,7 @@ await runMain("drift", async () => {
             "experiment-name",
             "seed",
             "config",
+            "source",
           ]
             .map((k) => [k, { type: "string" as const }]),
         ),
@@ -149,6 +151,7 @@ await runMain("drift", async () => {
       flags.push(["mlflow.experimentName", v["experiment-name"], "--experiment-name"]);
     }
     if (v.seed) flags.push(["seed", v.seed, "--seed"]);
+    if (v.source) flags.push(["data.source", v.source, "--source"]);
     layers.push(flagLayer(flags));
     const config = resolveConfig(layers);
     const r = await driftFromRun(config, {

@@ -26,6 +26,8 @@ Usage: deno task train [flags]
   --seed <n>                 seed for every random choice (default 42)
   --source <name>            embedded (default) or redis (coming)
   --max-samples <n>          rows to use (default 10000)
+  --redis-layout <l>         hash (default) or feast, with --source redis
+  --redis-cluster <nodes>    host:port,… of a Redis Cluster
   --param <name=value>       a model parameter, repeatable (e.g. --param max_depth=4)
   --log-format <fmt>         human (default) or json
   --verbose, -v              debug logging

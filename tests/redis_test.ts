@@ -6,10 +6,13 @@ import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { connectRedis } from "../lib/features/redis/client.ts";
 import { extractFeatures } from "../lib/features/redis/extract.ts";
-import { ingestSnapshot } from "../lib/features/redis/ingest.ts";
+import { ingestFollow, ingestSnapshot } from "../lib/features/redis/ingest.ts";
+import { generateTransactions } from "../lib/features/transactions.ts";
+import { snapshotFeatures } from "../lib/features/window_processor.ts";
 import { feastLayout, hashLayout, type Layout } from "../lib/features/redis/layouts.ts";
 import type { FeatureSet } from "../lib/features/window_processor.ts";
 import { train } from "../lib/pipeline/train.ts";
+import { driftFromRun } from "../lib/pipeline/drift_run.ts";
 import { RedisCluster, RedisServer } from "./helpers/redis_server.ts";
 
 const SNAPSHOT = "2024-06-03T03:00:00Z";
@@ -238,3 +241,56 @@ async function* walk(dir: string): AsyncGenerator<string> {
     else yield p;
   }
 }
+
+Deno.test("drift reads the current sample from Redis: rows ingested with a shift are flagged", async () => {
+  const server = await RedisServer.start();
+  const dir = await Deno.makeTempDir();
+  try {
+    const config = resolveConfig([fileLayer({
+      data: { maxSamples: 4000, redis: { host: "127.0.0.1", port: server.port } },
+      mlflow: { trackingUri: join(dir, "mlruns") },
+    }, "test")]);
+    await train(config); // reference run from the embedded stream
+    const conn = connectRedis(settings(server.port));
+    const shifted = embeddedFeatures({
+      samples: 1500,
+      seed: 77,
+      snapshotTime: SNAPSHOT,
+      scenario: "new_fraud_pattern",
+    });
+    await ingestSnapshot(conn, hashLayout(TRANSACTION_VIEW), shifted);
+    await conn.close();
+    const redisConfig = { ...config, data: { ...config.data, source: "redis" as const } };
+    const { report } = await driftFromRun(redisConfig, { maxSamples: 1000 });
+    assert.match(report.context.current, /^Redis \(hash layout\), 1000 of 1500 rows$/);
+    assert.ok(report.driftFound);
+    assert.ok(report.data.features.find((f) => f.name === "txn_count_5m")!.drifted);
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("ingest --follow replays the stream event by event; the rows left equal the snapshot rows", async () => {
+  const server = await RedisServer.start();
+  try {
+    const events = generateTransactions({
+      cards: 150,
+      seed: 4,
+      snapshotTime: Date.parse(SNAPSHOT),
+    });
+    const conn = connectRedis(settings(server.port));
+    let progress = 0;
+    const n = await ingestFollow(conn, hashLayout(TRANSACTION_VIEW), events, {
+      rate: 100_000,
+      onProgress: (k) => (progress = k),
+    });
+    assert.equal(n, events.ts.length);
+    assert.equal(progress, n);
+    const read = await extractFeatures(conn, hashLayout(TRANSACTION_VIEW), TRANSACTION_VIEW);
+    await conn.close();
+    assertSameRows(snapshotFeatures(events), read.features);
+  } finally {
+    await server.stop();
+  }
+});

@@ -14,7 +14,8 @@ import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../d
 import { DriftReport } from "../drift/drift_report.ts";
 import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
-import { featuresOf } from "../features/catalog.ts";
+import { FEATURE_VIEWS, featuresOf } from "../features/catalog.ts";
+import { readRedisFeatures } from "../features/redis/source.ts";
 import { embeddedFeatures } from "../features/embedded_source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelFraud } from "../labels/fraud_labeler.ts";
@@ -55,11 +56,6 @@ export async function driftFromRun(
   config: TrainingConfig,
   options: RunDriftOptions = {},
 ): Promise<RunDrift> {
-  if (config.data.source !== "embedded") {
-    throw new ConfigError([
-      `data.source: "${config.data.source}" is not available yet for drift; available now: embedded`,
-    ]);
-  }
   const store = new FileStore(config.mlflow.trackingUri);
   const run = await findTrainingRun(store, config.mlflow.experimentName, options.runId);
   const maxSamples = options.maxSamples ?? 1000;
@@ -73,13 +69,31 @@ export async function driftFromRun(
   const ref = refAll.take(pick);
 
   const seed = options.seed ?? config.seed + 7919;
-  const cur = embeddedFeatures({
-    samples: maxSamples,
-    seed,
-    snapshotTime: config.data.snapshotTime,
-    scenario: options.scenario ?? "none",
-  });
-  const curFrame = cur.frame.select(names);
+  let curFrame;
+  let currentSource: string;
+  if (config.data.source === "redis") {
+    // The current rows are what the streaming pipeline left in the feature store.
+    const ex = await readRedisFeatures(
+      config.data.redis,
+      FEATURE_VIEWS.get(config.featureViews[0]!)!,
+    );
+    const frame = ex.features.frame.select(names);
+    curFrame = frame.take(sampleIndices(frame.rows, maxSamples, seed));
+    currentSource =
+      `Redis (${config.data.redis.layout} layout), ${curFrame.rows} of ${frame.rows} rows`;
+  } else {
+    const cur = embeddedFeatures({
+      samples: maxSamples,
+      seed,
+      snapshotTime: config.data.snapshotTime,
+      scenario: options.scenario ?? "none",
+    });
+    curFrame = cur.frame.select(names);
+    currentSource = `embedded stream, seed ${seed} (${curFrame.rows} rows)`;
+  }
+  if (curFrame.rows === 0) {
+    throw new DataError(`the ${config.data.source} feature source returned no rows`);
+  }
   const labels = labelFraud(curFrame, { targetRate: config.data.fraudRateTarget, seed }).labels;
   const model = await loadModelFile(join(run.artifactsDir, "model/model.json"));
   const scores = model.predictProba(curFrame);
@@ -95,7 +109,7 @@ export async function driftFromRun(
   const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
   const report = new DriftReport(data, {
     reference: `run ${run.runId} reference sample (${ref.rows} rows)`,
-    current: `embedded stream, seed ${seed} (${curFrame.rows} rows)`,
+    current: currentSource,
     scenario: options.scenario ?? "none",
     referenceRunId: run.runId,
     createdAt: new Date().toISOString(),

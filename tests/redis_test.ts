@@ -155,13 +155,14 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
     const written = embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT });
     await ingestSnapshot(conn, layout, written);
     const reading = extractFeatures(conn, layout, TRANSACTION_VIEW, {
-      scanCount: 50,
+      scanCount: 5, // tiny SCAN pages: long enough for the restart to cut in
       batchSize: 100,
       rescans: 5,
     });
     await new Promise((r) => setTimeout(r, 150));
     await server.restart(300);
     const read = await reading;
+    assert.ok(read.rescans >= 1, "the restart happened during the extraction");
     assertSameRows(written, read.features);
     console.log(
       `restart: ${read.rescans} rescan(s), ${read.duplicates} duplicate sightings resolved`,

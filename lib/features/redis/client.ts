@@ -29,6 +29,8 @@ export interface RedisConnection {
   masters(): Redis[];
   /** Where it points, without secrets (for messages and logs). */
   readonly where: string;
+  /** The settings it was opened with. */
+  readonly settings: RedisSettings;
   /** Closes every connection. */
   close(): Promise<void>;
 }
@@ -62,6 +64,7 @@ export function connectRedis(s: RedisSettings): RedisConnection {
       client: cluster,
       masters: () => cluster.nodes("master"),
       where: `Redis Cluster ${s.clusterNodes.join(",")}`,
+      settings: s,
       close: async () => void (await cluster.quit().catch(() => cluster.disconnect())),
     };
   }
@@ -71,6 +74,7 @@ export function connectRedis(s: RedisSettings): RedisConnection {
     client: redis,
     masters: () => [redis],
     where: `Redis ${s.host}:${s.port}/${s.db}`,
+    settings: s,
     close: async () => void (await redis.quit().catch(() => redis.disconnect())),
   };
 }

@@ -14,6 +14,7 @@ import type { FeatureView } from "../catalog.ts";
 import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { DecodedRow, Layout } from "./layouts.ts";
+import { CommandWriter, encodeArgs, RespConnection } from "./resp.ts";
 
 /**
  * HMGET of many keys in one call: ARGV = field count, fields, keys. Keys are passed as arguments
@@ -37,6 +38,8 @@ export interface ExtractOptions {
   readonly asOf?: number;
   /** Full rescans allowed after connection errors. @default 3 */
   readonly rescans?: number;
+  /** Use the lean RESP reader (SCAN + pipelined HMGET); false = ioredis. @default true */
+  readonly raw?: boolean;
 }
 
 /** Rows read and what was found along the way. */
@@ -98,10 +101,12 @@ export async function extractFeatures(
       return values as (Uint8Array | null)[];
     });
   };
-  const readBatch = async (node: Node, keys: Buffer[]) => {
-    const results = await fetch(node, keys);
+  const accept = (
+    keys: readonly Uint8Array[],
+    results: readonly (readonly (Uint8Array | null)[])[],
+  ) => {
     results.forEach((values, i) => {
-      const row = layout.decode(keys[i]!, values);
+      const row = layout.decode(keys[i]!, values as (Uint8Array | null)[]);
       keysRead++;
       if (!row) return;
       const old = rows.get(row.entityId);
@@ -112,7 +117,9 @@ export async function extractFeatures(
       rows.set(row.entityId, row);
     });
   };
+  const readBatch = async (node: Node, keys: Buffer[]) => accept(keys, await fetch(node, keys));
 
+  if (conn.client.isCluster) await conn.client.ping(); // learn the masters
   for (const node of conn.masters()) {
     // ioredis resends commands after a reconnect; a SCAN cursor from before a server restart
     // means nothing afterwards, so any reconnect during a pass makes that pass start over.
@@ -122,6 +129,17 @@ export async function extractFeatures(
     for (let attempt = 0;; attempt++) {
       let before = connects;
       try {
+        if (options.raw !== false) {
+          await rawPass(
+            conn,
+            node,
+            layout,
+            scanCount,
+            batch,
+            (keys, values) => accept(keys, values),
+          );
+          break;
+        }
         await node.ping(); // connected (or reconnected) before the pass starts counting
         before = connects;
         let cursor = "0";
@@ -201,4 +219,81 @@ export async function extractFeatures(
     duplicates,
     rescans,
   };
+}
+
+/**
+ * One SCAN pass over a server with the lean RESP reader: each round trip sends the HMGETs of the
+ * previous page together with the next SCAN.
+ */
+async function rawPass(
+  conn: RedisConnection,
+  node: Node,
+  layout: Layout,
+  scanCount: number,
+  batch: number,
+  accept: (
+    keys: readonly Uint8Array[],
+    values: readonly (readonly (Uint8Array | null)[])[],
+  ) => void,
+): Promise<void> {
+  void batch;
+  const s = conn.settings;
+  const opts = node.options as { host?: string; port?: number };
+  const resp = await RespConnection.open({
+    host: opts.host ?? s.host,
+    port: opts.port ?? s.port,
+    tls: s.tls,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    db: conn.client.isCluster ? 0 : s.db,
+    timeoutMs: s.connectTimeoutMs,
+  });
+  try {
+    const tail = encodeArgs(layout.fields);
+    const w = new CommandWriter();
+    let cursor = "0";
+    /** Sends the HMGETs of `keys` (and the next SCAN unless the scan is over). */
+    const request = (keys: readonly Uint8Array[], scanNext: boolean) => {
+      w.reset();
+      for (const k of keys) {
+        w.header(2 + layout.fields.length);
+        w.arg("HMGET");
+        w.arg(k);
+        w.raw(tail);
+      }
+      if (scanNext) w.command("SCAN", cursor, "MATCH", layout.pattern, "COUNT", String(scanCount));
+      return resp.send(w.bytes.slice(), keys.length + (scanNext ? 1 : 0));
+    };
+    // Round trip k+1 is on the wire while the rows of round trip k are decoded.
+    let keys: readonly Uint8Array[] = [];
+    let inFlight = request(keys, true);
+    let scanning = true;
+    while (true) {
+      const replies = await inFlight;
+      const sent = keys;
+      let next: Uint8Array[] = [];
+      if (scanning) {
+        const scan = replies[replies.length - 1];
+        if (!Array.isArray(scan)) {
+          throw new Error(scan instanceof Error ? scan.message : "bad SCAN reply");
+        }
+        cursor = String.fromCharCode(...(scan[0] as Uint8Array));
+        next = scan[1] as Uint8Array[];
+        scanning = cursor !== "0";
+      }
+      const more = scanning || next.length > 0;
+      if (more) {
+        keys = next;
+        inFlight = request(next, scanning);
+      }
+      accept(
+        sent,
+        replies.slice(0, sent.length).map((
+          r,
+        ) => (Array.isArray(r) ? (r as (Uint8Array | null)[]) : [])),
+      );
+      if (!more) break;
+    }
+  } finally {
+    resp.close();
+  }
 }

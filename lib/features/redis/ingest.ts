@@ -11,6 +11,7 @@ import { cardEntityId } from "../window_processor.ts";
 import type { TransactionEvents } from "../transactions.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
+import { CommandWriter, type Reply, RespConnection, RespError } from "./resp.ts";
 
 /** Options of the ingest functions. */
 export interface IngestOptions {
@@ -24,18 +25,10 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array]>): Uint8Array[] {
   return pairs.flat();
 }
 
-/** HSET (and EXPIRE when ttl > 0) of many keys: ARGV = pairs per key, ttl, key count, keys, pairs. */
-const HSET_SCRIPT = "#!lua flags=allow-cross-slot-keys\n" +
-  "local n, ttl, m = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])\nlocal o = 4 + m\n" +
-  "for i = 4, 3 + m do\n" +
-  "  redis.call('HSET', ARGV[i], unpack(ARGV, o, o + 2 * n - 1))\n" +
-  "  if ttl > 0 then redis.call('EXPIRE', ARGV[i], ttl) end\n" +
-  "  o = o + 2 * n\n" +
-  "end\nreturn m";
-
 /**
- * Writes every row of `features`; returns the rows written. On one server, a batch is one
- * server-side script call; on a cluster, auto-pipelined HSETs routed per node.
+ * Writes every row of `features`; returns the rows written. On one server, batches of HSET
+ * (and EXPIRE) are written as raw RESP with a lean client and their replies checked; on a
+ * cluster, auto-pipelined HSETs routed per node by ioredis.
  */
 export async function ingestSnapshot(
   conn: RedisConnection,
@@ -46,45 +39,63 @@ export async function ingestSnapshot(
   const { frame, entityIds, timestamps } = features;
   const batch = options.batchSize ?? 1000, ttl = options.ttlSeconds ?? 0;
   const row = new Float64Array(frame.width);
-  const single = !conn.client.isCluster;
-  // deno-lint-ignore no-explicit-any
-  const client = conn.client as any;
-  const inFlight: Promise<unknown>[] = [];
-  for (let start = 0; start < frame.rows; start += batch) {
-    const end = Math.min(frame.rows, start + batch);
-    const keys: Buffer[] = [];
-    const args: Buffer[] = [];
-    let pairs = 0;
-    for (let i = start; i < end; i++) {
-      for (let j = 0; j < frame.width; j++) row[j] = frame.columns[j]![i]!;
-      const encoded = layout.encode(entityIds[i]!, timestamps[i]!, row);
-      pairs = encoded.length;
-      keys.push(Buffer.from(layout.key(entityIds[i]!)));
-      for (const b of flatten(encoded)) args.push(Buffer.from(b));
-    }
-    if (single) {
-      const p = client.evalBuffer(
-        HSET_SCRIPT,
-        0,
-        String(pairs),
-        String(ttl),
-        String(keys.length),
-        ...keys,
-        ...args,
-      );
-      p.catch(() => {}); // awaited below
-      inFlight.push(p);
-      if (inFlight.length >= 4) await inFlight.shift();
-    } else {
+  const encodeRow = (i: number) => {
+    for (let j = 0; j < frame.width; j++) row[j] = frame.columns[j]![i]!;
+    return layout.encode(entityIds[i]!, timestamps[i]!, row);
+  };
+  if (conn.client.isCluster) {
+    // deno-lint-ignore no-explicit-any
+    const client = conn.client as any;
+    for (let start = 0; start < frame.rows; start += batch) {
       const writes: Promise<unknown>[] = [];
-      keys.forEach((k, r) => {
-        writes.push(client.hset(k, ...args.slice(r * 2 * pairs, (r + 1) * 2 * pairs)));
-        if (ttl > 0) writes.push(client.expire(k, ttl));
-      });
+      for (let i = start; i < Math.min(frame.rows, start + batch); i++) {
+        const key = Buffer.from(layout.key(entityIds[i]!));
+        writes.push(client.hset(key, ...flatten(encodeRow(i)).map((b) => Buffer.from(b))));
+        if (ttl > 0) writes.push(client.expire(key, ttl));
+      }
       await Promise.all(writes); // auto-pipelined per node
     }
+    return frame.rows;
   }
-  await Promise.all(inFlight);
+  const s = conn.settings;
+  const resp = await RespConnection.open({
+    host: s.host,
+    port: s.port,
+    tls: s.tls,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    db: s.db,
+    timeoutMs: s.connectTimeoutMs,
+  });
+  try {
+    const w = new CommandWriter();
+    let inFlight: Promise<Reply[]> | undefined;
+    const check = (replies: Reply[]) => {
+      const err = replies.find((r) => r instanceof RespError);
+      if (err) throw err;
+    };
+    for (let start = 0; start < frame.rows; start += batch) {
+      const end = Math.min(frame.rows, start + batch);
+      w.reset();
+      for (let i = start; i < end; i++) {
+        const key = layout.key(entityIds[i]!);
+        const pairs = encodeRow(i);
+        w.header(2 + 2 * pairs.length);
+        w.arg("HSET");
+        w.arg(key);
+        for (const [f, v] of pairs) {
+          w.arg(f);
+          w.arg(v);
+        }
+        if (ttl > 0) w.command("EXPIRE", key, String(ttl));
+      }
+      const sending = resp.send(w.bytes.slice(), (end - start) * (ttl > 0 ? 2 : 1));
+      if (inFlight) check(await inFlight);
+      inFlight = sending;
+    }
+    if (inFlight) check(await inFlight);
+  } finally {
+    resp.close();
+  }
   return frame.rows;
 }
 

@@ -83,6 +83,7 @@ export function encodeArgs(args: readonly (Uint8Array | string)[]): Uint8Array {
 /** A connection that sends batches and reads exactly as many replies back. */
 export class RespConnection {
   readonly #conn: Deno.Conn;
+  #tail: Promise<unknown> = Promise.resolve();
   #buf = new Uint8Array(1 << 20);
   #start = 0;
   #end = 0;
@@ -140,7 +141,14 @@ export class RespConnection {
    * views into read buffers that are never overwritten (a full buffer is replaced, not reused), so
    * replies stay valid while the next request is in flight.
    */
-  async send(bytes: Uint8Array, count: number): Promise<Reply[]> {
+  send(bytes: Uint8Array, count: number): Promise<Reply[]> {
+    // Calls run one after another (their replies come back in order on one socket).
+    const run = this.#tail.then(() => this.#exchange(bytes, count));
+    this.#tail = run.catch(() => {});
+    return run;
+  }
+
+  async #exchange(bytes: Uint8Array, count: number): Promise<Reply[]> {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
     const out: Reply[] = [];
     while (out.length < count) {

@@ -13,7 +13,7 @@ import { DataError } from "../../errors.ts";
 import type { FeatureView } from "../catalog.ts";
 import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
-import type { DecodedRow, Layout } from "./layouts.ts";
+import type { Layout } from "./layouts.ts";
 import { CommandWriter, encodeArgs, RespConnection } from "./resp.ts";
 
 /**
@@ -69,7 +69,6 @@ export async function extractFeatures(
   options: ExtractOptions = {},
 ): Promise<Extraction> {
   const scanCount = options.scanCount ?? 1000, batch = options.batchSize ?? 1000;
-  const rows = new Map<string, DecodedRow>();
   const nonNumeric: Record<string, number> = {};
   let keysRead = 0, duplicates = 0, rescans = 0;
   const fields = layout.fields.map((f) => Buffer.from(f));
@@ -101,22 +100,21 @@ export async function extractFeatures(
       return values as (Uint8Array | null)[];
     });
   };
+  const width = view.features.length;
+  const store = new RowStore(width);
+  const scratch = new Float64Array(width);
   const accept = (
     keys: readonly Uint8Array[],
     results: readonly (readonly (Uint8Array | null)[])[],
   ) => {
-    results.forEach((values, i) => {
-      const row = layout.decode(keys[i]!, values as (Uint8Array | null)[]);
+    for (let i = 0; i < results.length; i++) {
+      const row = layout.decode(keys[i]!, results[i]!, scratch);
       keysRead++;
-      if (!row) return;
-      const old = rows.get(row.entityId);
-      if (old) {
-        duplicates++;
-        if (!(row.timestamp > old.timestamp)) return;
-      }
-      rows.set(row.entityId, row);
-    });
+      if (!row) continue;
+      if (!store.put(row.entityId, row.timestamp, row.badMask, scratch)) duplicates++;
+    }
   };
+
   const readBatch = async (node: Node, keys: Buffer[]) => accept(keys, await fetch(node, keys));
 
   if (conn.client.isCluster) await conn.client.ping(); // learn the masters
@@ -184,33 +182,42 @@ export async function extractFeatures(
     node.off("ready", onReady);
   }
 
-  // Bad values counted per feature; duplicates counted once per extra sighting.
-  const all = [...rows.values()];
-  for (const r of all) {
-    for (const j of r.bad) {
-      nonNumeric[view.features[j]!.name] = (nonNumeric[view.features[j]!.name] ?? 0) + 1;
-    }
-  }
-  let kept = all;
+  // Rows kept: not older than the max age; sorted by entity id.
+  const n = store.size;
+  let keep = Int32Array.from({ length: n }, (_, i) => i);
   let stale = 0;
   const maxAge = options.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
-    const asOf = options.asOf ?? Math.max(...all.map((r) => r.timestamp));
-    kept = all.filter((r) => asOf - r.timestamp <= maxAge * 60_000);
-    stale = all.length - kept.length;
+    let asOf = options.asOf ?? -Infinity;
+    if (options.asOf === undefined) {
+      for (let i = 0; i < n; i++) asOf = Math.max(asOf, store.ts[i]!);
+    }
+    keep = keep.filter((i) => asOf - store.ts[i]! <= maxAge * 60_000);
+    stale = n - keep.length;
   }
-  kept.sort((a, b) => (a.entityId < b.entityId ? -1 : a.entityId > b.entityId ? 1 : 0));
+  const ids = store.ids;
+  keep.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
+  for (const i of keep) {
+    const mask = store.bad[i]!;
+    if (mask === 0) continue;
+    for (let j = 0; j < width; j++) {
+      if (mask & (1 << j)) {
+        nonNumeric[view.features[j]!.name] = (nonNumeric[view.features[j]!.name] ?? 0) + 1;
+      }
+    }
+  }
   const names = view.features.map((f) => f.name);
-  const columns = names.map(() => new Float64Array(kept.length));
-  const timestamps = new Float64Array(kept.length);
-  kept.forEach((r, i) => {
-    for (let j = 0; j < columns.length; j++) columns[j]![i] = r.values[j]!;
-    timestamps[i] = r.timestamp;
+  const columns = names.map((_, j) => {
+    const src = store.columns[j]!, out = new Float64Array(keep.length);
+    for (let k = 0; k < keep.length; k++) out[k] = src[keep[k]!]!;
+    return out;
   });
+  const timestamps = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) timestamps[k] = store.ts[keep[k]!]!;
   return {
     features: {
       frame: new Frame(names, columns),
-      entityIds: kept.map((r) => r.entityId),
+      entityIds: Array.from(keep, (i) => ids[i]!),
       timestamps,
     },
     nonNumeric,
@@ -295,5 +302,54 @@ async function rawPass(
     }
   } finally {
     resp.close();
+  }
+}
+
+/** Rows in growable columns, one per entity (the newest timestamp wins); no per-row objects. */
+class RowStore {
+  columns: Float64Array[];
+  ts: Float64Array;
+  bad: Int32Array;
+  readonly ids: string[] = [];
+  readonly #index = new Map<string, number>();
+
+  constructor(width: number, capacity = 1 << 14) {
+    this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
+    this.ts = new Float64Array(capacity);
+    this.bad = new Int32Array(capacity);
+  }
+
+  get size(): number {
+    return this.ids.length;
+  }
+
+  /** Stores a row; false when the entity was already there (kept if this row is newer). */
+  put(id: string, timestamp: number, badMask: number, values: Float64Array): boolean {
+    let i = this.#index.get(id);
+    const fresh = i === undefined;
+    if (i === undefined) {
+      i = this.ids.length;
+      if (i === this.ts.length) this.#grow();
+      this.ids.push(id);
+      this.#index.set(id, i);
+    } else if (!(timestamp > this.ts[i]!)) {
+      return false;
+    }
+    for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
+    this.ts[i] = timestamp;
+    this.bad[i] = badMask;
+    return fresh;
+  }
+
+  #grow(): void {
+    const cap = this.ts.length * 2;
+    const grow = <T extends Float64Array | Int32Array>(a: T): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      b.set(a);
+      return b;
+    };
+    this.columns = this.columns.map(grow);
+    this.ts = grow(this.ts);
+    this.bad = grow(this.bad);
   }
 }

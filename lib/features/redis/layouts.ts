@@ -21,13 +21,12 @@ import {
 } from "./feast_codec.ts";
 import { feastFieldKey } from "./murmur3.ts";
 
-/** A decoded row: values in catalog order (NaN = missing or bad) and the counts of bad values. */
+/** A decoded row's identity; its values are written into the caller's buffer. */
 export interface DecodedRow {
   readonly entityId: string;
   readonly timestamp: number;
-  readonly values: Float64Array;
-  /** Catalog indices of values that were present but unreadable (e.g. strings, unknown booleans). */
-  readonly bad: readonly number[];
+  /** Bit j set when feature j was present but unreadable (a string, an unknown boolean). */
+  readonly badMask: number;
 }
 
 /** How rows are keyed and encoded. */
@@ -45,8 +44,15 @@ export interface Layout {
     timestamp: number,
     values: ArrayLike<number>,
   ): Array<[Uint8Array, Uint8Array]>;
-  /** A row from its key and HMGET values (null = field absent); undefined when not a row. */
-  decode(key: Uint8Array, values: readonly (Uint8Array | null)[]): DecodedRow | undefined;
+  /**
+   * Decodes a row from its key and HMGET values (null = field absent) into `out` (catalog
+   * order, NaN = missing or unreadable); undefined when the key holds no row of this view.
+   */
+  decode(
+    key: Uint8Array,
+    values: readonly (Uint8Array | null)[],
+    out: Float64Array,
+  ): DecodedRow | undefined;
 }
 
 const enc = new TextEncoder(), dec = new TextDecoder();
@@ -95,12 +101,11 @@ export function hashLayout(view: FeatureView): Layout {
       pairs.push([enc.encode("feature_timestamp"), enc.encode(String(Math.round(ts)))]);
       return pairs;
     },
-    decode: (key, raw) => {
+    decode: (key, raw, values) => {
       const idRaw = raw[names.length], tsRaw = raw[names.length + 1];
       const entityId = idRaw ? dec.decode(idRaw) : dec.decode(key).split(":")[2];
       if (!entityId) return undefined;
-      const values = new Float64Array(names.length);
-      const bad: number[] = [];
+      let badMask = 0;
       view.features.forEach((f, j) => {
         const b = raw[j];
         const text = b ? ascii(b).trim() : "null";
@@ -110,19 +115,19 @@ export function hashLayout(view: FeatureView): Layout {
           else if (text === "false" || text === "0") values[j] = 0;
           else {
             values[j] = NaN;
-            bad.push(j);
+            badMask |= 1 << j;
           }
         } else {
           const n = Number(text);
           if (Number.isFinite(n)) values[j] = n;
           else {
             values[j] = NaN;
-            bad.push(j);
+            badMask |= 1 << j;
           }
         }
       });
       const ts = tsRaw ? Number(ascii(tsRaw)) : NaN;
-      return { entityId, timestamp: ts, values, bad };
+      return { entityId, timestamp: ts, badMask };
     },
   };
 }
@@ -150,12 +155,11 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
       ),
       [tsField, encodeTimestamp(ts)],
     ],
-    decode: (key, raw) => {
+    decode: (key, raw, values) => {
       const entityId = entityIdFromKey(key, project);
       const tsRaw = raw[view.features.length];
       if (!entityId || !tsRaw) return undefined; // not a row of this view
-      const values = new Float64Array(view.features.length);
-      const bad: number[] = [];
+      let badMask = 0;
       view.features.forEach((_, j) => {
         const b = raw[j];
         let v: number | string | null = null;
@@ -167,10 +171,10 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
         if (v === null) values[j] = NaN;
         else if (typeof v === "string") {
           values[j] = NaN;
-          bad.push(j);
+          badMask |= 1 << j;
         } else values[j] = v;
       });
-      return { entityId, timestamp: decodeTimestamp(tsRaw), values, bad };
+      return { entityId, timestamp: decodeTimestamp(tsRaw), badMask };
     },
   };
 }

@@ -17,11 +17,7 @@ import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { textTable } from "../lib/report/text_table.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { runMain } from "./_main.ts";
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+import { median } from "./bench/_stats.ts";
 
 await runMain("bench:drift", async () => {
   const { values } = parseArgs({

@@ -16,11 +16,7 @@ import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
 import { textTable } from "../lib/report/text_table.ts";
 import { runMain } from "./_main.ts";
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
+import { median } from "./bench/_stats.ts";
 
 await runMain("bench:predict", async () => {
   const { values } = parseArgs({

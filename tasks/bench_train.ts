@@ -13,6 +13,7 @@ import { parseArgs } from "node:util";
 import { nonLinear } from "../lib/data/benchmark_set.ts";
 import { textTable } from "../lib/report/text_table.ts";
 import { runMain } from "./_main.ts";
+import { median } from "./bench/_stats.ts";
 
 interface Run {
   seconds: number;
@@ -24,11 +25,6 @@ async function once(cmd: string, args: string[]): Promise<Run> {
   const out = await new Deno.Command(cmd, { args, stdout: "piped", stderr: "piped" }).output();
   if (out.code !== 0) throw new Error(`${cmd} failed: ${new TextDecoder().decode(out.stderr)}`);
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
 }
 
 await runMain("bench:train", async () => {

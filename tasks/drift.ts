@@ -7,7 +7,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { readConfigFile } from "../lib/config/config_file.ts";
 import { type ConfigLayer, envLayer, flagLayer, resolveConfig } from "../lib/config/load.ts";
 import type { DataDriftOptions } from "../lib/drift/data_drift.ts";
@@ -20,6 +19,7 @@ import { driftFromRun } from "../lib/pipeline/drift_run.ts";
 import { driftReportHtml } from "../lib/report/drift_html.ts";
 import { textTable } from "../lib/report/text_table.ts";
 import { writeFileAtomic } from "../lib/tracking/atomic.ts";
+import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
 
 const HELP = `Detect drift. Exit 0: nothing drifted; 3: drift found; 2: bad input; 1: failure.
@@ -40,38 +40,30 @@ Between files (CSV or Parquet, header of feature names):
   --experiment-name, --seed, --config as for train`;
 
 await runMain("drift", async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        ...Object.fromEntries(
-          [
-            "reference",
-            "current",
-            "categorical",
-            "output",
-            "html",
-            "max-samples",
-            "significance-level",
-            "correction",
-            "drift-share",
-            "psi-bins",
-            "scenario",
-            "run-id",
-            "experiment-name",
-            "seed",
-            "config",
-            "source",
-          ]
-            .map((k) => [k, { type: "string" as const }]),
-        ),
-        help: { type: "boolean" as const },
-      },
-    }));
-  } catch (cause) {
-    throw new ConfigError([`arguments: ${(cause as Error).message}`], { cause });
-  }
+  const { values } = parseFlags(Deno.args, {
+    ...Object.fromEntries(
+      [
+        "reference",
+        "current",
+        "categorical",
+        "output",
+        "html",
+        "max-samples",
+        "significance-level",
+        "correction",
+        "drift-share",
+        "psi-bins",
+        "scenario",
+        "run-id",
+        "experiment-name",
+        "seed",
+        "config",
+        "source",
+      ]
+        .map((k) => [k, { type: "string" as const }]),
+    ),
+    help: { type: "boolean" as const },
+  });
   const v = values as Record<string, string | boolean | undefined>;
   if (v.help) {
     console.log(HELP);

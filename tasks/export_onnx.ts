@@ -6,28 +6,20 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/errors.ts";
 import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
 import { loadModelFile } from "../lib/pipeline/predict_file.ts";
 import { writeFileAtomic } from "../lib/tracking/atomic.ts";
+import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
 
 await runMain("export-onnx", async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        model: { type: "string" },
-        output: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (cause) {
-    throw new ConfigError([`arguments: ${(cause as Error).message}`], { cause });
-  }
+  const { values } = parseFlags(Deno.args, {
+    model: { type: "string" },
+    output: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) {
     console.log("Usage: deno task export-onnx --model <model.json> --output <model.onnx>");
     return 0;

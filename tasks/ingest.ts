@@ -6,7 +6,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { readConfigFile } from "../lib/config/config_file.ts";
 import { type ConfigLayer, envLayer, flagLayer, resolveConfig } from "../lib/config/load.ts";
 import { ConfigError } from "../lib/errors.ts";
@@ -20,6 +19,7 @@ import {
   type DriftScenario,
   generateTransactions,
 } from "../lib/features/transactions.ts";
+import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
 
 const HELP =
@@ -30,27 +30,19 @@ const HELP =
   --redis-cluster host:port,…   --config <file.json>`;
 
 await runMain("ingest", async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        samples: { type: "string" },
-        seed: { type: "string" },
-        layout: { type: "string" },
-        scenario: { type: "string" },
-        ttl: { type: "string" },
-        follow: { type: "boolean" },
-        rate: { type: "string" },
-        "max-events": { type: "string" },
-        "redis-cluster": { type: "string" },
-        config: { type: "string" },
-        help: { type: "boolean" },
-      },
-    }));
-  } catch (cause) {
-    throw new ConfigError([`arguments: ${(cause as Error).message}`], { cause });
-  }
+  const { values } = parseFlags(Deno.args, {
+    samples: { type: "string" },
+    seed: { type: "string" },
+    layout: { type: "string" },
+    scenario: { type: "string" },
+    ttl: { type: "string" },
+    follow: { type: "boolean" },
+    rate: { type: "string" },
+    "max-events": { type: "string" },
+    "redis-cluster": { type: "string" },
+    config: { type: "string" },
+    help: { type: "boolean" },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

@@ -5,9 +5,9 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { ConfigError } from "../lib/errors.ts";
 import { predictFile } from "../lib/pipeline/predict_file.ts";
+import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
 
 const HELP = `Score a CSV or Parquet file with a saved model.
@@ -21,21 +21,13 @@ The output holds the input's rows in order with "probability" and "label" (proba
 threshold; default: the model's chosen threshold, else 0.5).`;
 
 await runMain("predict", async () => {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: Deno.args,
-      options: {
-        model: { type: "string" },
-        input: { type: "string" },
-        output: { type: "string" },
-        threshold: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (cause) {
-    throw new ConfigError([`arguments: ${(cause as Error).message}`], { cause });
-  }
+  const { values } = parseFlags(Deno.args, {
+    model: { type: "string" },
+    input: { type: "string" },
+    output: { type: "string" },
+    threshold: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) {
     console.log(HELP);
     return 0;

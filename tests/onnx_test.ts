@@ -8,26 +8,10 @@ import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
 import { maxAbsDiff, nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
+import { runTask } from "./helpers/tasks.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function task(name: string, args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      `tasks/${name}.ts`,
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+function task(name: string, args: string[]) {
+  return runTask(name, args);
 }
 
 const CHECK_AND_RUN = PY_LOAD + `

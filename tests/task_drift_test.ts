@@ -2,27 +2,10 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Rng } from "../lib/util/rng.ts";
 import { runPython } from "./helpers/python.ts";
+import { runTask } from "./helpers/tasks.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function drift(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      "tasks/drift.ts",
-      ...args,
-    ],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+function drift(args: string[]) {
+  return runTask("drift", args);
 }
 
 function csv(n: number, seed: number, shift: number, segments: string[]): string {

@@ -4,26 +4,10 @@ import { parseCsv } from "../lib/data/read_table.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { maxAbsDiff, nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
+import { runTask } from "./helpers/tasks.ts";
 
-const TASK = new URL("../tasks/predict.ts", import.meta.url).pathname;
-
-async function predict(args: string[]) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      TASK,
-      ...args,
-    ],
-    env: { NO_COLOR: "1" },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, stderr: new TextDecoder().decode(out.stderr) };
+function predict(args: string[]) {
+  return runTask("predict", args);
 }
 
 function featuresCsv(d: ReturnType<typeof nonLinear>, rows: number): string {

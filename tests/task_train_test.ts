@@ -1,29 +1,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-
-const TASK = new URL("../tasks/train.ts", import.meta.url).pathname;
+import { runTask } from "./helpers/tasks.ts";
 
 async function runTrain(args: string[], env: Record<string, string> = {}) {
   const cwd = await Deno.makeTempDir();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      TASK,
-      ...args,
-    ],
-    cwd,
-    env: { NO_COLOR: "1", ...env },
-    clearEnv: true,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const dec = new TextDecoder();
-  return { cwd, code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return { cwd, ...(await runTask("train", args, { cwd, env, clearEnv: true })) };
 }
 
 async function allFiles(dir: string): Promise<string[]> {

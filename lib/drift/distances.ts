@@ -8,6 +8,7 @@
  */
 
 import { categoryCounts } from "./chi_square.ts";
+import { finiteSorted } from "./_sorted.ts";
 
 /** W1(reference, current) / std(reference) (population std; NaN dropped). */
 export function wassersteinNormalized(
@@ -71,11 +72,4 @@ export function jensenShannonCategorical(
   const r = categoryCounts(reference), c = categoryCounts(current);
   const cats = [...new Set([...r.keys(), ...c.keys()])];
   return jensenShannon(cats.map((k) => r.get(k) ?? 0), cats.map((k) => c.get(k) ?? 0));
-}
-
-function finiteSorted(x: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) out[k++] = x[i]!;
-  return out.subarray(0, k).sort();
 }

@@ -7,6 +7,7 @@
  */
 
 import { kolmogornSf } from "./_kolmogorov.ts";
+import { finiteSorted } from "./_sorted.ts";
 
 /** The statistic, its p-value and how it was computed. */
 export interface KsResult {
@@ -30,7 +31,7 @@ const MAX_AUTO_N = 10_000;
  * ```
  */
 export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>): KsResult {
-  const a = sortedFinite(reference), b = sortedFinite(current);
+  const a = finiteSorted(reference), b = finiteSorted(current);
   const n1 = a.length, n2 = b.length;
   if (n1 === 0 || n2 === 0) {
     throw new RangeError(`Expected two non-empty samples but found sizes ${n1} and ${n2}`);
@@ -63,13 +64,6 @@ export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>
     pValue: Math.min(1, Math.max(0, kolmogornSf(roundHalfEven(en), d))),
     method: "asymp",
   };
-}
-
-function sortedFinite(x: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) out[k++] = x[i]!;
-  return out.subarray(0, k).sort();
 }
 
 function gcd(a: number, b: number): number {

@@ -9,6 +9,7 @@
  */
 
 import { categoryCounts } from "./chi_square.ts";
+import { finiteSorted } from "./_sorted.ts";
 
 /** Share used in place of an empty bin. */
 export const PSI_EMPTY_SHARE = 1e-4;
@@ -106,11 +107,4 @@ function shares(sorted: Float64Array, edges: readonly number[]): number[] {
     counts[b]!++;
   }
   return counts.map((c) => c / sorted.length);
-}
-
-function finiteSorted(x: ArrayLike<number>): Float64Array {
-  const out = new Float64Array(x.length);
-  let k = 0;
-  for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) out[k++] = x[i]!;
-  return out.subarray(0, k).sort();
 }

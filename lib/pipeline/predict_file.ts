@@ -34,17 +34,7 @@ export interface PredictSummary {
  * @throws {ModelFormatError} when the file is unreadable, not JSON, or not a known model.
  */
 export async function loadModelFile(path: string): Promise<Classifier> {
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (cause) {
-    throw new ModelFormatError(
-      `cannot read model "${path}": ${
-        cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
-      }`,
-      { cause },
-    );
-  }
+  const text = new TextDecoder().decode(await readModelBytes(path));
   try {
     return loadModel(JSON.parse(text));
   } catch (cause) {
@@ -64,21 +54,20 @@ interface Scorer {
   release(): Promise<void>;
 }
 
+/** A model file's bytes; a ModelFormatError naming the path when it cannot be read. */
+async function readModelBytes(path: string): Promise<Uint8Array> {
+  try {
+    return await Deno.readFile(path);
+  } catch (cause) {
+    const why = cause instanceof Deno.errors.NotFound ? "no such file" : String(cause);
+    throw new ModelFormatError(`cannot read model "${path}": ${why}`, { cause });
+  }
+}
+
 /** Loads a `.onnx` model into onnxruntime, or a JSON model (ours or XGBoost's). */
 export async function loadScorer(path: string): Promise<Scorer> {
   if (/\.onnx$/i.test(path)) {
-    let bytes: Uint8Array;
-    try {
-      bytes = await Deno.readFile(path);
-    } catch (cause) {
-      throw new ModelFormatError(
-        `cannot read model "${path}": ${
-          cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
-        }`,
-        { cause },
-      );
-    }
-    return await OnnxScorer.load(bytes);
+    return await OnnxScorer.load(await readModelBytes(path));
   }
   const model = await loadModelFile(path);
   return {

@@ -256,6 +256,20 @@ export function leafWeight(g: f64, h: f64): f64 {
   return calcWeight(g, h);
 }
 
+/** Writes a candidate split to `out`: gain, feature, splitBin, defaultLeft, gl, hl, gr, hr. */
+@inline function record(
+  out: usize, gain: f64, f: i32, bin: i32, defaultLeft: f64, gl: f64, hl: f64, gr: f64, hr: f64,
+): void {
+  store<f64>(out, gain);
+  store<f64>(out + 8, <f64>f);
+  store<f64>(out + 16, <f64>bin);
+  store<f64>(out + 24, defaultLeft);
+  store<f64>(out + 32, gl);
+  store<f64>(out + 40, hl);
+  store<f64>(out + 48, gr);
+  store<f64>(out + 56, hr);
+}
+
 /**
  * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 8):
  * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr. Returns 1 when a split beats `minGain`.
@@ -287,14 +301,7 @@ export function findBestSplit(
       if (gain > bestGain) {
         bestGain = gain;
         found = 1;
-        store<f64>(out, gain);
-        store<f64>(out + 8, <f64>f);
-        store<f64>(out + 16, <f64>b);
-        store<f64>(out + 24, 0.0);
-        store<f64>(out + 32, gl);
-        store<f64>(out + 40, hl);
-        store<f64>(out + 48, gr);
-        store<f64>(out + 56, hr);
+        record(out, gain, f, b, 0.0, gl, hl, gr, hr);
       }
     }
     if (hm == 0.0 && gm == 0.0) continue;
@@ -312,14 +319,7 @@ export function findBestSplit(
       if (gain > bestGain) {
         bestGain = gain;
         found = 1;
-        store<f64>(out, gain);
-        store<f64>(out + 8, <f64>f);
-        store<f64>(out + 16, <f64>(b - 1));
-        store<f64>(out + 24, 1.0);
-        store<f64>(out + 32, gl2);
-        store<f64>(out + 40, hl2);
-        store<f64>(out + 48, gr);
-        store<f64>(out + 56, hr);
+        record(out, gain, f, b - 1, 1.0, gl2, hl2, gr, hr);
       }
     }
   }

@@ -5,6 +5,7 @@ import { connectRedis } from "../lib/features/redis/client.ts";
 import { extractFeatures } from "../lib/features/redis/extract.ts";
 import { ingestSnapshot } from "../lib/features/redis/ingest.ts";
 import { feastKind, feastLayout } from "../lib/features/redis/layouts.ts";
+import { entityIdFromKey } from "../lib/features/redis/feast_codec.ts";
 import { RedisServer } from "./helpers/redis_server.ts";
 import { runPython } from "./helpers/python.ts";
 
@@ -127,4 +128,22 @@ out = {n: [None if v is None or v != v else (float(v) if not isinstance(v, bool)
     await server.stop();
     await Deno.remove(repo, { recursive: true });
   }
+});
+
+Deno.test("entity keys serialized by Feast (versions 3 and 2) and ours parse to the same entity id", async () => {
+  const keys = await runPython<Record<string, string>>(`
+import warnings
+warnings.simplefilter("ignore")
+from feast.infra.key_encoding_utils import serialize_entity_key
+from feast.protos.feast.types.EntityKey_pb2 import EntityKey
+from feast.protos.feast.types.Value_pb2 import Value
+ek = EntityKey(join_keys=["card_id"], entity_values=[Value(string_val="card_004242")])
+out = {str(v): (serialize_entity_key(ek, entity_key_serialization_version=v) + b"${PROJECT}").hex() for v in (2, 3)}
+`);
+  const hex = (h: string) => Uint8Array.from(h.match(/../g)!.map((b) => parseInt(b, 16)));
+  for (const v of ["2", "3"]) {
+    assert.equal(entityIdFromKey(hex(keys[v]!), PROJECT), "card_004242", `version ${v}`);
+  }
+  const ours = feastLayout(TRANSACTION_VIEW, PROJECT, "card_id").key("card_004242");
+  assert.equal(Array.from(ours, (b) => b.toString(16).padStart(2, "0")).join(""), keys["3"]);
 });

@@ -111,7 +111,7 @@ export async function extractFeatures(
       const row = layout.decode(keys[i]!, results[i]!, scratch);
       keysRead++;
       if (!row) continue;
-      if (!store.put(row.entityId, row.timestamp, row.badMask, scratch)) duplicates++;
+      store.push(row.entityId, row.timestamp, row.badMask, scratch);
     }
   };
 
@@ -182,21 +182,27 @@ export async function extractFeatures(
     node.off("ready", onReady);
   }
 
-  // Rows kept: not older than the max age; sorted by entity id.
-  const n = store.size;
-  let keep = Int32Array.from({ length: n }, (_, i) => i);
+  // One row per entity (the newest; SCAN may return a key twice, and rescans re-read keys),
+  // found by sorting by entity id — no per-row map on the hot path.
+  const ids = store.ids;
+  const order = Int32Array.from({ length: store.size }, (_, i) => i);
+  order.sort((a, b) =>
+    ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : store.ts[b]! - store.ts[a]! || a - b
+  );
+  const unique: number[] = [];
+  for (let k = 0; k < order.length; k++) {
+    if (k === 0 || ids[order[k]!] !== ids[order[k - 1]!]) unique.push(order[k]!);
+  }
+  duplicates = order.length - unique.length;
+  let keep = Int32Array.from(unique);
   let stale = 0;
   const maxAge = options.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
     let asOf = options.asOf ?? -Infinity;
-    if (options.asOf === undefined) {
-      for (let i = 0; i < n; i++) asOf = Math.max(asOf, store.ts[i]!);
-    }
+    if (options.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, store.ts[i]!); }
     keep = keep.filter((i) => asOf - store.ts[i]! <= maxAge * 60_000);
-    stale = n - keep.length;
+    stale = unique.length - keep.length;
   }
-  const ids = store.ids;
-  keep.sort((a, b) => (ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : 0));
   for (const i of keep) {
     const mask = store.bad[i]!;
     if (mask === 0) continue;
@@ -305,13 +311,12 @@ async function rawPass(
   }
 }
 
-/** Rows in growable columns, one per entity (the newest timestamp wins); no per-row objects. */
+/** Rows in growable columns, as read (duplicates included); no per-row objects. */
 class RowStore {
   columns: Float64Array[];
   ts: Float64Array;
   bad: Int32Array;
   readonly ids: string[] = [];
-  readonly #index = new Map<string, number>();
 
   constructor(width: number, capacity = 1 << 14) {
     this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
@@ -323,22 +328,14 @@ class RowStore {
     return this.ids.length;
   }
 
-  /** Stores a row; false when the entity was already there (kept if this row is newer). */
-  put(id: string, timestamp: number, badMask: number, values: Float64Array): boolean {
-    let i = this.#index.get(id);
-    const fresh = i === undefined;
-    if (i === undefined) {
-      i = this.ids.length;
-      if (i === this.ts.length) this.#grow();
-      this.ids.push(id);
-      this.#index.set(id, i);
-    } else if (!(timestamp > this.ts[i]!)) {
-      return false;
-    }
+  /** Appends a row (duplicates are resolved at the end). */
+  push(id: string, timestamp: number, badMask: number, values: Float64Array): void {
+    const i = this.ids.length;
+    if (i === this.ts.length) this.#grow();
+    this.ids.push(id);
     for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
     this.ts[i] = timestamp;
     this.bad[i] = badMask;
-    return fresh;
   }
 
   #grow(): void {

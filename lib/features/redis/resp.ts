@@ -84,6 +84,7 @@ export function encodeArgs(args: readonly (Uint8Array | string)[]): Uint8Array {
 export class RespConnection {
   readonly #conn: Deno.Conn;
   #tail: Promise<unknown> = Promise.resolve();
+  #pending = 0;
   #buf = new Uint8Array(1 << 20);
   #start = 0;
   #end = 0;
@@ -142,10 +143,15 @@ export class RespConnection {
    * replies stay valid while the next request is in flight.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
-    // Calls run one after another (their replies come back in order on one socket).
-    const run = this.#tail.then(() => this.#exchange(bytes, count));
-    this.#tail = run.catch(() => {});
-    return run;
+    // Calls run one after another (their replies come back in order on one socket); when none is
+    // pending the write starts right away, so a caller can decode while this one is on the wire.
+    const run = this.#pending === 0
+      ? this.#exchange(bytes, count)
+      : this.#tail.then(() => this.#exchange(bytes, count));
+    this.#pending++;
+    const done = run.finally(() => this.#pending--);
+    this.#tail = done.catch(() => {});
+    return done;
   }
 
   async #exchange(bytes: Uint8Array, count: number): Promise<Reply[]> {

@@ -14,7 +14,8 @@ import type { FeatureView } from "../catalog.ts";
 import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { CommandWriter, encodeArgs, RespConnection } from "./resp.ts";
+import { type Node, rawPass } from "./_raw_pass.ts";
+import { RowStore } from "./_row_store.ts";
 
 /**
  * HMGET of many keys in one call: ARGV = field count, fields, keys. Keys are passed as arguments
@@ -23,8 +24,6 @@ import { CommandWriter, encodeArgs, RespConnection } from "./resp.ts";
 const HMGET_SCRIPT = "#!lua flags=allow-cross-slot-keys,no-writes\n" +
   "local n = tonumber(ARGV[1])\nlocal out = {}\n" +
   "for i = n + 2, #ARGV do out[#out + 1] = redis.call('HMGET', ARGV[i], unpack(ARGV, 2, n + 1)) end\nreturn out";
-
-type Node = ReturnType<RedisConnection["masters"]>[number];
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractOptions {
@@ -232,121 +231,4 @@ export async function extractFeatures(
     duplicates,
     rescans,
   };
-}
-
-/**
- * One SCAN pass over a server with the lean RESP reader: each round trip sends the HMGETs of the
- * previous page together with the next SCAN.
- */
-async function rawPass(
-  conn: RedisConnection,
-  node: Node,
-  layout: Layout,
-  scanCount: number,
-  batch: number,
-  accept: (
-    keys: readonly Uint8Array[],
-    values: readonly (readonly (Uint8Array | null)[])[],
-  ) => void,
-): Promise<void> {
-  void batch;
-  const s = conn.settings;
-  const opts = node.options as { host?: string; port?: number };
-  const resp = await RespConnection.open({
-    host: opts.host ?? s.host,
-    port: opts.port ?? s.port,
-    tls: s.tls,
-    ...(s.password !== undefined ? { password: s.password } : {}),
-    db: conn.client.isCluster ? 0 : s.db,
-    timeoutMs: s.connectTimeoutMs,
-  });
-  try {
-    const tail = encodeArgs(layout.fields);
-    const w = new CommandWriter();
-    let cursor = "0";
-    /** Sends the HMGETs of `keys` (and the next SCAN unless the scan is over). */
-    const request = (keys: readonly Uint8Array[], scanNext: boolean) => {
-      w.reset();
-      for (const k of keys) {
-        w.header(2 + layout.fields.length);
-        w.arg("HMGET");
-        w.arg(k);
-        w.raw(tail);
-      }
-      if (scanNext) w.command("SCAN", cursor, "MATCH", layout.pattern, "COUNT", String(scanCount));
-      return resp.send(w.bytes.slice(), keys.length + (scanNext ? 1 : 0));
-    };
-    // Round trip k+1 is on the wire while the rows of round trip k are decoded.
-    let keys: readonly Uint8Array[] = [];
-    let inFlight = request(keys, true);
-    let scanning = true;
-    while (true) {
-      const replies = await inFlight;
-      const sent = keys;
-      let next: Uint8Array[] = [];
-      if (scanning) {
-        const scan = replies[replies.length - 1];
-        if (!Array.isArray(scan)) {
-          throw new Error(scan instanceof Error ? scan.message : "bad SCAN reply");
-        }
-        cursor = String.fromCharCode(...(scan[0] as Uint8Array));
-        next = scan[1] as Uint8Array[];
-        scanning = cursor !== "0";
-      }
-      const more = scanning || next.length > 0;
-      if (more) {
-        keys = next;
-        inFlight = request(next, scanning);
-      }
-      accept(
-        sent,
-        replies.slice(0, sent.length).map((
-          r,
-        ) => (Array.isArray(r) ? (r as (Uint8Array | null)[]) : [])),
-      );
-      if (!more) break;
-    }
-  } finally {
-    resp.close();
-  }
-}
-
-/** Rows in growable columns, as read (duplicates included); no per-row objects. */
-class RowStore {
-  columns: Float64Array[];
-  ts: Float64Array;
-  bad: Int32Array;
-  readonly ids: string[] = [];
-
-  constructor(width: number, capacity = 1 << 14) {
-    this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
-    this.ts = new Float64Array(capacity);
-    this.bad = new Int32Array(capacity);
-  }
-
-  get size(): number {
-    return this.ids.length;
-  }
-
-  /** Appends a row (duplicates are resolved at the end). */
-  push(id: string, timestamp: number, badMask: number, values: Float64Array): void {
-    const i = this.ids.length;
-    if (i === this.ts.length) this.#grow();
-    this.ids.push(id);
-    for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
-    this.ts[i] = timestamp;
-    this.bad[i] = badMask;
-  }
-
-  #grow(): void {
-    const cap = this.ts.length * 2;
-    const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(cap);
-      b.set(a);
-      return b;
-    };
-    this.columns = this.columns.map(grow);
-    this.ts = grow(this.ts);
-    this.bad = grow(this.bad);
-  }
 }

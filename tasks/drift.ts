@@ -10,6 +10,7 @@
 import { readConfigFile } from "../lib/config/config_file.ts";
 import { type ConfigLayer, envLayer, flagLayer, resolveConfig } from "../lib/config/load.ts";
 import type { DataDriftOptions } from "../lib/drift/data_drift.ts";
+import { DRIFT_TESTS, type DriftTest, type Layered } from "../lib/drift/registry.ts";
 import type { DriftReport } from "../lib/drift/drift_report.ts";
 import type { Correction } from "../lib/drift/severity.ts";
 import { ConfigError } from "../lib/errors.ts";
@@ -34,6 +35,10 @@ Between files (CSV or Parquet, header of feature names):
   --correction <c>           none (default), bonferroni or bh across features
   --drift-share <s>          share of drifted features that makes the dataset drifted (default 0.5)
   --psi-bins <k>             PSI bins for continuous features (default 10)
+  --test <who>=<test>        test per feature or kind (repeatable): ks, chi_square, chi_square_2s,
+                             wasserstein, jensen_shannon; <who> = a feature, a kind, or * for all
+  --threshold <who>=<value>  threshold per feature, kind or * (p-value tests: α; distances: the
+                             distance); precedence feature > kind > *
   --output <report.json>     write the JSON report
   --html <report.html>       write the HTML report (plotly inlined)
   --source embedded|redis    where the current sample comes from (default embedded; REDIS_* env)
@@ -63,8 +68,11 @@ await runMain("drift", async () => {
         .map((k) => [k, { type: "string" as const }]),
     ),
     help: { type: "boolean" as const },
+    test: { type: "string" as const, multiple: true },
+    threshold: { type: "string" as const, multiple: true },
   });
   const v = values as Record<string, string | boolean | undefined>;
+  const layered = parseLayered(values.test ?? [], values.threshold ?? []);
   if (v.help) {
     console.log(HELP);
     return 0;
@@ -117,12 +125,15 @@ await runMain("drift", async () => {
   if (files && (!v.reference || !v.current)) {
     problems.push("--reference and --current: give both, or neither");
   }
+  problems.push(...layered.problems);
   if (problems.length) throw new ConfigError(problems);
   const options: DataDriftOptions = {
     significanceLevel: alpha,
     driftShare,
     psiBins,
     correction: correction as Correction,
+    tests: layered.tests,
+    thresholds: layered.thresholds,
   };
 
   let report: DriftReport;
@@ -210,4 +221,50 @@ function printSummary(r: DriftReport): void {
     console.log(`Missing features: ${r.data.missingFeatures.join(", ")}`);
   }
   console.log(r.driftFound ? "Drift found (exit 3)." : "Nothing drifted.");
+}
+
+/** `--test who=name` and `--threshold who=value` into layered settings (feature > kind > *). */
+function parseLayered(tests: readonly string[], thresholds: readonly string[]) {
+  const KINDS = ["continuous", "categorical", "boolean"];
+  const problems: string[] = [];
+  const layer = <T>(
+    items: readonly string[],
+    flag: string,
+    parse: (raw: string) => T | undefined,
+    rule: string,
+  ) => {
+    const out: { byFeature: Record<string, T>; byKind: Record<string, T>; global?: T } = {
+      byFeature: {},
+      byKind: {},
+    };
+    for (const item of items) {
+      const m = /^([^=]+)=(.+)$/.exec(item);
+      const value = m ? parse(m[2]!.trim()) : undefined;
+      if (!m || value === undefined) {
+        problems.push(
+          `--${flag}: expected <feature|kind|*>=<${rule}>, got ${JSON.stringify(item)}`,
+        );
+        continue;
+      }
+      const who = m[1]!.trim();
+      if (who === "*") out.global = value;
+      else if (KINDS.includes(who)) out.byKind[who] = value;
+      else out.byFeature[who] = value;
+    }
+    return out;
+  };
+  const names = Object.keys(DRIFT_TESTS) as DriftTest["name"][];
+  const t = layer(
+    tests,
+    "test",
+    (r) => ((names as string[]).includes(r) ? (r as DriftTest["name"]) : undefined),
+    names.join("|"),
+  );
+  const th = layer(
+    thresholds,
+    "threshold",
+    (r) => (Number.isFinite(Number(r)) && Number(r) > 0 ? Number(r) : undefined),
+    "number > 0",
+  );
+  return { tests: t as Layered<DriftTest["name"]>, thresholds: th as Layered<number>, problems };
 }

@@ -93,3 +93,17 @@ Deno.test("a drift report displays itself in notebooks as an HTML table", () => 
   assert.match(html, /amount_avg_5m<\/td><td>continuous<\/td><td>ks<\/td>/);
   assert.ok(html.includes("features drifted"));
 });
+
+Deno.test("with the two-sample chi-square, categorical features keep their false-positive rate near α", () => {
+  const flagged: Record<string, number> = {};
+  for (let s = 0; s < 40; s++) {
+    const d = detectDataDrift(columns(100 + s), columns(900 + s), {
+      tests: { byKind: { categorical: "chi_square_2s", boolean: "chi_square_2s" } },
+    });
+    for (const f of d.features) {
+      if (f.drifted && f.kind !== "continuous") flagged[f.name] = (flagged[f.name] ?? 0) + 1;
+    }
+  }
+  console.log("two-sample chi-square, no shift, flags over 40 seeds:", flagged);
+  for (const [name, n] of Object.entries(flagged)) assert.ok(n <= 6, `${name} flagged ${n}/40`);
+});

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { chiSquare } from "../lib/drift/chi_square.ts";
+import { chiSquare, chiSquareTwoSample } from "../lib/drift/chi_square.ts";
 import { jensenShannon, wassersteinNormalized } from "../lib/drift/distances.ts";
 import { ks2samp } from "../lib/drift/ks.ts";
 import { psiCategorical, psiContinuous, psiLabel } from "../lib/drift/psi.ts";
@@ -164,4 +164,39 @@ out = {"bh": false_discovery_control(data["p"]).tolist(),
   assert.deepEqual(adjustPValues(p, "bonferroni"), p.map((x) => Math.min(1, x * 6)));
   assertClose(wassersteinNormalized(u, v), ref.w, 1e-12, 0, "wasserstein");
   assertClose(jensenShannon([1, 2, 3, 0], [2, 2, 1, 1]), ref.js, 1e-12, 0, "jensen-shannon");
+});
+
+Deno.test("the two-sample chi-square equals scipy.stats.chi2_contingency (Yates at dof 1), rtol 1e-9", async () => {
+  const cases = [
+    [
+      Array.from({ length: 400 }, () => (rng.next() < 0.3 ? 1 : 0)),
+      Array.from({ length: 300 }, () => (rng.next() < 0.36 ? 1 : 0)),
+    ],
+    [
+      Array.from({ length: 2000 }, () => Math.floor(rng.next() ** 1.4 * 24)),
+      Array.from({ length: 1500 }, () => Math.floor(rng.next() ** 1.3 * 24)),
+    ],
+    [
+      Array.from({ length: 50 }, () => Math.floor(rng.next() * 5)),
+      Array.from({ length: 60 }, () => Math.floor(rng.next() * 6)),
+    ],
+  ];
+  const ref = await runPython<Array<[number, number]>>(
+    `
+import numpy as np
+from scipy.stats import chi2_contingency
+out = []
+for a, b in data:
+    cats = sorted(set(a) | set(b), key=str)
+    t = np.array([[a.count(c) for c in cats], [b.count(c) for c in cats]])
+    r = chi2_contingency(t)
+    out.append([float(r.statistic), float(r.pvalue)])
+`,
+    cases,
+  );
+  cases.forEach(([a, b], i) => {
+    const r = chiSquareTwoSample(a!, b!);
+    assertClose(r.statistic, ref[i]![0], 1e-9, 0, `case ${i} statistic`);
+    assertClose(r.pValue, ref[i]![1], 1e-9, 1e-300, `case ${i} p-value`);
+  });
 });

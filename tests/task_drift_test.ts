@@ -122,3 +122,49 @@ Deno.test("bad drift input exits 2 with one line per problem", async () => {
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /cannot read "\/nonexistent\/ref.csv": no such file/);
 });
+
+Deno.test("--test and --threshold choose tests and thresholds per feature, kind or globally", async () => {
+  const dir = await Deno.makeTempDir();
+  await Deno.writeTextFile(join(dir, "ref.csv"), csv(600, 1, 0, ["a", "b", "c"]));
+  await Deno.writeTextFile(join(dir, "cur.csv"), csv(600, 2, 0, ["a", "b", "c"]));
+  const r = await drift([
+    "--reference",
+    join(dir, "ref.csv"),
+    "--current",
+    join(dir, "cur.csv"),
+    "--output",
+    join(dir, "r.json"),
+    "--test",
+    "segment=chi_square_2s",
+    "--test",
+    "continuous=wasserstein",
+    "--threshold",
+    "*=0.01",
+    "--threshold",
+    "amount=0.2",
+  ]);
+  assert.ok(r.code === 0 || r.code === 3, r.stderr);
+  const f = Object.fromEntries(
+    JSON.parse(await Deno.readTextFile(join(dir, "r.json"))).features.map((
+      x: { name: string },
+    ) => [x.name, x]),
+  );
+  assert.equal(f.segment.test, "chi_square_2s");
+  assert.equal(f.segment.threshold, 0.01);
+  assert.equal(f.amount.test, "wasserstein");
+  assert.equal(f.amount.threshold, 0.2);
+  const bad = await drift([
+    "--reference",
+    join(dir, "ref.csv"),
+    "--current",
+    join(dir, "cur.csv"),
+    "--test",
+    "amount=magic",
+  ]);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /--test: expected <feature\|kind\|\*>=<ks\|chi_square\|chi_square_2s\|wasserstein\|jensen_shannon>, got "amount=magic"/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});

@@ -62,3 +62,37 @@ export function chiSquare(
   const pValue = dof <= 0 || nCur === 0 ? 1 : chi2Sf(statistic, dof);
   return { statistic: dof <= 0 ? 0 : statistic, pValue, dof, unseen };
 }
+
+/**
+ * Two-sample chi-square test of homogeneity on the 2 × k contingency table of category counts
+ * (reference, current) over the categories seen in either sample, as
+ * `scipy.stats.chi2_contingency(table)` (Yates' continuity correction when dof = 1). Unlike
+ * {@link chiSquare}, the reference shares are not taken as exact, so against a reference of the
+ * same size it keeps its false-positive rate at α.
+ */
+export function chiSquareTwoSample(
+  reference: ArrayLike<number | string>,
+  current: ArrayLike<number | string>,
+): ChiSquareResult {
+  const ref = categoryCounts(reference), cur = categoryCounts(current);
+  const categories = [...new Set([...ref.keys(), ...cur.keys()])].sort();
+  const nr = [...ref.values()].reduce((a, b) => a + b, 0),
+    nc = [...cur.values()].reduce((a, b) => a + b, 0);
+  const n = nr + nc, dof = categories.length - 1;
+  const unseen: Record<string, number> = {};
+  for (const [c, k] of cur) if (!ref.has(c)) unseen[c] = k;
+  if (dof <= 0 || nr === 0 || nc === 0) {
+    return { statistic: 0, pValue: 1, dof: Math.max(dof, 0), unseen };
+  }
+  let statistic = 0;
+  for (const c of categories) {
+    const col = (ref.get(c) ?? 0) + (cur.get(c) ?? 0);
+    for (const [obs, rowTotal] of [[ref.get(c) ?? 0, nr], [cur.get(c) ?? 0, nc]] as const) {
+      const expected = (rowTotal * col) / n;
+      let d = Math.abs(obs - expected);
+      if (dof === 1) d = Math.max(0, d - 0.5); // Yates
+      statistic += (d * d) / expected;
+    }
+  }
+  return { statistic, pValue: chi2Sf(statistic, dof), dof, unseen };
+}

@@ -13,7 +13,7 @@
  */
 
 import type { FeatureKind } from "../features/catalog.ts";
-import { chiSquare } from "./chi_square.ts";
+import { chiSquare, chiSquareTwoSample } from "./chi_square.ts";
 import {
   jensenShannonCategorical,
   jensenShannonContinuous,
@@ -35,7 +35,7 @@ export interface TestOutcome {
 
 /** A drift test. */
 export interface DriftTest {
-  readonly name: "ks" | "chi_square" | "wasserstein" | "jensen_shannon";
+  readonly name: "ks" | "chi_square" | "chi_square_2s" | "wasserstein" | "jensen_shannon";
   /** Feature kinds it applies to. */
   readonly kinds: readonly FeatureKind[];
   /** How the outcome is read: a p-value against α, or a distance against a threshold. */
@@ -68,6 +68,18 @@ export const DRIFT_TESTS: Readonly<Record<DriftTest["name"], DriftTest>> = {
     scoring: "p_value",
     compute: (r, c) => {
       const x = chiSquare(r as ArrayLike<number | string>, c as ArrayLike<number | string>);
+      return { statistic: x.statistic, pValue: x.pValue, unseen: x.unseen };
+    },
+  },
+  chi_square_2s: {
+    name: "chi_square_2s",
+    kinds: ["categorical", "boolean"],
+    scoring: "p_value",
+    compute: (r, c) => {
+      const x = chiSquareTwoSample(
+        r as ArrayLike<number | string>,
+        c as ArrayLike<number | string>,
+      );
       return { statistic: x.statistic, pValue: x.pValue, unseen: x.unseen };
     },
   },

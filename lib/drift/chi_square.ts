@@ -31,6 +31,17 @@ export function categoryCounts(values: ArrayLike<number | string>): Map<string, 
   return out;
 }
 
+/** Category counts of both samples, the sorted union of their categories, and their totals. */
+export function pairedCounts(
+  reference: ArrayLike<number | string>,
+  current: ArrayLike<number | string>,
+) {
+  const ref = categoryCounts(reference), cur = categoryCounts(current);
+  const categories = [...new Set([...ref.keys(), ...cur.keys()])].sort();
+  const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
+  return { ref, cur, categories, nRef: total(ref), nCur: total(cur) };
+}
+
 /**
  * Chi-square test of current vs reference category frequencies.
  *
@@ -74,10 +85,7 @@ export function chiSquareTwoSample(
   reference: ArrayLike<number | string>,
   current: ArrayLike<number | string>,
 ): ChiSquareResult {
-  const ref = categoryCounts(reference), cur = categoryCounts(current);
-  const categories = [...new Set([...ref.keys(), ...cur.keys()])].sort();
-  const nr = [...ref.values()].reduce((a, b) => a + b, 0),
-    nc = [...cur.values()].reduce((a, b) => a + b, 0);
+  const { ref, cur, categories, nRef: nr, nCur: nc } = pairedCounts(reference, current);
   const n = nr + nc, dof = categories.length - 1;
   const unseen: Record<string, number> = {};
   for (const [c, k] of cur) if (!ref.has(c)) unseen[c] = k;

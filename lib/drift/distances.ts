@@ -7,7 +7,7 @@
  * @module
  */
 
-import { categoryCounts } from "./chi_square.ts";
+import { pairedCounts } from "./chi_square.ts";
 import { finiteSorted } from "./_sorted.ts";
 
 /** W1(reference, current) / std(reference) (population std; NaN dropped). */
@@ -69,7 +69,9 @@ export function jensenShannonCategorical(
   reference: ArrayLike<number | string>,
   current: ArrayLike<number | string>,
 ): number {
-  const r = categoryCounts(reference), c = categoryCounts(current);
-  const cats = [...new Set([...r.keys(), ...c.keys()])];
-  return jensenShannon(cats.map((k) => r.get(k) ?? 0), cats.map((k) => c.get(k) ?? 0));
+  const { ref, cur, categories } = pairedCounts(reference, current);
+  return jensenShannon(
+    categories.map((k) => ref.get(k) ?? 0),
+    categories.map((k) => cur.get(k) ?? 0),
+  );
 }

@@ -8,7 +8,7 @@
  * @module
  */
 
-import { categoryCounts } from "./chi_square.ts";
+import { pairedCounts } from "./chi_square.ts";
 import { finiteSorted } from "./_sorted.ts";
 
 /** Share used in place of an empty bin. */
@@ -74,10 +74,7 @@ export function psiCategorical(
   reference: ArrayLike<number | string>,
   current: ArrayLike<number | string>,
 ): PsiResult {
-  const ref = categoryCounts(reference), cur = categoryCounts(current);
-  const cats = [...new Set([...ref.keys(), ...cur.keys()])].sort();
-  const nr = [...ref.values()].reduce((a, b) => a + b, 0),
-    nc = [...cur.values()].reduce((a, b) => a + b, 0);
+  const { ref, cur, categories: cats, nRef: nr, nCur: nc } = pairedCounts(reference, current);
   const refShares = cats.map((c) => (ref.get(c) ?? 0) / nr),
     curShares = cats.map((c) => (cur.get(c) ?? 0) / nc);
   return {

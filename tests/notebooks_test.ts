@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import { train } from "../lib/pipeline/train.ts";
+import { drawnFigures, dumpDom } from "./helpers/chromium.ts";
 import { PYTHON } from "./helpers/python.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -108,6 +109,12 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
   }
   assert.ok(html(training).some((h) => h.includes('class="confusion-matrix"')));
 
+  await assertFiguresDraw(join(dir, "out"), {
+    "01_features": features,
+    "02_training": training,
+    "03_drift": drift,
+  });
+
   const reports = html(drift).filter((h) => h.includes('class="drift-report"'));
   assert.equal(reports.length, 2, "no-shift and shifted drift reports");
   assert.match(
@@ -117,6 +124,56 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
   assert.ok(outputs(drift).filter((o) => o.data?.[PLOTLY]).length >= 2);
   await Deno.remove(dir, { recursive: true });
 });
+
+/** Every figure carries a static SVG and, converted by nbconvert to HTML, is drawn by plotly.js. */
+async function assertFiguresDraw(out: string, notebooks: Record<string, Notebook>) {
+  const r = await new Deno.Command(PYTHON, {
+    args: [
+      "-m",
+      "nbconvert",
+      "--to",
+      "html",
+      "--output-dir",
+      join(out, "html"),
+      ...Object.keys(notebooks).map((n) => join(out, `${n}.ipynb`)),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
+  for (const [name, nb] of Object.entries(notebooks)) {
+    const figures = outputs(nb).filter((o) => o.data?.[PLOTLY]);
+    assert.ok(figures.length >= 2, `${name}: figures shown`);
+    const bundles = figures.filter((o) =>
+      text(o.data!["text/html"]).includes("window.Plotly = Plotly")
+    );
+    assert.equal(bundles.length, 1, `${name}: plotly.js inlined once`);
+    for (const o of figures) {
+      assert.match(
+        text(o.data!["image/svg+xml"]),
+        /^<svg[^>]*>[\s\S]*class="mark-/,
+        `${name}: static SVG`,
+      );
+      assert.match(
+        text(o.data!["text/html"]),
+        /class="plotly-figure"><svg/,
+        `${name}: SVG until drawn`,
+      );
+    }
+    const drawn = drawnFigures(await dumpDom(join(out, "html", `${name}.html`)));
+    assert.equal(drawn.length, figures.length, `${name}: one plot per figure`);
+    drawn.forEach((d, i) => {
+      assert.ok(
+        d.plotlySvg && d.traces > 0,
+        `${name}: figure ${i} drawn by plotly (${JSON.stringify(d)})`,
+      );
+    });
+  }
+}
+
+function text(v: unknown): string {
+  return Array.isArray(v) ? v.join("") : String(v ?? "");
+}
 
 Deno.test("a notebook cell that throws fails the runner, naming the notebook, cell and error", async () => {
   const dir = await Deno.makeTempDir();

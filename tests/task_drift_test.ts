@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Rng } from "../lib/util/rng.ts";
+import { drawnFigures, dumpDom } from "./helpers/chromium.ts";
 import { runPython } from "./helpers/python.ts";
 import { runTask } from "./helpers/tasks.ts";
 
@@ -60,7 +61,10 @@ Deno.test("drift between files: exit 0 without shift, 3 with it; JSON and HTML r
   );
   assert.equal(report.dataset.drifted, true);
   assert.equal(report.dataset.n_reference, 800);
-  assert.ok((await Deno.readTextFile(join(dir, "m.html"))).includes("Plotly.newPlot"));
+  // The page draws every figure (one per feature) with its inlined plotly.js.
+  const drawn = drawnFigures(await dumpDom(join(dir, "m.html")));
+  assert.equal(drawn.length, 3, "one figure per feature");
+  for (const d of drawn) assert.ok(d.plotlySvg && d.traces >= 3, JSON.stringify(d));
   await Deno.remove(dir, { recursive: true });
 });
 

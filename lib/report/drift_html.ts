@@ -6,10 +6,9 @@
  * @module
  */
 
-import { createRequire } from "node:module";
 import type { DriftReport } from "../drift/drift_report.ts";
 import type { PsiResult } from "../drift/psi.ts";
-import { Figure } from "./figure.ts";
+import { Figure, plotlyScript } from "./figure.ts";
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
@@ -103,21 +102,27 @@ export function distributionFigure(
   });
 }
 
-function binLabels(d: PsiResult): string[] {
+/** Bin labels: categories as they are, numeric edges with three significant digits. */
+export function binLabels(d: PsiResult): string[] {
   if (typeof d.bins[0] === "string") return d.bins as string[];
   const e = d.bins as number[];
-  const f = (v: number) => Number(v.toPrecision(4)).toString();
+  if (e.length === 0) return ["all"];
   return [
-    `< ${f(e[0]!)}`,
-    ...e.slice(1).map((v, i) => `[${f(e[i]!)}, ${f(v)})`),
-    `≥ ${f(e[e.length - 1]!)}`,
+    `< ${formatEdge(e[0]!)}`,
+    ...e.slice(1).map((v, i) => `[${formatEdge(e[i]!)}, ${formatEdge(v)})`),
+    `≥ ${formatEdge(e[e.length - 1]!)}`,
   ];
 }
 
-/** The plotly.js bundle's text (from the npm package `plotly.js-dist-min`; run `deno install` first). */
-export async function plotlyBundle(): Promise<string> {
-  const path = createRequire(import.meta.url).resolve("plotly.js-dist-min");
-  return await Deno.readTextFile(path);
+/**
+ * A bin edge that an axis can show: three significant digits, in exponent notation below 0.001
+ * and from 1e6 on (`2.37e-6`, `0.0123`, `1,250`).
+ */
+export function formatEdge(v: number): string {
+  if (v === 0 || !Number.isFinite(v)) return String(v);
+  const a = Math.abs(v);
+  if (a < 1e-3 || a >= 1e6) return v.toExponential(2).replace(/\.?0+e/, "e").replace("e+", "e");
+  return Number(v.toPrecision(3)).toLocaleString("en-US", { maximumFractionDigits: 6 });
 }
 
 /** One self-contained HTML page: summary, then per feature the distribution and PSI charts. */
@@ -133,22 +138,18 @@ export async function driftReportHtml(report: DriftReport): Promise<string> {
       distributionFigure("model scores (prediction drift)", report.prediction.distribution),
     );
   }
-  const divs = figures.map((_, i) => `<div id="fig${i}"></div>`).join("\n");
-  const script = `const figures = ${
-    JSON.stringify(figures.map((f) => f.spec)).replaceAll("</", "<\\/")
-  };
-figures.forEach((f, i) => Plotly.newPlot("fig" + i, f.data, f.layout, {displayModeBar: false, responsive: true}));`;
+  const divs = await Promise.all(figures.map((f) => f.toHtml()));
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Drift report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
-<script>${(await plotlyBundle()).replaceAll("</script", "<\\/script")}</script></head>
+${await plotlyScript()}</head>
 <body><h1>Drift report</h1><p>Reference: ${esc(report.context.reference)}<br>Current: ${
     esc(report.context.current)
   }${report.context.scenario ? ` (scenario ${esc(report.context.scenario)})` : ""}<br>Created ${
     esc(report.context.createdAt)
   }</p>
 ${driftSummaryHtml(report)}
-${divs}
-<script>${script}</script></body></html>
+${divs.join("\n")}
+</body></html>
 `;
 }

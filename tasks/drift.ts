@@ -18,7 +18,7 @@ import { DRIFT_SCENARIOS, type DriftScenario } from "../lib/features/transaction
 import { driftFromFiles } from "../lib/pipeline/drift_files.ts";
 import { driftFromRun } from "../lib/pipeline/drift_run.ts";
 import { driftReportHtml } from "../lib/report/drift_html.ts";
-import { textTable } from "../lib/report/text_table.ts";
+import { formatDriftSummary } from "../lib/report/drift_summary.ts";
 import { writeFileAtomic } from "../lib/tracking/atomic.ts";
 import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
@@ -29,11 +29,18 @@ Against a training run (reference sample + model) and a current sample from the 
   deno task drift [--run-id <id>] [--scenario none|amount_shift|foreign_countries|new_fraud_pattern]
 Between files (CSV or Parquet, header of feature names):
   deno task drift --reference ref.csv --current cur.csv [--categorical a,b]
+    columns label, prediction, entity_id, feature_timestamp are the target, the scores and ids
+    (--label-column, --prediction-column, --id-columns a,b); a reference feature missing from
+    the current file is a schema change (drift)
 
   --max-samples <n>          rows per sample (default 1000)
   --significance-level <α>   for KS and chi-square p-values (default 0.05)
   --correction <c>           none (default), bonferroni or bh across features
   --drift-share <s>          share of drifted features that makes the dataset drifted (default 0.5)
+  --importance-share <s>     also drifted when the drifted features carry this share of the model's
+                             importance (run mode; off by default, the share is always reported)
+  --unseen-share <s>         current rows in categories the reference never saw that alone mark
+                             a feature drifted (default 0.01)
   --psi-bins <k>             PSI bins for continuous features (default 10)
   --test <who>=<test>        test per feature or kind (repeatable): ks, chi_square, chi_square_2s,
                              wasserstein, jensen_shannon; <who> = a feature, a kind, or * for all
@@ -64,6 +71,11 @@ await runMain("drift", async () => {
         "seed",
         "config",
         "source",
+        "unseen-share",
+        "importance-share",
+        "label-column",
+        "prediction-column",
+        "id-columns",
       ]
         .map((k) => [k, { type: "string" as const }]),
     ),
@@ -109,6 +121,18 @@ await runMain("drift", async () => {
     (x) => Number.isInteger(x) && x >= 2 && x <= 100,
     "must be an integer in [2, 100]",
   );
+  const unseenShare = number(
+    "unseen-share",
+    0.01,
+    (x) => x > 0 && x <= 1,
+    "must be a number in (0, 1]",
+  );
+  const importanceShare = v["importance-share"] === undefined ? undefined : number(
+    "importance-share",
+    0.5,
+    (x) => x > 0 && x <= 1,
+    "must be a number in (0, 1]",
+  );
   const correction = (v.correction as string | undefined) ?? "none";
   if (!["none", "bonferroni", "bh"].includes(correction)) {
     problems.push(
@@ -134,6 +158,8 @@ await runMain("drift", async () => {
     correction: correction as Correction,
     tests: layered.tests,
     thresholds: layered.thresholds,
+    unseenShare,
+    ...(importanceShare !== undefined ? { importanceShare } : {}),
   };
 
   let report: DriftReport;
@@ -141,9 +167,14 @@ await runMain("drift", async () => {
     const categorical = ((v.categorical as string | undefined) ?? "").split(",").map((s) =>
       s.trim()
     ).filter(Boolean);
+    const list = (flag: string) =>
+      (v[flag] as string).split(",").map((s) => s.trim()).filter(Boolean);
     report = await driftFromFiles(v.reference as string, v.current as string, {
       ...options,
       categorical,
+      ...(v["label-column"] ? { labelColumn: v["label-column"] as string } : {}),
+      ...(v["prediction-column"] ? { predictionColumn: v["prediction-column"] as string } : {}),
+      ...(v["id-columns"] !== undefined ? { idColumns: list("id-columns") } : {}),
     });
   } else {
     const layers: ConfigLayer[] = [];
@@ -170,58 +201,9 @@ await runMain("drift", async () => {
   }
   if (v.output) await writeFileAtomic(v.output as string, JSON.stringify(report, null, 2) + "\n");
   if (v.html) await writeFileAtomic(v.html as string, await driftReportHtml(report));
-  printSummary(report);
+  console.log(formatDriftSummary(report));
   return report.driftFound ? 3 : 0;
 });
-
-function printSummary(r: DriftReport): void {
-  const f = (
-    x: number | null,
-  ) => (x === null ? "-" : x < 1e-4 && x > 0 ? x.toExponential(2) : x.toFixed(4));
-  console.log(textTable(
-    ["feature", "kind", "test", "statistic", "p-value", "PSI", "severity", "drifted"],
-    r.data.features.map((
-      x,
-    ) => [
-      x.name,
-      x.kind,
-      x.test,
-      f(x.statistic),
-      f(x.pValue),
-      f(x.psi),
-      x.severity,
-      x.drifted ? "yes" : "no",
-    ]),
-  ));
-  const d = r.data.dataset;
-  console.log(
-    `\nDataset: ${
-      d.drifted ? "DRIFTED" : "no drift"
-    } (${d.driftedCount} of ${r.data.features.length} features, share ${
-      d.driftedShare.toFixed(2)
-    }; ${d.nReference} reference vs ${d.nCurrent} current rows)`,
-  );
-  if (r.prediction) {
-    console.log(
-      `Prediction drift: KS ${f(r.prediction.ksStatistic)}, p ${f(r.prediction.pValue)}, PSI ${
-        f(r.prediction.psi)
-      } → ${r.prediction.drifted ? "DRIFTED" : "stable"}`,
-    );
-  }
-  if (r.performance) {
-    console.log(
-      `Performance: ${
-        r.performance.metrics.map((m) => `${m.metric} ${f(m.reference)} → ${f(m.current)}`).join(
-          ", ",
-        )
-      } → ${r.performance.degraded ? "DEGRADED" : "within margin"}`,
-    );
-  }
-  if (r.data.missingFeatures.length) {
-    console.log(`Missing features: ${r.data.missingFeatures.join(", ")}`);
-  }
-  console.log(r.driftFound ? "Drift found (exit 3)." : "Nothing drifted.");
-}
 
 /** `--test who=name` and `--threshold who=value` into layered settings (feature > kind > *). */
 function parseLayered(tests: readonly string[], thresholds: readonly string[]) {

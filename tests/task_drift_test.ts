@@ -172,3 +172,70 @@ Deno.test("--test and --threshold choose tests and thresholds per feature, kind 
   );
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("run mode names what drifted; files mode reads a run's reference sample like run mode and counts a missing feature as drift", async () => {
+  const dir = await Deno.makeTempDir();
+  const env = { MLFLOW_TRACKING_URI: join(dir, "mlruns") };
+  const trained = await runTask("train", ["--max-samples", "4000", "--cv-folds", "2"], { env });
+  assert.equal(trained.code, 0, trained.stderr);
+  const shifted = await runTask("drift", ["--scenario", "amount_shift"], { env });
+  assert.ok(shifted.code === 0 || shifted.code === 3, shifted.stderr);
+  const lines = shifted.stdout.trim().split("\n");
+  const named = lines.find((l) => l.startsWith("Drifted features: "))!;
+  for (const f of ["amount_sum_5m", "amount_avg_5m", "amount_max_5m"]) {
+    assert.match(named, new RegExp(`${f} \\((low|medium|high)\\)`), named);
+  }
+  assert.match(named, /of the model's importance/);
+  assert.doesNotMatch(lines.at(-1)!, /Nothing drifted/);
+  assert.match(lines.at(-1)!, /amount_sum_5m/);
+
+  // The run's reference sample, against itself and against a copy lacking a feature.
+  const sample = (await Array.fromAsync(walk(join(dir, "mlruns")))).find((p) =>
+    p.endsWith("reference_sample.csv")
+  )!;
+  const same = await drift([
+    "--reference",
+    sample,
+    "--current",
+    sample,
+    "--output",
+    join(dir, "s.json"),
+  ]);
+  assert.equal(same.code, 0, same.stderr + same.stdout);
+  const report = JSON.parse(await Deno.readTextFile(join(dir, "s.json")));
+  const names = report.features.map((f: { name: string }) => f.name);
+  assert.equal(names.length, 17);
+  for (const special of ["label", "prediction", "entity_id", "feature_timestamp"]) {
+    assert.ok(!names.includes(special), `${special} is not a feature`);
+  }
+  assert.equal(
+    report.features.find((f: { name: string }) => f.name === "hour_of_day").kind,
+    "categorical",
+    "catalog kinds, as in run mode",
+  );
+  assert.equal(report.prediction.statistic, 0);
+  assert.deepEqual(report.performance.metrics.map((m: { drop: number }) => m.drop), [0, 0, 0, 0]);
+
+  const table = await Deno.readTextFile(sample);
+  const header = table.split("\n")[0]!.split(",");
+  const drop = header.indexOf("amount_avg_5m");
+  const lacking = table.trim().split("\n").map((l) => l.split(",").filter((_, j) => j !== drop))
+    .join("\n") + "\n";
+  await Deno.writeTextFile(join(dir, "lacking.csv"), lacking);
+  const schema = await drift(["--reference", sample, "--current", join(dir, "lacking.csv")]);
+  assert.equal(schema.code, 3, schema.stdout);
+  assert.match(schema.stdout, /Missing features \(schema change\): amount_avg_5m/);
+  assert.match(
+    schema.stdout.trim().split("\n").at(-1)!,
+    /^Drift found \(exit 3\): 1 reference feature/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
+async function* walk(dir: string): AsyncGenerator<string> {
+  for await (const e of Deno.readDir(dir)) {
+    const p = join(dir, e.name);
+    if (e.isDirectory) yield* walk(p);
+    else yield p;
+  }
+}

@@ -31,13 +31,30 @@ export function categoryCounts(values: ArrayLike<number | string>): Map<string, 
   return out;
 }
 
+/** Categories in numeric order when every one is a number, else in string order. */
+export function sortCategories(categories: string[]): string[] {
+  const numeric = categories.every((c) => c.trim() !== "" && Number.isFinite(Number(c)));
+  return numeric ? categories.sort((a, b) => Number(a) - Number(b)) : categories.sort();
+}
+
+/** Current values in categories the reference never saw, by category. */
+export function unseenCategories(
+  reference: ArrayLike<number | string>,
+  current: ArrayLike<number | string>,
+): Record<string, number> {
+  const ref = categoryCounts(reference);
+  const unseen: Record<string, number> = {};
+  for (const [c, k] of categoryCounts(current)) if (!ref.has(c)) unseen[c] = k;
+  return unseen;
+}
+
 /** Category counts of both samples, the sorted union of their categories, and their totals. */
 export function pairedCounts(
   reference: ArrayLike<number | string>,
   current: ArrayLike<number | string>,
 ) {
   const ref = categoryCounts(reference), cur = categoryCounts(current);
-  const categories = [...new Set([...ref.keys(), ...cur.keys()])].sort();
+  const categories = sortCategories([...new Set([...ref.keys(), ...cur.keys()])]);
   const total = (m: Map<string, number>) => [...m.values()].reduce((a, b) => a + b, 0);
   return { ref, cur, categories, nRef: total(ref), nCur: total(cur) };
 }
@@ -55,7 +72,7 @@ export function chiSquare(
   current: ArrayLike<number | string>,
 ): ChiSquareResult {
   const ref = categoryCounts(reference), cur = categoryCounts(current);
-  const categories = [...ref.keys()].sort();
+  const categories = sortCategories([...ref.keys()]);
   let nRef = 0, nCur = 0;
   for (const c of categories) {
     nRef += ref.get(c)!;

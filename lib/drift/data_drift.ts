@@ -1,11 +1,18 @@
 /**
  * Data drift: every feature of the reference against the current sample, each with its test,
- * threshold, PSI and severity, and a dataset-level verdict from the share of drifted features.
+ * threshold, PSI and severity, and a dataset-level verdict from named triggers — the share of
+ * drifted features, the share of model importance they carry, and schema changes.
+ *
+ * A feature drifts when its test says so (the registry's one rule), or when current rows fall in
+ * categories the reference never saw at a share ≥ `unseenShare`. Severity always follows from the
+ * test's evidence alone (p against α, or the distance against its threshold).
  *
  * @module
  */
 
 import type { FeatureKind } from "../features/catalog.ts";
+import { unseenCategories } from "./chi_square.ts";
+import { type DatasetVerdict, datasetVerdict } from "./dataset_verdict.ts";
 import { psiCategorical, psiContinuous, psiLabel, type PsiResult } from "./psi.ts";
 import {
   defaultTest,
@@ -15,6 +22,7 @@ import {
   isDrifted,
   type Layered,
   resolveLayered,
+  type TestOutcome,
   thresholdFor,
 } from "./registry.ts";
 import {
@@ -47,6 +55,12 @@ export interface DataDriftOptions {
   readonly tests?: Layered<DriftTest["name"]>;
   /** Thresholds per feature / kind / globally, on each test's own scale. */
   readonly thresholds?: Layered<number>;
+  /** Share of current rows in unseen categories that alone marks a feature drifted. @default 0.01 */
+  readonly unseenShare?: number;
+  /** The model's importance per feature (any non-negative scale; normalized to shares). */
+  readonly importance?: Readonly<Record<string, number>>;
+  /** Importance share carried by drifted features that makes the dataset drifted (off if unset). */
+  readonly importanceShare?: number;
 }
 
 /** The drift of one feature. */
@@ -62,10 +76,15 @@ export interface FeatureDrift {
   readonly threshold: number;
   readonly psi: number;
   readonly psiLabel: "none" | "minor" | "major";
+  /** From the test's evidence alone (see {@link severityFromP}). */
   readonly severity: Severity;
   readonly drifted: boolean;
-  /** Current categories the reference never saw (counted as drift evidence). */
+  /** Current values in categories the reference never saw, by category. */
   readonly unseenCategories: Readonly<Record<string, number>>;
+  /** Share of the current values in those categories. */
+  readonly unseenShare: number;
+  /** The feature's share of the model's importance (null without a model). */
+  readonly importance: number | null;
   readonly nReference: number;
   readonly nCurrent: number;
   /** PSI bins and shares, for charts. */
@@ -75,15 +94,11 @@ export interface FeatureDrift {
 /** Data drift over all features. */
 export interface DataDrift {
   readonly features: readonly FeatureDrift[];
-  readonly dataset: {
-    readonly drifted: boolean;
-    readonly driftedShare: number;
-    readonly driftedCount: number;
-    readonly nReference: number;
-    readonly nCurrent: number;
-  };
-  /** Reference features missing from the current sample (and vice versa). */
+  readonly dataset: DatasetVerdict;
+  /** Reference features the current sample lacks (a schema change: counted as drift). */
   readonly missingFeatures: readonly string[];
+  /** Current columns the reference does not have (reported only). */
+  readonly newColumns: readonly string[];
   readonly significanceLevel: number;
   readonly correction: Correction;
 }
@@ -107,83 +122,117 @@ export function detectDataDrift(
   const alpha = options.significanceLevel ?? 0.05;
   const correction = options.correction ?? "none";
   const byName = new Map(current.map((c) => [c.name, c]));
-  const missingFeatures = [
-    ...reference.filter((r) => !byName.has(r.name)).map((r) => r.name),
-    ...current.filter((c) => !reference.some((r) => r.name === c.name)).map((c) => c.name),
-  ];
-  const pairs = reference.filter((r) => byName.has(r.name)).map((r) =>
-    [r, byName.get(r.name)!] as const
+  const refNames = new Set(reference.map((r) => r.name));
+  const missingFeatures = reference.filter((r) => !byName.has(r.name)).map((r) => r.name);
+  const newColumns = current.filter((c) => !refNames.has(c.name)).map((c) => c.name);
+  const raw = reference.filter((r) => byName.has(r.name)).map((r) =>
+    runTest(r, byName.get(r.name)!, options)
   );
-  const raw = pairs.map(([r, c]) => {
-    const nRef = present(r.values), nCur = present(c.values);
-    const test =
-      DRIFT_TESTS[resolveLayered(options.tests, r.name, r.kind, defaultTest(r.kind, nRef).name)];
-    const outcome = test.compute(r.values, c.values, r.kind);
-    const distribution = r.kind === "continuous"
-      ? psiContinuous(
-        r.values as ArrayLike<number>,
-        c.values as ArrayLike<number>,
-        options.psiBins ?? 10,
-      )
-      : psiCategorical(
-        r.values as ArrayLike<number | string>,
-        c.values as ArrayLike<number | string>,
-      );
-    return { r, test, outcome, distribution, nRef, nCur };
-  });
   const pIndex = raw.flatMap((x, i) => (x.outcome.pValue !== undefined ? [i] : []));
   const adjusted = adjustPValues(pIndex.map((i) => raw[i]!.outcome.pValue!), correction);
   const pAdj = new Map(pIndex.map((i, k) => [i, adjusted[k]!]));
-
-  const features: FeatureDrift[] = raw.map((x, i) => {
-    const threshold = thresholdFor(x.test, x.r.name, x.r.kind, options.thresholds, alpha);
-    const p = pAdj.get(i);
-    const unseen = x.outcome.unseen ?? {};
-    const hasUnseen = Object.keys(unseen).length > 0;
-    let drifted = isDrifted(x.test, {
-      statistic: x.outcome.statistic,
-      ...(p !== undefined ? { pValue: p } : {}),
-    }, threshold);
-    let severity = x.test.scoring === "p_value"
-      ? severityFromP(p!, threshold)
-      : severityFromDistance(x.outcome.statistic, threshold);
-    if (hasUnseen) {
-      drifted = true;
-      if (severity === "none") severity = "low";
-    }
-    return {
-      name: x.r.name,
-      kind: x.r.kind,
-      test: x.test.name,
-      statistic: x.outcome.statistic,
-      pValue: p ?? null,
-      rawPValue: x.outcome.pValue ?? null,
-      threshold,
-      psi: x.distribution.psi,
-      psiLabel: psiLabel(x.distribution.psi),
-      severity,
-      drifted,
-      unseenCategories: unseen,
-      nReference: x.nRef,
-      nCurrent: x.nCur,
-      distribution: x.distribution,
-    };
-  });
-  const driftedCount = features.filter((f) => f.drifted).length;
-  const driftedShare = features.length ? driftedCount / features.length : 0;
+  const shares = importanceShares(options.importance, reference.map((r) => r.name));
+  const features = raw.map((x, i) =>
+    judge(x, pAdj.get(i), shares?.get(x.r.name) ?? null, { ...options, significanceLevel: alpha })
+  );
   return {
     features,
-    dataset: {
-      drifted: features.length > 0 && driftedShare >= (options.driftShare ?? 0.5),
-      driftedShare,
-      driftedCount,
-      nReference: Math.max(0, ...raw.map((x) => x.nRef)),
-      nCurrent: Math.max(0, ...raw.map((x) => x.nCur)),
-    },
+    dataset: datasetVerdict(features, missingFeatures, {
+      driftShare: options.driftShare ?? 0.5,
+      ...(options.importanceShare !== undefined
+        ? { importanceShare: options.importanceShare }
+        : {}),
+      hasImportance: shares !== null,
+    }),
     missingFeatures,
+    newColumns,
     significanceLevel: alpha,
     correction,
   };
+}
+
+interface Tested {
+  readonly r: FeatureColumn;
+  readonly test: DriftTest;
+  readonly outcome: TestOutcome;
+  readonly unseen: Readonly<Record<string, number>>;
+  readonly distribution: PsiResult;
+  readonly nRef: number;
+  readonly nCur: number;
+}
+
+function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions): Tested {
+  const nRef = present(r.values), nCur = present(c.values);
+  const test =
+    DRIFT_TESTS[resolveLayered(options.tests, r.name, r.kind, defaultTest(r.kind, nRef).name)];
+  const outcome = test.compute(r.values, c.values, r.kind);
+  const distribution = r.kind === "continuous"
+    ? psiContinuous(
+      r.values as ArrayLike<number>,
+      c.values as ArrayLike<number>,
+      options.psiBins ?? 10,
+    )
+    : psiCategorical(
+      r.values as ArrayLike<number | string>,
+      c.values as ArrayLike<number | string>,
+    );
+  const unseen = r.kind === "continuous" ? {} : unseenCategories(
+    r.values as ArrayLike<number | string>,
+    c.values as ArrayLike<number | string>,
+  );
+  return { r, test, outcome, unseen, distribution, nRef, nCur };
+}
+
+function judge(
+  x: Tested,
+  p: number | undefined,
+  importance: number | null,
+  options: DataDriftOptions & { significanceLevel: number },
+): FeatureDrift {
+  const threshold = thresholdFor(
+    x.test,
+    x.r.name,
+    x.r.kind,
+    options.thresholds,
+    options.significanceLevel,
+  );
+  const evidence = { statistic: x.outcome.statistic, ...(p !== undefined ? { pValue: p } : {}) };
+  const unseen = x.unseen;
+  const unseenCount = Object.values(unseen).reduce((a, b) => a + b, 0);
+  const unseenShare = x.nCur > 0 ? unseenCount / x.nCur : 0;
+  const byUnseen = unseenCount > 0 && unseenShare >= (options.unseenShare ?? 0.01);
+  return {
+    name: x.r.name,
+    kind: x.r.kind,
+    test: x.test.name,
+    statistic: x.outcome.statistic,
+    pValue: p ?? null,
+    rawPValue: x.outcome.pValue ?? null,
+    threshold,
+    psi: x.distribution.psi,
+    psiLabel: psiLabel(x.distribution.psi),
+    severity: x.test.scoring === "p_value"
+      ? severityFromP(p!, threshold)
+      : severityFromDistance(x.outcome.statistic, threshold),
+    drifted: isDrifted(x.test, evidence, threshold) || byUnseen,
+    unseenCategories: unseen,
+    unseenShare,
+    importance,
+    nReference: x.nRef,
+    nCurrent: x.nCur,
+    distribution: x.distribution,
+  };
+}
+
+/** Importance normalized to shares over `names` (null without importance or when all zero). */
+function importanceShares(
+  importance: Readonly<Record<string, number>> | undefined,
+  names: readonly string[],
+): Map<string, number> | null {
+  if (!importance) return null;
+  const values = names.map((n) => Math.max(0, importance[n] ?? 0));
+  const total = values.reduce((a, b) => a + b, 0);
+  return total > 0 ? new Map(names.map((n, i) => [n, values[i]! / total])) : null;
 }
 
 /** The more severe of two severities. */

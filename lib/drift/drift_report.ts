@@ -1,6 +1,7 @@
 /**
- * The drift report: data, prediction and performance drift with their context. It serializes to
- * the JSON contract (`features[]`, `dataset`) and displays itself in notebooks.
+ * The drift report: data, prediction and performance drift with their context and the alarms
+ * they raise. It serializes to the JSON contract (`features[]`, `dataset`, `alarms`) and displays
+ * itself in notebooks.
  *
  * @module
  */
@@ -16,6 +17,15 @@ export interface DriftContext {
   readonly scenario?: string;
   readonly referenceRunId?: string;
   readonly createdAt: string;
+  /** Problems met while reading the samples (e.g. a Redis rescan that found rows gone). */
+  readonly warnings?: readonly string[];
+}
+
+/** One reason for the alarm (exit code 3 in the task). */
+export interface DriftAlarm {
+  readonly trigger: "drift_share" | "importance_share" | "schema" | "prediction" | "performance";
+  /** What was found, with its value and threshold. */
+  readonly detail: string;
 }
 
 /**
@@ -45,15 +55,45 @@ export class DriftReport {
   }
 
   /**
-   * The alarm (exit code 3 in the task): the dataset drifted (share of drifted features ≥ the
-   * drift share), or the scores drifted with at least medium severity (p < α/10), or performance
-   * degraded. Single features flagged at α — expected by chance across many features — are
-   * reported per feature but do not raise the alarm alone.
+   * Why the report raises the alarm: a dataset trigger fired (drifted-feature share, drifted
+   * importance share, missing features), the scores drifted with at least medium severity
+   * (p < α/10), or ROC AUC fell by more than the margin. Single features flagged at α — expected
+   * by chance across many features — are reported per feature but do not raise the alarm alone.
    */
+  get alarms(): DriftAlarm[] {
+    const d = this.data;
+    const out: DriftAlarm[] = d.dataset.triggers.filter((t) => t.fired).map((t) => ({
+      trigger: t.name,
+      detail: t.name === "schema"
+        ? `${t.value} reference feature(s) missing from the current sample: ${
+          d.missingFeatures.join(", ")
+        }`
+        : `${t.name === "drift_share" ? "drifted-feature share" : "drifted importance share"} ${
+          t.value.toFixed(2)
+        } ≥ ${t.threshold}`,
+    }));
+    const p = this.prediction;
+    if (p && (p.severity === "medium" || p.severity === "high")) {
+      out.push({
+        trigger: "prediction",
+        detail: `scores drifted: KS p = ${p.pValue.toExponential(2)} (severity ${p.severity})`,
+      });
+    }
+    const auc = this.performance?.metrics.find((m) => m.metric === "roc_auc");
+    if (this.performance?.degraded && auc) {
+      out.push({
+        trigger: "performance",
+        detail: `ROC AUC fell from ${auc.reference.toFixed(3)} to ${
+          auc.current.toFixed(3)
+        } (margin ${this.performance.margin})`,
+      });
+    }
+    return out;
+  }
+
+  /** True when any alarm is raised (exit code 3 in the task). */
   get driftFound(): boolean {
-    const sev = this.prediction?.severity;
-    return this.data.dataset.drifted || sev === "medium" || sev === "high" ||
-      (this.performance?.degraded ?? false);
+    return this.alarms.length > 0;
   }
 
   /** The JSON contract: `features: [{ name, kind, test, statistic, p_value, psi, severity, drifted }]`, `dataset`. */
@@ -73,33 +113,26 @@ export class DriftReport {
         psi_label: f.psiLabel,
         ...(d.correction !== "none" ? { p_value_uncorrected: f.rawPValue } : {}),
         ...(Object.keys(f.unseenCategories).length
-          ? { unseen_categories: f.unseenCategories }
+          ? { unseen_categories: f.unseenCategories, unseen_share: f.unseenShare }
           : {}),
+        ...(f.importance !== null ? { importance_share: f.importance } : {}),
         n_reference: f.nReference,
         n_current: f.nCurrent,
       })),
       dataset: {
         drifted: d.dataset.drifted,
         drifted_share: d.dataset.driftedShare,
+        drifted_count: d.dataset.driftedCount,
+        drifted_importance_share: d.dataset.driftedImportanceShare,
+        triggers: d.dataset.triggers,
         n_reference: d.dataset.nReference,
         n_current: d.dataset.nCurrent,
-        drifted_count: d.dataset.driftedCount,
       },
       missing_features: d.missingFeatures,
+      new_columns: d.newColumns,
       significance_level: d.significanceLevel,
       correction: d.correction,
-      ...(this.prediction
-        ? {
-          prediction: {
-            test: "ks",
-            statistic: this.prediction.ksStatistic,
-            p_value: this.prediction.pValue,
-            psi: this.prediction.psi,
-            severity: this.prediction.severity,
-            drifted: this.prediction.drifted,
-          },
-        }
-        : {}),
+      ...(this.prediction ? { prediction: predictionJson(this.prediction) } : {}),
       ...(this.performance
         ? {
           performance: {
@@ -110,6 +143,7 @@ export class DriftReport {
           },
         }
         : {}),
+      alarms: this.alarms,
       drift_found: this.driftFound,
       context: this.context,
     };
@@ -119,4 +153,15 @@ export class DriftReport {
   [Symbol.for("Jupyter.display")](): Record<string, string> {
     return { "text/html": driftSummaryHtml(this) };
   }
+}
+
+function predictionJson(p: PredictionDrift): Record<string, unknown> {
+  return {
+    test: "ks",
+    statistic: p.ksStatistic,
+    p_value: p.pValue,
+    psi: p.psi,
+    severity: p.severity,
+    drifted: p.drifted,
+  };
 }

@@ -10,6 +10,7 @@ import { confusionAt, prf } from "../evaluate/binary_metrics.ts";
 import { rocAuc } from "../evaluate/curves.ts";
 import { ks2samp } from "./ks.ts";
 import { psiContinuous, psiLabel, type PsiResult } from "./psi.ts";
+import { DRIFT_TESTS, isDrifted } from "./registry.ts";
 import { type Severity, severityFromP } from "./severity.ts";
 
 /** Drift of the model's scores. */
@@ -38,7 +39,7 @@ export function predictionDrift(
     psi: distribution.psi,
     psiLabel: psiLabel(distribution.psi),
     severity: severityFromP(ks.pValue, alpha),
-    drifted: ks.pValue < alpha,
+    drifted: isDrifted(DRIFT_TESTS.ks, ks, alpha),
     distribution,
   };
 }

@@ -4,10 +4,13 @@
  * p-value tests drift when p < threshold (the significance level), distance tests when the
  * distance ≥ threshold.
  *
- * Default selection (Evidently's rule): with at most 1,000 reference values, KS for continuous
- * features and chi-square for categorical and boolean ones; with more, where p-values flag
- * trivial shifts, the Wasserstein distance normalized by the reference's std (continuous) and the
- * Jensen–Shannon distance (categorical, boolean), each with threshold 0.1.
+ * Default selection (Evidently's size rule): with at most 1,000 reference values, KS for
+ * continuous features and the two-sample chi-square (`chi_square_2s`, as
+ * `scipy.stats.chi2_contingency`) for categorical and boolean ones — it keeps its false-alarm
+ * rate at α where the goodness-of-fit `chi_square`, which takes the reference's shares as exact,
+ * does not; with more, where p-values flag trivial shifts, the Wasserstein distance normalized by
+ * the reference's std (continuous) and the Jensen–Shannon distance (categorical, boolean), each
+ * with threshold 0.1.
  *
  * @module
  */
@@ -29,8 +32,6 @@ export interface TestOutcome {
   readonly statistic: number;
   /** p-value (p-value tests only). */
   readonly pValue?: number;
-  /** Current categories the reference never saw (chi-square only). */
-  readonly unseen?: Readonly<Record<string, number>>;
 }
 
 /** A drift test. */
@@ -68,7 +69,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTest["name"], DriftTest>> = {
     scoring: "p_value",
     compute: (r, c) => {
       const x = chiSquare(r as ArrayLike<number | string>, c as ArrayLike<number | string>);
-      return { statistic: x.statistic, pValue: x.pValue, unseen: x.unseen };
+      return { statistic: x.statistic, pValue: x.pValue };
     },
   },
   chi_square_2s: {
@@ -80,7 +81,7 @@ export const DRIFT_TESTS: Readonly<Record<DriftTest["name"], DriftTest>> = {
         r as ArrayLike<number | string>,
         c as ArrayLike<number | string>,
       );
-      return { statistic: x.statistic, pValue: x.pValue, unseen: x.unseen };
+      return { statistic: x.statistic, pValue: x.pValue };
     },
   },
   wasserstein: {
@@ -112,7 +113,7 @@ export const LARGE_SAMPLE = 1000;
 /** The default test for a feature kind and reference size (see the module docs). */
 export function defaultTest(kind: FeatureKind, referenceSize: number): DriftTest {
   if (referenceSize <= LARGE_SAMPLE) {
-    return kind === "continuous" ? DRIFT_TESTS.ks : DRIFT_TESTS.chi_square;
+    return kind === "continuous" ? DRIFT_TESTS.ks : DRIFT_TESTS.chi_square_2s;
   }
   return kind === "continuous" ? DRIFT_TESTS.wasserstein : DRIFT_TESTS.jensen_shannon;
 }

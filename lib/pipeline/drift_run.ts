@@ -16,6 +16,7 @@ import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { FEATURE_VIEWS, featuresOf } from "../features/catalog.ts";
 import { readRedisFeatures } from "../features/redis/source.ts";
+import { describeShrink } from "../features/redis/extract.ts";
 import { embeddedFeatures } from "../features/embedded_source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelFraud } from "../labels/fraud_labeler.ts";
@@ -71,6 +72,7 @@ export async function driftFromRun(
   const seed = options.seed ?? config.seed + 7919;
   let curFrame;
   let currentSource: string;
+  const warnings: string[] = [];
   if (config.data.source === "redis") {
     // The current rows are what the streaming pipeline left in the feature store.
     const ex = await readRedisFeatures(
@@ -78,6 +80,7 @@ export async function driftFromRun(
       FEATURE_VIEWS.get(config.featureViews[0]!)!,
     );
     const frame = ex.features.frame.select(names);
+    warnings.push(...ex.rescanShrink.map(describeShrink));
     curFrame = frame.take(sampleIndices(frame.rows, maxSamples, seed));
     currentSource =
       `Redis (${config.data.redis.layout} layout), ${curFrame.rows} of ${frame.rows} rows`;
@@ -103,7 +106,7 @@ export async function driftFromRun(
   const data = detectDataDrift(
     columns((n) => ref.column(n)),
     columns((n) => curFrame.column(n)),
-    options,
+    { ...options, importance: model.featureImportance() },
   );
   const metrics = JSON.parse(await Deno.readTextFile(join(run.artifactsDir, "metrics.json")));
   const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
@@ -113,6 +116,7 @@ export async function driftFromRun(
     scenario: options.scenario ?? "none",
     referenceRunId: run.runId,
     createdAt: new Date().toISOString(),
+    ...(warnings.length ? { warnings } : {}),
   }, {
     prediction: predictionDrift(
       ref.column("prediction"),
@@ -144,6 +148,9 @@ export async function driftFromRun(
     await driftRun.logMetrics({
       drifted_share: data.dataset.driftedShare,
       drifted_count: data.dataset.driftedCount,
+      ...(data.dataset.driftedImportanceShare !== null
+        ? { drifted_importance_share: data.dataset.driftedImportanceShare }
+        : {}),
       prediction_psi: report.prediction!.psi,
       prediction_ks_p_value: report.prediction!.pValue,
       drift_found: report.driftFound ? 1 : 0,

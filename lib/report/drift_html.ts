@@ -8,52 +8,41 @@
 
 import type { DriftReport } from "../drift/drift_report.ts";
 import type { PsiResult } from "../drift/psi.ts";
+import { driftFindings, reportNumber } from "./drift_summary.ts";
 import { Figure, plotlyScript } from "./figure.ts";
 
 const esc = (s: string) =>
   s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-const num = (v: number | null, digits = 4) =>
-  v === null
-    ? "—"
-    : Number.isFinite(v)
-    ? (Math.abs(v) < 1e-4 && v !== 0 ? v.toExponential(2) : v.toFixed(digits))
-    : String(v);
+const num = (v: number | null, digits = 4) => (v === null ? "—" : reportNumber(v, digits));
 
-/** The summary table (dataset verdict, prediction and performance drift, one row per feature). */
+/** The summary: what was found (the verdict last, in bold), then one row per feature. */
 export function driftSummaryHtml(report: DriftReport): string {
   const d = report.data;
+  const withImportance = d.dataset.driftedImportanceShare !== null;
   const rows = d.features.map((f) =>
-    `<tr${f.drifted ? ' style="background:#fde2e1"' : ""}><td>${
-      esc(f.name)
-    }</td><td>${f.kind}</td><td>${f.test}</td>` +
-    `<td>${num(f.statistic)}</td><td>${num(f.pValue)}</td><td>${
-      num(f.psi)
-    }</td><td>${f.severity}</td>` +
-    `<td>${f.drifted ? "yes" : "no"}</td></tr>`
+    `<tr${f.drifted ? ' class="drifted" style="background:#fde2e1"' : ""}>` +
+    [
+      esc(f.name),
+      f.kind,
+      f.test,
+      num(f.statistic),
+      num(f.pValue),
+      num(f.psi),
+      ...(withImportance ? [f.importance === null ? "—" : f.importance.toFixed(3)] : []),
+      f.severity,
+      f.drifted ? "yes" : "no",
+    ].map((c) => `<td>${c}</td>`).join("") + "</tr>"
   ).join("");
-  const pred = report.prediction
-    ? `<p>Prediction drift: KS ${num(report.prediction.ksStatistic)}, p ${
-      num(report.prediction.pValue)
-    }, PSI ${num(report.prediction.psi)} — ${
-      report.prediction.drifted ? "<b>drifted</b>" : "stable"
-    }</p>`
-    : "";
-  const perf = report.performance
-    ? `<p>Performance: ${
-      report.performance.metrics.map((m) =>
-        `${m.metric} ${num(m.reference, 3)} → ${num(m.current, 3)}`
-      ).join(", ")
-    } — ${report.performance.degraded ? "<b>degraded</b>" : "within margin"}</p>`
-    : "";
-  return `<div class="drift-report"><p><b>Data drift: ${
-    d.dataset.drifted ? "DRIFTED" : "no dataset drift"
-  }</b> — ` +
-    `${d.dataset.driftedCount} of ${d.features.length} features drifted (share ${
-      num(d.dataset.driftedShare, 2)
-    }), ` +
-    `α = ${d.significanceLevel}, ${d.dataset.nReference} reference vs ${d.dataset.nCurrent} current rows</p>${pred}${perf}` +
-    `<table><thead><tr><th>feature</th><th>kind</th><th>test</th><th>statistic</th><th>p-value</th><th>PSI</th>` +
-    `<th>severity</th><th>drifted</th></tr></thead><tbody>${rows}</tbody></table></div>`;
+  const findings = driftFindings(report);
+  const verdict = findings.pop()!;
+  const head = ["feature", "kind", "test", "statistic", "p-value", "PSI"]
+    .concat(withImportance ? ["importance"] : [], ["severity", "drifted"])
+    .map((h) => `<th>${h}</th>`).join("");
+  return `<div class="drift-report"><p class="verdict"><b>${esc(verdict)}</b></p>` +
+    findings.map((l) => `<p>${esc(l)}</p>`).join("") +
+    `<p>α = ${d.significanceLevel}${
+      d.correction !== "none" ? `, ${d.correction} correction` : ""
+    }</p><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
 }
 
 /** Plotly figure of one distribution: reference vs current shares per bin, and PSI per bin. */

@@ -56,8 +56,45 @@ export class ModelFormatError extends Error {
   }
 }
 
-/** True for the errors that are the user's to fix (bad config, bad data, bad model file). */
-export function isUserError(error: unknown): error is ConfigError | DataError | ModelFormatError {
+/**
+ * A path or service the run needs cannot be used (an unwritable folder, an unreachable server, a
+ * missing tool). The message names it, without secrets. Tasks print it and exit with code 2.
+ */
+export class EnvironmentError extends Error {
+  /**
+   * @param message What could not be used and why, e.g. `cannot write "out/x.csv": permission denied`.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EnvironmentError";
+  }
+}
+
+/** True for an error the operating system raised (file system, network: `Deno.errors.*`). */
+export function isSystemError(error: unknown): error is Error {
+  return Object.values(Deno.errors).some((C) => error instanceof C);
+}
+
+/**
+ * Runs `fn`; an operating-system error (a path that cannot be written, a refused connection)
+ * becomes an {@link EnvironmentError} `"${what}: ${message}"`. Other errors pass through.
+ */
+export async function orEnvironmentError<T>(what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (isSystemError(error)) {
+      throw new EnvironmentError(`${what}: ${error.message}`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** True for the errors that are the user's to fix (config, data, model file, environment). */
+export function isUserError(
+  error: unknown,
+): error is ConfigError | DataError | ModelFormatError | EnvironmentError {
   return error instanceof ConfigError || error instanceof DataError ||
-    error instanceof ModelFormatError;
+    error instanceof ModelFormatError || error instanceof EnvironmentError;
 }

@@ -8,7 +8,10 @@
 import { ConfigError, isUserError } from "../lib/errors.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
-export async function runMain(name: string, main: () => Promise<number | void>): Promise<never> {
+export async function runMain(
+  name: string,
+  main: () => Promise<number | void> | number | void,
+): Promise<never> {
   try {
     const code = await main();
     Deno.exit(code ?? 0);

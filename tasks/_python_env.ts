@@ -7,6 +7,7 @@
  */
 
 import { resolve } from "node:path";
+import { EnvironmentError } from "../lib/errors.ts";
 
 /** The environment's folder, relative to the repository root. */
 export const VENV = ".venv";
@@ -17,9 +18,11 @@ async function run(cmd: string, args: string[]): Promise<void> {
   const { code } = await new Deno.Command(cmd, { args, stdout: "inherit", stderr: "inherit" })
     .output()
     .catch((cause) => {
-      throw new Error(`cannot run ${cmd}: ${(cause as Error).message}`, { cause });
+      throw new EnvironmentError(`cannot run ${cmd}: ${(cause as Error).message}`, { cause });
     });
-  if (code !== 0) throw new Error(`${cmd} ${args.join(" ")} failed with exit code ${code}`);
+  if (code !== 0) {
+    throw new EnvironmentError(`${cmd} ${args.join(" ")} failed with exit code ${code}`);
+  }
 }
 
 /**

@@ -8,6 +8,8 @@
  * @module
  */
 
+import { existsSync } from "node:fs";
+import { ConfigError } from "../lib/errors.ts";
 import { parseFlags } from "./_args.ts";
 import { runMain } from "./_main.ts";
 import { ensureDenoKernelspec, ensurePythonEnv } from "./_python_env.ts";
@@ -32,6 +34,8 @@ await runMain("notebooks", async () => {
     console.log(HELP);
     return 0;
   }
+  const absent = positionals.filter((p) => !existsSync(p));
+  if (absent.length) throw new ConfigError(absent.map((p) => `${p}: no such notebook`));
   const python = await ensurePythonEnv((line) => console.error(`notebooks: ${line}`));
   const jupyterPath = await ensureDenoKernelspec();
   const notebooks = positionals.length ? positionals : [...Deno.readDirSync("notebooks")]

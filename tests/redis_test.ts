@@ -159,7 +159,7 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
       batchSize: 100,
       rescans: 5,
     });
-    await new Promise((r) => setTimeout(r, 150));
+    await server.waitForCalls("scan", 20);
     await server.restart(300);
     const read = await reading;
     assert.ok(read.rescans >= 1, "the restart happened during the extraction");
@@ -179,6 +179,73 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
       /^cannot read features from Redis 127\.0\.0\.1:\d+\/0/.test(e.message),
   );
   await gone.close();
+});
+
+Deno.test("a Redis restarted empty during extraction is reported with both counts (warn), or stops the run (error)", async () => {
+  const server = await RedisServer.start();
+  const dir = await Deno.makeTempDir();
+  const config = (onRescanShrink: "warn" | "error") =>
+    resolveConfig([fileLayer({
+      data: {
+        source: "redis",
+        maxSamples: 40_000,
+        cvFolds: 0,
+        redis: {
+          host: "127.0.0.1",
+          port: server.port,
+          retries: 20,
+          scanCount: 5, // tiny SCAN pages: long enough for the restart to cut in
+          onRescanShrink,
+        },
+      },
+      model: { type: "logistic_regression" },
+      mlflow: { trackingUri: join(dir, "mlruns") },
+    }, "test")]);
+  const layout = hashLayout(TRANSACTION_VIEW);
+  const refill = async () => {
+    const conn = connectRedis(settings(server.port));
+    await ingestSnapshot(
+      conn,
+      layout,
+      embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT }),
+    );
+    await conn.close();
+  };
+  try {
+    await refill();
+    const warned = train(config("warn"));
+    await server.waitForCalls("scan", 20);
+    await server.restart(300, { empty: true });
+    const result = await warned;
+    const source = result.data.quality.source!;
+    assert.ok(source.counts.rescans! >= 1, "the restart happened during the extraction");
+    assert.ok(source.counts.rows_gone_after_rescan! > 0);
+    assert.equal(result.rows.total, source.counts.rows_gone_after_rescan, "the rows read before");
+    assert.match(
+      source.warnings[0]!,
+      /^Redis 127\.0\.0\.1:\d+ holds 0 rows after a rescan, but \d+ were read/,
+    );
+    const artifact = JSON.parse(
+      await Deno.readTextFile(join(result.artifactsDir, "data_quality.json")),
+    );
+    assert.deepEqual(artifact.source.warnings, source.warnings);
+    const log = await Deno.readTextFile(join(result.artifactsDir, "logs/train.log"));
+    assert.ok(log.includes(source.warnings[0]!), "logged as a warning");
+
+    await refill();
+    const stopped = train(config("error"));
+    await server.waitForCalls("scan", 20);
+    await server.restart(300, { empty: true });
+    await assert.rejects(
+      stopped,
+      (e) =>
+        e instanceof DataError &&
+        /holds 0 rows after a rescan.*onRescanShrink is "error"/.test(e.message),
+    );
+  } finally {
+    await server.stop();
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("training with a password reads Redis and never writes the password anywhere", async () => {

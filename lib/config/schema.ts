@@ -41,6 +41,12 @@ export const RedisConfigSchema = z.strictObject({
   connectTimeoutMs: z.number().int().min(1).default(5000),
   /** Reconnection attempts (backoff 50 ms → 2 s) before a run fails. */
   retries: z.number().int().min(0).max(100).default(8),
+  /**
+   * A rescan after a dropped connection found rows gone that were read before it (the server
+   * restarted empty, a failover to an empty replica): `warn` keeps what was read and reports both
+   * counts (log and data-quality artifact); `error` stops the run.
+   */
+  onRescanShrink: z.enum(["warn", "error"]).default("warn"),
   /** Key TTL written by ingest, seconds (0 = none). */
   ttlSeconds: z.number().int().min(0).default(0),
 });

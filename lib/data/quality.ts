@@ -28,10 +28,22 @@ export interface FeatureQuality {
   readonly mean: number;
 }
 
+/** What the feature source reported while reading (counts and warnings). */
+export interface SourceNotes {
+  /** The source, e.g. `redis`. */
+  readonly name: string;
+  /** Counts such as keys read, stale rows dropped, duplicates, rescans, rows gone after a rescan. */
+  readonly counts: Readonly<Record<string, number>>;
+  /** One sentence per problem found while reading. */
+  readonly warnings: readonly string[];
+}
+
 /** A data-quality report over a frame. */
 export interface QualityReport {
   /** Rows inspected. */
   readonly rows: number;
+  /** What the source reported while reading, when it reports anything. */
+  readonly source?: SourceNotes;
   /** Rows with at least one missing value. */
   readonly rowsWithMissing: number;
   /** Per feature, in frame order. */

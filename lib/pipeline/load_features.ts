@@ -6,7 +6,8 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import { completeRows } from "../data/impute.ts";
-import { type QualityReport, qualityReport } from "../data/quality.ts";
+import { type QualityReport, qualityReport, type SourceNotes } from "../data/quality.ts";
+import { describeShrink } from "../features/redis/extract.ts";
 import { assertTrainableLabels } from "../data/split.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { FEATURE_VIEWS, featuresOf, type FeatureSpec } from "../features/catalog.ts";
@@ -47,6 +48,7 @@ export async function loadLabeledData(config: TrainingConfig): Promise<LabeledDa
   let raw: FeatureSet;
   let nonNumeric: Record<string, number> = {};
   let stale = 0;
+  let source: SourceNotes | undefined;
   if (data.source === "redis") {
     if (config.featureViews.length !== 1) {
       throw new ConfigError([
@@ -56,6 +58,17 @@ export async function loadLabeledData(config: TrainingConfig): Promise<LabeledDa
     const ex = await readRedisFeatures(data.redis, FEATURE_VIEWS.get(config.featureViews[0]!)!);
     nonNumeric = ex.nonNumeric;
     stale = ex.stale;
+    source = {
+      name: "redis",
+      counts: {
+        keys_read: ex.keysRead,
+        stale_rows: ex.stale,
+        duplicates: ex.duplicates,
+        rescans: ex.rescans,
+        rows_gone_after_rescan: ex.rescanShrink.reduce((a, s) => a + s.missing, 0),
+      },
+      warnings: ex.rescanShrink.map(describeShrink),
+    };
     raw = limitRows(ex.features, data.maxSamples, config.seed);
   } else {
     raw = embeddedFeatures({
@@ -66,7 +79,10 @@ export async function loadLabeledData(config: TrainingConfig): Promise<LabeledDa
   }
   const frame = raw.frame.select(specs.map((s) => s.name));
   if (frame.rows === 0) throw new DataError(`the ${data.source} feature source returned no rows`);
-  const quality = qualityReport(frame, specs, nonNumeric);
+  const quality = {
+    ...qualityReport(frame, specs, nonNumeric),
+    ...(source ? { source } : {}),
+  };
   const { labels: allLabels, scores: _scores, ...labeling } = labelFraud(frame, {
     targetRate: data.fraudRateTarget,
     noise: data.labelNoise,

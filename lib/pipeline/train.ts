@@ -110,6 +110,7 @@ export async function train(
   for (const w of data.labeling.warnings) log.warn(w);
   if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
   if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
+  for (const w of data.quality.source?.warnings ?? []) log.warn(w);
   for (
     const [name, n] of Object.entries(
       data.quality.features.reduce(

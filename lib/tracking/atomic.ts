@@ -6,24 +6,28 @@
  */
 
 import { dirname } from "node:path";
+import { orEnvironmentError } from "../errors.ts";
 
 /**
  * Writes `data` to `path` atomically, creating parent folders.
  *
+ * @throws {EnvironmentError} when the path cannot be written (`cannot write "path": reason`).
  * @example
  * ```ts
  * await writeFileAtomic("out/model.json", JSON.stringify(model));
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
-  try {
-    if (typeof data === "string") await Deno.writeTextFile(tmp, data);
-    else await Deno.writeFile(tmp, data);
-    await Deno.rename(tmp, path);
-  } catch (error) {
-    await Deno.remove(tmp).catch(() => {});
-    throw error;
-  }
+  await orEnvironmentError(`cannot write "${path}"`, async () => {
+    await Deno.mkdir(dirname(path), { recursive: true });
+    const tmp = `${path}.${crypto.randomUUID().slice(0, 8)}.tmp`;
+    try {
+      if (typeof data === "string") await Deno.writeTextFile(tmp, data);
+      else await Deno.writeFile(tmp, data);
+      await Deno.rename(tmp, path);
+    } catch (error) {
+      await Deno.remove(tmp).catch(() => {});
+      throw error;
+    }
+  });
 }

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { fromFileUrl, toFileUrl } from "./_paths.ts";
 import { parseMetaYaml, toMetaYaml } from "./_yaml.ts";
 import { writeFileAtomic } from "./atomic.ts";
+import { orEnvironmentError } from "../errors.ts";
 
 /** MLflow run statuses and their file-store codes. */
 export const RUN_STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
@@ -58,8 +59,10 @@ export class FileStore {
   ): Promise<RunWriter> {
     const runId = crypto.randomUUID().replaceAll("-", "");
     const dir = join(this.root, experimentId, runId);
-    await Deno.mkdir(join(dir, "artifacts"), { recursive: true });
-    for (const sub of ["params", "metrics", "tags"]) await Deno.mkdir(join(dir, sub));
+    await orEnvironmentError(`cannot write to the tracking store at ${this.root}`, async () => {
+      await Deno.mkdir(join(dir, "artifacts"), { recursive: true });
+      for (const sub of ["params", "metrics", "tags"]) await Deno.mkdir(join(dir, sub));
+    });
     const run = new RunWriter(dir, experimentId, runId, options.runName, Date.now());
     await run.writeMeta("RUNNING", null);
     await run.setTags({
@@ -116,7 +119,10 @@ export class FileStore {
   }
 
   async #ensureDefault(): Promise<void> {
-    await Deno.mkdir(this.root, { recursive: true });
+    await orEnvironmentError(
+      `cannot write to the tracking store at ${this.root}`,
+      () => Deno.mkdir(this.root, { recursive: true }),
+    );
     const meta = join(this.root, "0", "meta.yaml");
     if (!(await exists(meta))) await this.#writeExperiment("0", "Default");
   }

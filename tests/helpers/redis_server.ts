@@ -76,13 +76,29 @@ export class RedisServer {
     await waitPing(this.port, this.password);
   }
 
-  /** Saves, stops, waits `downMs`, and starts again with the same data. */
-  async restart(downMs = 300): Promise<void> {
-    await this.cli(["SAVE"]);
+  /**
+   * Stops, waits `downMs`, and starts again: with the same data (saved first), or empty
+   * (`empty: true`, as a restart without persistence or a failover to an empty replica).
+   */
+  async restart(downMs = 300, options: { empty?: boolean } = {}): Promise<void> {
+    if (!options.empty) await this.cli(["SAVE"]);
     this.#child?.kill("SIGTERM");
     await this.#child?.status;
+    if (options.empty) await Deno.remove(`${this.dir}/dump.rdb`).catch(() => {});
     await new Promise((r) => setTimeout(r, downMs));
     await this.#spawn();
+  }
+
+  /** Waits until the server has answered at least `n` calls of `command` (e.g. "scan"). */
+  async waitForCalls(command: string, n: number, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const stats = await this.cli(["INFO", "commandstats"]);
+      const calls = Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+      if (calls >= n) return;
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    throw new Error(`redis-server on port ${this.port} saw fewer than ${n} ${command} calls`);
   }
 
   /** Runs redis-cli against this server; returns stdout. */

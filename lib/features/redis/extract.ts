@@ -39,6 +39,24 @@ export interface ExtractOptions {
   readonly rescans?: number;
   /** Use the lean RESP reader (SCAN + pipelined HMGET); false = ioredis. @default true */
   readonly raw?: boolean;
+  /**
+   * When a rescan finds fewer rows than were read before it (a server restarted empty, a
+   * failover to an empty replica): `"warn"` keeps every row read and reports the shrink,
+   * `"error"` stops. @default "warn"
+   */
+  readonly onRescanShrink?: "warn" | "error";
+}
+
+/** A rescan that found rows missing which an earlier, interrupted pass had read. */
+export interface RescanShrink {
+  /** The server (`host:port`). */
+  readonly server: string;
+  /** Distinct rows read by the interrupted pass(es). */
+  readonly before: number;
+  /** Distinct rows the completed rescan read. */
+  readonly after: number;
+  /** Rows read before that the server no longer holds. */
+  readonly missing: number;
 }
 
 /** Rows read and what was found along the way. */
@@ -54,12 +72,15 @@ export interface Extraction {
   readonly duplicates: number;
   /** Full rescans after connection errors. */
   readonly rescans: number;
+  /** Rescans that found fewer rows than were read before them (kept, reported). */
+  readonly rescanShrink: readonly RescanShrink[];
 }
 
 /**
  * Reads every row of `view` in `layout`.
  *
- * @throws {DataError} when Redis cannot be reached within the retry budget (no secrets in it).
+ * @throws {DataError} when Redis cannot be reached within the retry budget (no secrets in it), or
+ *   a rescan found rows gone under `onRescanShrink: "error"`.
  */
 export async function extractFeatures(
   conn: RedisConnection,
@@ -117,13 +138,17 @@ export async function extractFeatures(
   const readBatch = async (node: Node, keys: Buffer[]) => accept(keys, await fetch(node, keys));
 
   if (conn.client.isCluster) await conn.client.ping(); // learn the masters
+  const rescanShrink: RescanShrink[] = [];
   for (const node of conn.masters()) {
+    const nodeStart = store.size;
+    let passStart = nodeStart;
     // ioredis resends commands after a reconnect; a SCAN cursor from before a server restart
     // means nothing afterwards, so any reconnect during a pass makes that pass start over.
     let connects = 0;
     const onReady = () => void connects++;
     node.on("ready", onReady);
     for (let attempt = 0;; attempt++) {
+      passStart = store.size;
       let before = connects;
       try {
         if (options.raw !== false) {
@@ -179,6 +204,13 @@ export async function extractFeatures(
       }
     }
     node.off("ready", onReady);
+    const shrink = compareRescan(store.ids, nodeStart, passStart, nodeName(node, conn));
+    if (shrink) rescanShrink.push(shrink);
+  }
+  if (rescanShrink.length && options.onRescanShrink === "error") {
+    throw new DataError(
+      rescanShrink.map(describeShrink).join("; ") + ' (data.redis.onRescanShrink is "error")',
+    );
   }
 
   // One row per entity (the newest; SCAN may return a key twice, and rescans re-read keys),
@@ -230,5 +262,35 @@ export async function extractFeatures(
     stale,
     duplicates,
     rescans,
+    rescanShrink,
   };
+}
+
+/** `host:port` of a master. */
+function nodeName(node: Node, conn: RedisConnection): string {
+  const o = node.options as { host?: string; port?: number };
+  return `${o.host ?? conn.settings.host}:${o.port ?? conn.settings.port}`;
+}
+
+/**
+ * Rows read by interrupted passes over a server (`ids[from, rescanAt)`) that the completed rescan
+ * (`ids[rescanAt, end)`) no longer found; undefined when nothing is missing.
+ */
+function compareRescan(
+  ids: readonly string[],
+  from: number,
+  rescanAt: number,
+  server: string,
+): RescanShrink | undefined {
+  if (rescanAt === from) return undefined;
+  const before = new Set(ids.slice(from, rescanAt)), after = new Set(ids.slice(rescanAt));
+  let missing = 0;
+  for (const id of before) if (!after.has(id)) missing++;
+  return missing ? { server, before: before.size, after: after.size, missing } : undefined;
+}
+
+/** One sentence for a shrink (warnings and errors). */
+export function describeShrink(s: RescanShrink): string {
+  return `Redis ${s.server} holds ${s.after} rows after a rescan, but ${s.before} were read ` +
+    `before the connection dropped (${s.missing} of them are gone: restarted empty or failed over?)`;
 }

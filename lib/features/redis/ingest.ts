@@ -11,6 +11,7 @@ import { cardEntityId } from "../window_processor.ts";
 import type { TransactionEvents } from "../transactions.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
+import { EnvironmentError, isUserError } from "../../errors.ts";
 import { CommandWriter, type Reply, RespConnection, RespError } from "./resp.ts";
 
 /** Options of the ingest functions. */
@@ -26,7 +27,9 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array]>): Uint8Array[] {
 }
 
 /**
- * Writes every row of `features`; returns the rows written. On one server, batches of HSET
+ * Writes every row of `features`; returns the rows written.
+ *
+ * @throws {EnvironmentError} when the server cannot be reached or refuses a write. On one server, batches of HSET
  * (and EXPIRE) are written as raw RESP with a lean client and their replies checked; on a
  * cluster, auto-pipelined HSETs routed per node by ioredis.
  */
@@ -35,6 +38,31 @@ export async function ingestSnapshot(
   layout: Layout,
   features: FeatureSet,
   options: IngestOptions = {},
+): Promise<number> {
+  return await orWriteError(conn, () => writeSnapshot(conn, layout, features, options));
+}
+
+/**
+ * Runs a write; a failure to reach or write the server becomes an {@link EnvironmentError}
+ * naming it (`cannot write features to Redis host:port/db: …`, without secrets).
+ */
+async function orWriteError<T>(conn: RedisConnection, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (isUserError(error)) throw error;
+    throw new EnvironmentError(
+      `cannot write features to ${conn.where}: ${(error as Error).message}`,
+      { cause: error },
+    );
+  }
+}
+
+async function writeSnapshot(
+  conn: RedisConnection,
+  layout: Layout,
+  features: FeatureSet,
+  options: IngestOptions,
 ): Promise<number> {
   const { frame, entityIds, timestamps } = features;
   const batch = options.batchSize ?? 1000, ttl = options.ttlSeconds ?? 0;
@@ -111,6 +139,15 @@ export interface FollowOptions extends IngestOptions {
 
 /** Replays `events` in time order at `rate` events/s, writing each event's card row. */
 export async function ingestFollow(
+  conn: RedisConnection,
+  layout: Layout,
+  events: TransactionEvents,
+  options: FollowOptions,
+): Promise<number> {
+  return await orWriteError(conn, () => replay(conn, layout, events, options));
+}
+
+async function replay(
   conn: RedisConnection,
   layout: Layout,
   events: TransactionEvents,

@@ -43,6 +43,7 @@ export async function readRedisFeatures(c: RedisConfig, view: FeatureView): Prom
       batchSize: c.batchSize,
       maxAgeMinutes: c.maxFeatureAgeMinutes,
       rescans: Math.max(1, Math.ceil(c.retries / 2)),
+      onRescanShrink: c.onRescanShrink,
     });
   } finally {
     await conn.close();

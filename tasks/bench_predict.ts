@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { nonLinear } from "../lib/data/benchmark_set.ts";
+import { nonLinear } from "./bench/benchmark_set.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";

@@ -10,7 +10,7 @@
 
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { nonLinear } from "../lib/data/benchmark_set.ts";
+import { nonLinear } from "./bench/benchmark_set.ts";
 import { textTable } from "../lib/report/text_table.ts";
 import { runMain } from "./_main.ts";
 import { median } from "./bench/_stats.ts";

@@ -11,7 +11,7 @@ import { readConfigFile } from "../lib/config/config_file.ts";
 import { type ConfigLayer, envLayer, flagLayer, resolveConfig } from "../lib/config/load.ts";
 import type { DataDriftOptions } from "../lib/drift/data_drift.ts";
 import { DRIFT_TESTS, type DriftTest, type Layered } from "../lib/drift/registry.ts";
-import type { DriftReport } from "../lib/drift/drift_report.ts";
+import type { DriftReport } from "../lib/report/drift_report.ts";
 import type { Correction } from "../lib/drift/severity.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { DRIFT_SCENARIOS, type DriftScenario } from "../lib/features/transactions.ts";

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { toCsv } from "../lib/data/csv.ts";
+import { frameColumns, toCsv } from "../lib/data/csv.ts";
 import { Frame } from "../lib/data/frame.ts";
 import { applyImputer, completeRows, fitImputer } from "../lib/data/impute.ts";
 import { qualityReport } from "../lib/data/quality.ts";
@@ -84,6 +84,7 @@ Deno.test("imputation fills from training statistics only; complete rows are fou
 
 Deno.test("toCsv writes missing values as empty cells and quotes text", () => {
   const frame = new Frame(["x"], [Float64Array.of(1.5, NaN)]);
-  const csv = toCsv(frame, { leading: [["id", ["a,b", "c"]]], trailing: [["label", [1, 0]]] });
+  const csv = toCsv([["id", ["a,b", "c"]], ...frameColumns(frame), ["label", [1, 0]]]);
   assert.equal(csv, 'id,x,label\n"a,b",1.5,1\nc,,0\n');
+  assert.equal(toCsv([['say "hi"', [null, "a\nb"]]]), '"say ""hi"""\n\n"a\nb"\n');
 });

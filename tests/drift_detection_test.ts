@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import { detectDataDrift, type FeatureColumn } from "../lib/drift/data_drift.ts";
-import { DriftReport } from "../lib/drift/drift_report.ts";
+import { DriftReport } from "../lib/report/drift_report.ts";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import type { DriftScenario } from "../lib/features/transactions.ts";

@@ -49,7 +49,9 @@ Deno.test("depth-wise trees respect max_depth; leaf-wise trees respect max_leave
   const depthwise = await new GradientBoosting({ num_boost_round: 3, max_depth: 3, nthread: 1 })
     .fit(D.frame, D.labels);
   for (const t of depthwise.state.trees) assert.ok(t.left.length <= 15 && leafCount(t) <= 8);
-  const lossguide = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }, "lightgbm").fit(
+  const lossguide = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }, {
+    type: "lightgbm",
+  }).fit(
     D.frame,
     D.labels,
   );
@@ -62,7 +64,9 @@ Deno.test("depth-wise trees respect max_depth; leaf-wise trees respect max_leave
 });
 
 Deno.test("random forest mode grows num_parallel_tree trees in one round, each a 1/n share", async () => {
-  const rf = await new GradientBoosting({ num_parallel_tree: 10, nthread: 1 }, "random_forest").fit(
+  const rf = await new GradientBoosting({ num_parallel_tree: 10, nthread: 1 }, {
+    type: "random_forest",
+  }).fit(
     D.frame,
     D.labels,
   );

@@ -1,3 +1,4 @@
+import { TREE_MODEL_TYPES } from "../lib/models/gbt/params.ts";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
@@ -21,12 +22,12 @@ out = {t: b.get_score(importance_type=t) for t in ["weight", "gain", "cover", "t
 out["base_score"] = float(b.attr("best_iteration") or -1)
 `;
 
-for (const type of ["xgboost", "lightgbm", "random_forest"]) {
+for (const type of TREE_MODEL_TYPES) {
   Deno.test(`a ${type} model we train loads in xgboost and predicts the same within 1e-5, missing values included`, async () => {
     const dir = await Deno.makeTempDir();
     const d = nonLinear(4000, F, 11, 0.1);
     const params = type === "random_forest" ? { num_parallel_tree: 20 } : { num_boost_round: 30 };
-    const model = await new GradientBoosting({ ...params, seed: 3, nthread: 1 }, type).fit(
+    const model = await new GradientBoosting({ ...params, seed: 3, nthread: 1 }, { type }).fit(
       d.frame,
       d.labels,
     );

@@ -99,9 +99,9 @@ Deno.test("toJSON → loadModel round-trips and predicts identically; the format
 
 Deno.test("the factory makes every model type and refuses unknown ones by name", () => {
   for (const type of ["xgboost", "lightgbm", "random_forest", "logistic_regression"]) {
-    assert.equal(createEstimator(type).type, type);
+    assert.equal(createEstimator({ type }).type, type);
   }
-  assert.throws(() => createEstimator("svm"), (e) => {
+  assert.throws(() => createEstimator({ type: "svm" }), (e) => {
     assert.ok(e instanceof ConfigError);
     assert.match(
       e.problems[0]!,
@@ -109,5 +109,5 @@ Deno.test("the factory makes every model type and refuses unknown ones by name",
     );
     return true;
   });
-  assert.equal(createEstimator("logistic_regression", { C: 2 }).params.C, 2);
+  assert.equal(createEstimator({ type: "logistic_regression", params: { C: 2 } }).params.C, 2);
 });

@@ -29,10 +29,13 @@ out = {"outputs": [o.name for o in s.get_outputs()], "shape": list(outs[1].shape
 
 const TYPES: Array<[string, () => Estimator]> = [
   ["xgboost", () => new GradientBoosting({ num_boost_round: 100, max_depth: 6, nthread: 2 })],
-  ["lightgbm", () => new GradientBoosting({ num_boost_round: 40, nthread: 2 }, "lightgbm")],
+  [
+    "lightgbm",
+    () => new GradientBoosting({ num_boost_round: 40, nthread: 2 }, { type: "lightgbm" }),
+  ],
   [
     "random_forest",
-    () => new GradientBoosting({ num_parallel_tree: 40, nthread: 2 }, "random_forest"),
+    () => new GradientBoosting({ num_parallel_tree: 40, nthread: 2 }, { type: "random_forest" }),
   ],
   ["logistic_regression", () => new LogisticRegression()],
 ];

@@ -6,7 +6,7 @@
  */
 
 import { ConfigError } from "../errors.ts";
-import { formatIssues } from "./issues.ts";
+import { formatIssues } from "../util/format_issues.ts";
 import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
 
 /** A partial config tree (as read from JSON, env or flags). */

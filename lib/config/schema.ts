@@ -6,9 +6,7 @@
 
 import { z } from "zod";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
-
-/** Model types the factory knows. */
-export const MODEL_TYPES = ["xgboost", "lightgbm", "random_forest", "logistic_regression"] as const;
+import { MODEL_TYPES } from "../models/model_types.ts";
 
 /** Feature sources. */
 export const SOURCES = ["embedded", "redis"] as const;

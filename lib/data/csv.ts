@@ -1,46 +1,41 @@
 /**
- * CSV output of frames (missing values as empty cells).
+ * The one CSV writer: named columns of cells to RFC 4180 text with a header row. Numbers are
+ * written in full precision, missing values (NaN, null) as empty cells, and text is quoted when
+ * it holds a comma, quote or newline.
  *
  * @module
  */
 
+import type { Cell } from "./read_table.ts";
 import type { Frame } from "./frame.ts";
 
-/** Extra columns written before (`leading`) or after (`trailing`) the frame's columns. */
-export interface CsvExtras {
-  /** Text columns first (e.g. entity ids). */
-  readonly leading?: ReadonlyArray<readonly [string, ArrayLike<string | number>]>;
-  /** Numeric columns last (e.g. label, prediction). */
-  readonly trailing?: ReadonlyArray<readonly [string, ArrayLike<number>]>;
+/** A named column of cells. */
+export type CsvColumn = readonly [name: string, cells: ArrayLike<Cell>];
+
+/** One cell as CSV text. */
+export function csvCell(cell: Cell): string {
+  if (cell === null || cell === undefined) return "";
+  if (typeof cell === "number" && Number.isNaN(cell)) return "";
+  const s = String(cell);
+  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }
 
 /**
- * Serializes a frame as CSV with a header row. Numbers are written in full precision.
+ * Serializes columns (all of the same length) as CSV with a header row.
  *
  * @example
  * ```ts
- * toCsv(frame, { leading: [["entity_id", ids]], trailing: [["label", labels]] });
+ * toCsv([["entity_id", ids], ...frameColumns(frame), ["label", labels]]);
  * ```
  */
-export function toCsv(frame: Frame, extras: CsvExtras = {}): string {
-  const leading = extras.leading ?? [];
-  const trailing = extras.trailing ?? [];
-  const header = [...leading.map(([n]) => n), ...frame.names, ...trailing.map(([n]) => n)];
-  const lines = [header.map(quote).join(",")];
-  for (let i = 0; i < frame.rows; i++) {
-    const cells: string[] = [];
-    for (const [, col] of leading) cells.push(quote(String(col[i])));
-    for (const col of frame.columns) cells.push(num(col[i]!));
-    for (const [, col] of trailing) cells.push(num(col[i]!));
-    lines.push(cells.join(","));
-  }
+export function toCsv(columns: readonly CsvColumn[]): string {
+  const rows = columns.length ? columns[0]![1].length : 0;
+  const lines = [columns.map(([name]) => csvCell(name)).join(",")];
+  for (let i = 0; i < rows; i++) lines.push(columns.map(([, c]) => csvCell(c[i])).join(","));
   return lines.join("\n") + "\n";
 }
 
-function num(v: number): string {
-  return Number.isNaN(v) ? "" : String(v);
-}
-
-function quote(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+/** A frame's columns as CSV columns. */
+export function frameColumns(frame: Frame): CsvColumn[] {
+  return frame.names.map((name, j) => [name, frame.columns[j]!] as const);
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { FeatureSpec } from "../features/catalog.ts";
+import type { FeatureSpec } from "./feature_spec.ts";
 import type { Frame } from "./frame.ts";
 
 /** Quality counts for one feature. */

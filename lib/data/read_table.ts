@@ -155,7 +155,7 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
     const out = new Float64Array(table.rows);
     let bad = 0;
     for (let i = 0; i < table.rows; i++) {
-      const v = toNumber(src[i]);
+      const v = numericCell(src[i]);
       if (v === undefined) {
         bad++;
         out[i] = NaN;
@@ -169,8 +169,11 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
 
 const MISSING = new Set(["", "null", "na", "nan", "none"]);
 
-/** A number, NaN for a missing cell, or undefined for a non-numeric one. */
-function toNumber(cell: Cell): number | undefined {
+/**
+ * The one numeric-cell rule: a number, NaN for a missing cell (empty, `null`, `NA`, `NaN`,
+ * `None`), or undefined for a non-numeric one. Booleans and `true`/`false` read as 1/0.
+ */
+export function numericCell(cell: Cell): number | undefined {
   if (cell === null || cell === undefined) return NaN;
   if (typeof cell === "number") return cell;
   if (typeof cell === "bigint") return Number(cell);
@@ -180,11 +183,4 @@ function toNumber(cell: Cell): number | undefined {
   if (s === "true" || s === "false") return s === "true" ? 1 : 0;
   const v = Number(s);
   return Number.isFinite(v) ? v : undefined;
-}
-
-/** A cell as CSV text (missing → empty; quoted when needed). */
-export function cellText(cell: Cell): string {
-  if (cell === null || cell === undefined) return "";
-  const s = typeof cell === "number" && Number.isNaN(cell) ? "" : String(cell);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
 }

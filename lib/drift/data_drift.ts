@@ -10,7 +10,7 @@
  * @module
  */
 
-import type { FeatureKind } from "../features/catalog.ts";
+import type { FeatureKind } from "../data/feature_spec.ts";
 import { unseenCategories } from "./chi_square.ts";
 import { type DatasetVerdict, datasetVerdict } from "./dataset_verdict.ts";
 import { psiCategorical, psiContinuous, psiLabel, type PsiResult } from "./psi.ts";

@@ -21,16 +21,26 @@ export interface PredictionDrift {
   readonly psiLabel: "none" | "minor" | "major";
   readonly severity: Severity;
   readonly drifted: boolean;
+  /** The significance level the p-value was read against. */
+  readonly alpha: number;
   readonly distribution: PsiResult;
+}
+
+/** Options of {@link predictionDrift}. */
+export interface PredictionDriftOptions {
+  /** Significance level. @default 0.05 */
+  readonly alpha?: number;
+  /** PSI bins. @default 10 */
+  readonly psiBins?: number;
 }
 
 /** KS and PSI of current scores against reference scores. */
 export function predictionDrift(
   reference: ArrayLike<number>,
   current: ArrayLike<number>,
-  alpha = 0.05,
-  psiBins = 10,
+  options: PredictionDriftOptions = {},
 ): PredictionDrift {
+  const alpha = options.alpha ?? 0.05, psiBins = options.psiBins ?? 10;
   const ks = ks2samp(reference, current);
   const distribution = psiContinuous(reference, current, psiBins);
   return {
@@ -40,6 +50,7 @@ export function predictionDrift(
     psiLabel: psiLabel(distribution.psi),
     severity: severityFromP(ks.pValue, alpha),
     drifted: isDrifted(DRIFT_TESTS.ks, ks, alpha),
+    alpha,
     distribution,
   };
 }
@@ -74,11 +85,10 @@ export interface PerformanceDrift {
  */
 export function performanceDrift(
   reference: Readonly<Record<string, number>>,
-  labels: ArrayLike<number>,
-  scores: ArrayLike<number>,
-  threshold: number,
-  margin = 0.05,
+  current: { readonly labels: ArrayLike<number>; readonly scores: ArrayLike<number> },
+  options: { readonly threshold: number; readonly margin?: number },
 ): PerformanceDrift {
+  const { labels, scores } = current, { threshold } = options, margin = options.margin ?? 0.05;
   const at = prf(confusionAt(labels, scores, threshold));
   const now: Record<string, number> = { roc_auc: rocAuc(labels, scores), ...at };
   const metrics = PERFORMANCE_METRICS.map((metric) => {

@@ -15,7 +15,7 @@
  * @module
  */
 
-import type { FeatureKind } from "../features/catalog.ts";
+import type { FeatureKind } from "../data/feature_spec.ts";
 import { chiSquare, chiSquareTwoSample } from "./chi_square.ts";
 import {
   jensenShannonCategorical,

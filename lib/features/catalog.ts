@@ -5,30 +5,7 @@
  * @module
  */
 
-/** How a feature is distributed and tested: continuous, categorical (small integer codes) or boolean (0/1). */
-export type FeatureKind = "continuous" | "categorical" | "boolean";
-
-/** One feature of a view. */
-export interface FeatureSpec {
-  /** Column name, as written to the feature store. */
-  readonly name: string;
-  /** Continuous, categorical or boolean. */
-  readonly kind: FeatureKind;
-  /** What it means and how it is computed. */
-  readonly description: string;
-  /** Inclusive valid range; values outside it are counted as out of range in data-quality reports. */
-  readonly range: readonly [number, number];
-}
-
-/** A named group of features keyed by one entity type. */
-export interface FeatureView {
-  /** View name, e.g. `transaction`. */
-  readonly name: string;
-  /** The entity the rows describe, e.g. `card`. */
-  readonly entityType: string;
-  /** The features, in column order. */
-  readonly features: readonly FeatureSpec[];
-}
+import type { FeatureKind, FeatureSpec, FeatureView } from "../data/feature_spec.ts";
 
 /** MCCs treated as high risk: 6011 (cash), 7995 (gambling), 5967 (direct marketing, inbound). */
 export const HIGH_RISK_MCCS: readonly number[] = [6011, 7995, 5967];

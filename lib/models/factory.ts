@@ -8,7 +8,9 @@
 import { ConfigError, ModelFormatError } from "../errors.ts";
 import { GbtModel } from "./gbt/gbt_model.ts";
 import { GradientBoosting } from "./gbt/gradient_boosting.ts";
+import { TREE_MODEL_TYPES, type TreeModelType } from "./gbt/params.ts";
 import { isXGBoostJSON } from "./gbt/xgboost_json.ts";
+import { MODEL_TYPES } from "./model_types.ts";
 import {
   LOGISTIC_FORMAT,
   LogisticRegression,
@@ -16,38 +18,32 @@ import {
 } from "./logistic_regression.ts";
 import type { Classifier, Estimator, ModelJSON } from "./model.ts";
 
-/** Model types that can be trained. */
-export const AVAILABLE_MODEL_TYPES: readonly string[] = [
-  "xgboost",
-  "lightgbm",
-  "random_forest",
-  "logistic_regression",
-];
+/** What {@link createEstimator} makes. */
+export interface EstimatorSpec {
+  /** One of {@link MODEL_TYPES}. */
+  readonly type: string;
+  /** The model's parameters, by its own names (validated). */
+  readonly params?: Readonly<Record<string, unknown>>;
+}
 
 /**
- * An estimator for `type` with `params` validated.
+ * An estimator of `spec.type` with `spec.params` validated.
  *
- * @throws {ConfigError} for a type not available yet (no silent fallback) or bad parameters.
+ * @throws {ConfigError} for an unknown type (no silent fallback) or bad parameters.
  * @example
  * ```ts
- * const estimator = createEstimator("logistic_regression", { C: 1 });
+ * const estimator = createEstimator({ type: "logistic_regression", params: { C: 1 } });
  * ```
  */
-export function createEstimator(type: string, params: Record<string, unknown> = {}): Estimator {
-  switch (type) {
-    case "logistic_regression":
-      return new LogisticRegression(params);
-    case "xgboost":
-    case "lightgbm":
-    case "random_forest":
-      return new GradientBoosting(params, type);
-    default:
-      throw new ConfigError([
-        `model.type: must be one of ${AVAILABLE_MODEL_TYPES.join(", ")}, got ${
-          JSON.stringify(type)
-        }`,
-      ]);
+export function createEstimator(spec: EstimatorSpec): Estimator {
+  const { type, params = {} } = spec;
+  if (type === "logistic_regression") return new LogisticRegression({ ...params });
+  if ((TREE_MODEL_TYPES as readonly string[]).includes(type)) {
+    return new GradientBoosting({ ...params }, { type: type as TreeModelType });
   }
+  throw new ConfigError([
+    `model.type: must be one of ${MODEL_TYPES.join(", ")}, got ${JSON.stringify(type)}`,
+  ]);
 }
 
 /**

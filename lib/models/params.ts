@@ -5,7 +5,7 @@
  */
 
 import type { z } from "zod";
-import { formatIssues } from "../config/issues.ts";
+import { formatIssues } from "../util/format_issues.ts";
 import { ConfigError } from "../errors.ts";
 
 /**

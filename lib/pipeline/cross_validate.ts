@@ -36,7 +36,7 @@ export interface CrossValidateOptions {
  * @example
  * ```ts
  * const folds = stratifiedKFold(labels, 5, 42);
- * const cv = crossValidate(createEstimator("logistic_regression"), frame, labels, folds);
+ * const cv = crossValidate(createEstimator({ type: "logistic_regression" }), frame, labels, folds);
  * cv.summary.roc_auc.mean;
  * ```
  */

@@ -13,13 +13,20 @@
  * @module
  */
 
-import { type Cell, numericColumns, readTable, type Table } from "../data/read_table.ts";
+import {
+  type Cell,
+  numericCell,
+  numericColumns,
+  readTable,
+  type Table,
+} from "../data/read_table.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
-import { DriftReport } from "../drift/drift_report.ts";
+import { DriftReport } from "../report/drift_report.ts";
 import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { DataError } from "../errors.ts";
 import { confusionAt, evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
-import { FEATURE_VIEWS, type FeatureKind } from "../features/catalog.ts";
+import type { FeatureKind } from "../data/feature_spec.ts";
+import { FEATURE_VIEWS } from "../features/catalog.ts";
 
 /** Options of {@link driftFromFiles}. */
 export interface FileDriftOptions extends DataDriftOptions {
@@ -112,7 +119,7 @@ function modelDrift(
   if (!both(o.prediction)) return {};
   const alpha = o.significanceLevel ?? 0.05;
   const scores = (t: Table) => numericColumns(t, [o.prediction]).frame.column(o.prediction);
-  const prediction = predictionDrift(scores(ref), scores(cur), alpha, o.psiBins ?? 10);
+  const prediction = predictionDrift(scores(ref), scores(cur), { alpha, psiBins: o.psiBins ?? 10 });
   if (!both(o.label)) return { prediction };
   const [r, c] = [labeled(ref, o.label, o.prediction), labeled(cur, o.label, o.prediction)];
   const threshold = evaluateBinary(r.labels, r.scores).best_threshold;
@@ -120,13 +127,10 @@ function modelDrift(
     roc_auc: evaluateBinary(r.labels, r.scores).roc_auc,
     ...prf(confusionAt(r.labels, r.scores, threshold)),
   };
-  const performance = performanceDrift(
-    reference,
-    c.labels,
-    c.scores,
+  const performance = performanceDrift(reference, c, {
     threshold,
-    o.performanceMargin ?? 0.05,
-  );
+    margin: o.performanceMargin ?? 0.05,
+  });
   return { prediction, performance };
 }
 
@@ -156,13 +160,5 @@ function isBinary(t: Table, name: string): boolean {
 }
 
 function isNumeric(t: Table, name: string): boolean {
-  const col = t.columns[t.names.indexOf(name)]!;
-  for (const c of col) {
-    if (c === null || c === undefined || typeof c === "number" || typeof c === "bigint") continue;
-    if (typeof c === "boolean") return false;
-    const s = c.trim();
-    if (s === "" || /^(nan|na|null|none)$/i.test(s)) continue;
-    if (!Number.isFinite(Number(s))) return false;
-  }
-  return true;
+  return t.columns[t.names.indexOf(name)]!.every((c) => numericCell(c) !== undefined);
 }

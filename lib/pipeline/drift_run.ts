@@ -9,20 +9,19 @@
 
 import { join } from "node:path";
 import type { TrainingConfig } from "../config/schema.ts";
+import type { Frame } from "../data/frame.ts";
 import { numericColumns, readTable } from "../data/read_table.ts";
+import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
-import { DriftReport } from "../drift/drift_report.ts";
 import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
-import { FEATURE_VIEWS, featuresOf } from "../features/catalog.ts";
-import { readRedisFeatures } from "../features/redis/source.ts";
-import { describeShrink } from "../features/redis/extract.ts";
-import { embeddedFeatures } from "../features/embedded_source.ts";
+import { featuresOf } from "../features/catalog.ts";
+import { readFeatures } from "../features/source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelFraud } from "../labels/fraud_labeler.ts";
 import { driftReportHtml } from "../report/drift_html.ts";
+import { DriftReport } from "../report/drift_report.ts";
 import { FileStore, type RunInfo } from "../tracking/file_store.ts";
-import { Rng } from "../util/rng.ts";
 import { loadModelFile } from "./predict_file.ts";
 
 /** Options of {@link driftFromRun}. */
@@ -61,87 +60,76 @@ export async function driftFromRun(
   const run = await findTrainingRun(store, config.mlflow.experimentName, options.runId);
   const maxSamples = options.maxSamples ?? 1000;
   const specs = featuresOf(config.featureViews);
-  const names = specs.map((s) => s.name);
-
-  const table = await readTable(join(run.artifactsDir, "reference_sample.csv"));
-  if (table.rows === 0) throw new DataError(`run ${run.runId} has an empty reference sample`);
-  const refAll = numericColumns(table, [...names, "prediction", "label"]).frame;
-  const pick = sampleIndices(refAll.rows, maxSamples, config.seed);
-  const ref = refAll.take(pick);
-
+  const ref = await referenceSample(run, specs.map((s) => s.name), maxSamples, config.seed);
   const seed = options.seed ?? config.seed + 7919;
-  let curFrame;
-  let currentSource: string;
-  const warnings: string[] = [];
-  if (config.data.source === "redis") {
-    // The current rows are what the streaming pipeline left in the feature store.
-    const ex = await readRedisFeatures(
-      config.data.redis,
-      FEATURE_VIEWS.get(config.featureViews[0]!)!,
-    );
-    const frame = ex.features.frame.select(names);
-    warnings.push(...ex.rescanShrink.map(describeShrink));
-    curFrame = frame.take(sampleIndices(frame.rows, maxSamples, seed));
-    currentSource =
-      `Redis (${config.data.redis.layout} layout), ${curFrame.rows} of ${frame.rows} rows`;
-  } else {
-    const cur = embeddedFeatures({
-      samples: maxSamples,
-      seed,
-      snapshotTime: config.data.snapshotTime,
-      scenario: options.scenario ?? "none",
-    });
-    curFrame = cur.frame.select(names);
-    currentSource = `embedded stream, seed ${seed} (${curFrame.rows} rows)`;
-  }
-  if (curFrame.rows === 0) {
-    throw new DataError(`the ${config.data.source} feature source returned no rows`);
-  }
-  const labels = labelFraud(curFrame, { targetRate: config.data.fraudRateTarget, seed }).labels;
+  const current = await readFeatures(config.data, {
+    views: config.featureViews,
+    seed,
+    samples: maxSamples,
+    ...(options.scenario ? { scenario: options.scenario } : {}),
+  });
+  const cur = current.features.frame;
+  const labels = labelFraud(cur, { targetRate: config.data.fraudRateTarget, seed }).labels;
   const model = await loadModelFile(join(run.artifactsDir, "model/model.json"));
-  const scores = model.predictProba(curFrame);
-
-  const columns = (get: (n: string) => Float64Array): FeatureColumn[] =>
-    specs.map((s) => ({ name: s.name, kind: s.kind, values: get(s.name) }));
-  const data = detectDataDrift(
-    columns((n) => ref.column(n)),
-    columns((n) => curFrame.column(n)),
-    { ...options, importance: model.featureImportance() },
-  );
+  const scores = model.predictProba(cur);
+  const columns = (frame: Frame): FeatureColumn[] =>
+    specs.map((s) => ({ name: s.name, kind: s.kind, values: frame.column(s.name) }));
+  const data = detectDataDrift(columns(ref), columns(cur), {
+    ...options,
+    importance: model.featureImportance(),
+  });
   const metrics = JSON.parse(await Deno.readTextFile(join(run.artifactsDir, "metrics.json")));
   const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
+  const warnings = current.notes?.warnings ?? [];
   const report = new DriftReport(data, {
     reference: `run ${run.runId} reference sample (${ref.rows} rows)`,
-    current: currentSource,
+    current: current.description,
     scenario: options.scenario ?? "none",
     referenceRunId: run.runId,
     createdAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),
   }, {
-    prediction: predictionDrift(
-      ref.column("prediction"),
-      scores,
-      data.significanceLevel,
-      options.psiBins ?? 10,
-    ),
-    performance: performanceDrift(
-      reference,
-      labels,
-      scores,
-      model.decisionThreshold,
-      options.performanceMargin ?? 0.05,
-    ),
+    prediction: predictionDrift(ref.column("prediction"), scores, {
+      alpha: data.significanceLevel,
+      psiBins: options.psiBins ?? 10,
+    }),
+    performance: performanceDrift(reference, { labels, scores }, {
+      threshold: model.decisionThreshold,
+      margin: options.performanceMargin ?? 0.05,
+    }),
   });
+  const logged = await logDriftRun(store, { config, run, report, maxSamples });
+  return { report, referenceRunId: run.runId, ...logged };
+}
 
-  const experimentId = await store.experimentId(config.mlflow.experimentName);
+/** The run's reference sample: features, `prediction` and `label`, at most `max` rows. */
+async function referenceSample(
+  run: RunInfo,
+  names: readonly string[],
+  max: number,
+  seed: number,
+): Promise<Frame> {
+  const table = await readTable(join(run.artifactsDir, "reference_sample.csv"));
+  if (table.rows === 0) throw new DataError(`run ${run.runId} has an empty reference sample`);
+  const all = numericColumns(table, [...names, "prediction", "label"]).frame;
+  return all.take(sampleRows(all.rows, max, seed));
+}
+
+/** Logs the report as a run of its own (`run_type=drift`) with JSON and HTML artifacts. */
+async function logDriftRun(
+  store: FileStore,
+  what: { config: TrainingConfig; run: RunInfo; report: DriftReport; maxSamples: number },
+): Promise<{ driftRunId: string; artifactsDir: string }> {
+  const { report } = what, data = report.data, scenario = report.context.scenario ?? "none";
+  const experimentId = await store.experimentId(what.config.mlflow.experimentName);
   const driftRun = await store.startRun(experimentId, {
-    runName: `drift-${options.scenario ?? "none"}-${new Date().toISOString()}`,
-    tags: { run_type: "drift", reference_run_id: run.runId },
+    runName: `drift-${scenario}-${new Date().toISOString()}`,
+    tags: { run_type: "drift", reference_run_id: what.run.runId },
   });
   try {
     await driftRun.logParams({
-      scenario: options.scenario ?? "none",
-      max_samples: maxSamples,
+      scenario,
+      max_samples: what.maxSamples,
       significance_level: data.significanceLevel,
       correction: data.correction,
     });
@@ -162,12 +150,7 @@ export async function driftFromRun(
     await driftRun.end("FAILED").catch(() => {});
     throw error;
   }
-  return {
-    report,
-    referenceRunId: run.runId,
-    driftRunId: driftRun.runId,
-    artifactsDir: driftRun.artifactsDir,
-  };
+  return { driftRunId: driftRun.runId, artifactsDir: driftRun.artifactsDir };
 }
 
 async function findTrainingRun(
@@ -187,10 +170,4 @@ async function findTrainingRun(
     ]);
   }
   return run;
-}
-
-function sampleIndices(n: number, k: number, seed: number): Int32Array {
-  const all = Int32Array.from({ length: n }, (_, i) => i);
-  if (n <= k) return all;
-  return new Rng(seed).shuffle(all).slice(0, k).sort();
 }

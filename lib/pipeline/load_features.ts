@@ -5,18 +5,16 @@
  */
 
 import type { TrainingConfig } from "../config/schema.ts";
+import type { FeatureSpec } from "../data/feature_spec.ts";
+import { takeValues } from "../data/frame.ts";
 import { completeRows } from "../data/impute.ts";
-import { type QualityReport, qualityReport, type SourceNotes } from "../data/quality.ts";
-import { describeShrink } from "../features/redis/extract.ts";
+import { type QualityReport, qualityReport } from "../data/quality.ts";
 import { assertTrainableLabels } from "../data/split.ts";
-import { ConfigError, DataError } from "../errors.ts";
-import { FEATURE_VIEWS, featuresOf, type FeatureSpec } from "../features/catalog.ts";
-import { readRedisFeatures } from "../features/redis/source.ts";
-import { Rng } from "../util/rng.ts";
-import { embeddedFeatures } from "../features/embedded_source.ts";
+import { DataError } from "../errors.ts";
+import { featuresOf } from "../features/catalog.ts";
+import { readFeatures } from "../features/source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
 import { type FraudLabels, labelFraud } from "../labels/fraud_labeler.ts";
-import { takeValues } from "../data/frame.ts";
 
 /** Labeled, cleaned feature rows ready to split. */
 export interface LabeledData {
@@ -45,43 +43,11 @@ export interface LabeledData {
 export async function loadLabeledData(config: TrainingConfig): Promise<LabeledData> {
   const { data } = config;
   const specs = featuresOf(config.featureViews);
-  let raw: FeatureSet;
-  let nonNumeric: Record<string, number> = {};
-  let stale = 0;
-  let source: SourceNotes | undefined;
-  if (data.source === "redis") {
-    if (config.featureViews.length !== 1) {
-      throw new ConfigError([
-        `featureViews: the Redis source reads one view, got ${JSON.stringify(config.featureViews)}`,
-      ]);
-    }
-    const ex = await readRedisFeatures(data.redis, FEATURE_VIEWS.get(config.featureViews[0]!)!);
-    nonNumeric = ex.nonNumeric;
-    stale = ex.stale;
-    source = {
-      name: "redis",
-      counts: {
-        keys_read: ex.keysRead,
-        stale_rows: ex.stale,
-        duplicates: ex.duplicates,
-        rescans: ex.rescans,
-        rows_gone_after_rescan: ex.rescanShrink.reduce((a, s) => a + s.missing, 0),
-      },
-      warnings: ex.rescanShrink.map(describeShrink),
-    };
-    raw = limitRows(ex.features, data.maxSamples, config.seed);
-  } else {
-    raw = embeddedFeatures({
-      samples: data.maxSamples,
-      seed: config.seed,
-      snapshotTime: data.snapshotTime,
-    });
-  }
-  const frame = raw.frame.select(specs.map((s) => s.name));
-  if (frame.rows === 0) throw new DataError(`the ${data.source} feature source returned no rows`);
+  const read = await readFeatures(data, { views: config.featureViews, seed: config.seed });
+  const raw = read.features, frame = raw.frame, nonNumeric = read.nonNumeric;
   const quality = {
     ...qualityReport(frame, specs, nonNumeric),
-    ...(source ? { source } : {}),
+    ...(read.notes ? { source: read.notes } : {}),
   };
   const { labels: allLabels, scores: _scores, ...labeling } = labelFraud(frame, {
     targetRate: data.fraudRateTarget,
@@ -114,19 +80,5 @@ export async function loadLabeledData(config: TrainingConfig): Promise<LabeledDa
     labels = takeValues(allLabels, keep);
   }
   assertTrainableLabels(labels, "the labeled data");
-  return { features, labels, specs, quality, labeling, droppedRows, staleRows: stale };
-}
-
-/** At most `max` rows, a seeded sample when there are more. */
-function limitRows(f: FeatureSet, max: number, seed: number): FeatureSet {
-  if (f.frame.rows <= max) return f;
-  const pick = new Rng(seed).shuffle(Int32Array.from({ length: f.frame.rows }, (_, i) => i)).slice(
-    0,
-    max,
-  ).sort();
-  return {
-    frame: f.frame.take(pick),
-    entityIds: Array.from(pick, (i) => f.entityIds[i]!),
-    timestamps: takeValues(f.timestamps, pick),
-  };
+  return { features, labels, specs, quality, labeling, droppedRows, staleRows: read.staleRows };
 }

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { cellText, numericColumns, readTable } from "../data/read_table.ts";
+import { toCsv } from "../data/csv.ts";
+import { numericColumns, readTable } from "../data/read_table.ts";
 import { ModelFormatError } from "../errors.ts";
 import type { Frame } from "../data/frame.ts";
 import { loadModel } from "../models/factory.ts";
@@ -108,13 +109,9 @@ export async function predictFile(
     const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);
     const p = await scorer.predictProba(frame);
     const threshold = options.threshold ?? scorer.threshold;
-    const lines = [[...table.names, "probability", "label"].map(cellText).join(",")];
-    for (let i = 0; i < table.rows; i++) {
-      const cells = table.columns.map((c) => cellText(c[i]));
-      cells.push(String(p[i]), p[i]! >= threshold ? "1" : "0");
-      lines.push(cells.join(","));
-    }
-    await writeFileAtomic(output, lines.join("\n") + "\n");
+    const labels = Array.from(p, (v) => (v >= threshold ? 1 : 0));
+    const columns = table.names.map((name, j) => [name, table.columns[j]!] as const);
+    await writeFileAtomic(output, toCsv([...columns, ["probability", p], ["label", labels]]));
     const missing: Record<string, number> = {};
     frame.columns.forEach((c, j) => {
       let k = 0;

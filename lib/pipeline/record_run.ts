@@ -5,13 +5,13 @@
  * @module
  */
 
-import { toCsv } from "../data/csv.ts";
+import { frameColumns, toCsv } from "../data/csv.ts";
+import { sampleRows } from "../data/sample.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import type { RunWriter } from "../tracking/file_store.ts";
-import { Rng } from "../util/rng.ts";
 import { exportOnnx } from "../onnx/export_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
-import type { TrainingResult } from "./train.ts";
+import type { TrainingResult } from "./training_result.ts";
 
 /** Most rows kept in the reference sample for drift checks. */
 export const REFERENCE_SAMPLE_ROWS = 5000;
@@ -98,8 +98,7 @@ export async function recordRun(
   const { entityIds, timestamps } = result.data.features;
   await run.logArtifact(
     "entities.csv",
-    "entity_id,feature_timestamp\n" +
-      entityIds.map((id, i) => `${id},${timestamps[i]}`).join("\n") + "\n",
+    toCsv([["entity_id", entityIds], ["feature_timestamp", timestamps]]),
   );
   if (config.exportOnnx) {
     const onnx = exportOnnx(result.model, {
@@ -115,23 +114,15 @@ export async function recordRun(
 function referenceSample(result: TrainingResult, seed: number): string {
   const { features, labels } = result.data;
   const n = result.testIndices.length;
-  const pick = n <= REFERENCE_SAMPLE_ROWS
-    ? Int32Array.from({ length: n }, (_, i) => i)
-    : new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, i) => i)).slice(
-      0,
-      REFERENCE_SAMPLE_ROWS,
-    ).sort();
+  const pick = sampleRows(n, REFERENCE_SAMPLE_ROWS, seed);
   const rows = Array.from(pick, (k) => result.testIndices[k]!);
-  return toCsv(features.frame.take(rows), {
-    leading: [
-      ["entity_id", rows.map((i) => features.entityIds[i]!)],
-      ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
-    ],
-    trailing: [
-      ["label", rows.map((i) => labels[i]!)],
-      ["prediction", Array.from(pick, (k) => result.testProbabilities[k]!)],
-    ],
-  });
+  return toCsv([
+    ["entity_id", rows.map((i) => features.entityIds[i]!)],
+    ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
+    ...frameColumns(features.frame.take(rows)),
+    ["label", rows.map((i) => labels[i]!)],
+    ["prediction", Array.from(pick, (k) => result.testProbabilities[k]!)],
+  ]);
 }
 
 function flatten(tree: Record<string, unknown>, prefix = ""): Record<string, string> {

@@ -20,47 +20,8 @@ import { Logger } from "../util/logger.ts";
 import { crossValidate, type CrossValidation } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import { recordRun } from "./record_run.ts";
+import type { TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
-
-/** Everything a training run produced. */
-export interface TrainingResult {
-  /** MLflow run id. */
-  readonly runId: string;
-  /** MLflow experiment id. */
-  readonly experimentId: string;
-  /** The run's folder in the store. */
-  readonly runDir: string;
-  /** The run's artifacts folder. */
-  readonly artifactsDir: string;
-  /** The configuration used (secrets redacted). */
-  readonly config: TrainingConfig;
-  /** Row counts. */
-  readonly rows: { total: number; train: number; test: number; dropped: number };
-  /** The labeled data (features, labels, quality report, labeling evidence). */
-  readonly data: LabeledData;
-  /** Cross-validation on the training part (absent when `cvFolds` is 0). */
-  readonly cv?: Omit<CrossValidation, "oof">;
-  /** Test-set metrics at 0.5 and at the test set's best-F1 threshold. */
-  readonly test: BinaryMetrics;
-  /** Operating threshold chosen without the test set (best F1 on out-of-fold predictions). */
-  readonly chosenThreshold: number;
-  /** Test precision, recall and F1 at the chosen threshold. */
-  readonly testAtChosen: { precision: number; recall: number; f1: number };
-  /** Feature importance, most important first. */
-  readonly importance: ReturnType<typeof rankImportance>;
-  /** Readiness verdict from the test AUC. */
-  readonly readiness: Readiness;
-  /** The final model, fitted on the whole training part. */
-  readonly model: Classifier;
-  /** Test-set probabilities, parallel to `testIndices`. */
-  readonly testProbabilities: Float64Array;
-  /** Row indices (into `data`) of the test set. */
-  readonly testIndices: Int32Array;
-  /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
-  readonly history: readonly IterationMetrics[];
-  /** Wall time, ms. */
-  readonly durationMs: number;
-}
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -98,7 +59,7 @@ export async function train(
     ...(config.model.type === "logistic_regression" ? { impute: config.data.imputeStrategy } : {}),
     ...config.model.params,
   };
-  const estimator = options.estimator ?? createEstimator(config.model.type, params);
+  const estimator = options.estimator ?? createEstimator({ type: config.model.type, params });
   log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
   const data = await loadLabeledData(config);
   const { frame } = data.features;

@@ -8,7 +8,7 @@
  * @module
  */
 
-import type { PlotlySpec } from "./figure.ts";
+import type { PlotlySpec } from "./plotly_spec.ts";
 
 type Trace = Record<string, unknown>;
 type Spec = Record<string, unknown>;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { DriftReport } from "../drift/drift_report.ts";
+import type { DriftResult } from "../drift/drift_result.ts";
 import type { PsiResult } from "../drift/psi.ts";
 import { driftFindings, reportNumber } from "./drift_summary.ts";
 import { Figure, plotlyScript } from "./figure.ts";
@@ -16,7 +16,7 @@ const esc = (s: string) =>
 const num = (v: number | null, digits = 4) => (v === null ? "—" : reportNumber(v, digits));
 
 /** The summary: what was found (the verdict last, in bold), then one row per feature. */
-export function driftSummaryHtml(report: DriftReport): string {
+export function driftSummaryHtml(report: DriftResult): string {
   const d = report.data;
   const withImportance = d.dataset.driftedImportanceShare !== null;
   const rows = d.features.map((f) =>
@@ -115,7 +115,7 @@ export function formatEdge(v: number): string {
 }
 
 /** One self-contained HTML page: summary, then per feature the distribution and PSI charts. */
-export async function driftReportHtml(report: DriftReport): Promise<string> {
+export async function driftReportHtml(report: DriftResult): Promise<string> {
   const figures = report.data.features.map((f) =>
     distributionFigure(
       `${f.name} (${f.test}, PSI ${num(f.psi, 3)}${f.drifted ? ", drifted" : ""})`,

@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { DriftReport } from "../drift/drift_report.ts";
+import type { DriftResult } from "../drift/drift_result.ts";
 import { textTable } from "./text_table.ts";
 
 /** A number for a report: 4 decimals, exponent form below 1e-4, "-" for null. */
@@ -21,7 +21,7 @@ export function reportNumber(x: number | null, digits = 4): string {
  * The findings as sentences (shared by the text summary and the HTML report), the last one the
  * verdict.
  */
-export function driftFindings(r: DriftReport): string[] {
+export function driftFindings(r: DriftResult): string[] {
   const d = r.data, f = reportNumber;
   const drifted = d.features.filter((x) => x.drifted);
   const lines: string[] = (r.context.warnings ?? []).map((w) => `Warning: ${w}`);
@@ -70,7 +70,7 @@ export function driftFindings(r: DriftReport): string[] {
   return lines;
 }
 
-function datasetLine(r: DriftReport): string {
+function datasetLine(r: DriftResult): string {
   const ds = r.data.dataset;
   const parts = ds.triggers.filter((t) => t.name !== "schema" || t.fired).map((t) => {
     const cmp = t.fired ? "≥" : "<";
@@ -89,7 +89,7 @@ function datasetLine(r: DriftReport): string {
   }; ${ds.nReference} reference vs ${ds.nCurrent} current rows`;
 }
 
-function verdictLine(r: DriftReport): string {
+function verdictLine(r: DriftResult): string {
   const alarms = r.alarms;
   if (alarms.length) return `Drift found (exit 3): ${alarms.map((a) => a.detail).join("; ")}.`;
   const drifted = r.data.features.filter((x) => x.drifted);
@@ -111,7 +111,7 @@ function verdictLine(r: DriftReport): string {
  * console.log(formatDriftSummary(report));
  * ```
  */
-export function formatDriftSummary(r: DriftReport): string {
+export function formatDriftSummary(r: DriftResult): string {
   const f = reportNumber;
   const withImportance = r.data.dataset.driftedImportanceShare !== null;
   const table = textTable(

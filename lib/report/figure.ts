@@ -16,15 +16,7 @@ import { createRequire } from "node:module";
 import { parse as vegaParse, View } from "vega";
 import { compile } from "vega-lite";
 import { vegaLiteSpec } from "./_vega_lite.ts";
-
-/** Plotly's figure JSON. */
-export interface PlotlySpec {
-  readonly data: readonly Record<string, unknown>[];
-  readonly layout: Record<string, unknown>;
-}
-
-/** The MIME type JupyterLab renders plotly figures from. */
-export const PLOTLY_MIME = "application/vnd.plotly.v1+json";
+import { PLOTLY_MIME, type PlotlySpec } from "./plotly_spec.ts";
 
 /** The plotly.js bundle's text (from the npm package `plotly.js-dist-min`; run `deno install` first). */
 export async function plotlyBundle(): Promise<string> {

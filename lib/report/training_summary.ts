@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { TrainingResult } from "../pipeline/train.ts";
+import type { TrainingOutcome } from "./training_outcome.ts";
 import { textTable } from "./text_table.ts";
 
 const SHOWN = [
@@ -28,7 +28,7 @@ const SHOWN = [
  * console.log(formatTrainingSummary(await train(config)));
  * ```
  */
-export function formatTrainingSummary(r: TrainingResult): string {
+export function formatTrainingSummary(r: TrainingOutcome): string {
   const f = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
   const folds = r.cv?.folds.length ?? 0;
   const metrics = textTable(

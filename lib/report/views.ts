@@ -9,7 +9,7 @@ import type { QualityReport } from "../data/quality.ts";
 import type { Confusion } from "../evaluate/binary_metrics.ts";
 import type { FraudLabels } from "../labels/fraud_labeler.ts";
 import { FRAUD_RULES } from "../labels/fraud_rules.ts";
-import type { TrainingResult } from "../pipeline/train.ts";
+import type { TrainingOutcome } from "./training_outcome.ts";
 
 const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
 
@@ -41,7 +41,7 @@ function table(
 }
 
 /** CV mean ± std and test value of each metric, with the readiness verdict. */
-export function metricsView(r: TrainingResult): HtmlView {
+export function metricsView(r: TrainingOutcome): HtmlView {
   const keys = [
     "roc_auc",
     "pr_auc",

@@ -7,8 +7,8 @@
 
 import { join } from "node:path";
 
-export { type Dataset, nonLinear } from "../../lib/data/benchmark_set.ts";
-import type { Dataset } from "../../lib/data/benchmark_set.ts";
+export { type Dataset, nonLinear } from "../../tasks/bench/benchmark_set.ts";
+import type { Dataset } from "../../tasks/bench/benchmark_set.ts";
 
 /** Writes `name.x` (float64 row-major) and `name.y` (uint8) under `dir`; returns the base path. */
 export async function writeDataset(dir: string, name: string, d: Dataset): Promise<string> {

@@ -10,7 +10,7 @@
 
 import { Frame } from "../../data/frame.ts";
 import { DataError } from "../../errors.ts";
-import type { FeatureView } from "../catalog.ts";
+import type { FeatureView } from "../../data/feature_spec.ts";
 import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";

@@ -9,7 +9,7 @@
  * @module
  */
 
-import type { FeatureSpec, FeatureView } from "../catalog.ts";
+import type { FeatureSpec, FeatureView } from "../../data/feature_spec.ts";
 import {
   decodeTimestamp,
   decodeValue,

@@ -5,15 +5,30 @@
  * @module
  */
 
-import type { z } from "zod";
-import type { RedisConfigSchema } from "../../config/schema.ts";
-import type { FeatureView } from "../catalog.ts";
+import type { FeatureView } from "../../data/feature_spec.ts";
 import { connectRedis, type RedisSettings } from "./client.ts";
 import { extractFeatures, type Extraction } from "./extract.ts";
 import { feastLayout, hashLayout, type Layout } from "./layouts.ts";
 
-/** The `data.redis` config section. */
-export type RedisConfig = z.infer<typeof RedisConfigSchema>;
+/** The Redis settings the source reads (the config's `data.redis` section is one). */
+export interface RedisConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly db: number;
+  /** Secret: never logged or written. */
+  readonly password?: string | undefined;
+  readonly tls: boolean;
+  readonly clusterNodes: readonly string[];
+  readonly connectTimeoutMs: number;
+  readonly retries: number;
+  readonly layout: "hash" | "feast";
+  readonly project: string;
+  readonly joinKey: string;
+  readonly scanCount: number;
+  readonly batchSize: number;
+  readonly maxFeatureAgeMinutes: number;
+  readonly onRescanShrink: "warn" | "error";
+}
 
 /** Connection settings from config. */
 export function redisSettings(c: RedisConfig): RedisSettings {

@@ -27,6 +27,7 @@ import {
   GbtParamsSchema,
   MODEL_DEFAULTS,
   normalizeAliases,
+  type TreeModelType,
 } from "./params.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 
@@ -41,16 +42,17 @@ import { placeTree, type RegTree } from "./tree.ts";
  */
 export class GradientBoosting implements Estimator {
   /** `xgboost`, `lightgbm` or `random_forest`. */
-  readonly type: string;
+  readonly type: TreeModelType;
   /** Validated parameters (type defaults applied). */
   readonly params: GbtParams;
 
   /**
    * @param params XGBoost parameters (aliases such as `learning_rate`, `n_estimators` accepted).
-   * @param type Model type whose defaults apply first.
+   * @param options.type Model type whose defaults apply first. @default "xgboost"
    * @throws {ConfigError} one line per bad parameter, naming it, its range and the value found.
    */
-  constructor(params: Record<string, unknown> = {}, type = "xgboost") {
+  constructor(params: Record<string, unknown> = {}, options: { type?: TreeModelType } = {}) {
+    const type = options.type ?? "xgboost";
     this.type = type;
     const merged = { ...MODEL_DEFAULTS[type], ...normalizeAliases(params) };
     try {

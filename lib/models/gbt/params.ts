@@ -74,8 +74,14 @@ export const ALIASES: Readonly<Record<string, string>> = {
   n_jobs: "nthread",
 };
 
+/** The model types the tree engine trains (each a set of defaults on top of XGBoost's). */
+export const TREE_MODEL_TYPES = ["xgboost", "lightgbm", "random_forest"] as const;
+
+/** A model type the tree engine trains. */
+export type TreeModelType = typeof TREE_MODEL_TYPES[number];
+
 /** Per model type: the defaults it sets on top of XGBoost's. */
-export const MODEL_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = {
+export const MODEL_DEFAULTS: Readonly<Record<TreeModelType, Readonly<Record<string, unknown>>>> = {
   xgboost: {},
   // LightGBM-style: leaf-wise growth with its usual leaves, rate and leaf hessian floor.
   lightgbm: {

@@ -1,32 +1,19 @@
 /**
- * The drift report: data, prediction and performance drift with their context and the alarms
- * they raise. It serializes to the JSON contract (`features[]`, `dataset`, `alarms`) and displays
- * itself in notebooks.
+ * The drift report: a {@link DriftResult} that serializes to the JSON contract (`features[]`,
+ * `dataset`, `alarms`) and displays itself in notebooks.
  *
  * @module
  */
 
-import { driftSummaryHtml } from "../report/drift_html.ts";
-import type { DataDrift } from "./data_drift.ts";
-import type { PerformanceDrift, PredictionDrift } from "./model_drift.ts";
-
-/** Where the samples came from. */
-export interface DriftContext {
-  readonly reference: string;
-  readonly current: string;
-  readonly scenario?: string;
-  readonly referenceRunId?: string;
-  readonly createdAt: string;
-  /** Problems met while reading the samples (e.g. a Redis rescan that found rows gone). */
-  readonly warnings?: readonly string[];
-}
-
-/** One reason for the alarm (exit code 3 in the task). */
-export interface DriftAlarm {
-  readonly trigger: "drift_share" | "importance_share" | "schema" | "prediction" | "performance";
-  /** What was found, with its value and threshold. */
-  readonly detail: string;
-}
+import type { DataDrift } from "../drift/data_drift.ts";
+import {
+  type DriftAlarm,
+  driftAlarms,
+  type DriftContext,
+  type DriftResult,
+} from "../drift/drift_result.ts";
+import type { PerformanceDrift, PredictionDrift } from "../drift/model_drift.ts";
+import { driftSummaryHtml } from "./drift_html.ts";
 
 /**
  * A full drift report.
@@ -37,11 +24,13 @@ export interface DriftAlarm {
  * report.driftFound; // → exit code 3 in the task
  * ```
  */
-export class DriftReport {
+export class DriftReport implements DriftResult {
   readonly data: DataDrift;
   readonly prediction?: PredictionDrift;
   readonly performance?: PerformanceDrift;
   readonly context: DriftContext;
+  /** Why the report raises the alarm (see {@link driftAlarms}). */
+  readonly alarms: readonly DriftAlarm[];
 
   constructor(
     data: DataDrift,
@@ -52,43 +41,7 @@ export class DriftReport {
     this.context = context;
     if (model.prediction) this.prediction = model.prediction;
     if (model.performance) this.performance = model.performance;
-  }
-
-  /**
-   * Why the report raises the alarm: a dataset trigger fired (drifted-feature share, drifted
-   * importance share, missing features), the scores drifted with at least medium severity
-   * (p < α/10), or ROC AUC fell by more than the margin. Single features flagged at α — expected
-   * by chance across many features — are reported per feature but do not raise the alarm alone.
-   */
-  get alarms(): DriftAlarm[] {
-    const d = this.data;
-    const out: DriftAlarm[] = d.dataset.triggers.filter((t) => t.fired).map((t) => ({
-      trigger: t.name,
-      detail: t.name === "schema"
-        ? `${t.value} reference feature(s) missing from the current sample: ${
-          d.missingFeatures.join(", ")
-        }`
-        : `${t.name === "drift_share" ? "drifted-feature share" : "drifted importance share"} ${
-          t.value.toFixed(2)
-        } ≥ ${t.threshold}`,
-    }));
-    const p = this.prediction;
-    if (p && (p.severity === "medium" || p.severity === "high")) {
-      out.push({
-        trigger: "prediction",
-        detail: `scores drifted: KS p = ${p.pValue.toExponential(2)} (severity ${p.severity})`,
-      });
-    }
-    const auc = this.performance?.metrics.find((m) => m.metric === "roc_auc");
-    if (this.performance?.degraded && auc) {
-      out.push({
-        trigger: "performance",
-        detail: `ROC AUC fell from ${auc.reference.toFixed(3)} to ${
-          auc.current.toFixed(3)
-        } (margin ${this.performance.margin})`,
-      });
-    }
-    return out;
+    this.alarms = driftAlarms(this);
   }
 
   /** True when any alarm is raised (exit code 3 in the task). */

@@ -5,8 +5,8 @@
  * @module
  */
 
-import { Rng } from "../util/rng.ts";
-import { Frame } from "./frame.ts";
+import { Rng } from "../../lib/util/rng.ts";
+import { Frame } from "../../lib/data/frame.ts";
 
 /** A labeled frame. */
 export interface Dataset {

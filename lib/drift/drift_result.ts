@@ -1,0 +1,81 @@
+/**
+ * A drift result as data: data, prediction and performance drift with their context, and the
+ * alarms they raise (exit code 3 in the task). `lib/report/drift_report.ts` gives it a JSON form
+ * and a notebook display.
+ *
+ * @module
+ */
+
+import type { DataDrift } from "./data_drift.ts";
+import type { PerformanceDrift, PredictionDrift } from "./model_drift.ts";
+import { DRIFT_TESTS, isDrifted } from "./registry.ts";
+
+/** Where the samples came from. */
+export interface DriftContext {
+  readonly reference: string;
+  readonly current: string;
+  readonly scenario?: string;
+  readonly referenceRunId?: string;
+  readonly createdAt: string;
+  /** Problems met while reading the samples (e.g. a Redis rescan that found rows gone). */
+  readonly warnings?: readonly string[];
+}
+
+/** One reason for the alarm (exit code 3 in the task). */
+export interface DriftAlarm {
+  readonly trigger: "drift_share" | "importance_share" | "schema" | "prediction" | "performance";
+  /** What was found, with its value and threshold. */
+  readonly detail: string;
+}
+
+/** Everything a drift check found. */
+export interface DriftResult {
+  readonly data: DataDrift;
+  readonly prediction?: PredictionDrift;
+  readonly performance?: PerformanceDrift;
+  readonly context: DriftContext;
+  /** Why the alarm is raised (empty: no alarm). */
+  readonly alarms: readonly DriftAlarm[];
+}
+
+/**
+ * Why a drift result raises the alarm: a dataset trigger fired (drifted-feature share, drifted
+ * importance share, missing features), the scores drifted at α/10 (severity medium or high: the
+ * registry's rule with the stricter threshold), or ROC AUC fell by more than the margin. Single
+ * features flagged at α — expected by chance across many features — are reported per feature but
+ * do not raise the alarm alone.
+ */
+export function driftAlarms(
+  result: Pick<DriftResult, "data" | "prediction" | "performance">,
+): DriftAlarm[] {
+  const d = result.data;
+  const out: DriftAlarm[] = d.dataset.triggers.filter((t) => t.fired).map((t) => ({
+    trigger: t.name,
+    detail: t.name === "schema"
+      ? `${t.value} reference feature(s) missing from the current sample: ${
+        d.missingFeatures.join(", ")
+      }`
+      : `${t.name === "drift_share" ? "drifted-feature share" : "drifted importance share"} ${
+        t.value.toFixed(2)
+      } ≥ ${t.threshold}`,
+  }));
+  const p = result.prediction;
+  if (
+    p && isDrifted(DRIFT_TESTS.ks, { statistic: p.ksStatistic, pValue: p.pValue }, p.alpha / 10)
+  ) {
+    out.push({
+      trigger: "prediction",
+      detail: `scores drifted: KS p = ${p.pValue.toExponential(2)} (severity ${p.severity})`,
+    });
+  }
+  const auc = result.performance?.metrics.find((m) => m.metric === "roc_auc");
+  if (result.performance?.degraded && auc) {
+    out.push({
+      trigger: "performance",
+      detail: `ROC AUC fell from ${auc.reference.toFixed(3)} to ${
+        auc.current.toFixed(3)
+      } (margin ${result.performance.margin})`,
+    });
+  }
+  return out;
+}

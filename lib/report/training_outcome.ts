@@ -1,0 +1,37 @@
+/**
+ * What the training summary and the notebook views read of a training run. The pipeline's
+ * `TrainingResult` is one; the report layer names only what it shows, so it depends on no
+ * pipeline code.
+ *
+ * @module
+ */
+
+import type { BinaryMetrics, ScalarMetric } from "../evaluate/binary_metrics.ts";
+import type { MeanStd } from "../evaluate/summary.ts";
+
+/** The parts of a training run that reports show. */
+export interface TrainingOutcome {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly artifactsDir: string;
+  readonly durationMs: number;
+  readonly config: {
+    readonly model: { readonly type: string };
+    readonly mlflow: { readonly experimentName: string };
+  };
+  readonly rows: { readonly total: number; readonly train: number; readonly test: number };
+  readonly data: { readonly labeling: { readonly achievedRate: number } };
+  readonly cv?: {
+    readonly folds: readonly unknown[];
+    readonly summary: Readonly<Record<ScalarMetric, MeanStd>>;
+  };
+  readonly test: BinaryMetrics;
+  readonly chosenThreshold: number;
+  readonly testAtChosen: {
+    readonly precision: number;
+    readonly recall: number;
+    readonly f1: number;
+  };
+  readonly importance: ReadonlyArray<{ feature: string; importance: number; share: number }>;
+  readonly readiness: string;
+}

@@ -74,7 +74,7 @@ await runMain("bench:redis", async () => {
     let read = 0;
     for (let r = 0; r < repeats; r++) {
       t0 = performance.now();
-      read = (await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+      read = (await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
         scanCount: 2000,
         batchSize: 2000,
       })).features.frame.rows;

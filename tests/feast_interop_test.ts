@@ -84,7 +84,7 @@ out = 0
 `,
       { repo, port: server.port, dtypes, rows: table },
     );
-    const read = await extractFeatures(conn, layout, TRANSACTION_VIEW);
+    const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW });
     assert.equal(read.features.frame.rows, 300);
     const at = new Map(read.features.entityIds.map((id, r) => [id, r]));
     theirs.ids.forEach((id, i) => {

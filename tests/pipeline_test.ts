@@ -4,7 +4,8 @@ import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import type { TrainingConfig } from "../lib/config/schema.ts";
 import { DataError } from "../lib/errors.ts";
 import { LogisticRegression } from "../lib/models/logistic_regression.ts";
-import { train } from "../lib/pipeline/train.ts";
+import { estimatorFor, train } from "../lib/pipeline/train.ts";
+import { nonLinear } from "./helpers/datasets.ts";
 import { Logger } from "../lib/util/logger.ts";
 
 function config(dir: string, extra: Record<string, unknown> = {}): TrainingConfig {
@@ -60,6 +61,32 @@ Deno.test("the same seed gives the same model bytes; another seed gives another 
   const a = await read(5), b = await read(5), c = await read(6);
   assert.equal(a, b);
   assert.notEqual(a, c);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the configured seed reaches the model: on the same data two seeds give two forests, one seed the same bytes", async () => {
+  const d = nonLinear(2000, 8, 3, 0.05);
+  const labels = Uint8Array.from(d.labels);
+  const fit = async (seed: number) => {
+    const c = resolveConfig([fileLayer({
+      seed,
+      model: { type: "random_forest", params: { num_parallel_tree: 8, nthread: 1 } },
+    }, "test")]);
+    return (await estimatorFor(c).fit(d.frame, labels)).serialize();
+  };
+  const a = await fit(11), b = await fit(11), c = await fit(12);
+  assert.equal(a, b, "same seed, same bytes");
+  assert.notEqual(a, c, "another seed, another forest");
+  // An explicit model seed wins over the run's.
+  const own = resolveConfig([fileLayer({ seed: 12, model: { params: { seed: 3 } } }, "test")]);
+  assert.equal(estimatorFor(own).params.seed, 3);
+});
+
+Deno.test("train() fits the model with the run's seed (recorded as model.params.seed)", async () => {
+  const dir = await Deno.makeTempDir();
+  const r = await train(config(dir, { seed: 7, data: { maxSamples: 1500, cvFolds: 0 } }));
+  const recorded = await Deno.readTextFile(join(r.runDir, "params", "model.params.seed"));
+  assert.equal(recorded, "7");
   await Deno.remove(dir, { recursive: true });
 });
 
@@ -156,5 +183,22 @@ Deno.test("every model type trains through the pipeline; early stopping watches 
   assert.ok("valid-logloss" in es.history[0]!.values && "train-logloss" in es.history[0]!.values);
   const saved = JSON.parse(await Deno.readTextFile(join(es.artifactsDir, "model/model.json")));
   assert.equal(saved.learner.attributes.best_iteration, String(rounds - 6));
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a logger reused for two runs writes each run's lines into that run's log file only", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = new Logger();
+  const seen: string[] = [];
+  log.addSink((line) => seen.push(line));
+  const small = { data: { maxSamples: 1000, cvFolds: 0 } };
+  const a = await train(config(dir, small), { log });
+  const b = await train(config(dir, { ...small, seed: 9 }), { log });
+  const fileA = await Deno.readTextFile(join(a.artifactsDir, "logs/train.log"));
+  const fileB = await Deno.readTextFile(join(b.artifactsDir, "logs/train.log"));
+  assert.ok(fileA.includes(a.runId) && !fileA.includes(b.runId), "run A's file holds A only");
+  assert.ok(fileB.includes(b.runId) && !fileB.includes(a.runId), "run B's file holds B only");
+  assert.equal(fileB.split("\n").filter((l) => l.includes("loading features")).length, 1);
+  assert.ok(seen.some((l) => l.includes(a.runId)) && seen.some((l) => l.includes(b.runId)));
   await Deno.remove(dir, { recursive: true });
 });

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import { DataError } from "../lib/errors.ts";
+import type { FeatureView } from "../lib/data/feature_spec.ts";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { connectRedis } from "../lib/features/redis/client.ts";
@@ -54,7 +55,7 @@ for (const layoutName of ["hash", "feast"] as const) {
         ? hashLayout(TRANSACTION_VIEW)
         : feastLayout(TRANSACTION_VIEW, "fraud_detection");
       await ingestSnapshot(conn, layout, written);
-      const read = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+      const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
         scanCount: 100,
         batchSize: 250,
       });
@@ -107,7 +108,7 @@ Deno.test("bad values are counted and treated as missing; stale rows are dropped
       "feature_timestamp",
       "1000",
     ]); // 1970
-    const ex = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+    const ex = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
       maxAgeMinutes: 60 * 24 * 30,
     });
     assert.deepEqual(ex.nonNumeric, { amount_avg_5m: 1, is_weekend: 1 });
@@ -118,6 +119,104 @@ Deno.test("bad values are counted and treated as missing; stale rows are dropped
   } finally {
     await conn.close();
     await server.stop();
+  }
+});
+
+Deno.test("unreadable values are counted per feature past 31 features (a view of 40)", async () => {
+  const view: FeatureView = {
+    name: "wide",
+    entityType: "user",
+    features: Array.from({ length: 40 }, (_, j) => ({
+      name: `f${j}`,
+      kind: "continuous" as const,
+      description: "",
+      range: [0, Infinity] as const,
+    })),
+  };
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  try {
+    const layout = hashLayout(view);
+    for (let i = 0; i < 50; i++) {
+      const values = Float64Array.from({ length: 40 }, (_, j) => i + j);
+      const pairs = layout.encode(`user_${i}`, 1_700_000_000_000, values);
+      await conn.client.hset(
+        Buffer.from(layout.key(`user_${i}`)),
+        ...pairs.flat().map((b) => Buffer.from(b)),
+      );
+    }
+    await server.cli(["HSET", "features:user:user_3:wide", "f35", "abc"]);
+    await server.cli(["HSET", "features:user:user_5:wide", "f3", "??", "f39", "x"]);
+    await server.cli(["HSET", "features:user:user_7:wide", "f32", "nope"]);
+    const ex = await extractFeatures(conn, { layout, view });
+    assert.deepEqual(ex.nonNumeric, { f3: 1, f32: 1, f35: 1, f39: 1 });
+    assert.equal(ex.features.frame.rows, 50);
+    const row = ex.features.entityIds.indexOf("user_3");
+    assert.ok(Number.isNaN(ex.features.frame.column("f35")[row]!));
+    assert.equal(ex.features.frame.column("f3")[row], 3 + 3);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
+Deno.test("data.redis.batchSize sets the keys per HMGET round trip", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  try {
+    const layout = hashLayout(TRANSACTION_VIEW);
+    await ingestSnapshot(
+      conn,
+      layout,
+      embeddedFeatures({ samples: 2000, seed: 4, snapshotTime: SNAPSHOT }),
+    );
+    const read = (batchSize: number) =>
+      extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, { scanCount: 50, batchSize });
+    const big = await read(500), small = await read(40);
+    assert.equal(big.features.frame.rows, 2000);
+    assert.equal(small.features.frame.rows, 2000);
+    // SCAN may return a key twice, so allow a round trip or two beyond keys / batch.
+    assert.ok(big.requests >= 4 && big.requests <= 6, `batch 500: ${big.requests} round trips`);
+    assert.ok(
+      small.requests >= 50 && small.requests <= 56,
+      `batch 40: ${small.requests} round trips`,
+    );
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
+Deno.test("Redis error replies are never dropped silently: non-hash keys are counted, a failing read stops the run", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  const layout = hashLayout(TRANSACTION_VIEW);
+  try {
+    await ingestSnapshot(
+      conn,
+      layout,
+      embeddedFeatures({ samples: 300, seed: 5, snapshotTime: SNAPSHOT }),
+    );
+    await server.cli(["SET", "features:card:card_999999:transaction", "not a hash"]);
+    const ex = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW });
+    assert.equal(ex.wrongTypeKeys, 1);
+    assert.equal(ex.features.frame.rows, 300);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+  // A server that answers every HMGET with an error: the read fails with the server's reason.
+  const broken = await RedisServer.start({ extra: ["--rename-command", "HMGET", ""] });
+  const c2 = connectRedis(settings(broken.port));
+  try {
+    await c2.client.hset("features:card:card_000001:transaction", "txn_count_5m", "1");
+    await assert.rejects(
+      extractFeatures(c2, { layout, view: TRANSACTION_VIEW }, { rescans: 1 }),
+      (e) => e instanceof DataError && /HMGET failed: ERR unknown command/.test(e.message),
+    );
+  } finally {
+    await c2.close();
+    await broken.stop();
   }
 });
 
@@ -133,7 +232,7 @@ Deno.test("a 3-master Redis Cluster serves ingest and extraction with the same r
       ]
     ) {
       await ingestSnapshot(conn, layout, written);
-      const read = await extractFeatures(conn, layout, TRANSACTION_VIEW, {
+      const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
         scanCount: 200,
         batchSize: 300,
       });
@@ -154,7 +253,7 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
     const layout = hashLayout(TRANSACTION_VIEW);
     const written = embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT });
     await ingestSnapshot(conn, layout, written);
-    const reading = extractFeatures(conn, layout, TRANSACTION_VIEW, {
+    const reading = extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
       scanCount: 5, // tiny SCAN pages: long enough for the restart to cut in
       batchSize: 100,
       rescans: 5,
@@ -173,7 +272,9 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
   const gone = connectRedis(settings(server.port, { retries: 2 }));
   await server.stop();
   await assert.rejects(
-    extractFeatures(gone, hashLayout(TRANSACTION_VIEW), TRANSACTION_VIEW, { rescans: 1 }),
+    extractFeatures(gone, { layout: hashLayout(TRANSACTION_VIEW), view: TRANSACTION_VIEW }, {
+      rescans: 1,
+    }),
     (e) =>
       e instanceof DataError &&
       /^cannot read features from Redis 127\.0\.0\.1:\d+\/0/.test(e.message),
@@ -355,7 +456,10 @@ Deno.test("ingest --follow replays the stream event by event; the rows left equa
     });
     assert.equal(n, events.ts.length);
     assert.equal(progress, n);
-    const read = await extractFeatures(conn, hashLayout(TRANSACTION_VIEW), TRANSACTION_VIEW);
+    const read = await extractFeatures(conn, {
+      layout: hashLayout(TRANSACTION_VIEW),
+      view: TRANSACTION_VIEW,
+    });
     await conn.close();
     assertSameRows(snapshotFeatures(events), read.features);
   } finally {

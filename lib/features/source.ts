@@ -12,7 +12,7 @@ import { sampleRows } from "../data/sample.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { FEATURE_VIEWS, featuresOf } from "./catalog.ts";
 import { embeddedFeatures } from "./embedded_source.ts";
-import { describeShrink, type Extraction } from "./redis/extract.ts";
+import { countUnreadable, describeShrink, type Extraction } from "./redis/extract.ts";
 import { readRedisFeatures, type RedisConfig } from "./redis/source.ts";
 import type { DriftScenario } from "./transactions.ts";
 import type { FeatureSet } from "./window_processor.ts";
@@ -122,7 +122,9 @@ async function fromRedis(
   };
   return {
     features,
-    nonNumeric: ex.nonNumeric,
+    nonNumeric: pick.length === all.frame.rows
+      ? ex.nonNumeric
+      : countUnreadable(ex.unreadable, all.frame.names, pick),
     staleRows: ex.stale,
     notes: redisNotes(ex),
     description: `Redis (${redis.layout} layout), ${features.frame.rows} of ${all.frame.rows} rows`,
@@ -138,7 +140,13 @@ function redisNotes(ex: Extraction): SourceNotes {
       duplicates: ex.duplicates,
       rescans: ex.rescans,
       rows_gone_after_rescan: ex.rescanShrink.reduce((a, s) => a + s.missing, 0),
+      keys_not_hashes: ex.wrongTypeKeys,
     },
-    warnings: ex.rescanShrink.map(describeShrink),
+    warnings: [
+      ...ex.rescanShrink.map(describeShrink),
+      ...(ex.wrongTypeKeys
+        ? [`${ex.wrongTypeKeys} key(s) matching the view's pattern hold no hash (skipped)`]
+        : []),
+    ],
   };
 }

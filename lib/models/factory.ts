@@ -24,6 +24,11 @@ export interface EstimatorSpec {
   readonly type: string;
   /** The model's parameters, by its own names (validated). */
   readonly params?: Readonly<Record<string, unknown>>;
+  /**
+   * The seed of the model's random choices (row and column sampling), unless `params` sets its
+   * own (`seed`, or its alias `random_state`). Models without random choices ignore it.
+   */
+  readonly seed?: number;
 }
 
 /**
@@ -39,7 +44,10 @@ export function createEstimator(spec: EstimatorSpec): Estimator {
   const { type, params = {} } = spec;
   if (type === "logistic_regression") return new LogisticRegression({ ...params });
   if ((TREE_MODEL_TYPES as readonly string[]).includes(type)) {
-    return new GradientBoosting({ ...params }, { type: type as TreeModelType });
+    const seeded = spec.seed === undefined || "seed" in params || "random_state" in params
+      ? params
+      : { ...params, seed: spec.seed };
+    return new GradientBoosting({ ...seeded }, { type: type as TreeModelType });
   }
   throw new ConfigError([
     `model.type: must be one of ${MODEL_TYPES.join(", ")}, got ${JSON.stringify(type)}`,

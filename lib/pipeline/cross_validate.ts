@@ -32,21 +32,20 @@ export interface CrossValidateOptions {
 /**
  * Fits `estimator` on k−1 folds and scores the remaining one, k times.
  *
- * @param folds The folds, e.g. from `stratifiedKFold(labels, 5, seed)`.
+ * @param data The rows, their labels and the folds (e.g. `stratifiedKFold(labels, 5, seed)`).
  * @example
  * ```ts
  * const folds = stratifiedKFold(labels, 5, 42);
- * const cv = crossValidate(createEstimator({ type: "logistic_regression" }), frame, labels, folds);
+ * const cv = await crossValidate(createEstimator({ type: "logistic_regression" }), { frame, labels, folds });
  * cv.summary.roc_auc.mean;
  * ```
  */
 export async function crossValidate(
   estimator: Estimator,
-  frame: Frame,
-  labels: Uint8Array,
-  folds: readonly SplitIndices[],
+  data: { frame: Frame; labels: Uint8Array; folds: readonly SplitIndices[] },
   options: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
+  const { frame, labels, folds } = data;
   const oof = new Float64Array(frame.rows);
   const metrics: BinaryMetrics[] = [];
   for (const [k, { train, test }] of folds.entries()) {

@@ -34,15 +34,15 @@ export function wantsEarlyStopping(estimator: Estimator): boolean {
  *
  * @example
  * ```ts
- * const { model, history } = await fitFinal(estimator, xTrain, yTrain, 42);
+ * const { model, history } = await fitFinal(estimator, { frame: xTrain, labels: yTrain }, 42);
  * ```
  */
 export async function fitFinal(
   estimator: Estimator,
-  x: Frame,
-  y: Uint8Array,
+  data: { frame: Frame; labels: Uint8Array },
   seed: number,
 ): Promise<FinalFit> {
+  const { frame: x, labels: y } = data;
   const history: IterationMetrics[] = [];
   const collect = { afterIteration: (m: IterationMetrics) => void history.push(m) };
   if (!wantsEarlyStopping(estimator)) {

@@ -9,19 +9,34 @@ import { redact } from "../config/load.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import { takeValues } from "../data/frame.ts";
 import { stratifiedKFold, stratifiedSplit } from "../data/split.ts";
-import { type BinaryMetrics, evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
+import { evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
 import { confusionAt } from "../evaluate/binary_metrics.ts";
-import { rankImportance, type Readiness, readiness } from "../evaluate/summary.ts";
+import { rankImportance, readiness } from "../evaluate/summary.ts";
 import { ConfigError } from "../errors.ts";
 import { createEstimator } from "../models/factory.ts";
-import type { Classifier, Estimator, IterationMetrics } from "../models/model.ts";
+import type { Estimator } from "../models/model.ts";
 import { FileStore } from "../tracking/file_store.ts";
 import { Logger } from "../util/logger.ts";
-import { crossValidate, type CrossValidation } from "./cross_validate.ts";
+import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
+import type { Frame } from "../data/frame.ts";
 import { recordRun } from "./record_run.ts";
 import type { TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
+
+/**
+ * The estimator `config.model` names, with the run's seed for its random choices (unless the
+ * model's parameters set their own) and, for logistic regression, the configured imputation.
+ *
+ * @throws {ConfigError} for an unknown model type or bad parameters.
+ */
+export function estimatorFor(config: TrainingConfig): Estimator {
+  const params = {
+    ...(config.model.type === "logistic_regression" ? { impute: config.data.imputeStrategy } : {}),
+    ...config.model.params,
+  };
+  return createEstimator({ type: config.model.type, params, seed: config.seed });
+}
 
 /** Options of {@link train}. */
 export interface TrainOptions {
@@ -46,25 +61,58 @@ export async function train(
   config: TrainingConfig,
   options: TrainOptions = {},
 ): Promise<TrainingResult> {
-  const log = options.log ?? new Logger();
+  const log = (options.log ?? new Logger()).child(); // this run's lines only
   const started = performance.now();
-  const uri = config.mlflow.trackingUri;
+  checkTrackingUri(config.mlflow.trackingUri);
+  const estimator = options.estimator ?? estimatorFor(config);
+  log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
+  const data = await loadLabeledData(config);
+  logData(log, data);
+  const parts = splitData(data, config);
+  const { run, experimentId } = await startRun(config, log);
+  try {
+    const fitted = await fitAndEvaluate(estimator, parts, { config, log });
+    const result: TrainingResult = {
+      runId: run.runId,
+      experimentId,
+      runDir: run.dir,
+      artifactsDir: run.artifactsDir,
+      config: redact(config),
+      rows: {
+        total: data.features.frame.rows,
+        train: parts.split.train.length,
+        test: parts.split.test.length,
+        dropped: data.droppedRows,
+      },
+      data,
+      ...fitted,
+      testIndices: parts.split.test,
+      durationMs: performance.now() - started,
+    };
+    await recordRun(run, result, estimator.params);
+    log.info("run finished", { run_id: run.runId, artifacts: run.artifactsDir });
+    await run.end("FINISHED");
+    return result;
+  } catch (error) {
+    log.error("run failed", { run_id: run.runId, error: String(error) });
+    await run.end("FAILED").catch(() => {});
+    throw error;
+  }
+}
+
+function checkTrackingUri(uri: string): void {
   if (/^(https?|databricks|sqlite|postgresql|mysql):/.test(uri)) {
     throw new ConfigError([
       `mlflow.trackingUri: only a local path or file: URI is supported until the MLflow server ` +
       `issue lands, got ${JSON.stringify(uri)}`,
     ]);
   }
-  const params = {
-    ...(config.model.type === "logistic_regression" ? { impute: config.data.imputeStrategy } : {}),
-    ...config.model.params,
-  };
-  const estimator = options.estimator ?? createEstimator({ type: config.model.type, params });
-  log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
-  const data = await loadLabeledData(config);
-  const { frame } = data.features;
+}
+
+/** What was loaded, and what was wrong with it, as log lines. */
+function logData(log: Logger, data: LabeledData): void {
   log.info("labeled", {
-    rows: frame.rows,
+    rows: data.features.frame.rows,
     fraud_rate: round(data.labeling.achievedRate, 4),
     target: data.labeling.targetRate,
   });
@@ -72,15 +120,10 @@ export async function train(
   if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
   if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
   for (const w of data.quality.source?.warnings ?? []) log.warn(w);
-  for (
-    const [name, n] of Object.entries(
-      data.quality.features.reduce(
-        (a, f) => (f.nonNumeric ? { ...a, [f.name]: f.nonNumeric } : a),
-        {} as Record<string, number>,
-      ),
-    )
-  ) {
-    log.warn(`${n} unreadable value(s) in ${name}, treated as missing`);
+  for (const f of data.quality.features) {
+    if (f.nonNumeric) {
+      log.warn(`${f.nonNumeric} unreadable value(s) in ${f.name}, treated as missing`);
+    }
   }
   for (const f of data.quality.features) {
     if (f.missing || f.outOfRange || f.constant) {
@@ -92,101 +135,107 @@ export async function train(
       });
     }
   }
+}
 
+/** The train/test split and the CV folds, made (and their feasibility checked) before any run. */
+interface Parts {
+  readonly split: { train: Int32Array; test: Int32Array };
+  readonly xTrain: Frame;
+  readonly yTrain: Uint8Array;
+  readonly xTest: Frame;
+  readonly yTest: Uint8Array;
+  readonly folds?: ReturnType<typeof stratifiedKFold>;
+}
+
+function splitData(data: LabeledData, config: TrainingConfig): Parts {
+  const { frame } = data.features;
   const split = stratifiedSplit(data.labels, config.data.testSize, config.seed);
-  const xTrain = frame.take(split.train), yTrain = takeValues(data.labels, split.train);
-  const xTest = frame.take(split.test), yTest = takeValues(data.labels, split.test);
-
-  // Folds are made (and their feasibility checked) before any run is written.
+  const yTrain = takeValues(data.labels, split.train);
   const folds = config.data.cvFolds >= 2
     ? stratifiedKFold(yTrain, config.data.cvFolds, config.seed)
     : undefined;
+  return {
+    split,
+    xTrain: frame.take(split.train),
+    yTrain,
+    xTest: frame.take(split.test),
+    yTest: takeValues(data.labels, split.test),
+    ...(folds ? { folds } : {}),
+  };
+}
 
-  const store = new FileStore(uri);
+/** Opens the run in the store, with its log file receiving this run's lines (replayed first). */
+async function startRun(config: TrainingConfig, log: Logger) {
+  const store = new FileStore(config.mlflow.trackingUri);
   const experimentId = await store.experimentId(config.mlflow.experimentName);
   const runName = config.mlflow.runName ?? `${config.model.type}-${new Date().toISOString()}`;
   const run = await store.startRun(experimentId, {
     runName,
     tags: { model_type: config.model.type, feature_source: config.data.source, run_type: "train" },
   });
-  const fileSink = (line: string) =>
-    Deno.writeTextFileSync(`${run.artifactsDir}/logs/train.log`, line + "\n", { append: true });
+  const file = `${run.artifactsDir}/logs/train.log`;
   Deno.mkdirSync(`${run.artifactsDir}/logs`, { recursive: true });
-  Deno.writeTextFileSync(`${run.artifactsDir}/logs/train.log`, "");
-  log.addSink(fileSink, true);
+  Deno.writeTextFileSync(file, "");
+  log.addSink((line) => Deno.writeTextFileSync(file, line + "\n", { append: true }), true);
   log.info("run started", { run_id: run.runId, experiment_id: experimentId, dir: run.dir });
-  try {
-    let cv: CrossValidation | undefined;
-    if (folds) {
-      cv = await crossValidate(
-        estimator,
-        xTrain,
-        yTrain,
-        folds,
-        {
-          evalOnFold: wantsEarlyStopping(estimator),
-          onFold: (k, m) =>
-            log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
-              roc_auc: round(m.roc_auc, 4),
-              pr_auc: round(m.pr_auc, 4),
-            }),
-        },
-      );
-    }
-    const { model, history } = await fitFinal(estimator, xTrain, yTrain, config.seed);
-    if (history.length) {
-      log.info("boosting rounds", {
-        rounds: history.length,
-        last: history[history.length - 1]!.values,
-      });
-    }
-    const chosenThreshold = cv
-      ? evaluateBinary(yTrain, cv.oof).best_threshold
-      : evaluateBinary(yTrain, model.predictProba(xTrain)).best_threshold;
-    model.decisionThreshold = chosenThreshold;
-    const testProbabilities = model.predictProba(xTest);
-    const test = evaluateBinary(yTest, testProbabilities);
-    const testAtChosen = prf(confusionAt(yTest, testProbabilities, chosenThreshold));
-    const result: TrainingResult = {
-      runId: run.runId,
-      experimentId,
-      runDir: run.dir,
-      artifactsDir: run.artifactsDir,
-      config: redact(config),
-      rows: {
-        total: frame.rows,
-        train: split.train.length,
-        test: split.test.length,
-        dropped: data.droppedRows,
-      },
-      data,
-      ...(cv ? { cv: { folds: cv.folds, summary: cv.summary } } : {}),
-      test,
-      chosenThreshold,
-      testAtChosen,
-      importance: rankImportance(model.featureImportance()),
-      readiness: readiness(test.roc_auc),
-      model,
-      testProbabilities,
-      testIndices: split.test,
-      history,
-      durationMs: 0,
-    };
-    const done = { ...result, durationMs: performance.now() - started };
-    log.info("test metrics", {
-      roc_auc: round(test.roc_auc, 4),
-      pr_auc: round(test.pr_auc, 4),
-      readiness: done.readiness,
-    });
-    await recordRun(run, done, estimator.params);
-    log.info("run finished", { run_id: run.runId, artifacts: run.artifactsDir });
-    await run.end("FINISHED");
-    return done;
-  } catch (error) {
-    log.error("run failed", { run_id: run.runId, error: String(error) });
-    await run.end("FAILED").catch(() => {});
-    throw error;
+  return { run, experimentId };
+}
+
+type Fitted = Pick<
+  TrainingResult,
+  | "cv"
+  | "test"
+  | "chosenThreshold"
+  | "testAtChosen"
+  | "importance"
+  | "readiness"
+  | "model"
+  | "testProbabilities"
+  | "history"
+>;
+
+/** CV on the training part, the final fit, the chosen threshold and the test metrics. */
+async function fitAndEvaluate(
+  estimator: Estimator,
+  p: Parts,
+  { config, log }: { config: TrainingConfig; log: Logger },
+): Promise<Fitted> {
+  const cv = p.folds
+    ? await crossValidate(estimator, { frame: p.xTrain, labels: p.yTrain, folds: p.folds }, {
+      evalOnFold: wantsEarlyStopping(estimator),
+      onFold: (k, m) =>
+        log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
+          roc_auc: round(m.roc_auc, 4),
+          pr_auc: round(m.pr_auc, 4),
+        }),
+    })
+    : undefined;
+  const train = { frame: p.xTrain, labels: p.yTrain };
+  const { model, history } = await fitFinal(estimator, train, config.seed);
+  if (history.length) {
+    log.info("boosting rounds", { rounds: history.length, last: history.at(-1)!.values });
   }
+  const chosenThreshold =
+    evaluateBinary(p.yTrain, cv ? cv.oof : model.predictProba(p.xTrain)).best_threshold;
+  model.decisionThreshold = chosenThreshold;
+  const testProbabilities = model.predictProba(p.xTest);
+  const test = evaluateBinary(p.yTest, testProbabilities);
+  log.info("test metrics", {
+    roc_auc: round(test.roc_auc, 4),
+    pr_auc: round(test.pr_auc, 4),
+    readiness: readiness(test.roc_auc),
+  });
+  return {
+    ...(cv ? { cv: { folds: cv.folds, summary: cv.summary } } : {}),
+    test,
+    chosenThreshold,
+    testAtChosen: prf(confusionAt(p.yTest, testProbabilities, chosenThreshold)),
+    importance: rankImportance(model.featureImportance()),
+    readiness: readiness(test.roc_auc),
+    model,
+    testProbabilities,
+    history,
+  };
 }
 
 function round(v: number, digits: number): number {

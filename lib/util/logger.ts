@@ -32,7 +32,10 @@ export class Logger {
   /** Lowest level written. */
   readonly level: Level;
   readonly #sinks: Sink[] = [];
-  readonly #history: Array<[string, Level]> = [];
+  /** This logger's own lines, kept by child loggers only (a job's lines, for replay). */
+  #history: Array<[string, Level]> | undefined;
+  /** Where a child's lines also go. */
+  #parent: Logger | undefined;
 
   /** @param options Format (default `human`) and lowest level (default `info`). */
   constructor(options: { format?: LogFormat; level?: Level } = {}) {
@@ -40,10 +43,31 @@ export class Logger {
     this.level = options.level ?? "info";
   }
 
-  /** Adds a sink; with `replay`, it first receives every line logged so far. */
-  addSink(sink: Sink, replay = false): void {
-    if (replay) { for (const [line, level] of this.#history) sink(line, level); }
+  /**
+   * A logger for one job (a training run): its lines go to its own sinks and to this logger's;
+   * it remembers only its own lines (to replay into a sink added later, such as the run's log
+   * file), and its sinks go away with it — a logger reused across runs never writes one run's
+   * lines into another run's file, and keeps no history of its own.
+   */
+  child(): Logger {
+    const c = new Logger({ format: this.format, level: this.level });
+    c.#history = [];
+    c.#parent = this;
+    return c;
+  }
+
+  /**
+   * Adds a sink; with `replay`, it first receives every line this child logger has logged.
+   *
+   * @returns A function that removes the sink.
+   */
+  addSink(sink: Sink, replay = false): () => void {
+    if (replay) { for (const [line, level] of this.#history ?? []) sink(line, level); }
     this.#sinks.push(sink);
+    return () => {
+      const i = this.#sinks.indexOf(sink);
+      if (i >= 0) this.#sinks.splice(i, 1);
+    };
   }
 
   /** Logs at debug level. */
@@ -72,8 +96,13 @@ export class Logger {
     const line = this.format === "json"
       ? JSON.stringify({ time, level, message, ...fields })
       : `${time} ${level.toUpperCase().padEnd(5)} ${message}${formatFields(fields)}`;
-    this.#history.push([line, level]);
+    this.#write(line, level);
+  }
+
+  #write(line: string, level: Level): void {
+    this.#history?.push([line, level]);
     for (const sink of this.#sinks) sink(line, level);
+    if (this.#parent) this.#parent.#write(line, level);
   }
 }
 

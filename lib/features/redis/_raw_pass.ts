@@ -1,89 +1,132 @@
 /**
- * One SCAN pass over a Redis server with the lean RESP reader.
+ * One SCAN pass over a Redis server with the lean RESP reader: SCAN pages are pipelined, and the
+ * keys found are read with HMGET in batches of `batchSize` keys per round trip (the next SCAN
+ * rides along while keys are still short of a batch), decoding overlapped with the next request.
  *
  * @module
  */
 
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { CommandWriter, encodeArgs, RespConnection } from "./resp.ts";
+import { CommandWriter, encodeArgs, type Reply, RespConnection, RespError } from "./resp.ts";
 
 /** A master client (its address is read from its options). */
 export type Node = ReturnType<RedisConnection["masters"]>[number];
 
-/**
- * One SCAN pass over a server with the lean RESP reader: each round trip sends the HMGETs of the
- * previous page together with the next SCAN.
- */
-export async function rawPass(
-  conn: RedisConnection,
-  node: Node,
-  layout: Layout,
-  scanCount: number,
-  batch: number,
-  accept: (
+/** What one pass reads and how. */
+export interface PassOptions {
+  readonly conn: RedisConnection;
+  readonly node: Node;
+  readonly layout: Layout;
+  /** SCAN COUNT hint. */
+  readonly scanCount: number;
+  /** Keys read per HMGET round trip. */
+  readonly batchSize: number;
+  /** Receives each batch's keys and their HMGET values (in field order). */
+  readonly accept: (
     keys: readonly Uint8Array[],
     values: readonly (readonly (Uint8Array | null)[])[],
-  ) => void,
-): Promise<void> {
-  void batch;
-  const s = conn.settings;
-  const opts = node.options as { host?: string; port?: number };
-  const resp = await RespConnection.open({
-    host: opts.host ?? s.host,
-    port: opts.port ?? s.port,
-    tls: s.tls,
-    ...(s.password !== undefined ? { password: s.password } : {}),
-    db: conn.client.isCluster ? 0 : s.db,
-    timeoutMs: s.connectTimeoutMs,
-  });
+  ) => void;
+}
+
+/** What a pass met. */
+export interface PassStats {
+  /** HMGET round trips. */
+  requests: number;
+  /** Keys matching the pattern that hold no hash (WRONGTYPE): skipped and counted. */
+  wrongType: number;
+}
+
+/**
+ * Runs one complete pass. An error reply to a read (other than WRONGTYPE) fails the pass, so the
+ * caller rescans or stops — no row is ever dropped silently.
+ */
+export async function rawPass(o: PassOptions): Promise<PassStats> {
+  const resp = await open(o);
+  const stats: PassStats = { requests: 0, wrongType: 0 };
   try {
-    const tail = encodeArgs(layout.fields);
+    const tail = encodeArgs(o.layout.fields);
     const w = new CommandWriter();
     let cursor = "0";
-    /** Sends the HMGETs of `keys` (and the next SCAN unless the scan is over). */
+    /** Sends the HMGETs of `keys` (and the next SCAN when asked). */
     const request = (keys: readonly Uint8Array[], scanNext: boolean) => {
       w.reset();
       for (const k of keys) {
-        w.header(2 + layout.fields.length);
+        w.header(2 + o.layout.fields.length);
         w.arg("HMGET");
         w.arg(k);
         w.raw(tail);
       }
-      if (scanNext) w.command("SCAN", cursor, "MATCH", layout.pattern, "COUNT", String(scanCount));
-      return resp.send(w.bytes.slice(), keys.length + (scanNext ? 1 : 0));
+      if (scanNext) {
+        w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
+      }
+      if (keys.length) stats.requests++;
+      return {
+        keys,
+        scanned: scanNext,
+        replies: resp.send(w.bytes.slice(), keys.length + (scanNext ? 1 : 0)),
+      };
     };
-    // Round trip k+1 is on the wire while the rows of round trip k are decoded.
-    let keys: readonly Uint8Array[] = [];
-    let inFlight = request(keys, true);
+    let pending: Uint8Array[] = [];
     let scanning = true;
+    let inFlight = request([], true);
     while (true) {
-      const replies = await inFlight;
-      const sent = keys;
-      let next: Uint8Array[] = [];
-      if (scanning) {
-        const scan = replies[replies.length - 1];
-        if (!Array.isArray(scan)) {
-          throw new Error(scan instanceof Error ? scan.message : "bad SCAN reply");
-        }
-        cursor = String.fromCharCode(...(scan[0] as Uint8Array));
-        next = scan[1] as Uint8Array[];
+      const replies = await inFlight.replies;
+      if (inFlight.scanned) {
+        const page = scanPage(replies[replies.length - 1]);
+        cursor = page.cursor;
+        pending.push(...page.keys);
         scanning = cursor !== "0";
       }
-      const more = scanning || next.length > 0;
-      if (more) {
-        keys = next;
-        inFlight = request(next, scanning);
-      }
-      accept(
-        sent,
-        replies.slice(0, sent.length).map((
-          r,
-        ) => (Array.isArray(r) ? (r as (Uint8Array | null)[]) : [])),
-      );
+      const sent = inFlight.keys;
+      // A full batch goes out at once; a short one waits for more keys until the scan is over.
+      const batch = pending.length >= o.batchSize || !scanning ? pending.slice(0, o.batchSize) : [];
+      pending = pending.slice(batch.length);
+      const scanNext = scanning && pending.length < o.batchSize;
+      const more = batch.length > 0 || scanNext;
+      if (more) inFlight = request(batch, scanNext);
+      o.accept(sent, readValues(replies.slice(0, sent.length), stats));
       if (!more) break;
     }
   } finally {
     resp.close();
   }
+  return stats;
+}
+
+async function open(o: PassOptions): Promise<RespConnection> {
+  const s = o.conn.settings;
+  const at = o.node.options as { host?: string; port?: number };
+  return await RespConnection.open({
+    host: at.host ?? s.host,
+    port: at.port ?? s.port,
+    tls: s.tls,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    db: o.conn.client.isCluster ? 0 : s.db,
+    timeoutMs: s.connectTimeoutMs,
+  });
+}
+
+function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[] } {
+  if (!Array.isArray(reply)) {
+    throw new Error(
+      reply instanceof RespError ? `SCAN failed: ${reply.message}` : "bad SCAN reply",
+    );
+  }
+  return {
+    cursor: String.fromCharCode(...(reply[0] as Uint8Array)),
+    keys: reply[1] as Uint8Array[],
+  };
+}
+
+/** HMGET replies as value arrays; WRONGTYPE → an empty row (counted), any other error throws. */
+function readValues(replies: readonly Reply[], stats: PassStats): (Uint8Array | null)[][] {
+  return replies.map((r) => {
+    if (Array.isArray(r)) return r as (Uint8Array | null)[];
+    if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
+      stats.wrongType++;
+      return [];
+    }
+    throw new Error(`HMGET failed: ${r instanceof RespError ? r.message : "unexpected reply"}`);
+  });
 }

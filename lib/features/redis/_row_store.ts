@@ -1,5 +1,7 @@
 /**
- * Feature rows in growable columns, as read from Redis (duplicates included).
+ * Feature rows in growable columns, as read from Redis (duplicates included), with the cells that
+ * were present but unreadable kept as (row, feature) pairs — bad values are rare, and a pair list
+ * scales to any number of features.
  *
  * @module
  */
@@ -8,38 +10,55 @@
 export class RowStore {
   columns: Float64Array[];
   ts: Float64Array;
-  bad: Int32Array;
   readonly ids: string[] = [];
+  /** Row index of each unreadable cell. */
+  badRows: Int32Array = new Int32Array(256);
+  /** Feature index of each unreadable cell. */
+  badFeatures: Int32Array = new Int32Array(256);
+  /** Unreadable cells recorded. */
+  badCount = 0;
 
   constructor(width: number, capacity = 1 << 14) {
     this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
     this.ts = new Float64Array(capacity);
-    this.bad = new Int32Array(capacity);
   }
 
   get size(): number {
     return this.ids.length;
   }
 
-  /** Appends a row (duplicates are resolved at the end). */
-  push(id: string, timestamp: number, badMask: number, values: Float64Array): void {
+  /** Appends a row (duplicates are resolved later). */
+  push(id: string, timestamp: number, values: Float64Array): void {
     const i = this.ids.length;
     if (i === this.ts.length) this.#grow();
     this.ids.push(id);
     for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
     this.ts[i] = timestamp;
-    this.bad[i] = badMask;
+  }
+
+  /** Marks the cells of the last row pushed where `bad[j]` is 1 as unreadable. */
+  markBad(bad: Uint8Array): void {
+    const row = this.ids.length - 1;
+    for (let j = 0; j < bad.length; j++) {
+      if (!bad[j]) continue;
+      if (this.badCount === this.badRows.length) {
+        this.badRows = grow(this.badRows, this.badCount * 2);
+        this.badFeatures = grow(this.badFeatures, this.badCount * 2);
+      }
+      this.badRows[this.badCount] = row;
+      this.badFeatures[this.badCount++] = j;
+    }
   }
 
   #grow(): void {
     const cap = this.ts.length * 2;
-    const grow = <T extends Float64Array | Int32Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(cap);
-      b.set(a);
-      return b;
-    };
-    this.columns = this.columns.map(grow);
-    this.ts = grow(this.ts);
-    this.bad = grow(this.bad);
+    this.columns = this.columns.map((c) => grow(c, cap));
+    this.ts = grow(this.ts, cap);
   }
+}
+
+function grow<T extends Float64Array | Int32Array>(a: T, cap: number): T {
+  const b = new (a.constructor as { new (n: number): T })(cap);
+  b.set(a);
+  return b;
 }

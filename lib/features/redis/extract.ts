@@ -1,44 +1,36 @@
 /**
  * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master (never KEYS),
- * pipelined HMGET in batches, typed parsing, a max-age filter, duplicates resolved by the newest
- * timestamp, and bad values counted. If the connection drops mid-scan, the scan of that server
- * restarts from the beginning once reconnected (rows read are kept and deduplicated), so the
- * result is complete and exact; if the server stays away, a clear error.
+ * HMGET in batches of `batchSize` keys per round trip over the lean RESP reader (one read path,
+ * for single servers and cluster masters alike), typed parsing, a max-age filter, duplicates
+ * resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
+ * connection dropped, an error reply), the scan of that server starts over (rows read are kept
+ * and deduplicated), so the result is complete and exact; if the server stays away, a clear
+ * error. A rescan that finds rows gone that were read before is reported (or, asked, an error).
  *
  * @module
  */
 
 import { Frame } from "../../data/frame.ts";
-import { DataError } from "../../errors.ts";
 import type { FeatureView } from "../../data/feature_spec.ts";
+import { DataError } from "../../errors.ts";
 import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { type Node, rawPass } from "./_raw_pass.ts";
+import { type Node, type PassStats, rawPass } from "./_raw_pass.ts";
 import { RowStore } from "./_row_store.ts";
-
-/**
- * HMGET of many keys in one call: ARGV = field count, fields, keys. Keys are passed as arguments
- * (undeclared, allowed across slots of this node) so the script also runs on cluster masters.
- */
-const HMGET_SCRIPT = "#!lua flags=allow-cross-slot-keys,no-writes\n" +
-  "local n = tonumber(ARGV[1])\nlocal out = {}\n" +
-  "for i = n + 2, #ARGV do out[#out + 1] = redis.call('HMGET', ARGV[i], unpack(ARGV, 2, n + 1)) end\nreturn out";
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractOptions {
   /** SCAN COUNT hint. @default 1000 */
   readonly scanCount?: number;
-  /** Keys per pipelined read. @default 1000 */
+  /** Keys read per HMGET round trip. @default 1000 */
   readonly batchSize?: number;
   /** Rows older than this (minutes) are dropped; 0 = no limit. @default 0 */
   readonly maxAgeMinutes?: number;
   /** Age is measured from here (epoch ms); default: the newest feature timestamp read. */
   readonly asOf?: number;
-  /** Full rescans allowed after connection errors. @default 3 */
+  /** Full rescans allowed after a failed pass. @default 3 */
   readonly rescans?: number;
-  /** Use the lean RESP reader (SCAN + pipelined HMGET); false = ioredis. @default true */
-  readonly raw?: boolean;
   /**
    * When a rescan finds fewer rows than were read before it (a server restarted empty, a
    * failover to an empty replica): `"warn"` keeps every row read and reports the shrink,
@@ -59,162 +51,137 @@ export interface RescanShrink {
   readonly missing: number;
 }
 
+/** Unreadable cells (present but not a value of the feature's type), by output row. */
+export interface UnreadableCells {
+  readonly rows: Int32Array;
+  /** Feature index (catalog order) of each cell. */
+  readonly features: Int32Array;
+}
+
 /** Rows read and what was found along the way. */
 export interface Extraction {
   readonly features: FeatureSet;
   /** Present-but-unreadable values per feature (loaded as missing). */
   readonly nonNumeric: Record<string, number>;
+  /** The same cells, by row, to recount a sample of the rows. */
+  readonly unreadable: UnreadableCells;
   /** Keys read (including duplicates and stale rows). */
   readonly keysRead: number;
+  /** Keys matching the view's pattern that hold no hash (skipped). */
+  readonly wrongTypeKeys: number;
+  /** HMGET round trips. */
+  readonly requests: number;
   /** Rows dropped as older than the max age. */
   readonly stale: number;
   /** Entities seen more than once (the newest row kept). */
   readonly duplicates: number;
-  /** Full rescans after connection errors. */
+  /** Full rescans after failed passes. */
   readonly rescans: number;
   /** Rescans that found fewer rows than were read before them (kept, reported). */
   readonly rescanShrink: readonly RescanShrink[];
 }
 
+/** What the passes over every master found, besides the rows. */
+interface ScanTotals extends PassStats {
+  keysRead: number;
+  rescans: number;
+  readonly shrink: RescanShrink[];
+}
+
 /**
  * Reads every row of `view` in `layout`.
  *
- * @throws {DataError} when Redis cannot be reached within the retry budget (no secrets in it), or
+ * @throws {DataError} when Redis cannot be read within the rescan budget (no secrets in it), or
  *   a rescan found rows gone under `onRescanShrink: "error"`.
  */
 export async function extractFeatures(
   conn: RedisConnection,
-  layout: Layout,
-  view: FeatureView,
+  spec: { layout: Layout; view: FeatureView },
   options: ExtractOptions = {},
 ): Promise<Extraction> {
-  const scanCount = options.scanCount ?? 1000, batch = options.batchSize ?? 1000;
-  const nonNumeric: Record<string, number> = {};
-  let keysRead = 0, duplicates = 0, rescans = 0;
-  const fields = layout.fields.map((f) => Buffer.from(f));
-
-  let useScript = true;
-  /** HMGET of every key: one server-side script call per batch (Redis ≥ 7), else a pipeline. */
-  const fetch = async (node: Node, keys: Buffer[]): Promise<(Uint8Array | null)[][]> => {
-    if (useScript) {
-      try {
-        // deno-lint-ignore no-explicit-any
-        return await (node as any).evalBuffer(
-          HMGET_SCRIPT,
-          0,
-          String(fields.length),
-          ...fields,
-          ...keys,
-        );
-      } catch (error) {
-        if (!/script|flags|unknown command|NOSCRIPT/i.test(String((error as Error).message))) {
-          throw error;
-        }
-        useScript = false; // an older Redis: fall back to pipelined HMGET
-      }
-    }
-    const pipe = node.pipeline();
-    for (const k of keys) pipe.hmgetBuffer(k, ...fields);
-    return ((await pipe.exec()) ?? []).map(([err, values]) => {
-      if (err) throw err;
-      return values as (Uint8Array | null)[];
-    });
-  };
+  const { layout, view } = spec;
   const width = view.features.length;
   const store = new RowStore(width);
-  const scratch = new Float64Array(width);
+  const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
+  const totals: ScanTotals = { keysRead: 0, rescans: 0, requests: 0, wrongType: 0, shrink: [] };
   const accept = (
     keys: readonly Uint8Array[],
     results: readonly (readonly (Uint8Array | null)[])[],
   ) => {
+    totals.keysRead += results.length;
     for (let i = 0; i < results.length; i++) {
-      const row = layout.decode(keys[i]!, results[i]!, scratch);
-      keysRead++;
-      if (!row) continue;
-      store.push(row.entityId, row.timestamp, row.badMask, scratch);
+      if (results[i]!.length === 0) continue; // not a hash (counted by the pass)
+      const r = layout.decode(keys[i]!, results[i]!, row);
+      if (!r) continue;
+      store.push(r.entityId, r.timestamp, row.values);
+      if (r.badCount) store.markBad(row.bad);
     }
   };
-
-  const readBatch = async (node: Node, keys: Buffer[]) => accept(keys, await fetch(node, keys));
-
   if (conn.client.isCluster) await conn.client.ping(); // learn the masters
-  const rescanShrink: RescanShrink[] = [];
   for (const node of conn.masters()) {
-    const nodeStart = store.size;
-    let passStart = nodeStart;
-    // ioredis resends commands after a reconnect; a SCAN cursor from before a server restart
-    // means nothing afterwards, so any reconnect during a pass makes that pass start over.
-    let connects = 0;
-    const onReady = () => void connects++;
-    node.on("ready", onReady);
-    for (let attempt = 0;; attempt++) {
-      passStart = store.size;
-      let before = connects;
-      try {
-        if (options.raw !== false) {
-          await rawPass(
-            conn,
-            node,
-            layout,
-            scanCount,
-            batch,
-            (keys, values) => accept(keys, values),
-          );
-          break;
-        }
-        await node.ping(); // connected (or reconnected) before the pass starts counting
-        before = connects;
-        let cursor = "0";
-        let pending: Buffer[] = [];
-        const inFlight: Promise<void>[] = [];
-        do {
-          const [next, keys] = await node.scanBuffer(
-            cursor,
-            "MATCH",
-            layout.pattern,
-            "COUNT",
-            scanCount,
-          );
-          cursor = String(next);
-          pending.push(...keys);
-          if (pending.length >= batch) {
-            const p = readBatch(node, pending);
-            p.catch(() => {}); // awaited below; this only keeps it from being unhandled meanwhile
-            inFlight.push(p);
-            pending = [];
-            if (inFlight.length >= 4) await inFlight.shift();
-          }
-        } while (cursor !== "0");
-        if (pending.length) inFlight.push(readBatch(node, pending));
-        await Promise.all(inFlight);
-        if (connects !== before) {
-          throw new Error("the connection was re-established during the scan");
-        }
-        break;
-      } catch (cause) {
-        if (attempt >= (options.rescans ?? 3)) {
-          node.off("ready", onReady);
-          throw new DataError(
-            `cannot read features from ${conn.where}: ${(cause as Error).message}`,
-            { cause },
-          );
-        }
-        rescans++;
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-      }
-    }
-    node.off("ready", onReady);
-    const shrink = compareRescan(store.ids, nodeStart, passStart, nodeName(node, conn));
-    if (shrink) rescanShrink.push(shrink);
+    await scanNode({ conn, node, layout, store, accept, options }, totals);
   }
-  if (rescanShrink.length && options.onRescanShrink === "error") {
+  if (totals.shrink.length && options.onRescanShrink === "error") {
     throw new DataError(
-      rescanShrink.map(describeShrink).join("; ") + ' (data.redis.onRescanShrink is "error")',
+      totals.shrink.map(describeShrink).join("; ") + ' (data.redis.onRescanShrink is "error")',
     );
   }
+  return assemble(store, view, { ...options, totals });
+}
 
-  // One row per entity (the newest; SCAN may return a key twice, and rescans re-read keys),
-  // found by sorting by entity id — no per-row map on the hot path.
+/** Everything one server's scan needs. */
+interface NodeScan {
+  readonly conn: RedisConnection;
+  readonly node: Node;
+  readonly layout: Layout;
+  readonly store: RowStore;
+  readonly accept: Parameters<typeof rawPass>[0]["accept"];
+  readonly options: ExtractOptions;
+}
+
+/** Passes over one server until one completes (rescans with backoff), then checks for a shrink. */
+async function scanNode(s: NodeScan, totals: ScanTotals): Promise<void> {
+  const { conn, node, layout, store, options } = s;
+  const nodeStart = store.size;
+  let passStart = nodeStart;
+  for (let attempt = 0;; attempt++) {
+    passStart = store.size;
+    try {
+      const stats = await rawPass({
+        conn,
+        node,
+        layout,
+        scanCount: options.scanCount ?? 1000,
+        batchSize: options.batchSize ?? 1000,
+        accept: s.accept,
+      });
+      totals.requests += stats.requests;
+      totals.wrongType += stats.wrongType;
+      break;
+    } catch (cause) {
+      if (attempt >= (options.rescans ?? 3)) {
+        throw new DataError(
+          `cannot read features from ${conn.where}: ${(cause as Error).message}`,
+          { cause },
+        );
+      }
+      totals.rescans++;
+      await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
+    }
+  }
+  const shrink = compareRescan(store.ids, { from: nodeStart, rescanAt: passStart }, nodeName(s));
+  if (shrink) totals.shrink.push(shrink);
+}
+
+/**
+ * One row per entity (the newest; SCAN may return a key twice, and rescans re-read keys), found
+ * by sorting by entity id — no per-row map on the hot path — then the max-age filter.
+ */
+function assemble(
+  store: RowStore,
+  view: FeatureView,
+  o: ExtractOptions & { totals: ScanTotals },
+): Extraction {
   const ids = store.ids;
   const order = Int32Array.from({ length: store.size }, (_, i) => i);
   order.sort((a, b) =>
@@ -224,52 +191,73 @@ export async function extractFeatures(
   for (let k = 0; k < order.length; k++) {
     if (k === 0 || ids[order[k]!] !== ids[order[k - 1]!]) unique.push(order[k]!);
   }
-  duplicates = order.length - unique.length;
   let keep = Int32Array.from(unique);
-  let stale = 0;
-  const maxAge = options.maxAgeMinutes ?? 0;
+  const maxAge = o.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
-    let asOf = options.asOf ?? -Infinity;
-    if (options.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, store.ts[i]!); }
+    let asOf = o.asOf ?? -Infinity;
+    if (o.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, store.ts[i]!); }
     keep = keep.filter((i) => asOf - store.ts[i]! <= maxAge * 60_000);
-    stale = unique.length - keep.length;
-  }
-  for (const i of keep) {
-    const mask = store.bad[i]!;
-    if (mask === 0) continue;
-    for (let j = 0; j < width; j++) {
-      if (mask & (1 << j)) {
-        nonNumeric[view.features[j]!.name] = (nonNumeric[view.features[j]!.name] ?? 0) + 1;
-      }
-    }
   }
   const names = view.features.map((f) => f.name);
-  const columns = names.map((_, j) => {
-    const src = store.columns[j]!, out = new Float64Array(keep.length);
-    for (let k = 0; k < keep.length; k++) out[k] = src[keep[k]!]!;
-    return out;
-  });
-  const timestamps = new Float64Array(keep.length);
-  for (let k = 0; k < keep.length; k++) timestamps[k] = store.ts[keep[k]!]!;
+  const columns = store.columns.map((src) => Float64Array.from(keep, (i) => src[i]!));
+  const unreadable = unreadableIn(store, keep);
+  const { totals } = o;
   return {
     features: {
       frame: new Frame(names, columns),
       entityIds: Array.from(keep, (i) => ids[i]!),
-      timestamps,
+      timestamps: Float64Array.from(keep, (i) => store.ts[i]!),
     },
-    nonNumeric,
-    keysRead,
-    stale,
-    duplicates,
-    rescans,
-    rescanShrink,
+    nonNumeric: countUnreadable(unreadable, names),
+    unreadable,
+    keysRead: totals.keysRead,
+    wrongTypeKeys: totals.wrongType,
+    requests: totals.requests,
+    stale: unique.length - keep.length,
+    duplicates: order.length - unique.length,
+    rescans: totals.rescans,
+    rescanShrink: totals.shrink,
   };
 }
 
+/** The store's unreadable cells that fall in kept rows, renumbered to output rows. */
+function unreadableIn(store: RowStore, keep: Int32Array): UnreadableCells {
+  const at = new Int32Array(store.size).fill(-1);
+  keep.forEach((i, k) => (at[i] = k));
+  const rows: number[] = [], features: number[] = [];
+  for (let c = 0; c < store.badCount; c++) {
+    const k = at[store.badRows[c]!]!;
+    if (k >= 0) {
+      rows.push(k);
+      features.push(store.badFeatures[c]!);
+    }
+  }
+  return { rows: Int32Array.from(rows), features: Int32Array.from(features) };
+}
+
+/**
+ * Unreadable values per feature name; with `rows` (a sample of output rows, ascending), only
+ * those rows' cells.
+ */
+export function countUnreadable(
+  cells: UnreadableCells,
+  names: readonly string[],
+  rows?: Int32Array,
+): Record<string, number> {
+  const inSample = rows ? new Set(rows) : undefined;
+  const out: Record<string, number> = {};
+  for (let c = 0; c < cells.rows.length; c++) {
+    if (inSample && !inSample.has(cells.rows[c]!)) continue;
+    const name = names[cells.features[c]!]!;
+    out[name] = (out[name] ?? 0) + 1;
+  }
+  return out;
+}
+
 /** `host:port` of a master. */
-function nodeName(node: Node, conn: RedisConnection): string {
-  const o = node.options as { host?: string; port?: number };
-  return `${o.host ?? conn.settings.host}:${o.port ?? conn.settings.port}`;
+function nodeName(s: { node: Node; conn: RedisConnection }): string {
+  const o = s.node.options as { host?: string; port?: number };
+  return `${o.host ?? s.conn.settings.host}:${o.port ?? s.conn.settings.port}`;
 }
 
 /**
@@ -278,12 +266,11 @@ function nodeName(node: Node, conn: RedisConnection): string {
  */
 function compareRescan(
   ids: readonly string[],
-  from: number,
-  rescanAt: number,
+  at: { from: number; rescanAt: number },
   server: string,
 ): RescanShrink | undefined {
-  if (rescanAt === from) return undefined;
-  const before = new Set(ids.slice(from, rescanAt)), after = new Set(ids.slice(rescanAt));
+  if (at.rescanAt === at.from) return undefined;
+  const before = new Set(ids.slice(at.from, at.rescanAt)), after = new Set(ids.slice(at.rescanAt));
   let missing = 0;
   for (const id of before) if (!after.has(id)) missing++;
   return missing ? { server, before: before.size, after: after.size, missing } : undefined;

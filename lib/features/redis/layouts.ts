@@ -21,12 +21,20 @@ import {
 } from "./feast_codec.ts";
 import { feastFieldKey } from "./murmur3.ts";
 
-/** A decoded row's identity; its values are written into the caller's buffer. */
+/** A decoded row's identity; its values are written into the caller's buffers. */
 export interface DecodedRow {
   readonly entityId: string;
   readonly timestamp: number;
-  /** Bit j set when feature j was present but unreadable (a string, an unknown boolean). */
-  readonly badMask: number;
+  /** How many features were present but unreadable (flagged 1 in the `bad` buffer). */
+  readonly badCount: number;
+}
+
+/** Per-row buffers `decode` writes into (one slot per feature, reused across rows). */
+export interface RowBuffers {
+  /** Feature values in catalog order (NaN = missing or unreadable). */
+  readonly values: Float64Array;
+  /** 1 where the value was present but unreadable (a string, an unknown boolean), else 0. */
+  readonly bad: Uint8Array;
 }
 
 /** How rows are keyed and encoded. */
@@ -45,13 +53,13 @@ export interface Layout {
     values: ArrayLike<number>,
   ): Array<[Uint8Array, Uint8Array]>;
   /**
-   * Decodes a row from its key and HMGET values (null = field absent) into `out` (catalog
-   * order, NaN = missing or unreadable); undefined when the key holds no row of this view.
+   * Decodes a row from its key and HMGET values (null = field absent) into `out`; undefined
+   * when the key holds no row of this view.
    */
   decode(
     key: Uint8Array,
     values: readonly (Uint8Array | null)[],
-    out: Float64Array,
+    out: RowBuffers,
   ): DecodedRow | undefined;
 }
 
@@ -73,6 +81,17 @@ const INT_FEATURES = new Set([
 export function feastKind(spec: FeatureSpec): FeastValueKind {
   if (spec.kind === "boolean") return "bool_val";
   return INT_FEATURES.has(spec.name) ? "int64_val" : "double_val";
+}
+
+/** A hash-layout value: a number, 1/0 for a boolean, or undefined when unreadable. */
+function hashValue(text: string, boolean: boolean): number | undefined {
+  if (boolean) {
+    if (text === "true" || text === "1") return 1;
+    if (text === "false" || text === "0") return 0;
+    return undefined;
+  }
+  const n = Number(text);
+  return Number.isFinite(n) ? n : undefined;
 }
 
 /** The streaming pipeline's hash layout. */
@@ -101,33 +120,21 @@ export function hashLayout(view: FeatureView): Layout {
       pairs.push([enc.encode("feature_timestamp"), enc.encode(String(Math.round(ts)))]);
       return pairs;
     },
-    decode: (key, raw, values) => {
+    decode: (key, raw, { values, bad }) => {
       const idRaw = raw[names.length], tsRaw = raw[names.length + 1];
       const entityId = idRaw ? dec.decode(idRaw) : dec.decode(key).split(":")[2];
       if (!entityId) return undefined;
-      let badMask = 0;
+      let badCount = 0;
       view.features.forEach((f, j) => {
         const b = raw[j];
         const text = b ? ascii(b).trim() : "null";
-        if (text === "null" || text === "") values[j] = NaN;
-        else if (f.kind === "boolean") {
-          if (text === "true" || text === "1") values[j] = 1;
-          else if (text === "false" || text === "0") values[j] = 0;
-          else {
-            values[j] = NaN;
-            badMask |= 1 << j;
-          }
-        } else {
-          const n = Number(text);
-          if (Number.isFinite(n)) values[j] = n;
-          else {
-            values[j] = NaN;
-            badMask |= 1 << j;
-          }
-        }
+        const v = text === "null" || text === "" ? NaN : hashValue(text, f.kind === "boolean");
+        values[j] = v ?? NaN;
+        bad[j] = v === undefined ? 1 : 0;
+        if (v === undefined) badCount++;
       });
       const ts = tsRaw ? Number(ascii(tsRaw)) : NaN;
-      return { entityId, timestamp: ts, badMask };
+      return { entityId, timestamp: ts, badCount };
     },
   };
 }
@@ -155,11 +162,11 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
       ),
       [tsField, encodeTimestamp(ts)],
     ],
-    decode: (key, raw, values) => {
+    decode: (key, raw, { values, bad }) => {
       const entityId = entityIdFromKey(key, project);
       const tsRaw = raw[view.features.length];
       if (!entityId || !tsRaw) return undefined; // not a row of this view
-      let badMask = 0;
+      let badCount = 0;
       view.features.forEach((_, j) => {
         const b = raw[j];
         let v: number | string | null = null;
@@ -168,13 +175,11 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
         } catch {
           v = "unreadable";
         }
-        if (v === null) values[j] = NaN;
-        else if (typeof v === "string") {
-          values[j] = NaN;
-          badMask |= 1 << j;
-        } else values[j] = v;
+        values[j] = typeof v === "number" ? v : NaN;
+        bad[j] = typeof v === "string" ? 1 : 0;
+        if (typeof v === "string") badCount++;
       });
-      return { entityId, timestamp: decodeTimestamp(tsRaw), badMask };
+      return { entityId, timestamp: decodeTimestamp(tsRaw), badCount };
     },
   };
 }

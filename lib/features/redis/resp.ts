@@ -6,19 +6,12 @@
  * @module
  */
 
+import { type Reply, RespError, RespReader } from "./_resp_reader.ts";
+
+export { type Reply, RespError } from "./_resp_reader.ts";
+
 const CRLF = new Uint8Array([13, 10]);
 const enc = new TextEncoder();
-
-/** A RESP reply: integer, status/bulk bytes, null, array, or an error. */
-export type Reply = number | Uint8Array | null | Reply[] | RespError;
-
-/** A `-ERR …` reply. */
-export class RespError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "RespError";
-  }
-}
 
 /** Encodes one command (bulk strings) into `out`, which grows as needed. */
 export class CommandWriter {
@@ -83,27 +76,16 @@ export function encodeArgs(args: readonly (Uint8Array | string)[]): Uint8Array {
 /** A connection that sends batches and reads exactly as many replies back. */
 export class RespConnection {
   readonly #conn: Deno.Conn;
+  readonly #reader = new RespReader();
   #tail: Promise<unknown> = Promise.resolve();
   #pending = 0;
-  #buf = new Uint8Array(1 << 20);
-  #start = 0;
-  #end = 0;
 
   private constructor(conn: Deno.Conn) {
     this.#conn = conn;
   }
 
   /** Connects (TLS when asked), authenticates and selects the database. */
-  static async open(
-    o: {
-      host: string;
-      port: number;
-      tls: boolean;
-      password?: string;
-      db: number;
-      timeoutMs: number;
-    },
-  ): Promise<RespConnection> {
+  static async open(o: RespConnectOptions): Promise<RespConnection> {
     const connecting = o.tls
       ? Deno.connectTls({ hostname: o.host, port: o.port })
       : Deno.connect({ hostname: o.host, port: o.port });
@@ -139,8 +121,8 @@ export class RespConnection {
 
   /**
    * Writes `bytes` (one or more commands) and returns the next `count` replies. Bulk strings are
-   * views into read buffers that are never overwritten (a full buffer is replaced, not reused), so
-   * replies stay valid while the next request is in flight.
+   * views into read buffers that are never overwritten (see {@link RespReader}), so replies stay
+   * valid while the next request is in flight.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
     // Calls run one after another (their replies come back in order on one socket); when none is
@@ -158,9 +140,14 @@ export class RespConnection {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
     const out: Reply[] = [];
     while (out.length < count) {
-      const r = this.#parse();
-      if (r === undefined) await this.#fill();
-      else out.push(r.value);
+      const r = this.#reader.next();
+      if (r !== undefined) {
+        out.push(r);
+        continue;
+      }
+      const n = await this.#conn.read(this.#reader.space());
+      if (n === null) throw new Error("connection closed by the server");
+      this.#reader.commit(n);
     }
     return out;
   }
@@ -170,89 +157,14 @@ export class RespConnection {
       this.#conn.close();
     } catch { /* closed */ }
   }
-
-  async #fill(): Promise<void> {
-    if (this.#end === this.#buf.length) {
-      // Move the unparsed tail to a fresh buffer: replies parsed in this send keep their views.
-      const live = this.#buf.subarray(this.#start, this.#end);
-      const b = new Uint8Array(Math.max(this.#buf.length, live.length * 2, 1 << 16));
-      b.set(live);
-      this.#buf = b;
-      this.#start = 0;
-      this.#end = live.length;
-    }
-    const n = await this.#conn.read(this.#buf.subarray(this.#end));
-    if (n === null) throw new Error("connection closed by the server");
-    this.#end += n;
-  }
-
-  /** Parses one reply at #start; undefined (and nothing consumed) when incomplete. */
-  #parse(): { value: Reply } | undefined {
-    const p = { pos: this.#start };
-    const v = this.#value(p);
-    if (v === INCOMPLETE) return undefined;
-    this.#start = p.pos;
-    return { value: v as Reply };
-  }
-
-  #line(p: { pos: number }): number {
-    const b = this.#buf;
-    for (let i = p.pos; i + 1 < this.#end; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
-    return -1;
-  }
-
-  #int(from: number, to: number): number {
-    let n = 0, neg = false, i = from;
-    if (this.#buf[i] === 45) {
-      neg = true;
-      i++;
-    }
-    for (; i < to; i++) n = n * 10 + (this.#buf[i]! - 48);
-    return neg ? -n : n;
-  }
-
-  #value(p: { pos: number }): Reply | typeof INCOMPLETE {
-    if (p.pos >= this.#end) return INCOMPLETE;
-    const type = this.#buf[p.pos]!;
-    const eol = this.#line({ pos: p.pos + 1 });
-    if (eol < 0) return INCOMPLETE;
-    const head = p.pos + 1;
-    switch (type) {
-      case 36: { // $ bulk
-        const len = this.#int(head, eol);
-        if (len < 0) {
-          p.pos = eol + 2;
-          return null;
-        }
-        if (eol + 2 + len + 2 > this.#end) return INCOMPLETE;
-        p.pos = eol + 2 + len + 2;
-        return this.#buf.subarray(eol + 2, eol + 2 + len);
-      }
-      case 42: { // * array
-        const n = this.#int(head, eol);
-        p.pos = eol + 2;
-        if (n < 0) return null;
-        const out: Reply[] = new Array(n);
-        for (let i = 0; i < n; i++) {
-          const v = this.#value(p);
-          if (v === INCOMPLETE) return INCOMPLETE;
-          out[i] = v;
-        }
-        return out;
-      }
-      case 58: // : integer
-        p.pos = eol + 2;
-        return this.#int(head, eol);
-      case 43: // + status
-        p.pos = eol + 2;
-        return this.#buf.subarray(head, eol);
-      case 45: // - error
-        p.pos = eol + 2;
-        return new RespError(new TextDecoder().decode(this.#buf.subarray(head, eol)));
-      default:
-        throw new Error(`unexpected RESP byte ${type}`);
-    }
-  }
 }
 
-const INCOMPLETE = Symbol("incomplete");
+/** How to reach a server. */
+export interface RespConnectOptions {
+  readonly host: string;
+  readonly port: number;
+  readonly tls: boolean;
+  readonly password?: string;
+  readonly db: number;
+  readonly timeoutMs: number;
+}

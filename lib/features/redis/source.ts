@@ -53,7 +53,7 @@ export function layoutFor(c: RedisConfig, view: FeatureView): Layout {
 export async function readRedisFeatures(c: RedisConfig, view: FeatureView): Promise<Extraction> {
   const conn = connectRedis(redisSettings(c));
   try {
-    return await extractFeatures(conn, layoutFor(c, view), view, {
+    return await extractFeatures(conn, { layout: layoutFor(c, view), view }, {
       scanCount: c.scanCount,
       batchSize: c.batchSize,
       maxAgeMinutes: c.maxFeatureAgeMinutes,

@@ -1,0 +1,120 @@
+/**
+ * The RESP2 reply parser of the lean connection, apart from the socket so it can be tested byte
+ * by byte: bytes are read straight into {@link RespReader.space} and replies parsed from there,
+ * bulk strings as views (no copies).
+ *
+ * @module
+ */
+
+/** A RESP reply: integer, status/bulk bytes, null, array, or an error. */
+export type Reply = number | Uint8Array | null | Reply[] | RespError;
+
+/** A `-ERR …` reply. */
+export class RespError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RespError";
+  }
+}
+
+const INCOMPLETE = Symbol("incomplete");
+
+/**
+ * Parses replies from bytes written into its buffer. A full buffer is replaced, never reused, so
+ * the views of replies already returned stay valid.
+ */
+export class RespReader {
+  #buf = new Uint8Array(1 << 20);
+  #start = 0;
+  #end = 0;
+
+  /** Where the next bytes go (non-empty); call {@link commit} with how many were written. */
+  space(): Uint8Array {
+    if (this.#end === this.#buf.length) {
+      // Move the unparsed tail to a fresh buffer: replies parsed so far keep their views.
+      const live = this.#buf.subarray(this.#start, this.#end);
+      const b = new Uint8Array(Math.max(this.#buf.length, live.length * 2, 1 << 16));
+      b.set(live);
+      this.#buf = b;
+      this.#start = 0;
+      this.#end = live.length;
+    }
+    return this.#buf.subarray(this.#end);
+  }
+
+  /** Marks `n` bytes of {@link space} as written. */
+  commit(n: number): void {
+    this.#end += n;
+  }
+
+  /** The next complete reply, or undefined (nothing consumed) until more bytes arrive. */
+  next(): Reply | undefined {
+    const p = { pos: this.#start };
+    const v = this.#value(p);
+    if (v === INCOMPLETE) return undefined;
+    this.#start = p.pos;
+    return v;
+  }
+
+  #line(from: number): number {
+    const b = this.#buf;
+    for (let i = from; i + 1 < this.#end; i++) if (b[i] === 13 && b[i + 1] === 10) return i;
+    return -1;
+  }
+
+  #int(from: number, to: number): number {
+    let n = 0, neg = false, i = from;
+    if (this.#buf[i] === 45) {
+      neg = true;
+      i++;
+    }
+    for (; i < to; i++) n = n * 10 + (this.#buf[i]! - 48);
+    return neg ? -n : n;
+  }
+
+  #value(p: { pos: number }): Reply | typeof INCOMPLETE {
+    if (p.pos >= this.#end) return INCOMPLETE;
+    const type = this.#buf[p.pos]!;
+    const eol = this.#line(p.pos + 1);
+    if (eol < 0) return INCOMPLETE;
+    const head = p.pos + 1;
+    switch (type) {
+      case 36: { // $ bulk
+        const len = this.#int(head, eol);
+        if (len < 0) {
+          p.pos = eol + 2;
+          return null;
+        }
+        if (eol + 2 + len + 2 > this.#end) return INCOMPLETE;
+        p.pos = eol + 2 + len + 2;
+        return this.#buf.subarray(eol + 2, eol + 2 + len);
+      }
+      case 42: // * array
+        return this.#array(p, head, eol);
+      case 58: // : integer
+        p.pos = eol + 2;
+        return this.#int(head, eol);
+      case 43: // + status
+        p.pos = eol + 2;
+        return this.#buf.subarray(head, eol);
+      case 45: // - error
+        p.pos = eol + 2;
+        return new RespError(new TextDecoder().decode(this.#buf.subarray(head, eol)));
+      default:
+        throw new Error(`unexpected RESP byte ${type}`);
+    }
+  }
+
+  #array(p: { pos: number }, head: number, eol: number): Reply | typeof INCOMPLETE {
+    const n = this.#int(head, eol);
+    p.pos = eol + 2;
+    if (n < 0) return null;
+    const out: Reply[] = new Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = this.#value(p);
+      if (v === INCOMPLETE) return INCOMPLETE;
+      out[i] = v;
+    }
+    return out;
+  }
+}

@@ -1,10 +1,15 @@
 /**
- * The one top-level catch of every task: a user error (bad config, bad data, bad model file)
- * prints its lines and exits 2; anything else prints its stack and exits 1.
+ * The one top-level catch of every task, and the one way a task reads its command line: a user
+ * error (bad config, bad data, bad model file, an unusable environment) prints its lines and
+ * exits 2; anything else prints its stack and exits 1.
  *
  * @module
  */
 
+import type { z } from "zod";
+import { resolveTask } from "../lib/config/resolve_task.ts";
+import type { TrainingConfig } from "../lib/config/schema.ts";
+import type { TaskSpec } from "../lib/config/task_spec.ts";
 import { ConfigError, isUserError } from "../lib/errors.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
@@ -27,4 +32,29 @@ export async function runMain(
     console.error(error instanceof Error ? error.stack ?? String(error) : String(error));
     Deno.exit(1);
   }
+}
+
+/** What a task's `main` receives: the validated config, options and positionals. */
+export interface TaskInput<O> {
+  readonly config: TrainingConfig;
+  readonly options: O;
+  readonly positionals: readonly string[];
+}
+
+/**
+ * Runs a declared task: resolves the command line against `spec` (printing `--help`), then
+ * `main`, under {@link runMain}.
+ */
+export async function runTask<O extends z.ZodType>(
+  spec: TaskSpec<O>,
+  main: (input: TaskInput<z.infer<O>>) => Promise<number | void> | number | void,
+): Promise<never> {
+  return await runMain(spec.name, async () => {
+    const args = await resolveTask(spec, Deno.args, Deno.env.toObject());
+    if (args.help !== undefined) {
+      console.log(args.help);
+      return 0;
+    }
+    return await main(args);
+  });
 }

@@ -1,43 +1,39 @@
 /**
  * `deno task export-onnx --model <model.json> --output <model.onnx>`: converts any of our models
- * or an XGBoost JSON `binary:logistic` model (Python xgboost 1.7–3.x) to ONNX, checked by
- * loading it into onnxruntime before it is written.
+ * or an XGBoost JSON `binary:logistic` model (Python xgboost 1.7–3.x) to ONNX.
  *
  * @module
  */
 
-import { ConfigError } from "../lib/errors.ts";
-import { exportOnnx } from "../lib/onnx/export_model.ts";
-import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
-import { loadModelFile } from "../lib/pipeline/predict_file.ts";
-import { writeFileAtomic } from "../lib/tracking/atomic.ts";
-import { parseFlags } from "./_args.ts";
-import { runMain } from "./_main.ts";
+import { defineTask } from "../lib/config/task_spec.ts";
+import { exportOnnxFile, ExportOptionsSchema } from "../lib/pipeline/export_onnx.ts";
+import { runTask } from "./_main.ts";
 
-await runMain("export-onnx", async () => {
-  const { values } = parseFlags(Deno.args, {
-    model: { type: "string" },
-    output: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log("Usage: deno task export-onnx --model <model.json> --output <model.onnx>");
-    return 0;
-  }
-  const problems = (["model", "output"] as const).filter((k) => !values[k]).map((k) =>
-    `--${k}: required, got nothing`
-  );
-  if (problems.length) throw new ConfigError(problems);
-  const model = await loadModelFile(values.model!);
-  const t0 = performance.now();
-  const bytes = exportOnnx(model, { threshold: model.decisionThreshold });
-  const ms = performance.now() - t0;
-  await (await OnnxScorer.load(bytes)).release();
-  await writeFileAtomic(values.output!, bytes);
-  console.error(
-    `export-onnx: wrote ${values.output} (${bytes.length} bytes, ${model.type}, ${
-      ms.toFixed(0)
-    } ms)`,
-  );
-  return 0;
+/** The task's declaration (also read by tests). */
+export const TASK = defineTask({
+  name: "export-onnx",
+  summary: "Convert a model (ours or Python xgboost's JSON) to ONNX, checked by onnxruntime.",
+  usage: ["deno task export-onnx --model <model.json> --output <model.onnx>"],
+  options: ExportOptionsSchema,
+  flags: [
+    { flag: "model", option: "model", type: "string", arg: "<model.json>", help: "the model file" },
+    {
+      flag: "output",
+      option: "output",
+      type: "string",
+      arg: "<model.onnx>",
+      help: "where the ONNX goes",
+    },
+  ],
 });
+
+if (import.meta.main) {
+  await runTask(TASK, async ({ options }) => {
+    const out = await exportOnnxFile(options);
+    console.error(
+      `export-onnx: wrote ${options.output} (${out.bytes} bytes, ${out.modelType}, ${
+        out.ms.toFixed(0)
+      } ms)`,
+    );
+  });
+}

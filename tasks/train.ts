@@ -1,54 +1,55 @@
 /**
- * `deno task train`: parse flags → resolve config → run the pipeline → print the summary.
+ * `deno task train`: flags → config → the pipeline → the summary.
  *
  * @module
  */
 
-import { readConfigFile } from "../lib/config/config_file.ts";
-import { type ConfigLayer, ENV_PATHS, envLayer, resolveConfig } from "../lib/config/load.ts";
-import { parseTrainArgs, TRAIN_FLAGS } from "../lib/config/train_args.ts";
+import { z } from "zod";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { train } from "../lib/pipeline/train.ts";
 import { formatTrainingSummary } from "../lib/report/training_summary.ts";
 import { Logger } from "../lib/util/logger.ts";
-import { runMain } from "./_main.ts";
+import { runTask } from "./_main.ts";
 
-const HELP = `Train a fraud model end to end and track the run.
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "model-type",      config: "model.type",              type: "string", arg: "<type>",         help: "xgboost, lightgbm, random_forest or logistic_regression" },
+  { flag: "param",           config: "model.params",            type: "pairs",  arg: "<name>=<value>", help: "a model parameter, repeatable (e.g. --param max_depth=4)" },
+  { flag: "experiment-name", config: "mlflow.experimentName",   type: "string", arg: "<name>",         help: "MLflow experiment (created if missing)" },
+  { flag: "run-name",        config: "mlflow.runName",          type: "string", arg: "<name>",         help: "MLflow run name (default <model>-<time>)" },
+  { flag: "fraud-rate",      config: "data.fraudRateTarget",    type: "number", arg: "<rate>",         help: "target share of fraud labels" },
+  { flag: "cv-folds",        config: "data.cvFolds",            type: "number", arg: "<k>",            help: "stratified CV folds on the training part, 0 = off" },
+  { flag: "test-size",       config: "data.testSize",           type: "number", arg: "<share>",        help: "held-out test share (stratified)" },
+  { flag: "seed",            config: "seed",                    type: "number", arg: "<n>",            help: "seed of every random choice" },
+  { flag: "source",          config: "data.source",             type: "string", arg: "<name>",         help: "embedded (synthetic stream) or redis (the feature store)" },
+  { flag: "max-samples",     config: "data.maxSamples",         type: "number", arg: "<n>",            help: "rows (cards) to use" },
+  { flag: "redis-layout",    config: "data.redis.layout",       type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
+  { flag: "redis-cluster",   config: "data.redis.clusterNodes", type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
+  { flag: "log-format",      option: "logFormat",               type: "string", arg: "<fmt>",          help: "human lines or json (one object per line)" },
+  { flag: "verbose",         option: "verbose", short: "v",     type: "boolean",                       help: "debug logging" },
+];
 
-Usage: deno task train [flags]
-
-  --config <file.json>       config file (defaults < file < env < flags)
-  --model-type <type>        xgboost (default), lightgbm, random_forest, logistic_regression
-  --experiment-name <name>   MLflow experiment (default fraud-detection)
-  --run-name <name>          MLflow run name
-  --fraud-rate <rate>        target fraud label rate (default 0.02)
-  --cv-folds <k>             stratified CV folds, 0 = off (default 5)
-  --test-size <share>        held-out test share (default 0.2)
-  --seed <n>                 seed for every random choice (default 42)
-  --source <name>            embedded (default) or redis (coming)
-  --max-samples <n>          rows to use (default 10000)
-  --redis-layout <l>         hash (default) or feast, with --source redis
-  --redis-cluster <nodes>    host:port,… of a Redis Cluster
-  --param <name=value>       a model parameter, repeatable (e.g. --param max_depth=4)
-  --log-format <fmt>         human (default) or json
-  --verbose, -v              debug logging
-  --help, -h                 this text
-
-Environment: ${Object.entries(ENV_PATHS).map(([k, v]) => `${k} (${v})`).join(", ")}
-Flags: ${Object.keys(TRAIN_FLAGS).length + 5} in all; bad values exit with code 2.`;
-
-await runMain("train", async () => {
-  const args = parseTrainArgs(Deno.args);
-  if (args.help) {
-    console.log(HELP);
-    return 0;
-  }
-  const layers: ConfigLayer[] = [];
-  if (args.configPath) layers.push(await readConfigFile(args.configPath));
-  layers.push(envLayer(Deno.env.toObject()), args.layer);
-  const config = resolveConfig(layers);
-  const log = new Logger({ format: args.logFormat, level: args.verbose ? "debug" : "info" });
-  log.addSink((line) => console.error(line));
-  const result = await train(config, { log });
-  console.log(formatTrainingSummary(result));
-  return 0;
+/** The task's declaration (also read by tests). */
+export const TASK = defineTask({
+  name: "train",
+  summary: "Train a fraud model end to end and track the run.",
+  usage: ["deno task train [flags]"],
+  config: true,
+  options: z.strictObject({
+    logFormat: z.enum(["human", "json"]).default("human"),
+    verbose: z.boolean().default(false),
+  }),
+  flags: FLAGS,
+  notes: ["Exit codes: 0 trained, 2 bad config or data (one line per problem), 1 failure."],
 });
+
+if (import.meta.main) {
+  await runTask(TASK, async ({ config, options }) => {
+    const log = new Logger({
+      format: options.logFormat,
+      level: options.verbose ? "debug" : "info",
+    });
+    log.addSink((line) => console.error(line));
+    console.log(formatTrainingSummary(await train(config, { log })));
+  });
+}

@@ -2,8 +2,21 @@ import assert from "node:assert/strict";
 import { readConfigFile } from "../lib/config/config_file.ts";
 import { envLayer, fileLayer, redact, resolveConfig } from "../lib/config/load.ts";
 import { defaultConfig } from "../lib/config/schema.ts";
-import { parseTrainArgs } from "../lib/config/train_args.ts";
+import { parseTaskArgs, resolveTask } from "../lib/config/resolve_task.ts";
+import { TASK as TRAIN } from "../tasks/train.ts";
 import { ConfigError } from "../lib/errors.ts";
+
+const parseTrainArgs = (argv: string[]) => parseTaskArgs(TRAIN, argv);
+
+async function taskProblems(argv: string[]): Promise<string[]> {
+  try {
+    await resolveTask(TRAIN, argv, {});
+  } catch (error) {
+    assert.ok(error instanceof ConfigError, `expected ConfigError, got ${error}`);
+    return [...error.problems];
+  }
+  assert.fail("expected a ConfigError");
+}
 
 function problems(fn: () => unknown): string[] {
   try {
@@ -102,12 +115,12 @@ Deno.test("secrets never appear in config errors or redacted snapshots", () => {
   assert.ok(!JSON.stringify(redact(c)).includes("hunter2-secret"));
 });
 
-Deno.test("unknown flags, a malformed --param and a bad --log-format are config errors", () => {
+Deno.test("unknown flags, a malformed --param and a bad --log-format are config errors", async () => {
   assert.ok(problems(() => parseTrainArgs(["--nope"]))[0]!.includes("nope"));
-  assert.deepEqual(problems(() => parseTrainArgs(["--param", "C"])), [
-    '--param: expected name=value, got "C"',
+  assert.deepEqual(await taskProblems(["--param", "C"]), [
+    '--param: expected <name>=<value>, got "C"',
   ]);
-  assert.deepEqual(problems(() => parseTrainArgs(["--log-format", "xml"])), [
+  assert.deepEqual(await taskProblems(["--log-format", "xml"]), [
     '--log-format: must be one of human, json, got "xml"',
   ]);
 });

@@ -113,9 +113,9 @@ Deno.test("bad drift input exits 2 with one line per problem", async () => {
   assert.equal(r.code, 2);
   const lines = r.stderr.trim().split("\n");
   assert.deepEqual(lines, [
-    'drift: --significance-level: must be a number in (0, 1), got "2"',
+    "drift: drift.significanceLevel: must be < 1, got 2 (from --significance-level)",
     'drift: --scenario: must be one of none, amount_shift, foreign_countries, new_fraud_pattern, got "meteor"',
-    "drift: --reference and --current: give both, or neither",
+    'drift: --reference: give both --reference and --current, or neither, got "x.csv"',
   ]);
   const missing = await drift([
     "--reference",
@@ -168,7 +168,7 @@ Deno.test("--test and --threshold choose tests and thresholds per feature, kind 
   assert.equal(bad.code, 2);
   assert.match(
     bad.stderr,
-    /--test: expected <feature\|kind\|\*>=<ks\|chi_square\|chi_square_2s\|wasserstein\|jensen_shannon>, got "amount=magic"/,
+    /drift\.tests\.amount: must be one of ks, chi_square, chi_square_2s, wasserstein, jensen_shannon, got "magic" \(from --test amount\)/,
   );
   await Deno.remove(dir, { recursive: true });
 });

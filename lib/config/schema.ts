@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
+import { DRIFT_TEST_NAMES } from "../drift/registry.ts";
 import { MODEL_TYPES } from "../models/model_types.ts";
 
 /** Feature sources. */
@@ -83,6 +84,30 @@ export const ModelConfigSchema = z.strictObject({
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
 });
 
+/** Drift detection: sample sizes, tests, thresholds and the alarm rules (`deno task drift`). */
+export const DriftConfigSchema = z.strictObject({
+  /** Rows of each sample. */
+  maxSamples: z.number().int().min(5).max(10_000_000).default(1000),
+  /** α for p-value tests. */
+  significanceLevel: z.number().gt(0).lt(1).default(0.05),
+  /** Multiple-testing correction across features. */
+  correction: z.enum(["none", "bonferroni", "bh"]).default("none"),
+  /** Share of drifted features that makes the dataset drifted. */
+  driftShare: z.number().gt(0).max(1).default(0.5),
+  /** Drifted importance share that makes the dataset drifted (off when unset). */
+  importanceShare: z.number().gt(0).max(1).optional(),
+  /** Share of current rows in unseen categories that alone marks a feature drifted. */
+  unseenShare: z.number().gt(0).max(1).default(0.01),
+  /** PSI bins of continuous features. */
+  psiBins: z.number().int().min(2).max(100).default(10),
+  /** ROC AUC drop that counts as degraded performance. */
+  performanceMargin: z.number().min(0).max(1).default(0.05),
+  /** Test per feature, kind or `*` (feature > kind > *). */
+  tests: z.record(z.string(), z.enum(DRIFT_TEST_NAMES)).default({}),
+  /** Threshold per feature, kind or `*`, on the test's own scale. */
+  thresholds: z.record(z.string(), z.number().gt(0)).default({}),
+});
+
 /** Where runs are tracked. */
 export const MlflowConfigSchema = z.strictObject({
   /** A local path or `file:` URI (MLflow's file-store layout). */
@@ -98,6 +123,7 @@ export const TrainingConfigSchema = z.strictObject({
   data: DataConfigSchema.default(DataConfigSchema.parse({})),
   model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
   mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
+  drift: DriftConfigSchema.default(DriftConfigSchema.parse({})),
   /** Also write the model as ONNX (`model/model.onnx`), verified loadable by onnxruntime. */
   exportOnnx: z.boolean().default(true),
   /** Feature views to train on. */

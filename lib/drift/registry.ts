@@ -36,7 +36,7 @@ export interface TestOutcome {
 
 /** A drift test. */
 export interface DriftTest {
-  readonly name: "ks" | "chi_square" | "chi_square_2s" | "wasserstein" | "jensen_shannon";
+  readonly name: typeof DRIFT_TEST_NAMES[number];
   /** Feature kinds it applies to. */
   readonly kinds: readonly FeatureKind[];
   /** How the outcome is read: a p-value against α, or a distance against a threshold. */
@@ -51,6 +51,15 @@ export interface DriftTest {
 }
 
 const asNumbers = (v: FeatureValues) => v as ArrayLike<number>;
+
+/** The names of the drift tests. */
+export const DRIFT_TEST_NAMES = [
+  "ks",
+  "chi_square",
+  "chi_square_2s",
+  "wasserstein",
+  "jensen_shannon",
+] as const;
 
 /** Every test, by name. */
 export const DRIFT_TESTS: Readonly<Record<DriftTest["name"], DriftTest>> = {
@@ -123,6 +132,29 @@ export interface Layered<T> {
   readonly byFeature?: Readonly<Record<string, T>>;
   readonly byKind?: Readonly<Partial<Record<FeatureKind, T>>>;
   readonly global?: T;
+}
+
+const KINDS: readonly string[] = ["continuous", "categorical", "boolean"];
+
+/**
+ * A layered setting from `who → value` pairs (as `--test amount=ks` or a config file's
+ * `drift.tests`): `*` is global, a feature kind (`continuous`, `categorical`, `boolean`) sets
+ * that kind, any other name a feature.
+ *
+ * @example
+ * ```ts
+ * layeredFrom({ "*": 0.01, categorical: 0.05, amount: 0.2 });
+ * ```
+ */
+export function layeredFrom<T>(pairs: Readonly<Record<string, T>>): Layered<T> {
+  const byFeature: Record<string, T> = {}, byKind: Partial<Record<FeatureKind, T>> = {};
+  let global: T | undefined;
+  for (const [who, value] of Object.entries(pairs)) {
+    if (who === "*") global = value;
+    else if (KINDS.includes(who)) byKind[who as FeatureKind] = value;
+    else byFeature[who] = value;
+  }
+  return { byFeature, byKind, ...(global !== undefined ? { global } : {}) };
 }
 
 /** Resolves a layered setting: per feature, then per kind, then global, then `fallback`. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { z } from "zod";
 import { toCsv } from "../data/csv.ts";
 import { numericColumns, readTable } from "../data/read_table.ts";
 import { ModelFormatError } from "../errors.ts";
@@ -80,30 +81,34 @@ export async function loadScorer(path: string): Promise<Scorer> {
   };
 }
 
-/** Options of {@link predictFile}. */
-export interface PredictOptions {
+/** What to score, with which model, and where the scores go. */
+export const PredictOptionsSchema = z.strictObject({
+  /** The model file: `.onnx` (onnxruntime), ours, or XGBoost JSON. */
+  model: z.string().min(1),
+  /** Features to score: CSV or Parquet with a header. */
+  input: z.string().min(1),
+  /** Where the scored rows go (CSV). */
+  output: z.string().min(1),
   /** Label threshold on the probability (default: the model's chosen threshold, else 0.5). */
-  readonly threshold?: number;
-}
+  threshold: z.number().min(0).max(1).optional(),
+});
+
+/** Options of {@link predictFile}. */
+export type PredictOptions = z.infer<typeof PredictOptionsSchema>;
 
 /**
- * Scores `input` with the model at `modelPath` (`.onnx` through onnxruntime, else JSON) and
- * writes `output`: the input's rows in order, then `probability` and `label` (probability ≥
- * threshold).
+ * Scores `input` with the model (`.onnx` through onnxruntime, else JSON) and writes `output`: the
+ * input's rows in order, then `probability` and `label` (probability ≥ threshold).
  *
  * @throws {DataError} when the input lacks a feature the model needs (nothing is written).
  * @example
  * ```ts
- * const s = await predictFile("model.onnx", "features.csv", "scores.csv");
+ * const s = await predictFile({ model: "model.onnx", input: "features.csv", output: "scores.csv" });
  * ```
  */
-export async function predictFile(
-  modelPath: string,
-  input: string,
-  output: string,
-  options: PredictOptions = {},
-): Promise<PredictSummary> {
-  const scorer = await loadScorer(modelPath);
+export async function predictFile(options: PredictOptions): Promise<PredictSummary> {
+  const { input, output } = options;
+  const scorer = await loadScorer(options.model);
   try {
     const table = await readTable(input);
     const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);

@@ -38,7 +38,10 @@ export function formatIssues(
     const path = joinPath(prefix, issue.path);
     const value = valueAt(input, issue.path);
     const got = value === undefined ? "nothing" : show(value);
-    return [`${path || "(root)"}: ${describe(issue)}, got ${got}${from(origins, path)}`];
+    const rule = issue.code === "invalid_type" && value === undefined
+      ? "required"
+      : describe(issue);
+    return [`${path || "(root)"}: ${rule}, got ${got}${from(origins, path)}`];
   });
 }
 

@@ -1,0 +1,104 @@
+/**
+ * Drift as `deno task drift` runs it: between two files when both are given, else against a
+ * training run (logged as a drift run), with the config's `drift` settings; the JSON and HTML
+ * reports written when asked.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import type { TrainingConfig } from "../config/schema.ts";
+import type { DataDriftOptions } from "../drift/data_drift.ts";
+import { layeredFrom } from "../drift/registry.ts";
+import { DRIFT_SCENARIOS } from "../features/transactions.ts";
+import { driftReportHtml } from "../report/drift_html.ts";
+import type { DriftReport } from "../report/drift_report.ts";
+import { writeFileAtomic } from "../tracking/atomic.ts";
+import { driftFromFiles } from "./drift_files.ts";
+import { driftFromRun } from "./drift_run.ts";
+
+/** What a drift check compares and where its reports go. */
+export const DriftOptionsSchema = z.strictObject({
+  /** Reference file (CSV or Parquet); with `current`, files mode. */
+  reference: z.string().min(1).optional(),
+  /** Current file. */
+  current: z.string().min(1).optional(),
+  /** File columns to treat as categorical. */
+  categorical: z.array(z.string()).default([]),
+  labelColumn: z.string().min(1).default("label"),
+  predictionColumn: z.string().min(1).default("prediction"),
+  idColumns: z.array(z.string()).default(["entity_id", "feature_timestamp"]),
+  /** The training run to compare with (default: the latest finished one). */
+  runId: z.string().min(1).optional(),
+  /** A known shift injected into the embedded current sample. */
+  scenario: z.enum(DRIFT_SCENARIOS).default("none"),
+  /** Where the JSON report goes. */
+  output: z.string().min(1).optional(),
+  /** Where the HTML report goes. */
+  html: z.string().min(1).optional(),
+}).refine((o) => (o.reference === undefined) === (o.current === undefined), {
+  message: "give both --reference and --current, or neither",
+  path: ["reference"],
+  when: (p) => typeof p.value === "object" && p.value !== null, // also when another option is bad
+});
+
+/** Options of {@link runDrift}. */
+export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
+
+/** The report, and the runs involved when it was made against a training run. */
+export interface DriftOutcome {
+  readonly report: DriftReport;
+  readonly run?: { referenceRunId: string; driftRunId: string; artifactsDir: string };
+}
+
+/** The data-drift options the config's `drift` section sets. */
+export function dataDriftOptions(drift: TrainingConfig["drift"]): DataDriftOptions {
+  return {
+    significanceLevel: drift.significanceLevel,
+    correction: drift.correction,
+    driftShare: drift.driftShare,
+    psiBins: drift.psiBins,
+    unseenShare: drift.unseenShare,
+    ...(drift.importanceShare !== undefined ? { importanceShare: drift.importanceShare } : {}),
+    tests: layeredFrom(drift.tests),
+    thresholds: layeredFrom(drift.thresholds),
+  };
+}
+
+/**
+ * Checks drift between files or against a training run, and writes the reports asked for.
+ *
+ * @throws {ConfigError} when no training run exists; {@link DataError} for unusable files.
+ */
+export async function runDrift(
+  config: TrainingConfig,
+  options: DriftOptions,
+): Promise<DriftOutcome> {
+  const common = dataDriftOptions(config.drift);
+  let outcome: DriftOutcome;
+  if (options.reference !== undefined && options.current !== undefined) {
+    const report = await driftFromFiles(options.reference, options.current, {
+      ...common,
+      categorical: options.categorical,
+      labelColumn: options.labelColumn,
+      predictionColumn: options.predictionColumn,
+      idColumns: options.idColumns,
+      performanceMargin: config.drift.performanceMargin,
+    });
+    outcome = { report };
+  } else {
+    const r = await driftFromRun(config, {
+      ...common,
+      maxSamples: config.drift.maxSamples,
+      performanceMargin: config.drift.performanceMargin,
+      scenario: options.scenario,
+      ...(options.runId ? { runId: options.runId } : {}),
+    });
+    outcome = { report: r.report, run: r };
+  }
+  if (options.output) {
+    await writeFileAtomic(options.output, JSON.stringify(outcome.report, null, 2) + "\n");
+  }
+  if (options.html) await writeFileAtomic(options.html, await driftReportHtml(outcome.report));
+  return outcome;
+}

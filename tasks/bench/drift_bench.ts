@@ -1,0 +1,95 @@
+/**
+ * The drift benchmark: data drift on 1,000 embedded rows × 17 features (the default
+ * `deno task drift` size), and KS on n × f vs n × f beside scipy's ks_2samp on the same data.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { detectDataDrift } from "../../lib/drift/data_drift.ts";
+import { ks2samp } from "../../lib/drift/ks.ts";
+import { TRANSACTION_VIEW } from "../../lib/features/catalog.ts";
+import { embeddedFeatures } from "../../lib/features/embedded_source.ts";
+import { textTable } from "../../lib/report/text_table.ts";
+import { Rng } from "../../lib/util/rng.ts";
+import { median } from "./_stats.ts";
+
+/** What to time. */
+export interface DriftBenchOptions {
+  readonly rows: number;
+  readonly features: number;
+  readonly repeats: number;
+  readonly python: string;
+}
+
+function smallDrift(): number[] {
+  const cols = (seed: number) => {
+    const { frame } = embeddedFeatures({
+      samples: 1000,
+      seed,
+      snapshotTime: "2024-06-03T03:00:00Z",
+    });
+    return TRANSACTION_VIEW.features.map((x) => ({
+      name: x.name,
+      kind: x.kind,
+      values: frame.column(x.name),
+    }));
+  };
+  const [ra, cu] = [cols(1), cols(2)];
+  return Array.from({ length: 5 }, () => {
+    const t0 = performance.now();
+    detectDataDrift(ra, cu);
+    return (performance.now() - t0) / 1000;
+  });
+}
+
+/** Runs the benchmark and returns the printed report. */
+export async function benchDrift(o: DriftBenchOptions): Promise<string> {
+  const { rows: n, features: f, repeats } = o;
+  const small = smallDrift();
+  const rng = new Rng(7);
+  const ref = new Float64Array(n * f), cur = new Float64Array(n * f);
+  for (let i = 0; i < ref.length; i++) {
+    ref[i] = Math.round(rng.normal() * 1000) / 1000; // ties, as real features have
+    cur[i] = Math.round((rng.normal() + 0.002) * 1000) / 1000;
+  }
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeFile(join(dir, "d.ref"), new Uint8Array(ref.buffer));
+    await Deno.writeFile(join(dir, "d.cur"), new Uint8Array(cur.buffer));
+    const ours: number[] = [];
+    let p: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      p = Array.from(
+        { length: f },
+        (_, j) =>
+          ks2samp(ref.subarray(j * n, (j + 1) * n), cur.subarray(j * n, (j + 1) * n)).pValue,
+      );
+      ours.push((performance.now() - t0) / 1000);
+    }
+    const out = await new Deno.Command(o.python, {
+      args: ["tasks/bench/scipy_drift.py", join(dir, "d"), String(f), String(repeats)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    const sp = JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+    const maxRel = Math.max(...p.map((x, j) => Math.abs(x - sp.p[j]) / Math.max(sp.p[j], 1e-300)));
+    const size = `${n.toLocaleString("en-US")} × ${f}`;
+    return textTable(["benchmark", "ours s", "scipy s", "ratio"], [
+      ["data drift, 1,000 × 17 (KS + chi-square + PSI)", median(small).toFixed(4), "-", "-"],
+      [
+        `KS, ${size} vs ${size}`,
+        median(ours).toFixed(2),
+        median(sp.seconds).toFixed(2),
+        (median(ours) / median(sp.seconds)).toFixed(2),
+      ],
+    ]) +
+      `\nmedian of ${repeats} runs; ratio = ours / scipy; largest relative p-value difference ${
+        maxRel.toExponential(2)
+      }`;
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -1,0 +1,38 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+/** The deno.json task → script pairs (tasks that run one script of tasks/). */
+async function declaredTasks(): Promise<Array<[string, string]>> {
+  const json = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  return Object.entries(json.tasks as Record<string, { command: string }>).flatMap(([name, t]) => {
+    if (/deno (test|task) /.test(t.command)) return []; // gates and groups, not scripts
+    const m = /\btasks\/(\w+)\.ts\b/.exec(t.command);
+    return m ? [[name, m[1]!] as [string, string]] : [];
+  });
+}
+
+Deno.test("every task answers --help with its usage, flags and exit 0", async () => {
+  const tasks = await declaredTasks();
+  assert.ok(tasks.length >= 13, `tasks: ${tasks.map(([n]) => n)}`);
+  await Promise.all(tasks.map(async ([name, script]) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", join(ROOT, "tasks", `${script}.ts`), "--help"],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const text = new TextDecoder().decode(out.stdout);
+    assert.equal(out.code, 0, `${name}: ${new TextDecoder().decode(out.stderr)}`);
+    assert.match(text, /\nUsage:\n {2}deno task /, `${name} shows its usage`);
+    assert.match(text, /--help, -h/, name);
+    const { TASK } = await import(join(ROOT, "tasks", `${script}.ts`));
+    assert.equal(TASK.name, name, `tasks/${script}.ts declares the deno.json task ${name}`);
+    for (const f of TASK.flags) {
+      assert.ok(text.includes(`--${f.flag}`), `${name}: --${f.flag} in help`);
+    }
+    if (TASK.config) assert.match(text, /MLFLOW_TRACKING_URI/, `${name} lists the environment`);
+  }));
+});

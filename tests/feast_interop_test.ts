@@ -103,7 +103,7 @@ out = 0
 
     // 2. We write the feast layout; Feast's get_online_features reads it.
     const ours = rows(12, "ours_", 300);
-    await ingestSnapshot(conn, layout, ours.features);
+    await ingestSnapshot({ conn, layout }, ours.features);
     const got = await runPython<Record<string, Array<number | boolean | null>>>(
       REPO + `
 resp = store.get_online_features(features=[f"transaction:{n}" for n in names],

@@ -175,3 +175,30 @@ Deno.test("gain and weight follow XGBoost's formulas with lambda, alpha and max_
   assert.equal(calcGain({ ...p, max_delta_step: 0.5 }, -4, 3), -(2 * -4 * 0.5 + 4 * 0.25));
   assert.equal(calcWeight(p, -4, 0.5), 0, "below min_child_weight");
 });
+
+Deno.test("a model predicts in one WASM memory of its own, reused call after call", async () => {
+  const model = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }).fit(
+    D.frame,
+    D.labels,
+  );
+  const other = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }).fit(
+    D.frame,
+    D.labels,
+  );
+  assert.equal(model.predictorMemory, undefined, "made on first use");
+  const first = model.predictProba(D.frame);
+  const memory: unknown = model.predictorMemory;
+  assert.ok(memory instanceof WebAssembly.Memory);
+  for (let i = 0; i < 3; i++) {
+    assert.deepEqual(model.predictProba(D.frame), first);
+    assert.equal(model.predictorMemory, memory, "the same memory, not a new one per call");
+  }
+  other.predictProba(D.frame);
+  assert.notEqual(other.predictorMemory, memory, "one per model");
+  model.decisionThreshold = 0.3; // a new state object, the same trees: the memory stays
+  model.predictProba(D.frame);
+  assert.equal(model.predictorMemory, memory);
+  model.releasePredictor();
+  assert.equal(model.predictorMemory, undefined);
+  assert.deepEqual(model.predictProba(D.frame), first);
+});

@@ -54,7 +54,7 @@ for (const layoutName of ["hash", "feast"] as const) {
       const layout: Layout = layoutName === "hash"
         ? hashLayout(TRANSACTION_VIEW)
         : feastLayout(TRANSACTION_VIEW, "fraud_detection");
-      await ingestSnapshot(conn, layout, written);
+      await ingestSnapshot({ conn, layout }, written);
       const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
         scanCount: 100,
         batchSize: 250,
@@ -93,7 +93,7 @@ Deno.test("bad values are counted and treated as missing; stale rows are dropped
   try {
     const layout = hashLayout(TRANSACTION_VIEW);
     const rows = embeddedFeatures({ samples: 500, seed: 2, snapshotTime: SNAPSHOT });
-    await ingestSnapshot(conn, layout, rows);
+    await ingestSnapshot({ conn, layout }, rows);
     await server.cli([
       "HSET",
       "features:card:card_000001:transaction",
@@ -166,8 +166,7 @@ Deno.test("data.redis.batchSize sets the keys per HMGET round trip", async () =>
   try {
     const layout = hashLayout(TRANSACTION_VIEW);
     await ingestSnapshot(
-      conn,
-      layout,
+      { conn, layout },
       embeddedFeatures({ samples: 2000, seed: 4, snapshotTime: SNAPSHOT }),
     );
     const read = (batchSize: number) =>
@@ -193,8 +192,7 @@ Deno.test("Redis error replies are never dropped silently: non-hash keys are cou
   const layout = hashLayout(TRANSACTION_VIEW);
   try {
     await ingestSnapshot(
-      conn,
-      layout,
+      { conn, layout },
       embeddedFeatures({ samples: 300, seed: 5, snapshotTime: SNAPSHOT }),
     );
     await server.cli(["SET", "features:card:card_999999:transaction", "not a hash"]);
@@ -231,7 +229,7 @@ Deno.test("a 3-master Redis Cluster serves ingest and extraction with the same r
         feastLayout(TRANSACTION_VIEW, "fraud_detection"),
       ]
     ) {
-      await ingestSnapshot(conn, layout, written);
+      await ingestSnapshot({ conn, layout }, written);
       const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
         scanCount: 200,
         batchSize: 300,
@@ -252,7 +250,7 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
   try {
     const layout = hashLayout(TRANSACTION_VIEW);
     const written = embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT });
-    await ingestSnapshot(conn, layout, written);
+    await ingestSnapshot({ conn, layout }, written);
     const reading = extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
       scanCount: 5, // tiny SCAN pages: long enough for the restart to cut in
       batchSize: 100,
@@ -306,8 +304,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
   const refill = async () => {
     const conn = connectRedis(settings(server.port));
     await ingestSnapshot(
-      conn,
-      layout,
+      { conn, layout },
       embeddedFeatures({ samples: 30_000, seed: 3, snapshotTime: SNAPSHOT }),
     );
     await conn.close();
@@ -356,8 +353,7 @@ Deno.test("training with a password reads Redis and never writes the password an
   try {
     const conn = connectRedis(settings(server.port, { password: secret }));
     await ingestSnapshot(
-      conn,
-      hashLayout(TRANSACTION_VIEW),
+      { conn, layout: hashLayout(TRANSACTION_VIEW) },
       embeddedFeatures({ samples: 2000, seed: 1, snapshotTime: SNAPSHOT }),
     );
     await conn.close();
@@ -427,7 +423,7 @@ Deno.test("drift reads the current sample from Redis: rows ingested with a shift
       snapshotTime: SNAPSHOT,
       scenario: "new_fraud_pattern",
     });
-    await ingestSnapshot(conn, hashLayout(TRANSACTION_VIEW), shifted);
+    await ingestSnapshot({ conn, layout: hashLayout(TRANSACTION_VIEW) }, shifted);
     await conn.close();
     const redisConfig = { ...config, data: { ...config.data, source: "redis" as const } };
     const { report } = await driftFromRun(redisConfig, { maxSamples: 1000 });
@@ -450,7 +446,7 @@ Deno.test("ingest --follow replays the stream event by event; the rows left equa
     });
     const conn = connectRedis(settings(server.port));
     let progress = 0;
-    const n = await ingestFollow(conn, hashLayout(TRANSACTION_VIEW), events, {
+    const n = await ingestFollow({ conn, layout: hashLayout(TRANSACTION_VIEW) }, events, {
       rate: 100_000,
       onProgress: (k) => (progress = k),
     });

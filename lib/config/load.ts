@@ -106,7 +106,7 @@ export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {
   }
   const result = TrainingConfigSchema.safeParse(merged);
   if (result.success) return result.data;
-  throw new ConfigError(formatIssues(result.error.issues, redact(merged), "", origins));
+  throw new ConfigError(formatIssues(result.error.issues, redact(merged), { origins }));
 }
 
 /** A deep copy of a config tree with secrets replaced by `"***"`. */

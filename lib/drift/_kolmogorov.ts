@@ -154,9 +154,7 @@ function matmul(a: Float64Array, b: Float64Array, m: number): Float64Array {
 function pomeranzBounds(
   i: number,
   n: number,
-  ll: number,
-  ceilf: number,
-  roundf: number,
+  { ll, ceilf, roundf }: { ll: number; ceilf: number; roundf: number },
 ): [number, number] {
   let j1: number, j2: number;
   if (i === 0) {
@@ -196,13 +194,14 @@ function pomeranzCdf(n: number, x: number): number {
   let V0: Float64Array = new Float64Array(npwrs), V1: Float64Array = new Float64Array(npwrs);
   V1[0] = 1;
   let V0s = 0, V1s = 0, expnt = 0;
-  let [j1, j2] = pomeranzBounds(0, n, ll, ceilf, roundf);
+  const bounds = { ll, ceilf, roundf };
+  let [j1, j2] = pomeranzBounds(0, n, bounds);
   for (let i = 1; i < 2 * n + 2; i++) {
     const k1 = j1;
     [V0, V1] = [V1, V0];
     [V0s, V1s] = [V1s, V0s];
     V1.fill(0);
-    [j1, j2] = pomeranzBounds(i, n, ll, ceilf, roundf);
+    [j1, j2] = pomeranzBounds(i, n, bounds);
     const pw = i === 1 || i === 2 * n + 1 ? gp : i % 2 ? tgp : omp;
     const ln2 = j2 - k1 + 1;
     if (ln2 > 0) {

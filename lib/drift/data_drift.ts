@@ -133,7 +133,10 @@ export function detectDataDrift(
   const pAdj = new Map(pIndex.map((i, k) => [i, adjusted[k]!]));
   const shares = importanceShares(options.importance, reference.map((r) => r.name));
   const features = raw.map((x, i) =>
-    judge(x, pAdj.get(i), shares?.get(x.r.name) ?? null, { ...options, significanceLevel: alpha })
+    judge(x, { p: pAdj.get(i), importance: shares?.get(x.r.name) ?? null }, {
+      ...options,
+      significanceLevel: alpha,
+    })
   );
   return {
     features,
@@ -163,8 +166,7 @@ interface Tested {
 
 function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions): Tested {
   const nRef = present(r.values), nCur = present(c.values);
-  const test =
-    DRIFT_TESTS[resolveLayered(options.tests, r.name, r.kind, defaultTest(r.kind, nRef).name)];
+  const test = DRIFT_TESTS[resolveLayered(options.tests, r, defaultTest(r.kind, nRef).name)];
   const outcome = test.compute(r.values, c.values, r.kind);
   const distribution = r.kind === "continuous"
     ? psiContinuous(
@@ -185,17 +187,14 @@ function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions):
 
 function judge(
   x: Tested,
-  p: number | undefined,
-  importance: number | null,
+  found: { p: number | undefined; importance: number | null },
   options: DataDriftOptions & { significanceLevel: number },
 ): FeatureDrift {
-  const threshold = thresholdFor(
-    x.test,
-    x.r.name,
-    x.r.kind,
-    options.thresholds,
-    options.significanceLevel,
-  );
+  const { p, importance } = found;
+  const threshold = thresholdFor(x.test, x.r, {
+    thresholds: options.thresholds,
+    alpha: options.significanceLevel,
+  });
   const evidence = { statistic: x.outcome.statistic, ...(p !== undefined ? { pValue: p } : {}) };
   const unseen = x.unseen;
   const unseenCount = Object.values(unseen).reduce((a, b) => a + b, 0);

@@ -54,7 +54,7 @@ export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>
     const h = Math.round(d * lcm);
     d = h / lcm;
     if (h === 0) return { statistic: d, pValue: 1, method: "exact" };
-    const p = n1 === n2 ? probOutsideSquare(n1, h) : outerProbInside(n1, n2, g, h);
+    const p = n1 === n2 ? probOutsideSquare(n1, h) : outerProbInside([n1, n2], g, h);
     if (Number.isFinite(p) && p >= 0 && p <= 1) return { statistic: d, pValue: p, method: "exact" };
   }
   const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
@@ -93,7 +93,7 @@ function probOutsideSquare(n: number, h: number): number {
  * |x/m − y/n| < h/lcm, by the "inside" recursion computed directly for the complement
  * (Hodges 1958; Viehmann 2021), one sliding column at a time.
  */
-function outerProbInside(m0: number, n0: number, g: number, h: number): number {
+function outerProbInside([m0, n0]: readonly [number, number], g: number, h: number): number {
   const [m, n] = m0 >= n0 ? [m0, n0] : [n0, m0];
   const mg = m / g, ng = n / g;
   let minj = 0, maxj = Math.min(Math.ceil(h / mg), n + 1);

@@ -157,30 +157,30 @@ export function layeredFrom<T>(pairs: Readonly<Record<string, T>>): Layered<T> {
   return { byFeature, byKind, ...(global !== undefined ? { global } : {}) };
 }
 
+/** A feature as the layered settings see it. */
+export interface FeatureRef {
+  readonly name: string;
+  readonly kind: FeatureKind;
+}
+
 /** Resolves a layered setting: per feature, then per kind, then global, then `fallback`. */
 export function resolveLayered<T>(
   layers: Layered<T> | undefined,
-  feature: string,
-  kind: FeatureKind,
+  feature: FeatureRef,
   fallback: T,
 ): T {
-  return layers?.byFeature?.[feature] ?? layers?.byKind?.[kind] ?? layers?.global ?? fallback;
+  return layers?.byFeature?.[feature.name] ?? layers?.byKind?.[feature.kind] ?? layers?.global ??
+    fallback;
 }
 
 /** The threshold of `test` for a feature: layered, else α (p-value tests) or the test's default. */
 export function thresholdFor(
   test: DriftTest,
-  feature: string,
-  kind: FeatureKind,
-  thresholds: Layered<number> | undefined,
-  alpha: number,
+  feature: FeatureRef,
+  settings: { thresholds?: Layered<number> | undefined; alpha: number },
 ): number {
-  return resolveLayered(
-    thresholds,
-    feature,
-    kind,
-    test.scoring === "p_value" ? alpha : test.defaultThreshold ?? 0.1,
-  );
+  const fallback = test.scoring === "p_value" ? settings.alpha : test.defaultThreshold ?? 0.1;
+  return resolveLayered(settings.thresholds, feature, fallback);
 }
 
 /** The one meaning of drifted: p < threshold for p-value tests, distance ≥ threshold otherwise. */

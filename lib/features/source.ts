@@ -71,7 +71,7 @@ export async function readFeatures(
   const names = featuresOf(options.views).map((s) => s.name);
   const samples = options.samples ?? settings.maxSamples;
   const read = settings.source === "redis"
-    ? await fromRedis(settings.redis, options.views, samples, options.seed)
+    ? await fromRedis(settings.redis, { views: options.views, samples, seed: options.seed })
     : fromEmbedded(settings, { ...options, samples });
   const f = read.features;
   if (f.frame.rows === 0) {
@@ -103,10 +103,9 @@ function fromEmbedded(
 
 async function fromRedis(
   redis: RedisConfig,
-  views: readonly string[],
-  samples: number,
-  seed: number,
+  want: { views: readonly string[]; samples: number; seed: number },
 ): Promise<FeatureRead> {
+  const { views, samples, seed } = want;
   if (views.length !== 1) {
     throw new ConfigError([
       `featureViews: the Redis source reads one view, got ${JSON.stringify(views)}`,

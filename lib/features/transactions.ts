@@ -102,25 +102,22 @@ export function generateTransactions(options: GenerateOptions): TransactionEvent
     const p = rng.next() < fraudShare ? 1 + rng.int(FRAUD_PATTERNS.length - 1) : 0;
     pattern[c] = p;
     // The fraud session, if any, is the card's latest activity.
-    const sessionStart = p === 0 ? snapshotTime : fraudSessionStart(rng, p, snapshotTime, horizon);
+    const sessionStart = p === 0
+      ? snapshotTime
+      : fraudSessionStart(rng, p, { snapshot: snapshotTime, horizon });
     const historyStart = snapshotTime - horizon;
     const scenario = options.scenario ?? "none";
     const testing = scenario === "new_fraud_pattern" && p === 0 && rng.next() < 0.1;
     const historyEnd = testing
       ? snapshotTime - Math.floor((5 + rng.next() * 300) * MINUTE)
       : sessionStart;
-    normalHistory(
-      rng,
-      out,
-      c,
-      home,
-      historyStart,
-      historyEnd,
-      p === 0,
-      scenario === "foreign_countries",
-    );
-    if (p !== 0) fraudSession(rng, out, c, home, p, sessionStart, snapshotTime);
-    if (testing) cardTesting(rng, out, c, home, historyEnd, snapshotTime);
+    const card: Card = { rng, out, c, home, snapshot: snapshotTime };
+    normalHistory(card, { from: historyStart, to: historyEnd }, {
+      atLeastOne: p === 0,
+      abroad: scenario === "foreign_countries",
+    });
+    if (p !== 0) fraudSession(card, p, sessionStart);
+    if (testing) cardTesting(card, historyEnd);
   }
   if (options.scenario === "amount_shift") {
     for (let i = 0; i < out.length; i++) out.amount[i] = Math.round(out.amount[i]! * 150) / 100;
@@ -129,16 +126,21 @@ export function generateTransactions(options: GenerateOptions): TransactionEvent
   return { ...out.finish(), cardStart, pattern, cards };
 }
 
+/** One card being generated: the random stream, the events, its index, home country and the snapshot. */
+interface Card {
+  readonly rng: Rng;
+  readonly out: EventBuffer;
+  readonly c: number;
+  readonly home: number;
+  readonly snapshot: number;
+}
+
 function normalHistory(
-  rng: Rng,
-  out: EventBuffer,
-  c: number,
-  home: number,
-  from: number,
-  to: number,
-  atLeastOne: boolean,
-  abroad = false,
+  card: Card,
+  { from, to }: { from: number; to: number },
+  { atLeastOne, abroad }: { atLeastOne: boolean; abroad: boolean },
 ): void {
+  const { rng, out, c, home } = card;
   const span = to - from;
   const perDay = Math.exp(Math.log(4) + 0.8 * rng.normal());
   let n = rng.poisson(Math.min(perDay, 40) * span / (24 * HOUR));
@@ -163,7 +165,11 @@ function normalHistory(
   out.sortTail(out.length - countSince(out, c));
 }
 
-function fraudSessionStart(rng: Rng, p: number, snapshot: number, horizon: number): number {
+function fraudSessionStart(
+  rng: Rng,
+  p: number,
+  { snapshot, horizon }: { snapshot: number; horizon: number },
+): number {
   if (FRAUD_PATTERNS[p] === "night_weekend") {
     // A weekend night (00:00–05:00 UTC) inside the horizon, latest first.
     for (let day = 0; day < Math.ceil(horizon / (24 * HOUR)); day++) {
@@ -176,15 +182,8 @@ function fraudSessionStart(rng: Rng, p: number, snapshot: number, horizon: numbe
   return snapshot - Math.floor((10 + rng.next() * 600) * MINUTE);
 }
 
-function fraudSession(
-  rng: Rng,
-  out: EventBuffer,
-  c: number,
-  home: number,
-  p: number,
-  start: number,
-  snapshot: number,
-): void {
+function fraudSession(card: Card, p: number, start: number): void {
+  const { rng, out, c, home, snapshot } = card;
   const name = FRAUD_PATTERNS[p];
   const merchant = () => rng.int(MERCHANTS);
   const normalMcc = () => NORMAL_MCCS[rng.pickCumulative(NORMAL_MCC_CUM)]!;
@@ -220,14 +219,8 @@ function fraudSession(
 }
 
 /** Card testing: 4–10 tiny purchases at distinct merchants within about three minutes. */
-function cardTesting(
-  rng: Rng,
-  out: EventBuffer,
-  c: number,
-  home: number,
-  start: number,
-  snapshot: number,
-): void {
+function cardTesting(card: Card, start: number): void {
+  const { rng, out, c, home, snapshot } = card;
   const n = 4 + rng.int(7);
   let t = start;
   for (let i = 0; i < n; i++) {

@@ -81,11 +81,12 @@ export class LogisticRegression implements Estimator {
       return col.map((v) => (v - m) / scale[j]!);
     });
     const sw = sampleWeights(labels, classWeight);
+    const problem: Problem = { z, y: labels, sw, C };
     let w = new Float64Array(d); // [coef..., intercept]
-    let loss = objective(w, z, labels, sw, C);
+    let loss = objective(w, problem);
     let iterations = 0, converged = false;
     for (; iterations < maxIter; iterations++) {
-      const { grad, hess } = derivatives(w, z, labels, sw, C);
+      const { grad, hess } = derivatives(w, problem);
       let gmax = 0;
       for (const g of grad) gmax = Math.max(gmax, Math.abs(g));
       if (gmax / n <= tol) {
@@ -96,7 +97,7 @@ export class LogisticRegression implements Estimator {
       let t = 1, next = w, nextLoss = loss;
       for (let k = 0; k < 50; k++, t /= 2) {
         next = w.map((wi, i) => wi - t * step[i]!);
-        nextLoss = objective(next, z, labels, sw, C);
+        nextLoss = objective(next, problem);
         if (nextLoss <= loss) break;
       }
       if (!(nextLoss <= loss)) {
@@ -252,7 +253,15 @@ function linear(w: Float64Array, z: Float64Array[], i: number): number {
   return s;
 }
 
-function objective(w: Float64Array, z: Float64Array[], y: Uint8Array, sw: Float64Array, C: number) {
+/** The fitting problem: standardized columns, labels, sample weights and C. */
+interface Problem {
+  readonly z: Float64Array[];
+  readonly y: Uint8Array;
+  readonly sw: Float64Array;
+  readonly C: number;
+}
+
+function objective(w: Float64Array, { z, y, sw, C }: Problem) {
   let loss = 0;
   for (let i = 0; i < y.length; i++) {
     const eta = linear(w, z, i);
@@ -263,13 +272,7 @@ function objective(w: Float64Array, z: Float64Array[], y: Uint8Array, sw: Float6
   return C * loss + 0.5 * reg;
 }
 
-function derivatives(
-  w: Float64Array,
-  z: Float64Array[],
-  y: Uint8Array,
-  sw: Float64Array,
-  C: number,
-) {
+function derivatives(w: Float64Array, { z, y, sw, C }: Problem) {
   const p = z.length, d = p + 1, n = y.length;
   const grad = new Float64Array(d);
   const hess = new Float64Array(d * d);

@@ -20,8 +20,8 @@ export function validateParams<S extends z.ZodType>(
 ): z.infer<S> {
   const result = schema.safeParse(raw ?? {});
   if (result.success) return result.data;
-  const lines = formatIssues(result.error.issues, raw ?? {}, "model.params").map((line) =>
-    line.includes("unknown setting") ? `${line} for ${modelType}` : line
-  );
+  const lines = formatIssues(result.error.issues, raw ?? {}, { prefix: "model.params" }).map((
+    line,
+  ) => line.includes("unknown setting") ? `${line} for ${modelType}` : line);
   throw new ConfigError(lines);
 }

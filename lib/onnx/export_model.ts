@@ -115,7 +115,7 @@ function treeEnsembleNode(model: GbtModel): unknown {
       }
     }
   });
-  return node("TreeEnsembleClassifier", ["float_input"], ["label", "probabilities"], [
+  const attributes = [
     attribute("nodes_treeids", n.treeids!),
     attribute("nodes_nodeids", n.nodeids!),
     attribute("nodes_featureids", n.featureids!),
@@ -131,7 +131,11 @@ function treeEnsembleNode(model: GbtModel): unknown {
     attribute("classlabels_int64s", [0, 1]),
     attribute("base_values", [baseMargin(s.objective, s.baseScore)], true),
     attribute("post_transform", "LOGISTIC"),
-  ], "ai.onnx.ml");
+  ];
+  return node("TreeEnsembleClassifier", {
+    inputs: ["float_input"],
+    outputs: ["label", "probabilities"],
+  }, { attributes, domain: "ai.onnx.ml" });
 }
 
 function linearGraph(model: LogisticRegressionModel) {
@@ -141,16 +145,20 @@ function linearGraph(model: LogisticRegressionModel) {
   const w = coef.map((c, j) => c / scale[j]!);
   const b = intercept - w.reduce((acc, wj, j) => acc + wj * mean[j]!, 0);
   const nodes = [
-    node("IsNaN", ["float_input"], ["is_missing"]),
-    node("Where", ["is_missing", "fill", "float_input"], ["x"]),
-    node("MatMul", ["x", "weights"], ["xw"]),
-    node("Add", ["xw", "bias"], ["margin"]),
-    node("Sigmoid", ["margin"], ["p1"]),
-    node("Sub", ["one", "p1"], ["p0"]),
-    node("Concat", ["p0", "p1"], ["probabilities"], [attribute("axis", 1)]),
-    node("Greater", ["p1", "half"], ["is_one"]),
-    node("Cast", ["is_one"], ["label_2d"], [attribute("to", ElemType.INT64)]),
-    node("Reshape", ["label_2d", "flat"], ["label"]),
+    node("IsNaN", { inputs: ["float_input"], outputs: ["is_missing"] }),
+    node("Where", { inputs: ["is_missing", "fill", "float_input"], outputs: ["x"] }),
+    node("MatMul", { inputs: ["x", "weights"], outputs: ["xw"] }),
+    node("Add", { inputs: ["xw", "bias"], outputs: ["margin"] }),
+    node("Sigmoid", { inputs: ["margin"], outputs: ["p1"] }),
+    node("Sub", { inputs: ["one", "p1"], outputs: ["p0"] }),
+    node("Concat", { inputs: ["p0", "p1"], outputs: ["probabilities"] }, {
+      attributes: [attribute("axis", 1)],
+    }),
+    node("Greater", { inputs: ["p1", "half"], outputs: ["is_one"] }),
+    node("Cast", { inputs: ["is_one"], outputs: ["label_2d"] }, {
+      attributes: [attribute("to", ElemType.INT64)],
+    }),
+    node("Reshape", { inputs: ["label_2d", "flat"], outputs: ["label"] }),
   ];
   const initializers = [
     floatTensor("fill", [f], fill),

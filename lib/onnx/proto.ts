@@ -45,11 +45,10 @@ export function attribute(name: string, value: AttrValue, float = false): unknow
 /** A node of the graph. */
 export function node(
   opType: string,
-  inputs: readonly string[],
-  outputs: readonly string[],
-  attributes: readonly unknown[] = [],
-  domain = "",
+  io: { inputs: readonly string[]; outputs: readonly string[] },
+  extra: { attributes?: readonly unknown[]; domain?: string } = {},
 ): unknown {
+  const { inputs, outputs } = io, { attributes = [], domain = "" } = extra;
   return {
     opType,
     input: [...inputs],

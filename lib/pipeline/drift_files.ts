@@ -76,7 +76,7 @@ export async function driftFromFiles(
   if (common.length === 0) {
     throw new DataError("the reference and current files have no feature column in common");
   }
-  const kinds = featureKinds(ref, cur, common, new Set(options.categorical ?? []));
+  const kinds = featureKinds([ref, cur], common, new Set(options.categorical ?? []));
   const columns = (t: Table): FeatureColumn[] =>
     features(t).map((name) => column(t, name, kinds.get(name) ?? "continuous"));
   const data = detectDataDrift(columns(ref), columns(cur), options);
@@ -85,8 +85,7 @@ export async function driftFromFiles(
 }
 
 function featureKinds(
-  ref: Table,
-  cur: Table,
+  [ref, cur]: readonly [Table, Table],
   names: readonly string[],
   categorical: ReadonlySet<string>,
 ): Map<string, FeatureKind> {

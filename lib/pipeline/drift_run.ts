@@ -60,7 +60,11 @@ export async function driftFromRun(
   const run = await findTrainingRun(store, config.mlflow.experimentName, options.runId);
   const maxSamples = options.maxSamples ?? 1000;
   const specs = featuresOf(config.featureViews);
-  const ref = await referenceSample(run, specs.map((s) => s.name), maxSamples, config.seed);
+  const ref = await referenceSample(run, {
+    names: specs.map((s) => s.name),
+    max: maxSamples,
+    seed: config.seed,
+  });
   const seed = options.seed ?? config.seed + 7919;
   const current = await readFeatures(config.data, {
     views: config.featureViews,
@@ -105,10 +109,9 @@ export async function driftFromRun(
 /** The run's reference sample: features, `prediction` and `label`, at most `max` rows. */
 async function referenceSample(
   run: RunInfo,
-  names: readonly string[],
-  max: number,
-  seed: number,
+  sample: { names: readonly string[]; max: number; seed: number },
 ): Promise<Frame> {
+  const { names, max, seed } = sample;
   const table = await readTable(join(run.artifactsDir, "reference_sample.csv"));
   if (table.rows === 0) throw new DataError(`run ${run.runId} has an empty reference sample`);
   const all = numericColumns(table, [...names, "prediction", "label"]).frame;

@@ -61,7 +61,7 @@ export async function runIngest(
         ...common,
         snapshotTime: Date.parse(config.data.snapshotTime),
       });
-      const written = await ingestFollow(conn, layout, events, {
+      const written = await ingestFollow({ conn, layout }, events, {
         rate: options.rate,
         ttlSeconds: r.ttlSeconds,
         ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
@@ -74,7 +74,7 @@ export async function runIngest(
       snapshotTime: config.data.snapshotTime,
       ...common,
     });
-    const written = await ingestSnapshot(conn, layout, features, {
+    const written = await ingestSnapshot({ conn, layout }, features, {
       ttlSeconds: r.ttlSeconds,
       batchSize: r.batchSize,
     });

@@ -40,7 +40,13 @@ export async function recordRun(
     "featureViews": config.featureViews.join(","),
     ...Object.fromEntries(Object.entries(modelParams).map(([k, v]) => [`model.params.${k}`, v])),
   });
+  await logMetrics(run, result);
+  await run.setTags({ readiness: result.readiness });
+  await logArtifacts(run, result);
+}
 
+/** Summary metrics, per-fold CV metrics (one step per fold) and per-round boosting metrics. */
+async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void> {
   const metrics: Record<string, number> = {
     data_rows: result.rows.total,
     data_fraud_rate: result.data.labeling.achievedRate,
@@ -53,11 +59,9 @@ export async function recordRun(
     duration_seconds: result.durationMs / 1000,
   };
   for (const m of SCALAR_METRICS) metrics[`test_${m}`] = result.test[m];
-  if (result.cv) {
-    for (const m of SCALAR_METRICS) {
-      metrics[`cv_${m}_mean`] = result.cv.summary[m].mean;
-      metrics[`cv_${m}_std`] = result.cv.summary[m].std;
-    }
+  for (const m of result.cv ? SCALAR_METRICS : []) {
+    metrics[`cv_${m}_mean`] = result.cv!.summary[m].mean;
+    metrics[`cv_${m}_std`] = result.cv!.summary[m].std;
   }
   await run.logMetrics(metrics);
   for (const [k, fold] of (result.cv?.folds ?? []).entries()) {
@@ -75,8 +79,11 @@ export async function recordRun(
     );
     await run.logMetricHistory(key, points);
   }
-  await run.setTags({ readiness: result.readiness });
+}
 
+/** Every artifact; the ONNX model is checked by onnxruntime first, and `model.json` comes last. */
+async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<void> {
+  const { config } = result;
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   await run.logArtifact("config.json", json(config));
   await run.logArtifact("feature_names.json", json(result.model.featureNames));

@@ -47,7 +47,7 @@ export function vegaLiteSpec(figure: PlotlySpec): Spec {
   figure.data.forEach((trace, i) => {
     const axis = String(trace.xaxis ?? "x");
     const layers = panels.get(axis) ?? [];
-    layers.push(traceLayer(trace, names[i]!, color, layout));
+    layers.push(traceLayer(trace, { name: names[i]!, color, layout }));
     panels.set(axis, layers);
   });
   const heightOf = Number(layout.height ?? 400) - 90;
@@ -70,20 +70,23 @@ export function vegaLiteSpec(figure: PlotlySpec): Spec {
     : { ...base, hconcat: charts, resolve: { scale: { y: "independent" } } };
 }
 
-function traceLayer(
-  t: Trace,
-  name: string,
-  color: { domain: string[]; range: string[] },
-  layout: Record<string, unknown>,
-): Spec {
+/** How a trace is drawn among the figure's: its series name, the shared colors, the layout. */
+interface TraceContext {
+  readonly name: string;
+  readonly color: { domain: string[]; range: string[] };
+  readonly layout: Record<string, unknown>;
+}
+
+function traceLayer(t: Trace, ctx: TraceContext): Spec {
+  const { name, color, layout } = ctx;
   const xTitle = text((layout.xaxis as Trace | undefined)?.title) || null;
   const yTitle = text((layout.yaxis as Trace | undefined)?.title) || null;
   const series = { field: "series", type: "nominal", title: null, scale: color };
   switch (t.type) {
     case "bar":
-      return barLayer(t, name, series, layout.barmode === "group");
+      return barLayer(t, { name, series, grouped: layout.barmode === "group" });
     case "histogram":
-      return histogramLayer(t, name, series, Number(t.nbinsx ?? 30));
+      return histogramLayer(t, { name, series, bins: Number(t.nbinsx ?? 30) });
     case "heatmap":
       return heatmapLayer(t, layout);
     default:
@@ -103,7 +106,8 @@ function traceLayer(
   }
 }
 
-function barLayer(t: Trace, name: string, series: Spec, grouped: boolean): Spec {
+function barLayer(t: Trace, o: { name: string; series: Spec; grouped: boolean }): Spec {
+  const { name, series, grouped } = o;
   const horizontal = t.orientation === "h";
   const values = points(t.x, t.y).map(([x, y]) => ({ x, y, series: name }));
   const cat = horizontal ? "y" : "x", num = horizontal ? "x" : "y";
@@ -126,7 +130,8 @@ function barLayer(t: Trace, name: string, series: Spec, grouped: boolean): Spec 
   };
 }
 
-function histogramLayer(t: Trace, name: string, series: Spec, bins: number): Spec {
+function histogramLayer(t: Trace, o: { name: string; series: Spec; bins: number }): Spec {
+  const { name, series, bins } = o;
   const values = Array.from(t.x as ArrayLike<number>, (x) => ({ x, series: name }));
   return {
     data: { values },

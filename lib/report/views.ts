@@ -27,12 +27,13 @@ export class HtmlView {
   }
 }
 
-function table(
-  caption: string,
-  header: readonly string[],
-  rows: readonly (readonly string[])[],
-  cls: string,
-): HtmlView {
+function table(t: {
+  caption: string;
+  header: readonly string[];
+  rows: readonly (readonly string[])[];
+  cls: string;
+}): HtmlView {
+  const { caption, header, rows, cls } = t;
   const th = header.map((h) => `<th>${h}</th>`).join("");
   const tr = rows.map((r) => `<tr>${r.map((c) => `<td>${c}</td>`).join("")}</tr>`).join("");
   return new HtmlView(
@@ -52,40 +53,39 @@ export function metricsView(r: TrainingOutcome): HtmlView {
     "log_loss",
     "brier",
   ] as const;
-  return table(
-    `${r.config.model.type}: readiness ${r.readiness} (test ROC AUC ${f4(r.test.roc_auc)})`,
-    ["metric", "CV mean ± std", "test"],
-    keys.map((
-      k,
-    ) => [
+  return table({
+    caption: `${r.config.model.type}: readiness ${r.readiness} (test ROC AUC ${
+      f4(r.test.roc_auc)
+    })`,
+    header: ["metric", "CV mean ± std", "test"],
+    rows: keys.map((k) => [
       k,
       r.cv ? `${f4(r.cv.summary[k].mean)} ± ${f4(r.cv.summary[k].std)}` : "-",
       f4(r.test[k]),
     ]),
-    "metrics-table",
-  );
+    cls: "metrics-table",
+  });
 }
 
 /** The confusion matrix at a threshold. */
 export function confusionView(c: Confusion, threshold: number): HtmlView {
-  return table(`Confusion matrix at ${threshold.toFixed(3)}`, [
-    "",
-    "predicted legit",
-    "predicted fraud",
-  ], [
-    ["actual legit", String(c.tn), String(c.fp)],
-    ["actual fraud", String(c.fn), String(c.tp)],
-  ], "confusion-matrix");
+  return table({
+    caption: `Confusion matrix at ${threshold.toFixed(3)}`,
+    header: ["", "predicted legit", "predicted fraud"],
+    rows: [
+      ["actual legit", String(c.tn), String(c.fp)],
+      ["actual fraud", String(c.fn), String(c.tp)],
+    ],
+    cls: "confusion-matrix",
+  });
 }
 
 /** Missing, non-numeric, out-of-range and constant counts per feature. */
 export function qualityView(q: QualityReport): HtmlView {
-  return table(
-    `Data quality: ${q.rows} rows, ${q.rowsWithMissing} with missing values`,
-    ["feature", "missing", "non-numeric", "out of range", "constant", "min", "mean", "max"],
-    q.features.map((
-      f,
-    ) => [
+  return table({
+    caption: `Data quality: ${q.rows} rows, ${q.rowsWithMissing} with missing values`,
+    header: ["feature", "missing", "non-numeric", "out of range", "constant", "min", "mean", "max"],
+    rows: q.features.map((f) => [
       f.name,
       String(f.missing),
       String(f.nonNumeric),
@@ -95,26 +95,24 @@ export function qualityView(q: QualityReport): HtmlView {
       f4(f.mean),
       f4(f.max),
     ]),
-    "quality-report",
-  );
+    cls: "quality-report",
+  });
 }
 
 /** How often each fraud rule fired, and the labeling outcome. */
 export function rulesView(l: Omit<FraudLabels, "labels" | "scores">, rows: number): HtmlView {
-  return table(
-    `Fraud rules: target rate ${l.targetRate}, achieved ${f4(l.achievedRate)}${
+  return table({
+    caption: `Fraud rules: target rate ${l.targetRate}, achieved ${f4(l.achievedRate)}${
       l.warnings.length ? ` — ${l.warnings.join("; ")}` : ""
     }`,
-    ["rule", "condition", "weight", "rows fired", "share"],
-    FRAUD_RULES.map((
-      r,
-    ) => [
+    header: ["rule", "condition", "weight", "rows fired", "share"],
+    rows: FRAUD_RULES.map((r) => [
       r.name,
       r.condition,
       String(r.weight),
       String(l.ruleCounts[r.name] ?? 0),
       f4((l.ruleCounts[r.name] ?? 0) / rows),
     ]),
-    "fraud-rules",
-  );
+    cls: "fraud-rules",
+  });
 }

@@ -63,7 +63,13 @@ export class FileStore {
       await Deno.mkdir(join(dir, "artifacts"), { recursive: true });
       for (const sub of ["params", "metrics", "tags"]) await Deno.mkdir(join(dir, sub));
     });
-    const run = new RunWriter(dir, experimentId, runId, options.runName, Date.now());
+    const run = new RunWriter({
+      dir,
+      experimentId,
+      runId,
+      runName: options.runName,
+      startTime: Date.now(),
+    });
     await run.writeMeta("RUNNING", null);
     await run.setTags({
       "mlflow.runName": options.runName,
@@ -169,18 +175,18 @@ export class RunWriter {
   readonly startTime: number;
 
   /** Use {@link FileStore.startRun}. */
-  constructor(
-    dir: string,
-    experimentId: string,
-    runId: string,
-    runName: string,
-    startTime: number,
-  ) {
-    this.dir = dir;
-    this.experimentId = experimentId;
-    this.runId = runId;
-    this.runName = runName;
-    this.startTime = startTime;
+  constructor(run: {
+    dir: string;
+    experimentId: string;
+    runId: string;
+    runName: string;
+    startTime: number;
+  }) {
+    this.dir = run.dir;
+    this.experimentId = run.experimentId;
+    this.runId = run.runId;
+    this.runName = run.runName;
+    this.startTime = run.startTime;
   }
 
   /** The artifacts folder. */
@@ -195,8 +201,13 @@ export class RunWriter {
     }
   }
 
-  /** Appends one metric value at `step`. */
-  async logMetric(key: string, value: number, step = 0, timestamp = Date.now()): Promise<void> {
+  /** Appends one metric value at `step` (default 0), at `timestamp` (default now). */
+  async logMetric(
+    key: string,
+    value: number,
+    at: { step?: number; timestamp?: number } = {},
+  ): Promise<void> {
+    const { step = 0, timestamp = Date.now() } = at;
     const path = join(this.dir, "metrics", safeKey(key));
     const line = `${timestamp} ${formatMetric(value)} ${step}\n`;
     const old = await Deno.readTextFile(path).catch(() => "");
@@ -220,7 +231,9 @@ export class RunWriter {
   /** Logs several metrics at one step. */
   async logMetrics(metrics: Readonly<Record<string, number>>, step = 0): Promise<void> {
     const now = Date.now();
-    for (const [key, value] of Object.entries(metrics)) await this.logMetric(key, value, step, now);
+    for (const [key, value] of Object.entries(metrics)) {
+      await this.logMetric(key, value, { step, timestamp: now });
+    }
   }
 
   /** Sets tags. */

@@ -15,15 +15,15 @@ export type Origins = ReadonlyMap<string, string>;
  *
  * @param issues The issues of a failed `safeParse`.
  * @param input The value that was parsed (to quote what was found).
- * @param prefix Path prefix for nested parses (e.g. `model.params`).
- * @param origins Where values came from, keyed by full dotted path.
+ * @param where.prefix Path prefix for nested parses (e.g. `model.params`).
+ * @param where.origins Where values came from, keyed by full dotted path.
  */
 export function formatIssues(
   issues: readonly z.core.$ZodIssue[],
   input: unknown,
-  prefix = "",
-  origins: Origins = new Map(),
+  where: { prefix?: string; origins?: Origins } = {},
 ): string[] {
+  const { prefix = "", origins = new Map() } = where;
   return issues.flatMap((issue) => {
     if (issue.code === "unrecognized_keys") {
       return issue.keys.map((key) => {
@@ -33,7 +33,7 @@ export function formatIssues(
     }
     if (issue.code === "invalid_union" && issue.errors.length > 0) {
       const inner = issue.errors.flat();
-      if (inner.length > 0) return formatIssues(inner, input, prefix, origins).slice(0, 1);
+      if (inner.length > 0) return formatIssues(inner, input, where).slice(0, 1);
     }
     const path = joinPath(prefix, issue.path);
     const value = valueAt(input, issue.path);

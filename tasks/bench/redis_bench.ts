@@ -77,7 +77,7 @@ export async function benchRedis(o: RedisBenchOptions): Promise<string> {
       snapshotTime: "2024-06-03T03:00:00Z",
     });
     let t0 = performance.now();
-    await ingestSnapshot(conn, layout, rows, { batchSize: 1000 });
+    await ingestSnapshot({ conn, layout }, rows, { batchSize: 1000 });
     const ingestS = (performance.now() - t0) / 1000;
     const times: number[] = [];
     let read = 0;

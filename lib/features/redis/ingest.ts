@@ -34,12 +34,17 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array]>): Uint8Array[] {
  * cluster, auto-pipelined HSETs routed per node by ioredis.
  */
 export async function ingestSnapshot(
-  conn: RedisConnection,
-  layout: Layout,
+  store: Store,
   features: FeatureSet,
   options: IngestOptions = {},
 ): Promise<number> {
-  return await orWriteError(conn, () => writeSnapshot(conn, layout, features, options));
+  return await orWriteError(store.conn, () => writeSnapshot(store, features, options));
+}
+
+/** Where rows go: the connection and the layout they are written in. */
+export interface Store {
+  readonly conn: RedisConnection;
+  readonly layout: Layout;
 }
 
 /**
@@ -59,8 +64,7 @@ async function orWriteError<T>(conn: RedisConnection, write: () => Promise<T>): 
 }
 
 async function writeSnapshot(
-  conn: RedisConnection,
-  layout: Layout,
+  { conn, layout }: Store,
   features: FeatureSet,
   options: IngestOptions,
 ): Promise<number> {
@@ -139,17 +143,15 @@ export interface FollowOptions extends IngestOptions {
 
 /** Replays `events` in time order at `rate` events/s, writing each event's card row. */
 export async function ingestFollow(
-  conn: RedisConnection,
-  layout: Layout,
+  store: Store,
   events: TransactionEvents,
   options: FollowOptions,
 ): Promise<number> {
-  return await orWriteError(conn, () => replay(conn, layout, events, options));
+  return await orWriteError(store.conn, () => replay(store, events, options));
 }
 
 async function replay(
-  conn: RedisConnection,
-  layout: Layout,
+  { conn, layout }: Store,
   events: TransactionEvents,
   options: FollowOptions,
 ): Promise<number> {

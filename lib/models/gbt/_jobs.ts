@@ -33,11 +33,10 @@ const ARITY: Readonly<Record<number, number>> = {
 
 /** Runs a job list with the given kernels over `memory`. */
 export function runJobs(
-  k: Kernels,
-  memory: WebAssembly.Memory,
-  d: KernelData,
+  on: { k: Kernels; memory: WebAssembly.Memory; data: KernelData },
   jobs: ArrayLike<number>,
 ): void {
+  const { k, memory, data: d } = on;
   const pairs = d.nfeat * 256;
   for (let i = 0; i < jobs.length;) {
     const op = jobs[i]!;

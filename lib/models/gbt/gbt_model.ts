@@ -20,6 +20,16 @@ import {
   toXGBoostJSON,
 } from "./xgboost_json.ts";
 
+/** A model's prediction workspace and the trees it holds. */
+interface Predictor {
+  readonly ws: Workspace;
+  readonly forest: ReturnType<typeof placeForest>;
+  /** Where batch memory starts (after the forest). */
+  readonly mark: number;
+  readonly trees: GbtState["trees"];
+  readonly weightDrop: GbtState["weightDrop"];
+}
+
 /** Rows scored per WASM batch (bounds memory for large inputs). */
 const BATCH_ROWS = 1 << 16;
 
@@ -39,6 +49,8 @@ export class GbtModel implements Classifier {
   state: GbtState;
   /** Eval-set metrics per boosting round, when the model was trained here (not saved). */
   history: IterationMetrics[] = [];
+  /** The prediction workspace: the forest placed once, reused by every call. */
+  #predictor: Predictor | undefined;
 
   /** @param state The ensemble; @param type The model type it serves. */
   constructor(state: GbtState, type = "xgboost") {
@@ -75,10 +87,8 @@ export class GbtModel implements Classifier {
     });
     const nf = cols.length, n = frame.rows;
     const out = new Float64Array(n);
-    const ws = new Workspace();
+    const { ws, forest: f, mark } = this.#predictorFor(trees);
     const base = baseMargin(this.state.objective, this.state.baseScore);
-    const f = placeForest(ws, trees, this.state.weightDrop);
-    const mark = ws.used;
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);
       ws.reset(mark);
@@ -105,7 +115,31 @@ export class GbtModel implements Classifier {
       );
       out.set(ws.f64(margin, m), start);
     }
+    ws.reset(mark);
     return out;
+  }
+
+  /**
+   * The WASM memory predictions run in: one per model, made on first use (the forest placed in
+   * it once, batches of up to 65,536 rows after it) and reused by every call; it is freed with
+   * the model, or at once by {@link releasePredictor}.
+   */
+  get predictorMemory(): WebAssembly.Memory | undefined {
+    return this.#predictor?.ws.memory;
+  }
+
+  /** Drops the prediction memory now (the next prediction makes it again). */
+  releasePredictor(): void {
+    this.#predictor = undefined;
+  }
+
+  #predictorFor(trees: GbtState["trees"]): Predictor {
+    const p = this.#predictor;
+    if (p && p.trees === trees && p.weightDrop === this.state.weightDrop) return p;
+    const ws = new Workspace();
+    const forest = placeForest(ws, trees, this.state.weightDrop);
+    this.#predictor = { ws, forest, mark: ws.used, trees, weightDrop: this.state.weightDrop };
+    return this.#predictor;
   }
 
   /** P(class 1) for logistic objectives (the prediction itself for squared error). */

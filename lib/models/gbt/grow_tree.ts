@@ -76,170 +76,209 @@ export interface GrownTree {
 
 /** Grows one tree from the gradients in `ctx.gh` over the sampled rows. */
 export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTree> {
-  const { ws, nfeat } = ctx;
-  const pairs = nfeat * 256;
-  ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-  const splitScratch = ws.alloc(splitScratchBytes(nfeat));
-  const pool = new HistPool(ws, pairs * 16);
-  const all = Int32Array.from({ length: nfeat }, (_, i) => i);
-  const treeSet = sampleColumns(all, p.colsample_bytree, ctx.rng);
-  const levelSets = new Map<number, Int32Array>();
-  const levelSet = (depth: number) => {
-    let s = levelSets.get(depth);
-    if (!s) levelSets.set(depth, s = sampleColumns(treeSet, p.colsample_bylevel, ctx.rng));
+  const b = new TreeBuilder(ctx, p);
+  try {
+    const root = await b.root();
+    if (p.grow_policy === "depthwise") await b.growDepthwise(root);
+    else await b.growLossguide(root);
+    return b.finish();
+  } finally {
+    b.release();
+  }
+}
+
+/** A child whose histogram is built (`small`) and the sibling that subtracts it (`large`). */
+interface Build {
+  small: OpenNode;
+  large: OpenNode;
+  task: HistTask;
+}
+
+/** The state of one tree's growth: its open nodes, histograms, column samples and leaf ranges. */
+class TreeBuilder {
+  readonly #ctx: GrowContext;
+  readonly #p: GrowParams;
+  readonly #pairs: number;
+  readonly #splitScratch: number;
+  readonly #pool: HistPool;
+  readonly #treeSet: Int32Array;
+  readonly #levelSets = new Map<number, Int32Array>();
+  readonly #grower = new TreeGrower();
+  /** XGBoost: the weight in float32, the leaf value = float32(weight × eta). */
+  readonly #eta: number;
+  readonly #ranges: Array<[number, number, number]> = [];
+  #leaves = 1;
+
+  constructor(ctx: GrowContext, p: GrowParams) {
+    this.#ctx = ctx;
+    this.#p = p;
+    const { ws, nfeat } = ctx;
+    this.#pairs = nfeat * 256;
+    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+    this.#splitScratch = ws.alloc(splitScratchBytes(nfeat));
+    this.#pool = new HistPool(ws, this.#pairs * 16);
+    const all = Int32Array.from({ length: nfeat }, (_, i) => i);
+    this.#treeSet = sampleColumns(all, p.colsample_bytree, ctx.rng);
+    this.#eta = Math.fround(p.eta);
+  }
+
+  #leaf(g: number, h: number) {
+    const raw = Math.fround(calcWeight(this.#p, g, h));
+    return { raw, value: Math.fround(raw * this.#eta), hess: h };
+  }
+
+  #canSplit(n: OpenNode): boolean {
+    return this.#p.max_depth === 0 || n.depth < this.#p.max_depth;
+  }
+
+  #levelSet(depth: number): Int32Array {
+    let s = this.#levelSets.get(depth);
+    if (!s) {
+      s = sampleColumns(this.#treeSet, this.#p.colsample_bylevel, this.#ctx.rng);
+      this.#levelSets.set(depth, s);
+    }
     return s;
-  };
-  const grower = new TreeGrower();
-  // XGBoost: the weight in float32, the leaf value = float32(weight × eta).
-  const eta = Math.fround(p.eta);
-  const leaf = (g: number, h: number) => {
-    const raw = Math.fround(calcWeight(p, g, h));
-    return { raw, value: Math.fround(raw * eta), hess: h };
-  };
-
-  const root: OpenNode = {
-    id: 0,
-    start: 0,
-    end: ctx.rows,
-    depth: 0,
-    g: 0,
-    h: 0,
-    hist: pool.take(),
-  };
-  await ctx.hist.build([{ start: 0, end: ctx.rows, hist: root.hist }]);
-  const rootHist = ws.f64(root.hist, pairs);
-  for (let b = 0; b < 256; b++) {
-    root.g += rootHist[2 * b]!;
-    root.h += rootHist[2 * b + 1]!;
   }
-  const rootLeaf = leaf(root.g, root.h);
-  grower.addNode(-1, rootLeaf.value, rootLeaf.raw, root.h);
-  const canSplit = (n: OpenNode) => p.max_depth === 0 || n.depth < p.max_depth;
-  const evaluate = (n: OpenNode) => {
-    if (!canSplit(n)) return;
-    const features = sampleColumns(levelSet(n.depth), p.colsample_bynode, ctx.rng);
-    const s = findBestSplit(ws, n.hist, ctx.binCounts, features, n.g, n.h, splitScratch);
-    n.split = s && s.gain >= p.gamma ? s : undefined;
-  };
-  evaluate(root);
-  let leaves = 1;
-  const ranges: Array<[number, number, number]> = [];
-  const track = (n: OpenNode) => ranges.push([n.id, n.start, n.end]);
-  track(root);
 
-  interface Build {
-    small: OpenNode;
-    large: OpenNode;
-    task: HistTask;
+  /** Finds a node's best split over a column sample (none when the gain is below gamma). */
+  #evaluate(n: OpenNode): void {
+    if (!this.#canSplit(n)) return;
+    const ctx = this.#ctx;
+    const features = sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, ctx.rng);
+    const s = findBestSplit(ctx.ws, {
+      hist: n.hist,
+      binCounts: ctx.binCounts,
+      features,
+      g: n.g,
+      h: n.h,
+      scratch: this.#splitScratch,
+    });
+    n.split = s && s.gain >= this.#p.gamma ? s : undefined;
   }
-  /**
-   * Partitions a node's rows and creates its children. Children that may split again get
-   * histograms: the smaller one is built (task returned), the larger is parent − smaller.
-   */
-  /** Partitions the rows of each node by its split (in parallel across nodes); returns left counts. */
-  const partitionNodes = async (nodes: readonly OpenNode[]): Promise<number[]> => {
-    const threads = ctx.pool.threads;
+
+  /** The root: its histogram over every sampled row, its leaf value and best split. */
+  async root(): Promise<OpenNode> {
+    const { ws, rows } = this.#ctx;
+    const root: OpenNode = {
+      id: 0,
+      start: 0,
+      end: rows,
+      depth: 0,
+      g: 0,
+      h: 0,
+      hist: this.#pool.take(),
+    };
+    await this.#ctx.hist.build([{ start: 0, end: rows, hist: root.hist }]);
+    const rootHist = ws.f64(root.hist, this.#pairs);
+    for (let b = 0; b < 256; b++) {
+      root.g += rootHist[2 * b]!;
+      root.h += rootHist[2 * b + 1]!;
+    }
+    const l = this.#leaf(root.g, root.h);
+    this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
+    this.#evaluate(root);
+    this.#ranges.push([root.id, root.start, root.end]);
+    return root;
+  }
+
+  /** Partitions the rows of each node by its split (in parallel across nodes); left counts. */
+  async #partition(nodes: readonly OpenNode[]): Promise<number[]> {
+    const { ws, pool } = this.#ctx;
+    const threads = pool.threads;
     const results = ws.alloc(4 * nodes.length);
     const jobs: number[][] = Array.from({ length: threads }, () => []);
     const load = new Float64Array(threads);
-    const order = nodes.map((_, k) => k).sort((a, b) =>
-      (nodes[b]!.end - nodes[b]!.start) - (nodes[a]!.end - nodes[a]!.start)
-    );
+    const size = (n: OpenNode) => n.end - n.start;
+    const order = nodes.map((_, k) => k).sort((a, b) => size(nodes[b]!) - size(nodes[a]!));
     for (const k of order) {
       const n = nodes[k]!, s = n.split!;
       let t = 0;
       for (let i = 1; i < threads; i++) if (load[i]! < load[t]!) t = i;
-      load[t] = load[t]! + (n.end - n.start);
+      load[t] = load[t]! + size(n);
+      const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
+      const dest = this.#ctx.scratch + 4 * n.start;
       jobs[t]!.push(
         OP_PARTITION,
-        ctx.binsCol + s.feature * ctx.n,
+        column,
         n.start,
         n.end,
         s.splitBin,
         s.defaultLeft ? 1 : 0,
-        ctx.scratch + 4 * n.start,
+        dest,
         results + 4 * k,
       );
     }
-    await ctx.pool.run(jobs);
+    await pool.run(jobs);
     const out = Array.from(ws.i32(results, nodes.length));
     ws.reset(results);
     return out;
-  };
+  }
 
   /**
    * Creates a partitioned node's children. Children that may split again get histograms: the
    * smaller one is built (task returned), the larger is parent − smaller.
    */
-  const expand = (n: OpenNode, nl: number): { kids: [OpenNode, OpenNode]; build?: Build } => {
-    const s = n.split!;
+  #expand(n: OpenNode, nl: number): { kids: [OpenNode, OpenNode]; build?: Build } {
+    const s = n.split!, cuts = this.#ctx.cuts;
     const threshold = s.splitBin >= 0
-      ? ctx.cuts.cuts[s.feature]![s.splitBin]!
-      : ctx.cuts.minValues[s.feature]!;
-    const [l, r] = grower.split(n.id, { ...s, threshold }, leaf(s.gl, s.hl), leaf(s.gr, s.hr));
-    const mid = n.start + nl;
-    const left: OpenNode = {
-      id: l,
-      start: n.start,
-      end: mid,
-      depth: n.depth + 1,
-      g: s.gl,
-      h: s.hl,
-      hist: 0,
-    };
-    const right: OpenNode = {
-      id: r,
-      start: mid,
-      end: n.end,
-      depth: n.depth + 1,
-      g: s.gr,
-      h: s.hr,
-      hist: 0,
-    };
-    track(left);
-    track(right);
-    leaves++;
-    if (!canSplit(left)) {
-      pool.give(n.hist);
+      ? cuts.cuts[s.feature]![s.splitBin]!
+      : cuts.minValues[s.feature]!;
+    const [l, r] = this.#grower.split(n.id, { ...s, threshold }, {
+      left: this.#leaf(s.gl, s.hl),
+      right: this.#leaf(s.gr, s.hr),
+    });
+    const mid = n.start + nl, depth = n.depth + 1;
+    const left: OpenNode = { id: l, start: n.start, end: mid, depth, g: s.gl, h: s.hl, hist: 0 };
+    const right: OpenNode = { id: r, start: mid, end: n.end, depth, g: s.gr, h: s.hr, hist: 0 };
+    this.#ranges.push([left.id, left.start, left.end], [right.id, right.start, right.end]);
+    this.#leaves++;
+    if (!this.#canSplit(left)) {
+      this.#pool.give(n.hist);
       return { kids: [left, right] };
     }
     const small = nl <= n.end - mid ? left : right;
     const large = small === left ? right : left;
-    small.hist = pool.take();
+    small.hist = this.#pool.take();
     large.hist = n.hist;
     return {
       kids: [left, right],
       build: { small, large, task: { start: small.start, end: small.end, hist: small.hist } },
     };
-  };
-  const finishBuilds = (builds: readonly Build[]) => {
-    for (const b of builds) ws.k.subPairs(b.large.hist, b.large.hist, b.small.hist, pairs);
-  };
+  }
 
-  if (p.grow_policy === "depthwise") {
+  async #buildHistograms(builds: readonly Build[]): Promise<void> {
+    await this.#ctx.hist.build(builds.map((b) => b.task));
+    for (const b of builds) {
+      this.#ctx.ws.k.subPairs(b.large.hist, b.large.hist, b.small.hist, this.#pairs);
+    }
+  }
+
+  /** Level by level (XGBoost's default), up to max_depth and max_leaves. */
+  async growDepthwise(root: OpenNode): Promise<void> {
+    const maxLeaves = this.#p.max_leaves;
     let level = [root];
     while (level.length > 0) {
-      const next: OpenNode[] = [];
-      const builds: Build[] = [];
-      const splitting: OpenNode[] = [];
+      const next: OpenNode[] = [], builds: Build[] = [], splitting: OpenNode[] = [];
       for (const n of level) {
-        if (!n.split || (p.max_leaves > 0 && leaves + splitting.length >= p.max_leaves)) {
-          pool.give(n.hist);
+        if (!n.split || (maxLeaves > 0 && this.#leaves + splitting.length >= maxLeaves)) {
+          this.#pool.give(n.hist);
         } else splitting.push(n);
       }
-      const lefts = await partitionNodes(splitting);
+      const lefts = await this.#partition(splitting);
       splitting.forEach((n, k) => {
-        const { kids, build } = expand(n, lefts[k]!);
+        const { kids, build } = this.#expand(n, lefts[k]!);
         if (!build) return;
         builds.push(build);
         next.push(...kids);
       });
-      await ctx.hist.build(builds.map((b) => b.task));
-      finishBuilds(builds);
-      for (const n of next) evaluate(n);
+      await this.#buildHistograms(builds);
+      for (const n of next) this.#evaluate(n);
       level = next;
     }
-  } else {
+  }
+
+  /** Best leaf first (LightGBM-style), up to max_leaves. */
+  async growLossguide(root: OpenNode): Promise<void> {
     const open: OpenNode[] = [root];
     while (open.length > 0) {
       let bi = 0;
@@ -248,23 +287,30 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
         if (a > b || (a === b && open[i]!.id < open[bi]!.id)) bi = i;
       }
       const n = open[bi]!;
-      if (!n.split || (p.max_leaves > 0 && leaves >= p.max_leaves)) break;
+      if (!n.split || (this.#p.max_leaves > 0 && this.#leaves >= this.#p.max_leaves)) break;
       open.splice(bi, 1);
-      const { kids, build } = expand(n, (await partitionNodes([n]))[0]!);
+      const { kids, build } = this.#expand(n, (await this.#partition([n]))[0]!);
       if (!build) continue;
-      await ctx.hist.build([build.task]);
-      finishBuilds([build]);
+      await this.#buildHistograms([build]);
       for (const k of kids) {
-        evaluate(k);
+        this.#evaluate(k);
         if (k.split) open.push(k);
-        else pool.give(k.hist);
+        else this.#pool.give(k.hist);
       }
     }
   }
-  pool.release();
-  ws.reset(splitScratch);
-  const tree = grower.finish();
-  return { tree, leaves: ranges.filter(([id]) => tree.left[id] === -1) };
+
+  /** The grown tree and the row range of each leaf. */
+  finish(): GrownTree {
+    const tree = this.#grower.finish();
+    return { tree, leaves: this.#ranges.filter(([id]) => tree.left[id] === -1) };
+  }
+
+  /** Returns the workspace memory the growth took. */
+  release(): void {
+    this.#pool.release();
+    this.#ctx.ws.reset(this.#splitScratch);
+  }
 }
 
 /** Histogram buffers in the workspace, reused through a free list. */

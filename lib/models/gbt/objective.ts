@@ -45,9 +45,9 @@ export function transform(objective: ObjectiveName, margin: number): number {
 export function estimateBaseScore(
   objective: ObjectiveName,
   labels: ArrayLike<number>,
-  scalePosWeight = 1,
-  weights?: ArrayLike<number>,
+  options: { scalePosWeight?: number; weights?: ArrayLike<number> } = {},
 ): number {
+  const { scalePosWeight = 1, weights } = options;
   let s = 0, w = 0;
   const newton = isLogistic(objective) && Math.abs(scalePosWeight - 1) > 1e-6;
   for (let i = 0; i < labels.length; i++) {

@@ -33,7 +33,7 @@ self.onmessage = (
   }
   if (jobs && state) {
     try {
-      runJobs(state.k, state.memory, state.data, jobs);
+      runJobs(state, jobs);
       self.postMessage("done");
     } catch {
       self.postMessage("error");

@@ -68,22 +68,27 @@ export function calcGain(p: GainParams, g: number, h: number): number {
   return p.alpha === 0 ? ret : ret + p.alpha * Math.abs(w);
 }
 
+/** Where a node's split search reads from. */
+export interface SplitSearch {
+  /** Offset of the node's histogram: f64 pairs at `(feature · 256 + bin)`; bin 255 = missing. */
+  readonly hist: number;
+  /** Offset of the value-bin count per feature (i32). */
+  readonly binCounts: number;
+  /** The candidate features. */
+  readonly features: Int32Array;
+  /** The node's gradient and hessian sums. */
+  readonly g: number;
+  readonly h: number;
+  /** Scratch memory of {@link splitScratchBytes}. */
+  readonly scratch: number;
+}
+
 /**
  * The best split of a node over `features` (run by the WASM kernel), or undefined when none
  * reduces the loss by more than {@link RT_EPS}.
- *
- * @param hist Offset of the node's histogram: f64 pairs at `(feature · 256 + bin)`; bin 255 = missing.
- * @param binCounts Offset of the value-bin count per feature (i32).
  */
-export function findBestSplit(
-  ws: Workspace,
-  hist: number,
-  binCounts: number,
-  features: Int32Array,
-  g: number,
-  h: number,
-  scratch: number,
-): Split | undefined {
+export function findBestSplit(ws: Workspace, node: SplitSearch): Split | undefined {
+  const { hist, binCounts, features, g, h, scratch } = node;
   ws.i32(scratch, features.length).set(features);
   const out = scratch + 4 * Math.max(features.length, 4) + 16 -
     ((4 * Math.max(features.length, 4)) % 16);

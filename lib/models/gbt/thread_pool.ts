@@ -68,7 +68,7 @@ export class ThreadPool {
       return done;
     });
     try {
-      runJobs(this.#ws.k, this.#ws.memory, this.#data, perThread[0] ?? []);
+      runJobs({ k: this.#ws.k, memory: this.#ws.memory, data: this.#data }, perThread[0] ?? []);
     } finally {
       await Promise.all(pending);
     }

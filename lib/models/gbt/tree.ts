@@ -52,7 +52,12 @@ export function leafCount(tree: RegTree): number {
  * Copies a tree into the workspace for `addTreeRaw` (thresholds) or `addTreeBinned` (bins), with
  * leaf values multiplied by `scale` (DART weights).
  */
-export function placeTree(ws: Workspace, tree: RegTree, binned: boolean, scale = 1): PlacedTree {
+export function placeTree(
+  ws: Workspace,
+  tree: RegTree,
+  options: { binned: boolean; scale?: number },
+): PlacedTree {
+  const { binned, scale = 1 } = options;
   const n = tree.left.length;
   const feature = ws.alloc(4 * n), split = ws.alloc(4 * n), left = ws.alloc(4 * n);
   const right = ws.alloc(4 * n), defaultLeft = ws.alloc(n), value = ws.alloc(8 * n);
@@ -130,19 +135,19 @@ export class TreeGrower {
    * Adds a leaf node and returns its id. As XGBoost stores them, a leaf's base weight is its
    * (eta-scaled) value, while the root and every split node keep the unscaled weight.
    */
-  addNode(parent: number, leafValue: number, rawWeight: number, hess: number): number {
+  addNode(parent: number, leaf: { value: number; raw: number; hess: number }): number {
     this.#nodes.push({
       left: -1,
       right: -1,
       parent,
       feature: 0,
-      threshold: leafValue,
+      threshold: leaf.value,
       splitBin: -2,
       defaultLeft: 0,
-      weight: parent < 0 ? rawWeight : leafValue,
-      raw: rawWeight,
+      weight: parent < 0 ? leaf.raw : leaf.value,
+      raw: leaf.raw,
       loss: 0,
-      hess,
+      hess: leaf.hess,
     });
     return this.#nodes.length - 1;
   }
@@ -151,11 +156,13 @@ export class TreeGrower {
   split(
     id: number,
     s: { feature: number; splitBin: number; threshold: number; defaultLeft: boolean; gain: number },
-    left: { value: number; raw: number; hess: number },
-    right: { value: number; raw: number; hess: number },
+    children: {
+      left: { value: number; raw: number; hess: number };
+      right: { value: number; raw: number; hess: number };
+    },
   ): [number, number] {
-    const l = this.addNode(id, left.value, left.raw, left.hess);
-    const r = this.addNode(id, right.value, right.raw, right.hess);
+    const l = this.addNode(id, children.left);
+    const r = this.addNode(id, children.right);
     const node = this.#nodes[id]!;
     Object.assign(node, {
       weight: node.raw,

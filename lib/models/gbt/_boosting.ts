@@ -1,0 +1,244 @@
+/**
+ * The state of one boosting run in the WASM workspace — binned rows, labels, margins, gradients,
+ * eval sets, the thread pool — and the steps of a round: gradients, trees grown on a row sample,
+ * margins updated, eval metrics. `GradientBoosting.fit` is a short loop over these.
+ *
+ * @module
+ */
+
+import type { Frame } from "../../data/frame.ts";
+import { Rng } from "../../util/rng.ts";
+import type { FitOptions } from "../model.ts";
+import { computeCuts, type Cuts } from "./binning.ts";
+import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
+import { type GrownTree, growTree } from "./grow_tree.ts";
+import { OP_GRAD_LOGISTIC, OP_GRAD_SQUARED } from "./_jobs.ts";
+import { HistBuilder } from "./hist_builder.ts";
+import { Workspace } from "./kernel/workspace.ts";
+import { baseMargin, transform } from "./objective.ts";
+import type { GbtParams } from "./params.ts";
+import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
+import { placeTree, type RegTree } from "./tree.ts";
+
+interface EvalState {
+  readonly name: string;
+  readonly labels: ArrayLike<number>;
+  readonly rows: number;
+  /** Row-major f32 features. */
+  readonly x: number;
+  readonly margin: number;
+}
+
+/** Binned rows (row-major for histograms, column-major for partitioning) and the cuts. */
+function binFrame(ws: Workspace, frame: Frame, maxBin: number) {
+  const n = frame.rows, nf = frame.width;
+  const cuts = computeCuts(frame.columns, maxBin);
+  const binCounts = ws.alloc(4 * nf);
+  ws.i32(binCounts, nf).set(cuts.cuts.map((c) => c.length));
+  const bins = ws.alloc(n * nf), binsCol = ws.alloc(n * nf);
+  const mark = ws.used;
+  const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
+  frame.columns.forEach((col, j) => {
+    ws.f64(tmp, n).set(col);
+    ws.f32(cutPtr, cuts.cuts[j]!.length).set(cuts.cuts[j]!);
+    ws.k.binColumn(tmp, n, cutPtr, cuts.cuts[j]!.length, binsCol + j * n);
+    ws.k.scatterColumn(binsCol + j * n, n, bins + j, nf);
+  });
+  ws.reset(mark);
+  return { cuts, binCounts, bins, binsCol };
+}
+
+/** One boosting run's memory and steps. */
+export class Booster {
+  readonly ws = new Workspace();
+  readonly p: GbtParams;
+  readonly n: number;
+  readonly nf: number;
+  readonly cuts: Cuts;
+  readonly rng: Rng;
+  readonly #bins: { binCounts: number; bins: number; binsCol: number };
+  readonly #label: number;
+  readonly #margin: number;
+  readonly #gh: number;
+  readonly #rowIndex: number;
+  readonly #scratch: number;
+  readonly #evals: EvalState[];
+  #pool!: ThreadPool;
+  #hist!: HistBuilder;
+  #gradJobs: number[][] = [];
+
+  /** Lays out the data; {@link start} starts the threads. */
+  constructor(
+    frame: Frame,
+    data: {
+      labels: Float32Array;
+      baseScore: number;
+      p: GbtParams;
+      evalSets: NonNullable<FitOptions["evalSets"]>;
+    },
+  ) {
+    const { ws } = this, n = frame.rows, nf = frame.width;
+    this.p = data.p;
+    this.n = n;
+    this.nf = nf;
+    this.rng = new Rng(data.p.seed);
+    const binned = binFrame(ws, frame, data.p.max_bin);
+    this.cuts = binned.cuts;
+    this.#bins = binned;
+    const base = baseMargin(data.p.objective, data.baseScore);
+    this.#label = ws.alloc(4 * n);
+    this.#margin = ws.alloc(8 * n);
+    this.#gh = ws.alloc(16 * n);
+    this.#rowIndex = ws.alloc(4 * n);
+    this.#scratch = ws.alloc(4 * n);
+    ws.f32(this.#label, n).set(data.labels);
+    ws.f64(this.#margin, n).fill(base);
+    this.#evals = data.evalSets.map((e) => this.#placeEval(frame, e, base));
+  }
+
+  #placeEval(
+    frame: Frame,
+    e: NonNullable<FitOptions["evalSets"]>[number],
+    base: number,
+  ): EvalState {
+    const { ws, nf } = this, m = e.frame.rows;
+    const x = ws.alloc(4 * m * nf), margin = ws.alloc(8 * m);
+    const xs = ws.f32(x, m * nf);
+    frame.names.forEach((name, j) => {
+      const c = e.frame.column(name);
+      for (let i = 0; i < m; i++) xs[i * nf + j] = c[i]!;
+    });
+    ws.f64(margin, m).fill(base);
+    return { name: e.name, labels: e.labels, rows: m, x, margin };
+  }
+
+  /** Starts the thread pool and lays out the gradient jobs (split across threads on many rows). */
+  async start(): Promise<void> {
+    const { p, n, ws } = this;
+    const data = { bins: this.#bins.bins, nfeat: this.nf, rowIndex: this.#rowIndex, gh: this.#gh };
+    this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
+    this.#hist = new HistBuilder(ws, data, this.#pool);
+    const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
+    const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
+    this.#gradJobs = parts.map(([s, e]) =>
+      p.objective === "reg:squarederror"
+        ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, 0, e - s, gh + 16 * s]
+        : [
+          OP_GRAD_LOGISTIC,
+          margin + 8 * s,
+          label + 4 * s,
+          0,
+          e - s,
+          p.scale_pos_weight,
+          gh + 16 * s,
+        ]
+    );
+  }
+
+  /** One round: gradients, then `num_parallel_tree` trees, each on its own row sample. */
+  async round(): Promise<GrownTree[]> {
+    const { p, n, ws } = this;
+    await this.#pool.run(this.#gradJobs);
+    const fresh: GrownTree[] = [];
+    for (let t = 0; t < p.num_parallel_tree; t++) {
+      const idx = ws.i32(this.#rowIndex, n);
+      let rows = 0;
+      if (p.subsample < 1) {
+        for (let i = 0; i < n; i++) if (this.rng.next() < p.subsample) idx[rows++] = i;
+      } else {
+        for (let i = 0; i < n; i++) idx[i] = i;
+        rows = n;
+      }
+      fresh.push(
+        await growTree({
+          ws,
+          ...this.#bins,
+          n,
+          nfeat: this.nf,
+          rowIndex: this.#rowIndex,
+          rows,
+          scratch: this.#scratch,
+          gh: this.#gh,
+          cuts: this.cuts,
+          hist: this.#hist,
+          pool: this.#pool,
+          rng: this.rng,
+        }, { ...p, eta: p.eta / p.num_parallel_tree }),
+      );
+    }
+    this.#addToMargins(fresh);
+    return fresh;
+  }
+
+  /** Adds the new trees to the training and eval margins. */
+  #addToMargins(fresh: readonly GrownTree[]): void {
+    const { ws, p, n, nf } = this, before = ws.used;
+    for (const { tree, leaves } of fresh) {
+      if (p.subsample < 1 || p.num_parallel_tree > 1) {
+        const b = placeTree(ws, tree, { binned: true });
+        ws.k.addTreeBinned(
+          this.#bins.bins,
+          nf,
+          n,
+          b.feature,
+          b.split,
+          b.left,
+          b.right,
+          b.defaultLeft,
+          b.value,
+          this.#margin,
+        );
+      } else {
+        // Every row went through the partition: add each leaf's value to its row range.
+        for (const [id, start, end] of leaves) {
+          ws.k.addLeafValue(this.#rowIndex, start, end, tree.threshold[id]!, this.#margin);
+        }
+      }
+      const r = placeTree(ws, tree, { binned: false });
+      for (const e of this.#evals) {
+        ws.k.addTreeRaw(
+          e.x,
+          nf,
+          e.rows,
+          r.feature,
+          r.split,
+          r.left,
+          r.right,
+          r.defaultLeft,
+          r.value,
+          e.margin,
+        );
+      }
+    }
+    ws.reset(before);
+  }
+
+  /** Each eval set's metrics, keyed `"{set}-{metric}"`. */
+  evaluate(metrics: readonly string[]): Record<string, number> {
+    const values: Record<string, number> = {};
+    for (const e of this.#evals) {
+      const out = Float64Array.from(
+        this.ws.f64(e.margin, e.rows),
+        (m) => transform(this.p.objective, m),
+      );
+      for (const metric of metrics) {
+        values[`${e.name}-${metric}`] = EVAL_METRIC_REGISTRY[metric]!.compute(e.labels, out);
+      }
+    }
+    return values;
+  }
+
+  /** Stops the threads. */
+  close(): void {
+    this.#pool?.close();
+  }
+}
+
+/** The trees kept: all, or up to the best iteration when early stopping found one. */
+export function keptTrees(
+  trees: readonly RegTree[],
+  best: number,
+  perRound: number,
+): readonly RegTree[] {
+  return best >= 0 ? trees.slice(0, (best + 1) * perRound) : trees;
+}

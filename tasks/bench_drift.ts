@@ -7,10 +7,17 @@
  */
 
 import { z } from "zod";
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchDrift } from "./bench/drift_bench.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "rows", option: "rows", type: "number", arg: "<n>", help: "rows of each KS sample" },
+  { flag: "features", option: "features", type: "number", arg: "<n>", help: "columns" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -22,17 +29,7 @@ export const TASK = defineTask({
     features: z.number().int().min(1).default(30),
     repeats: z.number().int().min(1).default(3),
   }),
-  flags: [
-    { flag: "rows", option: "rows", type: "number", arg: "<n>", help: "rows of each KS sample" },
-    { flag: "features", option: "features", type: "number", arg: "<n>", help: "columns" },
-    {
-      flag: "repeats",
-      option: "repeats",
-      type: "number",
-      arg: "<n>",
-      help: "runs of each (median)",
-    },
-  ],
+  flags: FLAGS,
 });
 
 if (import.meta.main) {

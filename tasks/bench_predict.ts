@@ -7,12 +7,21 @@
  */
 
 import { z } from "zod";
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchPredict } from "./bench/predict_bench.ts";
 
 const count = z.number().int().min(1);
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "rows", option: "rows", type: "number", arg: "<n>", help: "rows scored" },
+  { flag: "features", option: "features", type: "number", arg: "<n>", help: "features" },
+  { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "trees" },
+  { flag: "depth", option: "depth", type: "number", arg: "<n>", help: "tree depth" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -26,19 +35,7 @@ export const TASK = defineTask({
     depth: count.default(6),
     repeats: count.default(5),
   }),
-  flags: [
-    { flag: "rows", option: "rows", type: "number", arg: "<n>", help: "rows scored" },
-    { flag: "features", option: "features", type: "number", arg: "<n>", help: "features" },
-    { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "trees" },
-    { flag: "depth", option: "depth", type: "number", arg: "<n>", help: "tree depth" },
-    {
-      flag: "repeats",
-      option: "repeats",
-      type: "number",
-      arg: "<n>",
-      help: "runs of each (median)",
-    },
-  ],
+  flags: FLAGS,
 });
 
 if (import.meta.main) {

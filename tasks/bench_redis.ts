@@ -7,9 +7,16 @@
  */
 
 import { z } from "zod";
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { benchRedis } from "./bench/redis_bench.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "entities", option: "entities", type: "number", arg: "<n>", help: "rows ingested" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "extractions (median)" },
+  { flag: "layout", option: "layout", type: "string", arg: "<l>", help: "hash or feast" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -21,17 +28,7 @@ export const TASK = defineTask({
     repeats: z.number().int().min(1).default(3),
     layout: z.enum(["hash", "feast"]).default("hash"),
   }),
-  flags: [
-    { flag: "entities", option: "entities", type: "number", arg: "<n>", help: "rows ingested" },
-    {
-      flag: "repeats",
-      option: "repeats",
-      type: "number",
-      arg: "<n>",
-      help: "extractions (median)",
-    },
-    { flag: "layout", option: "layout", type: "string", arg: "<l>", help: "hash or feast" },
-  ],
+  flags: FLAGS,
   notes: ["Needs redis-server and redis-benchmark (apt-get install redis-server)."],
 });
 

@@ -7,12 +7,21 @@
  */
 
 import { z } from "zod";
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchTrain, formatTrainBench } from "./bench/train_bench.ts";
 
 const counts = z.array(z.coerce.number().int().min(1));
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "rows", option: "rows", type: "list", arg: "<n,…>", help: "row counts" },
+  { flag: "threads", option: "threads", type: "list", arg: "<t,…>", help: "thread counts" },
+  { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "boosting rounds" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
+  { flag: "features", option: "features", type: "number", arg: "<n>", help: "features" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -26,19 +35,7 @@ export const TASK = defineTask({
     repeats: z.number().int().min(1).default(3),
     features: z.number().int().min(1).default(30),
   }),
-  flags: [
-    { flag: "rows", option: "rows", type: "list", arg: "<n,…>", help: "row counts" },
-    { flag: "threads", option: "threads", type: "list", arg: "<t,…>", help: "thread counts" },
-    { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "boosting rounds" },
-    {
-      flag: "repeats",
-      option: "repeats",
-      type: "number",
-      arg: "<n>",
-      help: "runs of each (median)",
-    },
-    { flag: "features", option: "features", type: "number", arg: "<n>", help: "features" },
-  ],
+  flags: FLAGS,
 });
 
 if (import.meta.main) {

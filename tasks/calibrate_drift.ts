@@ -5,9 +5,16 @@
  * @module
  */
 
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { CalibrationOptionsSchema, falseAlarmRates } from "../lib/pipeline/calibrate_drift.ts";
 import { runTask } from "./_main.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "pairs", option: "pairs", type: "number", arg: "<n>", help: "seed pairs" },
+  { flag: "samples", option: "samples", type: "number", arg: "<n>", help: "rows per sample" },
+  { flag: "alpha", option: "alpha", type: "number", arg: "<α>", help: "significance level" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -15,11 +22,7 @@ export const TASK = defineTask({
   summary: "Measure each feature's no-shift false-alarm rate over seeded pairs of samples.",
   usage: ["deno task calibrate:drift [--pairs 500] [--samples 1000] [--alpha 0.05]"],
   options: CalibrationOptionsSchema,
-  flags: [
-    { flag: "pairs", option: "pairs", type: "number", arg: "<n>", help: "seed pairs" },
-    { flag: "samples", option: "samples", type: "number", arg: "<n>", help: "rows per sample" },
-    { flag: "alpha", option: "alpha", type: "number", arg: "<α>", help: "significance level" },
-  ],
+  flags: FLAGS,
 });
 
 if (import.meta.main) {

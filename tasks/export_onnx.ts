@@ -5,9 +5,15 @@
  * @module
  */
 
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { exportOnnxFile, ExportOptionsSchema } from "../lib/pipeline/export_onnx.ts";
 import { runTask } from "./_main.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "model", option: "model", type: "string", arg: "<model.json>", help: "the model file" },
+  { flag: "output", option: "output", type: "string", arg: "<model.onnx>", help: "where the ONNX goes" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -15,16 +21,7 @@ export const TASK = defineTask({
   summary: "Convert a model (ours or Python xgboost's JSON) to ONNX, checked by onnxruntime.",
   usage: ["deno task export-onnx --model <model.json> --output <model.onnx>"],
   options: ExportOptionsSchema,
-  flags: [
-    { flag: "model", option: "model", type: "string", arg: "<model.json>", help: "the model file" },
-    {
-      flag: "output",
-      option: "output",
-      type: "string",
-      arg: "<model.onnx>",
-      help: "where the ONNX goes",
-    },
-  ],
+  flags: FLAGS,
 });
 
 if (import.meta.main) {

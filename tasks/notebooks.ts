@@ -9,10 +9,15 @@
 
 import { existsSync } from "node:fs";
 import { z } from "zod";
-import { defineTask } from "../lib/config/task_spec.ts";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { runTask } from "./_main.ts";
 import { ensureDenoKernelspec, ensurePythonEnv } from "./_python_env.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "output", option: "output", type: "string", arg: "<dir>", help: "where the executed copies go" },
+];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -21,15 +26,7 @@ export const TASK = defineTask({
   usage: ["deno task notebooks [--output <dir>] [notebook.ipynb …]"],
   positionals: "[notebook.ipynb …]",
   options: z.strictObject({ output: z.string().min(1).default("output/notebooks") }),
-  flags: [
-    {
-      flag: "output",
-      option: "output",
-      type: "string",
-      arg: "<dir>",
-      help: "where the executed copies go",
-    },
-  ],
+  flags: FLAGS,
   notes: [
     "Prepares .venv (from requirements-dev.txt) and the Deno kernelspec itself. Notebook parameters",
     "come from the environment: NB_SAMPLES, NB_SEED, NB_SOURCE, NB_MODEL_TYPE, NB_TRACKING_URI,",

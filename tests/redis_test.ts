@@ -256,7 +256,7 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
       batchSize: 100,
       rescans: 5,
     });
-    await server.waitForCalls("scan", 20);
+    await server.waitForCalls("hmget", 200); // rows are being read
     await server.restart(300);
     const read = await reading;
     assert.ok(read.rescans >= 1, "the restart happened during the extraction");
@@ -294,6 +294,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
           port: server.port,
           retries: 20,
           scanCount: 5, // tiny SCAN pages: long enough for the restart to cut in
+          batchSize: 50,
           onRescanShrink,
         },
       },
@@ -312,7 +313,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
   try {
     await refill();
     const warned = train(config("warn"));
-    await server.waitForCalls("scan", 20);
+    await server.waitForCalls("hmget", 200); // rows are being read
     await server.restart(300, { empty: true });
     const result = await warned;
     const source = result.data.quality.source!;
@@ -332,7 +333,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
 
     await refill();
     const stopped = train(config("error"));
-    await server.waitForCalls("scan", 20);
+    await server.waitForCalls("hmget", 200); // rows are being read
     await server.restart(300, { empty: true });
     await assert.rejects(
       stopped,

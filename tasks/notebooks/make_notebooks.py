@@ -1,6 +1,12 @@
-"""Writes notebooks/*.ipynb (committed without outputs). Run once after editing the cells here:
-    .venv/bin/python tasks/notebooks/make_notebooks.py && deno fmt notebooks/
+"""Writes notebooks/*.ipynb (committed without outputs), the one source of the notebooks. Run after
+editing the cells here:  .venv/bin/python tasks/notebooks/make_notebooks.py [--out DIR]
+Code cells are written as `deno fmt` leaves them (tests/notebook_source_test.ts checks both that the
+committed notebooks are what this writes and that every code cell is deno-fmt clean); cell ids are
+stable, so the output is byte for byte the same on every run.
 """
+import argparse
+import os
+
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
@@ -30,6 +36,12 @@ config.data;'''
 def notebook(title, cells):
     nb = new_notebook(metadata=META)
     nb.cells = [new_markdown_cell(title)] + [new_markdown_cell(c) if c.startswith("#") else new_code_cell(c) for c in cells]
+    return nb
+
+
+def stable_ids(name, nb):
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"{name.split('_')[0]}-{i:02d}"
     return nb
 
 features = notebook("# Features\n\nThe `transaction` feature view from the feature source, labeled by the fraud rules — the same `loadLabeledData` that `deno task train` calls.", [
@@ -84,16 +96,33 @@ const reference = await train(config);
 const quiet = await driftFromRun(config, { maxSamples: CURRENT, runId: reference.runId });
 quiet.report;''',
     "## A known shift",
-    '''const shifted = await driftFromRun(config, { maxSamples: CURRENT, runId: reference.runId, scenario: SCENARIO });
+    '''const shifted = await driftFromRun(config, {
+  maxSamples: CURRENT,
+  runId: reference.runId,
+  scenario: SCENARIO,
+});
 shifted.report;''',
     '''import { distributionFigure } from "../lib/report/drift_html.ts";
 const worst = [...shifted.report.data.features].sort((a, b) => b.psi - a.psi)[0]!;
-distributionFigure(`${worst.name}: PSI ${worst.psi.toFixed(3)}, ${worst.test} p ${worst.pValue}`, worst.distribution);''',
+distributionFigure(
+  `${worst.name}: PSI ${worst.psi.toFixed(3)}, ${worst.test} p ${worst.pValue?.toExponential(2)}`,
+  worst.distribution,
+);''',
     "## Prediction drift",
     '''distributionFigure("model scores", shifted.report.prediction!.distribution);''',
 ])
 
-for name, nb in [("01_features", features), ("02_training", training), ("03_drift", drift)]:
-    nbformat.validate(nb)
-    nbformat.write(nb, f"notebooks/{name}.ipynb")
-print("wrote notebooks/01_features.ipynb, 02_training.ipynb, 03_drift.ipynb")
+def main():
+    p = argparse.ArgumentParser()
+    p.add_argument("--out", default="notebooks")
+    out = p.parse_args().out
+    os.makedirs(out, exist_ok=True)
+    for name, nb in [("01_features", features), ("02_training", training), ("03_drift", drift)]:
+        nb = stable_ids(name, nb)
+        nbformat.validate(nb)
+        nbformat.write(nb, os.path.join(out, f"{name}.ipynb"))
+    print(f"wrote {out}/01_features.ipynb, 02_training.ipynb, 03_drift.ipynb")
+
+
+if __name__ == "__main__":
+    main()

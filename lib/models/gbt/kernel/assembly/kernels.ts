@@ -145,6 +145,25 @@ export function addTreeBinned(
 }
 
 /**
+ * The leaf a raw float32 row (at `rowp`) reaches from node `root`: `x < threshold` goes left,
+ * a missing value (NaN) follows the node's learned default direction.
+ */
+@inline function leafOf(
+  rowp: usize, root: usize,
+  feature: usize, threshold: usize, left: usize, right: usize, defaultLeft: usize,
+): usize {
+  let node = root;
+  let l = load<i32>(left + (node << 2));
+  while (l >= 0) {
+    const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
+    const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
+    node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
+    l = load<i32>(left + (node << 2));
+  }
+  return node;
+}
+
+/**
  * Adds one tree's leaf value to margin[r] for raw float32 rows (row-major, NaN = missing),
  * going left when x < threshold and summing in float32, as XGBoost's predictor does.
  */
@@ -156,14 +175,7 @@ export function addTreeRaw(
   const nf = <usize>nfeat;
   for (let i = 0; i < n; i++) {
     const rowp = x + ((<usize>i * nf) << 2);
-    let node: usize = 0;
-    let l = load<i32>(left);
-    while (l >= 0) {
-      const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
-      const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
-      node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
-      l = load<i32>(left + (node << 2));
-    }
+    const node = leafOf(rowp, 0, feature, threshold, left, right, defaultLeft);
     const m = margin + (<usize>i << 3);
     store<f64>(m, <f64>(<f32>load<f64>(m) + <f32>load<f64>(value + (node << 3))));
   }
@@ -271,6 +283,38 @@ export function leafWeight(g: f64, h: f64): f64 {
 }
 
 /**
+ * One direction of XGBoost's scan over a feature's value bins: forward (missing values go right)
+ * or backward (missing values go left). Returns the best gain so far, recording a better split.
+ */
+@inline function scanBins(
+  out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
+  forward: bool,
+): f64 {
+  const mcw = pMinChild;
+  let sg: f64 = 0.0; // sums of the scanned side
+  let sh: f64 = 0.0;
+  for (let k = 0; k < nb; k++) {
+    const b = forward ? k : nb - 1 - k;
+    const p = base + (<usize>b << 4);
+    sg += load<f64>(p);
+    sh += load<f64>(p + 8);
+    const oh = h - sh;
+    if (sh < mcw || sh <= 0.0) continue;
+    if (oh < mcw || oh <= 0.0) break;
+    const og = g - sg;
+    const gain = forward
+      ? calcGain(sg, sh) + calcGain(og, oh) - parentGain
+      : calcGain(og, oh) + calcGain(sg, sh) - parentGain;
+    if (gain > best) {
+      best = gain;
+      if (forward) record(out, gain, f, b, 0.0, sg, sh, og, oh);
+      else record(out, gain, f, b - 1, 1.0, og, oh, sg, sh);
+    }
+  }
+  return best;
+}
+
+/**
  * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 8):
  * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr. Returns 1 when a split beats `minGain`.
  */
@@ -278,52 +322,18 @@ export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
 ): i32 {
   const parentGain = calcGain(g, h);
-  const mcw = pMinChild;
   let bestGain = minGain;
-  let found = 0;
   for (let fi = 0; fi < nsel; fi++) {
     const f = load<i32>(features + (<usize>fi << 2));
     const base = hist + (<usize>f << 12);
     const nb = load<i32>(binCounts + (<usize>f << 2));
     const gm = load<f64>(base + 4080);
     const hm = load<f64>(base + 4088);
-    let gl: f64 = 0.0;
-    let hl: f64 = 0.0;
-    for (let b = 0; b < nb; b++) {
-      const p = base + (<usize>b << 4);
-      gl += load<f64>(p);
-      hl += load<f64>(p + 8);
-      const hr = h - hl;
-      if (hl < mcw || hl <= 0.0) continue;
-      if (hr < mcw || hr <= 0.0) break;
-      const gr = g - gl;
-      const gain = calcGain(gl, hl) + calcGain(gr, hr) - parentGain;
-      if (gain > bestGain) {
-        bestGain = gain;
-        found = 1;
-        record(out, gain, f, b, 0.0, gl, hl, gr, hr);
-      }
-    }
+    bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
     if (hm == 0.0 && gm == 0.0) continue;
-    let gr: f64 = 0.0;
-    let hr: f64 = 0.0;
-    for (let b = nb - 1; b >= 0; b--) {
-      const p = base + (<usize>b << 4);
-      gr += load<f64>(p);
-      hr += load<f64>(p + 8);
-      const hl2 = h - hr;
-      if (hr < mcw || hr <= 0.0) continue;
-      if (hl2 < mcw || hl2 <= 0.0) break;
-      const gl2 = g - gr;
-      const gain = calcGain(gl2, hl2) + calcGain(gr, hr) - parentGain;
-      if (gain > bestGain) {
-        bestGain = gain;
-        found = 1;
-        record(out, gain, f, b - 1, 1.0, gl2, hl2, gr, hr);
-      }
-    }
+    bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, false);
   }
-  return found;
+  return bestGain > minGain ? 1 : 0;
 }
 
 /**
@@ -344,14 +354,7 @@ export function addForestRaw(
       const root = <usize>load<i32>(roots + (<usize>t << 2));
       for (let i = b0; i < b1; i++) {
         const rowp = x + ((<usize>i * nf) << 2);
-        let node = root;
-        let l = load<i32>(left + (node << 2));
-        while (l >= 0) {
-          const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
-          const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
-          node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
-          l = load<i32>(left + (node << 2));
-        }
+        const node = leafOf(rowp, root, feature, threshold, left, right, defaultLeft);
         const m = margin + (<usize>i << 3);
         store<f64>(m, <f64>(<f32>load<f64>(m) + <f32>load<f64>(value + (node << 3))));
       }

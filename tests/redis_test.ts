@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { walk } from "./helpers/files.ts";
 import { fileLayer, resolveConfig } from "../lib/config/load.ts";
 import { DataError } from "../lib/errors.ts";
 import type { FeatureView } from "../lib/data/feature_spec.ts";
@@ -399,14 +400,6 @@ Deno.test("training with a password reads Redis and never writes the password an
     await Deno.remove(dir, { recursive: true });
   }
 });
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for await (const e of Deno.readDir(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) yield* walk(p);
-    else yield p;
-  }
-}
 
 Deno.test("drift reads the current sample from Redis: rows ingested with a shift are flagged", async () => {
   const server = await RedisServer.start();

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { walk } from "./helpers/files.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { drawnFigures, dumpDom } from "./helpers/chromium.ts";
 import { runPython } from "./helpers/python.ts";
@@ -231,11 +232,3 @@ Deno.test("run mode names what drifted; files mode reads a run's reference sampl
   );
   await Deno.remove(dir, { recursive: true });
 });
-
-async function* walk(dir: string): AsyncGenerator<string> {
-  for await (const e of Deno.readDir(dir)) {
-    const p = join(dir, e.name);
-    if (e.isDirectory) yield* walk(p);
-    else yield p;
-  }
-}

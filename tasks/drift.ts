@@ -19,6 +19,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "prediction-column",  option: "predictionColumn",      type: "string", arg: "<name>",         help: "score column of the files" },
   { flag: "id-columns",         option: "idColumns",             type: "list",   arg: "<a,b>",          help: "id columns of the files (not compared)" },
   { flag: "run-id",             option: "runId",                 type: "string", arg: "<id>",           help: "training run to compare with (default: the latest)" },
+  { flag: "model",              option: "model",                 type: "string", arg: "<models:/…>",    help: "a registered model (models:/<name>@<alias>): its run is the reference" },
   { flag: "scenario",           option: "scenario",              type: "string", arg: "<s>",            help: "shift in the embedded sample: none, amount_shift, foreign_countries, new_fraud_pattern" },
   { flag: "source",             config: "data.source",           type: "string", arg: "<name>",         help: "where the current sample comes from: embedded or redis" },
   { flag: "experiment-name",    config: "mlflow.experimentName", type: "string", arg: "<name>",         help: "experiment of the training run" },
@@ -58,7 +59,7 @@ if (import.meta.main) {
     const { report, run } = await runDrift(config, options);
     if (run) {
       console.error(
-        `drift: reference run ${run.referenceRunId}; report logged as run ${run.driftRunId} (${run.artifactsDir})`,
+        `drift: reference run ${run.referenceRunId}; report logged as run ${run.driftRunId} (${run.artifactUri})`,
       );
     }
     console.log(formatDriftSummary(report));

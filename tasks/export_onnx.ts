@@ -20,13 +20,14 @@ export const TASK = defineTask({
   name: "export-onnx",
   summary: "Convert a model (ours or Python xgboost's JSON) to ONNX, checked by onnxruntime.",
   usage: ["deno task export-onnx --model <model.json> --output <model.onnx>"],
+  config: true,
   options: ExportOptionsSchema,
   flags: FLAGS,
 });
 
 if (import.meta.main) {
-  await runTask(TASK, async ({ options }) => {
-    const out = await exportOnnxFile(options);
+  await runTask(TASK, async ({ config, options }) => {
+    const out = await exportOnnxFile(options, config.mlflow);
     console.error(
       `export-onnx: wrote ${options.output} (${out.bytes} bytes, ${out.modelType}, ${
         out.ms.toFixed(0)

@@ -11,7 +11,7 @@ import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
-  { flag: "model",     option: "model",     type: "string", arg: "<model.onnx|.json>",       help: "the model: ONNX (onnxruntime), ours, or XGBoost JSON" },
+  { flag: "model",     option: "model",     type: "string", arg: "<model.onnx|.json>",       help: "a file (ONNX, ours, XGBoost JSON) or models:/<name>@<alias>, models:/<name>/<version>" },
   { flag: "input",     option: "input",     type: "string", arg: "<features.csv|.parquet>", help: "rows to score: a header of feature names; an empty cell is missing" },
   { flag: "output",    option: "output",    type: "string", arg: "<scores.csv>",            help: "the input's rows in order with probability and label" },
   { flag: "threshold", option: "threshold", type: "number", arg: "<t>",                     help: "label = probability ≥ t (default: the model's chosen threshold, else 0.5)" },
@@ -24,14 +24,15 @@ export const TASK = defineTask({
   usage: [
     "deno task predict --model <model> --input <features> --output <scores.csv> [--threshold <t>]",
   ],
+  config: true,
   options: PredictOptionsSchema,
   flags: FLAGS,
   notes: ["Exit codes: 0 scored, 2 bad input (a missing feature: nothing written), 1 failure."],
 });
 
 if (import.meta.main) {
-  await runTask(TASK, async ({ options }) => {
-    const s = await predictFile(options);
+  await runTask(TASK, async ({ config, options }) => {
+    const s = await predictFile(options, config.mlflow);
     for (const [name, n] of Object.entries(s.nonNumeric)) {
       console.error(`predict: warning: ${n} non-numeric value(s) in "${name}" scored as missing`);
     }

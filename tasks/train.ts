@@ -25,6 +25,9 @@ const FLAGS: FlagSpec[] = [
   { flag: "max-samples",     config: "data.maxSamples",         type: "number", arg: "<n>",            help: "rows (cards) to use" },
   { flag: "redis-layout",    config: "data.redis.layout",       type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
   { flag: "redis-cluster",   config: "data.redis.clusterNodes", type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
+  { flag: "register",        config: "mlflow.registerModel",    type: "string", arg: "<name>",         help: "register the run's model as a new version of this model" },
+  { flag: "alias",           config: "mlflow.registerAlias",    type: "string", arg: "<alias>",        help: "point this alias (e.g. challenger) at the registered version" },
+  { flag: "offline-ok",      config: "mlflow.offlineOk",        type: "boolean",                       help: "a tracking server that is down: track to sqlite:///mlflow.db, sync later" },
   { flag: "log-format",      option: "logFormat",               type: "string", arg: "<fmt>",          help: "human lines or json (one object per line)" },
   { flag: "verbose",         option: "verbose", short: "v",     type: "boolean",                       help: "debug logging" },
 ];

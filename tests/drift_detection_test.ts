@@ -70,7 +70,7 @@ Deno.test("drift against a training run logs a drift run; a new fraud pattern ra
   const shifted = await driftFromRun(config, { maxSamples: 1000, scenario: "new_fraud_pattern" });
   assert.ok(shifted.report.driftFound, "alarm");
   assert.ok(shifted.report.prediction!.pValue < 0.05, "the model's scores moved");
-  const json = JSON.parse(await Deno.readTextFile(join(shifted.artifactsDir, "drift_report.json")));
+  const json = JSON.parse(await Deno.readTextFile(join(shifted.artifactUri, "drift_report.json")));
   assert.equal(json.features.length, 17);
   for (
     const key of ["name", "kind", "test", "statistic", "p_value", "psi", "severity", "drifted"]
@@ -78,7 +78,7 @@ Deno.test("drift against a training run logs a drift run; a new fraud pattern ra
   for (const key of ["drifted", "drifted_share", "n_reference", "n_current"]) {
     assert.ok(key in json.dataset);
   }
-  const html = await Deno.readTextFile(join(shifted.artifactsDir, "drift_report.html"));
+  const html = await Deno.readTextFile(join(shifted.artifactUri, "drift_report.html"));
   assert.ok(html.includes("Plotly.newPlot") && html.length > 1_000_000, "plotly is inlined");
   assert.ok(!html.includes('src="http'), "self-contained");
   await Deno.remove(dir, { recursive: true });

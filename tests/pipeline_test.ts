@@ -31,18 +31,18 @@ Deno.test("train() writes a finished run with every artifact, atomically named",
     "reference_sample.csv",
     "logs/train.log",
   ];
-  for (const f of files) assert.ok((await Deno.stat(join(result.artifactsDir, f))).isFile, f);
-  const meta = await Deno.readTextFile(join(result.runDir, "meta.yaml"));
+  for (const f of files) assert.ok((await Deno.stat(join(result.artifactUri, f))).isFile, f);
+  const meta = await Deno.readTextFile(join(result.artifactUri, "..", "meta.yaml"));
   assert.match(meta, /^status: 3$/m);
   const leftovers = [];
-  for await (const e of Deno.readDir(result.artifactsDir)) {
+  for await (const e of Deno.readDir(result.artifactUri)) {
     if (e.name.endsWith(".tmp")) leftovers.push(e.name);
   }
   assert.deepEqual(leftovers, []);
-  const metrics = JSON.parse(await Deno.readTextFile(join(result.artifactsDir, "metrics.json")));
+  const metrics = JSON.parse(await Deno.readTextFile(join(result.artifactUri, "metrics.json")));
   assert.equal(metrics.test.roc_auc, result.test.roc_auc);
   assert.equal(metrics.cv.folds.length, 5);
-  const sample = (await Deno.readTextFile(join(result.artifactsDir, "reference_sample.csv"))).trim()
+  const sample = (await Deno.readTextFile(join(result.artifactUri, "reference_sample.csv"))).trim()
     .split("\n");
   assert.equal(sample.length, result.rows.test + 1);
   assert.ok(sample[0]!.startsWith("entity_id,feature_timestamp,txn_count_5m"));
@@ -56,7 +56,7 @@ Deno.test("the same seed gives the same model bytes; another seed gives another 
   const dir = await Deno.makeTempDir();
   const read = async (seed: number) => {
     const r = await train(config(dir, { seed }));
-    return await Deno.readTextFile(join(r.artifactsDir, "model/model.json"));
+    return await Deno.readTextFile(join(r.artifactUri, "model/model.json"));
   };
   const a = await read(5), b = await read(5), c = await read(6);
   assert.equal(a, b);
@@ -85,7 +85,9 @@ Deno.test("the configured seed reaches the model: on the same data two seeds giv
 Deno.test("train() fits the model with the run's seed (recorded as model.params.seed)", async () => {
   const dir = await Deno.makeTempDir();
   const r = await train(config(dir, { seed: 7, data: { maxSamples: 1500, cvFolds: 0 } }));
-  const recorded = await Deno.readTextFile(join(r.runDir, "params", "model.params.seed"));
+  const recorded = await Deno.readTextFile(
+    join(r.artifactUri, "..", "params", "model.params.seed"),
+  );
   assert.equal(recorded, "7");
   await Deno.remove(dir, { recursive: true });
 });
@@ -155,7 +157,7 @@ Deno.test("the log goes to the given sinks and to the run's log file, in json wh
   const r = await train(config(dir), { log });
   const parsed = lines.map((l) => JSON.parse(l));
   assert.ok(parsed.some((p) => p.message === "run finished" && p.run_id === r.runId));
-  const file = await Deno.readTextFile(join(r.artifactsDir, "logs/train.log"));
+  const file = await Deno.readTextFile(join(r.artifactUri, "logs/train.log"));
   assert.ok(
     file.includes('"message":"loading features"'),
     "lines before the run started are in the file too",
@@ -181,7 +183,7 @@ Deno.test("every model type trains through the pipeline; early stopping watches 
   const rounds = es.history.length;
   assert.ok(rounds < 500, `stopped after ${rounds} rounds`);
   assert.ok("valid-logloss" in es.history[0]!.values && "train-logloss" in es.history[0]!.values);
-  const saved = JSON.parse(await Deno.readTextFile(join(es.artifactsDir, "model/model.json")));
+  const saved = JSON.parse(await Deno.readTextFile(join(es.artifactUri, "model/model.json")));
   assert.equal(saved.learner.attributes.best_iteration, String(rounds - 6));
   await Deno.remove(dir, { recursive: true });
 });
@@ -194,8 +196,8 @@ Deno.test("a logger reused for two runs writes each run's lines into that run's 
   const small = { data: { maxSamples: 1000, cvFolds: 0 } };
   const a = await train(config(dir, small), { log });
   const b = await train(config(dir, { ...small, seed: 9 }), { log });
-  const fileA = await Deno.readTextFile(join(a.artifactsDir, "logs/train.log"));
-  const fileB = await Deno.readTextFile(join(b.artifactsDir, "logs/train.log"));
+  const fileA = await Deno.readTextFile(join(a.artifactUri, "logs/train.log"));
+  const fileB = await Deno.readTextFile(join(b.artifactUri, "logs/train.log"));
   assert.ok(fileA.includes(a.runId) && !fileA.includes(b.runId), "run A's file holds A only");
   assert.ok(fileB.includes(b.runId) && !fileB.includes(a.runId), "run B's file holds B only");
   assert.equal(fileB.split("\n").filter((l) => l.includes("loading features")).length, 1);

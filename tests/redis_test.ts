@@ -74,7 +74,7 @@ for (const layoutName of ["hash", "feast"] as const) {
       const result = await train(config);
       assert.equal(result.rows.total, 3000);
       assert.ok(result.test.roc_auc > 0.8);
-      const entities = await Deno.readTextFile(join(result.artifactsDir, "entities.csv"));
+      const entities = await Deno.readTextFile(join(result.artifactUri, "entities.csv"));
       assert.equal(
         entities.trim().split("\n").length,
         3001,
@@ -326,10 +326,10 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
       /^Redis 127\.0\.0\.1:\d+ holds 0 rows after a rescan, but \d+ were read/,
     );
     const artifact = JSON.parse(
-      await Deno.readTextFile(join(result.artifactsDir, "data_quality.json")),
+      await Deno.readTextFile(join(result.artifactUri, "data_quality.json")),
     );
     assert.deepEqual(artifact.source.warnings, source.warnings);
-    const log = await Deno.readTextFile(join(result.artifactsDir, "logs/train.log"));
+    const log = await Deno.readTextFile(join(result.artifactUri, "logs/train.log"));
     assert.ok(log.includes(source.warnings[0]!), "logged as a warning");
 
     await refill();

@@ -17,7 +17,7 @@ async function allFiles(dir: string): Promise<string[]> {
   return out;
 }
 
-Deno.test("deno task train prints the CV and test summary and writes ./mlruns", async () => {
+Deno.test("deno task train prints the CV and test summary and tracks to MLflow's default sqlite:///mlflow.db", async () => {
   const r = await runTrain(["--max-samples", "3000", "--cv-folds", "3", "--seed", "3"], {
     REDIS_PASSWORD: "pa55-w0rd-x",
   });
@@ -25,11 +25,15 @@ Deno.test("deno task train prints the CV and test summary and writes ./mlruns", 
   assert.match(r.stdout, /CV \(3 folds\) mean ± std/);
   assert.match(r.stdout, /^ROC AUC\s+0\.\d{4} ± 0\.\d{4}\s+0\.\d{4}$/m);
   assert.match(r.stdout, /^Readiness: (GOOD|ACCEPTABLE|NEEDS IMPROVEMENT)/m);
-  const files = await allFiles(join(r.cwd, "mlruns"));
+  // The embedded default: MLflow's SQLite database, artifacts in ./mlruns beside it.
+  const files = [...await allFiles(join(r.cwd, "mlruns")), join(r.cwd, "mlflow.db")];
   assert.ok(files.some((f) => f.endsWith("model/model.json")));
-  // The Redis password is a secret: in no output and no artifact.
+  // The Redis password is a secret: in no output, no artifact, not in the database.
   assert.ok(!r.stdout.includes("pa55-w0rd-x") && !r.stderr.includes("pa55-w0rd-x"));
-  for (const f of files) assert.ok(!(await Deno.readTextFile(f)).includes("pa55-w0rd-x"), f);
+  const latin1 = new TextDecoder("latin1");
+  for (const f of files) {
+    assert.ok(!latin1.decode(await Deno.readFile(f)).includes("pa55-w0rd-x"), f);
+  }
   await Deno.remove(r.cwd, { recursive: true });
 });
 
@@ -52,6 +56,7 @@ Deno.test("bad config exits 2 with one line per problem and writes nothing", asy
   );
   assert.equal(r.stdout, "");
   await assert.rejects(Deno.stat(join(r.cwd, "mlruns")), Deno.errors.NotFound);
+  await assert.rejects(Deno.stat(join(r.cwd, "mlflow.db")), Deno.errors.NotFound);
   await Deno.remove(r.cwd, { recursive: true });
 });
 

@@ -27,6 +27,9 @@ export const ENV_PATHS: Readonly<Record<string, string>> = {
   REDIS_PASSWORD: "data.redis.password",
   REDIS_CLUSTER_NODES: "data.redis.clusterNodes",
   MLFLOW_TRACKING_URI: "mlflow.trackingUri",
+  MLFLOW_TRACKING_TOKEN: "mlflow.token",
+  MLFLOW_TRACKING_USERNAME: "mlflow.username",
+  MLFLOW_TRACKING_PASSWORD: "mlflow.password",
   MODEL_TYPE: "model.type",
   FRAUD_RATE_TARGET: "data.fraudRateTarget",
 };
@@ -43,7 +46,11 @@ const NUMERIC_PATHS = new Set([
 ]);
 
 /** Config paths whose values are secrets: redacted in errors, logs and snapshots. */
-export const SECRET_PATHS: readonly string[] = ["data.redis.password"];
+export const SECRET_PATHS: readonly string[] = [
+  "data.redis.password",
+  "mlflow.token",
+  "mlflow.password",
+];
 
 /**
  * Layer from environment variables (see {@link ENV_PATHS}); numeric settings are converted

@@ -110,12 +110,30 @@ export const DriftConfigSchema = z.strictObject({
 
 /** Where runs are tracked. */
 export const MlflowConfigSchema = z.strictObject({
-  /** A local path or `file:` URI (MLflow's file-store layout). */
-  trackingUri: z.string().min(1).default("./mlruns"),
+  /**
+   * Where runs are tracked, as MLflow reads it: `sqlite:///<path>` (MLflow's own database; the
+   * default, with artifacts in `mlruns/` beside it), `http(s)://…` (a tracking server), or a path
+   * / `file:` URI (MLflow's deprecated file store).
+   */
+  trackingUri: z.string().min(1).default("sqlite:///mlflow.db"),
   /** Experiment the run belongs to (created if missing). */
   experimentName: z.string().min(1).default("fraud-detection"),
   /** Optional run name (default: model type and time). */
   runName: z.string().min(1).optional(),
+  /** Register the run's model as a new version of this registered model. */
+  registerModel: z.string().min(1).optional(),
+  /** Point this alias (e.g. `challenger`) at the version registered (with `registerModel`). */
+  registerAlias: z.string().regex(/^[A-Za-z_][\w-]*$/, {
+    message: "must be a name such as challenger",
+  })
+    .optional(),
+  /** A tracking server that cannot be reached at start: track to the embedded store instead. */
+  offlineOk: z.boolean().default(false),
+  /** Secret (MLFLOW_TRACKING_TOKEN): a bearer token for the server. */
+  token: z.string().optional(),
+  /** MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD (secret): basic auth for the server. */
+  username: z.string().optional(),
+  password: z.string().optional(),
 });
 
 /** The whole training configuration. */

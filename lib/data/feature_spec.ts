@@ -18,6 +18,8 @@ export interface FeatureSpec {
   readonly description: string;
   /** Inclusive valid range; values outside it are counted as out of range in data-quality reports. */
   readonly range: readonly [number, number];
+  /** Whole numbers only (counts, codes): stored as int64 in Feast, `long` in MLflow signatures. */
+  readonly integer?: boolean;
 }
 
 /** A named group of features keyed by one entity type. */

@@ -20,18 +20,21 @@ export const TRANSACTION_VIEW: FeatureView = {
     {
       name: "txn_count_5m",
       kind: "continuous",
+      integer: true,
       range: [1, INF],
       description: "transactions in the 5 minutes up to the latest one",
     },
     {
       name: "txn_count_30m",
       kind: "continuous",
+      integer: true,
       range: [1, INF],
       description: "transactions in the 30 minutes up to the latest one",
     },
     {
       name: "txn_count_24h",
       kind: "continuous",
+      integer: true,
       range: [1, INF],
       description: "transactions in the 24 hours up to the latest one",
     },
@@ -62,6 +65,7 @@ export const TRANSACTION_VIEW: FeatureView = {
     {
       name: "unique_countries_5m",
       kind: "continuous",
+      integer: true,
       range: [1, INF],
       description: "distinct countries in the 5-minute window",
     },
@@ -87,6 +91,7 @@ export const TRANSACTION_VIEW: FeatureView = {
     {
       name: "hour_of_day",
       kind: "categorical",
+      integer: true,
       range: [0, 23],
       description: "UTC hour of the latest transaction",
     },

@@ -31,6 +31,11 @@ export interface OnnxMetadata {
   readonly version?: string;
   /** Chosen decision threshold (default 0.5). */
   readonly threshold?: number;
+  /**
+   * `classifier` (default): outputs `label` [N] and `probabilities` [N, 2]. `probability`: one
+   * output `probability` [N] = P(class 1), the form MLflow's pyfunc returns as a DataFrame column.
+   */
+  readonly outputs?: "classifier" | "probability";
 }
 
 /**
@@ -52,29 +57,32 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
     ...(meta.version ? { version: meta.version } : {}),
   };
   const inputs = [valueInfo("float_input", ElemType.FLOAT, ["N", f])];
+  const graph = model instanceof GbtModel
+    ? { graphName: "tree_ensemble", nodes: [treeEnsembleNode(model)], initializers: [] }
+    : model instanceof LogisticRegressionModel
+    ? { graphName: "logistic_regression", ...linearGraph(model) }
+    : undefined;
+  if (!graph) throw new ModelFormatError(`ONNX export does not know model type "${model.type}"`);
+  if (meta.outputs === "probability") {
+    return encodeModel({
+      graphName: graph.graphName,
+      nodes: [
+        ...graph.nodes,
+        node("Gather", { inputs: ["probabilities", "class_1"], outputs: ["probability"] }, {
+          attributes: [attribute("axis", 1)],
+        }),
+      ],
+      initializers: [...graph.initializers, int64Tensor("class_1", [], [1])],
+      inputs,
+      outputs: [valueInfo("probability", ElemType.FLOAT, ["N"])],
+      metadata,
+    });
+  }
   const outputs = [
     valueInfo("label", ElemType.INT64, ["N"]),
     valueInfo("probabilities", ElemType.FLOAT, ["N", 2]),
   ];
-  if (model instanceof GbtModel) {
-    return encodeModel({
-      graphName: "tree_ensemble",
-      nodes: [treeEnsembleNode(model)],
-      inputs,
-      outputs,
-      metadata,
-    });
-  }
-  if (model instanceof LogisticRegressionModel) {
-    return encodeModel({
-      graphName: "logistic_regression",
-      ...linearGraph(model),
-      inputs,
-      outputs,
-      metadata,
-    });
-  }
-  throw new ModelFormatError(`ONNX export does not know model type "${model.type}"`);
+  return encodeModel({ ...graph, inputs, outputs, metadata });
 }
 
 function treeEnsembleNode(model: GbtModel): unknown {

@@ -30,6 +30,8 @@ export const DriftOptionsSchema = z.strictObject({
   idColumns: z.array(z.string()).default(["entity_id", "feature_timestamp"]),
   /** The training run to compare with (default: the latest finished one). */
   runId: z.string().min(1).optional(),
+  /** A registered model whose run is the reference (`models:/name@alias`, `models:/name/3`). */
+  model: z.string().min(1).optional(),
   /** A known shift injected into the embedded current sample. */
   scenario: z.enum(DRIFT_SCENARIOS).default("none"),
   /** Where the JSON report goes. */
@@ -48,7 +50,7 @@ export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
 /** The report, and the runs involved when it was made against a training run. */
 export interface DriftOutcome {
   readonly report: DriftReport;
-  readonly run?: { referenceRunId: string; driftRunId: string; artifactsDir: string };
+  readonly run?: { referenceRunId: string; driftRunId: string; artifactUri: string };
 }
 
 /** The data-drift options the config's `drift` section sets. */
@@ -93,6 +95,7 @@ export async function runDrift(
       performanceMargin: config.drift.performanceMargin,
       scenario: options.scenario,
       ...(options.runId ? { runId: options.runId } : {}),
+      ...(options.model ? { model: options.model } : {}),
     });
     outcome = { report: r.report, run: r };
   }

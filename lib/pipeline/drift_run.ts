@@ -7,10 +7,9 @@
  * @module
  */
 
-import { join } from "node:path";
 import type { TrainingConfig } from "../config/schema.ts";
 import type { Frame } from "../data/frame.ts";
-import { numericColumns, readTable } from "../data/read_table.ts";
+import { numericColumns, parseCsv } from "../data/read_table.ts";
 import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
 import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
@@ -21,13 +20,17 @@ import type { DriftScenario } from "../features/transactions.ts";
 import { labelFraud } from "../labels/fraud_labeler.ts";
 import { driftReportHtml } from "../report/drift_html.ts";
 import { DriftReport } from "../report/drift_report.ts";
-import { FileStore, type RunInfo } from "../tracking/file_store.ts";
-import { loadModelFile } from "./predict_file.ts";
+import type { RunInfo, TrackingStore } from "../tracking/store.ts";
+import { locateModel } from "./model_ref.ts";
+import { loadModelText } from "./predict_file.ts";
+import { openSession } from "./tracking_session.ts";
 
 /** Options of {@link driftFromRun}. */
 export interface RunDriftOptions extends DataDriftOptions {
   /** The training run to compare with (default: the latest finished one). */
   readonly runId?: string;
+  /** A registered model (`models:/name@alias`, `models:/name/3`): its run is the reference. */
+  readonly model?: string;
   /** Rows of each sample. @default 1000 */
   readonly maxSamples?: number;
   /** Shift injected into the embedded current sample. @default "none" */
@@ -43,7 +46,7 @@ export interface RunDrift {
   readonly report: DriftReport;
   readonly referenceRunId: string;
   readonly driftRunId: string;
-  readonly artifactsDir: string;
+  readonly artifactUri: string;
 }
 
 /**
@@ -56,11 +59,26 @@ export async function driftFromRun(
   config: TrainingConfig,
   options: RunDriftOptions = {},
 ): Promise<RunDrift> {
-  const store = new FileStore(config.mlflow.trackingUri);
-  const run = await findTrainingRun(store, config.mlflow.experimentName, options.runId);
+  const { store } = await openSession(config);
+  try {
+    return await driftAgainst(store, config, options);
+  } finally {
+    await store.close();
+  }
+}
+
+async function driftAgainst(
+  store: TrackingStore,
+  config: TrainingConfig,
+  options: RunDriftOptions,
+): Promise<RunDrift> {
+  const found = options.model ? await locateModel(store, options.model) : undefined;
+  const run = found?.run ??
+    await findTrainingRun(store, config.mlflow.experimentName, options.runId);
+  const modelPath = found?.path ?? "model";
   const maxSamples = options.maxSamples ?? 1000;
   const specs = featuresOf(config.featureViews);
-  const ref = await referenceSample(run, {
+  const ref = await referenceSample(store, run, {
     names: specs.map((s) => s.name),
     max: maxSamples,
     seed: config.seed,
@@ -74,7 +92,10 @@ export async function driftFromRun(
   });
   const cur = current.features.frame;
   const labels = labelFraud(cur, { targetRate: config.data.fraudRateTarget, seed }).labels;
-  const model = await loadModelFile(join(run.artifactsDir, "model/model.json"));
+  const model = loadModelText(
+    await text(store, run, `${modelPath}/model.json`),
+    options.model ?? run.runId,
+  );
   const scores = model.predictProba(cur);
   const columns = (frame: Frame): FeatureColumn[] =>
     specs.map((s) => ({ name: s.name, kind: s.kind, values: frame.column(s.name) }));
@@ -82,7 +103,7 @@ export async function driftFromRun(
     ...options,
     importance: model.featureImportance(),
   });
-  const metrics = JSON.parse(await Deno.readTextFile(join(run.artifactsDir, "metrics.json")));
+  const metrics = JSON.parse(await text(store, run, "metrics.json"));
   const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
   const warnings = current.notes?.warnings ?? [];
   const report = new DriftReport(data, {
@@ -106,13 +127,19 @@ export async function driftFromRun(
   return { report, referenceRunId: run.runId, ...logged };
 }
 
+/** An artifact as text. */
+async function text(store: TrackingStore, run: RunInfo, path: string): Promise<string> {
+  return new TextDecoder().decode(await store.readArtifact(run, path));
+}
+
 /** The run's reference sample: features, `prediction` and `label`, at most `max` rows. */
 async function referenceSample(
+  store: TrackingStore,
   run: RunInfo,
   sample: { names: readonly string[]; max: number; seed: number },
 ): Promise<Frame> {
   const { names, max, seed } = sample;
-  const table = await readTable(join(run.artifactsDir, "reference_sample.csv"));
+  const table = parseCsv(await text(store, run, "reference_sample.csv"), "reference_sample.csv");
   if (table.rows === 0) throw new DataError(`run ${run.runId} has an empty reference sample`);
   const all = numericColumns(table, [...names, "prediction", "label"]).frame;
   return all.take(sampleRows(all.rows, max, seed));
@@ -120,9 +147,9 @@ async function referenceSample(
 
 /** Logs the report as a run of its own (`run_type=drift`) with JSON and HTML artifacts. */
 async function logDriftRun(
-  store: FileStore,
+  store: TrackingStore,
   what: { config: TrainingConfig; run: RunInfo; report: DriftReport; maxSamples: number },
-): Promise<{ driftRunId: string; artifactsDir: string }> {
+): Promise<{ driftRunId: string; artifactUri: string }> {
   const { report } = what, data = report.data, scenario = report.context.scenario ?? "none";
   const experimentId = await store.experimentId(what.config.mlflow.experimentName);
   const driftRun = await store.startRun(experimentId, {
@@ -153,23 +180,25 @@ async function logDriftRun(
     await driftRun.end("FAILED").catch(() => {});
     throw error;
   }
-  return { driftRunId: driftRun.runId, artifactsDir: driftRun.artifactsDir };
+  return { driftRunId: driftRun.runId, artifactUri: driftRun.artifactUri };
 }
 
 async function findTrainingRun(
-  store: FileStore,
+  store: TrackingStore,
   experiment: string,
   runId?: string,
 ): Promise<RunInfo> {
   const id = await store.findExperiment(experiment);
   const runs = id ? await store.listRuns(id) : [];
-  const training = runs.filter((r) => r.status === 3 && (r.tags.run_type ?? "train") === "train");
+  const training = runs.filter((r) =>
+    r.status === "FINISHED" && (r.tags.run_type ?? "train") === "train"
+  );
   const run = runId ? runs.find((r) => r.runId === runId) : training[0];
   if (!run) {
     throw new ConfigError([
       runId
         ? `--run-id: no run ${runId} in experiment "${experiment}"`
-        : `mlflow.experimentName: no finished training run in "${experiment}" at ${store.root}; run \`deno task train\` first`,
+        : `mlflow.experimentName: no finished training run in "${experiment}" at ${store.where}; run \`deno task train\` first`,
     ]);
   }
   return run;

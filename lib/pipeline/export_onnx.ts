@@ -10,11 +10,11 @@ import { z } from "zod";
 import { exportOnnx } from "../onnx/export_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
-import { loadModelFile } from "./predict_file.ts";
+import { loadClassifier, type ModelStoreSettings } from "./predict_file.ts";
 
 /** Which model to convert and where the ONNX goes. */
 export const ExportOptionsSchema = z.strictObject({
-  /** A model file (JSON: ours or XGBoost's). */
+  /** A model file (JSON: ours or XGBoost's), or `models:/<name>@<alias>`, `models:/<name>/<n>`. */
   model: z.string().min(1),
   /** Where the `.onnx` goes. */
   output: z.string().min(1),
@@ -35,8 +35,9 @@ export interface ExportOutcome {
  */
 export async function exportOnnxFile(
   options: z.infer<typeof ExportOptionsSchema>,
+  tracking?: ModelStoreSettings,
 ): Promise<ExportOutcome> {
-  const model = await loadModelFile(options.model);
+  const model = await loadClassifier(options.model, tracking);
   const t0 = performance.now();
   const bytes = exportOnnx(model, { threshold: model.decisionThreshold });
   const ms = performance.now() - t0;

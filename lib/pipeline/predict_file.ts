@@ -15,6 +15,12 @@ import { loadModel } from "../models/factory.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { Classifier } from "../models/model.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
+import {
+  DEFAULT_TRACKING_URI,
+  openTrackingStore,
+  type StoreSettings,
+} from "../tracking/open_store.ts";
+import { isStoreReference, locateModel } from "./model_ref.ts";
 
 /** What a scoring run did. */
 export interface PredictSummary {
@@ -36,14 +42,46 @@ export interface PredictSummary {
  * @throws {ModelFormatError} when the file is unreadable, not JSON, or not a known model.
  */
 export async function loadModelFile(path: string): Promise<Classifier> {
-  const text = new TextDecoder().decode(await readModelBytes(path));
+  return loadModelText(new TextDecoder().decode(await readModelBytes(path)), path);
+}
+
+/**
+ * A model from its JSON text (`name` says where it came from, for messages).
+ *
+ * @throws {ModelFormatError} when the text is not JSON or not a known model.
+ */
+export function loadModelText(text: string, name: string): Classifier {
   try {
     return loadModel(JSON.parse(text));
   } catch (cause) {
     if (cause instanceof ModelFormatError) throw cause;
-    throw new ModelFormatError(`model "${path}" is not valid JSON: ${(cause as Error).message}`, {
+    throw new ModelFormatError(`model "${name}" is not valid JSON: ${(cause as Error).message}`, {
       cause,
     });
+  }
+}
+
+/** The tracking settings a `models:/` or `runs:/` reference is read through. */
+export type ModelStoreSettings = Omit<StoreSettings, "onRetry">;
+
+/**
+ * A model from a file, or from a tracking store (`models:/name@alias`, `models:/name/3`,
+ * `runs:/<id>/model`: the model folder's `model.json`).
+ *
+ * @throws {ModelFormatError} for an unreadable model; {@link DataError} for a missing version.
+ */
+export async function loadClassifier(
+  ref: string,
+  tracking?: ModelStoreSettings,
+): Promise<Classifier> {
+  if (!isStoreReference(ref)) return await loadModelFile(ref);
+  const store = await openTrackingStore(tracking ?? { trackingUri: DEFAULT_TRACKING_URI });
+  try {
+    const at = await locateModel(store, ref);
+    const bytes = await store.readArtifact(at.run, `${at.path}/model.json`);
+    return loadModelText(new TextDecoder().decode(bytes), ref);
+  } finally {
+    await store.close();
   }
 }
 
@@ -66,12 +104,12 @@ async function readModelBytes(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Loads a `.onnx` model into onnxruntime, or a JSON model (ours or XGBoost's). */
-export async function loadScorer(path: string): Promise<Scorer> {
+/** Loads a `.onnx` model into onnxruntime, or a JSON model (ours, XGBoost's, or from a store). */
+export async function loadScorer(path: string, tracking?: ModelStoreSettings): Promise<Scorer> {
   if (/\.onnx$/i.test(path)) {
     return await OnnxScorer.load(await readModelBytes(path));
   }
-  const model = await loadModelFile(path);
+  const model = await loadClassifier(path, tracking);
   return {
     featureNames: model.featureNames,
     type: model.type,
@@ -83,7 +121,7 @@ export async function loadScorer(path: string): Promise<Scorer> {
 
 /** What to score, with which model, and where the scores go. */
 export const PredictOptionsSchema = z.strictObject({
-  /** The model file: `.onnx` (onnxruntime), ours, or XGBoost JSON. */
+  /** The model: a file (`.onnx`, ours, XGBoost JSON) or `models:/name@alias`, `runs:/<id>/model`. */
   model: z.string().min(1),
   /** Features to score: CSV or Parquet with a header. */
   input: z.string().min(1),
@@ -106,9 +144,12 @@ export type PredictOptions = z.infer<typeof PredictOptionsSchema>;
  * const s = await predictFile({ model: "model.onnx", input: "features.csv", output: "scores.csv" });
  * ```
  */
-export async function predictFile(options: PredictOptions): Promise<PredictSummary> {
+export async function predictFile(
+  options: PredictOptions,
+  tracking?: ModelStoreSettings,
+): Promise<PredictSummary> {
   const { input, output } = options;
-  const scorer = await loadScorer(options.model);
+  const scorer = await loadScorer(options.model, tracking);
   try {
     const table = await readTable(input);
     const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);

@@ -8,8 +8,8 @@
 import { frameColumns, toCsv } from "../data/csv.ts";
 import { sampleRows } from "../data/sample.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
-import type { RunWriter } from "../tracking/file_store.ts";
-import { exportOnnx } from "../onnx/export_model.ts";
+import type { RunWriter } from "../tracking/store.ts";
+import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
 
@@ -21,7 +21,8 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  *
  * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
  * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction),
- * `model/model.onnx` (with `exportOnnx`) and, last, `model/model.json`.
+ * the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
+ * and, last, `model/model.json`.
  */
 export async function recordRun(
   run: RunWriter,
@@ -72,13 +73,17 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
     }, k);
   }
   // Boosting-round metrics, one step per round (e.g. train-logloss, valid-auc).
-  const keys = new Set(result.history.flatMap((h) => Object.keys(h.values)));
-  for (const key of keys) {
-    const points = result.history.flatMap((h) =>
-      key in h.values ? [[h.iteration, h.values[key]!] as const] : []
-    );
-    await run.logMetricHistory(key, points);
-  }
+  const now = Date.now();
+  await run.logMetricPoints(
+    result.history.flatMap((h) =>
+      Object.entries(h.values).map(([key, value]) => ({
+        key,
+        value,
+        step: h.iteration,
+        timestamp: now,
+      }))
+    ),
+  );
 }
 
 /** Every artifact; the ONNX model is checked by onnxruntime first, and `model.json` comes last. */
@@ -108,12 +113,19 @@ async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<voi
     toCsv([["entity_id", entityIds], ["feature_timestamp", timestamps]]),
   );
   if (config.exportOnnx) {
-    const onnx = exportOnnx(result.model, {
+    // The MLflow Model folder; onnxruntime must accept both ONNX files before they are logged.
+    const files = mlflowModelFiles(result.model, {
       runId: run.runId,
       threshold: result.model.decisionThreshold,
+      example: result.data.features.frame,
+      specs: result.data.specs,
     });
-    await OnnxScorer.load(onnx).then((s) => s.release()); // onnxruntime must accept it
-    await run.logArtifact("model/model.onnx", onnx);
+    for (const f of ["model.onnx", "pyfunc.onnx"]) {
+      await OnnxScorer.load(files[f] as Uint8Array).then((s) => s.release());
+    }
+    for (const [name, data] of Object.entries(files)) {
+      if (name !== "model.json") await run.logArtifact(`model/${name}`, data);
+    }
   }
   await run.logArtifact("model/model.json", result.model.serialize());
 }

@@ -12,10 +12,11 @@ import { stratifiedKFold, stratifiedSplit } from "../data/split.ts";
 import { evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
 import { confusionAt } from "../evaluate/binary_metrics.ts";
 import { rankImportance, readiness } from "../evaluate/summary.ts";
-import { ConfigError } from "../errors.ts";
 import { createEstimator } from "../models/factory.ts";
 import type { Estimator } from "../models/model.ts";
-import { FileStore } from "../tracking/file_store.ts";
+import { gitCommit } from "../tracking/_git.ts";
+import type { TrackingStore } from "../tracking/store.ts";
+import { openSession, type TrackingSession } from "./tracking_session.ts";
 import { Logger } from "../util/logger.ts";
 import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
@@ -47,9 +48,10 @@ export interface TrainOptions {
 }
 
 /**
- * Runs the whole training pipeline for a validated config and records the run.
+ * Runs the whole training pipeline for a validated config and records the run; with
+ * `mlflow.registerModel`, registers the model as a new version once the run is complete.
  *
- * @throws {ConfigError} for settings not available yet (e.g. a remote tracking URI).
+ * @throws {ConfigError} for unusable settings; {@link EnvironmentError} for an unreachable store.
  * @throws {DataError} for data that cannot be trained on.
  * @example
  * ```ts
@@ -63,20 +65,46 @@ export async function train(
 ): Promise<TrainingResult> {
   const log = (options.log ?? new Logger()).child(); // this run's lines only
   const started = performance.now();
-  checkTrackingUri(config.mlflow.trackingUri);
   const estimator = options.estimator ?? estimatorFor(config);
   log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
   const data = await loadLabeledData(config);
   logData(log, data);
-  const parts = splitData(data, config);
-  const { run, experimentId } = await startRun(config, log);
+  const parts = splitData(data, config); // data and folds are checked before the store is touched
+  const session = await openSession(config, log);
   try {
-    const fitted = await fitAndEvaluate(estimator, parts, { config, log });
+    const result = await trackedFit({ config, log, estimator, data, parts, started }, session);
+    const registered = await registerIfAsked(session, result, log);
+    return {
+      ...result,
+      ...(registered ? { registered } : {}),
+      ...(session.offline ? { offline: session.offline } : {}),
+    };
+  } finally {
+    await session.store.close();
+  }
+}
+
+/** The fit inside a tracked run: the run ends FINISHED with every artifact, or FAILED. */
+async function trackedFit(
+  w: {
+    config: TrainingConfig;
+    log: Logger;
+    estimator: Estimator;
+    data: LabeledData;
+    parts: Parts;
+    started: number;
+  },
+  session: TrackingSession,
+): Promise<TrainingResult> {
+  const { config, log, data, parts } = w;
+  const { run, lines } = await startRun(session.store, config, log);
+  try {
+    const fitted = await fitAndEvaluate(w.estimator, parts, { config, log });
     const result: TrainingResult = {
       runId: run.runId,
-      experimentId,
-      runDir: run.dir,
-      artifactsDir: run.artifactsDir,
+      experimentId: run.experimentId,
+      artifactUri: run.artifactUri,
+      trackingUri: session.store.where,
       config: redact(config),
       rows: {
         total: data.features.frame.rows,
@@ -87,26 +115,48 @@ export async function train(
       data,
       ...fitted,
       testIndices: parts.split.test,
-      durationMs: performance.now() - started,
+      durationMs: performance.now() - w.started,
     };
-    await recordRun(run, result, estimator.params);
-    log.info("run finished", { run_id: run.runId, artifacts: run.artifactsDir });
+    await recordRun(run, result, w.estimator.params);
+    log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
+    await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
     await run.end("FINISHED");
     return result;
   } catch (error) {
     log.error("run failed", { run_id: run.runId, error: String(error) });
+    await run.logArtifact("logs/train.log", lines.join("\n") + "\n").catch(() => {});
     await run.end("FAILED").catch(() => {});
     throw error;
   }
 }
 
-function checkTrackingUri(uri: string): void {
-  if (/^(https?|databricks|sqlite|postgresql|mysql):/.test(uri)) {
-    throw new ConfigError([
-      `mlflow.trackingUri: only a local path or file: URI is supported until the MLflow server ` +
-      `issue lands, got ${JSON.stringify(uri)}`,
-    ]);
+/** Registers the finished run's model when `mlflow.registerModel` asks (not when offline). */
+async function registerIfAsked(
+  session: TrackingSession,
+  result: TrainingResult,
+  log: Logger,
+): Promise<{ name: string; version: string } | undefined> {
+  const name = result.config.mlflow.registerModel;
+  if (!name) return undefined;
+  if (session.offline) {
+    log.warn(`offline: model not registered as "${name}"; register it after mlflow-sync`);
+    return undefined;
   }
+  const v = await session.store.registry!.createModelVersion({
+    name,
+    source: `${result.artifactUri}/model`,
+    runId: result.runId,
+    tags: { model_type: result.config.model.type, test_roc_auc: String(result.test.roc_auc) },
+  });
+  const alias = result.config.mlflow.registerAlias;
+  if (alias) await session.store.registry!.setAlias(name, alias, v.version);
+  log.info("model registered", {
+    name,
+    version: v.version,
+    alias: alias ?? "",
+    run_id: result.runId,
+  });
+  return { name, version: v.version };
 }
 
 /** What was loaded, and what was wrong with it, as log lines. */
@@ -164,21 +214,24 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
   };
 }
 
-/** Opens the run in the store, with its log file receiving this run's lines (replayed first). */
-async function startRun(config: TrainingConfig, log: Logger) {
-  const store = new FileStore(config.mlflow.trackingUri);
+/** Starts the run; its log lines are kept (replayed from the start) for `logs/train.log`. */
+async function startRun(store: TrackingStore, config: TrainingConfig, log: Logger) {
   const experimentId = await store.experimentId(config.mlflow.experimentName);
   const runName = config.mlflow.runName ?? `${config.model.type}-${new Date().toISOString()}`;
+  const commit = gitCommit();
   const run = await store.startRun(experimentId, {
     runName,
-    tags: { model_type: config.model.type, feature_source: config.data.source, run_type: "train" },
+    tags: {
+      model_type: config.model.type,
+      feature_source: config.data.source,
+      run_type: "train",
+      ...(commit ? { "mlflow.source.git.commit": commit } : {}),
+    },
   });
-  const file = `${run.artifactsDir}/logs/train.log`;
-  Deno.mkdirSync(`${run.artifactsDir}/logs`, { recursive: true });
-  Deno.writeTextFileSync(file, "");
-  log.addSink((line) => Deno.writeTextFileSync(file, line + "\n", { append: true }), true);
-  log.info("run started", { run_id: run.runId, experiment_id: experimentId, dir: run.dir });
-  return { run, experimentId };
+  const lines: string[] = [];
+  log.addSink((line) => lines.push(line), true);
+  log.info("run started", { run_id: run.runId, experiment_id: experimentId, store: store.where });
+  return { run, lines };
 }
 
 type Fitted = Pick<

@@ -17,10 +17,10 @@ export interface TrainingResult {
   readonly runId: string;
   /** MLflow experiment id. */
   readonly experimentId: string;
-  /** The run's folder in the store. */
-  readonly runDir: string;
-  /** The run's artifacts folder. */
-  readonly artifactsDir: string;
+  /** The run's artifact root (a folder for local stores, `mlflow-artifacts:/…` on servers). */
+  readonly artifactUri: string;
+  /** The store the run went to (without secrets). */
+  readonly trackingUri: string;
   /** The configuration used (secrets redacted). */
   readonly config: TrainingConfig;
   /** Row counts. */
@@ -47,6 +47,10 @@ export interface TrainingResult {
   readonly testIndices: Int32Array;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
+  /** The registered model version, when `mlflow.registerModel` asked for one. */
+  readonly registered?: { readonly name: string; readonly version: string };
+  /** Set when the configured server was unreachable and the run went to the embedded store. */
+  readonly offline?: { readonly from: string; readonly to: string };
   /** Wall time, ms. */
   readonly durationMs: number;
 }

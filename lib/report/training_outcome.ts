@@ -13,7 +13,8 @@ import type { MeanStd } from "../evaluate/summary.ts";
 export interface TrainingOutcome {
   readonly runId: string;
   readonly experimentId: string;
-  readonly artifactsDir: string;
+  readonly artifactUri: string;
+  readonly trackingUri: string;
   readonly durationMs: number;
   readonly config: {
     readonly model: { readonly type: string };
@@ -34,4 +35,6 @@ export interface TrainingOutcome {
   };
   readonly importance: ReadonlyArray<{ feature: string; importance: number; share: number }>;
   readonly readiness: string;
+  readonly registered?: { readonly name: string; readonly version: string };
+  readonly offline?: { readonly from: string; readonly to: string };
 }

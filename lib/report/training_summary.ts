@@ -68,7 +68,14 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
       f(r.test.roc_auc)
     }; good > 0.8, acceptable > 0.7)`,
     `Run ${r.runId} in experiment ${r.experimentId} (${r.config.mlflow.experimentName})`,
-    `Artifacts: ${r.artifactsDir}`,
+    `Artifacts: ${r.artifactUri} (${r.trackingUri})`,
+    ...(r.registered ? [`Registered as ${r.registered.name} version ${r.registered.version}`] : []),
+    ...(r.offline
+      ? [
+        `Offline: ${r.offline.from} was unreachable; upload the run with: deno task mlflow-sync ` +
+        `--from ${r.offline.to} --to ${r.offline.from} --run-id ${r.runId}`,
+      ]
+      : []),
     `Took ${(r.durationMs / 1000).toFixed(1)} s`,
   ].join("\n");
 }

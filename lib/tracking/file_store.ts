@@ -1,22 +1,27 @@
 /**
  * Run tracking in MLflow's file-store layout (`mlruns/<experiment>/<run>/{meta.yaml, params/,
- * metrics/, tags/, artifacts/}`), readable by MLflow's own client
- * (`MLFLOW_ALLOW_FILE_STORE=true` with MLflow ≥ 3.7). Every file is written atomically.
+ * metrics/, tags/, artifacts/}`), readable by MLflow's own client (`MLFLOW_ALLOW_FILE_STORE=true`
+ * with MLflow ≥ 3.7). Deprecated upstream; kept for existing users (a path or `file:` URI), with no
+ * model registry. Every file is written atomically.
  *
  * @module
  */
 
 import { join, resolve } from "node:path";
+import { ConfigError, DataError, orEnvironmentError } from "../errors.ts";
 import { fromFileUrl, toFileUrl } from "./_paths.ts";
 import { parseMetaYaml, toMetaYaml } from "./_yaml.ts";
+import { FileRunWriter, readMetrics, STATUS_NAME } from "./_file_run.ts";
+import { listLocalArtifacts, localRoot, readLocalArtifact } from "./_local_artifacts.ts";
 import { writeFileAtomic } from "./atomic.ts";
-import { orEnvironmentError } from "../errors.ts";
-
-/** MLflow run statuses and their file-store codes. */
-export const RUN_STATUS = { RUNNING: 1, SCHEDULED: 2, FINISHED: 3, FAILED: 4, KILLED: 5 } as const;
-
-/** A final run status. */
-export type EndStatus = "FINISHED" | "FAILED" | "KILLED";
+import type {
+  ModelRegistry,
+  RunInfo,
+  RunRecord,
+  RunWriter,
+  StartRunOptions,
+  TrackingStore,
+} from "./store.ts";
 
 /**
  * An MLflow file store rooted at a folder.
@@ -25,13 +30,14 @@ export type EndStatus = "FINISHED" | "FAILED" | "KILLED";
  * ```ts
  * const store = new FileStore("./mlruns");
  * const run = await store.startRun(await store.experimentId("fraud-detection"), { runName: "lr" });
- * await run.logMetric("test_roc_auc", 0.93);
+ * await run.logMetrics({ test_roc_auc: 0.93 });
  * await run.end("FINISHED");
  * ```
  */
-export class FileStore {
+export class FileStore implements TrackingStore {
   /** Absolute root folder. */
   readonly root: string;
+  readonly registry: ModelRegistry | undefined = undefined;
 
   /** @param uri A path or `file:` URI. */
   constructor(uri: string) {
@@ -39,49 +45,34 @@ export class FileStore {
     else this.root = resolve(uri.startsWith("file:") ? uri.slice(5) : uri);
   }
 
-  /** The id of the active experiment named `name`, created (with a random id) if missing. */
+  get where(): string {
+    return this.root;
+  }
+
   async experimentId(name: string): Promise<string> {
     await this.#ensureDefault();
-    for await (const entry of Deno.readDir(this.root)) {
-      if (!entry.isDirectory) continue;
-      const meta = await readMeta(join(this.root, entry.name, "meta.yaml"));
-      if (meta?.name === name && meta.lifecycle_stage === "active") return entry.name;
-    }
+    const found = await this.findExperiment(name);
+    if (found) return found;
     const id = randomDigits(18);
     await this.#writeExperiment(id, name);
     return id;
   }
 
-  /** Starts a run in the experiment: writes its `meta.yaml` with status RUNNING. */
-  async startRun(
-    experimentId: string,
-    options: { runName: string; tags?: Readonly<Record<string, string>> },
-  ): Promise<RunWriter> {
-    const runId = crypto.randomUUID().replaceAll("-", "");
-    const dir = join(this.root, experimentId, runId);
-    await orEnvironmentError(`cannot write to the tracking store at ${this.root}`, async () => {
-      await Deno.mkdir(join(dir, "artifacts"), { recursive: true });
-      for (const sub of ["params", "metrics", "tags"]) await Deno.mkdir(join(dir, sub));
-    });
-    const run = new RunWriter({
-      dir,
-      experimentId,
-      runId,
-      runName: options.runName,
-      startTime: Date.now(),
-    });
-    await run.writeMeta("RUNNING", null);
-    await run.setTags({
-      "mlflow.runName": options.runName,
-      "mlflow.user": Deno.env.get("USER") ?? "unknown",
-      "mlflow.source.type": "LOCAL",
-      "mlflow.source.name": "fraud-pipeline",
-      ...options.tags,
-    });
-    return run;
+  async listExperiments(): Promise<Array<{ id: string; name: string }>> {
+    const out: Array<{ id: string; name: string }> = [];
+    try {
+      for await (const entry of Deno.readDir(this.root)) {
+        const meta = entry.isDirectory
+          ? await readMeta(join(this.root, entry.name, "meta.yaml"))
+          : undefined;
+        if (meta?.name && meta.lifecycle_stage === "active") {
+          out.push({ id: entry.name, name: meta.name });
+        }
+      }
+    } catch { /* no store yet */ }
+    return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
-  /** The experiment id named `name`, or undefined (nothing is created). */
   async findExperiment(name: string): Promise<string | undefined> {
     try {
       for await (const entry of Deno.readDir(this.root)) {
@@ -95,33 +86,90 @@ export class FileStore {
     return undefined;
   }
 
-  /** Runs of an experiment, newest first, with status, start time and tags. */
+  async startRun(experimentId: string, options: StartRunOptions): Promise<RunWriter> {
+    const runId = crypto.randomUUID().replaceAll("-", "");
+    const dir = join(this.root, experimentId, runId);
+    await orEnvironmentError(`cannot write to the tracking store at ${this.root}`, async () => {
+      await Deno.mkdir(join(dir, "artifacts"), { recursive: true });
+      for (const sub of ["params", "metrics", "tags"]) await Deno.mkdir(join(dir, sub));
+    });
+    const run = new FileRunWriter({
+      dir,
+      experimentId,
+      runId,
+      runName: options.runName,
+      startTime: options.startTime ?? Date.now(),
+    });
+    await run.writeMeta("RUNNING", null);
+    await run.setTags({
+      "mlflow.runName": options.runName,
+      "mlflow.user": Deno.env.get("USER") ?? "unknown",
+      "mlflow.source.type": "LOCAL",
+      "mlflow.source.name": "fraud-pipeline",
+      ...options.tags,
+    });
+    return run;
+  }
+
   async listRuns(experimentId: string): Promise<RunInfo[]> {
     const out: RunInfo[] = [];
     const dir = join(this.root, experimentId);
-    for await (const entry of Deno.readDir(dir)) {
-      if (!entry.isDirectory) continue;
-      const meta = await readMeta(join(dir, entry.name, "meta.yaml"));
-      if (!meta?.run_id) continue;
-      const tags: Record<string, string> = {};
-      try {
-        for await (const t of Deno.readDir(join(dir, entry.name, "tags"))) {
-          if (t.isFile) {
-            tags[t.name] = await Deno.readTextFile(join(dir, entry.name, "tags", t.name));
-          }
-        }
-      } catch { /* no tags */ }
-      out.push({
-        runId: meta.run_id,
-        experimentId,
-        dir: join(dir, entry.name),
-        artifactsDir: join(dir, entry.name, "artifacts"),
-        status: Number(meta.status),
-        startTime: Number(meta.start_time),
-        tags,
-      });
+    try {
+      for await (const entry of Deno.readDir(dir)) {
+        if (!entry.isDirectory) continue;
+        const info = await this.#runInfo(join(dir, entry.name), experimentId);
+        if (info) out.push(info);
+      }
+    } catch (e) {
+      if (!(e instanceof Deno.errors.NotFound)) throw e;
     }
     return out.sort((a, b) => b.startTime - a.startTime);
+  }
+
+  async getRun(runId: string): Promise<RunInfo | undefined> {
+    try {
+      for await (const exp of Deno.readDir(this.root)) {
+        if (!exp.isDirectory) continue;
+        const info = await this.#runInfo(join(this.root, exp.name, runId), exp.name);
+        if (info) return info;
+      }
+    } catch { /* no store yet */ }
+    return undefined;
+  }
+
+  async readRun(runId: string): Promise<RunRecord> {
+    const info = await this.getRun(runId);
+    if (!info) throw new DataError(`no run ${runId} in ${this.root}`);
+    const dir = join(this.root, info.experimentId, runId);
+    return {
+      info,
+      params: await readFlat(join(dir, "params")),
+      metrics: await readMetrics(join(dir, "metrics")),
+      artifacts: await listLocalArtifacts(localRoot(info.artifactUri)),
+    };
+  }
+
+  readArtifact(run: Pick<RunInfo, "artifactUri">, path: string): Promise<Uint8Array> {
+    return readLocalArtifact(localRoot(run.artifactUri), path);
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  async #runInfo(dir: string, experimentId: string): Promise<RunInfo | undefined> {
+    const meta = await readMeta(join(dir, "meta.yaml"));
+    if (!meta?.run_id) return undefined;
+    return {
+      runId: meta.run_id,
+      experimentId,
+      runName: meta.run_name ?? "",
+      status: STATUS_NAME[Number(meta.status)] ?? "RUNNING",
+      startTime: Number(meta.start_time),
+      endTime: meta.end_time === null || meta.end_time === undefined ? null : Number(meta.end_time),
+      artifactUri: localRoot(meta.artifact_uri ?? join(dir, "artifacts")),
+      tags: await readFlat(join(dir, "tags")),
+    };
   }
 
   async #ensureDefault(): Promise<void> {
@@ -130,7 +178,7 @@ export class FileStore {
       () => Deno.mkdir(this.root, { recursive: true }),
     );
     const meta = join(this.root, "0", "meta.yaml");
-    if (!(await exists(meta))) await this.#writeExperiment("0", "Default");
+    if (!(await readMeta(meta))) await this.#writeExperiment("0", "Default");
   }
 
   async #writeExperiment(id: string, name: string): Promise<void> {
@@ -149,151 +197,24 @@ export class FileStore {
   }
 }
 
-/** A run as listed by {@link FileStore.listRuns}. */
-export interface RunInfo {
-  readonly runId: string;
-  readonly experimentId: string;
-  readonly dir: string;
-  readonly artifactsDir: string;
-  /** MLflow status code (3 = FINISHED). */
-  readonly status: number;
-  readonly startTime: number;
-  readonly tags: Readonly<Record<string, string>>;
+/** The file store has no registry: a clear refusal for the registry's users. */
+export function noRegistry(where: string): ConfigError {
+  return new ConfigError([
+    `mlflow.trackingUri: the file store at ${where} has no model registry; use the default ` +
+    `SQLite store (unset MLFLOW_TRACKING_URI) or a tracking server`,
+  ]);
 }
 
-/** Writes one run's params, metrics, tags and artifacts. */
-export class RunWriter {
-  /** Run folder. */
-  readonly dir: string;
-  /** Experiment id. */
-  readonly experimentId: string;
-  /** Run id (32 hex digits). */
-  readonly runId: string;
-  /** Run name. */
-  readonly runName: string;
-  /** Start time, epoch ms. */
-  readonly startTime: number;
-
-  /** Use {@link FileStore.startRun}. */
-  constructor(run: {
-    dir: string;
-    experimentId: string;
-    runId: string;
-    runName: string;
-    startTime: number;
-  }) {
-    this.dir = run.dir;
-    this.experimentId = run.experimentId;
-    this.runId = run.runId;
-    this.runName = run.runName;
-    this.startTime = run.startTime;
-  }
-
-  /** The artifacts folder. */
-  get artifactsDir(): string {
-    return join(this.dir, "artifacts");
-  }
-
-  /** Logs params (values stringified; MLflow params are write-once strings). */
-  async logParams(params: Readonly<Record<string, unknown>>): Promise<void> {
-    for (const [key, value] of Object.entries(params)) {
-      await writeFileAtomic(join(this.dir, "params", safeKey(key)), String(value));
+async function readFlat(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  try {
+    for await (const e of Deno.readDir(dir)) {
+      if (e.isFile && !e.name.endsWith(".tmp")) {
+        out[e.name] = await Deno.readTextFile(join(dir, e.name));
+      }
     }
-  }
-
-  /** Appends one metric value at `step` (default 0), at `timestamp` (default now). */
-  async logMetric(
-    key: string,
-    value: number,
-    at: { step?: number; timestamp?: number } = {},
-  ): Promise<void> {
-    const { step = 0, timestamp = Date.now() } = at;
-    const path = join(this.dir, "metrics", safeKey(key));
-    const line = `${timestamp} ${formatMetric(value)} ${step}\n`;
-    const old = await Deno.readTextFile(path).catch(() => "");
-    await writeFileAtomic(path, old + line);
-  }
-
-  /** Appends a metric's values at the given steps in one write. */
-  async logMetricHistory(
-    key: string,
-    points: ReadonlyArray<readonly [step: number, value: number]>,
-  ): Promise<void> {
-    const path = join(this.dir, "metrics", safeKey(key));
-    const now = Date.now();
-    const old = await Deno.readTextFile(path).catch(() => "");
-    await writeFileAtomic(
-      path,
-      old + points.map(([s, v]) => `${now} ${formatMetric(v)} ${s}\n`).join(""),
-    );
-  }
-
-  /** Logs several metrics at one step. */
-  async logMetrics(metrics: Readonly<Record<string, number>>, step = 0): Promise<void> {
-    const now = Date.now();
-    for (const [key, value] of Object.entries(metrics)) {
-      await this.logMetric(key, value, { step, timestamp: now });
-    }
-  }
-
-  /** Sets tags. */
-  async setTags(tags: Readonly<Record<string, string>>): Promise<void> {
-    for (const [key, value] of Object.entries(tags)) {
-      await writeFileAtomic(join(this.dir, "tags", safeKey(key)), value);
-    }
-  }
-
-  /** Writes an artifact atomically at `relPath` under the artifacts folder; returns its path. */
-  async logArtifact(relPath: string, data: string | Uint8Array): Promise<string> {
-    const path = join(this.artifactsDir, relPath);
-    if (!resolve(path).startsWith(resolve(this.artifactsDir))) {
-      throw new RangeError(`Artifact path escapes the artifacts folder: ${relPath}`);
-    }
-    await writeFileAtomic(path, data);
-    return path;
-  }
-
-  /** Ends the run with a status. */
-  async end(status: EndStatus): Promise<void> {
-    await this.writeMeta(status, Date.now());
-  }
-
-  /** Writes the run's `meta.yaml` (internal). */
-  async writeMeta(status: keyof typeof RUN_STATUS, endTime: number | null): Promise<void> {
-    await writeFileAtomic(
-      join(this.dir, "meta.yaml"),
-      toMetaYaml({
-        artifact_uri: toFileUrl(this.artifactsDir),
-        end_time: endTime,
-        entry_point_name: "",
-        experiment_id: this.experimentId,
-        lifecycle_stage: "active",
-        run_id: this.runId,
-        run_name: this.runName,
-        source_name: "",
-        source_type: 4,
-        source_version: "",
-        start_time: this.startTime,
-        status: RUN_STATUS[status],
-        tags: [],
-        user_id: Deno.env.get("USER") ?? "unknown",
-      }),
-    );
-  }
-}
-
-function formatMetric(value: number): string {
-  if (Number.isNaN(value)) return "nan";
-  if (value === Infinity) return "inf";
-  if (value === -Infinity) return "-inf";
-  return String(value);
-}
-
-function safeKey(key: string): string {
-  if (!/^[\w.\- /]+$/.test(key) || key.includes("..") || key.startsWith("/")) {
-    throw new RangeError(`Expected a key of letters, digits, _ - . space / but found "${key}"`);
-  }
-  return key;
+  } catch { /* none */ }
+  return out;
 }
 
 async function readMeta(path: string): Promise<Record<string, string | null> | undefined> {
@@ -301,15 +222,6 @@ async function readMeta(path: string): Promise<Record<string, string | null> | u
     return parseMetaYaml(await Deno.readTextFile(path));
   } catch {
     return undefined;
-  }
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch {
-    return false;
   }
 }
 

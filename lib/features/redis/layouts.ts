@@ -69,18 +69,11 @@ const enc = new TextEncoder(), dec = new TextDecoder();
 function ascii(b: Uint8Array): string {
   return b.length <= 64 ? String.fromCharCode.apply(null, b as unknown as number[]) : dec.decode(b);
 }
-const INT_FEATURES = new Set([
-  "txn_count_5m",
-  "txn_count_30m",
-  "txn_count_24h",
-  "unique_countries_5m",
-  "hour_of_day",
-]);
 
 /** The Feast Value field each feature is written to. */
 export function feastKind(spec: FeatureSpec): FeastValueKind {
   if (spec.kind === "boolean") return "bool_val";
-  return INT_FEATURES.has(spec.name) ? "int64_val" : "double_val";
+  return spec.integer ? "int64_val" : "double_val";
 }
 
 /** A hash-layout value: a number, 1/0 for a boolean, or undefined when unreadable. */

@@ -1,0 +1,164 @@
+/**
+ * A small typed HTTP client for an MLflow tracking server: JSON calls to `/api/2.0/mlflow/…`,
+ * bytes to and from the proxied artifact API, auth from the environment (a bearer token, or basic
+ * user and password; never logged), and bounded retries with backoff on connection errors, 429
+ * and 5xx replies.
+ *
+ * @module
+ */
+
+import { EnvironmentError } from "../errors.ts";
+
+/** How to reach the server. */
+export interface RestSettings {
+  /** `http(s)://host:port[/prefix]`. */
+  readonly baseUrl: string;
+  /** `MLFLOW_TRACKING_TOKEN` (sent as a bearer token). */
+  readonly token?: string;
+  /** `MLFLOW_TRACKING_USERNAME` / `PASSWORD` (basic auth). */
+  readonly username?: string;
+  readonly password?: string;
+  /** Attempts per request, retries included. @default 5 */
+  readonly attempts?: number;
+  /** First backoff, ms (doubling). @default 250 */
+  readonly backoffMs?: number;
+  /** Told about each retry (for the run's log). */
+  readonly onRetry?: (message: string) => void;
+}
+
+/** An MLflow error reply (`RESOURCE_DOES_NOT_EXIST`, `INVALID_PARAMETER_VALUE`, …). */
+export class MlflowApiError extends Error {
+  readonly code: string;
+  readonly status: number;
+
+  constructor(message: string, reply: { code: string; status: number }) {
+    super(message);
+    this.name = "MlflowApiError";
+    this.code = reply.code;
+    this.status = reply.status;
+  }
+}
+
+/** The client. */
+export class RestClient {
+  readonly #s: RestSettings;
+  readonly #base: string;
+
+  constructor(settings: RestSettings) {
+    this.#s = settings;
+    this.#base = settings.baseUrl.replace(/\/+$/, "");
+  }
+
+  /** The server, without credentials. */
+  get where(): string {
+    return this.#base.replace(/\/\/[^@/]*@/, "//");
+  }
+
+  /** GET `/api/2.0/mlflow/<path>` with query parameters. */
+  get<T>(path: string, query: Readonly<Record<string, string>> = {}): Promise<T> {
+    const q = new URLSearchParams(query).toString();
+    return this.#json<T>("GET", `/api/2.0/mlflow/${path}${q ? `?${q}` : ""}`);
+  }
+
+  /** POST (or another method) JSON to `/api/2.0/mlflow/<path>`. */
+  post<T>(path: string, body: unknown, method = "POST"): Promise<T> {
+    return this.#json<T>(method, `/api/2.0/mlflow/${path}`, JSON.stringify(body));
+  }
+
+  /** Uploads bytes to the proxied artifact store (`mlflow-artifacts:/<path>`). */
+  async putArtifact(path: string, data: Uint8Array): Promise<void> {
+    await this.#send("PUT", artifactUrl(path), data);
+  }
+
+  /** Downloads bytes from the proxied artifact store. */
+  async getArtifact(path: string): Promise<Uint8Array> {
+    const r = await this.#send("GET", artifactUrl(path));
+    return new Uint8Array(await r.arrayBuffer());
+  }
+
+  /** Lists a folder of the proxied artifact store. */
+  async listArtifacts(path: string): Promise<Array<{ path: string; is_dir?: boolean }>> {
+    const r = await this.#send(
+      "GET",
+      `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
+    );
+    return ((await r.json()) as { files?: Array<{ path: string; is_dir?: boolean }> }).files ?? [];
+  }
+
+  async #json<T>(method: string, path: string, body?: string): Promise<T> {
+    const r = await this.#send(method, path, body);
+    const text = await r.text();
+    return (text ? JSON.parse(text) : {}) as T;
+  }
+
+  async #send(method: string, path: string, body?: string | Uint8Array): Promise<Response> {
+    const attempts = this.#s.attempts ?? 5;
+    for (let attempt = 1;; attempt++) {
+      let reply: Response | undefined, failure = "";
+      try {
+        reply = await fetch(this.#base + path, {
+          method,
+          headers: this.#headers(body),
+          body: body === undefined ? null : typeof body === "string" ? body : body as BodyInit,
+        });
+        if (reply.ok) return reply;
+        if (reply.status < 500 && reply.status !== 429) {
+          throw await apiError(reply, `${method} ${path}`);
+        }
+        failure = `HTTP ${reply.status}`;
+        await reply.body?.cancel();
+      } catch (error) {
+        if (error instanceof MlflowApiError) throw error;
+        failure = (error as Error).message;
+      }
+      if (attempt >= attempts) {
+        throw new EnvironmentError(
+          `cannot reach the MLflow server ${this.where}: ${failure} (${method} ${
+            path.split("?")[0]
+          }, ${attempts} attempts)`,
+        );
+      }
+      const wait = (this.#s.backoffMs ?? 250) * 2 ** (attempt - 1);
+      this.#s.onRetry?.(
+        `MLflow ${method} ${path.split("?")[0]}: ${failure}; retry ${attempt} in ${wait} ms`,
+      );
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  #headers(body?: string | Uint8Array): Headers {
+    const h = new Headers();
+    if (typeof body === "string") h.set("Content-Type", "application/json");
+    if (this.#s.token) h.set("Authorization", `Bearer ${this.#s.token}`);
+    else if (this.#s.username !== undefined) {
+      h.set("Authorization", `Basic ${btoa(`${this.#s.username}:${this.#s.password ?? ""}`)}`);
+    }
+    return h;
+  }
+}
+
+/** `mlflow-artifacts:/a/b` (or `a/b`) → the proxied artifact API's URL path. */
+function artifactUrl(path: string): string {
+  const rel = path.replace(/^mlflow-artifacts:\/*/, "").replace(/^\/+/, "");
+  return `/api/2.0/mlflow-artifacts/artifacts/${rel.split("/").map(encodeURIComponent).join("/")}`;
+}
+
+async function apiError(reply: Response, what: string): Promise<Error> {
+  let code = `HTTP_${reply.status}`, message = reply.statusText;
+  try {
+    const body = await reply.json() as { error_code?: string; message?: string };
+    code = body.error_code ?? code;
+    message = body.message ?? message;
+  } catch { /* not JSON */ }
+  if (reply.status === 401 || reply.status === 403) {
+    return new EnvironmentError(`the MLflow server refused ${what}: ${reply.status} ${message}`);
+  }
+  return code === "RESOURCE_DOES_NOT_EXIST"
+    ? new MlflowApiError(message, { code, status: reply.status })
+    : new MlflowApiError(`${what}: ${code}: ${message}`, { code, status: reply.status });
+}
+
+/** True for a "does not exist" reply. */
+export function isMissing(error: unknown): boolean {
+  return error instanceof MlflowApiError && error.code === "RESOURCE_DOES_NOT_EXIST";
+}

@@ -1,0 +1,145 @@
+/**
+ * The model registry of an MLflow server: versions (waiting for READY), aliases and tags.
+ *
+ * @module
+ */
+
+import { DataError, EnvironmentError } from "../errors.ts";
+import { isMissing, type RestClient } from "./_rest_client.ts";
+import type { ModelRegistry, ModelVersion } from "./store.ts";
+
+interface ApiVersion {
+  name: string;
+  version: string;
+  source: string;
+  run_id?: string;
+  status: string;
+  status_message?: string;
+  aliases?: string[];
+  tags?: Array<{ key: string; value: string }>;
+  creation_timestamp: number | string;
+}
+
+/** How long a new version may stay PENDING_REGISTRATION. */
+const READY_TIMEOUT_MS = 120_000;
+
+/** The registry of one server. */
+export class RestRegistry implements ModelRegistry {
+  readonly #api: RestClient;
+
+  constructor(api: RestClient) {
+    this.#api = api;
+  }
+
+  async createModelVersion(v: {
+    name: string;
+    source: string;
+    runId: string;
+    description?: string;
+    tags?: Readonly<Record<string, string>>;
+  }): Promise<ModelVersion> {
+    try {
+      await this.#api.get("registered-models/get", { name: v.name });
+    } catch (error) {
+      if (!isMissing(error)) throw error;
+      await this.#api.post("registered-models/create", { name: v.name }).catch((e) => {
+        if (!String(e.message).includes("RESOURCE_ALREADY_EXISTS")) throw e;
+      });
+    }
+    const made = await this.#api.post<{ model_version: ApiVersion }>("model-versions/create", {
+      name: v.name,
+      source: v.source,
+      run_id: v.runId,
+      ...(v.description ? { description: v.description } : {}),
+      tags: Object.entries(v.tags ?? {}).map(([key, value]) => ({ key, value })),
+    });
+    return await this.#ready(v.name, made.model_version.version);
+  }
+
+  /** Waits until the version leaves PENDING_REGISTRATION; a failed one is deleted. */
+  async #ready(name: string, version: string): Promise<ModelVersion> {
+    const deadline = Date.now() + READY_TIMEOUT_MS;
+    for (let wait = 100;; wait = Math.min(wait * 2, 2000)) {
+      const mv = await this.getModelVersion(name, version);
+      if (mv.status === "READY") return mv;
+      if (mv.status === "FAILED_REGISTRATION" || Date.now() > deadline) {
+        await this.deleteModelVersion(name, version).catch(() => {});
+        throw new EnvironmentError(
+          `registering version ${version} of "${name}" ended ${mv.status}; the version was deleted`,
+        );
+      }
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+
+  async getModelVersion(name: string, version: string): Promise<ModelVersion> {
+    try {
+      const r = await this.#api.get<{ model_version: ApiVersion }>("model-versions/get", {
+        name,
+        version,
+      });
+      return toVersion(r.model_version);
+    } catch (error) {
+      if (isMissing(error)) {
+        throw new DataError(`no version ${version} of registered model "${name}"`);
+      }
+      throw error;
+    }
+  }
+
+  async getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion> {
+    try {
+      const r = await this.#api.get<{ model_version: ApiVersion }>("registered-models/alias", {
+        name,
+        alias,
+      });
+      return toVersion(r.model_version);
+    } catch (error) {
+      if (isMissing(error)) {
+        throw new DataError(`registered model "${name}" has no alias "${alias}"`);
+      }
+      throw error;
+    }
+  }
+
+  async setAlias(name: string, alias: string, version: string): Promise<void> {
+    await this.#api.post("registered-models/alias", { name, alias, version });
+  }
+
+  async setModelVersionTags(
+    name: string,
+    version: string,
+    tags: Readonly<Record<string, string>>,
+  ): Promise<void> {
+    for (const [key, value] of Object.entries(tags)) {
+      await this.#api.post("model-versions/set-tag", { name, version, key, value });
+    }
+  }
+
+  async listModelVersions(name: string): Promise<ModelVersion[]> {
+    const r = await this.#api.get<{ model_versions?: ApiVersion[] }>("model-versions/search", {
+      filter: `name='${name.replaceAll("'", "\\'")}'`,
+      max_results: "10000",
+    });
+    return (r.model_versions ?? []).map(toVersion).sort((a, b) =>
+      Number(b.version) - Number(a.version)
+    );
+  }
+
+  async deleteModelVersion(name: string, version: string): Promise<void> {
+    await this.#api.post("model-versions/delete", { name, version }, "DELETE");
+  }
+}
+
+function toVersion(v: ApiVersion): ModelVersion {
+  return {
+    name: v.name,
+    version: String(v.version),
+    source: v.source,
+    runId: v.run_id ?? "",
+    status: v.status,
+    aliases: v.aliases ?? [],
+    tags: Object.fromEntries((v.tags ?? []).map((t) => [t.key, t.value])),
+    creationTime: Number(v.creation_timestamp),
+  };
+}

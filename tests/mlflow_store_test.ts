@@ -22,7 +22,7 @@ out = dict(
 )
 `;
 
-Deno.test("MLflow's own client reads our local store: the run, its params, metrics, tags and artifacts", async () => {
+Deno.test("MLflow's own client reads our file store (deprecated upstream, kept): the run, its params, metrics, tags and artifacts", async () => {
   const dir = await Deno.makeTempDir();
   const config = resolveConfig([
     fileLayer({
@@ -88,6 +88,16 @@ Deno.test("MLflow's own client reads our local store: the run, its params, metri
     "model",
     "reference_sample.csv",
   ]);
-  assert.deepEqual(got.model_files.sort(), ["model/model.json", "model/model.onnx"]);
+  assert.deepEqual(got.model_files.sort(), [
+    "model/MLmodel",
+    "model/conda.yaml",
+    "model/input_example.json",
+    "model/model.json",
+    "model/model.onnx",
+    "model/pyfunc.onnx",
+    "model/python_env.yaml",
+    "model/requirements.txt",
+    "model/serving_input_example.json",
+  ]);
   await Deno.remove(dir, { recursive: true });
 });

@@ -6,7 +6,13 @@
  * @module
  */
 
-import { DataError } from "../errors.ts";
+import { ConfigError, DataError } from "../errors.ts";
+import {
+  listLocalArtifacts,
+  localRoot,
+  readLocalArtifact,
+  writeLocalArtifact,
+} from "./_local_artifacts.ts";
 import { isMissing, RestClient, type RestSettings } from "./_rest_client.ts";
 import { RestRegistry } from "./_rest_registry.ts";
 import type {
@@ -176,6 +182,7 @@ export class RestStore implements TrackingStore {
   }
 
   readArtifact(run: Pick<RunInfo, "artifactUri">, path: string): Promise<Uint8Array> {
+    if (isLocal(run.artifactUri)) return readLocalArtifact(localRoot(run.artifactUri), path);
     const uri = /^[a-z-]+:/.test(path) ? path : `${run.artifactUri}/${path}`;
     return this.#api.getArtifact(uri).catch((error) => {
       if (isMissing(error)) throw new DataError(`no artifact "${path}" at ${run.artifactUri}`);
@@ -188,6 +195,7 @@ export class RestStore implements TrackingStore {
   }
 
   async #list(root: string, dir: string): Promise<string[]> {
+    if (isLocal(root)) return await listLocalArtifacts(localRoot(root));
     const base = root.replace(/^mlflow-artifacts:\/*/, "");
     const files = await this.#api.listArtifacts(dir ? `${base}/${dir}` : base);
     const out: string[] = [];
@@ -264,6 +272,9 @@ class RestRunWriter implements RunWriter {
   }
 
   async logArtifact(path: string, data: string | Uint8Array): Promise<void> {
+    if (isLocal(this.artifactUri)) {
+      return await writeLocalArtifact(localRoot(this.artifactUri), path, data);
+    }
     const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
     await this.#api.putArtifact(`${this.artifactUri}/${path}`, bytes);
   }
@@ -275,6 +286,22 @@ class RestRunWriter implements RunWriter {
   async #batch(body: Record<string, unknown>): Promise<void> {
     await this.#api.post("runs/log-batch", { run_id: this.runId, ...body });
   }
+}
+
+/**
+ * True for an artifact location on this machine's file system (an experiment made by a local
+ * store and then served): MLflow's own client reads and writes those directly, and so do we.
+ * Locations other than these and `mlflow-artifacts:` (s3, gs, …) are not supported.
+ */
+function isLocal(uri: string): boolean {
+  if (uri.startsWith("/") || uri.startsWith("file:")) return true;
+  if (uri.startsWith("mlflow-artifacts:")) return false;
+  throw new ConfigError([
+    `mlflow.trackingUri: artifact location ${
+      uri.split(":")[0]
+    }: is not supported; serve artifacts ` +
+    `through the server (mlflow server --serve-artifacts) or keep them on local disk`,
+  ]);
 }
 
 /** MLflow's JSON takes NaN and ±Infinity as strings. */

@@ -17,6 +17,25 @@ from mlflow.store.db.utils import _get_alembic_config
 from mlflow.store.tracking.sqlalchemy_store import SqlAlchemyStore
 
 
+def canonical(statements):
+    """MLflow's migrations emit indexes and named constraints in an order that varies from run to
+    run: sort tables (by name) before indexes (by text), and each run of named constraints."""
+    def table(sql):
+        lines, out, run = sql.split("\n"), [], []
+        for line in lines + [None]:
+            if line is not None and line.startswith("\tCONSTRAINT") and line.endswith(", "):
+                run.append(line)
+                continue
+            out += sorted(run)
+            run = []
+            if line is not None:
+                out.append(line)
+        return "\n".join(out)
+    tables = sorted((table(s) for s in statements if s.startswith("CREATE TABLE")),
+                    key=lambda s: s.split("(")[0].replace('"', "").split()[-1])
+    return tables + sorted(s for s in statements if not s.startswith("CREATE TABLE"))
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "lib/tracking/mlflow_schema.json"
     with tempfile.TemporaryDirectory() as tmp:
@@ -36,7 +55,7 @@ def main():
         con.close()
         chain = [s.revision for s in ScriptDirectory.from_config(_get_alembic_config(url)).walk_revisions()]
     doc = {"mlflow_version": mlflow.__version__, "revision": revision, "revisions": list(reversed(chain)),
-           "statements": ddl, "seed": seed}
+           "statements": canonical(ddl), "seed": seed}
     with open(out, "w") as f:
         json.dump(doc, f, indent=1)
         f.write("\n")

@@ -21,7 +21,7 @@ const SAMPLES = Number(Deno.env.get("NB_SAMPLES") ?? "10000");
 const SEED = Number(Deno.env.get("NB_SEED") ?? "42");
 const SOURCE = (Deno.env.get("NB_SOURCE") ?? "embedded") as "embedded" | "redis";
 const MODEL_TYPE = Deno.env.get("NB_MODEL_TYPE") ?? "xgboost";
-const TRACKING = Deno.env.get("NB_TRACKING_URI") ?? "../mlruns";
+const TRACKING = Deno.env.get("NB_TRACKING_URI") ?? "sqlite:///../mlflow.db";
 ({ SAMPLES, SEED, SOURCE, MODEL_TYPE, TRACKING });'''
 
 CONFIG = '''import { fileLayer, resolveConfig } from "../lib/config/load.ts";

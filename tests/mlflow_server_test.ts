@@ -208,14 +208,8 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
           off.stdout,
           /deno task mlflow-sync --from sqlite:\/\/\/\S+mlflow\.db --to http:/,
         );
-        const sync = await runTask("mlflow_sync", [
-          "--from",
-          `sqlite:///${join(cwd, "mlflow.db")}`,
-          "--to",
-          server.url,
-          "--run-id",
-          offRun,
-        ], { cwd });
+        const syncArgs = ["--from", `sqlite:///${join(cwd, "mlflow.db")}`, "--to", server.url];
+        const sync = await runTask("mlflow_sync", [...syncArgs, "--run-id", offRun], { cwd });
         assert.equal(sync.code, 0, sync.stderr);
         const landed = /→ (\w{32})/.exec(sync.stdout)![1]!;
         const local = await SqliteStore.open(`sqlite:///${join(cwd, "mlflow.db")}`);
@@ -233,14 +227,7 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
         );
         assert.deepEqual([...after.artifacts].sort(), [...before.artifacts].sort());
         assert.equal(after.info.tags["mlflow_sync.source_run_id"], offRun);
-        const again = await runTask("mlflow_sync", [
-          "--from",
-          `sqlite:///${join(cwd, "mlflow.db")}`,
-          "--to",
-          server.url,
-          "--run-id",
-          offRun,
-        ], { cwd });
+        const again = await runTask("mlflow_sync", [...syncArgs, "--run-id", offRun], { cwd });
         assert.match(again.stdout, /\(copied before\)/);
         await Deno.remove(cwd, { recursive: true });
       },

@@ -6,7 +6,7 @@
 
 import { DataError, EnvironmentError } from "../errors.ts";
 import { isMissing, type RestClient } from "./_rest_client.ts";
-import type { ModelRegistry, ModelVersion } from "./store.ts";
+import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
 interface ApiVersion {
   name: string;
@@ -31,13 +31,7 @@ export class RestRegistry implements ModelRegistry {
     this.#api = api;
   }
 
-  async createModelVersion(v: {
-    name: string;
-    source: string;
-    runId: string;
-    description?: string;
-    tags?: Readonly<Record<string, string>>;
-  }): Promise<ModelVersion> {
+  async createModelVersion(v: NewModelVersion): Promise<ModelVersion> {
     try {
       await this.#api.get("registered-models/get", { name: v.name });
     } catch (error) {

@@ -8,7 +8,7 @@
 import type { DatabaseSync } from "node:sqlite";
 import { DataError } from "../errors.ts";
 import { transaction } from "./_sqlite_db.ts";
-import type { ModelRegistry, ModelVersion } from "./store.ts";
+import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
 type Row = Record<string, unknown>;
 
@@ -20,13 +20,7 @@ export class SqliteRegistry implements ModelRegistry {
     this.#db = db;
   }
 
-  createModelVersion(v: {
-    name: string;
-    source: string;
-    runId: string;
-    description?: string;
-    tags?: Readonly<Record<string, string>>;
-  }): Promise<ModelVersion> {
+  createModelVersion(v: NewModelVersion): Promise<ModelVersion> {
     const db = this.#db, now = Date.now();
     const version = transaction(db, "IMMEDIATE", () => {
       db.prepare(

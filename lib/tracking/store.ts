@@ -85,16 +85,20 @@ export interface ModelVersion {
   readonly creationTime: number;
 }
 
+/** A version to register. */
+export interface NewModelVersion {
+  readonly name: string;
+  /** The model folder's artifact location. */
+  readonly source: string;
+  readonly runId: string;
+  readonly description?: string;
+  readonly tags?: Readonly<Record<string, string>>;
+}
+
 /** The model registry: versions, aliases and tags. */
 export interface ModelRegistry {
   /** Registers `source` (a run's model folder) as a new version, creating the model if needed. */
-  createModelVersion(v: {
-    name: string;
-    source: string;
-    runId: string;
-    description?: string;
-    tags?: Readonly<Record<string, string>>;
-  }): Promise<ModelVersion>;
+  createModelVersion(v: NewModelVersion): Promise<ModelVersion>;
   getModelVersion(name: string, version: string): Promise<ModelVersion>;
   /** The version an alias points at. */
   getModelVersionByAlias(name: string, alias: string): Promise<ModelVersion>;

@@ -34,18 +34,18 @@ Deno.test("defaults: embedded source, xgboost, 10k samples, 5 folds, 2% fraud", 
   assert.equal(c.model.type, "xgboost");
   assert.equal(c.data.maxSamples, 10_000);
   assert.equal(c.data.cvFolds, 5);
-  assert.equal(c.data.fraudRateTarget, 0.02);
+  assert.equal(c.data.positiveRate, 0.02);
   assert.equal(c.seed, 42);
   assert.deepEqual(c.featureViews, ["transaction"]);
 });
 
 Deno.test("precedence: defaults < config file < env < CLI flags", () => {
   const file = fileLayer(
-    { seed: 1, data: { cvFolds: 3, testSize: 0.3, fraudRateTarget: 0.05 } },
+    { seed: 1, data: { cvFolds: 3, testSize: 0.3, positiveRate: 0.05 } },
     "c.json",
   );
   const env = envLayer({
-    FRAUD_RATE_TARGET: "0.04",
+    POSITIVE_RATE: "0.04",
     REDIS_PORT: "6380",
     MODEL_TYPE: "logistic_regression",
   });
@@ -54,11 +54,11 @@ Deno.test("precedence: defaults < config file < env < CLI flags", () => {
   assert.equal(c.seed, 9); // flag beats file
   assert.equal(c.data.cvFolds, 4); // flag beats file
   assert.equal(c.data.testSize, 0.3); // file beats default
-  assert.equal(c.data.fraudRateTarget, 0.04); // env beats file
+  assert.equal(c.data.positiveRate, 0.04); // env beats file
   assert.equal(c.data.redis.port, 6380); // env, converted to a number
   assert.equal(c.data.maxSamples, 10_000); // default stays
-  const cli2 = parseTrainArgs(["--fraud-rate", "0.03"]).layer;
-  assert.equal(resolveConfig([file, env, cli2]).data.fraudRateTarget, 0.03); // flag beats env
+  const cli2 = parseTrainArgs(["--positive-rate", "0.03"]).layer;
+  assert.equal(resolveConfig([file, env, cli2]).data.positiveRate, 0.03); // flag beats env
 });
 
 Deno.test("a bad value gives one line naming the path, the value found and its origin", () => {
@@ -98,7 +98,7 @@ Deno.test("unknown config-file keys and unknown feature views are reported by pa
   assert.deepEqual(
     lines.sort(),
     [
-      'featureViews.0: must be a known feature view (transaction), got "nope" (from cfg.json)',
+      'featureViews.0: must be a known feature view (transaction, clickstream), got "nope" (from cfg.json)',
       "data.maxSample: unknown setting (from cfg.json)",
     ].sort(),
   );

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { generateTransactions, type TransactionEvents } from "../lib/features/transactions.ts";
-import { featuresAtEvent, snapshotFeatures } from "../lib/features/window_processor.ts";
+import {
+  featuresAtEvent,
+  snapshotFeatures,
+  transactionStream,
+} from "../lib/features/window_processor.ts";
 
 const SNAPSHOT = "2024-06-03T03:00:00Z";
 const names = TRANSACTION_VIEW.features.map((f) => f.name);
@@ -50,7 +54,7 @@ Deno.test("the embedded source makes one row per card, every event at or before 
       assert.ok(ev.ts[i - 1]! <= ev.ts[i]!, "events of a card are in time order");
     }
   }
-  const { frame, entityIds } = snapshotFeatures(ev);
+  const { frame, entityIds } = snapshotFeatures(transactionStream(ev));
   assert.equal(frame.rows, 3000);
   assert.equal(new Set(entityIds).size, 3000);
   assert.deepEqual(frame.names, names);

@@ -2,8 +2,9 @@ import assert from "node:assert/strict";
 import { Frame } from "../lib/data/frame.ts";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
-import { labelFraud } from "../lib/labels/fraud_labeler.ts";
-import { FRAUD_RULES, scoreRules } from "../lib/labels/fraud_rules.ts";
+import { FRAUD_RULE_SET, FRAUD_RULES } from "../lib/labels/fraud_rules.ts";
+import { labelByRules } from "../lib/labels/rule_labeler.ts";
+import { scoreRules } from "../lib/labels/rules.ts";
 
 const names = TRANSACTION_VIEW.features.map((f) => f.name);
 const BASE: Record<string, number> = {
@@ -53,20 +54,20 @@ Deno.test("each rule fires on its own condition with its weight, and only there"
     },
     { velocity_score: NaN, txn_count_5m: 9 }, // missing never fires
   ];
-  const { scores, fired } = scoreRules(frameOf(rows));
+  const { scores, fired } = scoreRules(frameOf(rows), FRAUD_RULES);
   assert.deepEqual(Array.from(scores), [0, 0.4, 0, 0.3, 0, 0.2, 0, 0.1, 0, 0.3, 0, 0.8, 0]);
   assert.deepEqual(fired, [2, 2, 1, 2, 1]);
   assert.deepEqual(FRAUD_RULES.map((r) => r.weight), [0.4, 0.3, 0.2, 0.1, 0.3]);
 });
 
-Deno.test("labelFraud reaches the target rate exactly when enough rows score", () => {
+Deno.test("the rule labeler reaches the target rate exactly when enough rows score", () => {
   const { frame } = embeddedFeatures({
     samples: 20_000,
     seed: 11,
     snapshotTime: "2024-06-03T03:00:00Z",
   });
   for (const rate of [0.01, 0.02, 0.05]) {
-    const l = labelFraud(frame, { targetRate: rate, seed: 1 });
+    const l = labelByRules(frame, FRAUD_RULE_SET, { targetRate: rate, seed: 1 });
     assert.equal(l.labels.reduce((a, b) => a + b, 0), Math.round(rate * frame.rows));
     assert.equal(l.achievedRate, Math.round(rate * frame.rows) / frame.rows);
     assert.deepEqual(l.warnings, []);
@@ -83,7 +84,7 @@ Deno.test("with too few scoring rows, only those are labeled, with a warning giv
     { length: 100 },
     (_, i) => (i < 3 ? { is_weekend: 1, hour_of_day: 2 } : {}),
   );
-  const l = labelFraud(frameOf(rows), { targetRate: 0.2, seed: 5 });
+  const l = labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.2, seed: 5 });
   assert.equal(l.labels.reduce((a, b) => a + b, 0), 3);
   assert.equal(l.achievedRate, 0.03);
   assert.equal(l.warnings.length, 1);
@@ -92,9 +93,9 @@ Deno.test("with too few scoring rows, only those are labeled, with a warning giv
 
 Deno.test("ties at the threshold are broken by the seed, reproducibly", () => {
   const rows = Array.from({ length: 200 }, () => ({ is_weekend: 1, hour_of_day: 3 }));
-  const a = labelFraud(frameOf(rows), { targetRate: 0.1, seed: 1 });
-  const b = labelFraud(frameOf(rows), { targetRate: 0.1, seed: 1 });
-  const c = labelFraud(frameOf(rows), { targetRate: 0.1, seed: 2 });
+  const a = labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.1, seed: 1 });
+  const b = labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.1, seed: 1 });
+  const c = labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.1, seed: 2 });
   assert.deepEqual(a.labels, b.labels);
   assert.notDeepEqual(a.labels, c.labels);
   assert.equal(c.labels.reduce((x, y) => x + y, 0), 20);
@@ -102,11 +103,11 @@ Deno.test("ties at the threshold are broken by the seed, reproducibly", () => {
 
 Deno.test("label noise flips about the given share of labels, seeded", () => {
   const rows = Array.from({ length: 10_000 }, () => ({}));
-  const l = labelFraud(frameOf(rows), { targetRate: 0.02, noise: 0.1, seed: 3 });
+  const l = labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.02, noise: 0.1, seed: 3 });
   assert.ok(l.flipped > 900 && l.flipped < 1100, `flipped ${l.flipped}`);
   assert.equal(l.achievedRate, l.flipped / 10_000); // nothing scored, so every positive is a flip
   assert.deepEqual(
-    labelFraud(frameOf(rows), { targetRate: 0.02, noise: 0.1, seed: 3 }).labels,
+    labelByRules(frameOf(rows), FRAUD_RULE_SET, { targetRate: 0.02, noise: 0.1, seed: 3 }).labels,
     l.labels,
   );
 });

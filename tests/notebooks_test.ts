@@ -71,7 +71,7 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
     html(features).some((h) => h.includes('class="quality-report"') && h.includes("3000 rows")),
   );
   assert.ok(
-    html(features).some((h) => h.includes('class="fraud-rules"') && h.includes("high_velocity")),
+    html(features).some((h) => h.includes('class="label-rules"') && h.includes("high_velocity")),
   );
   assert.ok(
     outputs(features).filter((o) => o.data?.[PLOTLY]).length >= 3,

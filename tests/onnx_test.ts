@@ -146,8 +146,8 @@ Deno.test("predict with an ONNX model labels by its chosen threshold, or by --th
     ]);
     assert.equal(r.code, 0, r.stderr);
     const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
-    const p = out.columns[out.names.indexOf("probability")]!.map(Number);
-    const labels = out.columns[out.names.indexOf("label")]!.map(Number);
+    const p = Array.from(out.columns[out.names.indexOf("probability")]!, Number);
+    const labels = Array.from(out.columns[out.names.indexOf("label")]!, Number);
     assert.deepEqual(labels, p.map((v) => (v >= t ? 1 : 0)));
     assert.ok(maxAbsDiff(p, model.predictProba(d.frame)) < 1e-5);
   }

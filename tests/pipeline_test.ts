@@ -142,7 +142,7 @@ Deno.test("missing values: 'drop' removes incomplete rows, 'error' stops before 
 Deno.test("too few fraud rows for the folds is a DataError raised before any run is written", async () => {
   const dir = await Deno.makeTempDir();
   await assert.rejects(
-    train(config(dir, { data: { maxSamples: 200, fraudRateTarget: 0.01, cvFolds: 5 } })),
+    train(config(dir, { data: { maxSamples: 200, positiveRate: 0.01, cvFolds: 5 } })),
     (e) => e instanceof DataError && /too few rows per fold/.test(e.message),
   );
   await assert.rejects(Deno.stat(join(dir, "mlruns")), Deno.errors.NotFound);

@@ -10,7 +10,7 @@ import { connectRedis } from "../lib/features/redis/client.ts";
 import { extractFeatures } from "../lib/features/redis/extract.ts";
 import { ingestFollow, ingestSnapshot } from "../lib/features/redis/ingest.ts";
 import { generateTransactions } from "../lib/features/transactions.ts";
-import { snapshotFeatures } from "../lib/features/window_processor.ts";
+import { snapshotFeatures, transactionStream } from "../lib/features/window_processor.ts";
 import { feastLayout, hashLayout, type Layout } from "../lib/features/redis/layouts.ts";
 import type { FeatureSet } from "../lib/features/window_processor.ts";
 import { train } from "../lib/pipeline/train.ts";
@@ -440,10 +440,14 @@ Deno.test("ingest --follow replays the stream event by event; the rows left equa
     });
     const conn = connectRedis(settings(server.port));
     let progress = 0;
-    const n = await ingestFollow({ conn, layout: hashLayout(TRANSACTION_VIEW) }, events, {
-      rate: 100_000,
-      onProgress: (k) => (progress = k),
-    });
+    const n = await ingestFollow(
+      { conn, layout: hashLayout(TRANSACTION_VIEW) },
+      transactionStream(events),
+      {
+        rate: 100_000,
+        onProgress: (k) => (progress = k),
+      },
+    );
     assert.equal(n, events.ts.length);
     assert.equal(progress, n);
     const read = await extractFeatures(conn, {
@@ -451,7 +455,7 @@ Deno.test("ingest --follow replays the stream event by event; the rows left equa
       view: TRANSACTION_VIEW,
     });
     await conn.close();
-    assertSameRows(snapshotFeatures(events), read.features);
+    assertSameRows(snapshotFeatures(transactionStream(events)), read.features);
   } finally {
     await server.stop();
   }

@@ -32,7 +32,7 @@ Deno.test("every chart type renders to a static SVG with its marks (Vega-Lite, n
       "mark-rect",
       1,
     ],
-    [featureByLabelFigure(frame, labels, "a"), "mark-rect", 2],
+    [featureByLabelFigure(frame, labels, { feature: "a" }), "mark-rect", 2],
     [correlationFigure(frame), "mark-rect", 1],
     [distributionFigure("d", psiContinuous(x, scores)), "mark-rect", 3],
   ] as const;

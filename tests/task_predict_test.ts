@@ -53,9 +53,9 @@ Deno.test("predict scores a CSV with our model: rows in order, a probability col
   const x = d.frame.take(Int32Array.from({ length: 500 }, (_, i) => i));
   x.column("f0")[7] = NaN; // the non-numeric cell is scored as missing
   const expected = model.predictProba(x);
-  const got = out.columns[out.names.indexOf("probability")]!.map(Number);
+  const got = Array.from(out.columns[out.names.indexOf("probability")]!, Number);
   assert.deepEqual(got, Array.from(expected));
-  const labels = out.columns[out.names.indexOf("label")]!.map(Number);
+  const labels = Array.from(out.columns[out.names.indexOf("label")]!, Number);
   assert.deepEqual(
     labels,
     got.map((p) => (p >= 0.5 ? 1 : 0)),
@@ -94,7 +94,7 @@ out = 0
     ]);
     assert.equal(r.code, 0, r.stderr);
     const out = parseCsv(await Deno.readTextFile(join(dir, `${input}.out`)));
-    const got = out.columns[out.names.indexOf("probability")]!.map(Number);
+    const got = Array.from(out.columns[out.names.indexOf("probability")]!, Number);
     const diff = maxAbsDiff(got, expected);
     assert.ok(diff < 1e-5, `${input}: max |ours − xgboost| = ${diff}`);
   }

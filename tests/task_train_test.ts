@@ -61,7 +61,7 @@ Deno.test("bad config exits 2 with one line per problem and writes nothing", asy
 });
 
 Deno.test("bad data (one class only) exits 2 with a one-line reason, no stack trace", async () => {
-  const r = await runTrain(["--max-samples", "50", "--fraud-rate", "0.001"]);
+  const r = await runTrain(["--max-samples", "50", "--positive-rate", "0.001"]);
   assert.equal(r.code, 2);
   assert.match(r.stderr, /^train: the labeled data has only one class \(0\) in 50 rows/m);
   assert.ok(!r.stderr.includes("    at "), r.stderr);

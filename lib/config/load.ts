@@ -8,6 +8,7 @@
 import { ConfigError } from "../errors.ts";
 import { formatIssues } from "../util/format_issues.ts";
 import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
+import { USE_CASES } from "./use_cases.ts";
 
 /** A partial config tree (as read from JSON, env or flags). */
 export type ConfigTree = { [key: string]: unknown };
@@ -31,13 +32,14 @@ export const ENV_PATHS: Readonly<Record<string, string>> = {
   MLFLOW_TRACKING_USERNAME: "mlflow.username",
   MLFLOW_TRACKING_PASSWORD: "mlflow.password",
   MODEL_TYPE: "model.type",
-  FRAUD_RATE_TARGET: "data.fraudRateTarget",
+  POSITIVE_RATE: "data.positiveRate",
+  USE_CASE: "useCase",
 };
 
 const NUMERIC_PATHS = new Set([
   "data.redis.port",
   "data.redis.db",
-  "data.fraudRateTarget",
+  "data.positiveRate",
   "data.cvFolds",
   "data.testSize",
   "data.maxSamples",
@@ -105,12 +107,16 @@ export function flagLayer(
  * ```
  */
 export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {
-  const merged: ConfigTree = {};
+  const given: ConfigTree = {};
   const origins = new Map<string, string>();
   for (const layer of layers) {
-    deepMerge(merged, layer.values);
+    deepMerge(given, layer.values);
     for (const [k, v] of layer.origins) origins.set(k, v);
   }
+  // The use case's defaults go under everything the user gave.
+  const useCase = USE_CASES.get(typeof given.useCase === "string" ? given.useCase : "fraud");
+  const merged: ConfigTree = structuredClone(useCase?.defaults ?? {});
+  deepMerge(merged, given);
   const result = TrainingConfigSchema.safeParse(merged);
   if (result.success) return result.data;
   throw new ConfigError(formatIssues(result.error.issues, redact(merged), { origins }));

@@ -7,10 +7,12 @@
 import { z } from "zod";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
 import { DRIFT_TEST_NAMES } from "../drift/registry.ts";
+import { RULE_SETS } from "../labels/rule_sets.ts";
 import { MODEL_TYPES } from "../models/model_types.ts";
+import { USE_CASES } from "./use_cases.ts";
 
 /** Feature sources. */
-export const SOURCES = ["embedded", "redis"] as const;
+export const SOURCES = ["embedded", "redis", "file"] as const;
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
   message: "must be an ISO-8601 time such as 2024-06-03T03:00:00Z",
@@ -50,20 +52,44 @@ export const RedisConfigSchema = z.strictObject({
   ttlSeconds: z.number().int().min(0).default(0),
 });
 
+/** A labeled file (`data.source: "file"`): real labels, no labeler. */
+export const FileSourceSchema = z.strictObject({
+  /** A CSV (with a header row) or Parquet file. */
+  path: z.string().min(1).optional(),
+  /** The column of 0/1 labels. */
+  label: z.string().min(1).optional(),
+  /** The column of entity ids (kept with the rows, not a feature). */
+  entityColumn: z.string().min(1).optional(),
+  /** The column of event times (ISO strings or epoch ms; not a feature; used by the time split). */
+  timestampColumn: z.string().min(1).optional(),
+  /** Feature columns; empty = every column but the label, entity and timestamp columns. */
+  featureColumns: z.array(z.string().min(1)).default([]),
+});
+
 /** Where features come from and how rows are labeled, cleaned and split. */
 export const DataConfigSchema = z.strictObject({
-  /** `embedded` (synthetic stream, no services) or `redis` (the feature store). */
+  /** `embedded` (synthetic stream), `redis` (the feature store) or `file` (labeled rows). */
   source: z.enum(SOURCES).default("embedded"),
   /** Rows (entities) to use. */
   maxSamples: z.number().int().min(10).max(10_000_000).default(10_000),
   /** Share of rows held out as the test set. */
   testSize: z.number().gt(0).lt(1).default(0.2),
-  /** Stratified CV folds on the training part; 0 turns CV off. */
+  /**
+   * `stratified`: a seeded split keeping the class shares, stratified k-fold CV. `time`: the latest
+   * `testSize` share by feature timestamp is the test set, CV is forward-chaining (as
+   * scikit-learn's `TimeSeriesSplit`).
+   */
+  split: z.enum(["stratified", "time"]).default("stratified"),
+  /** CV folds on the training part (stratified, or forward-chaining with `split: time`); 0 = off. */
   cvFolds: z.number().int().min(0).max(50).refine((k) => k !== 1, {
     message: "must be 0 (no CV) or ≥ 2",
   }).default(5),
-  /** Target share of fraud labels. */
-  fraudRateTarget: z.number().gt(0).lt(1).default(0.02),
+  /** The rule set that labels embedded and Redis rows (`fraud`, `propensity`). */
+  labelRules: z.string().refine((s) => RULE_SETS.has(s), {
+    message: `must be a rule set (${[...RULE_SETS.keys()].join(", ")})`,
+  }).default("fraud"),
+  /** Target share of positive labels the rules give (fraud, purchases). */
+  positiveRate: z.number().gt(0).lt(1).default(0.02),
   /** Share of labels flipped at random (seeded), to simulate label noise. */
   labelNoise: z.number().min(0).lt(0.5).default(0),
   /** Rows with missing values: impute them, drop them, or stop with an error. */
@@ -74,6 +100,19 @@ export const DataConfigSchema = z.strictObject({
   snapshotTime: isoTime.default("2024-06-03T03:00:00Z"),
   /** Redis feature store (used with `source: "redis"`, and by `deno task ingest`). */
   redis: RedisConfigSchema.default(RedisConfigSchema.parse({})),
+  /** The labeled file (used with `source: "file"`). */
+  file: FileSourceSchema.default(FileSourceSchema.parse({})),
+}).superRefine((d, ctx) => {
+  if (d.source !== "file") return;
+  for (const key of ["path", "label"] as const) {
+    if (!d.file[key]) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["file", key],
+        message: `is required with data.source "file" (--${key === "path" ? "input" : "label"})`,
+      });
+    }
+  }
 });
 
 /** Which model to train and its parameters (validated by the model itself). */
@@ -138,6 +177,10 @@ export const MlflowConfigSchema = z.strictObject({
 
 /** The whole training configuration. */
 export const TrainingConfigSchema = z.strictObject({
+  /** The use case whose defaults sit under the user's settings (see `use_cases.ts`). */
+  useCase: z.string().refine((s) => USE_CASES.has(s), {
+    message: `must be a use case (${[...USE_CASES.keys()].join(", ")})`,
+  }).default("fraud"),
   data: DataConfigSchema.default(DataConfigSchema.parse({})),
   model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
   mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
@@ -157,7 +200,7 @@ export const TrainingConfigSchema = z.strictObject({
 /** The parsed, defaulted training configuration. */
 export type TrainingConfig = z.infer<typeof TrainingConfigSchema>;
 
-/** The defaults, as a value. */
+/** The defaults (of the fraud use case), as a value. */
 export function defaultConfig(): TrainingConfig {
-  return TrainingConfigSchema.parse({});
+  return TrainingConfigSchema.parse(USE_CASES.get("fraud")!.defaults);
 }

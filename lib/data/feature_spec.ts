@@ -20,6 +20,8 @@ export interface FeatureSpec {
   readonly range: readonly [number, number];
   /** Whole numbers only (counts, codes): stored as int64 in Feast, `long` in MLflow signatures. */
   readonly integer?: boolean;
+  /** Categorical features read from text: the category of each code (code i = `categories[i]`). */
+  readonly categories?: readonly string[];
 }
 
 /** A named group of features keyed by one entity type. */

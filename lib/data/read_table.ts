@@ -16,8 +16,11 @@ export type Cell = string | number | bigint | boolean | null | undefined;
 export interface Table {
   /** Column names from the header. */
   readonly names: readonly string[];
-  /** One array of cells per column. */
-  readonly columns: readonly (readonly Cell[])[];
+  /**
+   * One array of cells per column: numeric Parquet columns as `Float64Array` (NaN = null), no
+   * cell objects; anything else as cells.
+   */
+  readonly columns: readonly ArrayLike<Cell>[];
   /** Number of data rows. */
   readonly rows: number;
 }
@@ -113,19 +116,48 @@ async function readParquet(path: string): Promise<Table> {
     throw new DataError(`cannot read "${path}": ${String(cause)}`, { cause });
   }
   const metadata = await parquetMetadataAsync(file);
-  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  const children = parquetSchema(metadata).children;
+  const names = children.map((c) => c.element.name);
   const rows = Number(metadata.num_rows);
-  const columns: Cell[][] = names.map(() => new Array<Cell>(rows).fill(null));
+  const columns: Array<Float64Array | Cell[]> = children.map(({ element }) =>
+    NUMERIC_PARQUET.has(element.type ?? "") && !element.converted_type?.startsWith("TIMESTAMP") &&
+      !element.logical_type
+      ? new Float64Array(rows).fill(NaN)
+      : new Array<Cell>(rows).fill(null)
+  );
+  const index = new Map(names.map((n, j) => [n, j]));
   await parquetRead({
     file,
     metadata,
     onChunk: ({ columnName, columnData, rowStart }) => {
-      const col = columns[names.indexOf(columnName)];
-      if (!col) return;
-      for (let i = 0; i < columnData.length; i++) col[rowStart + i] = columnData[i] as Cell;
+      const col = columns[index.get(columnName) ?? -1];
+      if (col) copyChunk(col, columnData as ArrayLike<unknown>, rowStart);
     },
   });
   return { names, columns, rows };
+}
+
+const NUMERIC_PARQUET = new Set(["BOOLEAN", "INT32", "INT64", "FLOAT", "DOUBLE"]);
+
+function copyChunk(col: Float64Array | Cell[], data: ArrayLike<unknown>, at: number): void {
+  if (!(col instanceof Float64Array)) {
+    for (let i = 0; i < data.length; i++) col[at + i] = data[i] as Cell;
+    return;
+  }
+  if (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array) {
+    col.set(data, at);
+    return;
+  }
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    col[at + i] = typeof v === "number"
+      ? v
+      : typeof v === "bigint"
+      ? Number(v)
+      : typeof v === "boolean"
+      ? (v ? 1 : 0)
+      : NaN;
+  }
 }
 
 /** A numeric frame and the count of present-but-non-numeric cells per column. */

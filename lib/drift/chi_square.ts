@@ -7,7 +7,7 @@
  * @module
  */
 
-import { chi2Sf } from "./_special.ts";
+import { chi2Sf } from "../util/special.ts";
 
 /** The statistic, p-value and what could not be compared. */
 export interface ChiSquareResult {

@@ -128,9 +128,95 @@ export const TRANSACTION_VIEW: FeatureView = {
   ],
 };
 
+/** Product categories, by code: `category_affinity` values. */
+export const CATEGORY_NAMES: readonly string[] = [
+  "electronics",
+  "fashion",
+  "home",
+  "beauty",
+  "sports",
+  "books",
+  "toys",
+  "grocery",
+  "garden",
+  "auto",
+  "jewelry",
+  "music",
+];
+
+/** Devices, by code: `device_type` values. */
+export const DEVICE_NAMES: readonly string[] = ["desktop", "mobile", "tablet"];
+
+/** The personalization feature view, computed per user from the clickstream. */
+export const CLICKSTREAM_VIEW: FeatureView = {
+  name: "clickstream",
+  entityType: "user",
+  features: [
+    count("sessions_24h", "sessions with an event in the 24 hours up to the latest event"),
+    count("page_views_1h", "page views in the hour up to the latest event", 0),
+    count("cart_adds_24h", "cart adds in the 24 hours up to the latest event", 0),
+    count("purchases_30d", "purchases in the 30 days up to the latest event", 0),
+    {
+      name: "avg_dwell_time_s",
+      kind: "continuous",
+      range: [0, INF],
+      description: "mean seconds on a page over the 7 days' views (missing without views)",
+    },
+    {
+      name: "days_since_last_purchase",
+      kind: "continuous",
+      range: [0, INF],
+      description: "days from the latest purchase to the latest event (missing: none in history)",
+    },
+    {
+      name: "category_affinity",
+      kind: "categorical",
+      integer: true,
+      range: [0, CATEGORY_NAMES.length - 1],
+      description: `most frequent category of the 30 days' events (${CATEGORY_NAMES.join(", ")})`,
+    },
+    {
+      name: "device_type",
+      kind: "categorical",
+      integer: true,
+      range: [0, DEVICE_NAMES.length - 1],
+      description: `device of the latest event (${DEVICE_NAMES.join(", ")})`,
+    },
+    {
+      name: "is_returning",
+      kind: "boolean",
+      range: [0, 1],
+      description: "the user had a session before the current one",
+    },
+    {
+      name: "recency_score",
+      kind: "continuous",
+      range: [0, 1],
+      description: "exp(−days_since_last_purchase / 30); 0 without a purchase",
+    },
+    {
+      name: "frequency_score",
+      kind: "continuous",
+      range: [0, 1],
+      description: "min(purchases_30d / 5, 1)",
+    },
+    {
+      name: "monetary_score",
+      kind: "continuous",
+      range: [0, 1],
+      description: "min(30 days' spend / 500, 1)",
+    },
+  ],
+};
+
+function count(name: string, description: string, min = 1): FeatureSpec {
+  return { name, kind: "continuous", integer: true, range: [min, INF], description };
+}
+
 /** Every known feature view by name. */
 export const FEATURE_VIEWS: ReadonlyMap<string, FeatureView> = new Map([
   [TRANSACTION_VIEW.name, TRANSACTION_VIEW],
+  [CLICKSTREAM_VIEW.name, CLICKSTREAM_VIEW],
 ]);
 
 /**

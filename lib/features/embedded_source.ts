@@ -1,42 +1,93 @@
 /**
- * The embedded feature source: the synthetic transaction stream run through the windowed
- * processor, giving the rows a streaming pipeline would have left in the feature store.
+ * The embedded feature source: a seeded synthetic event stream per view (card transactions for
+ * `transaction`, user clicks for `clickstream`) run through the windowed processor, giving the
+ * rows a streaming pipeline would have left in the feature store.
  *
  * @module
  */
 
+import { ConfigError } from "../errors.ts";
+import { generateClicks } from "./clickstream.ts";
+import { clickStream } from "./clickstream_processor.ts";
 import { type DriftScenario, generateTransactions } from "./transactions.ts";
-import { type FeatureSet, snapshotFeatures } from "./window_processor.ts";
+import {
+  type EntityStream,
+  type FeatureSet,
+  snapshotFeatures,
+  transactionStream,
+} from "./window_processor.ts";
 
 /** Options of {@link embeddedFeatures}. */
 export interface EmbeddedOptions {
-  /** Number of cards (rows). */
+  /** Number of entities (rows). */
   readonly samples: number;
   /** Seed; the same seed gives the same rows. */
   readonly seed: number;
   /** Snapshot time (ISO string or epoch ms). */
   readonly snapshotTime: string | number;
-  /** A known shift to inject (drift demos and tests). @default "none" */
+  /** The feature view to produce. @default "transaction" */
+  readonly view?: string;
+  /** A known shift to inject (drift demos and tests; the transaction stream). @default "none" */
   readonly scenario?: DriftScenario;
 }
 
+/** Options of an embedded stream maker, the snapshot time as epoch ms. */
+export type StreamOptions = Omit<EmbeddedOptions, "snapshotTime" | "view"> & {
+  readonly snapshotTime: number;
+};
+
+/** The seeded event stream of each view the embedded source can produce. */
+export const EMBEDDED_STREAMS: ReadonlyMap<string, (o: StreamOptions) => EntityStream> = new Map([
+  ["transaction", (o: StreamOptions) =>
+    transactionStream(generateTransactions({
+      cards: o.samples,
+      seed: o.seed,
+      snapshotTime: o.snapshotTime,
+      ...(o.scenario ? { scenario: o.scenario } : {}),
+    }))],
+  [
+    "clickstream",
+    (o: StreamOptions) =>
+      clickStream(generateClicks({ users: o.samples, seed: o.seed, snapshotTime: o.snapshotTime })),
+  ],
+]);
+
 /**
- * Feature rows for `samples` cards from the seeded synthetic stream.
+ * The seeded event stream of `options.view`.
  *
+ * @throws {ConfigError} for a view the embedded source cannot produce, or a drift scenario on a
+ *   view whose stream has none.
+ */
+export function embeddedStream(options: EmbeddedOptions): EntityStream {
+  const view = options.view ?? "transaction";
+  const make = EMBEDDED_STREAMS.get(view);
+  if (!make) {
+    throw new ConfigError([
+      `featureViews: the embedded source produces ${
+        [...EMBEDDED_STREAMS.keys()].join(", ")
+      }, not "${view}"`,
+    ]);
+  }
+  if (view !== "transaction" && (options.scenario ?? "none") !== "none") {
+    throw new ConfigError([
+      `scenario: drift scenarios are injected into the transaction stream, not "${view}"`,
+    ]);
+  }
+  const snapshotTime = typeof options.snapshotTime === "number"
+    ? options.snapshotTime
+    : Date.parse(options.snapshotTime);
+  return make({ ...options, snapshotTime });
+}
+
+/**
+ * Feature rows for `samples` entities of `options.view` from the seeded synthetic stream.
+ *
+ * @throws {ConfigError} as {@link embeddedStream}.
  * @example
  * ```ts
  * const { frame, entityIds } = embeddedFeatures({ samples: 1000, seed: 42, snapshotTime: "2024-06-03T03:00:00Z" });
  * ```
  */
 export function embeddedFeatures(options: EmbeddedOptions): FeatureSet {
-  const snapshotTime = typeof options.snapshotTime === "number"
-    ? options.snapshotTime
-    : Date.parse(options.snapshotTime);
-  const events = generateTransactions({
-    cards: options.samples,
-    seed: options.seed,
-    snapshotTime,
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-  });
-  return snapshotFeatures(events);
+  return snapshotFeatures(embeddedStream(options));
 }

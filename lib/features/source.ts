@@ -19,8 +19,8 @@ import type { FeatureSet } from "./window_processor.ts";
 
 /** The data settings the source reads (the config's `data` section is one). */
 export interface SourceSettings {
-  /** `embedded` (the synthetic stream) or `redis` (the feature store). */
-  readonly source: "embedded" | "redis";
+  /** `embedded` (the synthetic stream) or `redis` (the feature store); `file` is read with labels by the pipeline. */
+  readonly source: "embedded" | "redis" | "file";
   /** Rows to read unless `samples` is given. */
   readonly maxSamples: number;
   /** Snapshot time of the embedded stream. */
@@ -57,7 +57,8 @@ export interface FeatureRead {
 /**
  * Reads feature rows from the configured source.
  *
- * @throws {ConfigError} when the Redis source is asked for more than one view.
+ * @throws {ConfigError} when asked for more than one view, or for the file source (whose rows
+ *   come with labels: `readLabeledFile`).
  * @throws {DataError} when the source returns no rows or cannot be read.
  * @example
  * ```ts
@@ -70,8 +71,21 @@ export async function readFeatures(
 ): Promise<FeatureRead> {
   const names = featuresOf(options.views).map((s) => s.name);
   const samples = options.samples ?? settings.maxSamples;
+  if (settings.source === "file") {
+    throw new ConfigError([
+      `data.source: "file" rows are read with their labels for training; drift between files ` +
+      `takes --reference and --current`,
+    ]);
+  }
+  if (options.views.length !== 1) {
+    throw new ConfigError([
+      `featureViews: the ${settings.source} source reads one view, got ${
+        JSON.stringify(options.views)
+      }`,
+    ]);
+  }
   const read = settings.source === "redis"
-    ? await fromRedis(settings.redis, { views: options.views, samples, seed: options.seed })
+    ? await fromRedis(settings.redis, { view: options.views[0]!, samples, seed: options.seed })
     : fromEmbedded(settings, { ...options, samples });
   const f = read.features;
   if (f.frame.rows === 0) {
@@ -86,6 +100,7 @@ function fromEmbedded(
 ): FeatureRead {
   const scenario = options.scenario ?? "none";
   const features = embeddedFeatures({
+    view: options.views[0]!,
     samples: options.samples,
     seed: options.seed,
     snapshotTime: settings.snapshotTime,
@@ -95,7 +110,7 @@ function fromEmbedded(
     features,
     nonNumeric: {},
     staleRows: 0,
-    description: `embedded stream, seed ${options.seed}${
+    description: `embedded ${options.views[0]} stream, seed ${options.seed}${
       scenario === "none" ? "" : `, scenario ${scenario}`
     } (${features.frame.rows} rows)`,
   };
@@ -103,15 +118,10 @@ function fromEmbedded(
 
 async function fromRedis(
   redis: RedisConfig,
-  want: { views: readonly string[]; samples: number; seed: number },
+  want: { view: string; samples: number; seed: number },
 ): Promise<FeatureRead> {
-  const { views, samples, seed } = want;
-  if (views.length !== 1) {
-    throw new ConfigError([
-      `featureViews: the Redis source reads one view, got ${JSON.stringify(views)}`,
-    ]);
-  }
-  const ex = await readRedisFeatures(redis, FEATURE_VIEWS.get(views[0]!)!);
+  const { view, samples, seed } = want;
+  const ex = await readRedisFeatures(redis, FEATURE_VIEWS.get(view)!);
   const all = ex.features;
   const pick = sampleRows(all.frame.rows, samples, seed);
   const features = pick.length === all.frame.rows ? all : {

@@ -1,11 +1,13 @@
 /**
- * The windowed feature processor: turns a card's transactions into the `transaction` feature
- * view as the streaming pipeline does — on each event, over 5-minute, 30-minute and 24-hour
- * windows ending at that event (half-open: `(t − w, t]`).
+ * The windowed feature processor: turns an entity's events into its view's row as the streaming
+ * pipeline does — on each event, over windows ending at that event (half-open: `(t − w, t]`).
+ * Here the `transaction` view (5-minute, 30-minute and 24-hour windows per card) and the
+ * machinery every view shares ({@link EntityStream}, {@link snapshotFeatures}).
  *
  * @module
  */
 
+import type { FeatureView } from "../data/feature_spec.ts";
 import { Frame } from "../data/frame.ts";
 import { HIGH_RISK_MCCS, TRANSACTION_VIEW } from "./catalog.ts";
 import type { TransactionEvents } from "./transactions.ts";
@@ -16,7 +18,7 @@ const W30 = 30 * MINUTE;
 const W24 = 24 * 60 * MINUTE;
 const RISKY = new Set(HIGH_RISK_MCCS);
 
-/** Rows of the `transaction` view with their entity ids and feature timestamps. */
+/** Rows of a view with their entity ids and feature timestamps. */
 export interface FeatureSet {
   /** Feature columns, named as in the catalog. */
   readonly frame: Frame;
@@ -88,35 +90,64 @@ export function featuresAtEvent(
 }
 
 /**
- * One row per card with at least one event: the features at the card's latest event, exactly
- * what the streaming pipeline leaves in the feature store at snapshot time.
+ * The events of one view's entities, sorted by entity then time, and how the view's row is
+ * computed after an event: what the snapshot and the replay (ingest `--follow`) share.
+ */
+export interface EntityStream {
+  /** The view the rows belong to. */
+  readonly view: FeatureView;
+  /** Event times, epoch ms. */
+  readonly ts: Float64Array;
+  /** Entity index of each event. */
+  readonly entity: Int32Array;
+  /** `start[e]` is the first event of entity e; `start[entities]` is the event count. */
+  readonly start: Int32Array;
+  /** The entity id of an entity index (e.g. `card_000042`). */
+  entityId(e: number): string;
+  /** Writes the row after event `at` of an entity whose events begin at `first` into `out`. */
+  rowAt(first: number, at: number, out: Float64Array): void;
+}
+
+/** The transaction stream as an {@link EntityStream} of the `transaction` view. */
+export function transactionStream(events: TransactionEvents): EntityStream {
+  return {
+    view: TRANSACTION_VIEW,
+    ts: events.ts,
+    entity: events.card,
+    start: events.cardStart,
+    entityId: cardEntityId,
+    rowAt: (first, at, out) => featuresAtEvent(events, first, at, out),
+  };
+}
+
+/**
+ * One row per entity with at least one event: the features at its latest event, exactly what
+ * the streaming pipeline leaves in the feature store at snapshot time.
  *
  * @example
  * ```ts
  * const events = generateTransactions({ cards: 10, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
- * const { frame } = snapshotFeatures(events);
+ * const { frame } = snapshotFeatures(transactionStream(events));
  * frame.column("txn_count_5m");
  * ```
  */
-export function snapshotFeatures(events: TransactionEvents): FeatureSet {
-  const names = TRANSACTION_VIEW.features.map((f) => f.name);
+export function snapshotFeatures(stream: EntityStream): FeatureSet {
+  const names = stream.view.features.map((f) => f.name);
+  const { start } = stream, entities = start.length - 1;
   let rows = 0;
-  for (let c = 0; c < events.cards; c++) {
-    if (events.cardStart[c + 1]! > events.cardStart[c]!) rows++;
-  }
+  for (let e = 0; e < entities; e++) if (start[e + 1]! > start[e]!) rows++;
   const columns = names.map(() => new Float64Array(rows));
   const entityIds: string[] = [];
   const timestamps = new Float64Array(rows);
   const row = new Float64Array(names.length);
   let r = 0;
-  for (let c = 0; c < events.cards; c++) {
-    const first = events.cardStart[c]!;
-    const last = events.cardStart[c + 1]! - 1;
+  for (let e = 0; e < entities; e++) {
+    const first = start[e]!, last = start[e + 1]! - 1;
     if (last < first) continue;
-    featuresAtEvent(events, first, last, row);
+    stream.rowAt(first, last, row);
     for (let k = 0; k < names.length; k++) columns[k]![r] = row[k]!;
-    entityIds.push(cardEntityId(c));
-    timestamps[r] = events.ts[last]!;
+    entityIds.push(stream.entityId(e));
+    timestamps[r] = stream.ts[last]!;
     r++;
   }
   return { frame: new Frame(names, columns), entityIds, timestamps };

@@ -1,27 +1,13 @@
 /**
- * The weighted fraud rules the labeler scores rows with.
+ * The weighted fraud rules: what the fraud use case labels rows with.
  *
  * @module
  */
 
-import type { Frame } from "../data/frame.ts";
+import type { LabelRule, RuleSet } from "./rules.ts";
 
-/** One weighted rule over a feature row. */
-export interface FraudRule {
-  /** Short name used in reports. */
-  readonly name: string;
-  /** Human-readable condition. */
-  readonly condition: string;
-  /** Score added when the rule fires. */
-  readonly weight: number;
-  /** The features the rule reads. */
-  readonly features: readonly string[];
-  /** True when the rule fires for row values `v` (ordered as `features`). */
-  readonly fires: (v: readonly number[]) => boolean;
-}
-
-/** The five rules, in order, with their weights. */
-export const FRAUD_RULES: readonly FraudRule[] = [
+/** The five fraud rules, in order, with their weights. */
+export const FRAUD_RULES: readonly LabelRule[] = [
   {
     name: "high_velocity",
     condition: "velocity_score > 0.8 and txn_count_5m > 5",
@@ -59,38 +45,5 @@ export const FRAUD_RULES: readonly FraudRule[] = [
   },
 ];
 
-/** Rule scores per row and how often each rule fired. */
-export interface RuleScores {
-  /** Sum of the weights of the rules that fired, per row. */
-  readonly scores: Float64Array;
-  /** Rows each rule fired on, parallel to {@link FRAUD_RULES}. */
-  readonly fired: readonly number[];
-  /** Bit mask per row: bit r set when rule r fired. */
-  readonly masks: Uint8Array;
-}
-
-/**
- * Scores every row with the fraud rules. A missing (NaN) input never fires a rule.
- *
- * @throws {RangeError} when the frame lacks a feature a rule reads.
- */
-export function scoreRules(frame: Frame, rules: readonly FraudRule[] = FRAUD_RULES): RuleScores {
-  const scores = new Float64Array(frame.rows);
-  const masks = new Uint8Array(frame.rows);
-  const fired = rules.map(() => 0);
-  rules.forEach((rule, r) => {
-    const cols = rule.features.map((name) => frame.column(name));
-    const v = new Array<number>(cols.length);
-    for (let i = 0; i < frame.rows; i++) {
-      for (let k = 0; k < cols.length; k++) v[k] = cols[k]![i]!;
-      if (rule.fires(v)) {
-        scores[i] = scores[i]! + rule.weight;
-        masks[i] = masks[i]! | (1 << r);
-        fired[r]!++;
-      }
-    }
-  });
-  // Round away float accumulation noise (0.1 + 0.2) so equal rule sets tie exactly.
-  for (let i = 0; i < scores.length; i++) scores[i] = Math.round(scores[i]! * 1e6) / 1e6;
-  return { scores, fired, masks };
-}
+/** The fraud rule set (`data.labelRules: "fraud"`). */
+export const FRAUD_RULE_SET: RuleSet = { name: "fraud", positive: "fraud", rules: FRAUD_RULES };

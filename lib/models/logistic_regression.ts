@@ -1,17 +1,21 @@
 /**
- * L2-regularized logistic regression on standardized inputs, solved by Newton's method with a
- * backtracking line search (exact Hessian; the feature count is small). The objective is
- * scikit-learn's: `½‖w‖² + C · Σ wᵢ · logloss(yᵢ, pᵢ)`, intercept not penalized.
+ * Logistic regression on standardized inputs, L2-regularized (scikit-learn's objective,
+ * `½‖w‖² + C · Σ wᵢ · logloss(yᵢ, pᵢ)`, intercept not penalized) or unpenalized, solved by
+ * Newton's method. Categorical features are one-hot encoded inside the model (`one_hot.ts`), so it
+ * takes and saves the raw codes; the model reports coefficients on the original scale with
+ * standard errors, intervals and odds ratios (`logistic_stats.ts`).
  *
  * @module
  */
 
 import { z } from "zod";
-import { Frame } from "../data/frame.ts";
+import type { Frame } from "../data/frame.ts";
 import { applyImputer, fitImputer, type ImputeStrategy } from "../data/impute.ts";
 import { ModelFormatError } from "../errors.ts";
-import { choleskySolve } from "./_linalg.ts";
-import type { Classifier, Estimator, ModelJSON } from "./model.ts";
+import { type Problem, sigmoid, solveNewton } from "./_logistic_newton.ts";
+import { type CoefficientRow, coefficientTable, standardErrors } from "./logistic_stats.ts";
+import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
+import { designMatrix, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
 
 /** Format tag of serialized logistic-regression models. */
@@ -21,13 +25,15 @@ export const LOGISTIC_FORMAT = "fraud-pipeline/logistic_regression@1";
 export const LogisticParamsSchema = z.strictObject({
   /** Inverse regularization strength (as scikit-learn's `C`). */
   C: z.number().gt(0).default(1),
+  /** `l2` (scikit-learn's default) or `none` (the maximum-likelihood fit, as statsmodels' Logit). */
+  penalty: z.enum(["l2", "none"]).default("l2"),
   /** Newton iterations at most. */
   maxIter: z.number().int().min(1).max(10_000).default(100),
   /** Stop when the largest gradient entry, per row, is below this. */
   tol: z.number().gt(0).default(1e-10),
   /** `balanced` weighs each class by n / (2 · class count). */
   classWeight: z.enum(["none", "balanced"]).default("none"),
-  /** Fill value for missing inputs, learned on the training rows. */
+  /** Fill value for missing numeric inputs, learned on the training rows (categories: the mode). */
   impute: z.enum(["median", "mean", "zero"]).default("median"),
 });
 
@@ -39,8 +45,9 @@ export type LogisticParams = z.infer<typeof LogisticParamsSchema>;
  *
  * @example
  * ```ts
- * const model = await new LogisticRegression({ C: 0.5 }).fit(frame, labels);
+ * const model = await new LogisticRegression({ C: 0.5 }).fit(frame, labels, { categorical: ["device_type"] });
  * const p = model.predictProba(frame);
+ * model.coefficients(); // terms, coefficients, standard errors, 95% intervals, odds ratios
  * ```
  */
 export class LogisticRegression implements Estimator {
@@ -57,91 +64,109 @@ export class LogisticRegression implements Estimator {
     this.params = validateParams(LogisticParamsSchema, params, "logistic_regression");
   }
 
-  /** Fits on `frame` (missing values imputed per `impute`) and labels in {0, 1}. */
-  fit(frame: Frame, labels: Uint8Array): Promise<LogisticRegressionModel> {
-    return Promise.resolve(this.fitSync(frame, labels));
+  /** Fits on `frame` (missing values imputed) and labels in {0, 1}; `categorical` features are one-hot encoded. */
+  fit(
+    frame: Frame,
+    labels: Uint8Array,
+    options: FitOptions = {},
+  ): Promise<LogisticRegressionModel> {
+    return Promise.resolve(this.fitSync(frame, labels, options));
   }
 
   /** {@link fit}, synchronously. */
-  fitSync(frame: Frame, labels: Uint8Array): LogisticRegressionModel {
-    const { C, maxIter, tol, classWeight, impute } = this.params;
+  fitSync(frame: Frame, labels: Uint8Array, options: FitOptions = {}): LogisticRegressionModel {
+    const { C, maxIter, tol, classWeight, impute, penalty } = this.params;
+    const categorical = new Set(options.categorical ?? []);
     const imputer = fitImputer(frame, impute as ImputeStrategy);
-    const x = applyImputer(imputer, frame);
-    const n = x.rows, p = x.width, d = p + 1;
-    const mean = new Float64Array(p), scale = new Float64Array(p);
-    const z = x.columns.map((col, j) => {
-      let s = 0;
-      for (const v of col) s += v;
-      const m = s / n;
-      let ss = 0;
-      for (const v of col) ss += (v - m) ** 2;
-      const sd = Math.sqrt(ss / n);
-      mean[j] = m;
-      scale[j] = sd > 0 ? sd : 1;
-      return col.map((v) => (v - m) / scale[j]!);
+    const fill = Array.from(imputer.values);
+    frame.names.forEach((name, j) => {
+      if (categorical.has(name)) fill[j] = modeOf(frame.column(name)) ?? fill[j]!;
     });
-    const sw = sampleWeights(labels, classWeight);
-    const problem: Problem = { z, y: labels, sw, C };
-    let w = new Float64Array(d); // [coef..., intercept]
-    let loss = objective(w, problem);
-    let iterations = 0, converged = false;
-    for (; iterations < maxIter; iterations++) {
-      const { grad, hess } = derivatives(w, problem);
-      let gmax = 0;
-      for (const g of grad) gmax = Math.max(gmax, Math.abs(g));
-      if (gmax / n <= tol) {
-        converged = true;
-        break;
-      }
-      const step = choleskySolve(hess, grad, d) ?? grad.map((g) => g / n);
-      let t = 1, next = w, nextLoss = loss;
-      for (let k = 0; k < 50; k++, t /= 2) {
-        next = w.map((wi, i) => wi - t * step[i]!);
-        nextLoss = objective(next, problem);
-        if (nextLoss <= loss) break;
-      }
-      if (!(nextLoss <= loss)) {
-        converged = true; // no descent left at machine precision
-        break;
-      }
-      w = next;
-      loss = nextLoss;
-    }
+    const x = applyImputer({ ...imputer, values: Float64Array.from(fill) }, frame);
+    const encodings = frame.names.filter((n) => categorical.has(n)).map((n) =>
+      fitOneHot(n, x.column(n))
+    );
+    const design = designMatrix(x, frame.names, encodings);
+    const { z, mean, scale } = standardize(design.columns);
+    const problem: Problem = {
+      z,
+      y: labels,
+      sw: sampleWeights(labels, classWeight),
+      C,
+      l2: penalty === "l2",
+    };
+    const { w, iterations, converged } = solveNewton(problem, { maxIter, tol });
+    const p = z.length;
     return new LogisticRegressionModel({
       featureNames: [...frame.names],
       params: this.params,
-      fill: Array.from(imputer.values),
-      mean: Array.from(mean),
-      scale: Array.from(scale),
+      fill,
+      ...(encodings.length ? { encodings } : {}),
+      mean,
+      scale,
       coef: Array.from(w.subarray(0, p)),
       intercept: w[p]!,
+      stdErr: standardErrors(problem, w, { mean, scale }),
       iterations,
       converged,
     });
   }
 }
 
+/** The most frequent present value (smallest on ties), or undefined when none is present. */
+function modeOf(col: Float64Array): number | undefined {
+  const counts = new Map<number, number>();
+  for (const v of col) if (!Number.isNaN(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
+  let best: number | undefined, most = 0;
+  for (const [v, c] of counts) {
+    if (c > most || (c === most && v < best!)) [best, most] = [v, c];
+  }
+  return best;
+}
+
+/** Columns standardized to mean 0 and population std 1 (a constant column keeps scale 1). */
+function standardize(columns: readonly Float64Array[]) {
+  const mean: number[] = [], scale: number[] = [];
+  const z = columns.map((col) => {
+    const n = col.length;
+    let s = 0;
+    for (const v of col) s += v;
+    const m = s / n;
+    let ss = 0;
+    for (const v of col) ss += (v - m) ** 2;
+    const sd = Math.sqrt(ss / n);
+    mean.push(m);
+    scale.push(sd > 0 ? sd : 1);
+    return col.map((v) => (v - m) / scale.at(-1)!);
+  });
+  return { z, mean, scale };
+}
+
 /** The learned state of a logistic regression. */
 export interface LogisticState {
-  /** Feature names in input order. */
+  /** Input feature names in order. */
   readonly featureNames: string[];
   /** The parameters it was trained with. */
   readonly params: LogisticParams;
-  /** Fill value per feature for missing inputs. */
+  /** Fill value per input feature for missing inputs. */
   readonly fill: number[];
-  /** Standardization mean per feature. */
+  /** One-hot encodings of the categorical inputs (absent: every input is numeric). */
+  readonly encodings?: OneHot[];
+  /** Standardization mean per design column (inputs, with each encoded input as its dummies). */
   readonly mean: number[];
-  /** Standardization scale per feature (std, or 1 for a constant feature). */
+  /** Standardization scale per design column (std, or 1 for a constant column). */
   readonly scale: number[];
-  /** Coefficients on the standardized scale. */
+  /** Coefficients per design column, on the standardized scale. */
   readonly coef: number[];
-  /** Intercept. */
+  /** Intercept on the standardized scale. */
   readonly intercept: number;
+  /** Standard errors on the original scale: per design column, then the intercept. */
+  readonly stdErr?: number[];
   /** Newton iterations run. */
   readonly iterations: number;
   /** Whether the solver met its tolerance. */
   readonly converged: boolean;
-  /** Threshold on P(fraud) for a positive label (absent = 0.5). */
+  /** Threshold on P(class 1) for a positive label (absent = 0.5). */
   readonly decisionThreshold?: number;
 }
 
@@ -157,12 +182,17 @@ export class LogisticRegressionModel implements Classifier {
     this.state = state;
   }
 
-  /** Feature names in input order. */
+  /** Input feature names in order. */
   get featureNames(): readonly string[] {
     return this.state.featureNames;
   }
 
-  /** Threshold on P(fraud) for a positive label, saved with the model. */
+  /** Design column names: numeric features, and `feature=level` per dummy of an encoded one. */
+  get terms(): string[] {
+    return this.#design(undefined).names;
+  }
+
+  /** Threshold on P(class 1) for a positive label, saved with the model. */
   get decisionThreshold(): number {
     return this.state.decisionThreshold ?? 0.5;
   }
@@ -171,27 +201,43 @@ export class LogisticRegressionModel implements Classifier {
     this.state = { ...this.state, decisionThreshold: t };
   }
 
-  /** P(fraud) per row; missing inputs take the learned fill values. */
+  /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */
   predictProba(frame: Frame): Float64Array {
-    const { featureNames, fill, mean, scale, coef, intercept } = this.state;
+    const { mean, scale, coef, intercept } = this.state;
+    const { columns } = this.#design(frame);
     const out = new Float64Array(frame.rows).fill(intercept);
-    featureNames.forEach((name, j) => {
-      const col = frame.column(name);
-      const a = coef[j]! / scale[j]!, m = mean[j]!, f = fill[j]!;
-      for (let i = 0; i < out.length; i++) {
-        const v = col[i]!;
-        out[i] = out[i]! + a * ((Number.isNaN(v) ? f : v) - m);
-      }
+    columns.forEach((col, k) => {
+      const a = coef[k]! / scale[k]!, m = mean[k]!;
+      for (let i = 0; i < out.length; i++) out[i] = out[i]! + a * (col[i]! - m);
     });
     for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!);
     return out;
   }
 
-  /** |coefficient| on the standardized scale, per feature. */
+  /** |coefficient| on the standardized scale per feature (summed over an encoded feature's dummies). */
   featureImportance(): Record<string, number> {
-    return Object.fromEntries(
-      this.state.featureNames.map((n, j) => [n, Math.abs(this.state.coef[j]!)]),
+    const out: Record<string, number> = Object.fromEntries(
+      this.state.featureNames.map((n) => [n, 0]),
     );
+    const encoded = new Set((this.state.encodings ?? []).map((e) => e.feature));
+    this.terms.forEach((term, k) => {
+      const feature = encoded.has(term.split("=")[0]!) ? term.split("=")[0]! : term;
+      out[feature] = out[feature]! + Math.abs(this.state.coef[k]!);
+    });
+    return out;
+  }
+
+  /**
+   * The coefficient table on the original scale (per unit of each input; a dummy's coefficient is
+   * its category against the reference), intercept last: standard errors, Wald z and p-values,
+   * 95% intervals and odds ratios (see `logistic_stats.ts` for what the L2 penalty does to them).
+   */
+  coefficients(): CoefficientRow[] {
+    const { mean, scale, coef, intercept } = this.state;
+    const beta = coef.map((c, k) => c / scale[k]!);
+    const b0 = intercept - beta.reduce((acc, b, k) => acc + b * mean[k]!, 0);
+    const se = this.state.stdErr ?? new Array(coef.length + 1).fill(NaN);
+    return coefficientTable(this.terms, [...beta, b0], se);
   }
 
   /** Pretty-printed JSON of {@link toJSON}. */
@@ -215,27 +261,41 @@ export class LogisticRegressionModel implements Classifier {
     }
     const s = json as unknown as LogisticState;
     const p = s.featureNames?.length;
-    for (const key of ["fill", "mean", "scale", "coef"] as const) {
-      if (!Array.isArray(s[key]) || s[key].length !== p) {
+    if (!Array.isArray(s.fill) || s.fill.length !== p) {
+      throw new ModelFormatError(`Logistic model field "fill" must list one number per feature`);
+    }
+    const model = new LogisticRegressionModel({ ...s, featureNames: [...s.featureNames] });
+    const d = model.terms.length;
+    for (const key of ["mean", "scale", "coef"] as const) {
+      if (!Array.isArray(s[key]) || s[key].length !== d) {
         throw new ModelFormatError(
-          `Logistic model field "${key}" must list one number per feature`,
+          `Logistic model field "${key}" must list one number per design column (${d})`,
         );
       }
     }
     if (typeof s.intercept !== "number") {
       throw new ModelFormatError(`Logistic model lacks "intercept"`);
     }
-    return new LogisticRegressionModel({ ...s, featureNames: [...s.featureNames] });
+    return model;
   }
-}
 
-function sigmoid(z: number): number {
-  return z >= 0 ? 1 / (1 + Math.exp(-z)) : Math.exp(z) / (1 + Math.exp(z));
-}
-
-/** log(1 + e^z), stable. */
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  /** The design matrix of `frame` (filled), or only its names when `frame` is undefined. */
+  #design(frame: Frame | undefined) {
+    const { featureNames, fill, encodings = [] } = this.state;
+    if (!frame) {
+      const byFeature = new Map(encodings.map((e) => [e.feature, e]));
+      const names = featureNames.flatMap((f) =>
+        byFeature.get(f)?.levels.map((l) => `${f}=${l}`) ?? [f]
+      );
+      return { names, columns: [] };
+    }
+    const filled = frame.select(featureNames).clone();
+    featureNames.forEach((name, j) => {
+      const col = filled.column(name);
+      for (let i = 0; i < col.length; i++) if (Number.isNaN(col[i]!)) col[i] = fill[j]!;
+    });
+    return designMatrix(filled, featureNames, encodings);
+  }
 }
 
 function sampleWeights(labels: Uint8Array, mode: "none" | "balanced"): Float64Array {
@@ -245,54 +305,4 @@ function sampleWeights(labels: Uint8Array, mode: "none" | "balanced"): Float64Ar
   for (const y of labels) pos += y;
   const wPos = n / (2 * pos), wNeg = n / (2 * (n - pos));
   return Float64Array.from(labels, (y) => (y ? wPos : wNeg));
-}
-
-function linear(w: Float64Array, z: Float64Array[], i: number): number {
-  let s = w[z.length]!;
-  for (let j = 0; j < z.length; j++) s += w[j]! * z[j]![i]!;
-  return s;
-}
-
-/** The fitting problem: standardized columns, labels, sample weights and C. */
-interface Problem {
-  readonly z: Float64Array[];
-  readonly y: Uint8Array;
-  readonly sw: Float64Array;
-  readonly C: number;
-}
-
-function objective(w: Float64Array, { z, y, sw, C }: Problem) {
-  let loss = 0;
-  for (let i = 0; i < y.length; i++) {
-    const eta = linear(w, z, i);
-    loss += sw[i]! * (softplus(eta) - y[i]! * eta);
-  }
-  let reg = 0;
-  for (let j = 0; j < z.length; j++) reg += w[j]! ** 2;
-  return C * loss + 0.5 * reg;
-}
-
-function derivatives(w: Float64Array, { z, y, sw, C }: Problem) {
-  const p = z.length, d = p + 1, n = y.length;
-  const grad = new Float64Array(d);
-  const hess = new Float64Array(d * d);
-  const row = new Float64Array(d);
-  row[p] = 1;
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < p; j++) row[j] = z[j]![i]!;
-    const pi = sigmoid(linear(w, z, i));
-    const r = C * sw[i]! * (pi - y[i]!);
-    const h = C * sw[i]! * pi * (1 - pi);
-    for (let a = 0; a < d; a++) {
-      grad[a] = grad[a]! + r * row[a]!;
-      const ha = h * row[a]!;
-      for (let b = 0; b <= a; b++) hess[a * d + b] = hess[a * d + b]! + ha * row[b]!;
-    }
-  }
-  for (let j = 0; j < p; j++) {
-    grad[j] = grad[j]! + w[j]!;
-    hess[j * d + j] = hess[j * d + j]! + 1;
-  }
-  for (let a = 0; a < d; a++) for (let b = 0; b < a; b++) hess[b * d + a] = hess[a * d + b]!;
-  return { grad, hess };
 }

@@ -37,6 +37,11 @@ export interface FitOptions {
   readonly evalSets?: ReadonlyArray<{ name: string; frame: Frame; labels: Uint8Array }>;
   /** Training callbacks. */
   readonly callbacks?: readonly TrainingCallback[];
+  /**
+   * Features holding category codes: models that need it encode them (logistic regression
+   * one-hot encodes them inside the model); tree models split on the codes.
+   */
+  readonly categorical?: readonly string[];
 }
 
 /** A fitted binary classifier. */

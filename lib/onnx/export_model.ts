@@ -147,17 +147,52 @@ function treeEnsembleNode(model: GbtModel): unknown {
 }
 
 function linearGraph(model: LogisticRegressionModel) {
-  const { fill, mean, scale, coef, intercept } = model.state;
-  const f = coef.length;
-  // Fold standardization into the weights: z = Σ (c/s)·x + (b − Σ (c/s)·m).
-  const w = coef.map((c, j) => c / scale[j]!);
-  const b = intercept - w.reduce((acc, wj, j) => acc + wj * mean[j]!, 0);
+  const { featureNames, fill, mean, scale, coef, intercept, encodings = [] } = model.state;
+  const f = featureNames.length;
+  // Fold standardization into the weights: z = Σ (c/s)·d + (b − Σ (c/s)·m) over design columns d.
+  const w = coef.map((c, k) => c / scale[k]!);
+  const b = intercept - w.reduce((acc, wk, k) => acc + wk * mean[k]!, 0);
+  const numeric = new Array<number>(f).fill(0);
+  const oneHot: Array<{ j: number; levels: readonly number[]; weights: number[] }> = [];
+  let k = 0;
+  featureNames.forEach((name, j) => {
+    const enc = encodings.find((e) => e.feature === name);
+    if (!enc) numeric[j] = w[k++]!;
+    else oneHot.push({ j, levels: enc.levels, weights: enc.levels.map(() => w[k++]!) });
+  });
   const nodes = [
     node("IsNaN", { inputs: ["float_input"], outputs: ["is_missing"] }),
     node("Where", { inputs: ["is_missing", "fill", "float_input"], outputs: ["x"] }),
     node("MatMul", { inputs: ["x", "weights"], outputs: ["xw"] }),
-    node("Add", { inputs: ["xw", "bias"], outputs: ["margin"] }),
-    node("Sigmoid", { inputs: ["margin"], outputs: ["p1"] }),
+    node("Add", { inputs: ["xw", "bias"], outputs: ["margin_0"] }),
+  ];
+  const initializers = [
+    floatTensor("fill", [f], fill),
+    floatTensor("weights", [f, 1], numeric),
+    floatTensor("bias", [1], [b]),
+  ];
+  // Each encoded feature: its column compared with its levels gives the dummies, times their weights.
+  oneHot.forEach(({ j, levels, weights }, e) => {
+    const t = (s: string) => `${s}_${e}`;
+    nodes.push(
+      node("Gather", { inputs: ["x", t("index")], outputs: [t("codes")] }, {
+        attributes: [attribute("axis", 1)],
+      }),
+      node("Equal", { inputs: [t("codes"), t("levels")], outputs: [t("is_level")] }),
+      node("Cast", { inputs: [t("is_level")], outputs: [t("dummies")] }, {
+        attributes: [attribute("to", ElemType.FLOAT)],
+      }),
+      node("MatMul", { inputs: [t("dummies"), t("weights")], outputs: [t("dw")] }),
+      node("Add", { inputs: [`margin_${e}`, t("dw")], outputs: [`margin_${e + 1}`] }),
+    );
+    initializers.push(
+      int64Tensor(t("index"), [1], [j]),
+      floatTensor(t("levels"), [levels.length], [...levels]),
+      floatTensor(t("weights"), [levels.length, 1], weights),
+    );
+  });
+  nodes.push(
+    node("Sigmoid", { inputs: [`margin_${oneHot.length}`], outputs: ["p1"] }),
     node("Sub", { inputs: ["one", "p1"], outputs: ["p0"] }),
     node("Concat", { inputs: ["p0", "p1"], outputs: ["probabilities"] }, {
       attributes: [attribute("axis", 1)],
@@ -167,14 +202,11 @@ function linearGraph(model: LogisticRegressionModel) {
       attributes: [attribute("to", ElemType.INT64)],
     }),
     node("Reshape", { inputs: ["label_2d", "flat"], outputs: ["label"] }),
-  ];
-  const initializers = [
-    floatTensor("fill", [f], fill),
-    floatTensor("weights", [f, 1], w),
-    floatTensor("bias", [1], [b]),
+  );
+  initializers.push(
     floatTensor("one", [1], [1]),
     floatTensor("half", [1], [0.5]),
     int64Tensor("flat", [1], [-1]),
-  ];
+  );
   return { nodes, initializers };
 }

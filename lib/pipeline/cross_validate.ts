@@ -4,12 +4,13 @@
  * @module
  */
 
-import { type Frame, takeValues } from "../data/frame.ts";
+import { takeValues } from "../data/frame.ts";
 import type { SplitIndices } from "../data/split.ts";
 import { type BinaryMetrics, evaluateBinary } from "../evaluate/binary_metrics.ts";
 import { type MeanStd, summarizeFolds } from "../evaluate/summary.ts";
 import type { ScalarMetric } from "../evaluate/binary_metrics.ts";
 import type { Estimator } from "../models/model.ts";
+import type { TrainingPart } from "./fit_final.ts";
 
 /** Per-fold metrics, their summary, and out-of-fold predictions. */
 export interface CrossValidation {
@@ -17,7 +18,7 @@ export interface CrossValidation {
   readonly folds: readonly BinaryMetrics[];
   /** Mean ± std per metric. */
   readonly summary: Record<ScalarMetric, MeanStd>;
-  /** Out-of-fold probability for every row. */
+  /** Out-of-fold probability per row; NaN for rows in no fold's held-out part (forward-chaining CV's first block). */
   readonly oof: Float64Array;
 }
 
@@ -42,16 +43,19 @@ export interface CrossValidateOptions {
  */
 export async function crossValidate(
   estimator: Estimator,
-  data: { frame: Frame; labels: Uint8Array; folds: readonly SplitIndices[] },
+  data: TrainingPart & { folds: readonly SplitIndices[] },
   options: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
   const { frame, labels, folds } = data;
-  const oof = new Float64Array(frame.rows);
+  const oof = new Float64Array(frame.rows).fill(NaN);
   const metrics: BinaryMetrics[] = [];
   for (const [k, { train, test }] of folds.entries()) {
     const xValid = frame.take(test), yValid = takeValues(labels, test);
     const evalSets = options.evalOnFold ? [{ name: "valid", frame: xValid, labels: yValid }] : [];
-    const model = await estimator.fit(frame.take(train), takeValues(labels, train), { evalSets });
+    const model = await estimator.fit(frame.take(train), takeValues(labels, train), {
+      evalSets,
+      categorical: data.categorical ?? [],
+    });
     const p = model.predictProba(xValid);
     for (let i = 0; i < test.length; i++) oof[test[i]!] = p[i]!;
     const m = evaluateBinary(yValid, p);

@@ -99,11 +99,15 @@ function featureKinds(
 
 function column(t: Table, name: string, kind: FeatureKind): FeatureColumn {
   if (kind === "categorical" && !isNumeric(t, name)) {
-    return { name, kind, values: t.columns[t.names.indexOf(name)]!.map(text) };
+    return { name, kind, values: Array.from(t.columns[t.names.indexOf(name)]!, text) };
   }
   if (!isNumeric(t, name)) {
     // Numeric in the other file only: compare as category labels.
-    return { name, kind: "categorical", values: t.columns[t.names.indexOf(name)]!.map(text) };
+    return {
+      name,
+      kind: "categorical",
+      values: Array.from(t.columns[t.names.indexOf(name)]!, text),
+    };
   }
   return { name, kind, values: numericColumns(t, [name]).frame.column(name) };
 }
@@ -159,5 +163,5 @@ function isBinary(t: Table, name: string): boolean {
 }
 
 function isNumeric(t: Table, name: string): boolean {
-  return t.columns[t.names.indexOf(name)]!.every((c) => numericCell(c) !== undefined);
+  return Array.from(t.columns[t.names.indexOf(name)]!).every((c) => numericCell(c) !== undefined);
 }

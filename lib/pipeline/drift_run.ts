@@ -17,7 +17,8 @@ import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
 import { readFeatures } from "../features/source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
-import { labelFraud } from "../labels/fraud_labeler.ts";
+import { labelByRules } from "../labels/rule_labeler.ts";
+import { ruleSet } from "../labels/rule_sets.ts";
 import { driftReportHtml } from "../report/drift_html.ts";
 import { DriftReport } from "../report/drift_report.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
@@ -91,7 +92,10 @@ async function driftAgainst(
     ...(options.scenario ? { scenario: options.scenario } : {}),
   });
   const cur = current.features.frame;
-  const labels = labelFraud(cur, { targetRate: config.data.fraudRateTarget, seed }).labels;
+  const labels = labelByRules(cur, ruleSet(config.data.labelRules), {
+    targetRate: config.data.positiveRate,
+    seed,
+  }).labels;
   const model = loadModelText(
     await text(store, run, `${modelPath}/model.json`),
     options.model ?? run.runId,

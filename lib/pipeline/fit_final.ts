@@ -1,13 +1,14 @@
 /**
  * The final fit on the whole training part, recording per-round metrics: on the training rows,
- * and — when the model asks for early stopping — on a stratified 10% validation carve-out that
- * the stopping watches.
+ * and — when the model asks for early stopping — on a 10% validation carve-out that the stopping
+ * watches (stratified, or the latest rows when the training part is in time order).
  *
  * @module
  */
 
 import { type Frame, takeValues } from "../data/frame.ts";
 import { stratifiedSplit } from "../data/split.ts";
+import { latestSplit } from "../data/time_split.ts";
 import type { Classifier, Estimator, FitOptions, IterationMetrics } from "../models/model.ts";
 
 /** Share of the training part held out to watch early stopping. */
@@ -28,6 +29,16 @@ export function wantsEarlyStopping(estimator: Estimator): boolean {
   return estimator.params.early_stopping_rounds !== undefined;
 }
 
+/** The training part as {@link fitFinal} and cross-validation take it. */
+export interface TrainingPart {
+  readonly frame: Frame;
+  readonly labels: Uint8Array;
+  /** Features holding category codes (see `FitOptions.categorical`). */
+  readonly categorical?: readonly string[];
+  /** Rows are in time order (the time split): validation carve-outs take the latest rows. */
+  readonly timeOrdered?: boolean;
+}
+
 /**
  * Fits `estimator` on the training part with eval sets `train` (and `valid` under early
  * stopping), collecting each round's metrics.
@@ -39,20 +50,24 @@ export function wantsEarlyStopping(estimator: Estimator): boolean {
  */
 export async function fitFinal(
   estimator: Estimator,
-  data: { frame: Frame; labels: Uint8Array },
+  data: TrainingPart,
   seed: number,
 ): Promise<FinalFit> {
   const { frame: x, labels: y } = data;
+  const categorical = data.categorical ?? [];
   const history: IterationMetrics[] = [];
   const collect = { afterIteration: (m: IterationMetrics) => void history.push(m) };
   if (!wantsEarlyStopping(estimator)) {
     const options: FitOptions = {
       evalSets: [{ name: "train", frame: x, labels: y }],
       callbacks: [collect],
+      categorical,
     };
     return { model: await estimator.fit(x, y, options), history, validationRows: 0 };
   }
-  const { train, test } = stratifiedSplit(y, EARLY_STOPPING_SHARE, seed + 1);
+  const { train, test } = data.timeOrdered
+    ? latestSplit(y.length, EARLY_STOPPING_SHARE)
+    : stratifiedSplit(y, EARLY_STOPPING_SHARE, seed + 1);
   const xt = x.take(train), yt = takeValues(y, train);
   const model = await estimator.fit(xt, yt, {
     evalSets: [
@@ -60,6 +75,7 @@ export async function fitFinal(
       { name: "valid", frame: x.take(test), labels: takeValues(y, test) },
     ],
     callbacks: [collect],
+    categorical,
   });
   return { model, history, validationRows: test.length };
 }

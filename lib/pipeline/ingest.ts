@@ -8,12 +8,14 @@
 
 import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
-import { TRANSACTION_VIEW } from "../features/catalog.ts";
-import { embeddedFeatures } from "../features/embedded_source.ts";
+import { ConfigError } from "../errors.ts";
+import { FEATURE_VIEWS } from "../features/catalog.ts";
+import { embeddedStream } from "../features/embedded_source.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { ingestFollow, ingestSnapshot } from "../features/redis/ingest.ts";
 import { layoutFor, redisSettings } from "../features/redis/source.ts";
-import { DRIFT_SCENARIOS, generateTransactions } from "../features/transactions.ts";
+import { DRIFT_SCENARIOS } from "../features/transactions.ts";
+import { snapshotFeatures } from "../features/window_processor.ts";
 
 /** How to ingest. */
 export const IngestOptionsSchema = z.strictObject({
@@ -42,8 +44,9 @@ export interface IngestOutcome {
 }
 
 /**
- * Writes the embedded stream's rows to Redis in the configured layout.
+ * Writes the embedded stream's rows of the configured view to Redis in the configured layout.
  *
+ * @throws {ConfigError} for more than one view, or a scenario the view's stream has not.
  * @throws {EnvironmentError} when Redis cannot be reached or refuses a write.
  */
 export async function runIngest(
@@ -51,17 +54,22 @@ export async function runIngest(
   options: IngestOptions,
 ): Promise<IngestOutcome> {
   const r = config.data.redis;
-  const layout = layoutFor(r, TRANSACTION_VIEW);
+  if (config.featureViews.length !== 1) {
+    throw new ConfigError([`featureViews: ingest writes one view, got ${config.featureViews}`]);
+  }
+  const view = FEATURE_VIEWS.get(config.featureViews[0]!)!;
+  const stream = embeddedStream({
+    view: view.name,
+    samples: config.data.maxSamples,
+    seed: config.seed,
+    snapshotTime: config.data.snapshotTime,
+    scenario: options.scenario,
+  });
+  const layout = layoutFor(r, view);
   const conn = connectRedis(redisSettings(r));
-  const common = { seed: config.seed, scenario: options.scenario };
   try {
     if (options.follow) {
-      const events = generateTransactions({
-        cards: config.data.maxSamples,
-        ...common,
-        snapshotTime: Date.parse(config.data.snapshotTime),
-      });
-      const written = await ingestFollow({ conn, layout }, events, {
+      const written = await ingestFollow({ conn, layout }, stream, {
         rate: options.rate,
         ttlSeconds: r.ttlSeconds,
         ...(options.maxEvents !== undefined ? { maxEvents: options.maxEvents } : {}),
@@ -69,12 +77,7 @@ export async function runIngest(
       });
       return { written, where: conn.where };
     }
-    const features = embeddedFeatures({
-      samples: config.data.maxSamples,
-      snapshotTime: config.data.snapshotTime,
-      ...common,
-    });
-    const written = await ingestSnapshot({ conn, layout }, features, {
+    const written = await ingestSnapshot({ conn, layout }, snapshotFeatures(stream), {
       ttlSeconds: r.ttlSeconds,
       batchSize: r.batchSize,
     });

@@ -1,5 +1,6 @@
 /**
- * Loads feature rows from the configured source and labels them.
+ * Loads labeled rows: feature rows from the configured source labeled by the configured rule set,
+ * or rows with real labels from a file; then the missing-value policy.
  *
  * @module
  */
@@ -8,13 +9,15 @@ import type { TrainingConfig } from "../config/schema.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
 import { takeValues } from "../data/frame.ts";
 import { completeRows } from "../data/impute.ts";
-import { type QualityReport, qualityReport } from "../data/quality.ts";
+import { type QualityReport, qualityReport, type SourceNotes } from "../data/quality.ts";
 import { assertTrainableLabels } from "../data/split.ts";
 import { DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
+import { readLabeledFile } from "../features/file_source.ts";
 import { readFeatures } from "../features/source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
-import { type FraudLabels, labelFraud } from "../labels/fraud_labeler.ts";
+import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
+import { ruleSet } from "../labels/rule_sets.ts";
 
 /** Labeled, cleaned feature rows ready to split. */
 export interface LabeledData {
@@ -22,63 +25,109 @@ export interface LabeledData {
   readonly features: FeatureSet;
   /** 0/1 labels, parallel to the rows. */
   readonly labels: Uint8Array;
-  /** Catalog specs of the columns, in order. */
+  /** Specs of the columns, in order (the catalog's, or inferred from a file). */
   readonly specs: readonly FeatureSpec[];
   /** Quality report of the rows as loaded (before dropping). */
   readonly quality: QualityReport;
   /** How the labels were made. */
-  readonly labeling: Omit<FraudLabels, "labels" | "scores">;
+  readonly labeling: Labeling;
   /** Rows dropped by `data.missing = "drop"`. */
   readonly droppedRows: number;
   /** Rows dropped as older than the max feature age (Redis source). */
   readonly staleRows: number;
+  /** Where the rows came from, in words. */
+  readonly description: string;
+}
+
+/** Rows and labels before the missing-value policy. */
+interface Loaded {
+  readonly features: FeatureSet;
+  readonly labels: Uint8Array;
+  readonly specs: readonly FeatureSpec[];
+  readonly labeling: Labeling;
+  readonly nonNumeric: Readonly<Record<string, number>>;
+  readonly notes?: SourceNotes | undefined;
+  readonly staleRows: number;
+  readonly description: string;
 }
 
 /**
- * Loads the configured features, labels them, and applies the missing-value policy.
+ * Loads the configured rows with labels, and applies the missing-value policy.
  *
- * @throws {ConfigError} for a source not available yet.
- * @throws {DataError} for empty data, a single class, or missing values under `missing: "error"`.
+ * @throws {ConfigError} for a source that cannot serve the config.
+ * @throws {DataError} for a bad file, empty data, a single class, or missing values under
+ *   `missing: "error"`.
  */
 export async function loadLabeledData(config: TrainingConfig): Promise<LabeledData> {
-  const { data } = config;
-  const specs = featuresOf(config.featureViews);
-  const read = await readFeatures(data, { views: config.featureViews, seed: config.seed });
-  const raw = read.features, frame = raw.frame, nonNumeric = read.nonNumeric;
+  const loaded = config.data.source === "file" ? await fromFile(config) : await fromRules(config);
+  const { features: raw, specs } = loaded;
+  const frame = raw.frame;
   const quality = {
-    ...qualityReport(frame, specs, nonNumeric),
-    ...(read.notes ? { source: read.notes } : {}),
+    ...qualityReport(frame, specs, loaded.nonNumeric),
+    ...(loaded.notes ? { source: loaded.notes } : {}),
   };
-  const { labels: allLabels, scores: _scores, ...labeling } = labelFraud(frame, {
-    targetRate: data.fraudRateTarget,
-    noise: data.labelNoise,
-    seed: config.seed,
-  });
-
-  let features: FeatureSet = { ...raw, frame };
-  let labels = allLabels;
-  let droppedRows = 0;
-  if (quality.rowsWithMissing > 0 && data.missing === "error") {
+  let features: FeatureSet = raw;
+  let labels = loaded.labels;
+  if (quality.rowsWithMissing > 0 && config.data.missing === "error") {
     const cols = quality.features.filter((f) => f.missing > 0).map((f) =>
       `${f.name} (${f.missing})`
     );
     throw new DataError(
       `${quality.rowsWithMissing} of ${frame.rows} rows have missing values, in ${
         cols.join(", ")
-      }; ` +
-        `data.missing is "error" (use "impute" or "drop")`,
+      }; data.missing is "error" (use "impute" or "drop")`,
     );
   }
-  if (quality.rowsWithMissing > 0 && data.missing === "drop") {
+  if (quality.rowsWithMissing > 0 && config.data.missing === "drop") {
     const keep = completeRows(frame);
-    droppedRows = frame.rows - keep.length;
     features = {
       frame: frame.take(keep),
       entityIds: Array.from(keep, (i) => raw.entityIds[i]!),
       timestamps: takeValues(raw.timestamps, keep),
     };
-    labels = takeValues(allLabels, keep);
+    labels = takeValues(labels, keep);
   }
   assertTrainableLabels(labels, "the labeled data");
-  return { features, labels, specs, quality, labeling, droppedRows, staleRows: read.staleRows };
+  return {
+    features,
+    labels,
+    specs,
+    quality,
+    labeling: loaded.labeling,
+    droppedRows: frame.rows - features.frame.rows,
+    staleRows: loaded.staleRows,
+    description: loaded.description,
+  };
+}
+
+async function fromRules(config: TrainingConfig): Promise<Loaded> {
+  const read = await readFeatures(config.data, { views: config.featureViews, seed: config.seed });
+  const { labels, scores: _scores, ...labeling } = labelByRules(
+    read.features.frame,
+    ruleSet(config.data.labelRules),
+    { targetRate: config.data.positiveRate, noise: config.data.labelNoise, seed: config.seed },
+  );
+  return {
+    features: read.features,
+    labels,
+    specs: featuresOf(config.featureViews),
+    labeling,
+    nonNumeric: read.nonNumeric,
+    notes: read.notes,
+    staleRows: read.staleRows,
+    description: read.description,
+  };
+}
+
+async function fromFile(config: TrainingConfig): Promise<Loaded> {
+  const file = await readLabeledFile(config.data.file);
+  return {
+    features: file.features,
+    labels: file.labels,
+    specs: file.specs,
+    labeling: fileLabeling(file.labels, config.data.file.label!),
+    nonNumeric: file.nonNumeric,
+    staleRows: 0,
+    description: file.description,
+  };
 }

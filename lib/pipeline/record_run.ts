@@ -9,6 +9,8 @@ import { frameColumns, toCsv } from "../data/csv.ts";
 import { sampleRows } from "../data/sample.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import type { RunWriter } from "../tracking/store.ts";
+import { LogisticRegressionModel } from "../models/logistic_regression.ts";
+import type { CoefficientRow } from "../models/logistic_stats.ts";
 import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
@@ -35,14 +37,24 @@ export async function recordRun(
     mlflow: config.mlflow,
     seed: config.seed,
   });
+  const ranges = result.timeRanges;
   await run.logParams({
     ...flat,
+    useCase: config.useCase,
     "model.type": config.model.type,
     "featureViews": config.featureViews.join(","),
+    ...(ranges
+      ? {
+        "split.train_from": ranges.train.from,
+        "split.train_to": ranges.train.to,
+        "split.test_from": ranges.test.from,
+        "split.test_to": ranges.test.to,
+      }
+      : {}),
     ...Object.fromEntries(Object.entries(modelParams).map(([k, v]) => [`model.params.${k}`, v])),
   });
   await logMetrics(run, result);
-  await run.setTags({ readiness: result.readiness });
+  await run.setTags({ readiness: result.readiness, use_case: config.useCase });
   await logArtifacts(run, result);
 }
 
@@ -50,7 +62,7 @@ export async function recordRun(
 async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void> {
   const metrics: Record<string, number> = {
     data_rows: result.rows.total,
-    data_fraud_rate: result.data.labeling.achievedRate,
+    data_positive_rate: result.data.labeling.achievedRate,
     train_rows: result.rows.train,
     test_rows: result.rows.test,
     chosen_threshold: result.chosenThreshold,
@@ -103,8 +115,12 @@ async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<voi
       feature_importance: result.importance,
       labeling: result.data.labeling,
       rows: result.rows,
+      time_ranges: result.timeRanges ?? null,
     }),
   );
+  if (result.model instanceof LogisticRegressionModel) {
+    await run.logArtifact("coefficients.csv", coefficientsCsv(result.model.coefficients()));
+  }
   await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
   // Which entities (and feature timestamps) the run was trained and tested on.
   const { entityIds, timestamps } = result.data.features;
@@ -128,6 +144,22 @@ async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<voi
     }
   }
   await run.logArtifact("model/model.json", result.model.serialize());
+}
+
+function coefficientsCsv(rows: readonly CoefficientRow[]): string {
+  const col = <K extends keyof CoefficientRow>(k: K) => rows.map((r) => r[k]);
+  return toCsv([
+    ["term", col("term")],
+    ["coef", col("coef")],
+    ["std_err", col("stdErr")],
+    ["z", col("z")],
+    ["p_value", col("pValue")],
+    ["ci_low", col("ciLow")],
+    ["ci_high", col("ciHigh")],
+    ["odds_ratio", col("oddsRatio")],
+    ["odds_ratio_low", col("oddsRatioLow")],
+    ["odds_ratio_high", col("oddsRatioHigh")],
+  ]);
 }
 
 function referenceSample(result: TrainingResult, seed: number): string {

@@ -8,7 +8,8 @@
 import { redact } from "../config/load.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import { takeValues } from "../data/frame.ts";
-import { stratifiedKFold, stratifiedSplit } from "../data/split.ts";
+import { type SplitIndices, stratifiedKFold, stratifiedSplit } from "../data/split.ts";
+import { timeSeriesFolds, timeSplit } from "../data/time_split.ts";
 import { evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
 import { confusionAt } from "../evaluate/binary_metrics.ts";
 import { rankImportance, readiness } from "../evaluate/summary.ts";
@@ -22,7 +23,7 @@ import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import type { Frame } from "../data/frame.ts";
 import { recordRun } from "./record_run.ts";
-import type { TrainingResult } from "./training_result.ts";
+import type { TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 
 /**
@@ -115,6 +116,7 @@ async function trackedFit(
       data,
       ...fitted,
       testIndices: parts.split.test,
+      ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
       durationMs: performance.now() - w.started,
     };
     await recordRun(run, result, w.estimator.params);
@@ -163,7 +165,7 @@ async function registerIfAsked(
 function logData(log: Logger, data: LabeledData): void {
   log.info("labeled", {
     rows: data.features.frame.rows,
-    fraud_rate: round(data.labeling.achievedRate, 4),
+    [`${data.labeling.positive}_rate`]: round(data.labeling.achievedRate, 4),
     target: data.labeling.targetRate,
   });
   for (const w of data.labeling.warnings) log.warn(w);
@@ -187,23 +189,44 @@ function logData(log: Logger, data: LabeledData): void {
   }
 }
 
-/** The train/test split and the CV folds, made (and their feasibility checked) before any run. */
+/**
+ * The train/test split and the CV folds, made (and their feasibility checked) before any run.
+ * With the time split, the training rows are in time order and the folds forward-chaining.
+ */
 interface Parts {
-  readonly split: { train: Int32Array; test: Int32Array };
+  readonly split: SplitIndices;
   readonly xTrain: Frame;
   readonly yTrain: Uint8Array;
   readonly xTest: Frame;
   readonly yTest: Uint8Array;
-  readonly folds?: ReturnType<typeof stratifiedKFold>;
+  readonly folds?: readonly SplitIndices[];
+  readonly categorical: readonly string[];
+  readonly timeRanges?: TimeRanges;
 }
 
 function splitData(data: LabeledData, config: TrainingConfig): Parts {
-  const { frame } = data.features;
-  const split = stratifiedSplit(data.labels, config.data.testSize, config.seed);
+  const { frame, timestamps } = data.features;
+  const { testSize, cvFolds, split: how } = config.data;
+  const byTime = how === "time";
+  const split = byTime
+    ? timeSplit(data.labels, timestamps, testSize)
+    : stratifiedSplit(data.labels, testSize, config.seed);
   const yTrain = takeValues(data.labels, split.train);
-  const folds = config.data.cvFolds >= 2
-    ? stratifiedKFold(yTrain, config.data.cvFolds, config.seed)
-    : undefined;
+  const folds = cvFolds < 2
+    ? undefined
+    : byTime
+    ? timeSeriesFolds(yTrain, cvFolds)
+    : stratifiedKFold(yTrain, cvFolds, config.seed);
+  const span = (rows: ArrayLike<number>): TimeRange => {
+    let lo = Infinity, hi = -Infinity;
+    for (let i = 0; i < rows.length; i++) {
+      const t = timestamps[rows[i]!]!;
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    return { from: new Date(lo).toISOString(), to: new Date(hi).toISOString(), rows: rows.length };
+  };
+  const inTrain = (rows: Int32Array) => rows.map((k) => split.train[k]!);
   return {
     split,
     xTrain: frame.take(split.train),
@@ -211,6 +234,19 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
     xTest: frame.take(split.test),
     yTest: takeValues(data.labels, split.test),
     ...(folds ? { folds } : {}),
+    categorical: data.specs.filter((s) => s.kind === "categorical").map((s) => s.name),
+    ...(byTime
+      ? {
+        timeRanges: {
+          train: span(split.train),
+          test: span(split.test),
+          folds: (folds ?? []).map((f) => ({
+            train: span(inTrain(f.train)),
+            test: span(inTrain(f.test)),
+          })),
+        },
+      }
+      : {}),
   };
 }
 
@@ -253,8 +289,14 @@ async function fitAndEvaluate(
   p: Parts,
   { config, log }: { config: TrainingConfig; log: Logger },
 ): Promise<Fitted> {
+  const train = {
+    frame: p.xTrain,
+    labels: p.yTrain,
+    categorical: p.categorical,
+    timeOrdered: p.timeRanges !== undefined,
+  };
   const cv = p.folds
-    ? await crossValidate(estimator, { frame: p.xTrain, labels: p.yTrain, folds: p.folds }, {
+    ? await crossValidate(estimator, { ...train, folds: p.folds }, {
       evalOnFold: wantsEarlyStopping(estimator),
       onFold: (k, m) =>
         log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
@@ -263,13 +305,13 @@ async function fitAndEvaluate(
         }),
     })
     : undefined;
-  const train = { frame: p.xTrain, labels: p.yTrain };
   const { model, history } = await fitFinal(estimator, train, config.seed);
   if (history.length) {
     log.info("boosting rounds", { rounds: history.length, last: history.at(-1)!.values });
   }
-  const chosenThreshold =
-    evaluateBinary(p.yTrain, cv ? cv.oof : model.predictProba(p.xTrain)).best_threshold;
+  const chosenThreshold = cv
+    ? outOfFoldThreshold(p.yTrain, cv.oof)
+    : evaluateBinary(p.yTrain, model.predictProba(p.xTrain)).best_threshold;
   model.decisionThreshold = chosenThreshold;
   const testProbabilities = model.predictProba(p.xTest);
   const test = evaluateBinary(p.yTest, testProbabilities);
@@ -289,6 +331,12 @@ async function fitAndEvaluate(
     testProbabilities,
     history,
   };
+}
+
+/** Best-F1 threshold on the rows that have an out-of-fold prediction (forward-chaining CV leaves the first block without one). */
+function outOfFoldThreshold(labels: Uint8Array, oof: Float64Array): number {
+  const rows = Int32Array.from(oof.keys()).filter((i) => !Number.isNaN(oof[i]!));
+  return evaluateBinary(takeValues(labels, rows), takeValues(oof, rows)).best_threshold;
 }
 
 function round(v: number, digits: number): number {

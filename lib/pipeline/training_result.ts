@@ -11,6 +11,20 @@ import type { Classifier, IterationMetrics } from "../models/model.ts";
 import type { CrossValidation } from "./cross_validate.ts";
 import type { LabeledData } from "./load_features.ts";
 
+/** First and last feature time of a part, ISO. */
+export interface TimeRange {
+  readonly from: string;
+  readonly to: string;
+  readonly rows: number;
+}
+
+/** The time spans of an out-of-time split: train, test, and each forward-chaining fold. */
+export interface TimeRanges {
+  readonly train: TimeRange;
+  readonly test: TimeRange;
+  readonly folds: ReadonlyArray<{ readonly train: TimeRange; readonly test: TimeRange }>;
+}
+
 /** Everything a training run produced. */
 export interface TrainingResult {
   /** MLflow run id. */
@@ -45,6 +59,8 @@ export interface TrainingResult {
   readonly testProbabilities: Float64Array;
   /** Row indices (into `data`) of the test set. */
   readonly testIndices: Int32Array;
+  /** With `data.split: "time"`: the time span of each part and fold (ISO times). */
+  readonly timeRanges?: TimeRanges;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
   /** The registered model version, when `mlflow.registerModel` asked for one. */

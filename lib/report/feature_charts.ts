@@ -7,11 +7,14 @@
 import type { Frame } from "../data/frame.ts";
 import { Figure } from "./figure.ts";
 
-/** Overlaid histograms of one feature for legitimate and fraud rows (shares, so both show). */
+/**
+ * Overlaid histograms of one feature for negative and positive rows (shares, so both show); the
+ * traces are named by what label 1 means (`positive`, default `fraud`).
+ */
 export function featureByLabelFigure(
   frame: Frame,
   labels: ArrayLike<number>,
-  name: string,
+  { feature: name, positive = "fraud" }: { feature: string; positive?: string },
 ): Figure {
   const col = frame.column(name);
   const split = [0, 1].map((cls) => {
@@ -24,7 +27,7 @@ export function featureByLabelFigure(
   return new Figure({
     data: split.map((v, cls) => ({
       type: "histogram",
-      name: cls ? "fraud" : "legitimate",
+      name: cls ? positive : `no ${positive}`,
       x: v,
       histnorm: "probability",
       opacity: 0.6,

@@ -21,7 +21,9 @@ export interface TrainingOutcome {
     readonly mlflow: { readonly experimentName: string };
   };
   readonly rows: { readonly total: number; readonly train: number; readonly test: number };
-  readonly data: { readonly labeling: { readonly achievedRate: number } };
+  readonly data: {
+    readonly labeling: { readonly achievedRate: number; readonly positive: string };
+  };
   readonly cv?: {
     readonly folds: readonly unknown[];
     readonly summary: Readonly<Record<ScalarMetric, MeanStd>>;
@@ -35,6 +37,13 @@ export interface TrainingOutcome {
   };
   readonly importance: ReadonlyArray<{ feature: string; importance: number; share: number }>;
   readonly readiness: string;
+  /** The model (a logistic regression's coefficient table is shown). */
+  readonly model: object;
+  /** With the time split: each part's time span. */
+  readonly timeRanges?: {
+    readonly train: { readonly from: string; readonly to: string };
+    readonly test: { readonly from: string; readonly to: string };
+  };
   readonly registered?: { readonly name: string; readonly version: string };
   readonly offline?: { readonly from: string; readonly to: string };
 }

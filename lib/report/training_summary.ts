@@ -5,6 +5,8 @@
  * @module
  */
 
+import { LogisticRegressionModel } from "../models/logistic_regression.ts";
+import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 import { textTable } from "./text_table.ts";
 
@@ -40,9 +42,13 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
     ]),
   );
   const c = r.test.confusion;
+  const pos = r.data.labeling.positive;
   const confusion = textTable(
-    ["test @0.5", "predicted legit", "predicted fraud"],
-    [["actual legit", String(c.tn), String(c.fp)], ["actual fraud", String(c.fn), String(c.tp)]],
+    ["test @0.5", `predicted no ${pos}`, `predicted ${pos}`],
+    [
+      [`actual no ${pos}`, String(c.tn), String(c.fp)],
+      [`actual ${pos}`, String(c.fn), String(c.tp)],
+    ],
   );
   const top = textTable(
     ["feature", "importance", "share"],
@@ -51,7 +57,7 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
   const chosen = r.testAtChosen;
   return [
     `Model ${r.config.model.type} on ${r.rows.total} rows (${r.rows.train} train, ${r.rows.test} test), ` +
-    `fraud rate ${(r.data.labeling.achievedRate * 100).toFixed(2)}%`,
+    `${pos} rate ${(r.data.labeling.achievedRate * 100).toFixed(2)}%`,
     "",
     metrics,
     "",
@@ -62,7 +68,14 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
     "",
     confusion,
     "",
-    top,
+    r.model instanceof LogisticRegressionModel ? coefficientText(r.model.coefficients()) : top,
+    ...(r.timeRanges
+      ? [
+        "",
+        `Out of time: trained on ${r.timeRanges.train.from} … ${r.timeRanges.train.to}, ` +
+        `tested on ${r.timeRanges.test.from} … ${r.timeRanges.test.to}`,
+      ]
+      : []),
     "",
     `Readiness: ${r.readiness.toUpperCase()} (test ROC AUC ${
       f(r.test.roc_auc)
@@ -78,4 +91,25 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
       : []),
     `Took ${(r.durationMs / 1000).toFixed(1)} s`,
   ].join("\n");
+}
+
+/** The coefficient table of a logistic regression (original scale), as text. */
+export function coefficientText(rows: readonly CoefficientRow[]): string {
+  const g = (v: number) =>
+    Number.isNaN(v)
+      ? "nan"
+      : Math.abs(v) >= 1e4 || (v !== 0 && Math.abs(v) < 1e-3)
+      ? v.toExponential(2)
+      : v.toFixed(4);
+  return textTable(
+    ["term", "coef", "std err", "95% CI", "odds ratio", "p"],
+    rows.map((c) => [
+      c.term,
+      g(c.coef),
+      g(c.stdErr),
+      `[${g(c.ciLow)}, ${g(c.ciHigh)}]`,
+      g(c.oddsRatio),
+      c.pValue < 1e-4 ? "<1e-4" : c.pValue.toFixed(4),
+    ]),
+  );
 }

@@ -1,14 +1,14 @@
 /**
  * HTML views of results that display themselves in notebooks: the metric table of a training
- * run, the confusion matrix, the data-quality report and the fraud-rule counts.
+ * run, the confusion matrix, the data-quality report and the labeling-rule counts.
  *
  * @module
  */
 
 import type { QualityReport } from "../data/quality.ts";
 import type { Confusion } from "../evaluate/binary_metrics.ts";
-import type { FraudLabels } from "../labels/fraud_labeler.ts";
-import { FRAUD_RULES } from "../labels/fraud_rules.ts";
+import type { Labeling } from "../labels/rule_labeler.ts";
+import { RULE_SETS } from "../labels/rule_sets.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 
 const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
@@ -67,14 +67,14 @@ export function metricsView(r: TrainingOutcome): HtmlView {
   });
 }
 
-/** The confusion matrix at a threshold. */
-export function confusionView(c: Confusion, threshold: number): HtmlView {
+/** The confusion matrix at a threshold, classes named by what label 1 means (default `fraud`). */
+export function confusionView(c: Confusion, threshold: number, positive = "fraud"): HtmlView {
   return table({
     caption: `Confusion matrix at ${threshold.toFixed(3)}`,
-    header: ["", "predicted legit", "predicted fraud"],
+    header: ["", `predicted no ${positive}`, `predicted ${positive}`],
     rows: [
-      ["actual legit", String(c.tn), String(c.fp)],
-      ["actual fraud", String(c.fn), String(c.tp)],
+      [`actual no ${positive}`, String(c.tn), String(c.fp)],
+      [`actual ${positive}`, String(c.fn), String(c.tp)],
     ],
     cls: "confusion-matrix",
   });
@@ -99,20 +99,23 @@ export function qualityView(q: QualityReport): HtmlView {
   });
 }
 
-/** How often each fraud rule fired, and the labeling outcome. */
-export function rulesView(l: Omit<FraudLabels, "labels" | "scores">, rows: number): HtmlView {
+/** How often each labeling rule fired, and the labeling outcome (or where file labels came from). */
+export function rulesView(l: Labeling, rows: number): HtmlView {
+  const rules = l.method === "rules" ? RULE_SETS.get(l.from)?.rules ?? [] : [];
   return table({
-    caption: `Fraud rules: target rate ${l.targetRate}, achieved ${f4(l.achievedRate)}${
-      l.warnings.length ? ` — ${l.warnings.join("; ")}` : ""
-    }`,
+    caption: `${
+      l.method === "rules"
+        ? `Labeling rules "${l.from}" (${l.positive}): target rate ${l.targetRate}`
+        : `Labels from column "${l.from}"`
+    }, achieved ${f4(l.achievedRate)}${l.warnings.length ? ` — ${l.warnings.join("; ")}` : ""}`,
     header: ["rule", "condition", "weight", "rows fired", "share"],
-    rows: FRAUD_RULES.map((r) => [
+    rows: rules.map((r) => [
       r.name,
       r.condition,
       String(r.weight),
       String(l.ruleCounts[r.name] ?? 0),
       f4((l.ruleCounts[r.name] ?? 0) / rows),
     ]),
-    cls: "fraud-rules",
+    cls: "label-rules",
   });
 }

@@ -55,8 +55,8 @@ qualityView(data.quality);''',
 rulesView(data.labeling, data.features.frame.rows);''',
     "## Distributions by label",
     '''import { featureByLabelFigure } from "../lib/report/feature_charts.ts";
-featureByLabelFigure(data.features.frame, data.labels, "amount_avg_5m");''',
-    '''featureByLabelFigure(data.features.frame, data.labels, "velocity_score");''',
+featureByLabelFigure(data.features.frame, data.labels, { feature: "amount_avg_5m" });''',
+    '''featureByLabelFigure(data.features.frame, data.labels, { feature: "velocity_score" });''',
     "## Correlations",
     '''import { correlationFigure } from "../lib/report/feature_charts.ts";
 correlationFigure(data.features.frame);''',

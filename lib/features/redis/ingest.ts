@@ -5,10 +5,7 @@
  * @module
  */
 
-import type { FeatureSet } from "../window_processor.ts";
-import { featuresAtEvent } from "../window_processor.ts";
-import { cardEntityId } from "../window_processor.ts";
-import type { TransactionEvents } from "../transactions.ts";
+import type { EntityStream, FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { EnvironmentError, isUserError } from "../../errors.ts";
@@ -141,10 +138,10 @@ export interface FollowOptions extends IngestOptions {
   readonly onProgress?: (events: number) => void;
 }
 
-/** Replays `events` in time order at `rate` events/s, writing each event's card row. */
+/** Replays `events` in time order at `rate` events/s, writing each event's entity row. */
 export async function ingestFollow(
   store: Store,
-  events: TransactionEvents,
+  events: EntityStream,
   options: FollowOptions,
 ): Promise<number> {
   return await orWriteError(store.conn, () => replay(store, events, options));
@@ -152,14 +149,14 @@ export async function ingestFollow(
 
 async function replay(
   { conn, layout }: Store,
-  events: TransactionEvents,
+  events: EntityStream,
   options: FollowOptions,
 ): Promise<number> {
   const n = events.ts.length, limit = Math.min(n, options.maxEvents ?? n);
   const order = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) =>
     events.ts[a]! - events.ts[b]!
   );
-  const row = new Float64Array(17);
+  const row = new Float64Array(events.view.features.length);
   const ttl = options.ttlSeconds ?? 0;
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
@@ -169,9 +166,9 @@ async function replay(
     const writes: Promise<unknown>[] = [];
     const stop = Math.min(limit, done + Math.max(1, Math.round(options.rate)));
     for (; done < stop; done++) {
-      const e = order[done]!, card = events.card[e]!;
-      featuresAtEvent(events, events.cardStart[card]!, e, row);
-      const id = cardEntityId(card);
+      const e = order[done]!, entity = events.entity[e]!;
+      events.rowAt(events.start[entity]!, e, row);
+      const id = events.entityId(entity);
       const key = Buffer.from(layout.key(id));
       writes.push(
         client.hset(

@@ -1,0 +1,222 @@
+/**
+ * The labeled-file source: rows, real 0/1 labels and feature specs read from a CSV or Parquet
+ * file. Feature kinds come from the values: text columns are categorical (codes in sorted order of
+ * their categories, kept in the spec), 0/1 columns boolean, other numbers continuous. Every
+ * problem with the file is a {@link DataError} naming it.
+ *
+ * @module
+ */
+
+import type { FeatureSpec } from "../data/feature_spec.ts";
+import { Frame } from "../data/frame.ts";
+import { type Cell, numericCell, readTable, type Table } from "../data/read_table.ts";
+import { DataError } from "../errors.ts";
+import type { FeatureSet } from "./window_processor.ts";
+
+/** What to read from the file (the config's `data.file`). */
+export interface FileSettings {
+  readonly path?: string | undefined;
+  readonly label?: string | undefined;
+  readonly entityColumn?: string | undefined;
+  readonly timestampColumn?: string | undefined;
+  readonly featureColumns: readonly string[];
+}
+
+/** Labeled rows read from a file. */
+export interface LabeledFile {
+  /** Feature rows; entity ids from the entity column (else `row_<n>`), times from the timestamp column (else NaN). */
+  readonly features: FeatureSet;
+  /** 0/1 labels. */
+  readonly labels: Uint8Array;
+  /** Inferred specs of the feature columns, in order. */
+  readonly specs: readonly FeatureSpec[];
+  /** Present-but-unreadable values per numeric feature (loaded as missing). */
+  readonly nonNumeric: Readonly<Record<string, number>>;
+  /** Where the rows came from, in words. */
+  readonly description: string;
+}
+
+/**
+ * Reads a labeled file.
+ *
+ * @throws {DataError} one sentence each: an unreadable or empty file, duplicate column names, a
+ *   missing label (or named) column, labels that are not 0/1 (naming the values found), a
+ *   feature that is entirely missing, unreadable timestamps.
+ */
+export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> {
+  const path = file.path!, labelColumn = file.label!;
+  const table = await readTable(path);
+  checkColumns(table, file, path);
+  if (table.rows === 0) throw new DataError(`"${path}" has a header but no rows`);
+  const labels = readLabels(table, labelColumn, path);
+  const skip = new Set([labelColumn, file.entityColumn, file.timestampColumn]);
+  const names = file.featureColumns.length
+    ? [...file.featureColumns]
+    : table.names.filter((n) => !skip.has(n));
+  if (names.length === 0) throw new DataError(`"${path}" has no feature columns`);
+  const read = names.map((name) => featureColumn(name, table.columns[table.names.indexOf(name)]!));
+  const empty = read.filter((c) => c.present === 0).map((c) => c.spec.name);
+  if (empty.length) {
+    throw new DataError(
+      `"${path}": ${empty.length === 1 ? "feature" : "features"} ${
+        empty.join(", ")
+      } entirely missing (no value in ${table.rows} rows)`,
+    );
+  }
+  const nonNumeric: Record<string, number> = {};
+  for (const c of read) if (c.nonNumeric) nonNumeric[c.spec.name] = c.nonNumeric;
+  return {
+    features: {
+      frame: new Frame(names, read.map((c) => c.values)),
+      entityIds: entityIds(table, file.entityColumn),
+      timestamps: timestamps(table, file.timestampColumn, path),
+    },
+    labels,
+    specs: read.map((c) => c.spec),
+    nonNumeric,
+    description: `file ${path} (${table.rows} rows, label ${labelColumn})`,
+  };
+}
+
+function checkColumns(table: Table, file: FileSettings, path: string): void {
+  const seen = new Set<string>(), dup = new Set<string>();
+  for (const n of table.names) (seen.has(n) ? dup : seen).add(n);
+  if (dup.size) throw new DataError(`"${path}" has duplicate column names: ${[...dup].join(", ")}`);
+  const wanted: Array<[string, string | undefined]> = [
+    ["label column", file.label],
+    ["entity column", file.entityColumn],
+    ["timestamp column", file.timestampColumn],
+    ...file.featureColumns.map((c): [string, string] => ["feature column", c]),
+  ];
+  for (const [what, name] of wanted) {
+    if (name !== undefined && !seen.has(name)) {
+      throw new DataError(
+        `"${path}" has no ${what} "${name}" (columns: ${table.names.join(", ")})`,
+      );
+    }
+  }
+}
+
+function readLabels(table: Table, column: string, path: string): Uint8Array {
+  const cells = table.columns[table.names.indexOf(column)]!;
+  const labels = new Uint8Array(table.rows);
+  const bad = new Map<string, number>();
+  for (let i = 0; i < table.rows; i++) {
+    const v = numericCell(cells[i]);
+    if (v === 0 || v === 1) labels[i] = v;
+    else {
+      const key = v !== undefined && Number.isNaN(v) ? "(missing)" : String(cells[i]);
+      bad.set(key, (bad.get(key) ?? 0) + 1);
+    }
+  }
+  if (bad.size) {
+    const found = [...bad].slice(0, 5).map(([k, n]) => `${JSON.stringify(k)} ×${n}`);
+    throw new DataError(
+      `"${path}": label column "${column}" must hold 0/1, found ${found.join(", ")}${
+        bad.size > 5 ? ` and ${bad.size - 5} more values` : ""
+      }`,
+    );
+  }
+  return labels;
+}
+
+/** One feature column as numbers, with its inferred spec. */
+interface ReadColumn {
+  readonly spec: FeatureSpec;
+  readonly values: Float64Array;
+  readonly present: number;
+  readonly nonNumeric: number;
+}
+
+function featureColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
+  const n = cells.length;
+  const values = new Float64Array(n);
+  let present = 0, nonNumeric = 0;
+  for (let i = 0; i < n; i++) {
+    const v = numericCell(cells[i]);
+    if (v === undefined) nonNumeric++;
+    else if (!Number.isNaN(v)) present++;
+    values[i] = v ?? NaN;
+  }
+  if (nonNumeric > present) return categoricalColumn(name, cells);
+  let binary = true, whole = true;
+  for (const v of values) {
+    if (Number.isNaN(v)) continue;
+    binary &&= v === 0 || v === 1;
+    whole &&= Number.isInteger(v);
+  }
+  const description = `column "${name}" of the input file`;
+  const spec: FeatureSpec = binary && present > 0
+    ? { name, kind: "boolean", range: [0, 1], description }
+    : { name, kind: "continuous", range: [-Infinity, Infinity], description, integer: whole };
+  return { spec, values, present, nonNumeric };
+}
+
+/** A text column: codes in sorted order of the categories found. */
+function categoricalColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
+  const text = (c: Cell) => {
+    if (c === null || c === undefined) return undefined;
+    const s = String(c).trim();
+    return s === "" || /^(null|na|nan|none)$/i.test(s) ? undefined : s;
+  };
+  const found = new Set<string>();
+  for (let i = 0; i < cells.length; i++) {
+    const s = text(cells[i]);
+    if (s !== undefined) found.add(s);
+  }
+  const categories = [...found].sort();
+  const code = new Map(categories.map((c, k) => [c, k]));
+  const values = new Float64Array(cells.length);
+  let present = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const s = text(cells[i]);
+    values[i] = s === undefined ? NaN : code.get(s)!;
+    if (s !== undefined) present++;
+  }
+  const spec: FeatureSpec = {
+    name,
+    kind: "categorical",
+    integer: true,
+    range: [0, Math.max(0, categories.length - 1)],
+    description: `text column "${name}" of the input file (${categories.length} categories)`,
+    categories,
+  };
+  return { spec, values, present, nonNumeric: 0 };
+}
+
+function entityIds(table: Table, column: string | undefined): string[] {
+  if (column === undefined) return Array.from({ length: table.rows }, (_, i) => `row_${i + 1}`);
+  const cells = table.columns[table.names.indexOf(column)]!;
+  return Array.from({ length: table.rows }, (_, i) => String(cells[i] ?? ""));
+}
+
+function timestamps(table: Table, column: string | undefined, path: string): Float64Array {
+  const out = new Float64Array(table.rows).fill(NaN);
+  if (column === undefined) return out;
+  const cells = table.columns[table.names.indexOf(column)]! as ArrayLike<unknown>;
+  let bad = 0, example = "";
+  for (let i = 0; i < table.rows; i++) {
+    const c = cells[i];
+    const t = c instanceof Date
+      ? c.getTime()
+      : typeof c === "number" || typeof c === "bigint"
+      ? Number(c)
+      : typeof c === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(c)
+      ? Number(c)
+      : typeof c === "string"
+      ? Date.parse(c)
+      : NaN;
+    if (Number.isNaN(t)) {
+      bad++;
+      example ||= String(c);
+    }
+    out[i] = t;
+  }
+  if (bad) {
+    throw new DataError(
+      `"${path}": timestamp column "${column}" has ${bad} value(s) that are not ISO times or ` +
+        `epoch milliseconds (e.g. ${JSON.stringify(example)})`,
+    );
+  }
+  return out;
+}

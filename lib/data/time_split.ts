@@ -55,7 +55,8 @@ export function timeSplit(
     const [neg, pos] = classCounts(Array.from(rows, (i) => labels[i]!));
     if (neg === 0 || pos === 0) {
       throw new DataError(
-        `the time split's ${part} part (${rows.length} rows) has only class ${pos ? 1 : 0}; ` +
+        `the time split's ${part === "train" ? "training" : "test"} part (${rows.length} rows) ` +
+          `has only class ${pos ? 1 : 0}; ` +
           `change --test-size or use --split stratified`,
       );
     }
@@ -87,7 +88,9 @@ export function timeSeriesFolds(labels: ArrayLike<number>, folds: number): Split
       const [neg, pos] = classCounts(Array.from(rows, (i) => labels[i]!));
       if (neg === 0 || pos === 0) {
         throw new DataError(
-          `forward-chaining fold ${out.length + 1} has only class ${pos ? 1 : 0} in its ${part} ` +
+          `forward-chaining fold ${out.length + 1} has only class ${pos ? 1 : 0} in its ${
+            part === "train" ? "training" : "test"
+          } ` +
             `rows (${rows.length}); lower --cv-folds or use more samples`,
         );
       }

@@ -36,6 +36,9 @@ if (import.meta.main) {
     for (const [name, n] of Object.entries(s.nonNumeric)) {
       console.error(`predict: warning: ${n} non-numeric value(s) in "${name}" scored as missing`);
     }
+    for (const [name, n] of Object.entries(s.unseen)) {
+      console.error(`predict: warning: ${n} unseen categor(ies) in "${name}" scored as missing`);
+    }
     console.error(
       `predict: scored ${s.rows} rows with a ${s.modelType} model (label threshold ${s.threshold}) → ${options.output}`,
     );

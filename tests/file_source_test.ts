@@ -141,3 +141,44 @@ for (const [what, make, line] of BAD) {
     await Deno.remove(dir, { recursive: true });
   });
 }
+
+Deno.test("a model trained on text categories scores the raw text: predict maps it with the saved vocabulary (JSON and ONNX agree)", async () => {
+  const dir = await Deno.makeTempDir();
+  const cols = rows(1500);
+  await Deno.writeTextFile(join(dir, "labeled.csv"), csv(cols));
+  const r = await trainOn(dir, "labeled.csv", ["--model-type", "logistic_regression"]);
+  assert.equal(r.code, 0, r.stderr);
+  const artifacts = r.stdout.match(/^Artifacts: (\S+)/m)![1]!;
+  const model = JSON.parse(await Deno.readTextFile(join(artifacts, "model/model.json")));
+  assert.deepEqual(model.vocabulary, { channel: ["email", "search", "social"] });
+  // New rows in the raw layout, one with a channel never seen in training.
+  const fresh = rows(40);
+  fresh.channel![0] = "podcast";
+  for (const name of Object.keys(fresh)) fresh[name]![2] = fresh[name]![1]!; // row 2 = row 1 …
+  fresh.channel![1] = "email";
+  fresh.channel![2] = "social"; // … but for the channel
+  await Deno.writeTextFile(join(dir, "fresh.csv"), csv(fresh));
+  const scored: Record<string, number[]> = {};
+  for (const file of ["model.json", "model.onnx"]) {
+    const p = await runTask("predict", [
+      "--model",
+      join(artifacts, "model", file),
+      "--input",
+      "fresh.csv",
+      "--output",
+      `scored_${file}.csv`,
+    ], { cwd: dir });
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stderr, /warning: 1 unseen categor\(ies\) in "channel" scored as missing/);
+    const out = (await Deno.readTextFile(join(dir, `scored_${file}.csv`))).trim().split("\n");
+    const at = out[0]!.split(",").indexOf("probability");
+    scored[file] = out.slice(1).map((l) => Number(l.split(",")[at]));
+    assert.equal(out[1]!.split(",")[4], "podcast", "the output keeps the raw text");
+  }
+  scored["model.json"]!.forEach((p, i) => {
+    assert.ok(Math.abs(p - scored["model.onnx"]![i]!) < 1e-5, `row ${i}`);
+  });
+  // The text does the work: the same row scores differently on email (the reference) and social.
+  assert.ok(Math.abs(scored["model.json"]![1]! - scored["model.json"]![2]!) > 1e-3);
+  await Deno.remove(dir, { recursive: true });
+});

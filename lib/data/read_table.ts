@@ -216,3 +216,28 @@ export function numericCell(cell: Cell): number | undefined {
   const v = Number(s);
   return Number.isFinite(v) ? v : undefined;
 }
+
+/**
+ * Replaces the text of columns named in `vocabulary` by their codes (code i = `vocabulary[name][i]`),
+ * as the model was trained; a category not in the vocabulary becomes missing and is counted.
+ * Columns already holding numbers (codes) pass unchanged.
+ */
+export function encodeCategories(
+  table: Table,
+  vocabulary: Readonly<Record<string, readonly string[]>>,
+): { table: Table; unseen: Record<string, number> } {
+  const unseen: Record<string, number> = {};
+  const columns = table.columns.map((cells, j) => {
+    const name = table.names[j]!, vocab = vocabulary[name];
+    if (!vocab) return cells;
+    const code = new Map(vocab.map((c, k) => [c, k]));
+    return Array.from(cells, (cell): Cell => {
+      const v = numericCell(cell);
+      if (v !== undefined) return Number.isNaN(v) ? null : code.get(String(cell).trim()) ?? v;
+      const k = code.get(String(cell).trim());
+      if (k === undefined) unseen[name] = (unseen[name] ?? 0) + 1;
+      return k ?? null;
+    });
+  });
+  return { table: { ...table, columns }, unseen };
+}

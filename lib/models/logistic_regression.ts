@@ -168,6 +168,8 @@ export interface LogisticState {
   readonly converged: boolean;
   /** Threshold on P(class 1) for a positive label (absent = 0.5). */
   readonly decisionThreshold?: number;
+  /** Categories of text-trained features (see `Classifier.vocabulary`). */
+  readonly vocabulary?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A fitted logistic regression. */
@@ -199,6 +201,16 @@ export class LogisticRegressionModel implements Classifier {
 
   set decisionThreshold(t: number) {
     this.state = { ...this.state, decisionThreshold: t };
+  }
+
+  /** Categories of text-trained features, saved in the model. */
+  get vocabulary(): Readonly<Record<string, readonly string[]>> {
+    return this.state.vocabulary ?? {};
+  }
+
+  set vocabulary(v: Readonly<Record<string, readonly string[]>>) {
+    const { vocabulary: _, ...rest } = this.state;
+    this.state = Object.keys(v).length ? { ...rest, vocabulary: v } : rest;
   }
 
   /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */

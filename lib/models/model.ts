@@ -52,6 +52,11 @@ export interface Classifier {
   readonly featureNames: readonly string[];
   /** Threshold on P(class 1) for a positive label: 0.5 unless one was chosen (and saved). */
   decisionThreshold: number;
+  /**
+   * Categories of features trained from text (code i = `vocabulary[feature][i]`), saved with the
+   * model so that raw text columns can be scored; empty when every input was numeric.
+   */
+  vocabulary: Readonly<Record<string, readonly string[]>>;
   /** P(class 1) per row of `frame` (columns looked up by name). */
   predictProba(frame: Frame): Float64Array;
   /** Importance per feature name (larger = more important; the meaning is the model's). */

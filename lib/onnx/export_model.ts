@@ -53,6 +53,9 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
     feature_names: JSON.stringify(model.featureNames),
     model_type: model.type,
     threshold: String(meta.threshold ?? 0.5),
+    ...(Object.keys(model.vocabulary).length
+      ? { category_vocabulary: JSON.stringify(model.vocabulary) }
+      : {}),
     ...(meta.runId ? { run_id: meta.runId } : {}),
     ...(meta.version ? { version: meta.version } : {}),
   };

@@ -8,7 +8,7 @@
 
 import { z } from "zod";
 import { toCsv } from "../data/csv.ts";
-import { numericColumns, readTable } from "../data/read_table.ts";
+import { encodeCategories, numericColumns, readTable } from "../data/read_table.ts";
 import { ModelFormatError } from "../errors.ts";
 import type { Frame } from "../data/frame.ts";
 import { loadModel } from "../models/factory.ts";
@@ -34,6 +34,8 @@ export interface PredictSummary {
   readonly nonNumeric: Readonly<Record<string, number>>;
   /** Missing (empty) cells per feature. */
   readonly missing: Readonly<Record<string, number>>;
+  /** Cells of a text-trained feature holding a category the model never saw (scored as missing). */
+  readonly unseen: Readonly<Record<string, number>>;
 }
 
 /**
@@ -88,6 +90,7 @@ export async function loadClassifier(
 /** A loaded model of either kind, scoring asynchronously. */
 interface Scorer {
   readonly featureNames: readonly string[];
+  readonly vocabulary: Readonly<Record<string, readonly string[]>>;
   readonly type: string;
   readonly threshold: number;
   predictProba(frame: Frame): Promise<Float64Array>;
@@ -107,11 +110,14 @@ async function readModelBytes(path: string): Promise<Uint8Array> {
 /** Loads a `.onnx` model into onnxruntime, or a JSON model (ours, XGBoost's, or from a store). */
 export async function loadScorer(path: string, tracking?: ModelStoreSettings): Promise<Scorer> {
   if (/\.onnx$/i.test(path)) {
-    return await OnnxScorer.load(await readModelBytes(path));
+    const onnx = await OnnxScorer.load(await readModelBytes(path));
+    const vocab = onnx.metadata.category_vocabulary;
+    return Object.assign(onnx, { vocabulary: vocab ? JSON.parse(vocab) : {} });
   }
   const model = await loadClassifier(path, tracking);
   return {
     featureNames: model.featureNames,
+    vocabulary: model.vocabulary,
     type: model.type,
     threshold: model.decisionThreshold,
     predictProba: (frame) => Promise.resolve(model.predictProba(frame)),
@@ -151,12 +157,13 @@ export async function predictFile(
   const { input, output } = options;
   const scorer = await loadScorer(options.model, tracking);
   try {
-    const table = await readTable(input);
+    const raw = await readTable(input);
+    const { table, unseen } = encodeCategories(raw, scorer.vocabulary);
     const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);
     const p = await scorer.predictProba(frame);
     const threshold = options.threshold ?? scorer.threshold;
     const labels = Array.from(p, (v) => (v >= threshold ? 1 : 0));
-    const columns = table.names.map((name, j) => [name, table.columns[j]!] as const);
+    const columns = raw.names.map((name, j) => [name, raw.columns[j]!] as const);
     await writeFileAtomic(output, toCsv([...columns, ["probability", p], ["label", labels]]));
     const missing: Record<string, number> = {};
     frame.columns.forEach((c, j) => {
@@ -166,7 +173,7 @@ export async function predictFile(
       const m = k - (nonNumeric[name] ?? 0);
       if (m) missing[name] = m;
     });
-    return { rows: table.rows, modelType: scorer.type, threshold, nonNumeric, missing };
+    return { rows: table.rows, modelType: scorer.type, threshold, nonNumeric, missing, unseen };
   } finally {
     await scorer.release();
   }

@@ -201,6 +201,8 @@ interface Parts {
   readonly yTest: Uint8Array;
   readonly folds?: readonly SplitIndices[];
   readonly categorical: readonly string[];
+  /** Categories of text columns (a file source), saved with the model. */
+  readonly vocabulary: Record<string, readonly string[]>;
   readonly timeRanges?: TimeRanges;
 }
 
@@ -235,6 +237,9 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
     yTest: takeValues(data.labels, split.test),
     ...(folds ? { folds } : {}),
     categorical: data.specs.filter((s) => s.kind === "categorical").map((s) => s.name),
+    vocabulary: Object.fromEntries(
+      data.specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])),
+    ),
     ...(byTime
       ? {
         timeRanges: {
@@ -306,6 +311,7 @@ async function fitAndEvaluate(
     })
     : undefined;
   const { model, history } = await fitFinal(estimator, train, config.seed);
+  model.vocabulary = p.vocabulary;
   if (history.length) {
     log.info("boosting rounds", { rounds: history.length, last: history.at(-1)!.values });
   }

@@ -71,6 +71,22 @@ export class GbtModel implements Classifier {
     };
   }
 
+  /** Categories of text-trained features, in the learner attribute `category_vocabulary` (JSON). */
+  get vocabulary(): Readonly<Record<string, readonly string[]>> {
+    const raw = this.state.attributes.category_vocabulary;
+    return raw ? JSON.parse(raw) : {};
+  }
+
+  set vocabulary(v: Readonly<Record<string, readonly string[]>>) {
+    const { category_vocabulary: _, ...rest } = this.state.attributes;
+    this.state = {
+      ...this.state,
+      attributes: Object.keys(v).length
+        ? { ...rest, category_vocabulary: JSON.stringify(v) }
+        : rest,
+    };
+  }
+
   /** Feature names in model order. */
   get featureNames(): readonly string[] {
     return this.state.featureNames;

@@ -74,8 +74,18 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
     html(features).some((h) => h.includes('class="label-rules"') && h.includes("high_velocity")),
   );
   assert.ok(
-    outputs(features).filter((o) => o.data?.[PLOTLY]).length >= 3,
-    "distribution and correlation figures",
+    outputs(features).filter((o) => o.data?.[PLOTLY]).length >= 6,
+    "distribution and correlation figures of both use cases",
+  );
+  // The personalization half: propensity rules, and the coefficient table with the one-hot terms.
+  assert.ok(
+    html(features).some((h) => h.includes('class="label-rules"') && h.includes("cart_in_progress")),
+  );
+  assert.ok(
+    html(features).some((h) =>
+      h.includes('class="coefficients"') && h.includes("device_type=1") &&
+      h.includes("recency_score")
+    ),
   );
 
   // The AUC shown is the one the pipeline computes for this seed.

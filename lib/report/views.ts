@@ -9,6 +9,7 @@ import type { QualityReport } from "../data/quality.ts";
 import type { Confusion } from "../evaluate/binary_metrics.ts";
 import type { Labeling } from "../labels/rule_labeler.ts";
 import { RULE_SETS } from "../labels/rule_sets.ts";
+import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 
 const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
@@ -117,5 +118,26 @@ export function rulesView(l: Labeling, rows: number): HtmlView {
       f4((l.ruleCounts[r.name] ?? 0) / rows),
     ]),
     cls: "label-rules",
+  });
+}
+
+/** A logistic regression's coefficient table: original scale, standard errors, 95% intervals, odds ratios. */
+export function coefficientsView(rows: readonly CoefficientRow[]): HtmlView {
+  const g = (v: number) => (Number.isNaN(v) ? "nan" : Number(v.toPrecision(4)).toString());
+  return table({
+    caption:
+      "Logistic regression coefficients (original scale; odds ratio per unit, or vs the reference category)",
+    header: ["term", "coef", "std err", "z", "p", "95% CI", "odds ratio", "odds ratio 95% CI"],
+    rows: rows.map((r) => [
+      r.term,
+      g(r.coef),
+      g(r.stdErr),
+      g(r.z),
+      r.pValue < 1e-4 ? "&lt;1e-4" : r.pValue.toFixed(4),
+      `[${g(r.ciLow)}, ${g(r.ciHigh)}]`,
+      g(r.oddsRatio),
+      `[${g(r.oddsRatioLow)}, ${g(r.oddsRatioHigh)}]`,
+    ]),
+    cls: "coefficients",
   });
 }

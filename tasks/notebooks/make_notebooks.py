@@ -44,7 +44,7 @@ def stable_ids(name, nb):
         cell.id = f"{name.split('_')[0]}-{i:02d}"
     return nb
 
-features = notebook("# Features\n\nThe `transaction` feature view from the feature source, labeled by the fraud rules — the same `loadLabeledData` that `deno task train` calls.", [
+features = notebook("# Features\n\nBoth use cases' features as `deno task train` loads them (`loadLabeledData`): the `transaction` view labeled by the fraud rules, then the `clickstream` view labeled by the purchase-propensity rules.", [
     PARAMS, CONFIG,
     '''import { loadLabeledData } from "../lib/pipeline/load_features.ts";
 import { qualityView } from "../lib/report/views.ts";
@@ -60,6 +60,34 @@ featureByLabelFigure(data.features.frame, data.labels, { feature: "amount_avg_5m
     "## Correlations",
     '''import { correlationFigure } from "../lib/report/feature_charts.ts";
 correlationFigure(data.features.frame);''',
+    "## Personalization: the `clickstream` view\n\nThe same loader with `useCase: \"personalization\"`: users' sessions, views, cart adds and purchases, labeled by the propensity rules at a 10% target rate.",
+    '''const personalization = resolveConfig([fileLayer({
+  useCase: "personalization",
+  data: { maxSamples: SAMPLES, source: SOURCE },
+  mlflow: { trackingUri: TRACKING },
+  seed: SEED,
+}, "notebook")]);
+const clicks = await loadLabeledData(personalization);
+qualityView(clicks.quality);''',
+    '''rulesView(clicks.labeling, clicks.features.frame.rows);''',
+    '''featureByLabelFigure(clicks.features.frame, clicks.labels, {
+  feature: "avg_dwell_time_s",
+  positive: "purchase",
+});''',
+    '''featureByLabelFigure(clicks.features.frame, clicks.labels, {
+  feature: "recency_score",
+  positive: "purchase",
+});''',
+    '''correlationFigure(clicks.features.frame);''',
+    "## What a statistician reads off the propensity model\n\nAn unpenalized logistic regression (`penalty: \"none\"`, as statsmodels' `Logit`) with `category_affinity` and `device_type` one-hot encoded inside the model: coefficients per unit on the original scale, standard errors from the inverse Hessian, 95% intervals and odds ratios.",
+    '''import { LogisticRegression } from "../lib/models/logistic_regression.ts";
+import { coefficientsView } from "../lib/report/views.ts";
+const propensity = new LogisticRegression({ penalty: "none" }).fitSync(
+  clicks.features.frame,
+  clicks.labels,
+  { categorical: clicks.specs.filter((s) => s.kind === "categorical").map((s) => s.name) },
+);
+coefficientsView(propensity.coefficients());''',
 ])
 
 training = notebook("# Training\n\nCross-validation, test metrics and charts from `train()` — the function `deno task train` runs.", [

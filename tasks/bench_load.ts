@@ -1,0 +1,39 @@
+/**
+ * `deno task bench:load`: loading a wide labeled Parquet file (default 1M × 50) for training,
+ * beside pyarrow in the same run.
+ *
+ * @module
+ */
+
+import { z } from "zod";
+import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
+import { runTask } from "./_main.ts";
+import { ensurePythonEnv } from "./_python_env.ts";
+import { benchLoad } from "./bench/load_bench.ts";
+
+// deno-fmt-ignore
+const FLAGS: FlagSpec[] = [
+  { flag: "rows",    option: "rows",    type: "number", arg: "<n>", help: "rows of the file" },
+  { flag: "columns", option: "columns", type: "number", arg: "<n>", help: "columns (features + label)" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
+];
+
+/** The task's declaration (also read by tests). */
+export const TASK = defineTask({
+  name: "bench:load",
+  summary: "Benchmark loading a wide labeled Parquet file beside pyarrow.",
+  usage: ["deno task bench:load [--rows 1000000] [--columns 50] [--repeats 3]"],
+  options: z.strictObject({
+    rows: z.number().int().min(10).default(1_000_000),
+    columns: z.number().int().min(2).default(50),
+    repeats: z.number().int().min(1).default(3),
+  }),
+  flags: FLAGS,
+});
+
+if (import.meta.main) {
+  await runTask(TASK, async ({ options }) => {
+    const python = await ensurePythonEnv((line) => console.error(`bench:load: ${line}`));
+    console.log(await benchLoad({ ...options, python }));
+  });
+}

@@ -79,7 +79,7 @@ qualityView(clicks.quality);''',
   positive: "purchase",
 });''',
     '''correlationFigure(clicks.features.frame);''',
-    "## What a statistician reads off the propensity model\n\nAn unpenalized logistic regression (`penalty: \"none\"`, as statsmodels' `Logit`) with `category_affinity` and `device_type` one-hot encoded inside the model: coefficients per unit on the original scale, standard errors from the inverse Hessian, 95% intervals and odds ratios.",
+    "## What a statistician reads off the propensity model\n\nAn unpenalized logistic regression (`penalty: \"none\"`, as statsmodels' `Logit`) with `category_affinity` and `device_type` one-hot encoded inside the model: coefficients per unit on the original scale, standard errors from the inverse Hessian, 95% intervals and odds ratios. A rare category with (almost) no purchases runs off towards −∞ with an enormous standard error: that is quasi-separation, which the unpenalized fit cannot resolve; the default L2 penalty keeps such terms finite (and its standard errors are then posterior ones, smaller).",
     '''import { LogisticRegression } from "../lib/models/logistic_regression.ts";
 import { coefficientsView } from "../lib/report/views.ts";
 const propensity = new LogisticRegression({ penalty: "none" }).fitSync(

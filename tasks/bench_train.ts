@@ -1,7 +1,7 @@
 /**
- * `deno task bench:train`: our trainer beside Python xgboost `hist` on the same seeded data, same
- * parameters (depth 6, 256 bins, eta 0.3) and thread count, in one run: median seconds of each,
- * their ratio (ours / xgboost), and peak memory above the data already loaded.
+ * `deno task bench:train`: our trainer beside its peers on the same seeded data, parameters and
+ * thread count, in one run: depth-wise beside xgboost `hist`, leaf-wise beside LightGBM and xgboost
+ * `lossguide`; median seconds, the ratio to the fastest peer, held-out AUC and peak memory.
  *
  * @module
  */
@@ -10,7 +10,7 @@ import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
-import { benchTrain, formatTrainBench } from "./bench/train_bench.ts";
+import { benchTrain, formatTrainBench, MODES } from "./bench/train_bench.ts";
 
 const counts = z.array(z.coerce.number().int().min(1));
 
@@ -18,6 +18,7 @@ const counts = z.array(z.coerce.number().int().min(1));
 const FLAGS: FlagSpec[] = [
   { flag: "rows", option: "rows", type: "list", arg: "<n,…>", help: "row counts" },
   { flag: "threads", option: "threads", type: "list", arg: "<t,…>", help: "thread counts" },
+  { flag: "modes", option: "modes", type: "list", arg: "<m,…>", help: "depthwise (vs xgboost), leafwise (vs LightGBM, xgboost lossguide)" },
   { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "boosting rounds" },
   { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
   { flag: "features", option: "features", type: "number", arg: "<n>", help: "features" },
@@ -26,11 +27,18 @@ const FLAGS: FlagSpec[] = [
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
   name: "bench:train",
-  summary: "Benchmark training beside Python xgboost hist (same data, parameters and threads).",
-  usage: ["deno task bench:train [--rows 100000,1000000] [--threads 1,2] [--rounds 100]"],
+  summary: "Benchmark training beside xgboost and LightGBM (same data, parameters and threads).",
+  usage: [
+    "deno task bench:train [--rows 100000,1000000] [--threads 1,2] [--modes depthwise,leafwise]",
+    "deno task bench:train --rows 10000000 --threads 2 --repeats 1   # peak memory at 10M × 30",
+  ],
   options: z.strictObject({
     rows: counts.default([100_000, 1_000_000]),
     threads: counts.default([1, 2]),
+    modes: z.array(z.enum(Object.keys(MODES) as [keyof typeof MODES])).default([
+      "depthwise",
+      "leafwise",
+    ]),
     rounds: z.number().int().min(1).default(100),
     repeats: z.number().int().min(1).default(3),
     features: z.number().int().min(1).default(30),

@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { chiSquare, chiSquareTwoSample } from "../lib/drift/chi_square.ts";
 import { jensenShannon, wassersteinNormalized } from "../lib/drift/distances.ts";
 import { ks2samp } from "../lib/drift/ks.ts";
+import { finiteSorted } from "../lib/drift/_sorted.ts";
 import { psiCategorical, psiContinuous, psiLabel } from "../lib/drift/psi.ts";
 import { adjustPValues, severityFromP } from "../lib/drift/severity.ts";
 import { Rng } from "../lib/util/rng.ts";
@@ -199,4 +200,22 @@ for a, b in data:
     assertClose(r.statistic, ref[i]![0], 1e-9, 0, `case ${i} statistic`);
     assertClose(r.pValue, ref[i]![1], 1e-9, 1e-300, `case ${i} p-value`);
   });
+});
+
+Deno.test("the radix sort of large samples gives exactly the built-in order: signs, zeros, infinities, denormals, ties", () => {
+  const rng = new Rng(3);
+  const special = [-0, 0, Infinity, -Infinity, 5e-324, -5e-324, 1.7976931348623157e308, -1e-310];
+  const x = Float64Array.from(
+    { length: 200_003 },
+    (_, i) =>
+      i % 101 === 0
+        ? NaN
+        : i % 17 === 0
+        ? special[i % special.length]!
+        : Math.round(rng.normal() * 100) / 100 * 10 ** (i % 7 - 3),
+  );
+  const want = Float64Array.from(x.filter((v) => !Number.isNaN(v))).sort();
+  const got = finiteSorted(x);
+  assert.equal(got.length, want.length);
+  for (let i = 0; i < want.length; i++) assert.ok(Object.is(got[i], want[i]), `at ${i}`);
 });

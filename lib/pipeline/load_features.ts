@@ -18,6 +18,7 @@ import { readFeatures } from "../features/source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
 import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
+import { Phases } from "../util/phases.ts";
 
 /** Labeled, cleaned feature rows ready to split. */
 export interface LabeledData {
@@ -52,14 +53,20 @@ interface Loaded {
 }
 
 /**
- * Loads the configured rows with labels, and applies the missing-value policy.
+ * Loads the configured rows with labels, and applies the missing-value policy; the time of reading
+ * and of labeling goes to `phases` (`features`, `labels`).
  *
  * @throws {ConfigError} for a source that cannot serve the config.
  * @throws {DataError} for a bad file, empty data, a single class, or missing values under
  *   `missing: "error"`.
  */
-export async function loadLabeledData(config: TrainingConfig): Promise<LabeledData> {
-  const loaded = config.data.source === "file" ? await fromFile(config) : await fromRules(config);
+export async function loadLabeledData(
+  config: TrainingConfig,
+  phases = new Phases(),
+): Promise<LabeledData> {
+  const loaded = config.data.source === "file"
+    ? await fromFile(config, phases)
+    : await fromRules(config, phases);
   const { features: raw, specs } = loaded;
   const frame = raw.frame;
   const quality = {
@@ -100,13 +107,17 @@ export async function loadLabeledData(config: TrainingConfig): Promise<LabeledDa
   };
 }
 
-async function fromRules(config: TrainingConfig): Promise<Loaded> {
-  const read = await readFeatures(config.data, { views: config.featureViews, seed: config.seed });
-  const { labels, scores: _scores, ...labeling } = labelByRules(
-    read.features.frame,
-    ruleSet(config.data.labelRules),
-    { targetRate: config.data.positiveRate, noise: config.data.labelNoise, seed: config.seed },
+async function fromRules(config: TrainingConfig, phases: Phases): Promise<Loaded> {
+  const read = await phases.time(
+    "features",
+    () => readFeatures(config.data, { views: config.featureViews, seed: config.seed }),
   );
+  const { labels, scores: _scores, ...labeling } = await phases.time("labels", () =>
+    labelByRules(
+      read.features.frame,
+      ruleSet(config.data.labelRules),
+      { targetRate: config.data.positiveRate, noise: config.data.labelNoise, seed: config.seed },
+    ));
   return {
     features: read.features,
     labels,
@@ -119,8 +130,8 @@ async function fromRules(config: TrainingConfig): Promise<Loaded> {
   };
 }
 
-async function fromFile(config: TrainingConfig): Promise<Loaded> {
-  const file = await readLabeledFile(config.data.file);
+async function fromFile(config: TrainingConfig, phases: Phases): Promise<Loaded> {
+  const file = await phases.time("features", () => readLabeledFile(config.data.file));
   return {
     features: file.features,
     labels: file.labels,

@@ -14,6 +14,7 @@ import type { CoefficientRow } from "../models/logistic_stats.ts";
 import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
+import type { Phases } from "../util/phases.ts";
 
 /** Most rows kept in the reference sample for drift checks. */
 export const REFERENCE_SAMPLE_ROWS = 5000;
@@ -29,7 +30,7 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
 export async function recordRun(
   run: RunWriter,
   result: TrainingResult,
-  modelParams: Readonly<Record<string, unknown>>,
+  { modelParams, phases }: { modelParams: Readonly<Record<string, unknown>>; phases: Phases },
 ): Promise<void> {
   const { config } = result;
   const flat = flatten({
@@ -55,7 +56,7 @@ export async function recordRun(
   });
   await logMetrics(run, result);
   await run.setTags({ readiness: result.readiness, use_case: config.useCase });
-  await logArtifacts(run, result);
+  await logArtifacts(run, result, phases);
 }
 
 /** Summary metrics, per-fold CV metrics (one step per fold) and per-round boosting metrics. */
@@ -99,7 +100,7 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
 }
 
 /** Every artifact; the ONNX model is checked by onnxruntime first, and `model.json` comes last. */
-async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<void> {
+async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phases): Promise<void> {
   const { config } = result;
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   await run.logArtifact("config.json", json(config));
@@ -130,15 +131,18 @@ async function logArtifacts(run: RunWriter, result: TrainingResult): Promise<voi
   );
   if (config.exportOnnx) {
     // The MLflow Model folder; onnxruntime must accept both ONNX files before they are logged.
-    const files = mlflowModelFiles(result.model, {
-      runId: run.runId,
-      threshold: result.model.decisionThreshold,
-      example: result.data.features.frame,
-      specs: result.data.specs,
+    const files = await phases.time("onnx", async () => {
+      const files = mlflowModelFiles(result.model, {
+        runId: run.runId,
+        threshold: result.model.decisionThreshold,
+        example: result.data.features.frame,
+        specs: result.data.specs,
+      });
+      for (const f of ["model.onnx", "pyfunc.onnx"]) {
+        await OnnxScorer.load(files[f] as Uint8Array).then((s) => s.release());
+      }
+      return files;
     });
-    for (const f of ["model.onnx", "pyfunc.onnx"]) {
-      await OnnxScorer.load(files[f] as Uint8Array).then((s) => s.release());
-    }
     for (const [name, data] of Object.entries(files)) {
       if (name !== "model.json") await run.logArtifact(`model/${name}`, data);
     }

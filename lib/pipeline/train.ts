@@ -19,6 +19,7 @@ import { gitCommit } from "../tracking/_git.ts";
 import type { TrackingStore } from "../tracking/store.ts";
 import { openSession, type TrackingSession } from "./tracking_session.ts";
 import { Logger } from "../util/logger.ts";
+import { Phases } from "../util/phases.ts";
 import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import type { Frame } from "../data/frame.ts";
@@ -66,14 +67,19 @@ export async function train(
 ): Promise<TrainingResult> {
   const log = (options.log ?? new Logger()).child(); // this run's lines only
   const started = performance.now();
+  const phases = new Phases();
   const estimator = options.estimator ?? estimatorFor(config);
   log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
-  const data = await loadLabeledData(config);
+  const data = await loadLabeledData(config, phases);
   logData(log, data);
-  const parts = splitData(data, config); // data and folds are checked before the store is touched
+  // Data and folds are checked before the store is touched.
+  const parts = await phases.time("split", () => splitData(data, config));
   const session = await openSession(config, log);
   try {
-    const result = await trackedFit({ config, log, estimator, data, parts, started }, session);
+    const result = await trackedFit(
+      { config, log, estimator, data, parts, started, phases },
+      session,
+    );
     const registered = await registerIfAsked(session, result, log);
     return {
       ...result,
@@ -94,13 +100,14 @@ async function trackedFit(
     data: LabeledData;
     parts: Parts;
     started: number;
+    phases: Phases;
   },
   session: TrackingSession,
 ): Promise<TrainingResult> {
-  const { config, log, data, parts } = w;
+  const { config, log, data, parts, phases } = w;
   const { run, lines } = await startRun(session.store, config, log);
   try {
-    const fitted = await fitAndEvaluate(w.estimator, parts, { config, log });
+    const fitted = await fitAndEvaluate(w.estimator, parts, { config, log, phases });
     const result: TrainingResult = {
       runId: run.runId,
       experimentId: run.experimentId,
@@ -118,12 +125,20 @@ async function trackedFit(
       testIndices: parts.split.test,
       ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
       durationMs: performance.now() - w.started,
+      phases: phases.toJSON(),
     };
-    await recordRun(run, result, w.estimator.params);
+    const onnxBefore = phases.toJSON().onnx ?? 0, t0 = performance.now();
+    await recordRun(run, result, { modelParams: w.estimator.params, phases });
+    phases.add("tracking", performance.now() - t0 - ((phases.toJSON().onnx ?? 0) - onnxBefore));
+    const spent = phases.toJSON();
+    await run.logMetrics(
+      Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),
+    );
+    log.info("phases", Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, sec(ms)])));
     log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
     await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
     await run.end("FINISHED");
-    return result;
+    return { ...result, phases: spent, durationMs: performance.now() - w.started };
   } catch (error) {
     log.error("run failed", { run_id: run.runId, error: String(error) });
     await run.logArtifact("logs/train.log", lines.join("\n") + "\n").catch(() => {});
@@ -292,7 +307,7 @@ type Fitted = Pick<
 async function fitAndEvaluate(
   estimator: Estimator,
   p: Parts,
-  { config, log }: { config: TrainingConfig; log: Logger },
+  { config, log, phases }: { config: TrainingConfig; log: Logger; phases: Phases },
 ): Promise<Fitted> {
   const train = {
     frame: p.xTrain,
@@ -301,26 +316,32 @@ async function fitAndEvaluate(
     timeOrdered: p.timeRanges !== undefined,
   };
   const cv = p.folds
-    ? await crossValidate(estimator, { ...train, folds: p.folds }, {
-      evalOnFold: wantsEarlyStopping(estimator),
-      onFold: (k, m) =>
-        log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
-          roc_auc: round(m.roc_auc, 4),
-          pr_auc: round(m.pr_auc, 4),
-        }),
-    })
+    ? await phases.time("cv", () =>
+      crossValidate(estimator, { ...train, folds: p.folds! }, {
+        evalOnFold: wantsEarlyStopping(estimator),
+        onFold: (k, m) =>
+          log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
+            roc_auc: round(m.roc_auc, 4),
+            pr_auc: round(m.pr_auc, 4),
+          }),
+      }))
     : undefined;
-  const { model, history } = await fitFinal(estimator, train, config.seed);
+  const { model, history } = await phases.time(
+    "fit",
+    () => fitFinal(estimator, train, config.seed),
+  );
   model.vocabulary = p.vocabulary;
   if (history.length) {
     log.info("boosting rounds", { rounds: history.length, last: history.at(-1)!.values });
   }
+  const t0 = performance.now();
   const chosenThreshold = cv
     ? outOfFoldThreshold(p.yTrain, cv.oof)
     : evaluateBinary(p.yTrain, model.predictProba(p.xTrain)).best_threshold;
   model.decisionThreshold = chosenThreshold;
   const testProbabilities = model.predictProba(p.xTest);
   const test = evaluateBinary(p.yTest, testProbabilities);
+  phases.add("evaluate", performance.now() - t0);
   log.info("test metrics", {
     roc_auc: round(test.roc_auc, 4),
     pr_auc: round(test.pr_auc, 4),
@@ -343,6 +364,11 @@ async function fitAndEvaluate(
 function outOfFoldThreshold(labels: Uint8Array, oof: Float64Array): number {
   const rows = Int32Array.from(oof.keys()).filter((i) => !Number.isNaN(oof[i]!));
   return evaluateBinary(takeValues(labels, rows), takeValues(oof, rows)).best_threshold;
+}
+
+/** Seconds with one decimal, for log lines. */
+function sec(ms: number): string {
+  return `${(ms / 1000).toFixed(1)}s`;
 }
 
 function round(v: number, digits: number): number {

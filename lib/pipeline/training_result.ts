@@ -69,4 +69,9 @@ export interface TrainingResult {
   readonly offline?: { readonly from: string; readonly to: string };
   /** Wall time, ms. */
   readonly durationMs: number;
+  /**
+   * Wall time per phase, ms, in order: `features` (generate or read), `labels`, `split`, `cv`,
+   * `fit`, `evaluate`, `onnx` (export and onnxruntime check), `tracking` (params, metrics, artifacts).
+   */
+  readonly phases: Readonly<Record<string, number>>;
 }

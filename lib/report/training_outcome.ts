@@ -16,6 +16,8 @@ export interface TrainingOutcome {
   readonly artifactUri: string;
   readonly trackingUri: string;
   readonly durationMs: number;
+  /** Wall time per phase, ms. */
+  readonly phases?: Readonly<Record<string, number>>;
   readonly config: {
     readonly model: { readonly type: string };
     readonly mlflow: { readonly experimentName: string };

@@ -89,7 +89,13 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
         `--from ${r.offline.to} --to ${r.offline.from} --run-id ${r.runId}`,
       ]
       : []),
-    `Took ${(r.durationMs / 1000).toFixed(1)} s`,
+    `Took ${(r.durationMs / 1000).toFixed(1)} s${
+      r.phases
+        ? `: ${
+          Object.entries(r.phases).map(([k, ms]) => `${k} ${(ms / 1000).toFixed(1)} s`).join(", ")
+        }`
+        : ""
+    }`,
   ].join("\n");
 }
 

@@ -1,6 +1,8 @@
 /**
- * The training benchmark: our trainer and Python xgboost `hist` on the same seeded data, same
- * parameters and thread count, alternating runs; medians of seconds and peak memory.
+ * The training benchmark: our trainer beside its peers on the same seeded data, parameters and
+ * thread count, alternating runs; medians of seconds and peak memory, and each model's ROC AUC on
+ * a held-out fifth. Depth-wise mode (depth 6, eta 0.3, 256 bins) beside xgboost `hist`; leaf-wise
+ * mode (31 leaves, eta 0.1, 255 bins) beside LightGBM and xgboost `lossguide`.
  *
  * @module
  */
@@ -14,28 +16,46 @@ interface Run {
   seconds: number;
   baselineMb: number;
   peakMb: number;
+  auc: number;
 }
+
+/** Training modes and their peers (script per peer). */
+export const MODES = {
+  depthwise: { xgboost: "tasks/bench/xgboost_once.py" },
+  leafwise: { lightgbm: "tasks/bench/lightgbm_once.py", xgboost: "tasks/bench/xgboost_once.py" },
+} as const;
+
+/** A mode name. */
+export type Mode = keyof typeof MODES;
 
 /** What to time. */
 export interface TrainBenchOptions {
   readonly rows: readonly number[];
   readonly threads: readonly number[];
+  readonly modes: readonly Mode[];
   readonly rounds: number;
   readonly repeats: number;
   readonly features: number;
   readonly python: string;
-  /** Called after each size/thread pair. */
+  /** Called after each size/mode/thread triple. */
   readonly progress?: (line: string) => void;
 }
 
-/** One size/thread pair: median seconds and MB above the data, ours and xgboost's. */
+/** Median seconds, MB above the data and AUC of one trainer. */
+export interface Timing {
+  readonly seconds: number;
+  readonly mb: number;
+  readonly auc: number;
+}
+
+/** One size/mode/thread triple. */
 export interface TrainBenchRow {
   readonly rows: number;
+  readonly mode: Mode;
   readonly threads: number;
-  readonly ours: number;
-  readonly xgboost: number;
-  readonly oursMb: number;
-  readonly xgboostMb: number;
+  readonly ours: Timing;
+  /** Each peer by name. */
+  readonly peers: Readonly<Record<string, Timing>>;
   /** The data's size as float32, MB. */
   readonly dataMb: number;
 }
@@ -46,17 +66,28 @@ async function once(cmd: string, args: string[]): Promise<Run> {
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
-/** Writes the data as raw f64 rows (`.x`) and labels (`.y`) for both trainers. */
+/** Writes raw f64 rows and labels: `.x`/`.y` to train on, `.tx`/`.ty` (a fifth as many) to score. */
 async function writeData(dir: string, n: number, features: number): Promise<string> {
-  const d = nonLinear(n, features, 1, 0.05);
-  const m = new Float64Array(n * features);
-  d.frame.columns.forEach((c, j) => {
-    for (let i = 0; i < n; i++) m[i * features + j] = c[i]!;
-  });
   const base = join(dir, `data${n}`);
-  await Deno.writeFile(`${base}.x`, new Uint8Array(m.buffer));
-  await Deno.writeFile(`${base}.y`, d.labels);
+  const parts = [["x", "y", n, 1], ["tx", "ty", Math.ceil(n / 5), 2]] as const;
+  for (const [xs, ys, rows, seed] of parts) {
+    const d = nonLinear(rows, features, seed, 0.05);
+    const m = new Float64Array(rows * features);
+    d.frame.columns.forEach((c, j) => {
+      for (let i = 0; i < rows; i++) m[i * features + j] = c[i]!;
+    });
+    await Deno.writeFile(`${base}.${xs}`, new Uint8Array(m.buffer));
+    await Deno.writeFile(`${base}.${ys}`, d.labels);
+  }
   return base;
+}
+
+function summarize(runs: readonly Run[]): Timing {
+  return {
+    seconds: median(runs.map((x) => x.seconds)),
+    mb: median(runs.map((x) => x.peakMb - x.baselineMb)),
+    auc: median(runs.map((x) => x.auc)),
+  };
 }
 
 /** Runs the benchmark. */
@@ -66,30 +97,17 @@ export async function benchTrain(o: TrainBenchOptions): Promise<TrainBenchRow[]>
   try {
     for (const n of o.rows) {
       const base = await writeData(dir, n, o.features);
-      for (const t of o.threads) {
-        const ours: Run[] = [], theirs: Run[] = [];
-        const args = [base, String(o.features), String(t), String(o.rounds)];
-        for (let r = 0; r < o.repeats; r++) { // alternate: both see the same machine state
-          ours.push(
-            await once(Deno.execPath(), ["run", "-A", "tasks/bench/train_once.ts", ...args]),
+      for (const mode of o.modes) {
+        for (const t of o.threads) {
+          const row = await triple(o, { base, n, mode, t });
+          out.push(row);
+          o.progress?.(
+            `${n} rows, ${mode}, ${t} thread(s): ours ${row.ours.seconds.toFixed(2)} s, ` +
+              Object.entries(row.peers).map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s`).join(
+                ", ",
+              ),
           );
-          theirs.push(await once(o.python, ["tasks/bench/xgboost_once.py", ...args]));
         }
-        const row = {
-          rows: n,
-          threads: t,
-          ours: median(ours.map((x) => x.seconds)),
-          xgboost: median(theirs.map((x) => x.seconds)),
-          oursMb: median(ours.map((x) => x.peakMb - x.baselineMb)),
-          xgboostMb: median(theirs.map((x) => x.peakMb - x.baselineMb)),
-          dataMb: (n * o.features * 4) / 2 ** 20,
-        };
-        out.push(row);
-        o.progress?.(
-          `${n} rows, ${t} thread(s): ours ${row.ours.toFixed(2)} s, xgboost ${
-            row.xgboost.toFixed(2)
-          } s`,
-        );
       }
     }
   } finally {
@@ -98,36 +116,74 @@ export async function benchTrain(o: TrainBenchOptions): Promise<TrainBenchRow[]>
   return out;
 }
 
+async function triple(
+  o: TrainBenchOptions,
+  { base, n, mode, t }: { base: string; n: number; mode: Mode; t: number },
+): Promise<TrainBenchRow> {
+  const args = [base, String(o.features), String(t), String(o.rounds), mode];
+  const ours: Run[] = [];
+  const peers: Record<string, Run[]> = {};
+  for (let r = 0; r < o.repeats; r++) { // alternate: all see the same machine state
+    ours.push(await once(Deno.execPath(), ["run", "-A", "tasks/bench/train_once.ts", ...args]));
+    for (const [name, script] of Object.entries(MODES[mode])) {
+      (peers[name] ??= []).push(await once(o.python, [script, ...args]));
+    }
+  }
+  return {
+    rows: n,
+    mode,
+    threads: t,
+    ours: summarize(ours),
+    peers: Object.fromEntries(Object.entries(peers).map(([k, v]) => [k, summarize(v)])),
+    dataMb: (n * o.features * 4) / 2 ** 20,
+  };
+}
+
 /** The results as the printed table. */
 export function formatTrainBench(
   rows: readonly TrainBenchRow[],
   o: { features: number; rounds: number; repeats: number },
 ): string {
-  const f = (x: number, d = 2) => x.toFixed(d);
+  const f = (x: number, d = 2) => (Number.isNaN(x) ? "-" : x.toFixed(d));
+  const peer = (r: TrainBenchRow, name: string) => r.peers[name];
   return [
-    `Training ${o.features} features, ${o.rounds} rounds, depth 6, 256 bins; median of ${o.repeats} runs`,
+    `Training ${o.features} features, ${o.rounds} rounds; depthwise: depth 6, eta 0.3, 256 bins ` +
+    `(peer xgboost hist); leafwise: 31 leaves, eta 0.1, 255 bins (peers LightGBM, xgboost ` +
+    `lossguide); median of ${o.repeats} runs, alternating`,
     textTable(
       [
         "rows",
+        "mode",
         "threads",
         "ours s",
+        "LightGBM s",
         "xgboost s",
-        "ratio",
+        "ours / best",
+        "AUC ours",
+        "AUC LightGBM",
+        "AUC xgboost",
         "ours MB",
-        "xgboost MB",
-        "ours MB / f32 data",
+        "MB / f32 data",
       ],
-      rows.map((r) => [
-        String(r.rows),
-        String(r.threads),
-        f(r.ours),
-        f(r.xgboost),
-        f(r.ours / r.xgboost),
-        f(r.oursMb, 0),
-        f(r.xgboostMb, 0),
-        f(r.oursMb / r.dataMb),
-      ]),
+      rows.map((r) => {
+        const best = Math.min(...Object.values(r.peers).map((p) => p.seconds));
+        return [
+          String(r.rows),
+          r.mode,
+          String(r.threads),
+          f(r.ours.seconds),
+          f(peer(r, "lightgbm")?.seconds ?? NaN),
+          f(peer(r, "xgboost")?.seconds ?? NaN),
+          f(r.ours.seconds / best),
+          f(r.ours.auc, 4),
+          f(peer(r, "lightgbm")?.auc ?? NaN, 4),
+          f(peer(r, "xgboost")?.auc ?? NaN, 4),
+          f(r.ours.mb, 0),
+          f(r.ours.mb / r.dataMb),
+        ];
+      }),
     ),
-    "ratio = ours / xgboost (≤ 1.0 is the goal); MB = peak RSS above the loaded data",
+    "ours / best = our seconds over the fastest peer's (≤ 0.8 is the goal); AUC on a held-out " +
+    "fifth; MB = peak RSS above the loaded data",
   ].join("\n");
 }

@@ -24,9 +24,15 @@ interface EvalState {
   readonly name: string;
   readonly labels: ArrayLike<number>;
   readonly rows: number;
-  /** Row-major f32 features. */
+  /** Row-major f32 features (unused when `shared`). */
   readonly x: number;
   readonly margin: number;
+  /**
+   * The eval set is the training frame itself: its margins are the training margins, which every
+   * round already updates (for the training rows binned and raw traversal agree), as xgboost
+   * reuses its prediction cache; no copy, no second traversal.
+   */
+  readonly shared: boolean;
 }
 
 /** Binned rows (row-major for histograms, column-major for partitioning) and the cuts. */
@@ -102,6 +108,9 @@ export class Booster {
     base: number,
   ): EvalState {
     const { ws, nf } = this, m = e.frame.rows;
+    if (e.frame === frame) {
+      return { name: e.name, labels: e.labels, rows: m, x: 0, margin: this.#margin, shared: true };
+    }
     const x = ws.alloc(4 * m * nf), margin = ws.alloc(8 * m);
     const xs = ws.f32(x, m * nf);
     frame.names.forEach((name, j) => {
@@ -109,7 +118,7 @@ export class Booster {
       for (let i = 0; i < m; i++) xs[i * nf + j] = c[i]!;
     });
     ws.f64(margin, m).fill(base);
-    return { name: e.name, labels: e.labels, rows: m, x, margin };
+    return { name: e.name, labels: e.labels, rows: m, x, margin, shared: false };
   }
 
   /** Starts the thread pool and lays out the gradient jobs (split across threads on many rows). */
@@ -195,7 +204,7 @@ export class Booster {
         }
       }
       const r = placeTree(ws, tree, { binned: false });
-      for (const e of this.#evals) {
+      for (const e of this.#evals.filter((e) => !e.shared)) {
         ws.k.addTreeRaw(
           e.x,
           nf,

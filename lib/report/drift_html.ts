@@ -127,7 +127,9 @@ export async function driftReportHtml(report: DriftResult): Promise<string> {
       distributionFigure("model scores (prediction drift)", report.prediction.distribution),
     );
   }
-  const divs = await Promise.all(figures.map((f) => f.toHtml()));
+  // The page inlines plotly.js, so figures are drawn by it; no static SVG placeholders (rendering
+  // those would take most of the report's time).
+  const divs = await Promise.all(figures.map((f) => f.toHtml({ svg: "" })));
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Drift report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
@@ -138,6 +140,7 @@ ${await plotlyScript()}</head>
     esc(report.context.createdAt)
   }</p>
 ${driftSummaryHtml(report)}
+<noscript><p>The figures below are drawn by plotly.js: open this page with JavaScript on.</p></noscript>
 ${divs.join("\n")}
 </body></html>
 `;

@@ -70,7 +70,7 @@ export class Figure {
    * HTML that draws the figure with plotly.js (the static SVG shows until it has drawn).
    *
    * @param options.bundle Inline the plotly.js bundle in this output.
-   * @param options.svg The static SVG, if already rendered.
+   * @param options.svg The static SVG, if already rendered (`""`: no placeholder).
    */
   async toHtml(options: { bundle?: boolean; svg?: string } = {}): Promise<string> {
     const id = `plotly-fig-${Date.now().toString(36)}-${nextId++}`;

@@ -23,12 +23,19 @@ export const OP_GRAD_LOGISTIC = 2;
 export const OP_GRAD_SQUARED = 3;
 /** Partition: column, start, end, splitBin, defaultLeft, scratch, result (i32 slot for the left count). */
 export const OP_PARTITION = 4;
+/**
+ * Best split over a feature chunk: hist, binCounts, features, nsel, g, h, minGain, out (f64 × 9:
+ * the split, then 1 when found), and the gain parameters lambda, alpha, max_delta_step,
+ * min_child_weight (set on the running thread's kernels first: each thread has its own).
+ */
+export const OP_SPLIT = 5;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_HIST]: 3,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 7,
+  [OP_SPLIT]: 12,
 };
 
 /** Runs a job list with the given kernels over `memory`. */
@@ -61,6 +68,19 @@ export function runJobs(
           a(3),
           a(4),
           a(5),
+        );
+        break;
+      case OP_SPLIT:
+        k.setGainParams(a(8), a(9), a(10), a(11));
+        new Float64Array(memory.buffer, a(7) + 64, 1)[0] = k.findBestSplit(
+          a(0),
+          a(1),
+          a(2),
+          a(3),
+          a(4),
+          a(5),
+          a(6),
+          a(7),
         );
         break;
       default:

@@ -13,13 +13,7 @@ import { sampleColumns } from "./column_sampler.ts";
 import { OP_PARTITION } from "./_jobs.ts";
 import type { HistBuilder, HistTask } from "./hist_builder.ts";
 import type { ThreadPool } from "./thread_pool.ts";
-import {
-  calcWeight,
-  findBestSplit,
-  type GainParams,
-  type Split,
-  splitScratchBytes,
-} from "./split.ts";
+import { calcWeight, findBestSplits, type GainParams, type Split } from "./split.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 
 /** What growing a tree needs: binned data in the workspace, gradients, cuts and parameters. */
@@ -99,7 +93,7 @@ class TreeBuilder {
   readonly #ctx: GrowContext;
   readonly #p: GrowParams;
   readonly #pairs: number;
-  readonly #splitScratch: number;
+  readonly #mark: number;
   readonly #pool: HistPool;
   readonly #treeSet: Int32Array;
   readonly #levelSets = new Map<number, Int32Array>();
@@ -114,8 +108,7 @@ class TreeBuilder {
     this.#p = p;
     const { ws, nfeat } = ctx;
     this.#pairs = nfeat * 256;
-    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    this.#splitScratch = ws.alloc(splitScratchBytes(nfeat));
+    this.#mark = ws.used;
     this.#pool = new HistPool(ws, this.#pairs * 16);
     const all = Int32Array.from({ length: nfeat }, (_, i) => i);
     this.#treeSet = sampleColumns(all, p.colsample_bytree, ctx.rng);
@@ -140,20 +133,28 @@ class TreeBuilder {
     return s;
   }
 
-  /** Finds a node's best split over a column sample (none when the gain is below gamma). */
-  #evaluate(n: OpenNode): void {
-    if (!this.#canSplit(n)) return;
+  /**
+   * Finds each node's best split over a column sample (none when the gain is below gamma), all
+   * nodes in one batch on the thread pool; column samples are drawn node by node, in order.
+   */
+  async #evaluate(nodes: readonly OpenNode[]): Promise<void> {
     const ctx = this.#ctx;
-    const features = sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, ctx.rng);
-    const s = findBestSplit(ctx.ws, {
+    const open = nodes.filter((n) => this.#canSplit(n));
+    const searches = open.map((n) => ({
       hist: n.hist,
-      binCounts: ctx.binCounts,
-      features,
+      features: sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, ctx.rng),
       g: n.g,
       h: n.h,
-      scratch: this.#splitScratch,
+    }));
+    const splits = await findBestSplits(
+      ctx.ws,
+      { pool: ctx.pool, binCounts: ctx.binCounts, gain: this.#p },
+      searches,
+    );
+    open.forEach((n, k) => {
+      const s = splits[k];
+      n.split = s && s.gain >= this.#p.gamma ? s : undefined;
     });
-    n.split = s && s.gain >= this.#p.gamma ? s : undefined;
   }
 
   /** The root: its histogram over every sampled row, its leaf value and best split. */
@@ -176,7 +177,7 @@ class TreeBuilder {
     }
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
-    this.#evaluate(root);
+    await this.#evaluate([root]);
     this.#ranges.push([root.id, root.start, root.end]);
     return root;
   }
@@ -272,7 +273,7 @@ class TreeBuilder {
         next.push(...kids);
       });
       await this.#buildHistograms(builds);
-      for (const n of next) this.#evaluate(n);
+      await this.#evaluate(next);
       level = next;
     }
   }
@@ -292,8 +293,8 @@ class TreeBuilder {
       const { kids, build } = this.#expand(n, (await this.#partition([n]))[0]!);
       if (!build) continue;
       await this.#buildHistograms([build]);
+      await this.#evaluate(kids);
       for (const k of kids) {
-        this.#evaluate(k);
         if (k.split) open.push(k);
         else this.#pool.give(k.hist);
       }
@@ -309,7 +310,7 @@ class TreeBuilder {
   /** Returns the workspace memory the growth took. */
   release(): void {
     this.#pool.release();
-    this.#ctx.ws.reset(this.#splitScratch);
+    this.#ctx.ws.reset(this.#mark);
   }
 }
 

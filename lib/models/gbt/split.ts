@@ -1,4 +1,6 @@
+import { OP_SPLIT } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
+import type { ThreadPool } from "./thread_pool.ts";
 
 /**
  * Split finding on gradient histograms, with XGBoost's regularized gain (`lambda`, `alpha`,
@@ -72,30 +74,55 @@ export function calcGain(p: GainParams, g: number, h: number): number {
 export interface SplitSearch {
   /** Offset of the node's histogram: f64 pairs at `(feature · 256 + bin)`; bin 255 = missing. */
   readonly hist: number;
-  /** Offset of the value-bin count per feature (i32). */
-  readonly binCounts: number;
   /** The candidate features. */
   readonly features: Int32Array;
   /** The node's gradient and hessian sums. */
   readonly g: number;
   readonly h: number;
-  /** Scratch memory of {@link splitScratchBytes}. */
-  readonly scratch: number;
 }
 
 /**
- * The best split of a node over `features` (run by the WASM kernel), or undefined when none
- * reduces the loss by more than {@link RT_EPS}.
+ * The best split of each node over its features (run by the WASM kernel on every thread of the
+ * pool: each node's features are cut into one contiguous chunk per thread, and the chunks'
+ * winners reduced in feature order with a strict `>`, so the result is exactly the sequential
+ * scan's), or undefined where none reduces the loss by more than {@link RT_EPS}.
  */
-export function findBestSplit(ws: Workspace, node: SplitSearch): Split | undefined {
-  const { hist, binCounts, features, g, h, scratch } = node;
-  ws.i32(scratch, features.length).set(features);
-  const out = scratch + 4 * Math.max(features.length, 4) + 16 -
-    ((4 * Math.max(features.length, 4)) % 16);
-  if (!ws.k.findBestSplit(hist, binCounts, scratch, features.length, g, h, RT_EPS, out)) {
-    return undefined;
+export async function findBestSplits(
+  ws: Workspace,
+  on: { pool: ThreadPool; binCounts: number; gain: GainParams },
+  nodes: readonly SplitSearch[],
+): Promise<Array<Split | undefined>> {
+  const mark = ws.used, threads = on.pool.threads, p = on.gain;
+  const jobs: number[][] = Array.from({ length: threads }, () => []);
+  const chunks: number[][] = []; // per node: the out offsets of its chunks, in feature order
+  for (const node of nodes) {
+    const nsel = node.features.length, parts = Math.max(1, Math.min(threads, nsel));
+    const feats = ws.alloc(4 * Math.max(nsel, 1));
+    ws.i32(feats, nsel).set(node.features);
+    const outs: number[] = [];
+    for (let c = 0; c < parts; c++) {
+      const from = Math.floor((nsel * c) / parts), to = Math.floor((nsel * (c + 1)) / parts);
+      const out = ws.alloc(8 * 9); // gain, feature, bin, default-left, gl, hl, gr, hr, found
+      jobs[c]!.push(OP_SPLIT, node.hist, on.binCounts, feats + 4 * from, to - from, node.g, node.h);
+      jobs[c]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+      outs.push(out);
+    }
+    chunks.push(outs);
   }
-  const r = ws.f64(out, 8);
+  await on.pool.run(jobs);
+  const splits = chunks.map((outs) => {
+    let best: Float64Array | undefined;
+    for (const out of outs) {
+      const r = ws.f64(out, 9);
+      if (r[8] === 1 && (!best || r[0]! > best[0]!)) best = r.slice();
+    }
+    return best ? toSplit(best) : undefined;
+  });
+  ws.reset(mark);
+  return splits;
+}
+
+function toSplit(r: Float64Array): Split {
   return {
     gain: r[0]!,
     feature: r[1]!,
@@ -106,9 +133,4 @@ export function findBestSplit(ws: Workspace, node: SplitSearch): Split | undefin
     gr: r[6]!,
     hr: r[7]!,
   };
-}
-
-/** Bytes of scratch {@link findBestSplit} needs for `nfeat` features. */
-export function splitScratchBytes(nfeat: number): number {
-  return 4 * Math.max(nfeat, 4) + 16 + 64;
 }

@@ -78,7 +78,10 @@ export function placeTree(
   return { feature, split, left, right, defaultLeft, value };
 }
 
-/** A whole ensemble laid out for `addForestRaw` (nodes concatenated, absolute child indices). */
+/**
+ * A whole ensemble laid out for `addForestRaw`: nodes concatenated with absolute child indices,
+ * leaves looping to themselves, `roots` = each tree's first node, then each tree's depth.
+ */
 export interface PlacedForest extends PlacedTree {
   readonly roots: number;
   readonly trees: number;
@@ -91,28 +94,50 @@ export function placeForest(
   scales?: readonly number[],
 ): PlacedForest {
   const total = trees.reduce((a, t) => a + t.left.length, 0);
-  const roots = ws.alloc(4 * trees.length);
+  const roots = ws.alloc(8 * trees.length); // first nodes, then depths
   const feature = ws.alloc(4 * total), split = ws.alloc(4 * total), left = ws.alloc(4 * total);
   const right = ws.alloc(4 * total), defaultLeft = ws.alloc(total), value = ws.alloc(8 * total);
-  const r = ws.i32(roots, trees.length), fe = ws.i32(feature, total), th = ws.f32(split, total);
+  const r = ws.i32(roots, 2 * trees.length), fe = ws.i32(feature, total);
+  const th = ws.f32(split, total);
   const le = ws.i32(left, total), ri = ws.i32(right, total), dl = ws.u8(defaultLeft, total);
   const va = ws.f64(value, total);
   let off = 0;
   trees.forEach((t, k) => {
     r[k] = off;
+    r[trees.length + k] = treeDepth(t);
     const scale = scales?.[k] ?? 1;
     for (let i = 0; i < t.left.length; i++) {
+      // A leaf loops to itself (feature 0, both ways), so walks of a fixed depth stay on it.
       const leaf = t.left[i] === -1;
-      fe[off + i] = t.feature[i]!;
+      fe[off + i] = leaf ? 0 : t.feature[i]!;
       th[off + i] = t.threshold[i]!;
-      le[off + i] = leaf ? -1 : t.left[i]! + off;
-      ri[off + i] = leaf ? -1 : t.right[i]! + off;
+      le[off + i] = (leaf ? i : t.left[i]!) + off;
+      ri[off + i] = (leaf ? i : t.right[i]!) + off;
       dl[off + i] = t.defaultLeft[i]!;
       va[off + i] = leaf ? Math.fround(t.threshold[i]! * scale) : 0;
     }
     off += t.left.length;
   });
   return { roots, trees: trees.length, feature, split, left, right, defaultLeft, value };
+}
+
+/**
+ * The number of splits on the longest root-to-leaf path (0 for a single leaf), negative when the
+ * mean leaf depth is under 80% of it (an unbalanced tree, walked row by row).
+ */
+function treeDepth(t: RegTree): number {
+  let most = 0, sum = 0, leaves = 0;
+  const stack: Array<[number, number]> = [[0, 0]];
+  while (stack.length) {
+    const [node, d] = stack.pop()!;
+    if (t.left[node] === -1) {
+      most = Math.max(most, d);
+      sum += d;
+      leaves++;
+    } else stack.push([t.left[node]!, d + 1], [t.right[node]!, d + 1]);
+  }
+  // Fixed-depth walks pay off when leaves sit near the bottom; otherwise mark it (negative).
+  return sum / leaves >= 0.8 * most ? most : -most;
 }
 
 /** Growable node storage used while a tree is grown. */

@@ -1,62 +1,15 @@
 /**
- * Sorting helper shared by the drift statistics: the finite values of a sample, ascending. Large
- * samples are sorted by an LSD radix sort on the IEEE-754 bits (order-preserving key transform,
- * 16-bit digits, passes whose digit is the same for every key skipped): about 5× faster than
- * `Float64Array.prototype.sort` at a million values, and the same order (−0 before +0).
+ * Sorting helper shared by the drift statistics.
  *
  * @module
  */
 
-/** Below this length the built-in sort is as fast. */
-const RADIX_MIN = 50_000;
+import { sortFloat64 } from "../util/sort.ts";
 
 /** The non-NaN values of `x`, ascending, as a new Float64Array. */
 export function finiteSorted(x: ArrayLike<number>): Float64Array {
   const out = new Float64Array(x.length);
   let k = 0;
   for (let i = 0; i < x.length; i++) if (!Number.isNaN(x[i]!)) out[k++] = x[i]!;
-  const v = out.subarray(0, k);
-  return v.length < RADIX_MIN ? v.sort() : radixSort(v);
-}
-
-/** Sorts `v` (no NaN) ascending in place and returns it. */
-function radixSort(v: Float64Array): Float64Array {
-  const n = v.length;
-  const words = new Uint32Array(v.buffer, v.byteOffset, 2 * n); // little-endian: [lo, hi] per value
-  let lo = new Uint32Array(n), hi = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    const h = words[2 * i + 1]!, l = words[2 * i]!;
-    // Negative: flip every bit; positive: flip the sign bit. Unsigned order = numeric order.
-    const neg = h >>> 31;
-    hi[i] = neg ? ~h >>> 0 : (h | 0x80000000) >>> 0;
-    lo[i] = neg ? ~l >>> 0 : l;
-  }
-  let lo2 = new Uint32Array(n), hi2 = new Uint32Array(n);
-  const count = new Uint32Array(65536);
-  for (let pass = 0; pass < 4; pass++) {
-    const src = pass < 2 ? lo : hi, shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++;
-    if (count[(src[0]! >>> shift) & 0xffff] === n) continue; // one digit for all: order kept
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
-    for (let i = 0; i < n; i++) {
-      const at = count[(src[i]! >>> shift) & 0xffff]!++;
-      lo2[at] = lo[i]!;
-      hi2[at] = hi[i]!;
-    }
-    [lo, lo2] = [lo2, lo];
-    [hi, hi2] = [hi2, hi];
-  }
-  for (let i = 0; i < n; i++) {
-    const h = hi[i]!, l = lo[i]!;
-    const neg = !(h >>> 31);
-    words[2 * i + 1] = neg ? ~h >>> 0 : (h & 0x7fffffff) >>> 0;
-    words[2 * i] = neg ? ~l >>> 0 : l;
-  }
-  return v;
+  return sortFloat64(out.subarray(0, k));
 }

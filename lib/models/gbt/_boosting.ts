@@ -226,10 +226,9 @@ export class Booster {
   evaluate(metrics: readonly string[]): Record<string, number> {
     const values: Record<string, number> = {};
     for (const e of this.#evals) {
-      const out = Float64Array.from(
-        this.ws.f64(e.margin, e.rows),
-        (m) => transform(this.p.objective, m),
-      );
+      const margin = this.ws.f64(e.margin, e.rows), out = new Float64Array(e.rows);
+      const objective = this.p.objective;
+      for (let i = 0; i < out.length; i++) out[i] = transform(objective, margin[i]!);
       for (const metric of metrics) {
         values[`${e.name}-${metric}`] = EVAL_METRIC_REGISTRY[metric]!.compute(e.labels, out);
       }

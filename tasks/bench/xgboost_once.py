@@ -1,28 +1,15 @@
 """One timed xgboost `hist` run for `bench:train` (depthwise, or lossguide as the leaf-wise peer):
 prints JSON with seconds, memory and the held-out ROC AUC (scoring is not timed)."""
 import json
-import sys
 import time
 
-import numpy as np
 import xgboost as xgb
 from sklearn.metrics import roc_auc_score
 
+from _once import args, load, rss_mb
 
-def rss_mb(field):
-    with open("/proc/self/status") as f:
-        for line in f:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-base, features, threads, rounds = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-mode = sys.argv[5] if len(sys.argv) > 5 else "depthwise"
-X = np.fromfile(base + ".x", dtype="<f8").reshape(-1, features)
-y = np.fromfile(base + ".y", dtype=np.uint8)
-Xt = np.fromfile(base + ".tx", dtype="<f8").reshape(-1, features)
-yt = np.fromfile(base + ".ty", dtype=np.uint8)
+base, features, threads, rounds, mode = args()
+X, y, Xt, yt = load(base, features)
 params = {"objective": "binary:logistic", "tree_method": "hist", "nthread": threads}
 if mode == "leafwise":
     params.update(grow_policy="lossguide", max_leaves=31, max_depth=0, eta=0.1, max_bin=255,

@@ -1,7 +1,7 @@
 /**
  * `deno task bench:redis`: starts a redis-server on a free loopback port, ingests `--entities`
- * embedded rows, times extraction (entities/s) and prints redis-benchmark's pipelined HGETALL
- * rate on one of those hashes, measured in the same run.
+ * embedded rows, times ingest and extraction, and prints them beside redis-benchmark's pipelined
+ * HSET of a same-sized hash and HGETALL of one of those hashes, measured in the same run.
  *
  * @module
  */

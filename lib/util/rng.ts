@@ -17,10 +17,8 @@
  * ```
  */
 export class Rng {
-  #s0: number;
-  #s1: number;
-  #s2: number;
-  #s3: number;
+  /** xoshiro128** state, in a typed array so the words stay unboxed 32-bit integers. */
+  readonly #s = new Int32Array(4);
   #spare = NaN;
 
   /** @param seed Any integer; the same seed gives the same sequence. */
@@ -33,22 +31,18 @@ export class Rng {
       z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
       return (z ^ (z >>> 16)) >>> 0;
     };
-    this.#s0 = next();
-    this.#s1 = next();
-    this.#s2 = next();
-    this.#s3 = next();
+    for (let i = 0; i < 4; i++) this.#s[i] = next();
   }
 
   /** A uniform 32-bit unsigned integer. */
   nextUint32(): number {
-    const result = Math.imul(rotl(Math.imul(this.#s1, 5), 7), 9) >>> 0;
-    const t = this.#s1 << 9;
-    this.#s2 ^= this.#s0;
-    this.#s3 ^= this.#s1;
-    this.#s1 ^= this.#s2;
-    this.#s0 ^= this.#s3;
-    this.#s2 ^= t;
-    this.#s3 = rotl(this.#s3, 11);
+    const s = this.#s;
+    const s0 = s[0]!, s1 = s[1]!, s2 = s[2]! ^ s0, s3 = s[3]! ^ s1;
+    const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    s[1] = s1 ^ s2;
+    s[0] = s0 ^ s3;
+    s[2] = s2 ^ (s1 << 9);
+    s[3] = rotl(s3, 11);
     return result;
   }
 

@@ -51,15 +51,12 @@ export function timeSplit(
   const order = timeOrder(timestamps);
   const { train, test } = latestSplit(order.length, testSize);
   const split = { train: train.map((p) => order[p]!), test: test.map((p) => order[p]!) };
-  for (const [part, rows] of Object.entries(split)) {
-    const [neg, pos] = classCounts(Array.from(rows, (i) => labels[i]!));
-    if (neg === 0 || pos === 0) {
-      throw new DataError(
-        `the time split's ${part === "train" ? "training" : "test"} part (${rows.length} rows) ` +
-          `has only class ${pos ? 1 : 0}; ` +
-          `change --test-size or use --split stratified`,
-      );
-    }
+  const lone = loneClass(labels, split);
+  if (lone) {
+    throw new DataError(
+      `the time split's ${lone.part} part (${lone.rows} rows) has only class ${lone.cls}; ` +
+        `change --test-size or use --split stratified`,
+    );
   }
   return split;
 }
@@ -84,18 +81,26 @@ export function timeSeriesFolds(labels: ArrayLike<number>, folds: number): Split
       train: Int32Array.from({ length: start }, (_, i) => i),
       test: Int32Array.from({ length: size }, (_, i) => start + i),
     };
-    for (const [part, rows] of Object.entries(fold)) {
-      const [neg, pos] = classCounts(Array.from(rows, (i) => labels[i]!));
-      if (neg === 0 || pos === 0) {
-        throw new DataError(
-          `forward-chaining fold ${out.length + 1} has only class ${pos ? 1 : 0} in its ${
-            part === "train" ? "training" : "test"
-          } ` +
-            `rows (${rows.length}); lower --cv-folds or use more samples`,
-        );
-      }
+    const lone = loneClass(labels, fold);
+    if (lone) {
+      throw new DataError(
+        `forward-chaining fold ${out.length + 1} has only class ${lone.cls} in its ${lone.part} ` +
+          `rows (${lone.rows}); lower --cv-folds or use more samples`,
+      );
     }
     out.push(fold);
   }
   return out;
+}
+
+/** The first part of a split (training, then test) whose rows hold one class only. */
+function loneClass(
+  labels: ArrayLike<number>,
+  split: SplitIndices,
+): { part: "training" | "test"; rows: number; cls: number } | undefined {
+  for (const [part, rows] of [["training", split.train], ["test", split.test]] as const) {
+    const [neg, pos] = classCounts(Array.from(rows, (i) => labels[i]!));
+    if (neg === 0 || pos === 0) return { part, rows: rows.length, cls: pos ? 1 : 0 };
+  }
+  return undefined;
 }

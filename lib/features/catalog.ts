@@ -6,6 +6,7 @@
  */
 
 import type { FeatureSpec, FeatureView } from "../data/feature_spec.ts";
+import { ConfigError } from "../errors.ts";
 
 /** MCCs treated as high risk: 6011 (cash), 7995 (gambling), 5967 (direct marketing, inbound). */
 export const HIGH_RISK_MCCS: readonly number[] = [6011, 7995, 5967];
@@ -242,4 +243,17 @@ export function featuresOf(viewNames: readonly string[]): FeatureSpec[] {
     }
   }
   return out;
+}
+
+/**
+ * The one view a single-view reader or writer (the stream, Redis, ingest) serves.
+ *
+ * @throws {ConfigError} when `featureViews` names more than one view, naming who needs one.
+ */
+export function oneView(viewNames: readonly string[], who: string): FeatureView {
+  if (viewNames.length !== 1) {
+    throw new ConfigError([`featureViews: ${who} one view, got ${JSON.stringify(viewNames)}`]);
+  }
+  featuresOf(viewNames); // names an unknown view
+  return FEATURE_VIEWS.get(viewNames[0]!)!;
 }

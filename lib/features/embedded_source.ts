@@ -36,20 +36,29 @@ export type StreamOptions = Omit<EmbeddedOptions, "snapshotTime" | "view"> & {
   readonly snapshotTime: number;
 };
 
+/** How the embedded source makes a view's stream, and whether that stream takes drift scenarios. */
+export interface EmbeddedStream {
+  readonly make: (o: StreamOptions) => EntityStream;
+  readonly scenarios: boolean;
+}
+
 /** The seeded event stream of each view the embedded source can produce. */
-export const EMBEDDED_STREAMS: ReadonlyMap<string, (o: StreamOptions) => EntityStream> = new Map([
-  ["transaction", (o: StreamOptions) =>
-    transactionStream(generateTransactions({
-      cards: o.samples,
-      seed: o.seed,
-      snapshotTime: o.snapshotTime,
-      ...(o.scenario ? { scenario: o.scenario } : {}),
-    }))],
-  [
-    "clickstream",
-    (o: StreamOptions) =>
+export const EMBEDDED_STREAMS: ReadonlyMap<string, EmbeddedStream> = new Map([
+  ["transaction", {
+    scenarios: true,
+    make: (o: StreamOptions) =>
+      transactionStream(generateTransactions({
+        cards: o.samples,
+        seed: o.seed,
+        snapshotTime: o.snapshotTime,
+        ...(o.scenario ? { scenario: o.scenario } : {}),
+      })),
+  }],
+  ["clickstream", {
+    scenarios: false,
+    make: (o: StreamOptions) =>
       clickStream(generateClicks({ users: o.samples, seed: o.seed, snapshotTime: o.snapshotTime })),
-  ],
+  }],
 ]);
 
 /**
@@ -60,23 +69,21 @@ export const EMBEDDED_STREAMS: ReadonlyMap<string, (o: StreamOptions) => EntityS
  */
 export function embeddedStream(options: EmbeddedOptions): EntityStream {
   const view = options.view ?? "transaction";
-  const make = EMBEDDED_STREAMS.get(view);
-  if (!make) {
+  const stream = EMBEDDED_STREAMS.get(view);
+  if (!stream) {
     throw new ConfigError([
       `featureViews: the embedded source produces ${
         [...EMBEDDED_STREAMS.keys()].join(", ")
       }, not "${view}"`,
     ]);
   }
-  if (view !== "transaction" && (options.scenario ?? "none") !== "none") {
-    throw new ConfigError([
-      `scenario: drift scenarios are injected into the transaction stream, not "${view}"`,
-    ]);
+  if (!stream.scenarios && (options.scenario ?? "none") !== "none") {
+    throw new ConfigError([`scenario: the embedded "${view}" stream takes no drift scenario`]);
   }
   const snapshotTime = typeof options.snapshotTime === "number"
     ? options.snapshotTime
     : Date.parse(options.snapshotTime);
-  return make({ ...options, snapshotTime });
+  return stream.make({ ...options, snapshotTime });
 }
 
 /**

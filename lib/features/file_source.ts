@@ -154,11 +154,8 @@ function featureColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
 
 /** A text column: codes in sorted order of the categories found. */
 function categoricalColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
-  const text = (c: Cell) => {
-    if (c === null || c === undefined) return undefined;
-    const s = String(c).trim();
-    return s === "" || /^(null|na|nan|none)$/i.test(s) ? undefined : s;
-  };
+  // Missing by the one cell rule (empty, null, NA, NaN, None); anything else is its text.
+  const text = (c: Cell) => (Number.isNaN(numericCell(c)) ? undefined : String(c).trim());
   const found = new Set<string>();
   for (let i = 0; i < cells.length; i++) {
     const s = text(cells[i]);

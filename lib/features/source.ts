@@ -10,7 +10,8 @@ import { takeValues } from "../data/frame.ts";
 import type { SourceNotes } from "../data/quality.ts";
 import { sampleRows } from "../data/sample.ts";
 import { ConfigError, DataError } from "../errors.ts";
-import { FEATURE_VIEWS, featuresOf } from "./catalog.ts";
+import { featuresOf, oneView } from "./catalog.ts";
+import type { FeatureView } from "../data/feature_spec.ts";
 import { embeddedFeatures } from "./embedded_source.ts";
 import { countUnreadable, describeShrink, type Extraction } from "./redis/extract.ts";
 import { readRedisFeatures, type RedisConfig } from "./redis/source.ts";
@@ -77,15 +78,9 @@ export async function readFeatures(
       `takes --reference and --current`,
     ]);
   }
-  if (options.views.length !== 1) {
-    throw new ConfigError([
-      `featureViews: the ${settings.source} source reads one view, got ${
-        JSON.stringify(options.views)
-      }`,
-    ]);
-  }
+  const view = oneView(options.views, `the ${settings.source} source reads`);
   const read = settings.source === "redis"
-    ? await fromRedis(settings.redis, { view: options.views[0]!, samples, seed: options.seed })
+    ? await fromRedis(settings.redis, { view, samples, seed: options.seed })
     : fromEmbedded(settings, { ...options, samples });
   const f = read.features;
   if (f.frame.rows === 0) {
@@ -118,10 +113,10 @@ function fromEmbedded(
 
 async function fromRedis(
   redis: RedisConfig,
-  want: { view: string; samples: number; seed: number },
+  want: { view: FeatureView; samples: number; seed: number },
 ): Promise<FeatureRead> {
   const { view, samples, seed } = want;
-  const ex = await readRedisFeatures(redis, FEATURE_VIEWS.get(view)!);
+  const ex = await readRedisFeatures(redis, view);
   const all = ex.features;
   const pick = sampleRows(all.frame.rows, samples, seed);
   const features = pick.length === all.frame.rows ? all : {

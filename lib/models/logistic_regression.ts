@@ -15,7 +15,7 @@ import { ModelFormatError } from "../errors.ts";
 import { type Problem, sigmoid, solveNewton } from "./_logistic_newton.ts";
 import { type CoefficientRow, coefficientTable, standardErrors } from "./logistic_stats.ts";
 import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
-import { designMatrix, fitOneHot, type OneHot } from "./one_hot.ts";
+import { designMatrix, designNames, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
 
 /** Format tag of serialized logistic-regression models. */
@@ -191,7 +191,7 @@ export class LogisticRegressionModel implements Classifier {
 
   /** Design column names: numeric features, and `feature=level` per dummy of an encoded one. */
   get terms(): string[] {
-    return this.#design(undefined).names;
+    return designNames(this.state.featureNames, this.state.encodings ?? []);
   }
 
   /** Threshold on P(class 1) for a positive label, saved with the model. */
@@ -215,8 +215,12 @@ export class LogisticRegressionModel implements Classifier {
 
   /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */
   predictProba(frame: Frame): Float64Array {
-    const { mean, scale, coef, intercept } = this.state;
-    const { columns } = this.#design(frame);
+    const { featureNames, fill, encodings = [], params, mean, scale, coef, intercept } = this.state;
+    const filled = applyImputer(
+      { strategy: params.impute, names: featureNames, values: Float64Array.from(fill) },
+      frame,
+    );
+    const { columns } = designMatrix(filled, featureNames, encodings);
     const out = new Float64Array(frame.rows).fill(intercept);
     columns.forEach((col, k) => {
       const a = coef[k]! / scale[k]!, m = mean[k]!;
@@ -289,24 +293,6 @@ export class LogisticRegressionModel implements Classifier {
       throw new ModelFormatError(`Logistic model lacks "intercept"`);
     }
     return model;
-  }
-
-  /** The design matrix of `frame` (filled), or only its names when `frame` is undefined. */
-  #design(frame: Frame | undefined) {
-    const { featureNames, fill, encodings = [] } = this.state;
-    if (!frame) {
-      const byFeature = new Map(encodings.map((e) => [e.feature, e]));
-      const names = featureNames.flatMap((f) =>
-        byFeature.get(f)?.levels.map((l) => `${f}=${l}`) ?? [f]
-      );
-      return { names, columns: [] };
-    }
-    const filled = frame.select(featureNames).clone();
-    featureNames.forEach((name, j) => {
-      const col = filled.column(name);
-      for (let i = 0; i < col.length; i++) if (Number.isNaN(col[i]!)) col[i] = fill[j]!;
-    });
-    return designMatrix(filled, featureNames, encodings);
   }
 }
 

@@ -33,9 +33,15 @@ export interface Design {
   readonly columns: Float64Array[];
 }
 
+/** Design column names: the feature, or `feature=level` per dummy of an encoded one, in order. */
+export function designNames(features: readonly string[], encodings: readonly OneHot[]): string[] {
+  const byFeature = new Map(encodings.map((e) => [e.feature, e]));
+  return features.flatMap((f) => byFeature.get(f)?.levels.map((l) => `${f}=${l}`) ?? [f]);
+}
+
 /**
  * The design matrix of `x` (missing values already filled): numeric features as they are, each
- * encoded feature as its dummies, in feature order.
+ * encoded feature as its dummies, in feature order (named as {@link designNames}).
  */
 export function designMatrix(
   x: Frame,
@@ -43,18 +49,9 @@ export function designMatrix(
   encodings: readonly OneHot[],
 ): Design {
   const byFeature = new Map(encodings.map((e) => [e.feature, e]));
-  const names: string[] = [], columns: Float64Array[] = [];
-  for (const f of features) {
+  const columns = features.flatMap((f) => {
     const col = x.column(f), enc = byFeature.get(f);
-    if (!enc) {
-      names.push(f);
-      columns.push(col);
-      continue;
-    }
-    for (const level of enc.levels) {
-      names.push(`${f}=${level}`);
-      columns.push(Float64Array.from(col, (v) => (v === level ? 1 : 0)));
-    }
-  }
-  return { names, columns };
+    return enc ? enc.levels.map((l) => Float64Array.from(col, (v) => (v === l ? 1 : 0))) : [col];
+  });
+  return { names: designNames(features, encodings), columns };
 }

@@ -32,6 +32,8 @@ export class OnnxScorer {
   readonly type: string;
   /** All metadata_props. */
   readonly metadata: Readonly<Record<string, string>>;
+  /** Categories of text-trained features (metadata `category_vocabulary`), as `Classifier.vocabulary`. */
+  readonly vocabulary: Readonly<Record<string, readonly string[]>>;
   readonly #session: ort.InferenceSession;
 
   private constructor(
@@ -44,6 +46,7 @@ export class OnnxScorer {
     this.featureNames = names;
     this.threshold = Number(metadata.threshold ?? 0.5);
     this.type = metadata.model_type ?? "onnx";
+    this.vocabulary = metadata.category_vocabulary ? JSON.parse(metadata.category_vocabulary) : {};
   }
 
   /**

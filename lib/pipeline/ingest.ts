@@ -8,8 +8,7 @@
 
 import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
-import { ConfigError } from "../errors.ts";
-import { FEATURE_VIEWS } from "../features/catalog.ts";
+import { oneView } from "../features/catalog.ts";
 import { embeddedStream } from "../features/embedded_source.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { ingestFollow, ingestSnapshot } from "../features/redis/ingest.ts";
@@ -54,10 +53,7 @@ export async function runIngest(
   options: IngestOptions,
 ): Promise<IngestOutcome> {
   const r = config.data.redis;
-  if (config.featureViews.length !== 1) {
-    throw new ConfigError([`featureViews: ingest writes one view, got ${config.featureViews}`]);
-  }
-  const view = FEATURE_VIEWS.get(config.featureViews[0]!)!;
+  const view = oneView(config.featureViews, "ingest writes");
   const stream = embeddedStream({
     view: view.name,
     samples: config.data.maxSamples,

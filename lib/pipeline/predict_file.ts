@@ -110,9 +110,7 @@ async function readModelBytes(path: string): Promise<Uint8Array> {
 /** Loads a `.onnx` model into onnxruntime, or a JSON model (ours, XGBoost's, or from a store). */
 export async function loadScorer(path: string, tracking?: ModelStoreSettings): Promise<Scorer> {
   if (/\.onnx$/i.test(path)) {
-    const onnx = await OnnxScorer.load(await readModelBytes(path));
-    const vocab = onnx.metadata.category_vocabulary;
-    return Object.assign(onnx, { vocabulary: vocab ? JSON.parse(vocab) : {} });
+    return await OnnxScorer.load(await readModelBytes(path));
   }
   const model = await loadClassifier(path, tracking);
   return {

@@ -34,6 +34,9 @@ export const ENV_PATHS: Readonly<Record<string, string>> = {
   MODEL_TYPE: "model.type",
   POSITIVE_RATE: "data.positiveRate",
   USE_CASE: "useCase",
+  DATA_SOURCE: "data.source",
+  MODEL_NAME: "monitor.modelName",
+  MONITOR_LOCK_FILE: "monitor.lockFile",
 };
 
 const NUMERIC_PATHS = new Set([

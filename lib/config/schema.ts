@@ -7,6 +7,8 @@
 import { z } from "zod";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
 import { DRIFT_TEST_NAMES } from "../drift/registry.ts";
+import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
+import { DRIFT_SCENARIOS } from "../features/transactions.ts";
 import { RULE_SETS } from "../labels/rule_sets.ts";
 import { MODEL_TYPES } from "../models/model_types.ts";
 import { USE_CASES } from "./use_cases.ts";
@@ -96,6 +98,11 @@ export const DataConfigSchema = z.strictObject({
   missing: z.enum(["impute", "drop", "error"]).default("impute"),
   /** Fill value for imputation, learned on training rows. */
   imputeStrategy: z.enum(["median", "mean", "zero"]).default("median"),
+  /**
+   * A known shift in the embedded stream (`new_fraud_pattern`, …): what a monitoring cycle sees
+   * and retrains on when the world has moved. `none` for the stream as trained.
+   */
+  scenario: z.enum(DRIFT_SCENARIOS).default("none"),
   /** Snapshot time of the embedded stream (features are as of this instant). */
   snapshotTime: isoTime.default("2024-06-03T03:00:00Z"),
   /** Redis feature store (used with `source: "redis"`, and by `deno task ingest`). */
@@ -175,6 +182,41 @@ export const MlflowConfigSchema = z.strictObject({
   password: z.string().optional(),
 });
 
+/** Retraining triggers a monitoring cycle evaluates. */
+export const TRIGGERS = ["drift", "performance", "age", "data"] as const;
+
+/** Continuous learning: the triggers of a monitoring cycle, promotion and the cycle lock. */
+export const MonitorConfigSchema = z.strictObject({
+  /** The registered model watched: its `champion` is compared, its `challenger` trained. */
+  modelName: z.string().min(1).default("fraud_detection"),
+  /** Triggers evaluated (each reported with its value and threshold). */
+  triggers: z.array(z.enum(TRIGGERS)).default([...TRIGGERS]),
+  /** Drift: the lowest feature severity that counts… */
+  driftSeverity: z.enum(["low", "medium", "high"]).default("medium"),
+  /** …on features carrying at least this share of the champion's importance (or the dataset verdict). */
+  driftImportanceShare: z.number().gt(0).max(1).default(0.3),
+  /** Performance: the metric compared with the champion's own test score… */
+  performanceMetric: z.enum(["roc_auc", "recall"]).default("roc_auc"),
+  /** …and the drop that fires. */
+  performanceMargin: z.number().min(0).max(1).default(0.05),
+  /** Age: a champion older than this many hours fires (a schedule); 0 = off. */
+  maxAgeHours: z.number().min(0).default(168),
+  /** Data: a rule's hit rate (or the rule-based positive rate) outside [ref / band, ref × band]… */
+  dataBand: z.number().gt(1).default(2),
+  /** …at least this far from the reference's, absolutely (small rates are noisy)… */
+  dataMinDifference: z.number().min(0).max(1).default(0.01),
+  /** …and different at this level (two-proportion z-test, Bonferroni over the rates compared). */
+  dataAlpha: z.number().gt(0).lt(1).default(0.01),
+  /** Promotion: the metric on the fresh holdout… */
+  promotionMetric: z.enum(SCALAR_METRICS).default("roc_auc"),
+  /** …and how much better the challenger must be. */
+  minGain: z.number().min(0).default(0.001),
+  /** The cycle lock expires this long after its last renewal (a crashed cycle's lock frees itself). */
+  lockTtlSeconds: z.number().int().min(1).max(86_400).default(120),
+  /** The file lock (when Redis is not the source). */
+  lockFile: z.string().min(1).default("monitor.lock"),
+});
+
 /** The whole training configuration. */
 export const TrainingConfigSchema = z.strictObject({
   /** The use case whose defaults sit under the user's settings (see `use_cases.ts`). */
@@ -185,6 +227,7 @@ export const TrainingConfigSchema = z.strictObject({
   model: ModelConfigSchema.default(ModelConfigSchema.parse({})),
   mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
   drift: DriftConfigSchema.default(DriftConfigSchema.parse({})),
+  monitor: MonitorConfigSchema.default(MonitorConfigSchema.parse({})),
   /** Also write the model as ONNX (`model/model.onnx`), verified loadable by onnxruntime. */
   exportOnnx: z.boolean().default(true),
   /** Feature views to train on. */

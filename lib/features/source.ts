@@ -26,6 +26,8 @@ export interface SourceSettings {
   readonly maxSamples: number;
   /** Snapshot time of the embedded stream. */
   readonly snapshotTime: string;
+  /** A known shift in the embedded stream (unless `scenario` is given per read). */
+  readonly scenario?: DriftScenario;
   readonly redis: RedisConfig;
 }
 
@@ -37,7 +39,7 @@ export interface ReadFeaturesOptions {
   readonly seed: number;
   /** Rows to return. @default settings.maxSamples */
   readonly samples?: number;
-  /** A known shift injected into the embedded stream. @default "none" */
+  /** A known shift injected into the embedded stream. @default settings.scenario ?? "none" */
   readonly scenario?: DriftScenario;
 }
 
@@ -93,7 +95,7 @@ function fromEmbedded(
   settings: SourceSettings,
   options: ReadFeaturesOptions & { samples: number },
 ): FeatureRead {
-  const scenario = options.scenario ?? "none";
+  const scenario = options.scenario ?? settings.scenario ?? "none";
   const features = embeddedFeatures({
     view: options.views[0]!,
     samples: options.samples,

@@ -32,8 +32,8 @@ export const DriftOptionsSchema = z.strictObject({
   runId: z.string().min(1).optional(),
   /** A registered model whose run is the reference (`models:/name@alias`, `models:/name/3`). */
   model: z.string().min(1).optional(),
-  /** A known shift injected into the embedded current sample. */
-  scenario: z.enum(DRIFT_SCENARIOS).default("none"),
+  /** A known shift injected into the embedded current sample (default: `data.scenario`). */
+  scenario: z.enum(DRIFT_SCENARIOS).optional(),
   /** Where the JSON report goes. */
   output: z.string().min(1).optional(),
   /** Where the HTML report goes. */
@@ -93,7 +93,7 @@ export async function runDrift(
       ...common,
       maxSamples: config.drift.maxSamples,
       performanceMargin: config.drift.performanceMargin,
-      scenario: options.scenario,
+      ...(options.scenario ? { scenario: options.scenario } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
       ...(options.model ? { model: options.model } : {}),
     });

@@ -9,12 +9,15 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import type { Frame } from "../data/frame.ts";
+import type { FeatureSpec } from "../data/feature_spec.ts";
+import { takeValues } from "../data/frame.ts";
 import { numericColumns, parseCsv } from "../data/read_table.ts";
 import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
 import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
+import { readLabeledFile } from "../features/file_source.ts";
 import { readFeatures } from "../features/source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelByRules } from "../labels/rule_labeler.ts";
@@ -34,7 +37,7 @@ export interface RunDriftOptions extends DataDriftOptions {
   readonly model?: string;
   /** Rows of each sample. @default 1000 */
   readonly maxSamples?: number;
-  /** Shift injected into the embedded current sample. @default "none" */
+  /** Shift injected into the embedded current sample. @default config.data.scenario */
   readonly scenario?: DriftScenario;
   /** Seed of the current sample (default: the config's seed + 7919, unlike training's). */
   readonly seed?: number;
@@ -73,31 +76,57 @@ async function driftAgainst(
   config: TrainingConfig,
   options: RunDriftOptions,
 ): Promise<RunDrift> {
+  const measured = await measureDrift(store, config, options);
+  const logged = await logDriftRun(store, {
+    config,
+    run: measured.run,
+    report: measured.report,
+    maxSamples: options.maxSamples ?? 1000,
+  });
+  return { report: measured.report, referenceRunId: measured.run.runId, ...logged };
+}
+
+/** A drift report with the samples it compared (nothing logged). */
+export interface MeasuredDrift {
+  readonly report: DriftReport;
+  /** The training run whose reference sample and model were used. */
+  readonly run: RunInfo;
+  /** The reference sample: features, `prediction`, `label`. */
+  readonly reference: Frame;
+  /** The current sample's features. */
+  readonly current: Frame;
+}
+
+/**
+ * Measures data, prediction and performance drift of a training run's reference sample against a
+ * current sample from the configured source (labeled by the configured rules, or a file's own
+ * labels); logs nothing.
+ *
+ * @throws {ConfigError} when no training run exists; {@link DataError} for a missing sample.
+ */
+export async function measureDrift(
+  store: TrackingStore,
+  config: TrainingConfig,
+  options: RunDriftOptions,
+): Promise<MeasuredDrift> {
   const found = options.model ? await locateModel(store, options.model) : undefined;
   const run = found?.run ??
     await findTrainingRun(store, config.mlflow.experimentName, options.runId);
-  const modelPath = found?.path ?? "model";
   const maxSamples = options.maxSamples ?? 1000;
-  const specs = featuresOf(config.featureViews);
+  const scenario = options.scenario ?? config.data.scenario;
+  const current = await currentSample(config, {
+    seed: options.seed ?? config.seed + 7919,
+    samples: maxSamples,
+    scenario,
+  });
+  const { specs, frame: cur, labels } = current;
   const ref = await referenceSample(store, run, {
     names: specs.map((s) => s.name),
     max: maxSamples,
     seed: config.seed,
   });
-  const seed = options.seed ?? config.seed + 7919;
-  const current = await readFeatures(config.data, {
-    views: config.featureViews,
-    seed,
-    samples: maxSamples,
-    ...(options.scenario ? { scenario: options.scenario } : {}),
-  });
-  const cur = current.features.frame;
-  const labels = labelByRules(cur, ruleSet(config.data.labelRules), {
-    targetRate: config.data.positiveRate,
-    seed,
-  }).labels;
   const model = loadModelText(
-    await text(store, run, `${modelPath}/model.json`),
+    await text(store, run, `${found?.path ?? "model"}/model.json`),
     options.model ?? run.runId,
   );
   const scores = model.predictProba(cur);
@@ -109,11 +138,11 @@ async function driftAgainst(
   });
   const metrics = JSON.parse(await text(store, run, "metrics.json"));
   const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
-  const warnings = current.notes?.warnings ?? [];
+  const warnings = current.warnings;
   const report = new DriftReport(data, {
     reference: `run ${run.runId} reference sample (${ref.rows} rows)`,
     current: current.description,
-    scenario: options.scenario ?? "none",
+    scenario,
     referenceRunId: run.runId,
     createdAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),
@@ -127,8 +156,47 @@ async function driftAgainst(
       margin: options.performanceMargin ?? 0.05,
     }),
   });
-  const logged = await logDriftRun(store, { config, run, report, maxSamples });
-  return { report, referenceRunId: run.runId, ...logged };
+  return { report, run, reference: ref, current: cur };
+}
+
+/** A current sample: features, labels (the rules', or the file's own) and what they are. */
+interface CurrentSample {
+  readonly frame: Frame;
+  readonly labels: Uint8Array;
+  readonly specs: readonly FeatureSpec[];
+  readonly description: string;
+  readonly warnings: readonly string[];
+}
+
+/** Rows from the configured source: a labeled file, or features labeled by the configured rules. */
+async function currentSample(
+  config: TrainingConfig,
+  o: { seed: number; samples: number; scenario: DriftScenario },
+): Promise<CurrentSample> {
+  if (config.data.source === "file") {
+    const file = await readLabeledFile(config.data.file);
+    const keep = sampleRows(file.features.frame.rows, o.samples, o.seed);
+    return {
+      frame: file.features.frame.take(keep),
+      labels: takeValues(file.labels, keep),
+      specs: file.specs,
+      description: `${file.description}, ${keep.length} sampled`,
+      warnings: [],
+    };
+  }
+  const read = await readFeatures(config.data, { views: config.featureViews, ...o });
+  const frame = read.features.frame;
+  const labels = labelByRules(frame, ruleSet(config.data.labelRules), {
+    targetRate: config.data.positiveRate,
+    seed: o.seed,
+  }).labels;
+  return {
+    frame,
+    labels,
+    specs: featuresOf(config.featureViews),
+    description: read.description,
+    warnings: read.notes?.warnings ?? [],
+  };
 }
 
 /** An artifact as text. */
@@ -149,8 +217,8 @@ async function referenceSample(
   return all.take(sampleRows(all.rows, max, seed));
 }
 
-/** Logs the report as a run of its own (`run_type=drift`) with JSON and HTML artifacts. */
-async function logDriftRun(
+/** Logs a report as a run of its own (`run_type=drift`) with JSON and HTML artifacts. */
+export async function logDriftRun(
   store: TrackingStore,
   what: { config: TrainingConfig; run: RunInfo; report: DriftReport; maxSamples: number },
 ): Promise<{ driftRunId: string; artifactUri: string }> {

@@ -43,3 +43,64 @@ export async function runTask(
   const dec = new TextDecoder();
   return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
 }
+
+/** A task running in the background, whose output can be awaited line by line. */
+export interface RunningTask {
+  readonly pid: number;
+  /** Resolves with the output so far once `pattern` matches stderr or stdout. */
+  waitFor(pattern: RegExp, timeoutMs?: number): Promise<string>;
+  kill(signal?: Deno.Signal): void;
+  /** Exit code and whole output, once it ended. */
+  readonly done: Promise<TaskRun>;
+}
+
+/** Starts `tasks/<name>.ts` (as {@link runTask}) without waiting for it. */
+export function startTask(
+  name: string,
+  args: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } = {},
+): RunningTask {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", `${ROOT}tasks/${name}.ts`, ...args],
+    cwd: options.cwd ?? ROOT,
+    env: { NO_COLOR: "1", ...options.env },
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  let out = "", err = "";
+  const drain = async (s: ReadableStream<Uint8Array>, add: (t: string) => void) => {
+    for await (const chunk of s.pipeThrough(new TextDecoderStream())) add(chunk);
+  };
+  const streams = Promise.all([
+    drain(child.stdout, (t) => out += t),
+    drain(child.stderr, (t) => err += t),
+  ]);
+  const done = Promise.all([child.status, streams]).then(([s]) => ({
+    code: s.code,
+    stdout: out,
+    stderr: err,
+  }));
+  let ended = false;
+  done.then(() => ended = true);
+  return {
+    pid: child.pid,
+    async waitFor(pattern, timeoutMs = 60_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!pattern.test(err) && !pattern.test(out)) {
+        if (ended || Date.now() > deadline) {
+          throw new Error(
+            `${name}: no ${pattern} (${ended ? "ended" : "timed out"}):\n${err}${out}`,
+          );
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      return err + out;
+    },
+    kill(signal: Deno.Signal = "SIGKILL") {
+      try {
+        child.kill(signal);
+      } catch { /* already gone */ }
+    },
+    done,
+  };
+}

@@ -1,0 +1,60 @@
+/**
+ * A cycle lock in Redis (when Redis is the feature source): `SET key value NX PX ttl`, with the
+ * fencing token from `INCR key:token`; renewal and release check the value first (a Lua script),
+ * so a cycle never extends or frees a lock that expired and went to another.
+ *
+ * @module
+ */
+
+import type { RedisConnection } from "../features/redis/client.ts";
+import { type CycleLock, holderName, LockHeldError, LockLostError } from "./cycle_lock.ts";
+
+const RENEW = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("PEXPIRE", KEYS[1], ARGV[2]) else return 0 end`;
+const RELEASE = `if redis.call("GET", KEYS[1]) == ARGV[1] then
+  return redis.call("DEL", KEYS[1]) else return 0 end`;
+
+/** The lock key of a registered model's cycles. */
+export function redisLockKey(modelName: string): string {
+  return `monitor:lock:${modelName}`;
+}
+
+/**
+ * Takes the lock `key` for `ttlMs` (renewable).
+ *
+ * @throws {LockHeldError} when another cycle holds it.
+ */
+export async function acquireRedisLock(
+  redis: RedisConnection,
+  key: string,
+  ttlMs: number,
+): Promise<CycleLock> {
+  const c = redis.client;
+  const token = await c.incr(`${key}:token`);
+  const holder = holderName();
+  const value = `${token}|${holder}`;
+  const ok = await c.set(key, value, "PX", ttlMs, "NX");
+  if (ok !== "OK") {
+    const held = await c.get(key);
+    const [t, who] = (held ?? "0|gone just now").split(/\|(.*)/s);
+    const ttl = await c.pttl(key);
+    throw new LockHeldError(
+      `${key} on ${redis.where}`,
+      `${who} (token ${t}, expires in ${Math.max(0, ttl) / 1000} s)`,
+    );
+  }
+  const where = `${key} on ${redis.where}`;
+  return {
+    holder,
+    token,
+    async renew() {
+      if (Number(await c.eval(RENEW, 1, key, value, String(ttlMs))) !== 1) {
+        throw new LockLostError(where);
+      }
+    },
+    stillHeld: async () => (await c.get(key)) === value,
+    async release() {
+      await c.eval(RELEASE, 1, key, value);
+    },
+  };
+}

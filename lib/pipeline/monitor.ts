@@ -1,0 +1,213 @@
+/**
+ * One monitoring cycle of continuous learning, as `deno task monitor` and the scheduler run it:
+ * under a lock, take the registered model's `champion`, measure drift of its reference sample
+ * against a current sample, evaluate the configured triggers; when one fires, train a challenger
+ * on fresh data (a new seed stream), register it as `challenger`, and promote it only if it beats
+ * the champion on its fresh holdout. The cycle is logged as a run (`run_type=monitor`).
+ *
+ * Safe to run often: the only write that changes what production serves is the `champion` alias,
+ * moved last, by the promotion, after checking the lock is still this cycle's. A cycle that dies
+ * before leaves the champion as it was (and at most a FAILED run or an unpromoted challenger).
+ *
+ * @module
+ */
+
+import type { TrainingConfig } from "../config/schema.ts";
+import { ConfigError } from "../errors.ts";
+import { connectRedis } from "../features/redis/client.ts";
+import { redisSettings } from "../features/redis/source.ts";
+import { ruleSet } from "../labels/rule_sets.ts";
+import { type CycleLock, keepAlive, LockLostError } from "../monitor/cycle_lock.ts";
+import { acquireFileLock } from "../monitor/file_lock.ts";
+import { patternShiftTrigger } from "../monitor/pattern_shift.ts";
+import { acquireRedisLock, redisLockKey } from "../monitor/redis_lock.ts";
+import { ageTrigger, driftTrigger, performanceTrigger, type Trigger } from "../monitor/triggers.ts";
+import type { ModelVersion, TrackingStore } from "../tracking/store.ts";
+import { Logger } from "../util/logger.ts";
+import { dataDriftOptions } from "./drift.ts";
+import { type MeasuredDrift, measureDrift } from "./drift_run.ts";
+import { logCycleRun } from "./_monitor_run.ts";
+import { type CycleDecision, type CycleOutcome } from "./cycle_outcome.ts";
+import { promote, type Promotion } from "./promote.ts";
+import { openSession } from "./tracking_session.ts";
+import { train } from "./train.ts";
+
+/** Options of {@link monitorCycle}. */
+export interface CycleOptions {
+  /** Where progress goes (`step` lines name each stage). */
+  readonly log?: Logger;
+}
+
+/**
+ * Runs one cycle under the cycle lock (Redis when Redis is the source, else a file).
+ *
+ * @throws {LockHeldError} when another cycle holds the lock.
+ * @throws {ConfigError} when the model has no champion; {@link DataError} for unusable data.
+ */
+export async function monitorCycle(
+  config: TrainingConfig,
+  options: CycleOptions = {},
+): Promise<CycleOutcome> {
+  const log = options.log ?? new Logger();
+  const ttlMs = config.monitor.lockTtlSeconds * 1000;
+  const redis = config.data.source === "redis"
+    ? connectRedis(redisSettings(config.data.redis))
+    : undefined;
+  try {
+    const lock = redis
+      ? await acquireRedisLock(redis, redisLockKey(config.monitor.modelName), ttlMs)
+      : await acquireFileLock(config.monitor.lockFile, ttlMs);
+    const stop = keepAlive(lock, ttlMs);
+    try {
+      log.info("step", { step: "locked", holder: lock.holder, token: lock.token });
+      return await underLock(config, lock, log);
+    } finally {
+      stop();
+      await lock.release();
+    }
+  } finally {
+    await redis?.close();
+  }
+}
+
+async function underLock(
+  config: TrainingConfig,
+  lock: CycleLock,
+  log: Logger,
+): Promise<CycleOutcome> {
+  const started = performance.now();
+  const name = config.monitor.modelName;
+  const { store } = await openSession(config, log);
+  try {
+    const champion = await championOf(store, name);
+    const measured = await measureDrift(store, config, {
+      ...dataDriftOptions(config.drift),
+      maxSamples: config.drift.maxSamples,
+      performanceMargin: config.monitor.performanceMargin,
+      model: `models:/${name}/${champion.version}`,
+    });
+    const triggers = evaluateTriggers(config, measured, champion);
+    const fired = triggers.filter((t) => t.fired);
+    log.info("step", {
+      step: "triggers",
+      fired: fired.map((t) => t.name).join(",") || "none",
+      champion: champion.version,
+    });
+    const retrained = fired.length ? await retrain(config, { champion, lock, log }) : undefined;
+    const decision: CycleDecision = !retrained
+      ? "nothing_to_do"
+      : retrained.promotion.promoted
+      ? "promoted"
+      : "kept_champion";
+    const reason = fired.length
+      ? `${fired.map((t) => `${t.name}: ${t.detail}`).join("; ")}; ${retrained!.promotion.reason}`
+      : `no trigger fired (${triggers.map((t) => `${t.name}: ${t.detail}`).join("; ")})`;
+    const auc = measured.report.performance?.metrics.find((m) => m.metric === "roc_auc");
+    const outcome = {
+      decision,
+      model: name,
+      championBefore: champion.version,
+      championAfter: retrained?.promotion.champion ?? champion.version,
+      triggers,
+      reason,
+      ...(retrained ?? {}),
+      driftedShare: measured.report.data.dataset.driftedShare,
+      championCurrentAuc: auc?.current ?? Number.NaN,
+      lock: { holder: lock.holder, token: lock.token },
+    };
+    const runId = await logCycleRun(store, config, { outcome, report: measured.report });
+    log.info("step", { step: "done", decision, run_id: runId });
+    return { ...outcome, runId, durationMs: performance.now() - started };
+  } finally {
+    await store.close();
+  }
+}
+
+async function championOf(store: TrackingStore, name: string): Promise<ModelVersion> {
+  if (!store.registry) {
+    throw new ConfigError([`mlflow.trackingUri: ${store.where} has no model registry`]);
+  }
+  try {
+    return await store.registry.getModelVersionByAlias(name, "champion");
+  } catch (error) {
+    throw new ConfigError([
+      `monitor.modelName: "${name}" has no champion at ${store.where} (${
+        error instanceof Error ? error.message : error
+      }); train with --register ${name} and promote a version first`,
+    ]);
+  }
+}
+
+/** The configured triggers, in the configured order. */
+function evaluateTriggers(
+  config: TrainingConfig,
+  measured: MeasuredDrift,
+  champion: ModelVersion,
+): Trigger[] {
+  const m = config.monitor, report = measured.report;
+  const make: Record<Trigger["name"], () => Trigger | undefined> = {
+    drift: () =>
+      driftTrigger(report.data, {
+        severity: m.driftSeverity,
+        importanceShare: m.driftImportanceShare,
+      }),
+    performance: () =>
+      report.performance &&
+      performanceTrigger(report.performance, {
+        metric: m.performanceMetric,
+        margin: m.performanceMargin,
+      }),
+    age: () => ageTrigger(champion.creationTime, m.maxAgeHours),
+    data: () =>
+      patternShiftTrigger(measured, ruleSet(config.data.labelRules), {
+        band: m.dataBand,
+        minDifference: m.dataMinDifference,
+        alpha: m.dataAlpha,
+        targetRate: config.data.positiveRate,
+      }),
+  };
+  return m.triggers.map((t) => make[t]()).filter((t): t is Trigger => t !== undefined)
+    .map(({ name, fired, value, threshold, detail }) => ({
+      name,
+      fired,
+      value,
+      threshold,
+      detail,
+    }));
+}
+
+/** The retrain seed: a new stream per champion generation, reproducible from the config seed. */
+export function retrainSeed(seed: number, championVersion: string): number {
+  return (seed + 104_729 * Number(championVersion)) % 2 ** 32;
+}
+
+/** Trains and registers a challenger on fresh data, then promotes it only if it is better. */
+async function retrain(
+  config: TrainingConfig,
+  w: { champion: ModelVersion; lock: CycleLock; log: Logger },
+): Promise<{ challenger: NonNullable<CycleOutcome["challenger"]>; promotion: Promotion }> {
+  const name = config.monitor.modelName;
+  const seed = retrainSeed(config.seed, w.champion.version);
+  w.log.info("step", { step: "training", seed });
+  const trained = await train({
+    ...config,
+    seed,
+    mlflow: {
+      ...config.mlflow,
+      registerModel: name,
+      registerAlias: "challenger",
+      runName: `challenger-of-v${w.champion.version}-seed-${seed}`,
+    },
+  }, { log: w.log });
+  const version = trained.registered!.version;
+  w.log.info("step", { step: "registered", version, run_id: trained.runId });
+  if (!(await w.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
+  w.log.info("step", { step: "promoting", version });
+  const promotion = await promote(config, {
+    name,
+    compare: true,
+    minGain: config.monitor.minGain,
+    metric: config.monitor.promotionMetric,
+  });
+  return { challenger: { version, runId: trained.runId, seed }, promotion };
+}

@@ -15,7 +15,8 @@ COPY lib/ lib/
 COPY tasks/ tasks/
 COPY data/ data/
 RUN deno cache tasks/train.ts tasks/drift.ts tasks/monitor.ts tasks/schedule.ts tasks/ingest.ts \
-      tasks/predict.ts tasks/promote.ts tasks/export_onnx.ts tasks/mlflow_sync.ts tasks/healthcheck.ts \
+      tasks/predict.ts tasks/promote.ts tasks/export_onnx.ts tasks/mlflow_sync.ts tasks/calibrate_drift.ts \
+      tasks/healthcheck.ts \
  && ls node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v6/linux/*/libonnxruntime.so.1 \
  && mkdir -p /data && chown -R deno:deno /data /app/node_modules
 ENV MLFLOW_TRACKING_URI=sqlite:////data/mlflow.db \
@@ -25,6 +26,6 @@ VOLUME /data
 USER deno
 EXPOSE 9464
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-  CMD ["deno", "run", "--allow-net", "--allow-env", "--allow-read=/proc/1/cmdline", "tasks/healthcheck.ts"]
+  CMD ["deno", "run", "--allow-all", "tasks/healthcheck.ts"]
 ENTRYPOINT ["deno", "task"]
 CMD ["train", "--log-format", "json"]

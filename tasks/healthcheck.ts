@@ -1,6 +1,7 @@
 /**
  * The image's `HEALTHCHECK`: exit 0 when the scheduler answers `/healthz` (or when the container
  * is not running the scheduler), 1 otherwise. The port comes from `HEALTH_PORT` (default 9464).
+ * Deno lets only `--allow-all` read `/proc/1/cmdline`; the image runs it so.
  *
  * @module
  */

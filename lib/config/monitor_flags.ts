@@ -12,8 +12,10 @@ import type { FlagSpec } from "./task_spec.ts";
 export const MONITOR_FLAGS: FlagSpec[] = [
   { flag: "name",                   config: "monitor.modelName",            type: "string", arg: "<model>",     help: "the registered model watched (its champion; challengers registered to it)" },
   { flag: "use-case",               config: "useCase",                      type: "string", arg: "<name>",      help: "fraud or personalization: the view, labels and defaults" },
-  { flag: "source",                 config: "data.source",                  type: "string", arg: "<name>",      help: "where current and fresh rows come from: embedded or redis" },
+  { flag: "source",                 config: "data.source",                  type: "string", arg: "<name>",      help: "where current and fresh rows come from: embedded, redis or file" },
   { flag: "scenario",               config: "data.scenario",                type: "string", arg: "<s>",         help: "shift in the embedded stream: none, amount_shift, foreign_countries, new_fraud_pattern" },
+  { flag: "input",                  config: "data.file.path",               type: "string", arg: "<file>",      help: "with --source file: the labeled CSV or Parquet of current (and fresh) rows" },
+  { flag: "label",                  config: "data.file.label",              type: "string", arg: "<column>",    help: "with --source file: its 0/1 label column" },
   { flag: "current-samples",        config: "drift.maxSamples",             type: "number", arg: "<n>",         help: "rows of the current sample (and of the reference sample used)" },
   { flag: "samples",                config: "data.maxSamples",              type: "number", arg: "<n>",         help: "rows a challenger is trained on" },
   { flag: "cv-folds",               config: "data.cvFolds",                 type: "number", arg: "<k>",         help: "CV folds of a challenger's training, 0 = off" },

@@ -124,7 +124,7 @@ Deno.test("schedule: SIGTERM in the middle of a retrain abandons it within the b
   const end = await s.done;
   assert.equal(end.code, 0, end.stderr);
   assert.ok(Date.now() - t0 < 5_000, `stopped in ${Date.now() - t0} ms`);
-  assert.match(end.stderr, /WARN  cycle abandoned after_seconds=0.5/);
+  assert.match(end.stderr, /WARN {2}cycle abandoned after_seconds=0.5/);
   assert.equal(await champion(dir), before);
   // The abandoned cycle's file lock names a dead process: the next cycle takes it over.
   const next = await runTask("monitor", ["--scenario", "new_fraud_pattern", ...SMALL], {

@@ -102,7 +102,7 @@ Deno.test("the Dockerfile agrees with the code: pinned Deno, every task cached, 
   assert.match(one("HEALTHCHECK")[0]!.arg, /CMD \["deno", "run", .*"tasks\/healthcheck\.ts"\]/);
   assert.deepEqual(JSON.parse(one("ENTRYPOINT")[0]!.arg), ["deno", "task"]);
   const cmd = JSON.parse(one("CMD")[0]!.arg) as string[];
-  assert.ok((await containerTasks()).has(cmd[0]!), cmd[0]);
+  assert.ok((await containerTasks()).has(cmd[0]!), String(cmd[0]));
 });
 
 Deno.test("docker-compose.yml parses and agrees with the code: tasks and their flags, env vars, versions, ports, volumes", async () => {

@@ -15,6 +15,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "input",     option: "input",     type: "string", arg: "<features.csv|.parquet>", help: "rows to score: a header of feature names; an empty cell is missing" },
   { flag: "output",    option: "output",    type: "string", arg: "<scores.csv>",            help: "the input's rows in order with probability and label" },
   { flag: "threshold", option: "threshold", type: "number", arg: "<t>",                     help: "label = probability ≥ t (default: the model's chosen threshold, else 0.5)" },
+  { flag: "explain",   option: "explain",   type: "number", arg: "<k>",                     help: "add each row's top-k reasons: reason_1 (feature), reason_1_value (its SHAP value), …" },
 ];
 
 /** The task's declaration (also read by tests). */

@@ -15,7 +15,7 @@ import { ModelFormatError } from "../errors.ts";
 import { type Problem, sigmoid, solveNewton } from "./_logistic_newton.ts";
 import { type CoefficientRow, coefficientTable, standardErrors } from "./logistic_stats.ts";
 import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
-import { designMatrix, designNames, fitOneHot, type OneHot } from "./one_hot.ts";
+import { designMatrix, designNames, designOwners, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
 
 /** Format tag of serialized logistic-regression models. */
@@ -215,19 +215,43 @@ export class LogisticRegressionModel implements Classifier {
 
   /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */
   predictProba(frame: Frame): Float64Array {
-    const { featureNames, fill, encodings = [], params, mean, scale, coef, intercept } = this.state;
+    const out = new Float64Array(frame.rows).fill(this.state.intercept);
+    this.#terms(frame, (k, i, v) => out[i] = out[i]! + v);
+    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!);
+    return out;
+  }
+
+  /**
+   * Exact contributions to the margin: per feature, the sum over its design columns of
+   * coefficient × (x − training mean) on the standardized scale (after imputation; a category's
+   * dummies together); the bias (last column) is the intercept. A row-major
+   * `rows × (features + 1)` matrix whose rows sum to the margin.
+   */
+  contributions(frame: Frame): Float64Array {
+    const { featureNames, encodings = [], intercept } = this.state;
+    const width = featureNames.length + 1;
+    const owner = designOwners(featureNames, encodings);
+    const out = new Float64Array(frame.rows * width);
+    for (let i = 0; i < frame.rows; i++) out[i * width + width - 1] = intercept;
+    this.#terms(frame, (k, i, v) => {
+      const at = i * width + owner[k]!;
+      out[at] = out[at]! + v;
+    });
+    return out;
+  }
+
+  /** Calls `add(column, row, term)` for every design term coef/scale × (x − mean). */
+  #terms(frame: Frame, add: (k: number, i: number, v: number) => void): void {
+    const { featureNames, fill, encodings = [], params, mean, scale, coef } = this.state;
     const filled = applyImputer(
       { strategy: params.impute, names: featureNames, values: Float64Array.from(fill) },
       frame,
     );
     const { columns } = designMatrix(filled, featureNames, encodings);
-    const out = new Float64Array(frame.rows).fill(intercept);
     columns.forEach((col, k) => {
       const a = coef[k]! / scale[k]!, m = mean[k]!;
-      for (let i = 0; i < out.length; i++) out[i] = out[i]! + a * (col[i]! - m);
+      for (let i = 0; i < col.length; i++) add(k, i, a * (col[i]! - m));
     });
-    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!);
-    return out;
   }
 
   /** |coefficient| on the standardized scale per feature (summed over an encoded feature's dummies). */

@@ -61,6 +61,12 @@ export interface Classifier {
   predictProba(frame: Frame): Float64Array;
   /** Importance per feature name (larger = more important; the meaning is the model's). */
   featureImportance(): Record<string, number>;
+  /**
+   * Each row's contributions to the raw margin (SHAP values: exact TreeSHAP for trees, exact
+   * linear terms for logistic regression): a row-major `rows × (features + 1)` matrix, features
+   * in `featureNames` order, the bias last; a row sums to the row's margin.
+   */
+  contributions(frame: Frame): Float64Array;
   /** A JSON-serializable form that `loadModel` reads back. */
   toJSON(): ModelJSON;
   /** The model file's text (JSON), byte-identical for identical models. */

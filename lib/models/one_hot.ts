@@ -39,6 +39,12 @@ export function designNames(features: readonly string[], encodings: readonly One
   return features.flatMap((f) => byFeature.get(f)?.levels.map((l) => `${f}=${l}`) ?? [f]);
 }
 
+/** The input feature (its index in `features`) each design column comes from. */
+export function designOwners(features: readonly string[], encodings: readonly OneHot[]): number[] {
+  const byFeature = new Map(encodings.map((e) => [e.feature, e]));
+  return features.flatMap((f, j) => (byFeature.get(f)?.levels ?? [0]).map(() => j));
+}
+
 /**
  * The design matrix of `x` (missing values already filled): numeric features as they are, each
  * encoded feature as its dummies, in feature order (named as {@link designNames}).

@@ -1,15 +1,16 @@
 /**
  * Batch scoring of a file: reads features (CSV or Parquet), scores them with a saved model (ONNX
  * through onnxruntime, ours, or an XGBoost JSON model from Python), and writes the input rows in
- * order with `probability` and `label` columns, atomically.
+ * order with `probability` and `label` columns (and, asked, reason codes), atomically.
  *
  * @module
  */
 
 import { z } from "zod";
-import { toCsv } from "../data/csv.ts";
+import { type CsvColumn, toCsv } from "../data/csv.ts";
 import { encodeCategories, numericColumns, readTable } from "../data/read_table.ts";
-import { ModelFormatError } from "../errors.ts";
+import { ConfigError, ModelFormatError } from "../errors.ts";
+import { reasonCodes } from "../explain/reason_codes.ts";
 import type { Frame } from "../data/frame.ts";
 import { loadModel } from "../models/factory.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
@@ -88,12 +89,14 @@ export async function loadClassifier(
 }
 
 /** A loaded model of either kind, scoring asynchronously. */
-interface Scorer {
+export interface Scorer {
   readonly featureNames: readonly string[];
   readonly vocabulary: Readonly<Record<string, readonly string[]>>;
   readonly type: string;
   readonly threshold: number;
   predictProba(frame: Frame): Promise<Float64Array>;
+  /** SHAP values (`Classifier.contributions`); absent for ONNX models. */
+  readonly contributions?: (frame: Frame) => Float64Array;
   release(): Promise<void>;
 }
 
@@ -119,8 +122,23 @@ export async function loadScorer(path: string, tracking?: ModelStoreSettings): P
     type: model.type,
     threshold: model.decisionThreshold,
     predictProba: (frame) => Promise.resolve(model.predictProba(frame)),
+    contributions: (frame) => model.contributions(frame),
     release: () => Promise.resolve(),
   };
+}
+
+/**
+ * The scorer's contributions, or a config error for a model that cannot explain (ONNX).
+ *
+ * @throws {ConfigError} for an ONNX model.
+ */
+export function contributionsOf(scorer: Scorer, frame: Frame, flag: string): Float64Array {
+  if (!scorer.contributions) {
+    throw new ConfigError([
+      `${flag}: explanations need the model's JSON (model.json or a models:/ reference), not ONNX`,
+    ]);
+  }
+  return scorer.contributions(frame);
 }
 
 /** What to score, with which model, and where the scores go. */
@@ -133,6 +151,8 @@ export const PredictOptionsSchema = z.strictObject({
   output: z.string().min(1),
   /** Label threshold on the probability (default: the model's chosen threshold, else 0.5). */
   threshold: z.number().min(0).max(1).optional(),
+  /** Add the top this-many reason codes per row (`reason_1`, `reason_1_value`, …); 0 = none. */
+  explain: z.number().int().min(0).max(50).default(0),
 });
 
 /** Options of {@link predictFile}. */
@@ -161,8 +181,22 @@ export async function predictFile(
     const p = await scorer.predictProba(frame);
     const threshold = options.threshold ?? scorer.threshold;
     const labels = Array.from(p, (v) => (v >= threshold ? 1 : 0));
-    const columns = raw.names.map((name, j) => [name, raw.columns[j]!] as const);
-    await writeFileAtomic(output, toCsv([...columns, ["probability", p], ["label", labels]]));
+    const columns: CsvColumn[] = raw.names.map((name, j) => [name, raw.columns[j]!] as const);
+    const reasons = options.explain > 0
+      ? reasonCodes(
+        contributionsOf(scorer, frame, "--explain"),
+        scorer.featureNames,
+        options.explain,
+      )
+        .flatMap((r): CsvColumn[] => [[`reason_${r.rank}`, r.feature], [
+          `reason_${r.rank}_value`,
+          r.value,
+        ]])
+      : [];
+    await writeFileAtomic(
+      output,
+      toCsv([...columns, ["probability", p], ["label", labels], ...reasons]),
+    );
     const missing: Record<string, number> = {};
     frame.columns.forEach((c, j) => {
       let k = 0;

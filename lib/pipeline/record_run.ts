@@ -8,6 +8,7 @@
 import { frameColumns, toCsv } from "../data/csv.ts";
 import { sampleRows } from "../data/sample.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
+import { meanAbsShap } from "../explain/shap_importance.ts";
 import type { RunWriter } from "../tracking/store.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { CoefficientRow } from "../models/logistic_stats.ts";
@@ -23,6 +24,7 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  * Logs params, metrics and artifacts of `result` to `run`.
  *
  * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
+ * `shap_importance.json` (mean |SHAP| per feature over ≤ 1,000 test rows),
  * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction),
  * the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
  * and, last, `model/model.json`.
@@ -99,6 +101,21 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
   );
 }
 
+/** Rows of the test set explained for the global SHAP importance (a seeded sample). */
+const SHAP_ROWS = 1000;
+
+/** Mean |SHAP| per feature over (a seeded sample of at most 1,000) test rows, largest first. */
+function shapImportance(result: TrainingResult, seed: number) {
+  const test = result.data.features.frame.take(result.testIndices);
+  const rows = test.take(sampleRows(test.rows, SHAP_ROWS, seed));
+  const names = result.model.featureNames;
+  return {
+    rows: rows.rows,
+    of: "test rows",
+    importance: meanAbsShap(result.model.contributions(rows), names),
+  };
+}
+
 /** Every artifact; the ONNX model is checked by onnxruntime first, and `model.json` comes last. */
 async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phases): Promise<void> {
   const { config } = result;
@@ -118,6 +135,10 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       rows: result.rows,
       time_ranges: result.timeRanges ?? null,
     }),
+  );
+  await run.logArtifact(
+    "shap_importance.json",
+    json(await phases.time("explain", () => shapImportance(result, config.seed))),
   );
   if (result.model instanceof LogisticRegressionModel) {
     await run.logArtifact("coefficients.csv", coefficientsCsv(result.model.coefficients()));

@@ -127,9 +127,10 @@ async function trackedFit(
       durationMs: performance.now() - w.started,
       phases: phases.toJSON(),
     };
-    const onnxBefore = phases.toJSON().onnx ?? 0, t0 = performance.now();
+    const inner = () => (phases.toJSON().onnx ?? 0) + (phases.toJSON().explain ?? 0);
+    const innerBefore = inner(), t0 = performance.now();
     await recordRun(run, result, { modelParams: w.estimator.params, phases });
-    phases.add("tracking", performance.now() - t0 - ((phases.toJSON().onnx ?? 0) - onnxBefore));
+    phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
     const spent = phases.toJSON();
     await run.logMetrics(
       Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),

@@ -12,6 +12,7 @@ import type { Classifier, IterationMetrics } from "../model.ts";
 import { importance, type ImportanceType } from "./importance.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
+import { expectedMargin, forestShap, maxDepth, placeCovers } from "./shap.ts";
 import { placeForest } from "./tree.ts";
 import {
   type GbtState,
@@ -24,6 +25,8 @@ import {
 interface Predictor {
   readonly ws: Workspace;
   readonly forest: ReturnType<typeof placeForest>;
+  /** Each node's cover, for explanations. */
+  readonly covers: number;
   /** Where batch memory starts (after the forest). */
   readonly mark: number;
   readonly trees: GbtState["trees"];
@@ -94,13 +97,8 @@ export class GbtModel implements Classifier {
 
   /** Raw margins (before the objective's transform) per row of `frame`. */
   predictMargin(frame: Frame): Float64Array {
-    const { featureNames, trees } = this.state;
-    const cols = featureNames.map((name) => {
-      if (!frame.has(name)) {
-        throw new DataError(`the input lacks feature "${name}" that the model needs`);
-      }
-      return frame.column(name);
-    });
+    const { trees } = this.state;
+    const cols = this.#columns(frame);
     const nf = cols.length, n = frame.rows;
     const out = new Float64Array(n);
     const { ws, forest: f, mark } = this.#predictorFor(trees);
@@ -149,13 +147,48 @@ export class GbtModel implements Classifier {
     this.#predictor = undefined;
   }
 
+  /** The model's feature columns of `frame`, in model order. */
+  #columns(frame: Frame): Float64Array[] {
+    return this.state.featureNames.map((name) => {
+      if (!frame.has(name)) {
+        throw new DataError(`the input lacks feature "${name}" that the model needs`);
+      }
+      return frame.column(name);
+    });
+  }
+
   #predictorFor(trees: GbtState["trees"]): Predictor {
     const p = this.#predictor;
     if (p && p.trees === trees && p.weightDrop === this.state.weightDrop) return p;
     const ws = new Workspace();
     const forest = placeForest(ws, trees, this.state.weightDrop);
-    this.#predictor = { ws, forest, mark: ws.used, trees, weightDrop: this.state.weightDrop };
+    const covers = placeCovers(ws, trees);
+    this.#predictor = {
+      ws,
+      forest,
+      covers,
+      mark: ws.used,
+      trees,
+      weightDrop: this.state.weightDrop,
+    };
     return this.#predictor;
+  }
+
+  /**
+   * SHAP values (exact path-dependent TreeSHAP, as XGBoost's `pred_contribs`): a row-major
+   * `rows × (features + 1)` matrix, features in model order, the bias last; each row sums to the
+   * raw margin.
+   */
+  contributions(frame: Frame): Float64Array {
+    const { trees, weightDrop } = this.state;
+    const cols = this.#columns(frame);
+    const p = this.#predictorFor(trees);
+    const base = baseMargin(this.state.objective, this.state.baseScore);
+    return forestShap({
+      ...p,
+      depth: maxDepth(trees),
+      bias: expectedMargin(trees, { base, ...(weightDrop ? { scales: weightDrop } : {}) }),
+    }, cols);
   }
 
   /** P(class 1) for logistic objectives (the prediction itself for squared error). */

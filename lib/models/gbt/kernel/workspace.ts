@@ -82,6 +82,22 @@ export interface Kernels {
     value: number,
     margin: number,
   ): void;
+  treeShap(
+    x: number,
+    nfeat: number,
+    n: number,
+    roots: number,
+    ntrees: number,
+    feature: number,
+    threshold: number,
+    left: number,
+    right: number,
+    defaultLeft: number,
+    value: number,
+    cover: number,
+    path: number,
+    out: number,
+  ): void;
   setGainParams(lambda: number, alpha: number, maxDeltaStep: number, minChildWeight: number): void;
   leafWeight(g: number, h: number): number;
   findBestSplit(

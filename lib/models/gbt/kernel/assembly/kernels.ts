@@ -417,3 +417,4 @@ export function addForestRaw(
     }
   }
 }
+export { treeShap } from "./tree_shap";

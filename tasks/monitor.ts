@@ -9,7 +9,7 @@
 import { z } from "zod";
 import { EXIT_NOTE, MONITOR_FLAGS } from "../lib/config/monitor_flags.ts";
 import { defineTask } from "../lib/config/task_spec.ts";
-import { LockHeldError } from "../lib/monitor/cycle_lock.ts";
+import { LockHeldError, LockLostError } from "../lib/monitor/cycle_lock.ts";
 import { cycleLine, lockHeldLine } from "../lib/pipeline/cycle_line.ts";
 import { CYCLE_EXIT_CODES } from "../lib/pipeline/cycle_outcome.ts";
 import { monitorCycle } from "../lib/pipeline/monitor.ts";
@@ -42,7 +42,7 @@ if (import.meta.main) {
       console.log(JSON.stringify(cycleLine(outcome)));
       return CYCLE_EXIT_CODES[outcome.decision];
     } catch (error) {
-      if (!(error instanceof LockHeldError)) throw error;
+      if (!(error instanceof LockHeldError || error instanceof LockLostError)) throw error;
       console.error(`monitor: ${error.message}`);
       console.log(JSON.stringify(lockHeldLine(error)));
       return CYCLE_EXIT_CODES.lock_held;

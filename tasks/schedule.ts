@@ -1,8 +1,7 @@
 /**
- * `deno task schedule`: monitoring cycles in one long-lived process, on a cron expression or an
- * interval, one at a time, with `/healthz` and Prometheus `/metrics` on `--port`. On SIGTERM or
- * SIGINT no new cycle starts; a running one gets `--stop-timeout` seconds, then the process
- * exits 0 (abandoning it is safe: the champion only moves at a cycle's last step).
+ * `deno task schedule`: monitoring cycles in one process, on a cron expression or an interval,
+ * with `/healthz` and Prometheus `/metrics`. On SIGTERM or SIGINT no new cycle starts; a running
+ * one gets `--stop-timeout` seconds, then the process exits 0 (the champion moves only last).
  *
  * @module
  */
@@ -22,6 +21,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "host",         option: "host",            type: "string", arg: "<addr>", help: "address they listen on (0.0.0.0 in a container)" },
   { flag: "stop-timeout", option: "stopTimeout",     type: "number", arg: "<s>",    help: "on SIGTERM, how long a running cycle may take to finish" },
   { flag: "max-cycles",   option: "maxCycles",       type: "number", arg: "<n>",    help: "stop after this many cycles" },
+  { flag: "stuck-after",  option: "stuckAfter",      type: "number", arg: "<s>",    help: "a cycle running longer makes /healthz answer 503" },
   ...MONITOR_FLAGS,
 ];
 
@@ -41,6 +41,7 @@ export const TASK = defineTask({
     host: z.string().min(1).default("127.0.0.1"),
     stopTimeout: z.number().min(0).default(30),
     maxCycles: z.number().int().min(1).optional(),
+    stuckAfter: z.number().gt(0).default(3600),
     logFormat: z.enum(["human", "json"]).default("human"),
     verbose: z.boolean().default(false),
   }).refine((o) => (o.cron === undefined) !== (o.intervalSeconds === undefined), {
@@ -70,6 +71,7 @@ if (import.meta.main) {
       port: o.port,
       stop: stop.signal,
       stopTimeoutSeconds: o.stopTimeout,
+      stuckAfterSeconds: o.stuckAfter,
       ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
     });
     return 0;

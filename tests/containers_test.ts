@@ -63,6 +63,23 @@ async function taskSpec(file: string): Promise<TaskSpec> {
   return (await import(join(ROOT, file))).TASK as TaskSpec;
 }
 
+/** A GET with a chosen Host header (fetch sets its own); returns the response's head. */
+async function rawGet(port: number, path: string, host: string): Promise<string> {
+  const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+  try {
+    await conn.write(
+      new TextEncoder().encode(
+        `GET ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n\r\n`,
+      ),
+    );
+    const buf = new Uint8Array(4096);
+    const n = await conn.read(buf);
+    return new TextDecoder().decode(buf.subarray(0, n ?? 0));
+  } finally {
+    conn.close();
+  }
+}
+
 Deno.test("the Dockerfile agrees with the code: pinned Deno, every task cached, non-root, /data, the health probe", async () => {
   const ops = await dockerfile();
   const one = (op: string) => ops.filter((o) => o.op === op);
@@ -177,6 +194,8 @@ Deno.test("the stack's commands, run directly: bootstrap, ingest, the scheduler,
       if (await fetch(`${env.MLFLOW_TRACKING_URI}/health`).then((r) => r.ok, () => false)) break;
       await new Promise((r) => setTimeout(r, 250));
     }
+    // In the stack the pipeline reaches MLflow as http://mlflow:5000: that Host header must pass.
+    assert.match(await rawGet(mlPort, "/health", "mlflow:5000"), /^HTTP\/1\.[01] 200/);
     // ingest --follow, as the service runs it: events land in Redis.
     const follow = startTask("ingest", c.ingest!.command!.slice(1), opts);
     await follow.waitFor(/ingest: \d+ events/);

@@ -11,7 +11,8 @@ import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import type { DriftScenario } from "../lib/features/transactions.ts";
 import { FRAUD_RULE_SET } from "../lib/labels/fraud_rules.ts";
 import { labelByRules } from "../lib/labels/rule_labeler.ts";
-import { runTask } from "./helpers/tasks.ts";
+import { openTrackingStore } from "../lib/tracking/open_store.ts";
+import { runTask, startTask } from "./helpers/tasks.ts";
 
 async function labeledFile(path: string, seed: number, scenario: DriftScenario): Promise<void> {
   const f = embeddedFeatures({
@@ -51,5 +52,47 @@ Deno.test("monitor over labeled files: the same stream is nothing to do; a new f
   assert.deepEqual(fired, ["drift", "data"]);
   assert.equal(line.challenger, "2");
   assert.match(line.reason, /high_velocity/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("the file lock between processes: of two cycles at once one exits 12 naming the other; a champion fenced by a newer cycle's token does not move", async () => {
+  const dir = await Deno.makeTempDir();
+  const trained = await runTask("train", [
+    "--max-samples",
+    "2000",
+    "--cv-folds",
+    "0",
+    "--register",
+    "fraud_detection",
+    "--alias",
+    "champion",
+  ], { cwd: dir });
+  assert.equal(trained.code, 0, trained.stderr);
+  const cycle = ["--scenario", "new_fraud_pattern", "--samples", "20000", "--cv-folds", "0"];
+  const [a, b] = [
+    startTask("monitor", cycle, { cwd: dir }),
+    startTask("monitor", cycle, { cwd: dir }),
+  ];
+  const [ra, rb] = await Promise.all([a.done, b.done]);
+  const [winner, loser] = ra.code === 12 ? [b, ra] : [a, rb];
+  assert.equal(loser.code, 12, `${ra.stderr}\n${rb.stderr}`);
+  assert.match(JSON.parse(loser.stdout).holder, new RegExp(`:${winner.pid} since `));
+  assert.match(loser.stderr, /^monitor: another cycle holds the lock monitor\.lock: /m);
+  // A newer cycle's token on the champion (as after a lost lock): this cycle must not promote.
+  const reset = await runTask("promote", ["--name", "fraud_detection", "--version", "1"], {
+    cwd: dir,
+  });
+  assert.equal(reset.code, 0, reset.stderr);
+  const store = await openTrackingStore({ trackingUri: `sqlite:///${join(dir, "mlflow.db")}` });
+  const before = await store.registry!.getModelVersionByAlias("fraud_detection", "champion");
+  await store.registry!.setModelVersionTags("fraud_detection", before.version, {
+    "monitor.lock": "file:999",
+  });
+  const fenced = await runTask("monitor", [...cycle, "--samples", "3000"], { cwd: dir });
+  assert.equal(fenced.code, 12, fenced.stderr);
+  assert.match(JSON.parse(fenced.stdout).reason, /a newer cycle promoted/);
+  const after = await store.registry!.getModelVersionByAlias("fraud_detection", "champion");
+  assert.equal(after.version, before.version);
+  await store.close();
   await Deno.remove(dir, { recursive: true });
 });

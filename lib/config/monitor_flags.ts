@@ -30,12 +30,12 @@ export const MONITOR_FLAGS: FlagSpec[] = [
   { flag: "min-gain",               config: "monitor.minGain",              type: "number", arg: "<g>",         help: "how much better it must be" },
   { flag: "model-type",             config: "model.type",                   type: "string", arg: "<type>",      help: "the challenger's model type" },
   { flag: "param",                  config: "model.params",                 type: "pairs",  arg: "<k>=<v>",     help: "a challenger model parameter, repeatable" },
-  { flag: "lock-ttl",               config: "monitor.lockTtlSeconds",       type: "number", arg: "<s>",         help: "the cycle lock's expiry after its last renewal" },
+  { flag: "lock-ttl",               config: "monitor.lockTtlSeconds",       type: "number", arg: "<s>",         help: "the Redis cycle lock's expiry after its last renewal (a file lock is freed when its process ends)" },
   { flag: "lock-file",              config: "monitor.lockFile",             type: "string", arg: "<path>",      help: "the file lock (when Redis is not the source)" },
   { flag: "redis-layout",           config: "data.redis.layout",            type: "string", arg: "<l>",         help: "hash or feast" },
   { flag: "redis-cluster",          config: "data.redis.clusterNodes",      type: "list",   arg: "<host:port,…>", help: "nodes of a Redis Cluster" },
   { flag: "experiment-name",        config: "mlflow.experimentName",        type: "string", arg: "<name>",      help: "experiment of the cycle, challenger and promotion runs" },
-  { flag: "seed",                   config: "seed",                         type: "number", arg: "<n>",         help: "seed (a challenger trains on seed + 104729 × champion version)" },
+  { flag: "seed",                   config: "seed",                         type: "number", arg: "<n>",         help: "seed (a challenger trains on seed + 104729 × the cycle's lock token)" },
   { flag: "log-format",             option: "logFormat",                    type: "string", arg: "<fmt>",       help: "human lines or json (one object per line) on stderr" },
   { flag: "verbose",                option: "verbose", short: "v",          type: "boolean",                    help: "debug logging" },
 ];
@@ -43,4 +43,4 @@ export const MONITOR_FLAGS: FlagSpec[] = [
 /** Exit codes, as help and the README list them. */
 export const EXIT_NOTE =
   "Exit codes: 0 nothing to do, 10 retrained and promoted, 11 retrained but kept the champion, " +
-  "12 another cycle holds the lock, 2 bad input, 1 failure.";
+  "12 another cycle holds the lock (or took it before this one could promote), 2 bad input, 1 failure.";

@@ -211,7 +211,7 @@ export const MonitorConfigSchema = z.strictObject({
   promotionMetric: z.enum(SCALAR_METRICS).default("roc_auc"),
   /** …and how much better the challenger must be. */
   minGain: z.number().min(0).default(0.001),
-  /** The cycle lock expires this long after its last renewal (a crashed cycle's lock frees itself). */
+  /** The Redis cycle lock expires this long after its last renewal (a crashed cycle's frees itself; a file lock is freed by the OS when its process ends). */
   lockTtlSeconds: z.number().int().min(1).max(86_400).default(120),
   /** The file lock (when Redis is not the source). */
   lockFile: z.string().min(1).default("monitor.lock"),

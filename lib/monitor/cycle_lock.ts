@@ -1,13 +1,16 @@
 /**
  * The lock that keeps two monitoring cycles from overlapping: held while a cycle runs, renewed
- * while it works, expiring on its own when its holder dies, and carrying a fencing token that
- * grows with every acquisition (so work done under a lock can be ordered and checked).
+ * while it works, freed on its own when its holder dies (a Redis key's expiry, a file's OS lock),
+ * and carrying a fencing token that grows with every acquisition (so work done under a lock can
+ * be ordered and checked).
  *
  * @module
  */
 
 /** A held lock. */
 export interface CycleLock {
+  /** `redis` or `file`: tokens are comparable within a kind. */
+  readonly kind: "redis" | "file";
   /** Who holds it, in words: `host:pid since <time>`. */
   readonly holder: string;
   /** Grows by one with every acquisition of this lock. */
@@ -51,11 +54,18 @@ export function holderName(): string {
 }
 
 /**
- * Renews `lock` every third of `ttlMs` until the returned function is called; a failed renewal
- * is remembered and reported by `stillHeld` (the cycle checks before it promotes).
+ * Renews `lock` every third of `ttlMs` until the returned function is called (it resolves once a
+ * renewal in flight has settled, so a release never races one). A failed renewal is not retried
+ * here: `stillHeld` tells the cycle, which checks before it promotes.
  */
-export function keepAlive(lock: CycleLock, ttlMs: number): () => void {
-  const timer = setInterval(() => void lock.renew().catch(() => {}), Math.max(50, ttlMs / 3));
+export function keepAlive(lock: CycleLock, ttlMs: number): () => Promise<void> {
+  let inFlight: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    inFlight = lock.renew().catch(() => {});
+  }, Math.max(50, ttlMs / 3));
   Deno.unrefTimer(timer);
-  return () => clearInterval(timer);
+  return async () => {
+    clearInterval(timer);
+    await inFlight;
+  };
 }

@@ -24,11 +24,19 @@ export class CycleMetrics {
   #last?: CycleSummary & { endedAt: number; durationMs: number };
   #failuresInARow = 0;
   #running = false;
+  #cycleStart = 0;
   readonly #startedAt = Date.now();
+  readonly #stuckAfterMs: number;
+
+  /** @param options `stuckAfterMs`: a cycle running longer makes `/healthz` fail (default 1 h). */
+  constructor(options: { stuckAfterMs?: number } = {}) {
+    this.#stuckAfterMs = options.stuckAfterMs ?? 3_600_000;
+  }
 
   /** Marks a cycle started (exposed as `monitor_cycle_running`). */
   started(): void {
     this.#running = true;
+    this.#cycleStart = Date.now();
   }
 
   /** Records a finished cycle (`decision` `failed` for one that threw). */
@@ -44,10 +52,14 @@ export class CycleMetrics {
     return [...this.#counts.values()].reduce((a, b) => a + b, 0);
   }
 
-  /** Healthy unless the last {@link UNHEALTHY_AFTER_FAILURES} cycles all failed. */
+  /**
+   * Healthy unless the last {@link UNHEALTHY_AFTER_FAILURES} cycles all failed, or the running
+   * cycle has run past the stuck bound.
+   */
   health(): { healthy: boolean; cycles: number; lastDecision: string | null; running: boolean } {
+    const stuck = this.#running && Date.now() - this.#cycleStart > this.#stuckAfterMs;
     return {
-      healthy: this.#failuresInARow < UNHEALTHY_AFTER_FAILURES,
+      healthy: this.#failuresInARow < UNHEALTHY_AFTER_FAILURES && !stuck,
       cycles: this.cycles,
       lastDecision: this.#last?.decision ?? null,
       running: this.#running,

@@ -1,7 +1,10 @@
 /**
- * A cycle lock in a file: created exclusively (a hard link of a written file, atomic on POSIX),
- * holding its holder, pid, host, fencing token and expiry. A lock whose expiry has passed, or
- * whose holder process on this host is gone, is stale and taken over.
+ * A cycle lock in a file, held as an exclusive OS lock (`flock`) on it: the kernel releases it
+ * when the holding process exits or dies, so a crashed cycle never blocks the next one, and two
+ * processes (or containers sharing a local volume) cannot both hold it. The file records who
+ * holds it (host, pid, since) and the last fencing token, which grows by one per acquisition.
+ * Unlike the Redis lock it does not expire: a cycle that hangs alive holds it (the scheduler's
+ * `/healthz` reports a stuck cycle).
  *
  * @module
  */
@@ -11,97 +14,89 @@ import { type CycleLock, holderName, LockHeldError, LockLostError } from "./cycl
 
 interface LockRecord {
   readonly holder: string;
-  readonly host: string;
-  readonly pid: number;
   readonly token: number;
-  readonly expiresAt: number;
+  readonly renewedAt?: string;
 }
 
 /**
- * Takes the lock at `path` for `ttlMs` (renewable).
+ * Takes the lock at `path` (the file is created when missing).
  *
- * @throws {LockHeldError} when a live cycle holds it.
+ * @throws {LockHeldError} when another process holds it.
  */
-export async function acquireFileLock(path: string, ttlMs: number): Promise<CycleLock> {
+export async function acquireFileLock(path: string): Promise<CycleLock> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  for (let attempt = 0; attempt < 3; attempt++) {
-    const found = await readRecord(path);
-    if (found && !isStale(found)) throw new LockHeldError(path, describe(found));
-    if (found) await Deno.rename(path, `${path}.stale.${Deno.pid}`).catch(() => {});
-    const rec: LockRecord = {
-      holder: holderName(),
-      host: Deno.hostname(),
-      pid: Deno.pid,
-      token: await nextToken(path),
-      expiresAt: Date.now() + ttlMs,
-    };
-    const tmp = `${path}.${Deno.pid}.tmp`;
-    await Deno.writeTextFile(tmp, JSON.stringify(rec));
-    try {
-      await Deno.link(tmp, path);
-      return heldLock(path, rec, ttlMs);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.AlreadyExists)) throw error;
-    } finally {
-      await Deno.remove(tmp).catch(() => {});
-      await Deno.remove(`${path}.stale.${Deno.pid}`).catch(() => {});
-    }
-  }
-  const holder = await readRecord(path);
-  throw new LockHeldError(path, holder ? describe(holder) : "another cycle (racing)");
-}
-
-function heldLock(path: string, rec: LockRecord, ttlMs: number): CycleLock {
-  const mine = async () => (await readRecord(path))?.holder === rec.holder;
-  return {
-    holder: rec.holder,
-    token: rec.token,
-    async renew() {
-      if (!(await mine())) throw new LockLostError(path);
-      const tmp = `${path}.${Deno.pid}.renew`;
-      await Deno.writeTextFile(tmp, JSON.stringify({ ...rec, expiresAt: Date.now() + ttlMs }));
-      await Deno.rename(tmp, path);
-    },
-    stillHeld: mine,
-    async release() {
-      if (await mine()) await Deno.remove(path).catch(() => {});
-    },
-  };
-}
-
-async function readRecord(path: string): Promise<LockRecord | undefined> {
+  const file = await Deno.open(path, { create: true, read: true, write: true });
   try {
-    return JSON.parse(await Deno.readTextFile(path)) as LockRecord;
+    if (!(await file.tryLock(true))) {
+      const found = await readRecord(path);
+      throw new LockHeldError(path, found?.holder ? describe(found) : "another cycle (starting)");
+    }
+    const token = ((await readRecord(path))?.token ?? 0) + 1;
+    const holder = holderName();
+    await write(file, { holder, token, renewedAt: new Date().toISOString() });
+    return heldLock(path, file, { holder, token });
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return undefined;
-    if (error instanceof SyntaxError) return { ...GARBLED, expiresAt: 0 };
+    file.close();
     throw error;
   }
 }
 
-const GARBLED = { holder: "unreadable lock file", host: "", pid: 0, token: 0 };
+function heldLock(
+  path: string,
+  file: Deno.FsFile,
+  me: { holder: string; token: number },
+): CycleLock {
+  let open = true;
+  let chain: Promise<unknown> = Promise.resolve();
+  /** Ours while the fd is open and the path still names the file we locked (not deleted/replaced). */
+  const mine = async () => {
+    if (!open) return false;
+    const [a, b] = [await file.stat(), await Deno.stat(path).catch(() => undefined)];
+    return b !== undefined && a.ino === b.ino && a.dev === b.dev;
+  };
+  const serial = <T>(op: () => Promise<T>): Promise<T> => {
+    const next = chain.then(op);
+    chain = next.catch(() => {});
+    return next;
+  };
+  return {
+    kind: "file",
+    ...me,
+    renew: () =>
+      serial(async () => {
+        if (!(await mine())) throw new LockLostError(path);
+        await write(file, { ...me, renewedAt: new Date().toISOString() });
+      }),
+    stillHeld: () => serial(mine),
+    release: () =>
+      serial(async () => {
+        if (!open) return;
+        open = false;
+        if (await Deno.stat(path).then((s) => s.ino, () => -1) === (await file.stat()).ino) {
+          await write(file, { holder: "", token: me.token }); // keeps the token for the next holder
+        }
+        await file.unlock().catch(() => {});
+        file.close();
+      }),
+  };
+}
 
-/** Expired, or held by a process of this host that no longer exists. */
-function isStale(r: LockRecord): boolean {
-  if (r.expiresAt <= Date.now()) return true;
-  if (r.host !== Deno.hostname()) return false;
+async function write(file: Deno.FsFile, record: LockRecord): Promise<void> {
+  const bytes = new TextEncoder().encode(JSON.stringify(record) + "\n");
+  await file.truncate(0);
+  await file.seek(0, Deno.SeekMode.Start);
+  for (let done = 0; done < bytes.length;) done += await file.write(bytes.subarray(done));
+}
+
+async function readRecord(path: string): Promise<LockRecord | undefined> {
+  const text = await Deno.readTextFile(path).catch(() => "");
   try {
-    Deno.statSync(`/proc/${r.pid}`);
-    return false;
+    return JSON.parse(text) as LockRecord;
   } catch {
-    return Deno.build.os === "linux";
+    return undefined; // empty (new) or being written
   }
 }
 
 function describe(r: LockRecord): string {
-  return `${r.holder} (token ${r.token}, expires ${new Date(r.expiresAt).toISOString()})`;
-}
-
-/** The next fencing token, kept beside the lock (`<path>.token`). */
-async function nextToken(path: string): Promise<number> {
-  const file = `${path}.token`;
-  const last = Number(await Deno.readTextFile(file).catch(() => "0")) || 0;
-  await Deno.writeTextFile(`${file}.${Deno.pid}`, String(last + 1));
-  await Deno.rename(`${file}.${Deno.pid}`, file);
-  return last + 1;
+  return `${r.holder} (token ${r.token}${r.renewedAt ? `, renewed ${r.renewedAt}` : ""})`;
 }

@@ -45,6 +45,7 @@ export async function acquireRedisLock(
   }
   const where = `${key} on ${redis.where}`;
   return {
+    kind: "redis",
     holder,
     token,
     async renew() {

@@ -73,9 +73,16 @@ export async function runSchedule(o: RunScheduleOptions): Promise<number> {
   return cycles;
 }
 
-function sleepUntil(at: Date, signal: AbortSignal): Promise<void> {
-  const ms = at.getTime() - Date.now();
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
+/** Timers overflow past 2³¹ − 1 ms (~24.8 days): longer waits go in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+async function sleepUntil(at: Date, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && at.getTime() - Date.now() > 0) {
+    await sleep(Math.min(at.getTime() - Date.now(), MAX_TIMER_MS), signal);
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(done, ms);
     function done() {

@@ -94,9 +94,12 @@ export function performanceTrigger(
   };
 }
 
-/** Fires when the champion is older than `maxAgeHours` (0 = never). */
-export function ageTrigger(createdAt: number, maxAgeHours: number, now = Date.now()): Trigger {
-  const hours = (now - createdAt) / 3_600_000;
+/**
+ * Fires when the champion has stood unquestioned for `maxAgeHours` (0 = never): since `since`, its
+ * registration or the last challenger trained against it.
+ */
+export function ageTrigger(since: number, maxAgeHours: number, now = Date.now()): Trigger {
+  const hours = (now - since) / 3_600_000;
   const fired = maxAgeHours > 0 && hours >= maxAgeHours;
   return {
     name: "age",
@@ -104,7 +107,8 @@ export function ageTrigger(createdAt: number, maxAgeHours: number, now = Date.no
     value: hours,
     threshold: maxAgeHours,
     detail: maxAgeHours > 0
-      ? `champion registered ${round(hours)} h ago ${fired ? "≥" : "<"} ${maxAgeHours} h`
+      ? `champion unquestioned for ${round(hours)} h (since its registration or the last ` +
+        `challenger against it) ${fired ? "≥" : "<"} ${maxAgeHours} h`
       : "off (maxAgeHours 0)",
   };
 }

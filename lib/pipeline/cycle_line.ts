@@ -6,7 +6,7 @@
  */
 
 import { CYCLE_EXIT_CODES, type CycleOutcome } from "./cycle_outcome.ts";
-import type { LockHeldError } from "../monitor/cycle_lock.ts";
+import { LockHeldError, type LockLostError } from "../monitor/cycle_lock.ts";
 import { round } from "../monitor/triggers.ts";
 
 /** The outcome as a flat, printable object. */
@@ -38,12 +38,12 @@ export function cycleLine(o: CycleOutcome): Record<string, unknown> {
   };
 }
 
-/** The line of a cycle that found the lock held. */
-export function lockHeldLine(error: LockHeldError): Record<string, unknown> {
+/** The line of a cycle that found the lock held, or lost it before it could promote. */
+export function lockHeldLine(error: LockHeldError | LockLostError): Record<string, unknown> {
   return {
     decision: "lock_held",
     exit_code: CYCLE_EXIT_CODES.lock_held,
-    holder: error.holder,
+    ...(error instanceof LockHeldError ? { holder: error.holder } : {}),
     reason: error.message,
   };
 }

@@ -56,17 +56,18 @@ export async function monitorCycle(
   try {
     const lock = redis
       ? await acquireRedisLock(redis, redisLockKey(config.monitor.modelName), ttlMs)
-      : await acquireFileLock(config.monitor.lockFile, ttlMs);
+      : await acquireFileLock(config.monitor.lockFile);
     const stop = keepAlive(lock, ttlMs);
     try {
       log.info("step", { step: "locked", holder: lock.holder, token: lock.token });
       return await underLock(config, lock, log);
     } finally {
-      stop();
-      await lock.release();
+      await stop();
+      // A lock that cannot be released (Redis gone) expires by itself: the outcome stands.
+      await lock.release().catch((e) => log.warn("lock not released", { reason: String(e) }));
     }
   } finally {
-    await redis?.close();
+    await redis?.close().catch(() => {});
   }
 }
 
@@ -86,14 +87,17 @@ async function underLock(
       performanceMargin: config.monitor.performanceMargin,
       model: `models:/${name}/${champion.version}`,
     });
-    const triggers = evaluateTriggers(config, measured, champion);
+    const lastTry = await lastAttempt(store, name, champion);
+    const triggers = evaluateTriggers(config, measured, { champion, since: lastTry });
     const fired = triggers.filter((t) => t.fired);
     log.info("step", {
       step: "triggers",
       fired: fired.map((t) => t.name).join(",") || "none",
       champion: champion.version,
     });
-    const retrained = fired.length ? await retrain(config, { champion, lock, log }) : undefined;
+    const retrained = fired.length
+      ? await retrain(config, { champion, lock, log, store })
+      : undefined;
     const decision: CycleDecision = !retrained
       ? "nothing_to_do"
       : retrained.promotion.promoted
@@ -142,7 +146,7 @@ async function championOf(store: TrackingStore, name: string): Promise<ModelVers
 function evaluateTriggers(
   config: TrainingConfig,
   measured: MeasuredDrift,
-  champion: ModelVersion,
+  { since }: { champion: ModelVersion; since: number },
 ): Trigger[] {
   const m = config.monitor, report = measured.report;
   const make: Record<Trigger["name"], () => Trigger | undefined> = {
@@ -157,7 +161,7 @@ function evaluateTriggers(
         metric: m.performanceMetric,
         margin: m.performanceMargin,
       }),
-    age: () => ageTrigger(champion.creationTime, m.maxAgeHours),
+    age: () => ageTrigger(since, m.maxAgeHours),
     data: () =>
       patternShiftTrigger(measured, ruleSet(config.data.labelRules), {
         band: m.dataBand,
@@ -176,18 +180,47 @@ function evaluateTriggers(
     }));
 }
 
-/** The retrain seed: a new stream per champion generation, reproducible from the config seed. */
-export function retrainSeed(seed: number, championVersion: string): number {
-  return (seed + 104_729 * Number(championVersion)) % 2 ** 32;
+/** The retrain seed: a new stream per cycle (its lock token), reproducible from the config seed. */
+export function retrainSeed(seed: number, token: number): number {
+  return (seed + 104_729 * token) % 2 ** 32;
+}
+
+/** Tags a cycle's challenger carries: the champion it was trained against, and the cycle's lock. */
+const TAG_AGAINST = "monitor.champion_version", TAG_LOCK = "monitor.lock";
+
+/**
+ * When the champion was last put in question: the creation of the latest challenger trained
+ * against it (its age is measured from there, so a kept champion is not retrained every cycle),
+ * else its own registration.
+ */
+async function lastAttempt(store: TrackingStore, name: string, champion: ModelVersion) {
+  const c = await store.registry!.getModelVersionByAlias(name, "challenger").catch(() => undefined);
+  return c && c.tags[TAG_AGAINST] === champion.version ? c.creationTime : champion.creationTime;
+}
+
+/**
+ * Right before `champion` moves: the lock must still be this cycle's, and the champion must not
+ * carry a newer cycle's token of the same lock kind (fencing).
+ */
+function fence(w: { lock: CycleLock; store: TrackingStore; name: string }) {
+  return async () => {
+    if (!(await w.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
+    const now = await w.store.registry!.getModelVersionByAlias(w.name, "champion")
+      .catch(() => undefined);
+    const [kind, token] = (now?.tags[TAG_LOCK] ?? "").split(":");
+    if (kind === w.lock.kind && Number(token) > w.lock.token) {
+      throw new LockLostError(`of this cycle (token ${w.lock.token}; a newer cycle promoted)`);
+    }
+  };
 }
 
 /** Trains and registers a challenger on fresh data, then promotes it only if it is better. */
 async function retrain(
   config: TrainingConfig,
-  w: { champion: ModelVersion; lock: CycleLock; log: Logger },
+  w: { champion: ModelVersion; lock: CycleLock; log: Logger; store: TrackingStore },
 ): Promise<{ challenger: NonNullable<CycleOutcome["challenger"]>; promotion: Promotion }> {
   const name = config.monitor.modelName;
-  const seed = retrainSeed(config.seed, w.champion.version);
+  const seed = retrainSeed(config.seed, w.lock.token);
   w.log.info("step", { step: "training", seed });
   const trained = await train({
     ...config,
@@ -200,14 +233,19 @@ async function retrain(
     },
   }, { log: w.log });
   const version = trained.registered!.version;
+  await w.store.registry!.setModelVersionTags(name, version, {
+    [TAG_AGAINST]: w.champion.version,
+    [TAG_LOCK]: `${w.lock.kind}:${w.lock.token}`,
+  });
   w.log.info("step", { step: "registered", version, run_id: trained.runId });
-  if (!(await w.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
+  const guard = fence({ lock: w.lock, store: w.store, name });
+  await guard();
   w.log.info("step", { step: "promoting", version });
   const promotion = await promote(config, {
     name,
     compare: true,
     minGain: config.monitor.minGain,
     metric: config.monitor.promotionMetric,
-  });
+  }, { challengerVersion: version, guard });
   return { challenger: { version, runId: trained.runId, seed }, promotion };
 }

@@ -64,12 +64,24 @@ export interface Promotion {
   readonly reason: string;
 }
 
+/** How a caller (the monitoring cycle) narrows a comparison. */
+export interface PromoteHooks {
+  /** Compare this version instead of whatever `challenger` points at now. */
+  readonly challengerVersion?: string;
+  /** Runs right before `champion` moves; throwing stops the move (e.g. a lost cycle lock). */
+  readonly guard?: (candidate: ModelVersion) => Promise<void>;
+}
+
 /**
  * Moves `champion` as asked, logs the decision run, and tags both versions.
  *
  * @throws {ConfigError} for a store without a registry; {@link DataError} for a missing version.
  */
-export async function promote(config: TrainingConfig, options: PromoteOptions): Promise<Promotion> {
+export async function promote(
+  config: TrainingConfig,
+  options: PromoteOptions,
+  hooks: PromoteHooks = {},
+): Promise<Promotion> {
   const { store } = await openSession(config);
   try {
     if (!store.registry) throw noRegistry(store.where);
@@ -77,12 +89,17 @@ export async function promote(config: TrainingConfig, options: PromoteOptions): 
     const previous = await reg.getModelVersionByAlias(options.name, "champion").catch(() =>
       undefined
     );
-    const decision = options.compare ? await compare(store, reg, { ...options, previous }) : {
-      candidate: await reg.getModelVersion(options.name, options.version!),
-      promoted: true,
-      reason: `champion set to version ${options.version} explicitly`,
-    };
-    if (decision.promoted) await reg.setAlias(options.name, "champion", decision.candidate.version);
+    const decision = options.compare
+      ? await compare(store, reg, { ...options, ...hooks, previous })
+      : {
+        candidate: await reg.getModelVersion(options.name, options.version!),
+        promoted: true,
+        reason: `champion set to version ${options.version} explicitly`,
+      };
+    if (decision.promoted) {
+      await hooks.guard?.(decision.candidate);
+      await reg.setAlias(options.name, "champion", decision.candidate.version);
+    }
     const runId = await logDecision(store, config, { options, previous, ...decision });
     const tags = {
       "promotion.run_id": runId,
@@ -117,9 +134,11 @@ interface Decision {
 async function compare(
   store: TrackingStore,
   reg: ModelRegistry,
-  o: PromoteOptions & { previous: ModelVersion | undefined },
+  o: PromoteOptions & { previous: ModelVersion | undefined; challengerVersion?: string },
 ): Promise<Decision> {
-  const candidate = await reg.getModelVersionByAlias(o.name, "challenger");
+  const candidate = o.challengerVersion
+    ? await reg.getModelVersion(o.name, o.challengerVersion)
+    : await reg.getModelVersionByAlias(o.name, "challenger");
   if (!o.previous) {
     return {
       candidate,

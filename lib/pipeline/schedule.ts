@@ -8,7 +8,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import { isUserError } from "../errors.ts";
-import { LockHeldError } from "../monitor/cycle_lock.ts";
+import { LockHeldError, LockLostError } from "../monitor/cycle_lock.ts";
 import { CycleMetrics } from "../monitor/cycle_metrics.ts";
 import { serveHealth } from "../monitor/health_server.ts";
 import { nextStart, runSchedule, type ScheduleSpec } from "../monitor/schedule.ts";
@@ -45,7 +45,7 @@ export function scheduleCycles(
       o.metrics.record(outcome, performance.now() - t0);
       o.log.info("cycle", cycleLine(outcome));
     } catch (error) {
-      const lockHeld = error instanceof LockHeldError;
+      const lockHeld = error instanceof LockHeldError || error instanceof LockLostError;
       o.metrics.record({ decision: lockHeld ? "lock_held" : "failed" }, performance.now() - t0);
       const message = error instanceof Error ? error.message : String(error);
       if (lockHeld) o.log.warn("cycle skipped", { reason: message });
@@ -77,6 +77,8 @@ export interface ServeScheduleOptions {
   readonly stop: AbortSignal;
   /** After `stop`, how long a running cycle may take to finish before it is abandoned. */
   readonly stopTimeoutSeconds: number;
+  /** A cycle running longer makes `/healthz` answer 503. */
+  readonly stuckAfterSeconds: number;
   readonly maxCycles?: number;
 }
 
@@ -92,7 +94,7 @@ export async function serveSchedule(
   o: ServeScheduleOptions,
 ): Promise<{ cycles: number; abandoned: boolean }> {
   nextStart(o.spec); // a bad expression fails before the server starts
-  const metrics = new CycleMetrics();
+  const metrics = new CycleMetrics({ stuckAfterMs: o.stuckAfterSeconds * 1000 });
   const server = serveHealth(metrics, { hostname: o.hostname, port: o.port });
   o.log.info("schedule started", {
     ...o.spec,

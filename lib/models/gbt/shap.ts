@@ -80,12 +80,12 @@ export interface ShapInput {
 export function forestShap(s: ShapInput, columns: readonly ArrayLike<number>[]): Float64Array {
   const { ws, forest: f } = s;
   const nf = columns.length, n = columns[0]?.length ?? 0, width = nf + 1;
-  const pathSize = ((s.depth + 4) * (s.depth + 5)) / 2;
+  const scratch = 8 * (s.depth + 2) + 32 + 32 * (((s.depth + 4) * (s.depth + 5)) / 2);
   const out = new Float64Array(n * width);
   for (let start = 0; start < n; start += BATCH_ROWS) {
     const m = Math.min(BATCH_ROWS, n - start);
     ws.reset(s.mark);
-    const x = ws.alloc(4 * m * nf), phi = ws.alloc(8 * m * width), path = ws.alloc(32 * pathSize);
+    const x = ws.alloc(4 * m * nf), phi = ws.alloc(8 * m * width), path = ws.alloc(scratch, 32);
     const xs = ws.f32(x, m * nf);
     for (let j = 0; j < nf; j++) {
       const c = columns[j]!;
@@ -107,6 +107,7 @@ export function forestShap(s: ShapInput, columns: readonly ArrayLike<number>[]):
       f.value,
       s.covers,
       path,
+      s.depth,
       phi,
     );
     out.set(ws.f64(phi, m * width), start * width);

@@ -95,7 +95,8 @@ export interface Kernels {
     defaultLeft: number,
     value: number,
     cover: number,
-    path: number,
+    scratch: number,
+    depth: number,
     out: number,
   ): void;
   setGainParams(lambda: number, alpha: number, maxDeltaStep: number, minChildWeight: number): void;

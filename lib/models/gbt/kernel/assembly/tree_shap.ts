@@ -5,7 +5,8 @@
 // margin exactly even when stored covers are rounded (XGBoost divides by the parent's cover).
 //
 // The unique path is an array of 32-byte elements (zero f64, one f64, weight f64, feature i32);
-// each recursion level copies its parent's elements after them with one memory.copy.
+// each recursion level copies its parent's elements after them with one memory.copy. Divisions by
+// small integers go through a table of reciprocals (1/k) at the start of the scratch.
 
 const EL: usize = 32;
 
@@ -19,6 +20,9 @@ let gDefault: usize = 0;
 let gValue: usize = 0;
 let gCover: usize = 0;
 let gPath: usize = 0;
+let gInv: usize = 0; // f64 reciprocals: inv(k) = 1 / k
+
+@inline function inv(k: i32): f64 { return load<f64>(gInv + (<usize>k << 3)); }
 
 @inline function el(i: i32): usize { return gPath + <usize>i * EL; }
 @inline function ze(i: i32): f64 { return load<f64>(el(i)); }
@@ -28,16 +32,21 @@ let gPath: usize = 0;
 @inline function setW(i: i32, v: f64): void { store<f64>(el(i), v, 16); }
 
 /**
- * Adds each row's TreeSHAP contributions to out[row * (nfeat + 1) + feature]. `path` is scratch of
- * `pathSize × 32` bytes (8-byte aligned).
+ * Adds each row's TreeSHAP contributions to out[row * (nfeat + 1) + feature]. `scratch` holds
+ * `depth + 2` reciprocals (f64) and then the path: `(depth + 4)(depth + 5) / 2` elements of 32
+ * bytes, for trees of at most `depth` levels.
  */
 export function treeShap(
   x: usize, nfeat: i32, n: i32, roots: usize, ntrees: i32,
   feature: usize, threshold: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
-  cover: usize, path: usize, out: usize,
+  cover: usize, scratch: usize, depth: i32, out: usize,
 ): void {
   gFeature = feature; gThreshold = threshold; gLeft = left; gRight = right;
-  gDefault = defaultLeft; gValue = value; gCover = cover; gPath = path;
+  gDefault = defaultLeft; gValue = value; gCover = cover;
+  gInv = scratch;
+  for (let k = 1; k <= depth + 1; k++) store<f64>(scratch + (<usize>k << 3), 1.0 / <f64>k);
+  const path = scratch + ((<usize>(depth + 2) << 3) + 31 & ~31);
+  gPath = path;
   store<f64>(path, 1.0); // the root's parent element (never read as a feature)
   store<f64>(path, 1.0, 8);
   store<f64>(path, 1.0, 16);
@@ -96,26 +105,28 @@ function extend(at: i32, d: i32, zero: f64, one: f64, feat: i32): void {
   store<f64>(e, one, 8);
   store<f64>(e, d == 0 ? 1.0 : 0.0, 16);
   store<i32>(e, feat, 24);
-  const dn = <f64>(d + 1);
+  const r = inv(d + 1), oneR = one * r, zeroR = zero * r;
   for (let i = d - 1; i >= 0; i--) {
     const wi = we(at + i);
-    setW(at + i + 1, we(at + i + 1) + (one * wi * <f64>(i + 1)) / dn);
-    setW(at + i, (zero * wi * <f64>(d - i)) / dn);
+    setW(at + i + 1, we(at + i + 1) + oneR * wi * <f64>(i + 1));
+    setW(at + i, zeroR * wi * <f64>(d - i));
   }
 }
 
 function unwind(at: i32, d: i32, index: i32): void {
   const one = on(at + index), zero = ze(at + index), dn = <f64>(d + 1);
   let next = we(at + d);
-  for (let i = d - 1; i >= 0; i--) {
-    if (one != 0.0) {
+  if (one != 0.0) {
+    const a = dn / one, b = zero * inv(d + 1);
+    for (let i = d - 1; i >= 0; i--) {
       const tmp = we(at + i);
-      const wi = (next * dn) / (<f64>(i + 1) * one);
+      const wi = next * a * inv(i + 1);
       setW(at + i, wi);
-      next = tmp - (wi * zero * <f64>(d - i)) / dn;
-    } else {
-      setW(at + i, (we(at + i) * dn) / (zero * <f64>(d - i)));
+      next = tmp - wi * b * <f64>(d - i);
     }
+  } else {
+    const a = dn / zero;
+    for (let i = d - 1; i >= 0; i--) setW(at + i, we(at + i) * a * inv(d - i));
   }
   for (let i = index; i < d; i++) {
     // Shift the later elements down, keeping each one's (already unwound) weight in place.
@@ -128,14 +139,16 @@ function unwind(at: i32, d: i32, index: i32): void {
 function unwoundSum(at: i32, d: i32, index: i32): f64 {
   const one = on(at + index), zero = ze(at + index), dn = <f64>(d + 1);
   let next = we(at + d), total = 0.0;
-  for (let i = d - 1; i >= 0; i--) {
-    if (one != 0.0) {
-      const tmp = (next * dn) / (<f64>(i + 1) * one);
+  if (one != 0.0) {
+    const a = dn / one, b = zero * inv(d + 1);
+    for (let i = d - 1; i >= 0; i--) {
+      const tmp = next * a * inv(i + 1);
       total += tmp;
-      next = we(at + i) - tmp * zero * (<f64>(d - i) / dn);
-    } else if (zero != 0.0) {
-      total += we(at + i) / zero / (<f64>(d - i) / dn);
+      next = we(at + i) - tmp * b * <f64>(d - i);
     }
+  } else if (zero != 0.0) {
+    const a = dn / zero;
+    for (let i = d - 1; i >= 0; i--) total += we(at + i) * a * inv(d - i);
   }
   return total;
 }

@@ -1,0 +1,88 @@
+/**
+ * The explanation benchmark: exact TreeSHAP of the same rows and model by our WASM kernel and by
+ * Python xgboost's `pred_contribs`, on one thread each, alternating runs; median rows/s, the ratio,
+ * and the largest difference between the two (a check that both computed the same thing).
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { GradientBoosting } from "../../lib/models/gbt/gradient_boosting.ts";
+import { textTable } from "../../lib/report/text_table.ts";
+import { median } from "./_stats.ts";
+import { nonLinear } from "./benchmark_set.ts";
+
+/** What to time. */
+export interface ExplainBenchOptions {
+  readonly rows: number;
+  readonly features: number;
+  readonly rounds: number;
+  readonly depth: number;
+  readonly repeats: number;
+  readonly python: string;
+}
+
+async function xgboostRun(dir: string, o: ExplainBenchOptions, nthread: number): Promise<number> {
+  const out = await new Deno.Command(o.python, {
+    args: [
+      "tasks/bench/xgboost_contribs.py",
+      join(dir, "model.json"),
+      join(dir, "rows"),
+      String(o.features),
+      "1",
+      String(nthread),
+    ],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+  return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!).seconds[0];
+}
+
+/** Runs the benchmark and returns the printed report. */
+export async function benchExplain(o: ExplainBenchOptions): Promise<string> {
+  const { rows: n, features: f } = o;
+  const train = nonLinear(50_000, f, 1, 0.05), rows = nonLinear(n, f, 2, 0.05);
+  const model = await new GradientBoosting({ num_boost_round: o.rounds, max_depth: o.depth })
+    .fit(train.frame, train.labels);
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+    const m = new Float64Array(n * f);
+    rows.frame.columns.forEach((c, j) => {
+      for (let i = 0; i < n; i++) m[i * f + j] = c[i]!;
+    });
+    await Deno.writeFile(join(dir, "rows.x"), new Uint8Array(m.buffer));
+    const ours: number[] = [], theirs: number[] = [];
+    let phi: Float64Array<ArrayBufferLike> = new Float64Array();
+    for (let r = 0; r < o.repeats; r++) {
+      const t0 = performance.now();
+      phi = model.contributions(rows.frame);
+      ours.push((performance.now() - t0) / 1000);
+      theirs.push(await xgboostRun(dir, o, 1));
+    }
+    const bytes = await Deno.readFile(join(dir, "rows.contribs"));
+    const ref = new Float64Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 8);
+    let diff = 0;
+    for (let i = 0; i < phi.length; i++) diff = Math.max(diff, Math.abs(phi[i]! - ref[i]!));
+    const line = (name: string, s: number[]) => [
+      name,
+      "1",
+      (median(s) * 1000).toFixed(0),
+      Math.round(n / median(s)).toLocaleString("en-US"),
+      (median(theirs) / median(s)).toFixed(2),
+    ];
+    return [
+      `TreeSHAP of ${n} rows × ${f} features, ${model.state.trees.length} trees of depth ${o.depth}; median of ${o.repeats}, alternating`,
+      textTable(["explainer", "threads", "ms", "rows/s", "speed vs xgboost (same threads)"], [
+        line("our WASM TreeSHAP", ours),
+        line("Python xgboost pred_contribs", theirs),
+      ]),
+      `speed = xgboost's time / ours (≥ 1.0 is the goal); largest |ours − xgboost| ${
+        diff.toExponential(1)
+      }`,
+    ].join("\n");
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -182,6 +182,37 @@ export const MlflowConfigSchema = z.strictObject({
   password: z.string().optional(),
 });
 
+/** A searched parameter's range in `tune.space`. */
+const ParamRangeSchema = z.union([
+  z.strictObject({
+    low: z.number(),
+    high: z.number(),
+    log: z.boolean().optional(),
+    int: z.boolean().optional(),
+  }),
+  z.strictObject({ choices: z.array(z.union([z.number(), z.string(), z.boolean()])).min(1) }),
+]);
+
+/** Hyperparameter search (`--tune`): random configurations, successive halving, CV scores. */
+export const TuneConfigSchema = z.strictObject({
+  /** Search before the final fit (needs CV folds). */
+  enabled: z.boolean().default(false),
+  /** Configurations sampled (the first rung scores them all). */
+  trials: z.number().int().min(1).max(10_000).default(27),
+  /** Keep the best 1/eta at each rung, with eta times the budget. */
+  eta: z.number().int().min(2).max(10).default(3),
+  /** The first rung's budget (boosting rounds, or trees of a forest); the last is the model's. */
+  minBudget: z.number().int().min(1).default(12),
+  /** Early stopping inside each fold for boosted trees (on the fold's held-out part); 0 = off. */
+  earlyStoppingRounds: z.number().int().min(0).default(20),
+  /** Stop starting evaluations after this many seconds (0 = no limit). */
+  timeBudgetSeconds: z.number().min(0).default(0),
+  /** The CV metric maximized (mean over folds). */
+  metric: z.enum(["pr_auc", "roc_auc"]).default("pr_auc"),
+  /** Ranges replacing (or adding to) the model type's default space, by parameter name. */
+  space: z.record(z.string(), ParamRangeSchema).default({}),
+});
+
 /** Retraining triggers a monitoring cycle evaluates. */
 export const TRIGGERS = ["drift", "performance", "age", "data"] as const;
 
@@ -228,6 +259,7 @@ export const TrainingConfigSchema = z.strictObject({
   mlflow: MlflowConfigSchema.default(MlflowConfigSchema.parse({})),
   drift: DriftConfigSchema.default(DriftConfigSchema.parse({})),
   monitor: MonitorConfigSchema.default(MonitorConfigSchema.parse({})),
+  tune: TuneConfigSchema.default(TuneConfigSchema.parse({})),
   /** Also write the model as ONNX (`model/model.onnx`), verified loadable by onnxruntime. */
   exportOnnx: z.boolean().default(true),
   /** Feature views to train on. */

@@ -216,7 +216,7 @@ export class LogisticRegressionModel implements Classifier {
   /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */
   predictProba(frame: Frame): Float64Array {
     const out = new Float64Array(frame.rows).fill(this.state.intercept);
-    this.#terms(frame, (k, i, v) => out[i] = out[i]! + v);
+    this.#terms(frame, (_k, i, v) => out[i] = out[i]! + v);
     for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!);
     return out;
   }

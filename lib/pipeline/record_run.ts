@@ -136,6 +136,10 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       time_ranges: result.timeRanges ?? null,
     }),
   );
+  if (result.tuning) {
+    await run.logArtifact("tuning.json", json(result.tuning));
+    await run.logMetrics({ [`tune_best_cv_${result.tuning.metric}`]: result.tuning.bestScore });
+  }
   await run.logArtifact(
     "shap_importance.json",
     json(await phases.time("explain", () => shapImportance(result, config.seed))),

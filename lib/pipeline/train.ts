@@ -26,6 +26,8 @@ import type { Frame } from "../data/frame.ts";
 import { recordRun } from "./record_run.ts";
 import type { TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
+import { tuneParams } from "./tune.ts";
+import { ConfigError } from "../errors.ts";
 
 /**
  * The estimator `config.model` names, with the run's seed for its random choices (unless the
@@ -66,6 +68,11 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainingResult> {
   const log = (options.log ?? new Logger()).child(); // this run's lines only
+  if (config.tune.enabled && config.data.cvFolds < 2) {
+    throw new ConfigError([
+      "tune.enabled: needs CV folds to score configurations (data.cvFolds ≥ 2)",
+    ]);
+  }
   const started = performance.now();
   const phases = new Phases();
   const estimator = options.estimator ?? estimatorFor(config);
@@ -107,7 +114,21 @@ async function trackedFit(
   const { config, log, data, parts, phases } = w;
   const { run, lines } = await startRun(session.store, config, log);
   try {
-    const fitted = await fitAndEvaluate(w.estimator, parts, { config, log, phases });
+    const tuning = config.tune.enabled
+      ? await phases.time("tune", () =>
+        tuneParams({
+          config,
+          train: trainingPart(parts),
+          folds: parts.folds,
+          log,
+          parent: { store: session.store, experimentId: run.experimentId, runId: run.runId },
+        }))
+      : undefined;
+    const estimator = tuning
+      ? createEstimator({ type: config.model.type, params: tuning.params, seed: config.seed })
+      : w.estimator;
+    if (tuning) log.info("tuned", { [`cv_${tuning.metric}`]: round(tuning.bestScore, 4) });
+    const fitted = await fitAndEvaluate(estimator, parts, { config, log, phases });
     const result: TrainingResult = {
       runId: run.runId,
       experimentId: run.experimentId,
@@ -126,10 +147,11 @@ async function trackedFit(
       ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
       durationMs: performance.now() - w.started,
       phases: phases.toJSON(),
+      ...(tuning ? { tuning } : {}),
     };
     const inner = () => (phases.toJSON().onnx ?? 0) + (phases.toJSON().explain ?? 0);
     const innerBefore = inner(), t0 = performance.now();
-    await recordRun(run, result, { modelParams: w.estimator.params, phases });
+    await recordRun(run, result, { modelParams: estimator.params, phases });
     phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
     const spent = phases.toJSON();
     await run.logMetrics(
@@ -310,12 +332,7 @@ async function fitAndEvaluate(
   p: Parts,
   { config, log, phases }: { config: TrainingConfig; log: Logger; phases: Phases },
 ): Promise<Fitted> {
-  const train = {
-    frame: p.xTrain,
-    labels: p.yTrain,
-    categorical: p.categorical,
-    timeOrdered: p.timeRanges !== undefined,
-  };
+  const train = trainingPart(p);
   const cv = p.folds
     ? await phases.time("cv", () =>
       crossValidate(estimator, { ...train, folds: p.folds! }, {
@@ -358,6 +375,16 @@ async function fitAndEvaluate(
     model,
     testProbabilities,
     history,
+  };
+}
+
+/** The training part as CV and the final fit take it. */
+function trainingPart(p: Parts) {
+  return {
+    frame: p.xTrain,
+    labels: p.yTrain,
+    categorical: p.categorical,
+    timeOrdered: p.timeRanges !== undefined,
   };
 }
 

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { Tuning } from "./tune.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import type { BinaryMetrics } from "../evaluate/binary_metrics.ts";
 import type { rankImportance, Readiness } from "../evaluate/summary.ts";
@@ -63,6 +64,8 @@ export interface TrainingResult {
   readonly timeRanges?: TimeRanges;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
+  /** The hyperparameter search, when `tune.enabled` asked for one. */
+  readonly tuning?: Tuning;
   /** The registered model version, when `mlflow.registerModel` asked for one. */
   readonly registered?: { readonly name: string; readonly version: string };
   /** Set when the configured server was unreachable and the run went to the embedded store. */

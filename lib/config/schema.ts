@@ -207,6 +207,11 @@ export const TuneConfigSchema = z.strictObject({
   earlyStoppingRounds: z.number().int().min(0).default(20),
   /** Stop starting evaluations after this many seconds (0 = no limit). */
   timeBudgetSeconds: z.number().min(0).default(0),
+  /**
+   * Configurations sampled around the best after the halving, each scored at the full budget
+   * (default: a third of `trials`, which about evens the compute of `trials` full evaluations).
+   */
+  refine: z.number().int().min(0).optional(),
   /** The CV metric maximized (mean over folds). */
   metric: z.enum(["pr_auc", "roc_auc"]).default("pr_auc"),
   /** Ranges replacing (or adding to) the model type's default space, by parameter name. */

@@ -13,7 +13,7 @@ import type { SplitIndices } from "../data/split.ts";
 import { ConfigError } from "../errors.ts";
 import { createEstimator } from "../models/factory.ts";
 import type { RunWriter, TrackingStore } from "../tracking/store.ts";
-import { sampleConfigurations, searchSpace } from "../tune/search_space.ts";
+import { sampleAround, sampleConfigurations, searchSpace } from "../tune/search_space.ts";
 import { rungBudgets, successiveHalving, type TrialResult } from "../tune/successive_halving.ts";
 import type { Logger } from "../util/logger.ts";
 import { crossValidate } from "./cross_validate.ts";
@@ -27,7 +27,8 @@ export interface Tuning {
   readonly params: Params;
   readonly metric: string;
   readonly bestScore: number;
-  readonly defaultScore?: number;
+  /** The configured parameters' score at the full budget (a candidate too). */
+  readonly defaultScore: number;
   readonly evaluations: readonly Omit<TrialResult<Params>, "config">[];
   readonly configurations: readonly Params[];
   readonly budgets: readonly number[];
@@ -85,7 +86,21 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
     return cv.summary[t.metric].mean;
   };
   const runs = new Map<number, RunWriter>();
+  const deadline = t.timeBudgetSeconds > 0
+    ? performance.now() + t.timeBudgetSeconds * 1000
+    : Infinity;
   try {
+    // The configured parameters are always a candidate: tuning never ends below them.
+    const t0 = performance.now();
+    const baseline: TrialResult<Params> = {
+      trial: -1,
+      config: {},
+      rung: budgets.length - 1,
+      budget: full,
+      score: await score(paramsAt({}, full)),
+      seconds: (performance.now() - t0) / 1000,
+    };
+    log.info("tune baseline", { [`cv_${t.metric}`]: Number(baseline.score.toFixed(4)) });
     const outcome = await successiveHalving<Params>({
       configs,
       budgets,
@@ -100,13 +115,26 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
           kept: kept.length,
         }),
     });
+    const refined = await refine({
+      w,
+      best: outcome.best,
+      space,
+      score: (c) => score(paramsAt(c, full)),
+      onResult: (r) => logTrial(w, runs, r),
+      rung: budgets.length,
+      budget: full,
+      first: configs.length,
+      deadline: outcome.timedOut ? -Infinity : deadline,
+    });
+    const best = refined.best.score > baseline.score ? refined.best : baseline;
     for (const run of runs.values()) await run.end("FINISHED");
     return {
-      params: paramsAt(outcome.best.config, full),
+      params: paramsAt(best.config, full),
       metric: t.metric,
-      bestScore: outcome.best.score,
-      evaluations: outcome.results.map(({ config: _, ...r }) => r),
-      configurations: configs,
+      bestScore: best.score,
+      defaultScore: baseline.score,
+      evaluations: [...outcome.results, ...refined.results].map(({ config: _, ...r }) => r),
+      configurations: [...configs, ...refined.results.map((r) => r.config)],
       budgets,
       timedOut: outcome.timedOut,
     };
@@ -114,6 +142,51 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
     for (const run of runs.values()) await run.end("FAILED").catch(() => {});
     throw error;
   }
+}
+
+/**
+ * The exploitation step: configurations near the halving's best, scored at the full budget;
+ * the best of all wins (ties keep the incumbent).
+ */
+async function refine(o: {
+  w: TuneInput;
+  best: TrialResult<Params>;
+  space: ReturnType<typeof searchSpace>;
+  score: (c: Params) => Promise<number>;
+  onResult: (r: TrialResult<Params>) => Promise<void>;
+  rung: number;
+  budget: number;
+  first: number;
+  /** No refinement evaluation starts after this `performance.now()`. */
+  deadline: number;
+}): Promise<{ best: TrialResult<Params>; results: TrialResult<Params>[] }> {
+  const t = o.w.config.tune;
+  const n = t.refine ?? Math.ceil(t.trials / 3);
+  const near = sampleAround(o.space, o.best.config, { n, seed: o.w.config.seed + 1, scale: 0.1 });
+  const results: TrialResult<Params>[] = [];
+  let best = o.best;
+  for (const [k, config] of near.entries()) {
+    if (performance.now() > o.deadline) break;
+    const t0 = performance.now();
+    const r = {
+      trial: o.first + k,
+      config,
+      rung: o.rung,
+      budget: o.budget,
+      score: await o.score(config),
+      seconds: (performance.now() - t0) / 1000,
+    };
+    results.push(r);
+    await o.onResult(r);
+    if (r.score > best.score) best = r;
+  }
+  if (results.length) {
+    o.w.log.info("tune refine", {
+      around_best: results.length,
+      best: Number(best.score.toFixed(4)),
+    });
+  }
+  return { best, results };
 }
 
 /** The full budget: the configured rounds (or trees; aliases resolved), else the type's default. */

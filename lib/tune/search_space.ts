@@ -99,3 +99,27 @@ function draw(r: ParamRange, rng: Rng): number | string | boolean {
     : r.low + u * (r.high - r.low);
   return Number(v.toPrecision(6));
 }
+
+/**
+ * `n` configurations near `center`: each parameter moved by a seeded normal step of `scale` × its
+ * range (on the log scale for log ranges), clipped to the range; choices kept with probability
+ * 1 − scale. The exploitation step after the halving: a TPE-like narrowing around the incumbent.
+ */
+export function sampleAround(
+  space: SearchSpace,
+  center: Readonly<Record<string, number | string | boolean>>,
+  o: { n: number; seed: number; scale: number },
+): Record<string, number | string | boolean>[] {
+  const rng = new Rng(o.seed);
+  const names = Object.keys(space).sort();
+  return Array.from({ length: o.n }, () =>
+    Object.fromEntries(names.map((name) => {
+      const r = space[name]!, c = center[name];
+      if ("choices" in r) return [name, rng.next() < o.scale ? draw(r, rng) : c ?? draw(r, rng)];
+      const [lo, hi] = r.log ? [Math.log(r.low), Math.log(r.high)] : [r.low, r.high];
+      const at = typeof c === "number" ? (r.log ? Math.log(c) : c) : (lo + hi) / 2;
+      const moved = Math.min(hi, Math.max(lo, at + rng.normal() * o.scale * (hi - lo)));
+      const v = r.log ? Math.exp(moved) : moved;
+      return [name, r.int ? Math.round(v) : Number(v.toPrecision(6))];
+    })));
+}

@@ -1,0 +1,140 @@
+/**
+ * The tuning benchmark: on the embedded fraud data's training part and one set of stratified CV
+ * folds, the default parameters' CV PR AUC, our tuner's (successive halving over seeded random
+ * configurations) and Optuna's TPE with the same number of trials driving Python xgboost on the
+ * same folds — best CV PR AUC and time of each.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { defaultConfig, type TrainingConfig } from "../../lib/config/schema.ts";
+import { takeValues } from "../../lib/data/frame.ts";
+import { stratifiedKFold, stratifiedSplit } from "../../lib/data/split.ts";
+import { createEstimator } from "../../lib/models/factory.ts";
+import { crossValidate } from "../../lib/pipeline/cross_validate.ts";
+import { loadLabeledData } from "../../lib/pipeline/load_features.ts";
+import { tuneParams } from "../../lib/pipeline/tune.ts";
+import { textTable } from "../../lib/report/text_table.ts";
+import { searchSpace } from "../../lib/tune/search_space.ts";
+import { Logger } from "../../lib/util/logger.ts";
+
+/** What to compare. */
+export interface TuneBenchOptions {
+  readonly rows: number;
+  readonly trials: number;
+  readonly folds: number;
+  readonly seed: number;
+  readonly python: string;
+}
+
+/** Runs the benchmark and returns the printed report. */
+export async function benchTune(o: TuneBenchOptions): Promise<string> {
+  const base = defaultConfig();
+  const config: TrainingConfig = {
+    ...base,
+    seed: o.seed,
+    data: { ...base.data, maxSamples: o.rows, cvFolds: o.folds },
+    tune: { ...base.tune, enabled: true, trials: o.trials },
+  };
+  const data = await loadLabeledData(config);
+  const split = stratifiedSplit(data.labels, config.data.testSize, o.seed);
+  const train = {
+    frame: data.features.frame.take(split.train),
+    labels: takeValues(data.labels, split.train),
+  };
+  const folds = stratifiedKFold(train.labels, o.folds, o.seed);
+  let t0 = performance.now();
+  const defaults = await crossValidate(createEstimator({ type: "xgboost", seed: o.seed }), {
+    ...train,
+    folds,
+  });
+  const defaultSeconds = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const ours = await tuneParams({ config, train, folds, log: new Logger() });
+  const ourSeconds = (performance.now() - t0) / 1000;
+  const optuna = await runOptuna(o, { train, folds, config });
+  // Optuna's best parameters on our engine and folds: separates the search from the engine.
+  const optunaOnOurs = await crossValidate(
+    createEstimator({
+      type: "xgboost",
+      params: { ...optuna.params, early_stopping_rounds: config.tune.earlyStoppingRounds },
+      seed: o.seed,
+    }),
+    { ...train, folds },
+    { evalOnFold: true },
+  );
+  const f = (x: number) => x.toFixed(4);
+  const full = ours.evaluations.filter((e) => e.budget === ours.budgets.at(-1)).length;
+  return [
+    `Tuning xgboost on ${train.labels.length} training rows of the embedded fraud data, ${o.folds}-fold stratified CV (the same folds), ${o.trials} trials`,
+    textTable(["search", "CV PR AUC", "vs default", "seconds", "evaluations"], [
+      ["default parameters", f(defaults.summary.pr_auc.mean), "—", defaultSeconds.toFixed(1), "1"],
+      [
+        "ours: random + successive halving",
+        f(ours.bestScore),
+        f(ours.bestScore - defaults.summary.pr_auc.mean),
+        ourSeconds.toFixed(1),
+        `${ours.evaluations.length} (${full} at full budget)`,
+      ],
+      [
+        "Optuna TPE + Python xgboost",
+        f(optuna.best),
+        f(optuna.best - defaults.summary.pr_auc.mean),
+        optuna.seconds.toFixed(1),
+        String(o.trials),
+      ],
+      [
+        "Optuna's best parameters, our engine",
+        f(optunaOnOurs.summary.pr_auc.mean),
+        f(optunaOnOurs.summary.pr_auc.mean - defaults.summary.pr_auc.mean),
+        "—",
+        "1",
+      ],
+    ]),
+    `ours − Optuna: ${f(ours.bestScore - optuna.best)} (goal: ≥ −0.005)`,
+  ].join("\n");
+}
+
+async function runOptuna(
+  o: TuneBenchOptions,
+  d: {
+    train: { frame: import("../../lib/data/frame.ts").Frame; labels: Uint8Array };
+    folds: ReturnType<typeof stratifiedKFold>;
+    config: TrainingConfig;
+  },
+): Promise<{ best: number; seconds: number; params: Record<string, number> }> {
+  const dir = await Deno.makeTempDir();
+  try {
+    const { frame, labels } = d.train;
+    const m = new Float64Array(frame.rows * frame.width);
+    frame.columns.forEach((c, j) => {
+      for (let i = 0; i < frame.rows; i++) m[i * frame.width + j] = c[i]!;
+    });
+    await Deno.writeFile(join(dir, "d.x"), new Uint8Array(m.buffer));
+    await Deno.writeFile(join(dir, "d.y"), labels);
+    const fold = new Array<number>(frame.rows).fill(-1);
+    d.folds.forEach((f, k) => f.test.forEach((i) => fold[i] = k));
+    const spec = {
+      base: join(dir, "d"),
+      features: frame.width,
+      fold,
+      folds: d.folds.length,
+      space: searchSpace("xgboost"),
+      trials: o.trials,
+      rounds: 100,
+      early_stopping_rounds: d.config.tune.earlyStoppingRounds,
+      seed: o.seed,
+    };
+    await Deno.writeTextFile(join(dir, "spec.json"), JSON.stringify(spec));
+    const out = await new Deno.Command(o.python, {
+      args: ["tasks/bench/optuna_tune.py", join(dir, "spec.json")],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    if (out.code !== 0) throw new Error(new TextDecoder().decode(out.stderr));
+    return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

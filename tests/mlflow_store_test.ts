@@ -87,6 +87,7 @@ Deno.test("MLflow's own client reads our file store (deprecated upstream, kept):
     "metrics.json",
     "model",
     "reference_sample.csv",
+    "shap_importance.json",
   ]);
   assert.deepEqual(got.model_files.sort(), [
     "model/MLmodel",

@@ -112,6 +112,8 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
       "Precision–recall curve",
       "Feature importance",
       "Boosting rounds",
+      "SHAP importance",
+      "The riskiest test row",
       "Threshold choice",
     ]
   ) {

@@ -123,7 +123,9 @@ Deno.test("schedule: SIGTERM in the middle of a retrain abandons it within the b
   s.kill("SIGTERM");
   const end = await s.done;
   assert.equal(end.code, 0, end.stderr);
-  assert.ok(Date.now() - t0 < 5_000, `stopped in ${Date.now() - t0} ms`);
+  // The bound: --stop-timeout, after the synchronous step the signal arrived in (here the
+  // embedded sample of 200k cards, a few seconds on a loaded machine) has ended.
+  assert.ok(Date.now() - t0 < 20_000, `stopped in ${Date.now() - t0} ms`);
   assert.match(end.stderr, /WARN {2}cycle abandoned after_seconds=0.5/);
   assert.equal(await champion(dir), before);
   // The abandoned cycle's file lock names a dead process: the next cycle takes it over.

@@ -1,7 +1,8 @@
 /**
  * Plotly figure JSON → a Vega-Lite spec, for the static SVG that viewers without scripts show.
  * Covers the trace types our charts use: `scatter` lines, `bar` (vertical, horizontal, grouped),
- * `histogram` (with `histnorm: "probability"`), `heatmap`, a second subplot (`xaxis: "x2"`) and
+ * `histogram` (with `histnorm: "probability"`), `heatmap`, horizontal `waterfall` (absolute,
+ * relative and total steps), a second subplot (`xaxis: "x2"`) and
  * vertical line shapes. Colors follow the trace's own or plotly.js's default colorway, so the
  * static picture matches the interactive one.
  *
@@ -89,6 +90,8 @@ function traceLayer(t: Trace, ctx: TraceContext): Spec {
       return histogramLayer(t, { name, series, bins: Number(t.nbinsx ?? 30) });
     case "heatmap":
       return heatmapLayer(t, layout);
+    case "waterfall":
+      return waterfallLayer(t);
     default:
       return {
         data: { values: points(t.x, t.y).map(([x, y]) => ({ x, y, series: name })) },
@@ -126,6 +129,39 @@ function barLayer(t: Trace, o: { name: string; series: Spec; grouped: boolean })
       [num]: { field: num, type: "quantitative", title: null },
       color: series,
       ...(grouped && !horizontal ? { xOffset: { field: "series" } } : {}),
+    },
+  };
+}
+
+/** A horizontal waterfall: each step a bar from the running total to the next (rows top-down). */
+function waterfallLayer(t: Trace): Spec {
+  const xs = Array.from(t.x as ArrayLike<number>), ys = Array.from(t.y as ArrayLike<string>);
+  const measure = Array.from((t.measure ?? []) as ArrayLike<string>);
+  let total = 0;
+  const values = xs.map((x, i) => {
+    const m = measure[i] ?? "relative";
+    const from = m === "relative" ? total : 0;
+    const to = m === "relative" ? total + x : m === "absolute" ? x : total;
+    if (m !== "total") total = to;
+    const step = m === "relative" ? (x >= 0 ? "increase" : "decrease") : "total";
+    return { y: ys[i], x0: from, x1: to, step };
+  });
+  return {
+    data: { values },
+    mark: { type: "bar" },
+    encoding: {
+      y: { field: "y", type: "nominal", sort: ys, title: null, axis: { labelLimit: 220 } },
+      x: { field: "x0", type: "quantitative", title: text(t.name) || null },
+      x2: { field: "x1" },
+      color: {
+        field: "step",
+        type: "nominal",
+        title: null,
+        scale: {
+          domain: ["increase", "decrease", "total"],
+          range: ["#d62728", "#1f77b4", "#7f7f7f"],
+        },
+      },
     },
   };
 }

@@ -108,6 +108,14 @@ confusionView(result.test.confusion, 0.5);''',
     '''import { boostingFigure, importanceFigure } from "../lib/report/training_charts.ts";
 importanceFigure(result.importance);''',
     '''boostingFigure(result.history);''',
+    "## Why it scores as it does: SHAP values\n\nExact contributions to the margin (TreeSHAP for trees, linear terms for logistic regression): the mean |SHAP| per feature on the test set, and one prediction from the bias to its margin.",
+    '''import { meanAbsShap } from "../lib/explain/shap_importance.ts";
+import { shapImportanceFigure, waterfallFigure } from "../lib/report/explain_charts.ts";
+const xTest = result.data.features.frame.take(result.testIndices);
+const phi = result.model.contributions(xTest);
+shapImportanceFigure(meanAbsShap(phi, result.model.featureNames));''',
+    '''const riskiest = result.testProbabilities.indexOf(Math.max(...result.testProbabilities));
+waterfallFigure(phi, result.model.featureNames, { row: riskiest, title: "The riskiest test row" });''',
     "## Choosing the threshold",
     '''import { thresholdFigure } from "../lib/report/training_charts.ts";
 thresholdFigure(yTest, result.testProbabilities, result.chosenThreshold);''',

@@ -12,6 +12,7 @@ import { meanAbsShap } from "../lib/explain/shap_importance.ts";
 import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { baseMargin } from "../lib/models/gbt/objective.ts";
+import { ParallelScorer } from "../lib/models/gbt/parallel_scorer.ts";
 import { TREE_MODEL_TYPES } from "../lib/models/gbt/params.ts";
 import { LogisticRegression } from "../lib/models/logistic_regression.ts";
 import { maxAbsDiff, nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
@@ -247,4 +248,22 @@ Deno.test("predict --explain 3 adds reasons that agree with deno task explain's 
     "predict: --explain: explanations need the model's JSON (model.json or a models:/ reference), not ONNX",
   );
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("on two threads, scores and SHAP values are those of one thread, bit for bit", async () => {
+  const d = nonLinear(6000, F, 5, 0.1);
+  const model = await new GradientBoosting({ num_boost_round: 30, seed: 1, nthread: 1 }).fit(
+    d.frame,
+    d.labels,
+  );
+  const pool = await ParallelScorer.start(model, 2);
+  try {
+    assert.equal(pool.threads, 2);
+    assert.deepEqual(await pool.predictProba(d.frame), model.predictProba(d.frame));
+    assert.deepEqual(await pool.contributions(d.frame), model.contributions(d.frame));
+    const missing = new Frame(["f0"], [new Float64Array(3)]);
+    await assert.rejects(pool.margins(missing), /lacks feature "f1"/);
+  } finally {
+    pool.close();
+  }
 });

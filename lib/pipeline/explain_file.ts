@@ -52,7 +52,7 @@ export async function explainFile(
     const raw = await readTable(options.input);
     const { table } = encodeCategories(raw, scorer.vocabulary);
     const { frame } = numericColumns(table, scorer.featureNames);
-    const phi = contributionsOf(scorer, frame, "--model");
+    const phi = await contributionsOf(scorer, frame, "--model");
     const names = scorer.featureNames, width = names.length + 1;
     const features = new Set(names);
     const ids = raw.names.filter((n) => !features.has(n));

@@ -13,6 +13,9 @@ import { ConfigError, ModelFormatError } from "../errors.ts";
 import { reasonCodes } from "../explain/reason_codes.ts";
 import type { Frame } from "../data/frame.ts";
 import { loadModel } from "../models/factory.ts";
+import { GbtModel } from "../models/gbt/gbt_model.ts";
+import { ParallelScorer } from "../models/gbt/parallel_scorer.ts";
+import { threadCount } from "../models/gbt/thread_pool.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { Classifier } from "../models/model.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
@@ -96,7 +99,7 @@ export interface Scorer {
   readonly threshold: number;
   predictProba(frame: Frame): Promise<Float64Array>;
   /** SHAP values (`Classifier.contributions`); absent for ONNX models. */
-  readonly contributions?: (frame: Frame) => Float64Array;
+  readonly contributions?: (frame: Frame) => Promise<Float64Array>;
   release(): Promise<void>;
 }
 
@@ -116,29 +119,46 @@ export async function loadScorer(path: string, tracking?: ModelStoreSettings): P
     return await OnnxScorer.load(await readModelBytes(path));
   }
   const model = await loadClassifier(path, tracking);
+  // Tree models score large inputs on every core (the same kernels: the same numbers).
+  let pool: Promise<ParallelScorer> | undefined;
+  const parallel = (frame: Frame, atLeast: number) =>
+    model instanceof GbtModel && frame.rows >= atLeast && threadCount(0) > 1
+      ? (pool ??= ParallelScorer.start(model))
+      : undefined;
   return {
     featureNames: model.featureNames,
     vocabulary: model.vocabulary,
     type: model.type,
     threshold: model.decisionThreshold,
-    predictProba: (frame) => Promise.resolve(model.predictProba(frame)),
-    contributions: (frame) => model.contributions(frame),
-    release: () => Promise.resolve(),
+    predictProba: async (frame) =>
+      await (await parallel(frame, PARALLEL_ROWS))?.predictProba(frame) ??
+        model.predictProba(frame),
+    contributions: async (frame) =>
+      await (await parallel(frame, PARALLEL_SHAP_ROWS))?.contributions(frame) ??
+        model.contributions(frame),
+    release: async () => (await pool)?.close(),
   };
 }
+
+/** Rows from which tree models score, and explain, on every core (below, one thread is faster). */
+const PARALLEL_ROWS = 50_000, PARALLEL_SHAP_ROWS = 2_000;
 
 /**
  * The scorer's contributions, or a config error for a model that cannot explain (ONNX).
  *
  * @throws {ConfigError} for an ONNX model.
  */
-export function contributionsOf(scorer: Scorer, frame: Frame, flag: string): Float64Array {
+export async function contributionsOf(
+  scorer: Scorer,
+  frame: Frame,
+  flag: string,
+): Promise<Float64Array> {
   if (!scorer.contributions) {
     throw new ConfigError([
       `${flag}: explanations need the model's JSON (model.json or a models:/ reference), not ONNX`,
     ]);
   }
-  return scorer.contributions(frame);
+  return await scorer.contributions(frame);
 }
 
 /** What to score, with which model, and where the scores go. */
@@ -184,7 +204,7 @@ export async function predictFile(
     const columns: CsvColumn[] = raw.names.map((name, j) => [name, raw.columns[j]!] as const);
     const reasons = options.explain > 0
       ? reasonCodes(
-        contributionsOf(scorer, frame, "--explain"),
+        await contributionsOf(scorer, frame, "--explain"),
         scorer.featureNames,
         options.explain,
       )

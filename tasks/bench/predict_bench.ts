@@ -9,6 +9,7 @@ import { join } from "node:path";
 import type { Frame } from "../../lib/data/frame.ts";
 import { GradientBoosting } from "../../lib/models/gbt/gradient_boosting.ts";
 import { exportOnnx } from "../../lib/onnx/export_model.ts";
+import { ParallelScorer } from "../../lib/models/gbt/parallel_scorer.ts";
 import { OnnxScorer } from "../../lib/onnx/onnx_scorer.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { nonLinear } from "./benchmark_set.ts";
@@ -103,6 +104,16 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
     const small: Record<string, Record<string, number>> = {
       wasm: await latency((fr) => model.predictProba(fr), rows.frame),
     };
+    // The same kernels on every thread (rows split per thread).
+    const pool = await ParallelScorer.start(model, 0);
+    const wasmAll: number[] = [];
+    for (let r = 0; r < repeats; r++) {
+      const t0 = performance.now();
+      await pool.predictProba(rows.frame);
+      wasmAll.push((performance.now() - t0) / 1000);
+    }
+    small.wasmAll = await latency((fr) => pool.predictProba(fr), rows.frame);
+    pool.close();
     const scorer = await OnnxScorer.load(onnx);
     for (let r = 0; r < repeats; r++) {
       const t0 = performance.now();
@@ -143,6 +154,11 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
             s: xgb1.seconds,
             lat: xgb1.latency_us,
             peer: xgb1.seconds,
+          }),
+          row("our WASM predictor", "all", {
+            s: wasmAll,
+            lat: small.wasmAll!,
+            peer: xgbAll.seconds,
           }),
           row("onnxruntime-node", "all", { s: ort, lat: small.ort!, peer: xgbAll.seconds }),
           row("Python xgboost predict", "all", {

@@ -30,7 +30,14 @@ export const OP_PARTITION = 4;
  */
 export const OP_SPLIT = 5;
 
+/** Add the forest's margins (`addForestRaw`): x, nfeat, n, roots, ntrees, the placed nodes (6), margin. */
+export const OP_FOREST = 6;
+/** TreeSHAP (`treeShap`): x, nfeat, n, roots, ntrees, the placed nodes (6), cover, scratch, depth, out. */
+export const OP_SHAP = 7;
+
 const ARITY: Readonly<Record<number, number>> = {
+  [OP_FOREST]: 12,
+  [OP_SHAP]: 15,
   [OP_HIST]: 3,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
@@ -81,6 +88,28 @@ export function runJobs(
           a(5),
           a(6),
           a(7),
+        );
+        break;
+      case OP_FOREST:
+        k.addForestRaw(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11));
+        break;
+      case OP_SHAP:
+        k.treeShap(
+          a(0),
+          a(1),
+          a(2),
+          a(3),
+          a(4),
+          a(5),
+          a(6),
+          a(7),
+          a(8),
+          a(9),
+          a(10),
+          a(11),
+          a(12),
+          a(13),
+          a(14),
         );
         break;
       default:

@@ -66,25 +66,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
   if (!w.folds) throw new ConfigError(["tune: needs CV folds (data.cvFolds ≥ 2)"]);
   const space = searchSpace(type, t.space);
   const configs = sampleConfigurations(space, t.trials, config.seed);
-  const budgetParam = BUDGET[type];
-  const full = budgetParam ? fullBudget(config, budgetParam) : 1;
-  const budgets = budgetParam ? rungBudgets(Math.min(t.minBudget, full), full, t.eta) : [1];
-  const early = t.earlyStoppingRounds > 0 && budgetParam === "num_boost_round"
-    ? { early_stopping_rounds: t.earlyStoppingRounds }
-    : {};
-  const paramsAt = (c: Params, budget: number): Params => ({
-    ...config.model.params,
-    ...c,
-    ...(budgetParam ? { [budgetParam]: budget } : {}),
-    ...early,
-  });
-  const score = async (params: Params) => {
-    const estimator = createEstimator({ type, params, seed: config.seed });
-    const cv = await crossValidate(estimator, { ...w.train, folds: w.folds! }, {
-      evalOnFold: "early_stopping_rounds" in params,
-    });
-    return cv.summary[t.metric].mean;
-  };
+  const { budgets, full, paramsAt, score } = scoring(w);
   const runs = new Map<number, RunWriter>();
   const deadline = t.timeBudgetSeconds > 0
     ? performance.now() + t.timeBudgetSeconds * 1000
@@ -142,6 +124,31 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
     for (const run of runs.values()) await run.end("FAILED").catch(() => {});
     throw error;
   }
+}
+
+/** The rung budgets, the parameters of a configuration at a budget, and its CV score. */
+function scoring(w: TuneInput) {
+  const { config } = w, t = config.tune, type = config.model.type;
+  const budgetParam = BUDGET[type];
+  const full = budgetParam ? fullBudget(config, budgetParam) : 1;
+  const budgets = budgetParam ? rungBudgets(Math.min(t.minBudget, full), full, t.eta) : [1];
+  const early = t.earlyStoppingRounds > 0 && budgetParam === "num_boost_round"
+    ? { early_stopping_rounds: t.earlyStoppingRounds }
+    : {};
+  const paramsAt = (c: Params, budget: number): Params => ({
+    ...config.model.params,
+    ...c,
+    ...(budgetParam ? { [budgetParam]: budget } : {}),
+    ...early,
+  });
+  const score = async (params: Params) => {
+    const estimator = createEstimator({ type, params, seed: config.seed });
+    const cv = await crossValidate(estimator, { ...w.train, folds: w.folds! }, {
+      evalOnFold: "early_stopping_rounds" in params,
+    });
+    return cv.summary[t.metric].mean;
+  };
+  return { budgets, full, paramsAt, score };
 }
 
 /**

@@ -35,15 +35,19 @@ export interface RedisConnection {
   close(): Promise<void>;
 }
 
-/** Opens a connection (lazily; the first command connects). */
-export function connectRedis(s: RedisSettings): RedisConnection {
-  const retryStrategy = (
-    times: number,
-  ) => (times > s.retries ? null : Math.min(50 * 2 ** (times - 1), 2000));
+/**
+ * Opens a connection (lazily; the first command connects). `serving`: for a long-lived server —
+ * reconnect forever in the background, and fail a command at once while disconnected (the
+ * caller answers "unavailable" and the next request finds the store back).
+ */
+export function connectRedis(s: RedisSettings, o: { serving?: boolean } = {}): RedisConnection {
+  const retryStrategy = (times: number) =>
+    o.serving || times <= s.retries ? Math.min(50 * 2 ** (times - 1), 2000) : null;
   const common = {
     connectTimeout: s.connectTimeoutMs,
     retryStrategy,
-    maxRetriesPerRequest: s.retries,
+    maxRetriesPerRequest: o.serving ? 0 : s.retries,
+    ...(o.serving ? { enableOfflineQueue: false } : {}),
     enableAutoPipelining: true,
     lazyConnect: false,
     ...(s.password !== undefined ? { password: s.password } : {}),

@@ -1,0 +1,47 @@
+/**
+ * Online reads for serving: the feature rows of given entity ids, one HMGET per entity in the
+ * configured layout, pipelined in one round trip. Entities with no row are reported by id.
+ *
+ * @module
+ */
+
+import type { FeatureView } from "../../data/feature_spec.ts";
+import type { RedisConnection } from "./client.ts";
+import type { Layout } from "./layouts.ts";
+
+/** The rows found (feature values in view order, NaN = missing) and the ids with no row. */
+export interface OnlineRows {
+  readonly rows: ReadonlyMap<string, Float64Array>;
+  readonly unknown: readonly string[];
+}
+
+/**
+ * Reads the rows of `ids`.
+ *
+ * @throws the client's error when Redis cannot be reached (the caller answers 503).
+ */
+export async function readOnline(
+  conn: RedisConnection,
+  spec: { layout: Layout; view: FeatureView },
+  ids: readonly string[],
+): Promise<OnlineRows> {
+  const { layout, view } = spec;
+  const width = view.features.length;
+  // deno-lint-ignore no-explicit-any
+  const client = conn.client as any;
+  const replies: (Uint8Array | null)[][] = await Promise.all(
+    ids.map((id) =>
+      client.hmgetBuffer(Buffer.from(layout.key(id)), ...layout.fields.map((f) => Buffer.from(f)))
+    ),
+  );
+  const rows = new Map<string, Float64Array>(), unknown: string[] = [];
+  ids.forEach((id, i) => {
+    const out = { values: new Float64Array(width), bad: new Uint8Array(width) };
+    const got = replies[i]!.every((v) => v === null)
+      ? undefined
+      : layout.decode(layout.key(id), replies[i]!, out);
+    if (got) rows.set(id, out.values);
+    else unknown.push(id);
+  });
+  return { rows, unknown };
+}

@@ -13,7 +13,7 @@ import { runTask } from "./_main.ts";
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
   { flag: "reference",          option: "reference",             type: "string", arg: "<file>",         help: "reference file (CSV or Parquet)" },
-  { flag: "current",            option: "current",               type: "string", arg: "<file>",         help: "current file" },
+  { flag: "current",            option: "current",               type: "string", arg: "<file>",         help: "current file, or predictions: the model's prediction log in Redis (deno task serve)" },
   { flag: "categorical",        option: "categorical",           type: "list",   arg: "<a,b>",          help: "file columns that are categorical" },
   { flag: "label-column",       option: "labelColumn",           type: "string", arg: "<name>",         help: "label column of the files" },
   { flag: "prediction-column",  option: "predictionColumn",      type: "string", arg: "<name>",         help: "score column of the files" },
@@ -45,6 +45,7 @@ export const TASK = defineTask({
   usage: [
     "deno task drift [--run-id <id>] [--scenario <s>] [flags]                against a training run",
     "deno task drift --reference <ref.csv> --current <cur.parquet> [flags]   between files",
+    "deno task drift --current predictions --model models:/<name>@champion --source redis   what production scored",
   ],
   config: true,
   options: DriftOptionsSchema,

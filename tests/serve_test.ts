@@ -173,9 +173,51 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
       assert.match(last, /probability/);
       assert.match(last, /txn_count_5m/);
       const metrics = await (await fetch(`${url}/metrics`)).text();
-      assert.match(metrics, /serve_requests_total\{route="\/v1\/score",code="503"\} 1/);
+      assert.match(metrics, /serve_requests_total\{route="\/v1\/score",code="503"\} [1-9]/);
       assert.match(metrics, /serve_model_version\{name="fraud_detection",version="2"\} 1/);
     });
+    await t.step(
+      "the prediction log feeds drift: quiet on the stream as trained, drift (and performance) on an injected shift",
+      async () => {
+        const ids = Array.from({ length: 2000 }, (_, i) => `card_${String(i).padStart(6, "0")}`);
+        const scoreAll = async () => {
+          await redis.cli(["DEL", "predictions:fraud_detection"]);
+          for (let i = 0; i < ids.length; i += 500) {
+            const r = await post({ entity_ids: ids.slice(i, i + 500) });
+            assert.equal(r.status, 200);
+            await r.body?.cancel();
+          }
+          for (
+            let k = 0;
+            k < 50 && Number(await redis.cli(["XLEN", "predictions:fraud_detection"])) < 2000;
+            k++
+          ) {
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        };
+        const drift = () =>
+          run("drift", ["--current", "predictions", "--model", "models:/fraud_detection@champion"]);
+        await scoreAll();
+        const quiet = await drift();
+        assert.equal(quiet.code, 0, quiet.stdout + quiet.stderr);
+        assert.equal(
+          (await run("ingest", ["--samples", "2000", "--scenario", "new_fraud_pattern"])).code,
+          0,
+        );
+        await scoreAll();
+        const fb = await fetch(`${url}/v1/feedback`, {
+          method: "POST",
+          body: JSON.stringify(
+            ids.slice(1000, 1400).map((id, i) => ({ entity_id: id, label: i % 20 === 0 ? 1 : 0 })),
+          ),
+        });
+        assert.deepEqual(await fb.json(), { stored: 400 });
+        const shifted = await drift();
+        assert.equal(shifted.code, 3, shifted.stdout + shifted.stderr);
+        assert.match(shifted.stdout, /txn_count_5m/);
+        assert.match(shifted.stdout, /^Performance: roc_auc [\d.]+ → [\d.]+/m, "feedback joined");
+      },
+    );
   } finally {
     server.kill("SIGTERM");
     const end = await server.done;

@@ -21,7 +21,7 @@ import { driftFromRun } from "./drift_run.ts";
 export const DriftOptionsSchema = z.strictObject({
   /** Reference file (CSV or Parquet); with `current`, files mode. */
   reference: z.string().min(1).optional(),
-  /** Current file. */
+  /** Current file; or `predictions`: the model's prediction log in Redis (what production scored). */
   current: z.string().min(1).optional(),
   /** File columns to treat as categorical. */
   categorical: z.array(z.string()).default([]),
@@ -38,11 +38,15 @@ export const DriftOptionsSchema = z.strictObject({
   output: z.string().min(1).optional(),
   /** Where the HTML report goes. */
   html: z.string().min(1).optional(),
-}).refine((o) => (o.reference === undefined) === (o.current === undefined), {
-  message: "give both --reference and --current, or neither",
-  path: ["reference"],
-  when: (p) => typeof p.value === "object" && p.value !== null, // also when another option is bad
-});
+}).refine(
+  (o) => (o.reference === undefined) === (o.current === undefined || o.current === "predictions"),
+  {
+    message:
+      "give both --reference and --current, or neither (--current predictions takes no --reference)",
+    path: ["reference"],
+    when: (p) => typeof p.value === "object" && p.value !== null, // also when another option is bad
+  },
+);
 
 /** Options of {@link runDrift}. */
 export type DriftOptions = z.infer<typeof DriftOptionsSchema>;
@@ -78,7 +82,10 @@ export async function runDrift(
 ): Promise<DriftOutcome> {
   const common = dataDriftOptions(config.drift);
   let outcome: DriftOutcome;
-  if (options.reference !== undefined && options.current !== undefined) {
+  if (
+    options.reference !== undefined && options.current !== undefined &&
+    options.current !== "predictions"
+  ) {
     const report = await driftFromFiles(options.reference, options.current, {
       ...common,
       categorical: options.categorical,
@@ -95,6 +102,7 @@ export async function runDrift(
       performanceMargin: config.drift.performanceMargin,
       ...(options.scenario ? { scenario: options.scenario } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
+      ...(options.current === "predictions" ? { current: "predictions" as const } : {}),
       ...(options.model ? { model: options.model } : {}),
     });
     outcome = { report: r.report, run: r };

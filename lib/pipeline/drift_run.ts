@@ -8,9 +8,8 @@
  */
 
 import type { TrainingConfig } from "../config/schema.ts";
-import type { Frame } from "../data/frame.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
-import { takeValues } from "../data/frame.ts";
+import { Frame, takeValues } from "../data/frame.ts";
 import { numericColumns, parseCsv } from "../data/read_table.ts";
 import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
@@ -18,6 +17,9 @@ import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
 import { readLabeledFile } from "../features/file_source.ts";
+import { connectRedis } from "../features/redis/client.ts";
+import { redisSettings } from "../features/redis/source.ts";
+import { logKeys, readPredictionLog } from "../serve/prediction_log.ts";
 import { readFeatures } from "../features/source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelByRules } from "../labels/rule_labeler.ts";
@@ -37,6 +39,12 @@ export interface RunDriftOptions extends DataDriftOptions {
   readonly model?: string;
   /** Rows of each sample. @default 1000 */
   readonly maxSamples?: number;
+  /**
+   * `source` (default): a sample from the configured source, scored by the model; `predictions`:
+   * the latest rows of the model's prediction log in Redis (what production scored, with the
+   * scores it returned, joined with the labels sent as feedback).
+   */
+  readonly current?: "source" | "predictions";
   /** Shift injected into the embedded current sample. @default config.data.scenario */
   readonly scenario?: DriftScenario;
   /** Seed of the current sample (default: the config's seed + 7919, unlike training's). */
@@ -114,11 +122,16 @@ export async function measureDrift(
     await findTrainingRun(store, config.mlflow.experimentName, options.runId);
   const maxSamples = options.maxSamples ?? 1000;
   const scenario = options.scenario ?? config.data.scenario;
-  const current = await currentSample(config, {
-    seed: options.seed ?? config.seed + 7919,
-    samples: maxSamples,
-    scenario,
-  });
+  const current = options.current === "predictions"
+    ? await loggedSample(config, {
+      model: found?.version?.name ?? config.monitor.modelName,
+      samples: maxSamples,
+    })
+    : await currentSample(config, {
+      seed: options.seed ?? config.seed + 7919,
+      samples: maxSamples,
+      scenario,
+    });
   const { specs, frame: cur, labels } = current;
   const ref = await referenceSample(store, run, {
     names: specs.map((s) => s.name),
@@ -129,7 +142,9 @@ export async function measureDrift(
     await text(store, run, `${found?.path ?? "model"}/model.json`),
     options.model ?? run.runId,
   );
-  const scores = model.predictProba(cur);
+  const scores = current.scores ?? model.predictProba(cur);
+  const labeled = current.labeledRows;
+  const perf = labeled ? { labels, scores: takeValues(scores, labeled) } : { labels, scores };
   const columns = (frame: Frame): FeatureColumn[] =>
     specs.map((s) => ({ name: s.name, kind: s.kind, values: frame.column(s.name) }));
   const data = detectDataDrift(columns(ref), columns(cur), {
@@ -151,10 +166,14 @@ export async function measureDrift(
       alpha: data.significanceLevel,
       psiBins: options.psiBins ?? 10,
     }),
-    performance: performanceDrift(reference, { labels, scores }, {
-      threshold: model.decisionThreshold,
-      margin: options.performanceMargin ?? 0.05,
-    }),
+    ...(hasBothClasses(perf.labels)
+      ? {
+        performance: performanceDrift(reference, perf, {
+          threshold: model.decisionThreshold,
+          margin: options.performanceMargin ?? 0.05,
+        }),
+      }
+      : {}),
   });
   return { report, run, reference: ref, current: cur };
 }
@@ -162,7 +181,11 @@ export async function measureDrift(
 /** A current sample: features, labels (the rules', or the file's own) and what they are. */
 interface CurrentSample {
   readonly frame: Frame;
+  /** Labels: of every row, or of `labeledRows` only. */
   readonly labels: Uint8Array;
+  readonly labeledRows?: Int32Array;
+  /** The scores production returned (the prediction log), instead of rescoring. */
+  readonly scores?: Float64Array;
   readonly specs: readonly FeatureSpec[];
   readonly description: string;
   readonly warnings: readonly string[];
@@ -197,6 +220,42 @@ async function currentSample(
     description: read.description,
     warnings: read.notes?.warnings ?? [],
   };
+}
+
+/** The latest rows of a model's prediction log, with the feedback labels that arrived. */
+async function loggedSample(
+  config: TrainingConfig,
+  o: { model: string; samples: number },
+): Promise<CurrentSample> {
+  if (config.data.source !== "redis") {
+    throw new ConfigError([
+      `--current predictions: the prediction log lives in Redis (data.source "redis", got "${config.data.source}")`,
+    ]);
+  }
+  const conn = connectRedis(redisSettings(config.data.redis));
+  try {
+    const keys = logKeys(o.model);
+    const log = await readPredictionLog(conn, { ...keys, max: o.samples });
+    const specs = featuresOf(config.featureViews).filter((s) => log.names.includes(s.name));
+    return {
+      frame: new Frame([...log.names], log.columns),
+      labels: log.labels,
+      labeledRows: log.labeledRows,
+      scores: log.scores,
+      specs,
+      description: `prediction log ${keys.stream} on ${conn.where} (${log.scores.length} rows, ` +
+        `${log.labels.length} with feedback)`,
+      warnings: [],
+    };
+  } finally {
+    await conn.close();
+  }
+}
+
+function hasBothClasses(labels: Uint8Array): boolean {
+  let ones = 0;
+  for (const y of labels) ones += y;
+  return ones > 0 && ones < labels.length;
 }
 
 /** An artifact as text. */

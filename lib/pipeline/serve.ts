@@ -12,7 +12,7 @@ import { oneView } from "../features/catalog.ts";
 import { connectRedis, type RedisConnection } from "../features/redis/client.ts";
 import { layoutFor, redisSettings } from "../features/redis/source.ts";
 import { type Loaded, ModelSlot, type ModelSource } from "../serve/model_slot.ts";
-import { type PredictionLog, redisPredictionLog } from "../serve/prediction_log.ts";
+import { logKeys, type PredictionLog, redisPredictionLog } from "../serve/prediction_log.ts";
 import { scoreHandler } from "../serve/score_handler.ts";
 import { ServeMetrics } from "../serve/serve_metrics.ts";
 import { openTrackingStore } from "../tracking/open_store.ts";
@@ -61,7 +61,7 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
     conn = connectRedis(redisSettings(config.data.redis), { serving: true });
     if (o.logSample > 0) {
       predictionLog = redisPredictionLog(conn, {
-        stream: `predictions:${slot.current.name}`,
+        stream: logKeys(slot.current.name).stream,
         maxLen: o.logMaxLen,
         sample: o.logSample,
         seed: config.seed,
@@ -78,6 +78,7 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
       metrics,
       ...(online ? { online } : {}),
       ...(predictionLog ? { logRows: predictionLog.write } : {}),
+      ...(conn ? { feedback: feedbackSink(conn, logKeys(slot.current.name).feedback) } : {}),
     }),
   );
   const follow = o.followSeconds > 0 && /@/.test(o.model)
@@ -98,6 +99,14 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
       await server.shutdown();
       await conn?.close().catch(() => {});
     },
+  };
+}
+
+/** Stores labels by entity id in the model's feedback hash. */
+function feedbackSink(conn: RedisConnection, key: string) {
+  return async (labels: ReadonlyArray<readonly [string, 0 | 1]>) => {
+    // deno-lint-ignore no-explicit-any
+    await (conn.client as any).hset(key, ...labels.flatMap(([id, y]) => [id, String(y)]));
   };
 }
 

@@ -1,12 +1,14 @@
 /**
  * The prediction log: every scored row (or a seeded sample of them) with its features, score,
  * label, model version and time, appended to a Redis stream (`XADD … MAXLEN ~ n`) so production
- * drift can be measured on what production saw. Writes are batched per request and never fail
+ * drift can be measured on what production saw; labels that arrive later (`POST /v1/feedback`)
+ * go to a hash beside it and are joined by entity id when the log is read back. Writes never fail
  * a request: a failed write is counted.
  *
  * @module
  */
 
+import { DataError } from "../errors.ts";
 import type { RedisConnection } from "../features/redis/client.ts";
 import { Rng } from "../util/rng.ts";
 import type { LoggedRow } from "./score_handler.ts";
@@ -69,4 +71,64 @@ export function redisPredictionLog(conn: RedisConnection, o: PredictionLogOption
     },
     stats: () => ({ written, failed }),
   };
+}
+
+/** The logged rows read back: features (model order), the scores production returned, labels. */
+export interface LoggedSample {
+  readonly names: readonly string[];
+  readonly columns: Float64Array[];
+  readonly scores: Float64Array;
+  readonly entityIds: readonly string[];
+  /** Rows with feedback, and their labels (empty without feedback). */
+  readonly labeledRows: Int32Array;
+  readonly labels: Uint8Array;
+}
+
+/**
+ * The latest `max` entries of a prediction stream, joined with the feedback hash (`entity id →
+ * label`, the latest label given for the entity).
+ *
+ * @throws {DataError} for an empty or missing stream.
+ */
+export async function readPredictionLog(
+  conn: RedisConnection,
+  o: { stream: string; feedback: string; max: number },
+): Promise<LoggedSample> {
+  // deno-lint-ignore no-explicit-any
+  const client = conn.client as any;
+  const entries: [string, string[]][] = await client.xrevrange(o.stream, "+", "-", "COUNT", o.max);
+  if (!entries.length) {
+    throw new DataError(
+      `the prediction log ${o.stream} on ${conn.where} is empty: serve some requests first`,
+    );
+  }
+  const rows = entries.reverse().map(([, kv]) => {
+    const m = new Map<string, string>();
+    for (let i = 0; i + 1 < kv.length; i += 2) m.set(kv[i]!, kv[i + 1]!);
+    return m;
+  });
+  const names = Object.keys(JSON.parse(rows[0]!.get("features") ?? "{}"));
+  const columns = names.map(() => new Float64Array(rows.length));
+  rows.forEach((r, i) => {
+    const f = JSON.parse(r.get("features") ?? "{}");
+    names.forEach((n, j) => columns[j]![i] = typeof f[n] === "number" ? f[n] : NaN);
+  });
+  const entityIds = rows.map((r) => r.get("entity_id") ?? "");
+  const known: (string | null)[] = entityIds.length
+    ? await client.hmget(o.feedback, ...entityIds.map((id) => id || "\u0000"))
+    : [];
+  const labeledRows = Int32Array.from(known.flatMap((v, i) => (v === "0" || v === "1" ? [i] : [])));
+  return {
+    names,
+    columns,
+    scores: Float64Array.from(rows, (r) => Number(r.get("probability"))),
+    entityIds,
+    labeledRows,
+    labels: Uint8Array.from(labeledRows, (i) => Number(known[i])),
+  };
+}
+
+/** The stream and feedback keys of a model's log. */
+export function logKeys(model: string): { stream: string; feedback: string } {
+  return { stream: `predictions:${model}`, feedback: `feedback:${model}` };
 }

@@ -1,12 +1,13 @@
 /**
  * The scoring server's routes: `POST /v1/score` (feature rows or entity ids; `?explain=k` adds
- * reason codes), `/healthz`, `/readyz`, `/metrics`. Each request takes the model once from the
+ * reason codes), `POST /v1/feedback` (labels that arrived later), `/healthz`, `/readyz`, `/metrics`. Each request takes the model once from the
  * slot, so a swap never splits a request. Bad requests are 400 with one line per problem, unknown
  * entities 404 naming them, a feature store that cannot be read 503 saying so.
  *
  * @module
  */
 
+import { z } from "zod";
 import { Frame } from "../data/frame.ts";
 import type { FeatureView } from "../data/feature_spec.ts";
 import { reasonCodes } from "../explain/reason_codes.ts";
@@ -38,6 +39,8 @@ export interface ServeContext {
   };
   /** Receives scored rows (the prediction log); failures there never fail a request. */
   readonly logRows?: (rows: LoggedRow[]) => void;
+  /** Stores labels that arrived later (`POST /v1/feedback`), by entity id. */
+  readonly feedback?: (labels: ReadonlyArray<readonly [string, 0 | 1]>) => Promise<void>;
 }
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
@@ -63,16 +66,60 @@ async function route(ctx: ServeContext, req: Request, path: string): Promise<Res
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   }
-  if (path !== "/v1/score") return json(404, { error: `no route ${path}` });
-  if (req.method !== "POST") return json(405, { error: "POST a JSON body to /v1/score" });
+  if (path !== "/v1/score" && path !== "/v1/feedback") {
+    return json(404, { error: `no route ${path}` });
+  }
+  if (req.method !== "POST") return json(405, { error: `POST a JSON body to ${path}` });
   try {
-    return await score(ctx, req);
+    return path === "/v1/feedback" ? await feedback(ctx, req) : await score(ctx, req);
   } catch (error) {
     if (error instanceof RequestError) {
       return json(400, { error: "bad request", problems: error.problems });
     }
     throw error;
   }
+}
+
+const Feedback = z.union([
+  z.array(
+    z.strictObject({
+      entity_id: z.string().min(1),
+      label: z.union([z.literal(0), z.literal(1)]),
+      time: z.string().optional(),
+    }),
+  ).min(1).max(10_000),
+  z.strictObject({
+    entity_id: z.string().min(1),
+    label: z.union([z.literal(0), z.literal(1)]),
+    time: z.string().optional(),
+  }),
+]);
+
+/** Labels that arrived later, joined to the prediction log by entity id. */
+async function feedback(ctx: ServeContext, req: Request): Promise<Response> {
+  const body = await req.json().catch(() => {
+    throw new RequestError(["body: not JSON"]);
+  });
+  const parsed = Feedback.safeParse(body);
+  if (!parsed.success) {
+    throw new RequestError([
+      'body: expected {"entity_id": "…", "label": 0 or 1} or an array of them',
+    ]);
+  }
+  if (!ctx.feedback) {
+    throw new RequestError([
+      "feedback: this server keeps no prediction log (serve with --source redis)",
+    ]);
+  }
+  const items = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
+  try {
+    await ctx.feedback(items.map((f) => [f.entity_id, f.label] as const));
+  } catch (error) {
+    return json(503, {
+      error: `the prediction log is unavailable: ${error instanceof Error ? error.message : error}`,
+    });
+  }
+  return json(200, { stored: items.length });
 }
 
 async function score(ctx: ServeContext, req: Request): Promise<Response> {

@@ -29,9 +29,11 @@ export async function readOnline(
   const width = view.features.length;
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
+  const fields = fieldBuffers(layout);
+  const keys = ids.map((id) => layout.key(id));
   const replies: (Uint8Array | null)[][] = await Promise.all(
-    ids.map((id) =>
-      client.hmgetBuffer(Buffer.from(layout.key(id)), ...layout.fields.map((f) => Buffer.from(f)))
+    keys.map((key) =>
+      client.hmgetBuffer(Buffer.from(key.buffer, key.byteOffset, key.length), ...fields)
     ),
   );
   const rows = new Map<string, Float64Array>(), unknown: string[] = [];
@@ -39,9 +41,18 @@ export async function readOnline(
     const out = { values: new Float64Array(width), bad: new Uint8Array(width) };
     const got = replies[i]!.every((v) => v === null)
       ? undefined
-      : layout.decode(layout.key(id), replies[i]!, out);
+      : layout.decode(keys[i]!, replies[i]!, out);
     if (got) rows.set(id, out.values);
     else unknown.push(id);
   });
   return { rows, unknown };
+}
+
+const FIELDS = new WeakMap<Layout, Buffer[]>();
+
+/** The layout's HMGET fields as Buffers, made once. */
+function fieldBuffers(layout: Layout): Buffer[] {
+  let b = FIELDS.get(layout);
+  if (!b) FIELDS.set(layout, b = layout.fields.map((f) => Buffer.from(f)));
+  return b;
 }

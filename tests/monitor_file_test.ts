@@ -12,7 +12,7 @@ import type { DriftScenario } from "../lib/features/transactions.ts";
 import { FRAUD_RULE_SET } from "../lib/labels/fraud_rules.ts";
 import { labelByRules } from "../lib/labels/rule_labeler.ts";
 import { openTrackingStore } from "../lib/tracking/open_store.ts";
-import { runTask, startTask } from "./helpers/tasks.ts";
+import { runTask, startTask, trainChampion } from "./helpers/tasks.ts";
 
 async function labeledFile(path: string, seed: number, scenario: DriftScenario): Promise<void> {
   const f = embeddedFeatures({
@@ -57,17 +57,7 @@ Deno.test("monitor over labeled files: the same stream is nothing to do; a new f
 
 Deno.test("the file lock between processes: of two cycles at once one exits 12 naming the other; a champion fenced by a newer cycle's token does not move", async () => {
   const dir = await Deno.makeTempDir();
-  const trained = await runTask("train", [
-    "--max-samples",
-    "2000",
-    "--cv-folds",
-    "0",
-    "--register",
-    "fraud_detection",
-    "--alias",
-    "champion",
-  ], { cwd: dir });
-  assert.equal(trained.code, 0, trained.stderr);
+  await trainChampion({ cwd: dir });
   const cycle = ["--scenario", "new_fraud_pattern", "--samples", "20000", "--cv-folds", "0"];
   const [a, b] = [
     startTask("monitor", cycle, { cwd: dir }),

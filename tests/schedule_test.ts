@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { probeHealth } from "../lib/monitor/health_probe.ts";
 import { openTrackingStore } from "../lib/tracking/open_store.ts";
 import { runPython } from "./helpers/python.ts";
-import { runTask, startTask } from "./helpers/tasks.ts";
+import { runTask, startTask, trainChampion } from "./helpers/tasks.ts";
 
 const SMALL = ["--samples", "2000", "--cv-folds", "0", "--current-samples", "500"];
 
@@ -22,17 +22,7 @@ async function champion(dir: string): Promise<string> {
 
 Deno.test("schedule: a 1-second interval runs cycles, answers /healthz and /metrics, and stops on SIGTERM", async () => {
   const dir = await Deno.makeTempDir();
-  const trained = await runTask("train", [
-    "--max-samples",
-    "2000",
-    "--cv-folds",
-    "0",
-    "--register",
-    "fraud_detection",
-    "--alias",
-    "champion",
-  ], { cwd: dir });
-  assert.equal(trained.code, 0, trained.stderr);
+  await trainChampion({ cwd: dir });
   const args = ["--interval", "1", "--port", "0", "--log-format", "json", ...SMALL];
   const s = startTask("schedule", args, { cwd: dir });
   try {
@@ -87,17 +77,7 @@ for fam in text_string_to_metric_families(data["text"]):
 
 Deno.test("schedule: SIGTERM in the middle of a retrain abandons it within the bound; the champion is as it was and the next cycle runs", async () => {
   const dir = await Deno.makeTempDir();
-  const trained = await runTask("train", [
-    "--max-samples",
-    "2000",
-    "--cv-folds",
-    "0",
-    "--register",
-    "fraud_detection",
-    "--alias",
-    "champion",
-  ], { cwd: dir });
-  assert.equal(trained.code, 0, trained.stderr);
+  await trainChampion({ cwd: dir });
   const before = await champion(dir);
   const busy = [
     "--scenario",

@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { RedisServer } from "./helpers/redis_server.ts";
-import { runTask, startTask } from "./helpers/tasks.ts";
+import { runTask, startTask, trainChampion } from "./helpers/tasks.ts";
 
 function csvRows(text: string): { header: string[]; rows: string[][] } {
   const [h, ...rest] = text.trim().split("\n").map((l) => l.split(","));
@@ -21,17 +21,7 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
   const env = { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redis.port), DATA_SOURCE: "redis" };
   const run = (task: string, args: string[]) => runTask(task, args, { env, cwd: dir });
   assert.equal((await run("ingest", ["--samples", "2000"])).code, 0);
-  const trained = await run("train", [
-    "--max-samples",
-    "2000",
-    "--cv-folds",
-    "0",
-    "--register",
-    "fraud_detection",
-    "--alias",
-    "champion",
-  ]);
-  assert.equal(trained.code, 0, trained.stderr);
+  const trained = await trainChampion({ cwd: dir, env });
   const runDir = /Artifacts: (\S+)/.exec(trained.stdout)![1]!;
   const server = startTask("serve", [
     "--model",
@@ -138,19 +128,7 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
             else versions.add((await r.json()).model.version);
           }
         })();
-        const again = await run("train", [
-          "--max-samples",
-          "2000",
-          "--cv-folds",
-          "0",
-          "--seed",
-          "7",
-          "--register",
-          "fraud_detection",
-          "--alias",
-          "champion",
-        ]);
-        assert.equal(again.code, 0, again.stderr);
+        await trainChampion({ cwd: dir, env, extra: ["--seed", "7"] });
         await server.waitFor(/model swapped name=fraud_detection version=2/);
         await new Promise((r) => setTimeout(r, 300));
         stop = true;

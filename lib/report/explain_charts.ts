@@ -7,25 +7,15 @@
  */
 
 import { Figure } from "./figure.ts";
+import { rankedBarsFigure } from "./training_charts.ts";
 
 /** Mean |SHAP| per feature as horizontal bars, the largest on top. */
 export function shapImportanceFigure(
   ranked: ReadonlyArray<{ feature: string; meanAbsShap: number }>,
 ): Figure {
-  const top = [...ranked].reverse();
-  return new Figure({
-    data: [{
-      type: "bar",
-      orientation: "h",
-      name: "mean |SHAP|",
-      x: top.map((r) => r.meanAbsShap),
-      y: top.map((r) => r.feature),
-    }],
-    layout: {
-      title: { text: "SHAP importance (mean |contribution|, log-odds)" },
-      margin: { l: 180 },
-      height: 480,
-    },
+  return rankedBarsFigure(ranked.map((r) => [r.feature, r.meanAbsShap]), {
+    title: "SHAP importance (mean |contribution|, log-odds)",
+    name: "mean |SHAP|",
   });
 }
 

@@ -78,16 +78,27 @@ export function thresholdFigure(
 export function importanceFigure(
   ranked: ReadonlyArray<{ feature: string; importance: number }>,
 ): Figure {
+  return rankedBarsFigure(ranked.map((r) => [r.feature, r.importance]), {
+    title: "Feature importance",
+    name: "importance",
+  });
+}
+
+/** Ranked `[label, value]` pairs as horizontal bars, the first on top. */
+export function rankedBarsFigure(
+  ranked: ReadonlyArray<readonly [string, number]>,
+  o: { title: string; name: string },
+): Figure {
   const top = [...ranked].reverse();
   return new Figure({
     data: [{
       type: "bar",
       orientation: "h",
-      name: "importance",
-      x: top.map((r) => r.importance),
-      y: top.map((r) => r.feature),
+      name: o.name,
+      x: top.map((r) => r[1]),
+      y: top.map((r) => r[0]),
     }],
-    layout: { title: { text: "Feature importance" }, margin: { l: 180 }, height: 480 },
+    layout: { title: { text: o.title }, margin: { l: 180 }, height: 480 },
   });
 }
 

@@ -104,3 +104,25 @@ export function startTask(
     done,
   };
 }
+
+/**
+ * Trains a small model (no CV) in `cwd` and points `alias` (default `champion`) of
+ * `fraud_detection` at it; fails the test when training fails. `extra` flags come first.
+ */
+export async function trainChampion(
+  o: { cwd: string; env?: Record<string, string>; rows?: number; extra?: string[]; alias?: string },
+): Promise<TaskRun> {
+  const r = await runTask("train", [
+    ...(o.extra ?? []),
+    "--max-samples",
+    String(o.rows ?? 2000),
+    "--cv-folds",
+    "0",
+    "--register",
+    "fraud_detection",
+    "--alias",
+    o.alias ?? "champion",
+  ], { cwd: o.cwd, ...(o.env ? { env: o.env } : {}) });
+  if (r.code !== 0) throw new Error(`train failed (${r.code}):\n${r.stderr}`);
+  return r;
+}

@@ -13,7 +13,7 @@ import { importance, type ImportanceType } from "./importance.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
 import { expectedMargin, forestShap, maxDepth, placeCovers } from "./shap.ts";
-import { placeForest } from "./tree.ts";
+import { forestArgs, placeForest } from "./tree.ts";
 import {
   type GbtState,
   parseXGBoostJSON,
@@ -106,27 +106,9 @@ export class GbtModel implements Classifier {
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);
       ws.reset(mark);
-      const x = ws.alloc(4 * m * nf), margin = ws.alloc(8 * m);
-      const xs = ws.f32(x, m * nf);
-      for (let j = 0; j < nf; j++) {
-        const c = cols[j]!;
-        for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
-      }
+      const x = ws.rowsF32(cols, start, m), margin = ws.alloc(8 * m);
       ws.f64(margin, m).fill(base);
-      ws.k.addForestRaw(
-        x,
-        nf,
-        m,
-        f.roots,
-        f.trees,
-        f.feature,
-        f.split,
-        f.left,
-        f.right,
-        f.defaultLeft,
-        f.value,
-        margin,
-      );
+      ws.k.addForestRaw(x, nf, m, ...forestArgs(f), margin);
       out.set(ws.f64(margin, m), start);
     }
     ws.reset(mark);

@@ -15,7 +15,7 @@ import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
 import { expectedMargin, maxDepth, placeCovers } from "./shap.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
-import { type PlacedForest, placeForest } from "./tree.ts";
+import { forestArgs, type PlacedForest, placeForest } from "./tree.ts";
 
 /** Rows per batch (bounds the batch memory). */
 const BATCH_ROWS = 1 << 16;
@@ -72,14 +72,7 @@ export class ParallelScorer {
           x + 4 * s * nf,
           nf,
           e - s,
-          f.roots,
-          f.trees,
-          f.feature,
-          f.split,
-          f.left,
-          f.right,
-          f.defaultLeft,
-          f.value,
+          ...forestArgs(f),
           out + 8 * s,
         ]),
       );
@@ -111,14 +104,7 @@ export class ParallelScorer {
         x + 4 * a * nf,
         nf,
         b - a,
-        f.roots,
-        f.trees,
-        f.feature,
-        f.split,
-        f.left,
-        f.right,
-        f.defaultLeft,
-        f.value,
+        ...forestArgs(f),
         this.#covers,
         this.#ws.alloc(scratchBytes, 32),
         depth,
@@ -154,12 +140,7 @@ export class ParallelScorer {
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);
       ws.reset(this.#mark);
-      const x = ws.alloc(4 * m * nf), out = ws.alloc(8 * m * width);
-      const xs = ws.f32(x, m * nf);
-      for (let j = 0; j < nf; j++) {
-        const c = cols[j]!;
-        for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
-      }
+      const x = ws.rowsF32(cols, start, m), out = ws.alloc(8 * m * width);
       await body({ x, nf, m, out });
       result.set(ws.f64(out, m * width), start * width);
     }

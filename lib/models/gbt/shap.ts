@@ -9,7 +9,7 @@
  */
 
 import type { Workspace } from "./kernel/workspace.ts";
-import type { PlacedForest, RegTree } from "./tree.ts";
+import { forestArgs, type PlacedForest, type RegTree } from "./tree.ts";
 
 /** Rows explained per kernel call (bounds the batch memory). */
 const BATCH_ROWS = 4096;
@@ -85,31 +85,11 @@ export function forestShap(s: ShapInput, columns: readonly ArrayLike<number>[]):
   for (let start = 0; start < n; start += BATCH_ROWS) {
     const m = Math.min(BATCH_ROWS, n - start);
     ws.reset(s.mark);
-    const x = ws.alloc(4 * m * nf), phi = ws.alloc(8 * m * width), path = ws.alloc(scratch, 32);
-    const xs = ws.f32(x, m * nf);
-    for (let j = 0; j < nf; j++) {
-      const c = columns[j]!;
-      for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
-    }
+    const x = ws.rowsF32(columns, start, m);
+    const phi = ws.alloc(8 * m * width), path = ws.alloc(scratch, 32);
     const ph = ws.f64(phi, m * width).fill(0);
     for (let i = 0; i < m; i++) ph[i * width + nf] = s.bias;
-    ws.k.treeShap(
-      x,
-      nf,
-      m,
-      f.roots,
-      f.trees,
-      f.feature,
-      f.split,
-      f.left,
-      f.right,
-      f.defaultLeft,
-      f.value,
-      s.covers,
-      path,
-      s.depth,
-      phi,
-    );
+    ws.k.treeShap(x, nf, m, ...forestArgs(f), s.covers, path, s.depth, phi);
     out.set(ws.f64(phi, m * width), start * width);
   }
   ws.reset(s.mark);

@@ -121,6 +121,14 @@ export function placeForest(
   return { roots, trees: trees.length, feature, split, left, right, defaultLeft, value };
 }
 
+/** A placed forest as the kernels take it: roots, tree count, then the node arrays. */
+export type ForestArgs = [number, number, number, number, number, number, number, number];
+
+/** The kernel arguments of a placed forest (`addForestRaw`, `treeShap`), in their order. */
+export function forestArgs(f: PlacedForest): ForestArgs {
+  return [f.roots, f.trees, f.feature, f.split, f.left, f.right, f.defaultLeft, f.value];
+}
+
 /**
  * The number of splits on the longest root-to-leaf path (0 for a single leaf), negative when the
  * mean leaf depth is under 80% of it (an unbalanced tree, walked row by row).

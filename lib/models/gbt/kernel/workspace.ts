@@ -167,6 +167,19 @@ export class Workspace {
     this.#top = this.#base;
   }
 
+  /**
+   * Rows `start … start + m` of columns (`cols[j][i]` = feature j of row i) as float32 rows,
+   * allocated here; returns the offset (the layout the predictors take).
+   */
+  rowsF32(cols: readonly ArrayLike<number>[], start: number, m: number): number {
+    const nf = cols.length, x = this.alloc(4 * m * nf), xs = this.f32(x, m * nf);
+    for (let j = 0; j < nf; j++) {
+      const c = cols[j]!;
+      for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
+    }
+    return x;
+  }
+
   /** Bytes handed out so far. */
   get used(): number {
     return this.#top;

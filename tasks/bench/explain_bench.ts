@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { GradientBoosting } from "../../lib/models/gbt/gradient_boosting.ts";
 import { ParallelScorer } from "../../lib/models/gbt/parallel_scorer.ts";
 import { textTable } from "../../lib/report/text_table.ts";
-import { median } from "./_stats.ts";
+import { median, writeMatrix } from "./_stats.ts";
 import { nonLinear } from "./benchmark_set.ts";
 
 /** What to time. */
@@ -50,11 +50,7 @@ export async function benchExplain(o: ExplainBenchOptions): Promise<string> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
-    const m = new Float64Array(n * f);
-    rows.frame.columns.forEach((c, j) => {
-      for (let i = 0; i < n; i++) m[i * f + j] = c[i]!;
-    });
-    await Deno.writeFile(join(dir, "rows.x"), new Uint8Array(m.buffer));
+    await writeMatrix(join(dir, "rows.x"), rows.frame);
     const ours: number[] = [],
       theirs: number[] = [],
       oursAll: number[] = [],

@@ -13,7 +13,7 @@ import { ParallelScorer } from "../../lib/models/gbt/parallel_scorer.ts";
 import { OnnxScorer } from "../../lib/onnx/onnx_scorer.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { nonLinear } from "./benchmark_set.ts";
-import { median } from "./_stats.ts";
+import { median, writeMatrix } from "./_stats.ts";
 
 /** What to time. */
 export interface PredictBenchOptions {
@@ -89,11 +89,7 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
   const dir = await Deno.makeTempDir();
   try {
     await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
-    const m = new Float64Array(n * f);
-    rows.frame.columns.forEach((c, j) => {
-      for (let i = 0; i < n; i++) m[i * f + j] = c[i]!;
-    });
-    await Deno.writeFile(join(dir, "rows.x"), new Uint8Array(m.buffer));
+    await writeMatrix(join(dir, "rows.x"), rows.frame);
     // Ours first: onnxruntime's idle threads keep spinning after a run and would take our core.
     const wasm: number[] = [], ort: number[] = [];
     for (let r = 0; r < repeats; r++) {

@@ -10,7 +10,7 @@
 import { join } from "node:path";
 import { nonLinear } from "./benchmark_set.ts";
 import { textTable } from "../../lib/report/text_table.ts";
-import { median } from "./_stats.ts";
+import { median, writeMatrix } from "./_stats.ts";
 
 interface Run {
   seconds: number;
@@ -72,11 +72,7 @@ async function writeData(dir: string, n: number, features: number): Promise<stri
   const parts = [["x", "y", n, 1], ["tx", "ty", Math.ceil(n / 5), 2]] as const;
   for (const [xs, ys, rows, seed] of parts) {
     const d = nonLinear(rows, features, seed, 0.05);
-    const m = new Float64Array(rows * features);
-    d.frame.columns.forEach((c, j) => {
-      for (let i = 0; i < rows; i++) m[i * features + j] = c[i]!;
-    });
-    await Deno.writeFile(`${base}.${xs}`, new Uint8Array(m.buffer));
+    await writeMatrix(`${base}.${xs}`, d.frame);
     await Deno.writeFile(`${base}.${ys}`, d.labels);
   }
   return base;

@@ -16,6 +16,7 @@ import { crossValidate } from "../../lib/pipeline/cross_validate.ts";
 import { loadLabeledData } from "../../lib/pipeline/load_features.ts";
 import { tuneParams } from "../../lib/pipeline/tune.ts";
 import { textTable } from "../../lib/report/text_table.ts";
+import { writeMatrix } from "./_stats.ts";
 import { searchSpace } from "../../lib/tune/search_space.ts";
 import { Logger } from "../../lib/util/logger.ts";
 
@@ -175,11 +176,7 @@ async function runOptuna(
   const dir = await Deno.makeTempDir();
   try {
     const { frame, labels } = d.train;
-    const m = new Float64Array(frame.rows * frame.width);
-    frame.columns.forEach((c, j) => {
-      for (let i = 0; i < frame.rows; i++) m[i * frame.width + j] = c[i]!;
-    });
-    await Deno.writeFile(join(dir, "d.x"), new Uint8Array(m.buffer));
+    await writeMatrix(join(dir, "d.x"), frame);
     await Deno.writeFile(join(dir, "d.y"), labels);
     const fold = new Array<number>(frame.rows).fill(-1);
     d.folds.forEach((f, k) => f.test.forEach((i) => fold[i] = k));

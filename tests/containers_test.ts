@@ -125,7 +125,14 @@ Deno.test("the Dockerfile agrees with the code: pinned Deno, every task cached, 
 Deno.test("docker-compose.yml parses and agrees with the code: tasks and their flags, env vars, versions, ports, volumes", async () => {
   const c = await compose();
   const s = c.services;
-  assert.deepEqual(Object.keys(s).sort(), ["bootstrap", "ingest", "mlflow", "redis", "scheduler"]);
+  assert.deepEqual(Object.keys(s).sort(), [
+    "bootstrap",
+    "ingest",
+    "mlflow",
+    "redis",
+    "scheduler",
+    "serve",
+  ]);
   const redisVersion = new TextDecoder().decode(
     (await new Deno.Command("redis-server", { args: ["--version"], stdout: "piped" }).output())
       .stdout,
@@ -151,10 +158,11 @@ Deno.test("docker-compose.yml parses and agrees with the code: tasks and their f
     assert.equal(mlflow.hostname, "mlflow");
     assert.equal(mlflow.port, mlflowPort);
   }
-  const sched = s.scheduler!.command!;
-  const port = sched[sched.indexOf("--port") + 1]!;
-  assert.ok(s.scheduler!.ports!.includes(`${port}:${port}`));
-  assert.equal(sched[sched.indexOf("--host") + 1], "0.0.0.0");
+  for (const name of ["scheduler", "serve"]) {
+    const cmd = s[name]!.command!, port = cmd[cmd.indexOf("--port") + 1]!;
+    assert.ok(s[name]!.ports!.includes(`${port}:${port}`), `${name} publishes its --port`);
+    assert.equal(cmd[cmd.indexOf("--host") + 1], "0.0.0.0", `${name} listens beyond the container`);
+  }
   const grace = Number(/^(\d+)s$/.exec(s.scheduler!.stop_grace_period!)![1]);
   const spec = await taskSpec("tasks/schedule.ts");
   const bound =
@@ -221,6 +229,21 @@ Deno.test("the stack's commands, run directly: bootstrap, ingest, the scheduler,
       opts,
     );
     assert.equal(shift.code, 0, shift.stderr);
+    // The scoring service's command (its port swapped): the champion, by entity id.
+    const serveArgs = c.serve!.command!.slice(1);
+    serveArgs[serveArgs.indexOf("--port") + 1] = String(freePort());
+    const served = startTask("serve", serveArgs, opts);
+    const serveUrl = /url=http:\/\/0\.0\.0\.0:(\d+)/.exec(
+      await served.waitFor(/INFO {2}serving url=/),
+    )!;
+    const scored = await fetch(`http://127.0.0.1:${serveUrl[1]}/v1/score`, {
+      method: "POST",
+      body: JSON.stringify({ entity_ids: ["card_000001"] }),
+    });
+    assert.equal(scored.status, 200, await scored.clone().text());
+    assert.equal((await scored.json()).model.version, "1");
+    served.kill("SIGTERM");
+    assert.equal((await served.done).code, 0);
     const cycle = await runTask("monitor", ["--samples", "5000"], opts);
     assert.ok([10, 11].includes(cycle.code), cycle.stderr);
     const line = JSON.parse(cycle.stdout.trim().split("\n").at(-1)!);

@@ -33,6 +33,13 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
   ], { env, cwd: dir });
   try {
     const url = /url=(http:\/\/\S+)/.exec(await server.waitFor(/INFO {2}serving url=/))![1]!;
+    // Ready at once: the feature store is connected before the server listens.
+    const first = await fetch(`${url}/v1/score`, {
+      method: "POST",
+      body: '{"entity_id": "card_000001"}',
+    });
+    assert.equal(first.status, 200, await first.text());
+    assert.equal((await fetch(`${url}/readyz`)).status, 200);
     const post = (body: unknown, q = "") =>
       fetch(`${url}/v1/score${q}`, { method: "POST", body: JSON.stringify(body) });
     // The reference: deno task predict on the run's reference sample (rows read from Redis).
@@ -106,8 +113,9 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
       assert.equal(r503.status, 503);
       assert.match(
         (await r503.json()).error,
-        /^the feature store Redis 127\.0\.0\.1:\d+\/0 is unavailable/,
+        /^the feature store Redis 127\.0\.0\.1:\d+\/0 is unavailable: not connected \(reconnecting\)$/,
       );
+      assert.equal((await fetch(`${url}/readyz`)).status, 503, "not ready while the store is down");
       await down;
       let ok = 0;
       for (let i = 0; i < 50 && ok === 0; i++) {

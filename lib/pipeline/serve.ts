@@ -59,6 +59,12 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
   let predictionLog: PredictionLog | undefined;
   if (config.data.source === "redis") {
     conn = connectRedis(redisSettings(config.data.redis), { serving: true });
+    // Serve once connected (commands fail fast while not): wait up to the connect timeout.
+    if (!(await ready(conn, config.data.redis.connectTimeoutMs))) {
+      o.log.warn("feature store not reachable yet; entity requests answer 503 until it is", {
+        store: conn.where,
+      });
+    }
     if (o.logSample > 0) {
       predictionLog = redisPredictionLog(conn, {
         stream: logKeys(slot.current.name).stream,
@@ -100,6 +106,15 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
       await conn?.close().catch(() => {});
     },
   };
+}
+
+/** True once the connection is ready, false after `ms`. */
+async function ready(conn: RedisConnection, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (conn.client.status !== "ready" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return conn.client.status === "ready";
 }
 
 /** Stores labels by entity id in the model's feedback hash. */

@@ -58,8 +58,11 @@ export function scoreHandler(ctx: ServeContext): (req: Request) => Promise<Respo
 async function route(ctx: ServeContext, req: Request, path: string): Promise<Response> {
   if (path === "/healthz") return json(200, { status: "ok" });
   if (path === "/readyz") {
-    const m = ctx.slot.current;
-    return json(200, { status: "ready", model: { name: m.name, version: m.version } });
+    const m = ctx.slot.current, model = { name: m.name, version: m.version };
+    const store = ctx.online ? ctx.online.conn.client.status : "none";
+    return store === "ready" || store === "none"
+      ? json(200, { status: "ready", model })
+      : json(503, { status: "waiting for the feature store", store, model });
   }
   if (path === "/metrics") {
     return new Response(ctx.metrics.toPrometheus(), {
@@ -146,11 +149,11 @@ async function score(ctx: ServeContext, req: Request): Promise<Response> {
     try {
       got = await readOnline(online.conn, online, parsed.ids);
     } catch (error) {
-      return json(503, {
-        error: `the feature store ${online.conn.where} is unavailable: ${
-          error instanceof Error ? error.message : error
-        }`,
-      });
+      const why = error instanceof Error ? error.message : String(error);
+      const said = /enableOfflineQueue|Connection is closed/.test(why)
+        ? "not connected (reconnecting)"
+        : why;
+      return json(503, { error: `the feature store ${online.conn.where} is unavailable: ${said}` });
     }
     fetch = (performance.now() - t0) / 1000;
     if (got.unknown.length) {

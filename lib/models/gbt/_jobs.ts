@@ -35,7 +35,11 @@ export const OP_FOREST = 6;
 /** TreeSHAP (`treeShap`): x, nfeat, n, roots, ntrees, the placed nodes (6), cover, scratch, depth, out. */
 export const OP_SHAP = 7;
 
+/** Rows from columns (`rowsF32`): cols, n, nfeat, start, end, x. */
+export const OP_ROWS = 8;
+
 const ARITY: Readonly<Record<number, number>> = {
+  [OP_ROWS]: 6,
   [OP_FOREST]: 12,
   [OP_SHAP]: 15,
   [OP_HIST]: 3,
@@ -89,6 +93,9 @@ export function runJobs(
           a(6),
           a(7),
         );
+        break;
+      case OP_ROWS:
+        k.rowsF32(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
       case OP_FOREST:
         k.addForestRaw(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11));

@@ -9,7 +9,7 @@
 
 import type { Frame } from "../../data/frame.ts";
 import { DataError } from "../../errors.ts";
-import { OP_FOREST, OP_SHAP } from "./_jobs.ts";
+import { OP_FOREST, OP_ROWS, OP_SHAP } from "./_jobs.ts";
 import type { GbtModel } from "./gbt_model.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
@@ -63,11 +63,12 @@ export class ParallelScorer {
   /** Raw margins per row (as `GbtModel.predictMargin`). */
   async margins(frame: Frame): Promise<Float64Array> {
     const base = baseMargin(this.#model.state.objective, this.#model.state.baseScore);
-    return await this.#batches(frame, 1, async ({ x, nf, m, out }) => {
+    return await this.#batches(frame, 1, async ({ x, nf, m, out, rows }) => {
       this.#ws.f64(out, m).fill(base);
       const f = this.#forest;
       await this.#pool.run(
         this.#split(m).map(([s, e]) => [
+          ...rows(s, e),
           OP_FOREST,
           x + 4 * s * nf,
           nf,
@@ -95,11 +96,12 @@ export class ParallelScorer {
     });
     const width = s.featureNames.length + 1;
     const scratchBytes = 8 * (depth + 2) + 32 + 32 * (((depth + 4) * (depth + 5)) / 2);
-    return await this.#batches(frame, width, async ({ x, nf, m, out }) => {
+    return await this.#batches(frame, width, async ({ x, nf, m, out, rows }) => {
       const phi = this.#ws.f64(out, m * width).fill(0);
       for (let i = 0; i < m; i++) phi[i * width + nf] = bias;
       const f = this.#forest;
       const jobs = this.#split(m).map(([a, b]) => [
+        ...rows(a, b),
         OP_SHAP,
         x + 4 * a * nf,
         nf,
@@ -124,11 +126,23 @@ export class ParallelScorer {
       .filter(([s, e]) => e > s);
   }
 
-  /** Runs `body` per batch of rows (features as float32 rows at `x`, `width` f64 per row at `out`). */
+  /**
+   * Runs `body` per batch of rows: the columns are copied into the workspace as they are, and
+   * `rows(s, e)` is the job that writes rows s…e as float32 rows at `x` — each thread runs it on
+   * its own range first (the transposition in parallel); `width` f64 per row go to `out`.
+   */
   async #batches(
     frame: Frame,
     width: number,
-    body: (b: { x: number; nf: number; m: number; out: number }) => Promise<void>,
+    body: (
+      b: {
+        x: number;
+        nf: number;
+        m: number;
+        out: number;
+        rows: (s: number, e: number) => number[];
+      },
+    ) => Promise<void>,
   ): Promise<Float64Array> {
     const cols = this.#model.state.featureNames.map((name) => {
       if (!frame.has(name)) {
@@ -140,8 +154,10 @@ export class ParallelScorer {
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);
       ws.reset(this.#mark);
-      const x = ws.rowsF32(cols, start, m), out = ws.alloc(8 * m * width);
-      await body({ x, nf, m, out });
+      const colsAt = ws.alloc(8 * m * nf), x = ws.alloc(4 * m * nf), out = ws.alloc(8 * m * width);
+      cols.forEach((c, j) => ws.f64(colsAt + 8 * m * j, m).set(c.subarray(start, start + m)));
+      const rows = (s: number, e: number) => [OP_ROWS, colsAt, m, nf, s, e, x];
+      await body({ x, nf, m, out, rows });
       result.set(ws.f64(out, m * width), start * width);
     }
     ws.reset(this.#mark);

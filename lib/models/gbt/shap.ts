@@ -77,7 +77,7 @@ export interface ShapInput {
 }
 
 /** Contributions of the rows of `columns` (feature j of row i = `columns[j][i]`, NaN = missing). */
-export function forestShap(s: ShapInput, columns: readonly ArrayLike<number>[]): Float64Array {
+export function forestShap(s: ShapInput, columns: readonly Float64Array[]): Float64Array {
   const { ws, forest: f } = s;
   const nf = columns.length, n = columns[0]?.length ?? 0, width = nf + 1;
   const scratch = 8 * (s.depth + 2) + 32 + 32 * (((s.depth + 4) * (s.depth + 5)) / 2);

@@ -99,6 +99,7 @@ export interface Kernels {
     depth: number,
     out: number,
   ): void;
+  rowsF32(cols: number, n: number, nfeat: number, start: number, end: number, x: number): void;
   setGainParams(lambda: number, alpha: number, maxDeltaStep: number, minChildWeight: number): void;
   leafWeight(g: number, h: number): number;
   findBestSplit(
@@ -171,12 +172,11 @@ export class Workspace {
    * Rows `start … start + m` of columns (`cols[j][i]` = feature j of row i) as float32 rows,
    * allocated here; returns the offset (the layout the predictors take).
    */
-  rowsF32(cols: readonly ArrayLike<number>[], start: number, m: number): number {
-    const nf = cols.length, x = this.alloc(4 * m * nf), xs = this.f32(x, m * nf);
-    for (let j = 0; j < nf; j++) {
-      const c = cols[j]!;
-      for (let i = 0; i < m; i++) xs[i * nf + j] = c[start + i]!;
-    }
+  rowsF32(cols: readonly Float64Array[], start: number, m: number): number {
+    // The columns are copied as they are (memcpy), and the kernel writes the rows.
+    const nf = cols.length, at = this.alloc(8 * m * nf), x = this.alloc(4 * m * nf);
+    cols.forEach((c, j) => this.f64(at + 8 * m * j, m).set(c.subarray(start, start + m)));
+    this.k.rowsF32(at, m, nf, 0, m, x);
     return x;
   }
 

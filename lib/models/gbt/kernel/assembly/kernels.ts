@@ -418,3 +418,4 @@ export function addForestRaw(
   }
 }
 export { treeShap } from "./tree_shap";
+export { rowsF32 } from "./rows";

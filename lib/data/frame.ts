@@ -5,6 +5,8 @@
  * @module
  */
 
+import { DataError } from "../errors.ts";
+
 /**
  * Named numeric columns of equal length.
  *
@@ -104,4 +106,18 @@ export function takeValues<T extends Float64Array | Uint8Array | Int32Array>(
   const out = new (values.constructor as { new (n: number): T })(indices.length);
   for (let i = 0; i < indices.length; i++) out[i] = values[indices[i]!]!;
   return out;
+}
+
+/**
+ * A model's input columns of `frame`, in the model's feature order.
+ *
+ * @throws {DataError} naming the first feature the frame lacks.
+ */
+export function modelColumns(frame: Frame, features: readonly string[]): Float64Array[] {
+  return features.map((name) => {
+    if (!frame.has(name)) {
+      throw new DataError(`the input lacks feature "${name}" that the model needs`);
+    }
+    return frame.column(name);
+  });
 }

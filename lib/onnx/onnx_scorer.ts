@@ -6,8 +6,8 @@
  */
 
 import * as ort from "onnxruntime-node";
-import type { Frame } from "../data/frame.ts";
-import { DataError, ModelFormatError } from "../errors.ts";
+import { type Frame, modelColumns } from "../data/frame.ts";
+import { ModelFormatError } from "../errors.ts";
 import { decodeMetadata } from "./proto.ts";
 
 /** Rows per inference call. */
@@ -76,12 +76,7 @@ export class OnnxScorer {
 
   /** P(class 1) per row of `frame` (columns looked up by the model's feature names). */
   async predictProba(frame: Frame): Promise<Float64Array> {
-    const cols = this.featureNames.map((name) => {
-      if (!frame.has(name)) {
-        throw new DataError(`the input lacks feature "${name}" that the model needs`);
-      }
-      return frame.column(name);
-    });
+    const cols = modelColumns(frame, this.featureNames);
     const f = cols.length, n = frame.rows;
     const out = new Float64Array(n);
     for (let start = 0; start < n; start += BATCH_ROWS) {

@@ -6,8 +6,7 @@
  * @module
  */
 
-import type { Frame } from "../../data/frame.ts";
-import { DataError } from "../../errors.ts";
+import { type Frame, modelColumns } from "../../data/frame.ts";
 import type { Classifier, IterationMetrics } from "../model.ts";
 import { importance, type ImportanceType } from "./importance.ts";
 import { Workspace } from "./kernel/workspace.ts";
@@ -98,7 +97,7 @@ export class GbtModel implements Classifier {
   /** Raw margins (before the objective's transform) per row of `frame`. */
   predictMargin(frame: Frame): Float64Array {
     const { trees } = this.state;
-    const cols = this.#columns(frame);
+    const cols = modelColumns(frame, this.state.featureNames);
     const nf = cols.length, n = frame.rows;
     const out = new Float64Array(n);
     const { ws, forest: f, mark } = this.#predictorFor(trees);
@@ -129,16 +128,6 @@ export class GbtModel implements Classifier {
     this.#predictor = undefined;
   }
 
-  /** The model's feature columns of `frame`, in model order. */
-  #columns(frame: Frame): Float64Array[] {
-    return this.state.featureNames.map((name) => {
-      if (!frame.has(name)) {
-        throw new DataError(`the input lacks feature "${name}" that the model needs`);
-      }
-      return frame.column(name);
-    });
-  }
-
   #predictorFor(trees: GbtState["trees"]): Predictor {
     const p = this.#predictor;
     if (p && p.trees === trees && p.weightDrop === this.state.weightDrop) return p;
@@ -163,7 +152,7 @@ export class GbtModel implements Classifier {
    */
   contributions(frame: Frame): Float64Array {
     const { trees, weightDrop } = this.state;
-    const cols = this.#columns(frame);
+    const cols = modelColumns(frame, this.state.featureNames);
     const p = this.#predictorFor(trees);
     const base = baseMargin(this.state.objective, this.state.baseScore);
     return forestShap({

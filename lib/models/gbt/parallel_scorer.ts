@@ -7,8 +7,7 @@
  * @module
  */
 
-import type { Frame } from "../../data/frame.ts";
-import { DataError } from "../../errors.ts";
+import { type Frame, modelColumns } from "../../data/frame.ts";
 import { OP_FOREST, OP_ROWS, OP_SHAP } from "./_jobs.ts";
 import type { GbtModel } from "./gbt_model.ts";
 import { Workspace } from "./kernel/workspace.ts";
@@ -144,12 +143,7 @@ export class ParallelScorer {
       },
     ) => Promise<void>,
   ): Promise<Float64Array> {
-    const cols = this.#model.state.featureNames.map((name) => {
-      if (!frame.has(name)) {
-        throw new DataError(`the input lacks feature "${name}" that the model needs`);
-      }
-      return frame.column(name);
-    });
+    const cols = modelColumns(frame, this.#model.state.featureNames);
     const nf = cols.length, n = frame.rows, result = new Float64Array(n * width), ws = this.#ws;
     for (let start = 0; start < n; start += BATCH_ROWS) {
       const m = Math.min(BATCH_ROWS, n - start);

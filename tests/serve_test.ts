@@ -161,6 +161,7 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
       const metrics = await (await fetch(`${url}/metrics`)).text();
       assert.match(metrics, /serve_requests_total\{route="\/v1\/score",code="503"\} [1-9]/);
       assert.match(metrics, /serve_model_version\{name="fraud_detection",version="2"\} 1/);
+      assert.match(metrics, /serve_prediction_log_rows_total\{result="written"\} [1-9]/);
     });
     await t.step(
       "the prediction log feeds drift: quiet on the stream as trained, drift (and performance) on an injected shift",

@@ -73,6 +73,7 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
         seed: config.seed,
         features: () => slot.current.model.featureNames,
       });
+      metrics.predictionLog = predictionLog.stats;
     }
   }
   const view = oneView(config.featureViews, "serving reads");

@@ -19,6 +19,8 @@ export class ServeMetrics {
   #fetchSum = 0;
   #fetchCount = 0;
   model = { name: "", version: "" };
+  /** The prediction log's counts, when there is one. */
+  predictionLog: (() => { written: number; failed: number }) | undefined;
 
   /** Records a finished request. */
   request(route: string, status: number, seconds: number): void {
@@ -61,6 +63,16 @@ export class ServeMetrics {
     head("serve_feature_fetch_seconds", "summary", "Feature-store reads of entity requests.");
     out.push(`serve_feature_fetch_seconds_sum ${this.#fetchSum}`);
     out.push(`serve_feature_fetch_seconds_count ${this.#fetchCount}`);
+    if (this.predictionLog) {
+      const { written, failed } = this.predictionLog();
+      head(
+        "serve_prediction_log_rows_total",
+        "counter",
+        "Rows written to the prediction log, and failed writes.",
+      );
+      out.push(`serve_prediction_log_rows_total{result="written"} ${written}`);
+      out.push(`serve_prediction_log_rows_total{result="failed"} ${failed}`);
+    }
     head("serve_model_version", "gauge", "The model version serving (1 for it).");
     out.push(`serve_model_version{name="${this.model.name}",version="${this.model.version}"} 1`);
     return out.join("\n") + "\n";

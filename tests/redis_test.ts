@@ -143,7 +143,7 @@ Deno.test("unreadable values are counted per feature past 31 features (a view of
       const pairs = layout.encode(`user_${i}`, 1_700_000_000_000, values);
       await conn.client.hset(
         Buffer.from(layout.key(`user_${i}`)),
-        ...pairs.flat().map((b) => Buffer.from(b)),
+        ...pairs.flat().map((b) => typeof b === "string" ? b : Buffer.from(b)),
       );
     }
     await server.cli(["HSET", "features:user:user_3:wide", "f35", "abc"]);

@@ -39,17 +39,28 @@ export interface PassStats {
 
 /**
  * Runs one complete pass. An error reply to a read (other than WRONGTYPE) fails the pass, so the
- * caller rescans or stops — no row is ever dropped silently.
+ * caller rescans or stops — no row is ever dropped silently. On the wire: the next SCAN page
+ * goes out before the HMGETs of the keys in hand, and up to two HMGET batches are in flight, so
+ * the server reads the next batch while this one is decoded.
  */
 export async function rawPass(o: PassOptions): Promise<PassStats> {
   const resp = await open(o);
   const stats: PassStats = { requests: 0, wrongType: 0 };
+  const inFlight: { keys: Uint8Array[]; replies: Promise<Reply[]> }[] = [];
   try {
     const tail = encodeArgs(o.layout.fields);
     const w = new CommandWriter();
-    let cursor = "0";
-    /** Sends the HMGETs of `keys` (and the next SCAN when asked). */
-    const request = (keys: readonly Uint8Array[], scanNext: boolean) => {
+    const sent = (count: number) => {
+      const replies = resp.send(w.bytes.slice(), count);
+      replies.catch(() => {}); // awaited later; a failure must not go unhandled meanwhile
+      return replies;
+    };
+    const scan = (cursor: string) => {
+      w.reset();
+      w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
+      return sent(1);
+    };
+    const read = (keys: Uint8Array[]) => {
       w.reset();
       for (const k of keys) {
         w.header(2 + o.layout.fields.length);
@@ -57,36 +68,26 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
         w.arg(k);
         w.raw(tail);
       }
-      if (scanNext) {
-        w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
-      }
-      if (keys.length) stats.requests++;
-      return {
-        keys,
-        scanned: scanNext,
-        replies: resp.send(w.bytes.slice(), keys.length + (scanNext ? 1 : 0)),
-      };
+      stats.requests++;
+      inFlight.push({ keys, replies: sent(keys.length) });
     };
+    let page: Promise<Reply[]> | undefined = scan("0");
     let pending: Uint8Array[] = [];
-    let scanning = true;
-    let inFlight = request([], true);
-    while (true) {
-      const replies = await inFlight.replies;
-      if (inFlight.scanned) {
-        const page = scanPage(replies[replies.length - 1]);
-        cursor = page.cursor;
-        pending.push(...page.keys);
-        scanning = cursor !== "0";
+    while (page || inFlight.length) {
+      if (page) {
+        const { cursor, keys } = scanPage((await page)[0]);
+        pending = pending.concat(keys);
+        page = cursor === "0" ? undefined : scan(cursor);
+        // A full batch goes out at once; a short one waits for more keys until the scan is over.
+        while (pending.length >= o.batchSize || (!page && pending.length)) {
+          read(pending.slice(0, o.batchSize));
+          pending = pending.slice(o.batchSize);
+        }
       }
-      const sent = inFlight.keys;
-      // A full batch goes out at once; a short one waits for more keys until the scan is over.
-      const batch = pending.length >= o.batchSize || !scanning ? pending.slice(0, o.batchSize) : [];
-      pending = pending.slice(batch.length);
-      const scanNext = scanning && pending.length < o.batchSize;
-      const more = batch.length > 0 || scanNext;
-      if (more) inFlight = request(batch, scanNext);
-      o.accept(sent, readValues(replies.slice(0, sent.length), stats));
-      if (!more) break;
+      while (inFlight.length > 1 || (!page && inFlight.length)) {
+        const { keys, replies } = inFlight.shift()!;
+        o.accept(keys, readValues(await replies, stats));
+      }
     }
   } finally {
     resp.close();

@@ -174,39 +174,42 @@ async function scanNode(s: NodeScan, totals: ScanTotals): Promise<void> {
 }
 
 /**
- * One row per entity (the newest; SCAN may return a key twice, and rescans re-read keys), found
- * by sorting by entity id — no per-row map on the hot path — then the max-age filter.
+ * One row per entity (the newest — a real timestamp over a missing one, the first read on a tie;
+ * SCAN may return a key twice, and rescans re-read keys), in entity-id order, then the max-age
+ * filter.
  */
 function assemble(
   store: RowStore,
   view: FeatureView,
   o: ExtractOptions & { totals: ScanTotals },
 ): Extraction {
-  const ids = store.ids;
-  const order = Int32Array.from({ length: store.size }, (_, i) => i);
-  order.sort((a, b) =>
-    ids[a]! < ids[b]! ? -1 : ids[a]! > ids[b]! ? 1 : store.ts[b]! - store.ts[a]! || a - b
-  );
-  const unique: number[] = [];
-  for (let k = 0; k < order.length; k++) {
-    if (k === 0 || ids[order[k]!] !== ids[order[k - 1]!]) unique.push(order[k]!);
+  const ids = store.ids, ts = store.ts;
+  const newest = new Map<string, number>();
+  for (let i = 0; i < store.size; i++) {
+    const j = newest.get(ids[i]!);
+    if (j === undefined || ts[i]! > ts[j]! || (Number.isNaN(ts[j]!) && !Number.isNaN(ts[i]!))) {
+      newest.set(ids[i]!, i);
+    }
   }
-  let keep = Int32Array.from(unique);
+  const sorted = Array.from(newest.keys()).sort();
+  const unique = new Int32Array(sorted.length);
+  for (let k = 0; k < sorted.length; k++) unique[k] = newest.get(sorted[k]!)!;
+  let keep = unique;
   const maxAge = o.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
     let asOf = o.asOf ?? -Infinity;
-    if (o.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, store.ts[i]!); }
-    keep = keep.filter((i) => asOf - store.ts[i]! <= maxAge * 60_000);
+    if (o.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, ts[i]!); }
+    keep = keep.filter((i) => asOf - ts[i]! <= maxAge * 60_000);
   }
   const names = view.features.map((f) => f.name);
-  const columns = store.columns.map((src) => Float64Array.from(keep, (i) => src[i]!));
+  const columns = store.columns.map((src) => gather(src, keep));
   const unreadable = unreadableIn(store, keep);
   const { totals } = o;
   return {
     features: {
       frame: new Frame(names, columns),
-      entityIds: Array.from(keep, (i) => ids[i]!),
-      timestamps: Float64Array.from(keep, (i) => store.ts[i]!),
+      entityIds: keep.length === sorted.length ? sorted : Array.from(keep, (i) => ids[i]!),
+      timestamps: gather(ts, keep),
     },
     nonNumeric: countUnreadable(unreadable, names),
     unreadable,
@@ -214,10 +217,17 @@ function assemble(
     wrongTypeKeys: totals.wrongType,
     requests: totals.requests,
     stale: unique.length - keep.length,
-    duplicates: order.length - unique.length,
+    duplicates: store.size - unique.length,
     rescans: totals.rescans,
     rescanShrink: totals.shrink,
   };
+}
+
+/** `src[keep[k]]` for every k. */
+function gather(src: Float64Array, keep: Int32Array): Float64Array {
+  const out = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = src[keep[k]!]!;
+  return out;
 }
 
 /** The store's unreadable cells that fall in kept rows, renumbered to output rows. */

@@ -80,17 +80,38 @@ function varint(b: Uint8Array, o: number): [number, number] {
 /** Encodes a number as a Value of the given kind; NaN → an unset Value (Feast's null). */
 export function encodeValue(v: number, kind: FeastValueKind): Uint8Array {
   if (Number.isNaN(v)) return new Uint8Array(0);
-  const msg = kind === "bool_val"
-    ? { boolVal: v !== 0 }
-    : kind === "int64_val"
-    ? { int64Val: Math.round(v) }
-    : { doubleVal: v };
-  return ValueType.encode(ValueType.create(msg)).finish();
+  // Byte for byte what protobufjs writes for these scalars (a set oneof member is always written).
+  if (kind === "double_val") {
+    const out = new Uint8Array(9);
+    out[0] = 0x29;
+    new DataView(out.buffer).setFloat64(1, v, true);
+    return out;
+  }
+  if (kind === "bool_val") return Uint8Array.of(0x38, v !== 0 ? 1 : 0);
+  const n = Math.round(v);
+  if (n >= 0 && n <= Number.MAX_SAFE_INTEGER) return withVarint(0x20, n);
+  return ValueType.encode(ValueType.create({ int64Val: n })).finish(); // negative: 10 bytes
+}
+
+/** A tag byte then a non-negative integer (≤ 2^53) as a varint. */
+function withVarint(tag: number, n: number): Uint8Array {
+  const out = [tag];
+  for (; n >= 0x80; n = Math.floor(n / 128)) out.push((n % 128) | 0x80);
+  out.push(n);
+  return Uint8Array.from(out);
 }
 
 /** A google.protobuf.Timestamp for epoch milliseconds. */
 export function encodeTimestamp(ms: number): Uint8Array {
   const seconds = Math.floor(ms / 1000), nanos = Math.round((ms - seconds * 1000) * 1e6);
+  if (seconds > 0 && seconds <= Number.MAX_SAFE_INTEGER && nanos >= 0 && nanos < 1e9) {
+    if (nanos === 0) return withVarint(0x08, seconds);
+    const s = withVarint(0x08, seconds), t = withVarint(0x10, nanos);
+    const out = new Uint8Array(s.length + t.length);
+    out.set(s);
+    out.set(t, s.length);
+    return out;
+  }
   return TimestampType.encode(TimestampType.create({ seconds, nanos })).finish();
 }
 

@@ -19,8 +19,9 @@ export interface IngestOptions {
   readonly batchSize?: number;
 }
 
-function flatten(pairs: Array<[Uint8Array, Uint8Array]>): Uint8Array[] {
-  return pairs.flat();
+/** A row's field/value pairs as ioredis arguments. */
+function flatten(pairs: Array<[Uint8Array, Uint8Array | string]>): (Buffer | string)[] {
+  return pairs.flat().map((b) => typeof b === "string" ? b : Buffer.from(b));
 }
 
 /**
@@ -79,7 +80,7 @@ async function writeSnapshot(
       const writes: Promise<unknown>[] = [];
       for (let i = start; i < Math.min(frame.rows, start + batch); i++) {
         const key = Buffer.from(layout.key(entityIds[i]!));
-        writes.push(client.hset(key, ...flatten(encodeRow(i)).map((b) => Buffer.from(b))));
+        writes.push(client.hset(key, ...flatten(encodeRow(i))));
         if (ttl > 0) writes.push(client.expire(key, ttl));
       }
       await Promise.all(writes); // auto-pipelined per node
@@ -118,6 +119,7 @@ async function writeSnapshot(
         if (ttl > 0) w.command("EXPIRE", key, String(ttl));
       }
       const sending = resp.send(w.bytes.slice(), (end - start) * (ttl > 0 ? 2 : 1));
+      sending.catch(() => {}); // awaited next round; a failure must not go unhandled meanwhile
       if (inFlight) check(await inFlight);
       inFlight = sending;
     }
@@ -173,7 +175,7 @@ async function replay(
       writes.push(
         client.hset(
           key,
-          ...flatten(layout.encode(id, events.ts[e]!, row)).map((b) => Buffer.from(b)),
+          ...flatten(layout.encode(id, events.ts[e]!, row)),
         ),
       );
       if (ttl > 0) writes.push(client.expire(key, ttl));

@@ -20,6 +20,7 @@ import {
   serializeEntityKey,
 } from "./feast_codec.ts";
 import { feastFieldKey } from "./murmur3.ts";
+import { fastDecimal } from "./_ascii_number.ts";
 
 /** A decoded row's identity; its values are written into the caller's buffers. */
 export interface DecodedRow {
@@ -46,12 +47,12 @@ export interface Layout {
   key(entityId: string): Uint8Array;
   /** Field names read with HMGET, in a fixed order (`decode` takes values in this order). */
   readonly fields: readonly Uint8Array[];
-  /** Field → value pairs to write for a row. */
+  /** Field → value pairs to write for a row (a string value is written as UTF-8). */
   encode(
     entityId: string,
     timestamp: number,
     values: ArrayLike<number>,
-  ): Array<[Uint8Array, Uint8Array]>;
+  ): Array<[Uint8Array, Uint8Array | string]>;
   /**
    * Decodes a row from its key and HMGET values (null = field absent) into `out`; undefined
    * when the key holds no row of this view.
@@ -76,8 +77,32 @@ export function feastKind(spec: FeatureSpec): FeastValueKind {
   return spec.integer ? "int64_val" : "double_val";
 }
 
-/** A hash-layout value: a number, 1/0 for a boolean, or undefined when unreadable. */
-function hashValue(text: string, boolean: boolean): number | undefined {
+/** The bytes `null`. */
+function isNull(b: Uint8Array): boolean {
+  return b.length === 4 && b[0] === 110 && b[1] === 117 && b[2] === 108 && b[3] === 108;
+}
+
+/** `true`/`1` → 1, `false`/`0` → 0, from the bytes; undefined for anything else. */
+function fastBoolean(b: Uint8Array): number | undefined {
+  if (b.length === 1) return b[0] === 49 ? 1 : b[0] === 48 ? 0 : undefined;
+  if (b.length === 4 && b[0] === 116 && b[1] === 114 && b[2] === 117 && b[3] === 101) return 1;
+  if (b.length === 5 && b[0] === 102 && b[1] === 97 && b[2] === 108 && b[3] === 115) {
+    return b[4] === 101 ? 0 : undefined;
+  }
+  return undefined;
+}
+
+/** UTF-8 bytes as a string (ASCII without a decoder call). */
+function utf8(b: Uint8Array): string {
+  if (b.length > 64) return dec.decode(b);
+  for (let i = 0; i < b.length; i++) if (b[i]! > 127) return dec.decode(b);
+  return String.fromCharCode.apply(null, b as unknown as number[]);
+}
+
+/** A hash-layout value's text: NaN when missing, a number, 1/0 for a boolean, undefined when unreadable. */
+function hashText(raw: string, boolean: boolean): number | undefined {
+  const text = raw.trim();
+  if (text === "null" || text === "") return NaN;
   if (boolean) {
     if (text === "true" || text === "1") return 1;
     if (text === "false" || text === "0") return 0;
@@ -91,42 +116,42 @@ function hashValue(text: string, boolean: boolean): number | undefined {
 export function hashLayout(view: FeatureView): Layout {
   const names = view.features.map((f) => f.name);
   const fields = [...names, "entity_id", "feature_timestamp"].map((n) => enc.encode(n));
+  const written = [...names, "entity_id", "entity_type", "feature_timestamp"].map((n) =>
+    enc.encode(n)
+  );
+  const booleans = view.features.map((f) => f.kind === "boolean");
   return {
     name: "hash",
     pattern: `features:${view.entityType}:*:${view.name}`,
     key: (id) => enc.encode(`features:${view.entityType}:${id}:${view.name}`),
     fields,
     encode: (id, ts, values) => {
-      const pairs: Array<[Uint8Array, Uint8Array]> = view.features.map((f, j) => {
+      const pairs: Array<[Uint8Array, string]> = [];
+      for (let j = 0; j < names.length; j++) {
         const v = values[j]!;
-        const text = Number.isNaN(v)
-          ? "null"
-          : f.kind === "boolean"
-          ? (v ? "true" : "false")
-          : String(v);
-        return [enc.encode(f.name), enc.encode(text)];
-      });
-      pairs.push([enc.encode("entity_id"), enc.encode(id)], [
-        enc.encode("entity_type"),
-        enc.encode(view.entityType),
-      ]);
-      pairs.push([enc.encode("feature_timestamp"), enc.encode(String(Math.round(ts)))]);
+        const text = Number.isNaN(v) ? "null" : booleans[j] ? (v ? "true" : "false") : String(v);
+        pairs.push([written[j]!, text]);
+      }
+      const n = names.length;
+      pairs.push([written[n]!, id], [written[n + 1]!, view.entityType]);
+      pairs.push([written[n + 2]!, String(Math.round(ts))]);
       return pairs;
     },
     decode: (key, raw, { values, bad }) => {
       const idRaw = raw[names.length], tsRaw = raw[names.length + 1];
-      const entityId = idRaw ? dec.decode(idRaw) : dec.decode(key).split(":")[2];
+      const entityId = idRaw ? utf8(idRaw) : utf8(key).split(":")[2];
       if (!entityId) return undefined;
       let badCount = 0;
-      view.features.forEach((f, j) => {
+      for (let j = 0; j < names.length; j++) {
         const b = raw[j];
-        const text = b ? ascii(b).trim() : "null";
-        const v = text === "null" || text === "" ? NaN : hashValue(text, f.kind === "boolean");
+        const v = !b || b.length === 0 || isNull(b)
+          ? NaN
+          : (booleans[j] ? fastBoolean(b) : fastDecimal(b)) ?? hashText(ascii(b), booleans[j]!);
         values[j] = v ?? NaN;
         bad[j] = v === undefined ? 1 : 0;
         if (v === undefined) badCount++;
-      });
-      const ts = tsRaw ? Number(ascii(tsRaw)) : NaN;
+      }
+      const ts = tsRaw ? fastDecimal(tsRaw) ?? Number(ascii(tsRaw)) : NaN;
       return { entityId, timestamp: ts, badCount };
     },
   };
@@ -151,7 +176,7 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
     fields,
     encode: (_id, ts, values) => [
       ...view.features.map((_, j) =>
-        [fields[j]!, encodeValue(values[j]!, kinds[j]!)] as [Uint8Array, Uint8Array]
+        [fields[j]!, encodeValue(values[j]!, kinds[j]!)] as [Uint8Array, Uint8Array | string]
       ),
       [tsField, encodeTimestamp(ts)],
     ],

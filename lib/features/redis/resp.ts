@@ -10,10 +10,9 @@ import { type Reply, RespError, RespReader } from "./_resp_reader.ts";
 
 export { type Reply, RespError } from "./_resp_reader.ts";
 
-const CRLF = new Uint8Array([13, 10]);
 const enc = new TextEncoder();
 
-/** Encodes one command (bulk strings) into `out`, which grows as needed. */
+/** Encodes commands (arrays of bulk strings) into a buffer that grows as needed. */
 export class CommandWriter {
   #buf = new Uint8Array(1 << 16);
   #len = 0;
@@ -34,9 +33,21 @@ export class CommandWriter {
     this.#buf = b;
   }
 
-  #ascii(s: string): void {
-    this.#ensure(s.length);
-    for (let i = 0; i < s.length; i++) this.#buf[this.#len++] = s.charCodeAt(i);
+  /** `prefix`, the decimal digits of `n` (≥ 0), CRLF. */
+  #line(prefix: number, n: number): void {
+    this.#ensure(24);
+    const buf = this.#buf;
+    buf[this.#len++] = prefix;
+    if (n < 10) buf[this.#len++] = 48 + n;
+    else if (n < 100) {
+      buf[this.#len++] = 48 + ((n / 10) | 0);
+      buf[this.#len++] = 48 + (n % 10);
+    } else {
+      const s = String(n);
+      for (let i = 0; i < s.length; i++) buf[this.#len++] = s.charCodeAt(i);
+    }
+    buf[this.#len++] = 13;
+    buf[this.#len++] = 10;
   }
 
   /** Raw bytes (e.g. a pre-encoded tail shared by many commands). */
@@ -48,15 +59,39 @@ export class CommandWriter {
 
   /** Array header for `n` arguments. */
   header(n: number): void {
-    this.#ascii(`*${n}\r\n`);
+    this.#line(42, n); // *
   }
 
-  /** One bulk-string argument. */
+  /** One bulk-string argument (a string is written as UTF-8; ASCII without an encoder call). */
   arg(a: Uint8Array | string): void {
-    const b = typeof a === "string" ? enc.encode(a) : a;
-    this.#ascii(`$${b.length}\r\n`);
-    this.raw(b);
-    this.raw(CRLF);
+    if (typeof a === "string" && !this.#asciiArg(a)) a = enc.encode(a);
+    if (typeof a !== "string") {
+      this.#line(36, a.length); // $
+      if (a.length < 32) {
+        this.#ensure(a.length);
+        for (let i = 0; i < a.length; i++) this.#buf[this.#len++] = a[i]!;
+      } else this.raw(a);
+    }
+    this.#ensure(2);
+    this.#buf[this.#len++] = 13;
+    this.#buf[this.#len++] = 10;
+  }
+
+  /** Writes `$len CRLF chars` when `s` is ASCII; false (nothing written) otherwise. */
+  #asciiArg(s: string): boolean {
+    const start = this.#len;
+    this.#line(36, s.length);
+    this.#ensure(s.length);
+    const buf = this.#buf;
+    for (let i = 0; i < s.length; i++) {
+      const c = s.charCodeAt(i);
+      if (c > 127) {
+        this.#len = start;
+        return false;
+      }
+      buf[this.#len++] = c;
+    }
+    return true;
   }
 
   /** A whole command. */
@@ -77,8 +112,8 @@ export function encodeArgs(args: readonly (Uint8Array | string)[]): Uint8Array {
 export class RespConnection {
   readonly #conn: Deno.Conn;
   readonly #reader = new RespReader();
-  #tail: Promise<unknown> = Promise.resolve();
-  #pending = 0;
+  #writes: Promise<unknown> = Promise.resolve();
+  #reads: Promise<unknown> = Promise.resolve();
 
   private constructor(conn: Deno.Conn) {
     this.#conn = conn;
@@ -120,24 +155,25 @@ export class RespConnection {
   }
 
   /**
-   * Writes `bytes` (one or more commands) and returns the next `count` replies. Bulk strings are
-   * views into read buffers that are never overwritten (see {@link RespReader}), so replies stay
-   * valid while the next request is in flight.
+   * Writes `bytes` (one or more commands) and returns the next `count` replies. Writes go out in
+   * call order as soon as the previous write is on the wire, and replies are read in the same
+   * order, so several calls can be in flight (pipelined): the server works on the next batch
+   * while the caller decodes this one. Bulk strings are views into read buffers that are never
+   * overwritten (see {@link RespReader}), so replies stay valid while later requests are read.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
-    // Calls run one after another (their replies come back in order on one socket); when none is
-    // pending the write starts right away, so a caller can decode while this one is on the wire.
-    const run = this.#pending === 0
-      ? this.#exchange(bytes, count)
-      : this.#tail.then(() => this.#exchange(bytes, count));
-    this.#pending++;
-    const done = run.finally(() => this.#pending--);
-    this.#tail = done.catch(() => {});
-    return done;
+    const written = this.#writes.then(() => this.#write(bytes));
+    const read = this.#reads.then(() => this.#read(count));
+    this.#writes = written.catch(() => {});
+    this.#reads = read.catch(() => {});
+    return Promise.all([written, read]).then(([, replies]) => replies);
   }
 
-  async #exchange(bytes: Uint8Array, count: number): Promise<Reply[]> {
+  async #write(bytes: Uint8Array): Promise<void> {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
+  }
+
+  async #read(count: number): Promise<Reply[]> {
     const out: Reply[] = [];
     while (out.length < count) {
       const r = this.#reader.next();

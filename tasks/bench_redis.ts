@@ -16,17 +16,21 @@ const FLAGS: FlagSpec[] = [
   { flag: "entities", option: "entities", type: "number", arg: "<n>", help: "rows ingested" },
   { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "extractions (median)" },
   { flag: "layout", option: "layout", type: "string", arg: "<l>", help: "hash or feast" },
+  { flag: "cluster", option: "cluster", type: "boolean", help: "on a 3-master Redis Cluster" },
 ];
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
   name: "bench:redis",
-  summary: "Benchmark Redis extraction beside redis-benchmark's HGETALL rate.",
-  usage: ["deno task bench:redis [--entities 1000000] [--repeats 3] [--layout hash|feast]"],
+  summary: "Benchmark Redis ingest and extraction beside redis-benchmark's HSET and HGETALL rates.",
+  usage: [
+    "deno task bench:redis [--entities 1000000] [--repeats 3] [--layout hash|feast] [--cluster]",
+  ],
   options: z.strictObject({
     entities: z.number().int().min(1).default(1_000_000),
     repeats: z.number().int().min(1).default(3),
     layout: z.enum(["hash", "feast"]).default("hash"),
+    cluster: z.boolean().default(false),
   }),
   flags: FLAGS,
   notes: ["Needs redis-server and redis-benchmark (apt-get install redis-server)."],

@@ -8,6 +8,7 @@ import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { connectRedis } from "../lib/features/redis/client.ts";
 import { extractFeatures } from "../lib/features/redis/extract.ts";
+import { keySlot } from "../lib/features/redis/cluster_slots.ts";
 import { ingestFollow, ingestSnapshot } from "../lib/features/redis/ingest.ts";
 import { generateTransactions } from "../lib/features/transactions.ts";
 import { snapshotFeatures, transactionStream } from "../lib/features/window_processor.ts";
@@ -239,6 +240,13 @@ Deno.test("a 3-master Redis Cluster serves ingest and extraction with the same r
     }
     const counts = await Promise.all(cluster.servers.map((s) => s.cli(["DBSIZE"])));
     assert.ok(counts.every((c) => Number(c) > 1000), `keys spread over the masters: ${counts}`);
+    // Keys are routed by the slot Redis itself computes (hash tags included).
+    const keys = [...written.entityIds.slice(0, 20), "{card_7}:x", "a{}b", "{}{x}", "é{ü}"]
+      .map((id) => id.startsWith("card") ? `features:card:${id}:transaction` : id);
+    for (const key of keys) {
+      const slot = Number(await cluster.servers[0]!.cli(["CLUSTER", "KEYSLOT", key]));
+      assert.equal(keySlot(new TextEncoder().encode(key)), slot, key);
+    }
   } finally {
     await conn.close();
     await cluster.stop();

@@ -8,26 +8,35 @@
 
 import { TRANSACTION_VIEW } from "../../lib/features/catalog.ts";
 import { embeddedFeatures } from "../../lib/features/embedded_source.ts";
-import { connectRedis } from "../../lib/features/redis/client.ts";
+import { connectRedis, type RedisConnection } from "../../lib/features/redis/client.ts";
+import { keySlot, slotMap } from "../../lib/features/redis/cluster_slots.ts";
+import type { Cluster } from "ioredis";
 import { extractFeatures } from "../../lib/features/redis/extract.ts";
 import { ingestSnapshot } from "../../lib/features/redis/ingest.ts";
 import { feastLayout, hashLayout } from "../../lib/features/redis/layouts.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import type { FeatureSet } from "../../lib/features/window_processor.ts";
 import { median } from "./_stats.ts";
+// The tests' harness of real servers on free loopback ports, reused rather than copied.
+import { RedisCluster, RedisServer } from "../../tests/helpers/redis_server.ts";
 
 /** What to time. */
 export interface RedisBenchOptions {
   readonly entities: number;
   readonly repeats: number;
   readonly layout: "hash" | "feast";
+  /** On a 3-master Redis Cluster instead of one server. */
+  readonly cluster: boolean;
 }
 
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const p = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return p;
+/** The servers measured: one, or a 3-master cluster (the tests' real-server harness). */
+async function startServers(cluster: boolean) {
+  if (cluster) {
+    const c = await RedisCluster.start();
+    return { servers: c.servers, nodes: c.nodes, stop: () => c.stop() };
+  }
+  const s = await RedisServer.start();
+  return { servers: [s], nodes: [], stop: () => s.stop() };
 }
 
 /** redis-benchmark's pipelined (-P 16) rate of one command, requests/s (NaN if unreadable). */
@@ -41,45 +50,49 @@ async function benchmarkRate(port: number, command: readonly string[]): Promise<
   return m ? Number(m[1]) : NaN;
 }
 
-/** HSET of a hash like one hash-layout row of `rows`: the same fields and values (row 0's). */
-function hsetCommand(rows: FeatureSet): string[] {
+/**
+ * redis-benchmark's rate of a command on every master at once (one redis-benchmark each, rates
+ * summed: the cluster's capacity; one server: its rate). `command(i)` is the command for master i.
+ */
+async function ratesSummed(
+  servers: readonly RedisServer[],
+  command: (i: number) => Promise<string[]>,
+): Promise<number> {
+  const rates = await Promise.all(
+    servers.map(async (s, i) => await benchmarkRate(s.port, await command(i))),
+  );
+  return rates.reduce((a, b) => a + b, 0);
+}
+
+/**
+ * HSET of a hash like one hash-layout row of `rows` (the same fields and values: row 0's) under
+ * random keys; on a cluster, keys hash-tagged to a slot master `i` serves.
+ */
+async function hsetCommand(rows: FeatureSet, conn: RedisConnection, i: number): Promise<string[]> {
   const row = Float64Array.from(rows.frame.columns, (c) => c[0]!);
   const pairs = hashLayout(TRANSACTION_VIEW).encode(rows.entityIds[0]!, rows.timestamps[0]!, row);
   const dec = new TextDecoder();
-  return [
-    "HSET",
-    "bench:__rand_int__",
-    ...pairs.flat().map((b) => typeof b === "string" ? b : dec.decode(b)),
-  ];
+  const values = pairs.flat().map((b) => typeof b === "string" ? b : dec.decode(b));
+  let tag = "bench";
+  if (conn.client.isCluster) {
+    const map = await slotMap(conn.client as Cluster), port = conn.masters()[i]!.options.port;
+    const owner = map.masters.findIndex((m) => m.port === port);
+    for (let t = 0; map.owner[keySlot(new TextEncoder().encode(tag))] !== owner; t++) tag = `b${t}`;
+  }
+  return ["HSET", `{${tag}}:__rand_int__`, ...values];
 }
 
 const rate = (v: number) => (Number.isNaN(v) ? "?" : Math.round(v).toLocaleString("en-US"));
 
 /** Runs the benchmark and returns the printed report. */
 export async function benchRedis(o: RedisBenchOptions): Promise<string> {
-  const port = freePort(), dir = await Deno.makeTempDir();
-  const server = new Deno.Command("redis-server", {
-    args: [
-      "--port",
-      String(port),
-      "--bind",
-      "127.0.0.1",
-      "--save",
-      "",
-      "--appendonly",
-      "no",
-      "--dir",
-      dir,
-    ],
-    stdout: "null",
-    stderr: "null",
-  }).spawn();
+  const servers = await startServers(o.cluster);
   const conn = connectRedis({
     host: "127.0.0.1",
-    port,
+    port: servers.servers[0]!.port,
     db: 0,
     tls: false,
-    clusterNodes: [],
+    clusterNodes: servers.nodes,
     connectTimeoutMs: 5000,
     retries: 10,
   });
@@ -106,30 +119,38 @@ export async function benchRedis(o: RedisBenchOptions): Promise<string> {
       read = ex.features.frame.rows;
       times.push((performance.now() - t0) / 1000);
     }
-    const hgetall = o.layout === "feast"
-      ? NaN
-      : await benchmarkRate(port, ["HGETALL", `features:card:${rows.entityIds[0]}:transaction`]);
-    const hset = await benchmarkRate(port, hsetCommand(rows));
+    const hgetall = o.layout === "feast" ? NaN : await ratesSummed(servers.servers, async (i) => {
+      return ["HGETALL", await servers.servers[i]!.cli(["RANDOMKEY"])];
+    });
+    const hset = await ratesSummed(servers.servers, (i) => hsetCommand(rows, conn, i));
     const [ingest, extract] = [o.entities / ingestS, read / median(times)];
     const ratio = (a: number, b: number) => (Number.isNaN(b) ? "-" : (a / b).toFixed(2));
-    return `Redis on loopback, ${o.layout} layout, ${
+    const everyMaster = ", every master at once, summed";
+    const on = o.cluster ? "a 3-master Redis Cluster" : "one Redis server";
+    return `${on} on loopback, ${o.layout} layout, ${
       o.entities.toLocaleString("en-US")
     } entities × 17 features\n` +
       textTable(["measure", "per second", "ours / redis-benchmark"], [
         ["ingest, rows", rate(ingest), ratio(ingest, hset)],
-        ["redis-benchmark HSET of a hash like one row (-P 16)", rate(hset), ""],
         [
-          `extraction (SCAN + batched HMGET), entities, median of ${o.repeats}`,
+          `redis-benchmark HSET of a hash like one row (-P 16)${o.cluster ? everyMaster : ""}`,
+          rate(hset),
+          "",
+        ],
+        [
+          `extraction (SCAN + pipelined HMGET), entities, median of ${o.repeats}`,
           rate(extract),
           ratio(extract, hgetall),
         ],
-        ["redis-benchmark HGETALL (-P 16)", o.layout === "feast" ? "-" : rate(hgetall), ""],
+        [
+          `redis-benchmark HGETALL (-P 16)${o.cluster ? everyMaster : ""}`,
+          o.layout === "feast" ? "-" : rate(hgetall),
+          "",
+        ],
       ]) +
       "\nratios: ≥ 0.5 is the goal (redis-benchmark measured in the same run, same server)";
   } finally {
     await conn.close();
-    server.kill("SIGKILL");
-    await server.status;
-    await Deno.remove(dir, { recursive: true });
+    await servers.stop();
   }
 }

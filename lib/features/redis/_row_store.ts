@@ -40,14 +40,33 @@ export class RowStore {
   markBad(bad: Uint8Array): void {
     const row = this.ids.length - 1;
     for (let j = 0; j < bad.length; j++) {
-      if (!bad[j]) continue;
-      if (this.badCount === this.badRows.length) {
-        this.badRows = grow(this.badRows, this.badCount * 2);
-        this.badFeatures = grow(this.badFeatures, this.badCount * 2);
-      }
-      this.badRows[this.badCount] = row;
-      this.badFeatures[this.badCount++] = j;
+      if (bad[j]) this.#markCell(row, j);
     }
+  }
+
+  #markCell(row: number, feature: number): void {
+    if (this.badCount === this.badRows.length) {
+      this.badRows = grow(this.badRows, this.badCount * 2);
+      this.badFeatures = grow(this.badFeatures, this.badCount * 2);
+    }
+    this.badRows[this.badCount] = row;
+    this.badFeatures[this.badCount++] = feature;
+  }
+
+  /** The rows of `stores` one after another (unreadable cells renumbered). */
+  static concat(stores: readonly RowStore[], width: number): RowStore {
+    const size = stores.reduce((n, s) => n + s.size, 0);
+    const out = new RowStore(width, Math.max(1, size));
+    for (const s of stores) {
+      const at = out.size;
+      for (let j = 0; j < width; j++) out.columns[j]!.set(s.columns[j]!.subarray(0, s.size), at);
+      out.ts.set(s.ts.subarray(0, s.size), at);
+      for (const id of s.ids) out.ids.push(id);
+      for (let c = 0; c < s.badCount; c++) {
+        out.#markCell(at + s.badRows[c]!, s.badFeatures[c]!);
+      }
+    }
+    return out;
   }
 
   #grow(): void {

@@ -1,5 +1,5 @@
 /**
- * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master (never KEYS),
+ * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master at once (never KEYS),
  * HMGET in batches of `batchSize` keys per round trip over the lean RESP reader (one read path,
  * for single servers and cluster masters alike), typed parsing, a max-age filter, duplicates
  * resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
@@ -101,32 +101,43 @@ export async function extractFeatures(
 ): Promise<Extraction> {
   const { layout, view } = spec;
   const width = view.features.length;
-  const store = new RowStore(width);
-  const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
   const totals: ScanTotals = { keysRead: 0, rescans: 0, requests: 0, wrongType: 0, shrink: [] };
-  const accept = (
-    keys: readonly Uint8Array[],
-    results: readonly (readonly (Uint8Array | null)[])[],
-  ) => {
-    totals.keysRead += results.length;
-    for (let i = 0; i < results.length; i++) {
-      if (results[i]!.length === 0) continue; // not a hash (counted by the pass)
-      const r = layout.decode(keys[i]!, results[i]!, row);
-      if (!r) continue;
-      store.push(r.entityId, r.timestamp, row.values);
-      if (r.badCount) store.markBad(row.bad);
-    }
-  };
   if (conn.client.isCluster) await conn.client.ping(); // learn the masters
-  for (const node of conn.masters()) {
-    await scanNode({ conn, node, layout, store, accept, options }, totals);
-  }
+  // Every master at once (their rows kept apart for the rescan check, then joined).
+  const stores = await Promise.all(
+    conn.masters().map(async (node) => {
+      const store = new RowStore(width);
+      const accept = acceptInto(store, { layout, totals });
+      await scanNode({ conn, node, layout, store, accept, options }, totals);
+      return store;
+    }),
+  );
+  const store = stores.length === 1 ? stores[0]! : RowStore.concat(stores, width);
   if (totals.shrink.length && options.onRescanShrink === "error") {
     throw new DataError(
       totals.shrink.map(describeShrink).join("; ") + ' (data.redis.onRescanShrink is "error")',
     );
   }
   return assemble(store, view, { ...options, totals });
+}
+
+/** Decodes each batch of a pass into `store` (keys that hold no hash are counted by the pass). */
+function acceptInto(
+  store: RowStore,
+  o: { layout: Layout; totals: ScanTotals },
+): NodeScan["accept"] {
+  const width = store.columns.length;
+  const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
+  return (keys, results) => {
+    o.totals.keysRead += results.length;
+    for (let i = 0; i < results.length; i++) {
+      if (results[i]!.length === 0) continue;
+      const r = o.layout.decode(keys[i]!, results[i]!, row);
+      if (!r) continue;
+      store.push(r.entityId, r.timestamp, row.values);
+      if (r.badCount) store.markBad(row.bad);
+    }
+  };
 }
 
 /** Everything one server's scan needs. */

@@ -10,6 +10,8 @@ import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { EnvironmentError, isUserError } from "../../errors.ts";
 import { CommandWriter, type Reply, RespConnection, RespError } from "./resp.ts";
+import type { Cluster } from "ioredis";
+import { keySlot, slotMap } from "./cluster_slots.ts";
 
 /** Options of the ingest functions. */
 export interface IngestOptions {
@@ -27,9 +29,10 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array | string]>): (Buffer | str
 /**
  * Writes every row of `features`; returns the rows written.
  *
- * @throws {EnvironmentError} when the server cannot be reached or refuses a write. On one server, batches of HSET
- * (and EXPIRE) are written as raw RESP with a lean client and their replies checked; on a
- * cluster, auto-pipelined HSETs routed per node by ioredis.
+ * @throws {EnvironmentError} when the server cannot be reached or refuses a write. Batches of
+ * HSET (and EXPIRE) are written as raw RESP with a lean client, pipelined, and their replies
+ * checked; on a cluster, one connection per master with each key routed by its hash slot (a
+ * write redirected by a resharding is written again through the cluster client).
  */
 export async function ingestSnapshot(
   store: Store,
@@ -68,47 +71,35 @@ async function writeSnapshot(
 ): Promise<number> {
   const { frame, entityIds, timestamps } = features;
   const batch = options.batchSize ?? 1000, ttl = options.ttlSeconds ?? 0;
+  const perRow = ttl > 0 ? 2 : 1;
   const row = new Float64Array(frame.width);
   const encodeRow = (i: number) => {
     for (let j = 0; j < frame.width; j++) row[j] = frame.columns[j]![i]!;
     return layout.encode(entityIds[i]!, timestamps[i]!, row);
   };
-  if (conn.client.isCluster) {
-    // deno-lint-ignore no-explicit-any
-    const client = conn.client as any;
-    for (let start = 0; start < frame.rows; start += batch) {
-      const writes: Promise<unknown>[] = [];
-      for (let i = start; i < Math.min(frame.rows, start + batch); i++) {
-        const key = Buffer.from(layout.key(entityIds[i]!));
-        writes.push(client.hset(key, ...flatten(encodeRow(i))));
-        if (ttl > 0) writes.push(client.expire(key, ttl));
-      }
-      await Promise.all(writes); // auto-pipelined per node
-    }
-    return frame.rows;
-  }
-  const s = conn.settings;
-  const resp = await RespConnection.open({
-    host: s.host,
-    port: s.port,
-    tls: s.tls,
-    ...(s.password !== undefined ? { password: s.password } : {}),
-    db: s.db,
-    timeoutMs: s.connectTimeoutMs,
-  });
+  const targets = await openTargets(conn);
   try {
-    const w = new CommandWriter();
-    let inFlight: Promise<Reply[]> | undefined;
-    const check = (replies: Reply[]) => {
-      const err = replies.find((r) => r instanceof RespError);
-      if (err) throw err;
+    const writers = targets.servers.map(() => new CommandWriter());
+    let inFlight: Promise<number[][]> | undefined;
+    const rewrite = async (moved: number[][]) => {
+      // deno-lint-ignore no-explicit-any
+      const client = conn.client as any; // the cluster client follows redirections
+      await Promise.all(
+        moved.flat().flatMap((i) => {
+          const key = Buffer.from(layout.key(entityIds[i]!));
+          const writes = [client.hset(key, ...flatten(encodeRow(i)))];
+          if (ttl > 0) writes.push(client.expire(key, ttl));
+          return writes;
+        }),
+      );
     };
     for (let start = 0; start < frame.rows; start += batch) {
       const end = Math.min(frame.rows, start + batch);
-      w.reset();
+      const rowsOf: number[][] = targets.servers.map(() => []);
+      writers.forEach((w) => w.reset());
       for (let i = start; i < end; i++) {
-        const key = layout.key(entityIds[i]!);
-        const pairs = encodeRow(i);
+        const key = layout.key(entityIds[i]!), t = targets.route(key);
+        const w = writers[t]!, pairs = encodeRow(i);
         w.header(2 + 2 * pairs.length);
         w.arg("HSET");
         w.arg(key);
@@ -117,17 +108,75 @@ async function writeSnapshot(
           w.arg(v);
         }
         if (ttl > 0) w.command("EXPIRE", key, String(ttl));
+        rowsOf[t]!.push(i);
       }
-      const sending = resp.send(w.bytes.slice(), (end - start) * (ttl > 0 ? 2 : 1));
+      const sending = Promise.all(targets.servers.map(async (server, t) => {
+        const rows = rowsOf[t]!;
+        if (!rows.length) return [];
+        return movedRows(await server.send(writers[t]!.bytes.slice(), rows.length * perRow), {
+          rows,
+          perRow,
+        });
+      }));
       sending.catch(() => {}); // awaited next round; a failure must not go unhandled meanwhile
-      if (inFlight) check(await inFlight);
+      if (inFlight) await rewrite(await inFlight);
       inFlight = sending;
     }
-    if (inFlight) check(await inFlight);
+    if (inFlight) await rewrite(await inFlight);
   } finally {
-    resp.close();
+    targets.servers.forEach((s) => s.close());
   }
   return frame.rows;
+}
+
+/** Lean connections to every server written to, and which one a key goes to. */
+interface Targets {
+  readonly servers: RespConnection[];
+  route(key: Uint8Array): number;
+}
+
+/** One connection to the server, or one per cluster master with keys routed by hash slot. */
+async function openTargets(conn: RedisConnection): Promise<Targets> {
+  const s = conn.settings;
+  const open = (host: string, port: number, db: number) =>
+    RespConnection.open({
+      host,
+      port,
+      tls: s.tls,
+      ...(s.password !== undefined ? { password: s.password } : {}),
+      db,
+      timeoutMs: s.connectTimeoutMs,
+    });
+  if (!conn.client.isCluster) {
+    return {
+      servers: [await open(s.host, s.port, s.db)],
+      route: () => 0,
+    };
+  }
+  const map = await slotMap(conn.client as Cluster);
+  const servers: RespConnection[] = [];
+  try {
+    for (const m of map.masters) servers.push(await open(m.host, m.port, 0));
+  } catch (error) {
+    servers.forEach((c) => c.close());
+    throw error;
+  }
+  // A slot no master serves goes to the first; its reply (CLUSTERDOWN) fails the write.
+  return { servers, route: (key) => Math.max(0, map.owner[keySlot(key)]!) };
+}
+
+/**
+ * The rows whose write was redirected (MOVED/ASK/TRYAGAIN: the cluster is resharding); any other
+ * error reply fails the ingest.
+ */
+function movedRows(replies: Reply[], o: { rows: number[]; perRow: number }): number[] {
+  const moved = new Set<number>();
+  replies.forEach((r, k) => {
+    if (!(r instanceof RespError)) return;
+    if (!/^(MOVED|ASK|TRYAGAIN) /.test(r.message)) throw r;
+    moved.add(o.rows[Math.floor(k / o.perRow)]!);
+  });
+  return [...moved];
 }
 
 /** Options of {@link ingestFollow}. */

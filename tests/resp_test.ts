@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type Reply, RespError, RespReader } from "../lib/features/redis/_resp_reader.ts";
+import { Bulks, type Reply, RespError, RespReader } from "../lib/features/redis/_resp_reader.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
@@ -33,9 +33,10 @@ const EXPECTED = [
   [],
 ];
 
-/** Feeds `chunks` one at a time, taking every reply complete so far. */
-function parse(chunks: readonly Uint8Array[]): unknown[] {
+/** Feeds `chunks` one at a time, taking every reply complete so far (`bulks`: as Bulks). */
+function parse(chunks: readonly Uint8Array[], bulks = false): unknown[] {
   const reader = new RespReader(), out: unknown[] = [];
+  const next = () => bulks ? reader.nextBulks() : reader.next();
   for (const chunk of chunks) {
     for (let o = 0; o < chunk.length;) {
       const space = reader.space();
@@ -44,7 +45,13 @@ function parse(chunks: readonly Uint8Array[]): unknown[] {
       reader.commit(n);
       o += n;
     }
-    for (let r = reader.next(); r !== undefined; r = reader.next()) out.push(plain(r));
+    for (let r = next(); r !== undefined; r = next()) {
+      out.push(
+        r instanceof Bulks
+          ? { bulks: Array.from({ length: r.length }, (_, j) => r.at(j)).map(plain) }
+          : plain(r),
+      );
+    }
   }
   return out;
 }
@@ -64,6 +71,35 @@ Deno.test("the RESP reader gives the same replies however the bytes are split", 
     EXPECTED,
     "byte by byte",
   );
+});
+
+Deno.test("arrays of bulk strings read as positions equal the parsed replies, however the bytes are split", () => {
+  const wire = enc.encode(
+    "*3\r\n$2\r\n12\r\n$-1\r\n$0\r\n\r\n" + // HMGET-like: values, an absent one, an empty one
+      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n" +
+      "*0\r\n*-1\r\n" + // empty and null arrays
+      "*2\r\n$12\r\n345.678\r\n9.1\r\n$4\r\nnull\r\n" + // CR LF inside a value
+      "*2\r\n:1\r\n$1\r\nx\r\n" + // not only bulk strings: the general parse
+      "*1\r\n$11\r\ncard_000123\r\n",
+  );
+  const expected = [
+    { bulks: ["12", null, ""] },
+    { error: "WRONGTYPE Operation against a key holding the wrong kind of value" },
+    { bulks: [] },
+    null,
+    { bulks: ["345.678\r\n9.1", "null"] },
+    [1, "x"],
+    { bulks: ["card_000123"] },
+  ];
+  assert.deepEqual(parse([wire], true), expected);
+  for (let cut = 1; cut < wire.length; cut++) {
+    const parts = [wire.subarray(0, cut), wire.subarray(cut)];
+    assert.deepEqual(parse(parts, true), expected, `cut at ${cut}`);
+  }
+  const bytes = Array.from(wire, (_, i) => wire.subarray(i, i + 1));
+  assert.deepEqual(parse(bytes, true), expected, "byte by byte");
+  const given = Bulks.of([enc.encode("a"), null, enc.encode("bc")]);
+  assert.deepEqual([0, 1, 2].map((j) => given.at(j)).map((v) => v && plain(v)), ["a", null, "bc"]);
 });
 
 Deno.test("replies already returned stay valid when the reader's buffer fills and is replaced", () => {

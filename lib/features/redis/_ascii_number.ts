@@ -10,18 +10,17 @@
 const POW10 = Array.from({ length: 23 }, (_, k) => 10 ** k); // exact up to 1e22
 
 /**
- * The value of `-?digits[.digits]` in `b` exactly as `Number` parses it, or undefined when `b`
- * is not of that form or has too many digits for the exact fast path.
+ * The value of `-?digits[.digits]` in `b[from, to)` exactly as `Number` parses it, or undefined
+ * when it is not of that form or has too many digits for the exact fast path.
  */
-export function fastDecimal(b: Uint8Array): number | undefined {
-  const n = b.length;
-  let i = 0, neg = false;
-  if (n > 0 && b[0] === 45) {
+export function fastDecimal(b: Uint8Array, from = 0, to = b.length): number | undefined {
+  let i = from, neg = false;
+  if (to > from && b[from] === 45) {
     neg = true;
-    i = 1;
+    i++;
   }
   let m = 0, digits = 0, frac = 0, dot = false; // frac: digits after the point
-  for (; i < n; i++) {
+  for (; i < to; i++) {
     const c = b[i]!;
     if (c >= 48 && c <= 57) {
       if (m === 0 && c === 48 && !dot) continue; // leading zeros
@@ -31,8 +30,8 @@ export function fastDecimal(b: Uint8Array): number | undefined {
     } else if (c === 46 && !dot) dot = true;
     else return undefined;
   }
-  const last = b[n - 1];
-  if (n === 0 || last === 45 || (n === (neg ? 2 : 1) && dot)) return undefined; // "", "-", "."
+  const n = to - from;
+  if (n === 0 || b[to - 1] === 45 || (n === (neg ? 2 : 1) && dot)) return undefined; // "", "-", "."
   const v = frac ? m / POW10[frac]! : m;
   return neg ? -v : v;
 }

@@ -8,7 +8,7 @@
 
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { CommandWriter, encodeArgs, type Reply, RespConnection, RespError } from "./resp.ts";
+import { Bulks, CommandWriter, encodeArgs, type Reply, RespConnection, RespError } from "./resp.ts";
 
 /** A master client (its address is read from its options). */
 export type Node = ReturnType<RedisConnection["masters"]>[number];
@@ -22,11 +22,8 @@ export interface PassOptions {
   readonly scanCount: number;
   /** Keys read per HMGET round trip. */
   readonly batchSize: number;
-  /** Receives each batch's keys and their HMGET values (in field order). */
-  readonly accept: (
-    keys: readonly Uint8Array[],
-    values: readonly (readonly (Uint8Array | null)[])[],
-  ) => void;
+  /** Receives each batch's keys and their HMGET values (in field order; none: not a hash). */
+  readonly accept: (keys: readonly Uint8Array[], values: readonly Bulks[]) => void;
 }
 
 /** What a pass met. */
@@ -46,19 +43,18 @@ export interface PassStats {
 export async function rawPass(o: PassOptions): Promise<PassStats> {
   const resp = await open(o);
   const stats: PassStats = { requests: 0, wrongType: 0 };
-  const inFlight: { keys: Uint8Array[]; replies: Promise<Reply[]> }[] = [];
+  const inFlight: { keys: Uint8Array[]; replies: Promise<(Bulks | Reply)[]> }[] = [];
   try {
     const tail = encodeArgs(o.layout.fields);
     const w = new CommandWriter();
-    const sent = (count: number) => {
-      const replies = resp.send(w.bytes.slice(), count);
+    const sent = <T>(replies: Promise<T>) => {
       replies.catch(() => {}); // awaited later; a failure must not go unhandled meanwhile
       return replies;
     };
     const scan = (cursor: string) => {
       w.reset();
       w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
-      return sent(1);
+      return sent(resp.send(w.bytes.slice(), 1));
     };
     const read = (keys: Uint8Array[]) => {
       w.reset();
@@ -69,7 +65,7 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
         w.raw(tail);
       }
       stats.requests++;
-      inFlight.push({ keys, replies: sent(keys.length) });
+      inFlight.push({ keys, replies: sent(resp.sendBulks(w.bytes.slice(), keys.length)) });
     };
     let page: Promise<Reply[]> | undefined = scan("0");
     let pending: Uint8Array[] = [];
@@ -120,14 +116,16 @@ function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[
   };
 }
 
-/** HMGET replies as value arrays; WRONGTYPE → an empty row (counted), any other error throws. */
-function readValues(replies: readonly Reply[], stats: PassStats): (Uint8Array | null)[][] {
+/** HMGET replies as values; WRONGTYPE → no values (counted), any other error throws. */
+function readValues(replies: readonly (Bulks | Reply)[], stats: PassStats): Bulks[] {
   return replies.map((r) => {
-    if (Array.isArray(r)) return r as (Uint8Array | null)[];
+    if (r instanceof Bulks) return r;
     if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
       stats.wrongType++;
-      return [];
+      return NONE;
     }
     throw new Error(`HMGET failed: ${r instanceof RespError ? r.message : "unexpected reply"}`);
   });
 }
+
+const NONE = new Bulks(new Uint8Array(0), new Int32Array(0));

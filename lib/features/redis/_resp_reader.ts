@@ -20,6 +20,44 @@ export class RespError extends Error {
 const INCOMPLETE = Symbol("incomplete");
 
 /**
+ * An array reply of bulk strings as positions in one buffer, without a view per value: value j
+ * is `buf[pos[2j], pos[2j+1])`, absent (null) when `pos[2j]` is -1.
+ */
+export class Bulks {
+  readonly buf: Uint8Array;
+  readonly pos: Int32Array;
+
+  constructor(buf: Uint8Array, pos: Int32Array) {
+    this.buf = buf;
+    this.pos = pos;
+  }
+
+  /** Values as given (e.g. by another client) in one buffer. */
+  static of(values: readonly (Uint8Array | null)[]): Bulks {
+    const buf = new Uint8Array(values.reduce((n, v) => n + (v?.length ?? 0), 0));
+    const pos = new Int32Array(2 * values.length);
+    let at = 0;
+    values.forEach((v, j) => {
+      if (v === null) return void (pos[2 * j] = -1);
+      buf.set(v, at);
+      pos[2 * j] = at;
+      pos[2 * j + 1] = at += v.length;
+    });
+    return new Bulks(buf, pos);
+  }
+
+  get length(): number {
+    return this.pos.length >> 1;
+  }
+
+  /** Value j as a view, or null when absent. */
+  at(j: number): Uint8Array | null {
+    const from = this.pos[2 * j]!;
+    return from < 0 ? null : this.buf.subarray(from, this.pos[2 * j + 1]!);
+  }
+}
+
+/**
  * Parses replies from bytes written into its buffer. A full buffer is replaced, never reused, so
  * the views of replies already returned stay valid.
  */
@@ -54,6 +92,43 @@ export class RespReader {
     if (v === INCOMPLETE) return undefined;
     this.#start = p.pos;
     return v;
+  }
+
+  /**
+   * The next complete reply like {@link next}, but an array of bulk strings (or nulls) comes as
+   * {@link Bulks}: one parse of its bytes and two numbers per value, no view each.
+   */
+  nextBulks(): Bulks | Reply | undefined {
+    const b = this.#buf, end = this.#end;
+    let i = this.#start;
+    if (i >= end || b[i] !== 42) return this.next();
+    let n = 0;
+    for (i++; i < end && b[i] !== 13; i++) {
+      if (b[i]! < 48 || b[i]! > 57) return this.next(); // *-1: a null array
+      n = n * 10 + b[i]! - 48;
+    }
+    i += 2;
+    const pos = new Int32Array(2 * n);
+    for (let k = 0; k < n; k++) {
+      if (i >= end) return undefined;
+      if (b[i] !== 36) return this.next(); // not a bulk string: the general parse
+      let len = 0;
+      if (b[i + 1] === 45) {
+        len = -1;
+        i += 3; // $-1
+      } else for (i++; i < end && b[i] !== 13; i++) len = len * 10 + b[i]! - 48;
+      i += 2;
+      if (len < 0) pos[2 * k] = -1;
+      else {
+        if (i + len + 2 > end) return undefined;
+        pos[2 * k] = i;
+        pos[2 * k + 1] = i + len;
+        i += len + 2;
+      }
+    }
+    if (i > end) return undefined;
+    this.#start = i;
+    return new Bulks(b, pos);
   }
 
   #line(from: number): number {

@@ -21,6 +21,7 @@ import {
 } from "./feast_codec.ts";
 import { feastFieldKey } from "./murmur3.ts";
 import { fastDecimal } from "./_ascii_number.ts";
+import type { Bulks } from "./_resp_reader.ts";
 
 /** A decoded row's identity; its values are written into the caller's buffers. */
 export interface DecodedRow {
@@ -54,14 +55,10 @@ export interface Layout {
     values: ArrayLike<number>,
   ): Array<[Uint8Array, Uint8Array | string]>;
   /**
-   * Decodes a row from its key and HMGET values (null = field absent) into `out`; undefined
-   * when the key holds no row of this view.
+   * Decodes a row from its key and HMGET values (in {@link fields} order; absent = field
+   * absent) into `out`; undefined when the key holds no row of this view.
    */
-  decode(
-    key: Uint8Array,
-    values: readonly (Uint8Array | null)[],
-    out: RowBuffers,
-  ): DecodedRow | undefined;
+  decode(key: Uint8Array, values: Bulks, out: RowBuffers): DecodedRow | undefined;
 }
 
 const enc = new TextEncoder(), dec = new TextDecoder();
@@ -77,17 +74,21 @@ export function feastKind(spec: FeatureSpec): FeastValueKind {
   return spec.integer ? "int64_val" : "double_val";
 }
 
-/** The bytes `null`. */
-function isNull(b: Uint8Array): boolean {
-  return b.length === 4 && b[0] === 110 && b[1] === 117 && b[2] === 108 && b[3] === 108;
+/** Whether `b[from, to)` is the bytes `null`. */
+function isNull(b: Uint8Array, from: number, to: number): boolean {
+  return to - from === 4 && b[from] === 110 && b[from + 1] === 117 && b[from + 2] === 108 &&
+    b[from + 3] === 108;
 }
 
-/** `true`/`1` → 1, `false`/`0` → 0, from the bytes; undefined for anything else. */
-function fastBoolean(b: Uint8Array): number | undefined {
-  if (b.length === 1) return b[0] === 49 ? 1 : b[0] === 48 ? 0 : undefined;
-  if (b.length === 4 && b[0] === 116 && b[1] === 114 && b[2] === 117 && b[3] === 101) return 1;
-  if (b.length === 5 && b[0] === 102 && b[1] === 97 && b[2] === 108 && b[3] === 115) {
-    return b[4] === 101 ? 0 : undefined;
+/** `true`/`1` → 1, `false`/`0` → 0, from the bytes `b[from, to)`; undefined for anything else. */
+function fastBoolean(b: Uint8Array, from: number, to: number): number | undefined {
+  const n = to - from, c = b[from];
+  if (n === 1) return c === 49 ? 1 : c === 48 ? 0 : undefined;
+  if (n === 4 && c === 116 && b[from + 1] === 114 && b[from + 2] === 117 && b[from + 3] === 101) {
+    return 1;
+  }
+  if (n === 5 && c === 102 && b[from + 1] === 97 && b[from + 2] === 108) {
+    return b[from + 3] === 115 && b[from + 4] === 101 ? 0 : undefined;
   }
   return undefined;
 }
@@ -138,20 +139,23 @@ export function hashLayout(view: FeatureView): Layout {
       return pairs;
     },
     decode: (key, raw, { values, bad }) => {
-      const idRaw = raw[names.length], tsRaw = raw[names.length + 1];
+      const { buf, pos } = raw, n = names.length;
+      const idRaw = raw.at(n);
       const entityId = idRaw ? utf8(idRaw) : utf8(key).split(":")[2];
       if (!entityId) return undefined;
       let badCount = 0;
-      for (let j = 0; j < names.length; j++) {
-        const b = raw[j];
-        const v = !b || b.length === 0 || isNull(b)
+      for (let j = 0; j < n; j++) {
+        const from = pos[2 * j]!, to = pos[2 * j + 1]!;
+        const v = from < 0 || to === from || isNull(buf, from, to)
           ? NaN
-          : (booleans[j] ? fastBoolean(b) : fastDecimal(b)) ?? hashText(ascii(b), booleans[j]!);
+          : (booleans[j] ? fastBoolean(buf, from, to) : fastDecimal(buf, from, to)) ??
+            hashText(ascii(raw.at(j)!), booleans[j]!);
         values[j] = v ?? NaN;
         bad[j] = v === undefined ? 1 : 0;
         if (v === undefined) badCount++;
       }
-      const ts = tsRaw ? fastDecimal(tsRaw) ?? Number(ascii(tsRaw)) : NaN;
+      const from = pos[2 * n + 2]!, to = pos[2 * n + 3]!;
+      const ts = from < 0 ? NaN : fastDecimal(buf, from, to) ?? Number(ascii(raw.at(n + 1)!));
       return { entityId, timestamp: ts, badCount };
     },
   };
@@ -182,11 +186,11 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
     ],
     decode: (key, raw, { values, bad }) => {
       const entityId = entityIdFromKey(key, project);
-      const tsRaw = raw[view.features.length];
+      const tsRaw = raw.at(view.features.length);
       if (!entityId || !tsRaw) return undefined; // not a row of this view
       let badCount = 0;
       view.features.forEach((_, j) => {
-        const b = raw[j];
+        const b = raw.at(j);
         let v: number | string | null = null;
         try {
           v = b && b.length ? decodeValue(b) : null;

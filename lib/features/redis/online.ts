@@ -8,6 +8,7 @@
 import type { FeatureView } from "../../data/feature_spec.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
+import { Bulks } from "./_resp_reader.ts";
 
 /** The rows found (feature values in view order, NaN = missing) and the ids with no row. */
 export interface OnlineRows {
@@ -41,7 +42,7 @@ export async function readOnline(
     const out = { values: new Float64Array(width), bad: new Uint8Array(width) };
     const got = replies[i]!.every((v) => v === null)
       ? undefined
-      : layout.decode(keys[i]!, replies[i]!, out);
+      : layout.decode(keys[i]!, Bulks.of(replies[i]!), out);
     if (got) rows.set(id, out.values);
     else unknown.push(id);
   });

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { type Reply, RespError, RespReader } from "./_resp_reader.ts";
+import { Bulks, type Reply, RespError, RespReader } from "./_resp_reader.ts";
 
-export { type Reply, RespError } from "./_resp_reader.ts";
+export { Bulks, type Reply, RespError } from "./_resp_reader.ts";
 
 const enc = new TextEncoder();
 
@@ -162,8 +162,21 @@ export class RespConnection {
    * overwritten (see {@link RespReader}), so replies stay valid while later requests are read.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
+    return this.#exchange(bytes, count, () => this.#reader.next()) as Promise<Reply[]>;
+  }
+
+  /** {@link send}, with each array of bulk strings in the replies given as {@link Bulks}. */
+  sendBulks(bytes: Uint8Array, count: number): Promise<(Bulks | Reply)[]> {
+    return this.#exchange(bytes, count, () => this.#reader.nextBulks());
+  }
+
+  #exchange(
+    bytes: Uint8Array,
+    count: number,
+    next: () => Bulks | Reply | undefined,
+  ): Promise<(Bulks | Reply)[]> {
     const written = this.#writes.then(() => this.#write(bytes));
-    const read = this.#reads.then(() => this.#read(count));
+    const read = this.#reads.then(() => this.#read(count, next));
     this.#writes = written.catch(() => {});
     this.#reads = read.catch(() => {});
     return Promise.all([written, read]).then(([, replies]) => replies);
@@ -173,10 +186,10 @@ export class RespConnection {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
   }
 
-  async #read(count: number): Promise<Reply[]> {
-    const out: Reply[] = [];
+  async #read(count: number, next: () => Bulks | Reply | undefined): Promise<(Bulks | Reply)[]> {
+    const out: (Bulks | Reply)[] = [];
     while (out.length < count) {
-      const r = this.#reader.next();
+      const r = next();
       if (r !== undefined) {
         out.push(r);
         continue;

@@ -49,6 +49,13 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_SPLIT]: 12,
 };
 
+/** Where the job starting at `i` ends (the index of the next one). */
+export function jobEnd(jobs: ArrayLike<number>, i: number): number {
+  const arity = ARITY[jobs[i]!];
+  if (arity === undefined) throw new RangeError(`Unknown kernel job ${jobs[i]}`);
+  return i + 1 + arity;
+}
+
 /** Runs a job list with the given kernels over `memory`. */
 export function runJobs(
   on: { k: Kernels; memory: WebAssembly.Memory; data: KernelData },

@@ -1,7 +1,9 @@
 /**
- * Worker thread of the {@link ThreadPool}: instantiates the kernels over the shared memory and
- * runs the job lists it is sent. Messages in: `{ init }` once, then `{ jobs }`; out: `"ready"`,
- * then `"done"` (or `"error"`) per job list.
+ * Worker thread of the {@link ThreadPool}: instantiates the kernels over the shared memory once
+ * (`{ init }` message, answered `"ready"`), then waits on the pool's shared control words for
+ * rounds: runs the job list in its slot, records the round as done (and whether it threw), and
+ * waits for the next. It returns to its event loop every 50 ms of idleness so that `terminate()`
+ * always takes effect.
  *
  * @module
  */
@@ -9,34 +11,40 @@
 /// <reference lib="deno.worker" />
 
 import { type KernelData, runJobs } from "./_jobs.ts";
-import { instantiateKernels, type Kernels } from "./kernel/workspace.ts";
+import { instantiateKernels } from "./kernel/workspace.ts";
+import { CLOSE, doneAt, jobsAt, lengthAt, STATUS_FAILED, statusAt } from "./_pool_control.ts";
 
-let state: { k: Kernels; memory: WebAssembly.Memory; data: KernelData } | undefined;
+interface Init {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  data: KernelData;
+  shared: [SharedArrayBuffer, SharedArrayBuffer];
+  index: number;
+}
 
-self.onmessage = (
-  event: MessageEvent<
-    {
-      init?: { module: WebAssembly.Module; memory: WebAssembly.Memory; data: KernelData };
-      jobs?: number[];
+self.onmessage = (event: MessageEvent<{ init: Init }>) => {
+  const { module, memory, data, shared, index: w } = event.data.init;
+  const state = { k: instantiateKernels(memory, module), memory, data };
+  const ctl = new Int32Array(shared[0]), slot = jobsAt(new Float64Array(shared[1]), w);
+  let seen = 0;
+  const serve = () => {
+    for (;;) {
+      if (Atomics.wait(ctl, 0, seen, 50) === "timed-out") return void setTimeout(serve, 0);
+      const seq = Atomics.load(ctl, 0);
+      if (seq === CLOSE) return;
+      if (seq === seen) continue;
+      seen = seq;
+      let status = 0;
+      try {
+        runJobs(state, slot.subarray(0, ctl[lengthAt(w)]!));
+      } catch {
+        status = STATUS_FAILED;
+      }
+      ctl[statusAt(w)] = status;
+      Atomics.store(ctl, doneAt(w), seq);
+      Atomics.notify(ctl, doneAt(w));
     }
-  >,
-) => {
-  const { init, jobs } = event.data;
-  if (init) {
-    state = {
-      k: instantiateKernels(init.memory, init.module),
-      memory: init.memory,
-      data: init.data,
-    };
-    self.postMessage("ready");
-    return;
-  }
-  if (jobs && state) {
-    try {
-      runJobs(state, jobs);
-      self.postMessage("done");
-    } catch {
-      self.postMessage("error");
-    }
-  }
+  };
+  self.postMessage("ready");
+  serve();
 };

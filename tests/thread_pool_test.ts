@@ -1,0 +1,50 @@
+import assert from "node:assert/strict";
+import { OP_GRAD_SQUARED } from "../lib/models/gbt/_jobs.ts";
+import { JOB_CAPACITY } from "../lib/models/gbt/_pool_control.ts";
+import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
+import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
+
+/** One squared-error gradient per job: row i's pair becomes (margin − label, 1). */
+function setup(rows: number) {
+  const ws = new Workspace();
+  const margin = ws.alloc(8 * rows), label = ws.alloc(4 * rows), gh = ws.alloc(16 * rows);
+  ws.f64(margin, rows).set(Float64Array.from({ length: rows }, (_, i) => i * 0.5));
+  ws.f32(label, rows).fill(1);
+  const job = (i: number) => [OP_GRAD_SQUARED, margin + 8 * i, label + 4 * i, 0, 1, gh + 16 * i];
+  /** A job that traps (reads past the memory's end). */
+  const trap = [OP_GRAD_SQUARED, margin, label, 0, 2_000_000_000, gh];
+  return { ws, gh, job, trap };
+}
+
+Deno.test("thread pool: job lists longer than a worker's slot run in rounds, every job once", async () => {
+  const rows = Math.ceil((3 * JOB_CAPACITY) / 6) + 7; // three slots' worth on the worker
+  const { ws, gh, job } = setup(rows);
+  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, rowIndex: 0, gh }, 2);
+  try {
+    const split = Math.floor(rows / 10);
+    const mine = Array.from({ length: split }, (_, i) => job(i)).flat();
+    const theirs = Array.from({ length: rows - split }, (_, i) => job(split + i)).flat();
+    assert.ok(theirs.length > 2 * JOB_CAPACITY);
+    await pool.run([mine, theirs]);
+    const out = ws.f64(gh, 2 * rows);
+    for (let i = 0; i < rows; i++) {
+      assert.equal(out[2 * i], i * 0.5 - 1, `row ${i}`);
+      assert.equal(out[2 * i + 1], 1, `row ${i}`);
+    }
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("thread pool: a job that fails on a worker fails the run, and the pool keeps working", async () => {
+  const { ws, gh, job, trap } = setup(4);
+  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, rowIndex: 0, gh }, 2);
+  try {
+    await assert.rejects(pool.run([job(0), trap]), /kernel worker failed/);
+    await assert.rejects(pool.run([[99], []]), /Unknown kernel job 99/);
+    await Promise.all([pool.run([job(1), job(2)]), pool.run([[], job(3)])]); // queued, in order
+    assert.deepEqual([...ws.f64(gh, 8)], [-1, 1, -0.5, 1, 0, 1, 0.5, 1]);
+  } finally {
+    pool.close();
+  }
+});

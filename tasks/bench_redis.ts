@@ -14,7 +14,7 @@ import { benchRedis } from "./bench/redis_bench.ts";
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
   { flag: "entities", option: "entities", type: "number", arg: "<n>", help: "rows ingested" },
-  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "extractions (median)" },
+  { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each, alternating (median)" },
   { flag: "layout", option: "layout", type: "string", arg: "<l>", help: "hash or feast" },
   { flag: "cluster", option: "cluster", type: "boolean", help: "on a 3-master Redis Cluster" },
 ];

@@ -22,8 +22,8 @@ import {
   statusAt,
 } from "./_pool_control.ts";
 
-/** Checks of a worker's completion word before the calling thread blocks (~20–60 µs). */
-const SPIN = 20_000;
+/** Checks of a worker's completion word before the calling thread blocks (a few µs). */
+const SPIN = 1000;
 
 /** Threads for `nthread` (0 = every core). */
 export function threadCount(nthread: number): number {

@@ -52,17 +52,14 @@ export class ThreadPool {
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    ws: Workspace,
-    data: KernelData,
-    workers: Worker[],
-    shared: SharedArrayBuffer[],
+    o: { ws: Workspace; data: KernelData; workers: Worker[]; shared: SharedArrayBuffer[] },
   ) {
-    this.#ws = ws;
-    this.#data = data;
-    this.#workers = workers;
-    this.#ctl = new Int32Array(shared[0]!);
-    this.#jobs = new Float64Array(shared[1]!);
-    for (const w of workers) {
+    this.#ws = o.ws;
+    this.#data = o.data;
+    this.#workers = o.workers;
+    this.#ctl = new Int32Array(o.shared[0]!);
+    this.#jobs = new Float64Array(o.shared[1]!);
+    for (const w of o.workers) {
       w.onerror = (e) => {
         e.preventDefault();
         this.#failed = new Error(`kernel worker failed: ${e.message}`);
@@ -91,7 +88,7 @@ export class ThreadPool {
       for (const w of workers) w.terminate();
       throw error;
     }
-    return new ThreadPool(ws, data, workers, shared);
+    return new ThreadPool({ ws, data, workers, shared });
   }
 
   /** Threads, the calling one included. */

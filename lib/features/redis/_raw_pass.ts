@@ -6,9 +6,9 @@
  * @module
  */
 
-import type { RedisConnection } from "./client.ts";
+import { openLean, type RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { Bulks, CommandWriter, encodeArgs, type Reply, RespConnection, RespError } from "./resp.ts";
+import { Bulks, CommandWriter, encodeArgs, type Reply, RespError } from "./resp.ts";
 
 /** A master client (its address is read from its options). */
 export type Node = ReturnType<RedisConnection["masters"]>[number];
@@ -41,20 +41,16 @@ export interface PassStats {
  * the server reads the next batch while this one is decoded.
  */
 export async function rawPass(o: PassOptions): Promise<PassStats> {
-  const resp = await open(o);
+  const resp = await openLean(o.conn, o.node.options as { host?: string; port?: number });
   const stats: PassStats = { requests: 0, wrongType: 0 };
   const inFlight: { keys: Uint8Array[]; replies: Promise<(Bulks | Reply)[]> }[] = [];
   try {
     const tail = encodeArgs(o.layout.fields);
     const w = new CommandWriter();
-    const sent = <T>(replies: Promise<T>) => {
-      replies.catch(() => {}); // awaited later; a failure must not go unhandled meanwhile
-      return replies;
-    };
     const scan = (cursor: string) => {
       w.reset();
       w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
-      return sent(resp.send(w.bytes.slice(), 1));
+      return resp.send(w.bytes.slice(), 1);
     };
     const read = (keys: Uint8Array[]) => {
       w.reset();
@@ -65,7 +61,7 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
         w.raw(tail);
       }
       stats.requests++;
-      inFlight.push({ keys, replies: sent(resp.sendBulks(w.bytes.slice(), keys.length)) });
+      inFlight.push({ keys, replies: resp.sendBulks(w.bytes.slice(), keys.length) });
     };
     let page: Promise<Reply[]> | undefined = scan("0");
     let pending: Uint8Array[] = [];
@@ -89,19 +85,6 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
     resp.close();
   }
   return stats;
-}
-
-async function open(o: PassOptions): Promise<RespConnection> {
-  const s = o.conn.settings;
-  const at = o.node.options as { host?: string; port?: number };
-  return await RespConnection.open({
-    host: at.host ?? s.host,
-    port: at.port ?? s.port,
-    tls: s.tls,
-    ...(s.password !== undefined ? { password: s.password } : {}),
-    db: o.conn.client.isCluster ? 0 : s.db,
-    timeoutMs: s.connectTimeoutMs,
-  });
 }
 
 function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[] } {

@@ -6,6 +6,7 @@
  */
 
 import { Cluster, Redis } from "ioredis";
+import { RespConnection } from "./resp.ts";
 
 /** How to reach the feature store. */
 export interface RedisSettings {
@@ -81,4 +82,24 @@ export function connectRedis(s: RedisSettings, o: { serving?: boolean } = {}): R
     settings: s,
     close: async () => void (await redis.quit().catch(() => redis.disconnect())),
   };
+}
+
+/**
+ * A lean RESP connection (the hot paths: extraction, snapshot ingest) to the server, or to the
+ * cluster master at `at`, with the connection's password, TLS, timeout and database (0 on a
+ * cluster).
+ */
+export function openLean(
+  conn: RedisConnection,
+  at: { host?: string; port?: number } = {},
+): Promise<RespConnection> {
+  const s = conn.settings;
+  return RespConnection.open({
+    host: at.host ?? s.host,
+    port: at.port ?? s.port,
+    tls: s.tls,
+    ...(s.password !== undefined ? { password: s.password } : {}),
+    db: conn.client.isCluster ? 0 : s.db,
+    timeoutMs: s.connectTimeoutMs,
+  });
 }

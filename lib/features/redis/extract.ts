@@ -1,6 +1,6 @@
 /**
- * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master at once (never KEYS),
- * HMGET in batches of `batchSize` keys per round trip over the lean RESP reader (one read path,
+ * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master at once (never
+ * KEYS), HMGET in batches of `batchSize` keys per round trip over the lean RESP reader (one read path,
  * for single servers and cluster masters alike), typed parsing, a max-age filter, duplicates
  * resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
  * connection dropped, an error reply), the scan of that server starts over (rows read are kept

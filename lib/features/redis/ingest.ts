@@ -6,7 +6,7 @@
  */
 
 import type { EntityStream, FeatureSet } from "../window_processor.ts";
-import type { RedisConnection } from "./client.ts";
+import { openLean, type RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { EnvironmentError, isUserError } from "../../errors.ts";
 import { CommandWriter, type Reply, RespConnection, RespError } from "./resp.ts";
@@ -137,26 +137,11 @@ interface Targets {
 
 /** One connection to the server, or one per cluster master with keys routed by hash slot. */
 async function openTargets(conn: RedisConnection): Promise<Targets> {
-  const s = conn.settings;
-  const open = (host: string, port: number, db: number) =>
-    RespConnection.open({
-      host,
-      port,
-      tls: s.tls,
-      ...(s.password !== undefined ? { password: s.password } : {}),
-      db,
-      timeoutMs: s.connectTimeoutMs,
-    });
-  if (!conn.client.isCluster) {
-    return {
-      servers: [await open(s.host, s.port, s.db)],
-      route: () => 0,
-    };
-  }
+  if (!conn.client.isCluster) return { servers: [await openLean(conn)], route: () => 0 };
   const map = await slotMap(conn.client as Cluster);
   const servers: RespConnection[] = [];
   try {
-    for (const m of map.masters) servers.push(await open(m.host, m.port, 0));
+    for (const m of map.masters) servers.push(await openLean(conn, m));
   } catch (error) {
     servers.forEach((c) => c.close());
     throw error;

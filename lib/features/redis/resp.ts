@@ -160,6 +160,8 @@ export class RespConnection {
    * order, so several calls can be in flight (pipelined): the server works on the next batch
    * while the caller decodes this one. Bulk strings are views into read buffers that are never
    * overwritten (see {@link RespReader}), so replies stay valid while later requests are read.
+   * A failure reaches whoever awaits the promise; one not awaited yet is not reported as an
+   * unhandled rejection meanwhile.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
     return this.#exchange(bytes, count, () => this.#reader.next()) as Promise<Reply[]>;
@@ -179,7 +181,9 @@ export class RespConnection {
     const read = this.#reads.then(() => this.#read(count, next));
     this.#writes = written.catch(() => {});
     this.#reads = read.catch(() => {});
-    return Promise.all([written, read]).then(([, replies]) => replies);
+    const replies = Promise.all([written, read]).then(([, replies]) => replies);
+    replies.catch(() => {}); // awaited later while others are in flight: never "unhandled"
+    return replies;
   }
 
   async #write(bytes: Uint8Array): Promise<void> {

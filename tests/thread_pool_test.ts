@@ -19,7 +19,7 @@ function setup(rows: number) {
 Deno.test("thread pool: job lists longer than a worker's slot run in rounds, every job once", async () => {
   const rows = Math.ceil((3 * JOB_CAPACITY) / 6) + 7; // three slots' worth on the worker
   const { ws, gh, job } = setup(rows);
-  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, rowIndex: 0, gh }, 2);
+  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh }, 2);
   try {
     const split = Math.floor(rows / 10);
     const mine = Array.from({ length: split }, (_, i) => job(i)).flat();
@@ -38,7 +38,7 @@ Deno.test("thread pool: job lists longer than a worker's slot run in rounds, eve
 
 Deno.test("thread pool: a job that fails on a worker fails the run, and the pool keeps working", async () => {
   const { ws, gh, job, trap } = setup(4);
-  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, rowIndex: 0, gh }, 2);
+  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh }, 2);
   try {
     await assert.rejects(pool.run([job(0), trap]), /kernel worker failed/);
     await assert.rejects(pool.run([[99], []]), /Unknown kernel job 99/);

@@ -12,8 +12,8 @@ import type { FitOptions } from "../model.ts";
 import { computeCuts, type Cuts } from "./binning.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { type GrownTree, growTree } from "./grow_tree.ts";
+import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import { OP_GRAD_LOGISTIC, OP_GRAD_SQUARED } from "./_jobs.ts";
-import { HistBuilder } from "./hist_builder.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
 import type { GbtParams } from "./params.ts";
@@ -41,7 +41,8 @@ function binFrame(ws: Workspace, frame: Frame, maxBin: number) {
   const cuts = computeCuts(frame.columns, maxBin);
   const binCounts = ws.alloc(4 * nf);
   ws.i32(binCounts, nf).set(cuts.cuts.map((c) => c.length));
-  const bins = ws.alloc(n * nf), binsCol = ws.alloc(n * nf);
+  // The histogram kernel reads rows in 16-byte chunks: up to 15 bytes past the last one.
+  const bins = ws.alloc(n * nf + 16), binsCol = ws.alloc(n * nf);
   const mark = ws.used;
   const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
   frame.columns.forEach((col, j) => {
@@ -70,7 +71,7 @@ export class Booster {
   readonly #scratch: number;
   readonly #evals: EvalState[];
   #pool!: ThreadPool;
-  #hist!: HistBuilder;
+  #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
 
   /** Lays out the data; {@link start} starts the threads. */
@@ -124,9 +125,15 @@ export class Booster {
   /** Starts the thread pool and lays out the gradient jobs (split across threads on many rows). */
   async start(): Promise<void> {
     const { p, n, ws } = this;
-    const data = { bins: this.#bins.bins, nfeat: this.nf, rowIndex: this.#rowIndex, gh: this.#gh };
+    const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
-    this.#hist = new HistBuilder(ws, data, this.#pool);
+    this.#shares = threadShares(ws, {
+      n,
+      nfeat: this.nf,
+      threads: this.#pool.threads,
+      rowIndex: this.#rowIndex,
+      scratch: this.#scratch,
+    });
     const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
     const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
     this.#gradJobs = parts.map(([s, e]) =>
@@ -161,15 +168,13 @@ export class Booster {
       fresh.push(
         await growTree({
           ws,
-          ...this.#bins,
+          binsCol: this.#bins.binsCol,
+          binCounts: this.#bins.binCounts,
           n,
           nfeat: this.nf,
-          rowIndex: this.#rowIndex,
+          shares: this.#shares,
           rows,
-          scratch: this.#scratch,
-          gh: this.#gh,
           cuts: this.cuts,
-          hist: this.#hist,
           pool: this.#pool,
           rng: this.rng,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),

@@ -11,17 +11,22 @@ import type { Kernels } from "./kernel/workspace.ts";
 export interface KernelData {
   readonly bins: number;
   readonly nfeat: number;
-  readonly rowIndex: number;
   readonly gh: number;
 }
 
-/** Build a histogram: start, end, destination (zeroed first). */
+/**
+ * Build the histogram of rows[start..end) over features [f0, f1) (`buildHist`, that part zeroed
+ * first): rows (a thread's row index), start, end, destination, f0, f1, gather buffer.
+ */
 export const OP_HIST = 1;
 /** Logistic gradients: margin, label, weight, n, scale_pos_weight, gh. */
 export const OP_GRAD_LOGISTIC = 2;
 /** Squared-error gradients: margin, label, weight, n, gh. */
 export const OP_GRAD_SQUARED = 3;
-/** Partition: column, start, end, splitBin, defaultLeft, scratch, result (i32 slot for the left count). */
+/**
+ * Partition a node's rows (`partition`): column, rows, start, end, splitBin, defaultLeft, scratch,
+ * result (i32 slot for the left count).
+ */
 export const OP_PARTITION = 4;
 /**
  * Best split over a feature chunk: hist, binCounts, features, nsel, g, h, minGain, out (f64 × 9:
@@ -37,15 +42,31 @@ export const OP_SHAP = 7;
 
 /** Rows from columns (`rowsF32`): cols, n, nfeat, start, end, x. */
 export const OP_ROWS = 8;
+/**
+ * {@link OP_HIST} for the contiguous rows [start, end) (the row index is the identity there), from
+ * the column-major bins (`buildHistCols`): binsCol, n, start, end, destination, f0, f1.
+ */
+export const OP_HIST_COLS = 9;
+/**
+ * A partitioned node's children's histograms over features [f0, f1) (`childHists`): rows, start,
+ * end, result (the partition's left-count slot), left (fresh buffer), parent (becomes the right's),
+ * f0, f1, gather buffer.
+ */
+export const OP_CHILD_HISTS = 10;
+/** Copy bytes (`copyBytes`): destination, source, byte count. */
+export const OP_COPY = 11;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
   [OP_SHAP]: 15,
-  [OP_HIST]: 3,
+  [OP_HIST]: 7,
+  [OP_HIST_COLS]: 7,
+  [OP_CHILD_HISTS]: 9,
+  [OP_COPY]: 3,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
-  [OP_PARTITION]: 7,
+  [OP_PARTITION]: 8,
   [OP_SPLIT]: 12,
 };
 
@@ -62,14 +83,23 @@ export function runJobs(
   jobs: ArrayLike<number>,
 ): void {
   const { k, memory, data: d } = on;
-  const pairs = d.nfeat * 256;
   for (let i = 0; i < jobs.length;) {
     const op = jobs[i]!;
     const a = (j: number) => jobs[i + 1 + j]!;
     switch (op) {
       case OP_HIST:
-        new Float64Array(memory.buffer, a(2), pairs * 2).fill(0);
-        k.buildHist(d.bins, d.nfeat, d.rowIndex, a(0), a(1), d.gh, a(2));
+        k.buildHist(d.bins, d.nfeat, a(0), a(1), a(2), d.gh, a(3), a(4), a(5), a(6));
+        break;
+      case OP_HIST_COLS:
+        k.buildHistCols(a(0), a(1), a(2), a(3), d.gh, a(4), a(5), a(6));
+        break;
+      case OP_CHILD_HISTS: {
+        const nl = new Int32Array(memory.buffer, a(3), 1)[0]!;
+        k.childHists(d.bins, d.nfeat, a(0), a(1), a(2), nl, d.gh, a(4), a(5), a(6), a(7), a(8));
+        break;
+      }
+      case OP_COPY:
+        k.copyBytes(a(0), a(1), a(2));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));
@@ -78,28 +108,11 @@ export function runJobs(
         k.gradSquared(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_PARTITION:
-        new Int32Array(memory.buffer, a(6), 1)[0] = k.partition(
-          a(0),
-          d.rowIndex,
-          a(1),
-          a(2),
-          a(3),
-          a(4),
-          a(5),
-        );
+        k.partition(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
         break;
       case OP_SPLIT:
         k.setGainParams(a(8), a(9), a(10), a(11));
-        new Float64Array(memory.buffer, a(7) + 64, 1)[0] = k.findBestSplit(
-          a(0),
-          a(1),
-          a(2),
-          a(3),
-          a(4),
-          a(5),
-          a(6),
-          a(7),
-        );
+        k.findBestSplit(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
         break;
       case OP_ROWS:
         k.rowsF32(a(0), a(1), a(2), a(3), a(4), a(5));

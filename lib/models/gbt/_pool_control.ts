@@ -1,25 +1,29 @@
 /**
- * The shared control words of the {@link ThreadPool} and its workers: word 0 is the round's
- * sequence number ({@link CLOSE} stops the workers); each worker w has a job-list length, the
- * last round it finished and that round's status; its job list sits in its own slot of a shared
- * float64 array.
+ * The shared control words of the {@link ThreadPool} and its workers. Each worker w has four
+ * words: the round it is asked to run (its own sequence number, so a round wakes only the
+ * workers that have jobs; {@link CLOSE} stops it), its job-list length, the last round it
+ * finished and that round's status; its job list sits in its own slot of a shared float64 array.
  *
  * @module
  */
 
 /** Float64 job words per worker slot (512 KiB). */
 export const JOB_CAPACITY = 1 << 16;
-/** Word 0 set to this stops the workers. */
+/** A worker's sequence word set to this stops it. */
 export const CLOSE = -1;
 /** A round that threw. */
 export const STATUS_FAILED = 1;
+/** Int32 control words per worker. */
+export const WORDS_PER_WORKER = 4;
 
+/** Index of worker w's sequence number (the round it is asked to run). */
+export const seqAt = (w: number): number => WORDS_PER_WORKER * w;
 /** Index of worker w's job-list length. */
-export const lengthAt = (w: number): number => 1 + 4 * w;
+export const lengthAt = (w: number): number => WORDS_PER_WORKER * w + 1;
 /** Index of the last round worker w finished. */
-export const doneAt = (w: number): number => 2 + 4 * w;
+export const doneAt = (w: number): number => WORDS_PER_WORKER * w + 2;
 /** Index of worker w's status for that round (0 ok). */
-export const statusAt = (w: number): number => 3 + 4 * w;
+export const statusAt = (w: number): number => WORDS_PER_WORKER * w + 3;
 /** Worker w's job slot. */
 export const jobsAt = (jobs: Float64Array, w: number): Float64Array =>
   jobs.subarray(w * JOB_CAPACITY, (w + 1) * JOB_CAPACITY);

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { sortFloat64 } from "../../util/sort.ts";
+import { sortFloat32 } from "../../util/sort.ts";
 
 /** Values sampled per feature to place quantile cuts on large data. */
 export const SKETCH_SAMPLE = 1 << 16;
@@ -67,14 +67,13 @@ export function computeCuts(columns: readonly ArrayLike<number>[], maxBin: numbe
 function sampleSorted(col: ArrayLike<number>): Float32Array {
   const n = col.length;
   const step = Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
-  const out = new Float64Array(Math.ceil(n / step));
+  const out = new Float32Array(Math.ceil(n / step));
   let k = 0;
   for (let i = 0; i < n; i += step) {
     const v = col[i]!;
-    if (!Number.isNaN(v)) out[k++] = Math.fround(v);
+    if (!Number.isNaN(v)) out[k++] = v;
   }
-  // Float32 values sort the same as float64; the radix sort is the fast one for large samples.
-  return Float32Array.from(sortFloat64(out.subarray(0, k)));
+  return sortFloat32(out.subarray(0, k)).slice();
 }
 
 function distinctSorted(sorted: Float32Array): Float32Array {

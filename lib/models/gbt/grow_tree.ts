@@ -10,30 +10,25 @@ import type { Rng } from "../../util/rng.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { Cuts } from "./binning.ts";
 import { sampleColumns } from "./column_sampler.ts";
-import { OP_PARTITION } from "./_jobs.ts";
-import type { HistBuilder, HistTask } from "./hist_builder.ts";
+import { appendSplitJobs, rootJobs, type ThreadShare } from "./node_jobs.ts";
 import type { ThreadPool } from "./thread_pool.ts";
-import { calcWeight, findBestSplits, type GainParams, type Split } from "./split.ts";
+import { calcWeight, type GainParams, planSplitSearch, type Split } from "./split.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 
-/** What growing a tree needs: binned data in the workspace, gradients, cuts and parameters. */
+/** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
 export interface GrowContext {
   readonly ws: Workspace;
-  readonly bins: number;
   /** Column-major copy of the bins (feature f's column at `binsCol + f · n`). */
   readonly binsCol: number;
   /** Total rows (the column length). */
   readonly n: number;
   readonly nfeat: number;
-  /** Row index array (i32 × n) whose first `rows` entries are the sampled rows. */
-  readonly rowIndex: number;
+  /** Per thread: its features, row index and scratch; thread 0's first `rows` entries are the sampled rows. */
+  readonly shares: readonly ThreadShare[];
   readonly rows: number;
-  readonly scratch: number;
-  readonly gh: number;
   readonly cuts: Cuts;
   /** Offset of the value-bin count per feature (i32 × nfeat). */
   readonly binCounts: number;
-  readonly hist: HistBuilder;
   readonly pool: ThreadPool;
   readonly rng: Rng;
 }
@@ -81,13 +76,6 @@ export async function growTree(ctx: GrowContext, p: GrowParams): Promise<GrownTr
   }
 }
 
-/** A child whose histogram is built (`small`) and the sibling that subtracts it (`large`). */
-interface Build {
-  small: OpenNode;
-  large: OpenNode;
-  task: HistTask;
-}
-
 /** The state of one tree's growth: its open nodes, histograms, column samples and leaf ranges. */
 class TreeBuilder {
   readonly #ctx: GrowContext;
@@ -133,33 +121,24 @@ class TreeBuilder {
     return s;
   }
 
-  /**
-   * Finds each node's best split over a column sample (none when the gain is below gamma), all
-   * nodes in one batch on the thread pool; column samples are drawn node by node, in order.
-   */
-  async #evaluate(nodes: readonly OpenNode[]): Promise<void> {
-    const ctx = this.#ctx;
-    const open = nodes.filter((n) => this.#canSplit(n));
-    const searches = open.map((n) => ({
+  /** Each node's column sample (drawn node by node, in order). */
+  #searches(nodes: readonly OpenNode[]) {
+    return nodes.map((n) => ({
       hist: n.hist,
-      features: sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, ctx.rng),
+      features: sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, this.#ctx.rng),
       g: n.g,
       h: n.h,
     }));
-    const splits = await findBestSplits(
-      ctx.ws,
-      { pool: ctx.pool, binCounts: ctx.binCounts, gain: this.#p },
-      searches,
-    );
-    open.forEach((n, k) => {
-      const s = splits[k];
-      n.split = s && s.gain >= this.#p.gamma ? s : undefined;
-    });
+  }
+
+  /** A split, or none when its gain is below gamma. */
+  #kept(s: Split | undefined): Split | undefined {
+    return s && s.gain >= this.#p.gamma ? s : undefined;
   }
 
   /** The root: its histogram over every sampled row, its leaf value and best split. */
   async root(): Promise<OpenNode> {
-    const { ws, rows } = this.#ctx;
+    const { ws, rows, n, shares, pool } = this.#ctx;
     const root: OpenNode = {
       id: 0,
       start: 0,
@@ -169,7 +148,11 @@ class TreeBuilder {
       h: 0,
       hist: this.#pool.take(),
     };
-    await this.#ctx.hist.build([{ start: 0, end: rows, hist: root.hist }]);
+    // Every row sampled: the row index is the identity, the column-wise kernel applies.
+    const contiguous = rows === n;
+    await pool.run(
+      rootJobs(shares, { rows, contiguous, hist: root.hist, binsCol: this.#ctx.binsCol, n }),
+    );
     const rootHist = ws.f64(root.hist, this.#pairs);
     for (let b = 0; b < 256; b++) {
       root.g += rootHist[2 * b]!;
@@ -177,49 +160,71 @@ class TreeBuilder {
     }
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
-    await this.#evaluate([root]);
+    if (this.#canSplit(root)) {
+      const mark = ws.used, jobs = shares.map((): number[] => []);
+      const read = planSplitSearch(this.#searchOn(), this.#searches([root]), jobs);
+      await pool.run(jobs);
+      root.split = this.#kept(read()[0]);
+      ws.reset(mark);
+    }
     this.#ranges.push([root.id, root.start, root.end]);
     return root;
   }
 
-  /** Partitions the rows of each node by its split (in parallel across nodes); left counts. */
-  async #partition(nodes: readonly OpenNode[]): Promise<number[]> {
-    const { ws, pool } = this.#ctx;
-    const threads = pool.threads;
-    const results = ws.alloc(4 * nodes.length);
-    const jobs: number[][] = Array.from({ length: threads }, () => []);
-    const load = new Float64Array(threads);
-    const size = (n: OpenNode) => n.end - n.start;
-    const order = nodes.map((_, k) => k).sort((a, b) => size(nodes[b]!) - size(nodes[a]!));
-    for (const k of order) {
-      const n = nodes[k]!, s = n.split!;
-      let t = 0;
-      for (let i = 1; i < threads; i++) if (load[i]! < load[t]!) t = i;
-      load[t] = load[t]! + size(n);
-      const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
-      const dest = this.#ctx.scratch + 4 * n.start;
-      jobs[t]!.push(
-        OP_PARTITION,
-        column,
-        n.start,
-        n.end,
-        s.splitBin,
-        s.defaultLeft ? 1 : 0,
-        dest,
-        results + 4 * k,
-      );
-    }
-    await pool.run(jobs);
-    const out = Array.from(ws.i32(results, nodes.length));
-    ws.reset(results);
-    return out;
+  #searchOn() {
+    const { ws, shares, binCounts } = this.#ctx;
+    return { ws, shares, binCounts, gain: this.#p };
   }
 
   /**
-   * Creates a partitioned node's children. Children that may split again get histograms: the
-   * smaller one is built (task returned), the larger is parent − smaller.
+   * Splits the nodes in one round on the pool: each thread partitions its copy of every node's
+   * rows, builds its features' part of the children's histograms (when they may split again) and
+   * searches their best splits. Returns the children that may split again.
    */
-  #expand(n: OpenNode, nl: number): { kids: [OpenNode, OpenNode]; build?: Build } {
+  async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
+    const { ws, shares, pool } = this.#ctx;
+    const growing = nodes.map((n) => this.#canSplit({ ...n, depth: n.depth + 1 }));
+    const lefts = nodes.map((_, k) => (growing[k] ? this.#pool.take() : 0));
+    const mark = ws.used, jobs = shares.map((): number[] => []);
+    const results = nodes.map(() => ws.alloc(4 * shares.length));
+    nodes.forEach((n, k) => {
+      const column = this.#ctx.binsCol + n.split!.feature * this.#ctx.n;
+      const slots = shares.map((_, t) => results[k]! + 4 * t);
+      appendSplitJobs(jobs, shares, {
+        ...n,
+        split: n.split!,
+        column,
+        left: lefts[k]!,
+        results: slots,
+      });
+    });
+    // The children's g and h are the split's sums; their samples are drawn in order, left first.
+    const kids = nodes.flatMap((n, k) => {
+      if (!growing[k]) return [];
+      const s = n.split!, depth = n.depth + 1;
+      return [
+        { id: -1, start: 0, end: 0, depth, g: s.gl, h: s.hl, hist: lefts[k]! },
+        { id: -1, start: 0, end: 0, depth, g: s.gr, h: s.hr, hist: n.hist },
+      ];
+    });
+    const read = planSplitSearch(this.#searchOn(), this.#searches(kids), jobs);
+    await pool.run(jobs);
+    const splits = read(), counts = results.map((r) => ws.i32(r, 1)[0]!);
+    ws.reset(mark);
+    const next: OpenNode[] = [];
+    nodes.forEach((n, k) => {
+      const [left, right] = this.#expand(n, counts[k]!);
+      if (!growing[k]) return this.#pool.give(n.hist);
+      left.hist = lefts[k]!;
+      right.hist = n.hist;
+      next.push(left, right);
+    });
+    next.forEach((kid, i) => (kid.split = this.#kept(splits[i])));
+    return next;
+  }
+
+  /** Creates a partitioned node's children (leaves for now). */
+  #expand(n: OpenNode, nl: number): [OpenNode, OpenNode] {
     const s = n.split!, cuts = this.#ctx.cuts;
     const threshold = s.splitBin >= 0
       ? cuts.cuts[s.feature]![s.splitBin]!
@@ -233,25 +238,7 @@ class TreeBuilder {
     const right: OpenNode = { id: r, start: mid, end: n.end, depth, g: s.gr, h: s.hr, hist: 0 };
     this.#ranges.push([left.id, left.start, left.end], [right.id, right.start, right.end]);
     this.#leaves++;
-    if (!this.#canSplit(left)) {
-      this.#pool.give(n.hist);
-      return { kids: [left, right] };
-    }
-    const small = nl <= n.end - mid ? left : right;
-    const large = small === left ? right : left;
-    small.hist = this.#pool.take();
-    large.hist = n.hist;
-    return {
-      kids: [left, right],
-      build: { small, large, task: { start: small.start, end: small.end, hist: small.hist } },
-    };
-  }
-
-  async #buildHistograms(builds: readonly Build[]): Promise<void> {
-    await this.#ctx.hist.build(builds.map((b) => b.task));
-    for (const b of builds) {
-      this.#ctx.ws.k.subPairs(b.large.hist, b.large.hist, b.small.hist, this.#pairs);
-    }
+    return [left, right];
   }
 
   /** Level by level (XGBoost's default), up to max_depth and max_leaves. */
@@ -259,22 +246,13 @@ class TreeBuilder {
     const maxLeaves = this.#p.max_leaves;
     let level = [root];
     while (level.length > 0) {
-      const next: OpenNode[] = [], builds: Build[] = [], splitting: OpenNode[] = [];
+      const splitting: OpenNode[] = [];
       for (const n of level) {
         if (!n.split || (maxLeaves > 0 && this.#leaves + splitting.length >= maxLeaves)) {
           this.#pool.give(n.hist);
         } else splitting.push(n);
       }
-      const lefts = await this.#partition(splitting);
-      splitting.forEach((n, k) => {
-        const { kids, build } = this.#expand(n, lefts[k]!);
-        if (!build) return;
-        builds.push(build);
-        next.push(...kids);
-      });
-      await this.#buildHistograms(builds);
-      await this.#evaluate(next);
-      level = next;
+      level = splitting.length > 0 ? await this.#step(splitting) : [];
     }
   }
 
@@ -290,11 +268,7 @@ class TreeBuilder {
       const n = open[bi]!;
       if (!n.split || (this.#p.max_leaves > 0 && this.#leaves >= this.#p.max_leaves)) break;
       open.splice(bi, 1);
-      const { kids, build } = this.#expand(n, (await this.#partition([n]))[0]!);
-      if (!build) continue;
-      await this.#buildHistograms([build]);
-      await this.#evaluate(kids);
-      for (const k of kids) {
+      for (const k of await this.#step([n])) {
         if (k.split) open.push(k);
         else this.#pool.give(k.hist);
       }

@@ -48,7 +48,7 @@ export class ParallelScorer {
     const covers = placeCovers(ws, trees);
     const pool = await ThreadPool.start(
       ws,
-      { bins: 0, nfeat: 0, rowIndex: 0, gh: 0 },
+      { bins: 0, nfeat: 0, gh: 0 },
       threadCount(threads),
     );
     return new ParallelScorer(model, { ws, pool, forest, covers });

@@ -1,9 +1,8 @@
 /**
  * Worker thread of the {@link ThreadPool}: instantiates the kernels over the shared memory once
- * (`{ init }` message, answered `"ready"`), then waits on the pool's shared control words for
+ * (`{ init }` message, answered `"ready"`), then waits on its own shared sequence word for
  * rounds: runs the job list in its slot, records the round as done (and whether it threw), and
- * waits for the next. It sleeps at once: spinning ~50 µs first (as OpenMP threads do) made
- * two-thread training 1.5× slower on this 2-vCPU machine, measured alternating. It returns to its event loop every 50 ms of idleness so that `terminate()`
+ * waits for the next. It returns to its event loop every 50 ms of idleness so that `terminate()`
  * always takes effect.
  *
  * @module
@@ -13,7 +12,15 @@
 
 import { type KernelData, runJobs } from "./_jobs.ts";
 import { instantiateKernels } from "./kernel/workspace.ts";
-import { CLOSE, doneAt, jobsAt, lengthAt, STATUS_FAILED, statusAt } from "./_pool_control.ts";
+import {
+  CLOSE,
+  doneAt,
+  jobsAt,
+  lengthAt,
+  seqAt,
+  STATUS_FAILED,
+  statusAt,
+} from "./_pool_control.ts";
 
 interface Init {
   module: WebAssembly.Module;
@@ -21,17 +28,23 @@ interface Init {
   data: KernelData;
   shared: [SharedArrayBuffer, SharedArrayBuffer];
   index: number;
+  /** Milliseconds to poll for the next round before sleeping. */
+  spinMs: number;
 }
 
 self.onmessage = (event: MessageEvent<{ init: Init }>) => {
-  const { module, memory, data, shared, index: w } = event.data.init;
+  const { module, memory, data, shared, index: w, spinMs } = event.data.init;
   const state = { k: instantiateKernels(memory, module), memory, data };
   const ctl = new Int32Array(shared[0]), slot = jobsAt(new Float64Array(shared[1]), w);
   let seen = 0;
   const serve = () => {
     for (;;) {
-      if (Atomics.wait(ctl, 0, seen, 50) === "timed-out") return void setTimeout(serve, 0);
-      const seq = Atomics.load(ctl, 0);
+      const until = performance.now() + spinMs;
+      for (let s = 1; Atomics.load(ctl, seqAt(w)) === seen; s++) {
+        if ((s & 1023) === 0 && performance.now() > until) break;
+      }
+      if (Atomics.wait(ctl, seqAt(w), seen, 50) === "timed-out") return void setTimeout(serve, 0);
+      const seq = Atomics.load(ctl, seqAt(w));
       if (seq === CLOSE) return;
       if (seq === seen) continue;
       seen = seq;

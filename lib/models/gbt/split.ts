@@ -1,6 +1,5 @@
 import { OP_SPLIT } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
-import type { ThreadPool } from "./thread_pool.ts";
 
 /**
  * Split finding on gradient histograms, with XGBoost's regularized gain (`lambda`, `alpha`,
@@ -81,45 +80,52 @@ export interface SplitSearch {
   readonly h: number;
 }
 
+/** A thread's features [f0, f1). */
+export interface FeatureShare {
+  readonly f0: number;
+  readonly f1: number;
+}
+
 /**
- * The best split of each node over its features (run by the WASM kernel on every thread of the
- * pool: each node's features are cut into one contiguous chunk per thread, and the chunks'
- * winners reduced in feature order with a strict `>`, so the result is exactly the sequential
- * scan's), or undefined where none reduces the loss by more than {@link RT_EPS}.
+ * Plans the best-split search of each node (run by the WASM kernel on every thread of the pool:
+ * each thread searches the node's features within its share, and the shares' winners are reduced
+ * in feature order with a strict `>`, so the result is exactly the sequential scan's): appends the
+ * jobs to `jobs` (one list per share) and returns the reader to call once they ran, giving each
+ * node's split, or undefined where none reduces the loss by more than {@link RT_EPS}. The search
+ * takes workspace memory: reset it after reading.
  */
-export async function findBestSplits(
-  ws: Workspace,
-  on: { pool: ThreadPool; binCounts: number; gain: GainParams },
+export function planSplitSearch(
+  on: { ws: Workspace; shares: readonly FeatureShare[]; binCounts: number; gain: GainParams },
   nodes: readonly SplitSearch[],
-): Promise<Array<Split | undefined>> {
-  const mark = ws.used, threads = on.pool.threads, p = on.gain;
-  const jobs: number[][] = Array.from({ length: threads }, () => []);
-  const chunks: number[][] = []; // per node: the out offsets of its chunks, in feature order
+  jobs: number[][],
+): () => Array<Split | undefined> {
+  const { ws, gain: p } = on;
+  const chunks: number[][] = []; // per node: the out offsets of its shares, in feature order
   for (const node of nodes) {
-    const nsel = node.features.length, parts = Math.max(1, Math.min(threads, nsel));
-    const feats = ws.alloc(4 * Math.max(nsel, 1));
-    ws.i32(feats, nsel).set(node.features);
     const outs: number[] = [];
-    for (let c = 0; c < parts; c++) {
-      const from = Math.floor((nsel * c) / parts), to = Math.floor((nsel * (c + 1)) / parts);
-      const out = ws.alloc(8 * 9); // gain, feature, bin, default-left, gl, hl, gr, hr, found
-      jobs[c]!.push(OP_SPLIT, node.hist, on.binCounts, feats + 4 * from, to - from, node.g, node.h);
-      jobs[c]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+    on.shares.forEach((sh, t) => {
+      let from = 0;
+      while (from < node.features.length && node.features[from]! < sh.f0) from++;
+      let to = from;
+      while (to < node.features.length && node.features[to]! < sh.f1) to++;
+      if (to === from) return;
+      const feats = ws.alloc(4 * (to - from)), out = ws.alloc(8 * 9); // the split, then "found"
+      ws.i32(feats, to - from).set(node.features.subarray(from, to));
+      jobs[t]!.push(OP_SPLIT, node.hist, on.binCounts, feats, to - from, node.g, node.h);
+      jobs[t]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
       outs.push(out);
-    }
+    });
     chunks.push(outs);
   }
-  await on.pool.run(jobs);
-  const splits = chunks.map((outs) => {
-    let best: Float64Array | undefined;
-    for (const out of outs) {
-      const r = ws.f64(out, 9);
-      if (r[8] === 1 && (!best || r[0]! > best[0]!)) best = r.slice();
-    }
-    return best ? toSplit(best) : undefined;
-  });
-  ws.reset(mark);
-  return splits;
+  return () =>
+    chunks.map((outs) => {
+      let best: Float64Array | undefined;
+      for (const out of outs) {
+        const r = ws.f64(out, 9);
+        if (r[8] === 1 && (!best || r[0]! > best[0]!)) best = r.slice();
+      }
+      return best ? toSplit(best) : undefined;
+    });
 }
 
 function toSplit(r: Float64Array): Split {

@@ -28,9 +28,36 @@ export interface Kernels {
     end: number,
     gh: number,
     hist: number,
+    f0: number,
+    f1: number,
+    buf: number,
   ): void;
-  addPairs(dst: number, src: number, pairs: number): void;
-  subPairs(out: number, a: number, b: number, pairs: number): void;
+  gatherBytes(nfeat: number): number;
+  buildHistCols(
+    binsCol: number,
+    n: number,
+    start: number,
+    end: number,
+    gh: number,
+    hist: number,
+    f0: number,
+    f1: number,
+  ): void;
+  childHists(
+    bins: number,
+    nfeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    nl: number,
+    gh: number,
+    left: number,
+    parent: number,
+    f0: number,
+    f1: number,
+    buf: number,
+  ): void;
+  copyBytes(dst: number, src: number, bytes: number): void;
   partition(
     column: number,
     rows: number,
@@ -39,7 +66,8 @@ export interface Kernels {
     splitBin: number,
     defaultLeft: number,
     scratch: number,
-  ): number;
+    result: number,
+  ): void;
   addTreeBinned(
     bins: number,
     nfeat: number,
@@ -111,7 +139,7 @@ export interface Kernels {
     h: number,
     minGain: number,
     out: number,
-  ): number;
+  ): void;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -49,44 +49,115 @@ export function maskGradients(mask: usize, n: i32, gh: usize): void {
   }
 }
 
-/** Adds the (grad, hess) of rows[start..end) into the histogram, per feature and bin. */
+/** Rows gathered at a time by {@link buildHist}. */
+const GATHER: i32 = 64;
+
+/** Bytes of the gather buffer {@link buildHist} needs for `nfeat` features. */
+export function gatherBytes(nfeat: i32): i32 {
+  return GATHER * (16 + (((nfeat + 15) >> 4) << 4));
+}
+
+/**
+ * The histogram of rows[start..end) over features [f0, f1): zeroes that part of `hist`, then adds
+ * each row's (grad, hess) per feature and bin (a thread builds its own features' part). Rows are
+ * scattered, so their gradient pairs and bins are first gathered into `buf` ({@link gatherBytes})
+ * {@link GATHER} rows at a time: a short loop of independent loads keeps many cache misses in
+ * flight, where the long update loop let the CPU run only a row or two ahead.
+ */
 export function buildHist(
-  bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize,
+  bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
+  buf: usize,
 ): void {
-  const nf = <usize>nfeat;
-  for (let k = start; k < end; k++) {
-    const r = <usize>load<i32>(rows + (<usize>k << 2));
-    const v = v128.load(gh + (r << 4));
-    const rowp = bins + r * nf;
-    let f: usize = 0;
-    for (; f + 4 <= nf; f += 4) {
-      const b4 = load<u32>(rowp + f);
-      const p0 = hist + (((f << 8) | <usize>(b4 & 255)) << 4);
-      v128.store(p0, f64x2.add(v128.load(p0), v));
-      const p1 = hist + ((((f + 1) << 8) | <usize>((b4 >> 8) & 255)) << 4);
-      v128.store(p1, f64x2.add(v128.load(p1), v));
-      const p2 = hist + ((((f + 2) << 8) | <usize>((b4 >> 16) & 255)) << 4);
-      v128.store(p2, f64x2.add(v128.load(p2), v));
-      const p3 = hist + ((((f + 3) << 8) | <usize>(b4 >> 24)) << 4);
-      v128.store(p3, f64x2.add(v128.load(p3), v));
+  memory.fill(hist + (<usize>f0 << 12), 0, <usize>(f1 - f0) << 12);
+  const nf = <usize>nfeat, lo = <usize>f0, width = <usize>(f1 - f0);
+  const stride = ((width + 15) >> 4) << 4, segs = buf + (<usize>GATHER << 4);
+  for (let k0 = start; k0 < end; k0 += GATHER) {
+    const m = <usize>(k0 + GATHER < end ? GATHER : end - k0);
+    for (let j: usize = 0; j < m; j++) {
+      const r = <usize>load<i32>(rows + ((<usize>k0 + j) << 2));
+      v128.store(buf + (j << 4), v128.load(gh + (r << 4)));
+      const src = bins + r * nf + lo, dst = segs + j * stride;
+      for (let c: usize = 0; c < stride; c += 16) v128.store(dst + c, v128.load(src + c));
     }
-    for (; f < nf; f++) {
-      const p = hist + (((f << 8) | <usize>load<u8>(rowp + f)) << 4);
-      v128.store(p, f64x2.add(v128.load(p), v));
+    for (let j: usize = 0; j < m; j++) {
+      const v = v128.load(buf + (j << 4));
+      const rowp = segs + j * stride;
+      let f: usize = 0;
+      for (; f + 4 <= width; f += 4) {
+        const b4 = load<u32>(rowp + f), g = lo + f;
+        const p0 = hist + (((g << 8) | <usize>(b4 & 255)) << 4);
+        v128.store(p0, f64x2.add(v128.load(p0), v));
+        const p1 = hist + ((((g + 1) << 8) | <usize>((b4 >> 8) & 255)) << 4);
+        v128.store(p1, f64x2.add(v128.load(p1), v));
+        const p2 = hist + ((((g + 2) << 8) | <usize>((b4 >> 16) & 255)) << 4);
+        v128.store(p2, f64x2.add(v128.load(p2), v));
+        const p3 = hist + ((((g + 3) << 8) | <usize>(b4 >> 24)) << 4);
+        v128.store(p3, f64x2.add(v128.load(p3), v));
+      }
+      for (; f < width; f++) {
+        const p = hist + ((((lo + f) << 8) | <usize>load<u8>(rowp + f)) << 4);
+        v128.store(p, f64x2.add(v128.load(p), v));
+      }
     }
   }
 }
 
-/** dst[i] += src[i] for `pairs` f64 pairs (histogram reduction and subtraction helpers). */
-export function addPairs(dst: usize, src: usize, pairs: i32): void {
-  for (let i: usize = 0; i < <usize>pairs; i++) {
-    const p = dst + (i << 4);
-    v128.store(p, f64x2.add(v128.load(p), v128.load(src + (i << 4))));
+/**
+ * {@link buildHist} for the contiguous rows [start, end) (row r = position r: the root without row
+ * sampling), feature by feature over the column-major bins, in blocks of rows whose gradient pairs
+ * (32 KiB) stay in L1 across the features.
+ */
+export function buildHistCols(
+  binsCol: usize, n: i32, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
+): void {
+  memory.fill(hist + (<usize>f0 << 12), 0, <usize>(f1 - f0) << 12);
+  for (let r0 = <usize>start; r0 < <usize>end; r0 += 2048) {
+    const r1 = r0 + 2048 < <usize>end ? r0 + 2048 : <usize>end;
+    for (let f = f0; f < f1; f++) {
+      const col = binsCol + <usize>f * <usize>n;
+      const h = hist + (<usize>f << 12);
+      for (let r = r0; r < r1; r++) {
+        const p = h + (<usize>load<u8>(col + r) << 4);
+        v128.store(p, f64x2.add(v128.load(p), v128.load(gh + (r << 4))));
+      }
+    }
   }
+}
+
+/**
+ * The children's histograms of a node just partitioned (rows[start, start + nl) went left), over
+ * features [f0, f1): the smaller child's is built (the left one on a tie), the other is the
+ * parent's minus it. The left child's ends in `left` (a fresh buffer), the right child's in
+ * `parent` (which held the parent's).
+ */
+export function childHists(
+  bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, nl: i32, gh: usize,
+  left: usize, parent: usize, f0: i32, f1: i32, buf: usize,
+): void {
+  const mid = start + nl;
+  const off = <usize>f0 << 12, pairs = <usize>(f1 - f0) << 8;
+  if (nl <= end - mid) {
+    buildHist(bins, nfeat, rows, start, mid, gh, left, f0, f1, buf);
+    subPairs(parent + off, parent + off, left + off, <i32>pairs);
+    return;
+  }
+  buildHist(bins, nfeat, rows, mid, end, gh, left, f0, f1, buf);
+  // left holds the right child's: swap it into parent, leaving parent − right in left.
+  for (let i: usize = 0; i < pairs; i++) {
+    const o = off + (i << 4);
+    const r = v128.load(left + o), p = v128.load(parent + o);
+    v128.store(left + o, f64x2.sub(p, r));
+    v128.store(parent + o, r);
+  }
+}
+
+/** Copies `bytes` bytes from `src` to `dst` (a thread's copy of the sampled row index). */
+export function copyBytes(dst: usize, src: usize, bytes: i32): void {
+  memory.copy(dst, src, <usize>bytes);
 }
 
 /** out[i] = a[i] − b[i] for `pairs` f64 pairs (sibling histogram by subtraction). */
-export function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
+function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
   for (let i: usize = 0; i < <usize>pairs; i++) {
     const o = i << 4;
     v128.store(out + o, f64x2.sub(v128.load(a + o), v128.load(b + o)));
@@ -96,28 +167,28 @@ export function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
 /**
  * Stable partition of rows[start..end): rows whose bin ≤ splitBin (missing: defaultLeft) first.
  * `column` is the split feature's bins in column-major order (one byte per row, cache-friendly);
- * `scratch` holds the right rows meanwhile. Returns the number of left rows.
+ * `scratch` holds the right rows meanwhile. Writes the number of left rows (i32) to `result`.
  */
 export function partition(
   column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
-): i32 {
-  const sb = splitBin;
-  let nl = start;
-  let nr = 0;
+  result: usize,
+): void {
+  // Branchless: each row is written to both sides and only its side's cursor advances (which
+  // side a row takes is unpredictable, and a mispredicted branch per row cost more than a store).
+  const sb = splitBin, dl = defaultLeft != 0;
+  let nl: usize = <usize>start;
+  let nr: usize = 0;
   for (let k = start; k < end; k++) {
     const r = load<i32>(rows + (<usize>k << 2));
     const b = <i32>load<u8>(column + <usize>r);
-    const left = b == <i32>MISSING ? defaultLeft != 0 : b <= sb;
-    if (left) {
-      store<i32>(rows + (<usize>nl << 2), r);
-      nl++;
-    } else {
-      store<i32>(scratch + (<usize>nr << 2), r);
-      nr++;
-    }
+    const left = select<bool>(dl, b <= sb, b == <i32>MISSING);
+    store<i32>(rows + (nl << 2), r);
+    store<i32>(scratch + (nr << 2), r);
+    nl += <usize>left;
+    nr += <usize>!left;
   }
-  memory.copy(rows + (<usize>nl << 2), scratch, <usize>nr << 2);
-  return nl - start;
+  memory.copy(rows + (nl << 2), scratch, nr << 2);
+  store<i32>(result, <i32>(nl - <usize>start));
 }
 
 /** Adds one tree's leaf value to margin[r] for every row, walking the binned matrix. */
@@ -285,42 +356,57 @@ export function leafWeight(g: f64, h: f64): f64 {
 /**
  * One direction of XGBoost's scan over a feature's value bins: forward (missing values go right)
  * or backward (missing values go left). Returns the best gain so far, recording a better split.
+ * Sums run as (g, h) vectors. An empty bin is skipped: the sums, and so the gain, would be the
+ * previous bin's, which cannot beat the best (strict `>`). Without L1 or a step limit (`plain`)
+ * both children's gains come from one vector division, bit for bit what {@link calcGain} gives.
  */
 @inline function scanBins(
   out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
   forward: bool,
 ): f64 {
   const mcw = pMinChild;
-  let sg: f64 = 0.0; // sums of the scanned side
-  let sh: f64 = 0.0;
+  const plain = pAlpha == 0.0 && pMaxDelta == 0.0;
+  const lambda = f64x2.splat(pLambda);
+  const total = f64x2.replace_lane(f64x2.splat(g), 1, h);
+  let scanned = f64x2.splat(0.0); // (g, h) sums of the scanned side
   for (let k = 0; k < nb; k++) {
     const b = forward ? k : nb - 1 - k;
-    const p = base + (<usize>b << 4);
-    sg += load<f64>(p);
-    sh += load<f64>(p + 8);
-    const oh = h - sh;
+    const bin = v128.load(base + (<usize>b << 4));
+    if (!v128.any_true(bin)) continue;
+    scanned = f64x2.add(scanned, bin);
+    const other = f64x2.sub(total, scanned);
+    const sh = f64x2.extract_lane(scanned, 1), oh = f64x2.extract_lane(other, 1);
     if (sh < mcw || sh <= 0.0) continue;
     if (oh < mcw || oh <= 0.0) break;
-    const og = g - sg;
-    const gain = forward
-      ? calcGain(sg, sh) + calcGain(og, oh) - parentGain
-      : calcGain(og, oh) + calcGain(sg, sh) - parentGain;
+    // Lane 0 the left child, lane 1 the right one.
+    const left = forward ? scanned : other, right = forward ? other : scanned;
+    let gain: f64;
+    if (plain) {
+      const sums = v128.shuffle<f64>(left, right, 0, 2);
+      const hess = v128.shuffle<f64>(left, right, 1, 3);
+      const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
+      gain = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
+    } else {
+      gain = calcGain(f64x2.extract_lane(left, 0), f64x2.extract_lane(left, 1)) +
+        calcGain(f64x2.extract_lane(right, 0), f64x2.extract_lane(right, 1)) - parentGain;
+    }
     if (gain > best) {
       best = gain;
-      if (forward) record(out, gain, f, b, 0.0, sg, sh, og, oh);
-      else record(out, gain, f, b - 1, 1.0, og, oh, sg, sh);
+      const gl = f64x2.extract_lane(left, 0), hl = f64x2.extract_lane(left, 1);
+      const gr = f64x2.extract_lane(right, 0), hr = f64x2.extract_lane(right, 1);
+      record(out, gain, f, forward ? b : b - 1, forward ? 0.0 : 1.0, gl, hl, gr, hr);
     }
   }
   return best;
 }
 
 /**
- * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 8):
- * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr. Returns 1 when a split beats `minGain`.
+ * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 9):
+ * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr, then 1 when a split beats `minGain` (else 0).
  */
 export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
-): i32 {
+): void {
   const parentGain = calcGain(g, h);
   let bestGain = minGain;
   for (let fi = 0; fi < nsel; fi++) {
@@ -333,7 +419,7 @@ export function findBestSplit(
     if (hm == 0.0 && gm == 0.0) continue;
     bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, false);
   }
-  return bestGain > minGain ? 1 : 0;
+  store<f64>(out + 64, bestGain > minGain ? 1.0 : 0.0);
 }
 
 /** One branchless step down a forest laid out by `placeForest` (leaves loop to themselves). */

@@ -31,15 +31,7 @@ function radixSort(v: Float64Array): Float64Array {
   const count = new Uint32Array(65536);
   for (let pass = 0; pass < 4; pass++) {
     const src = pass < 2 ? lo : hi, shift = (pass & 1) * 16;
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(src[i]! >>> shift) & 0xffff]!++;
-    if (count[(src[0]! >>> shift) & 0xffff] === n) continue; // one digit for all: order kept
-    let sum = 0;
-    for (let d = 0; d < 65536; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
+    if (!digitStarts(count, src, shift)) continue;
     for (let i = 0; i < n; i++) {
       const at = count[(src[i]! >>> shift) & 0xffff]!++;
       lo2[at] = lo[i]!;
@@ -77,15 +69,7 @@ export function sortFloat32(v: Float32Array): Float32Array {
   }
   const count = new Uint32Array(2048);
   for (let shift = 0; shift < 32; shift += 11) {
-    count.fill(0);
-    for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & 0x7ff]!++;
-    if (count[(keys[0]! >>> shift) & 0x7ff] === n) continue; // one digit for all: order kept
-    let sum = 0;
-    for (let d = 0; d < 2048; d++) {
-      const c = count[d]!;
-      count[d] = sum;
-      sum += c;
-    }
+    if (!digitStarts(count, keys, shift)) continue;
     for (let i = 0; i < n; i++) out[count[(keys[i]! >>> shift) & 0x7ff]!++] = keys[i]!;
     [keys, out] = [out, keys];
   }
@@ -94,4 +78,23 @@ export function sortFloat32(v: Float32Array): Float32Array {
     words[i] = k >>> 31 ? (k & 0x7fffffff) >>> 0 : ~k >>> 0;
   }
   return v;
+}
+
+/**
+ * One LSD pass's bucket starts: counts the digit `(key >>> shift) & (count.length − 1)` of every
+ * key, then turns the counts into each digit's first position. False when every key has the same
+ * digit (the pass would keep the order: skip it).
+ */
+function digitStarts(count: Uint32Array, keys: Uint32Array, shift: number): boolean {
+  const mask = count.length - 1, n = keys.length;
+  count.fill(0);
+  for (let i = 0; i < n; i++) count[(keys[i]! >>> shift) & mask]!++;
+  if (n === 0 || count[(keys[0]! >>> shift) & mask] === n) return false;
+  let sum = 0;
+  for (let d = 0; d < count.length; d++) {
+    const c = count[d]!;
+    count[d] = sum;
+    sum += c;
+  }
+  return true;
 }

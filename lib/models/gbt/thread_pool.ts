@@ -2,10 +2,11 @@
  * A pool of worker threads sharing the workspace memory and running kernel jobs; the calling
  * thread takes the first share itself. With one thread there are no workers at all.
  *
- * Job lists reach the workers through shared memory, not messages: each worker waits on a
- * sequence number (`Atomics.wait`), runs the list written to its slot and posts its completion
- * the same way, so a round costs a few microseconds instead of a message round trip (~75 µs,
- * paid thousands of times per model: three rounds per leaf).
+ * Job lists reach the workers through shared memory, not messages: each worker waits on its own
+ * sequence number (`Atomics.wait`, after polling it for {@link SPIN_MS}), runs the list written to
+ * its slot and posts its completion the same way, so a round costs a few microseconds instead of
+ * a message round trip (~75 µs, paid thousands of times per model: a round per split). A round
+ * wakes only the workers that have jobs.
  *
  * @module
  */

@@ -21,7 +21,7 @@ import {
 } from "./feast_codec.ts";
 import { feastFieldKey } from "./murmur3.ts";
 import { fastDecimal } from "./_ascii_number.ts";
-import type { Bulks } from "./_resp_reader.ts";
+import type { Bulks } from "./resp.ts";
 
 /** A decoded row's identity; its values are written into the caller's buffers. */
 export interface DecodedRow {

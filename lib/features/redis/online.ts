@@ -8,7 +8,7 @@
 import type { FeatureView } from "../../data/feature_spec.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { Bulks } from "./_resp_reader.ts";
+import { Bulks } from "./resp.ts";
 
 /** The rows found (feature values in view order, NaN = missing) and the ids with no row. */
 export interface OnlineRows {

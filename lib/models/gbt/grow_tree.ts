@@ -108,8 +108,9 @@ class TreeBuilder {
     return { raw, value: Math.fround(raw * this.#eta), hess: h };
   }
 
-  #canSplit(n: OpenNode): boolean {
-    return this.#p.max_depth === 0 || n.depth < this.#p.max_depth;
+  /** Whether a node at `depth` may split. */
+  #canSplit(depth: number): boolean {
+    return this.#p.max_depth === 0 || depth < this.#p.max_depth;
   }
 
   #levelSet(depth: number): Int32Array {
@@ -122,7 +123,7 @@ class TreeBuilder {
   }
 
   /** Each node's column sample (drawn node by node, in order). */
-  #searches(nodes: readonly OpenNode[]) {
+  #searches(nodes: readonly Pick<OpenNode, "hist" | "depth" | "g" | "h">[]) {
     return nodes.map((n) => ({
       hist: n.hist,
       features: sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, this.#ctx.rng),
@@ -160,7 +161,7 @@ class TreeBuilder {
     }
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
-    if (this.#canSplit(root)) {
+    if (this.#canSplit(root.depth)) {
       const mark = ws.used, jobs = shares.map((): number[] => []);
       const read = planSplitSearch(this.#searchOn(), this.#searches([root]), jobs);
       await pool.run(jobs);
@@ -183,7 +184,7 @@ class TreeBuilder {
    */
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
     const { ws, shares, pool } = this.#ctx;
-    const growing = nodes.map((n) => this.#canSplit({ ...n, depth: n.depth + 1 }));
+    const growing = nodes.map((n) => this.#canSplit(n.depth + 1));
     const lefts = nodes.map((_, k) => (growing[k] ? this.#pool.take() : 0));
     const mark = ws.used, jobs = shares.map((): number[] => []);
     const results = nodes.map(() => ws.alloc(4 * shares.length));
@@ -203,8 +204,8 @@ class TreeBuilder {
       if (!growing[k]) return [];
       const s = n.split!, depth = n.depth + 1;
       return [
-        { id: -1, start: 0, end: 0, depth, g: s.gl, h: s.hl, hist: lefts[k]! },
-        { id: -1, start: 0, end: 0, depth, g: s.gr, h: s.hr, hist: n.hist },
+        { depth, g: s.gl, h: s.hl, hist: lefts[k]! },
+        { depth, g: s.gr, h: s.hr, hist: n.hist },
       ];
     });
     const read = planSplitSearch(this.#searchOn(), this.#searches(kids), jobs);

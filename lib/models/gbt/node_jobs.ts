@@ -11,12 +11,10 @@
 
 import { OP_CHILD_HISTS, OP_COPY, OP_HIST, OP_HIST_COLS, OP_PARTITION } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
-import type { Split } from "./split.ts";
+import type { FeatureShare, Split } from "./split.ts";
 
 /** One thread's features [f0, f1), row index and partition scratch (i32 × n each), gather buffer. */
-export interface ThreadShare {
-  readonly f0: number;
-  readonly f1: number;
+export interface ThreadShare extends FeatureShare {
   readonly rows: number;
   readonly scratch: number;
   /** Where the histogram kernel gathers scattered rows (`gatherBytes`). */

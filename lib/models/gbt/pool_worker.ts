@@ -18,6 +18,7 @@ import {
   jobsAt,
   lengthAt,
   seqAt,
+  SPIN_MS,
   STATUS_FAILED,
   statusAt,
 } from "./_pool_control.ts";
@@ -28,18 +29,16 @@ interface Init {
   data: KernelData;
   shared: [SharedArrayBuffer, SharedArrayBuffer];
   index: number;
-  /** Milliseconds to poll for the next round before sleeping. */
-  spinMs: number;
 }
 
 self.onmessage = (event: MessageEvent<{ init: Init }>) => {
-  const { module, memory, data, shared, index: w, spinMs } = event.data.init;
+  const { module, memory, data, shared, index: w } = event.data.init;
   const state = { k: instantiateKernels(memory, module), memory, data };
   const ctl = new Int32Array(shared[0]), slot = jobsAt(new Float64Array(shared[1]), w);
   let seen = 0;
   const serve = () => {
     for (;;) {
-      const until = performance.now() + spinMs;
+      const until = performance.now() + SPIN_MS;
       for (let s = 1; Atomics.load(ctl, seqAt(w)) === seen; s++) {
         if ((s & 1023) === 0 && performance.now() > until) break;
       }

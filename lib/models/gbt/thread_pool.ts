@@ -3,7 +3,7 @@
  * thread takes the first share itself. With one thread there are no workers at all.
  *
  * Job lists reach the workers through shared memory, not messages: each worker waits on its own
- * sequence number (`Atomics.wait`, after polling it for {@link SPIN_MS}), runs the list written to
+ * sequence number (`Atomics.wait`, after polling it for `SPIN_MS`), runs the list written to
  * its slot and posts its completion the same way, so a round costs a few microseconds instead of
  * a message round trip (~75 µs, paid thousands of times per model: a round per split). A round
  * wakes only the workers that have jobs.
@@ -27,13 +27,6 @@ import {
 
 /** Checks of a worker's completion word before the calling thread blocks (a few µs). */
 const SPIN = 1000;
-/**
- * Milliseconds a worker polls for its next round before it sleeps. A sleeping vCPU here took
- * ~100–400 µs to wake (measured: 3,300 rounds of a 100k-row model waited 0.46–0.92 s in all
- * when workers slept at once, 0.24–0.31 s when they polled 2 ms first; whole fits 3.8–4.4 s vs
- * 3.3–3.7 s, alternating).
- */
-const SPIN_MS = 2;
 
 /** Threads for `nthread` (0 = every core). */
 export function threadCount(nthread: number): number {
@@ -54,7 +47,7 @@ export class ThreadPool {
   readonly #ws: Workspace;
   readonly #data: KernelData;
   readonly #workers: Worker[];
-  /** Control words: [0] the round's sequence number, then per worker length/done/status. */
+  /** Control words: per worker its sequence number, job-list length, last round done, status. */
   readonly #ctl: Int32Array;
   readonly #jobs: Float64Array;
   #seq = 0;
@@ -92,7 +85,7 @@ export class ThreadPool {
       await Promise.all(workers.map((w, index) => {
         const ready = once(w);
         w.postMessage({
-          init: { module: kernelModule(), memory: ws.memory, data, shared, index, spinMs: SPIN_MS },
+          init: { module: kernelModule(), memory: ws.memory, data, shared, index },
         });
         return ready;
       }));

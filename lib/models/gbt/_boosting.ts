@@ -13,10 +13,11 @@ import { computeCuts, type Cuts } from "./binning.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { type GrownTree, growTree } from "./grow_tree.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
-import { OP_GRAD_LOGISTIC, OP_GRAD_SQUARED } from "./_jobs.ts";
+import { OP_GH_MAX, OP_GRAD_LOGISTIC, OP_GRAD_SQUARED, OP_QUANTIZE } from "./_jobs.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
 import type { GbtParams } from "./params.ts";
+import { gradientQuantum } from "./quantize.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 
@@ -73,6 +74,8 @@ export class Booster {
   #pool!: ThreadPool;
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
+  /** The gradient jobs' row ranges, and where each writes its largest |grad| and |hess|. */
+  #gradParts: Array<{ start: number; end: number; max: number }> = [];
 
   /** Lays out the data; {@link start} starts the threads. */
   constructor(
@@ -127,17 +130,12 @@ export class Booster {
     const { p, n, ws } = this;
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
-    this.#shares = threadShares(ws, {
-      n,
-      nfeat: this.nf,
-      threads: this.#pool.threads,
-      rowIndex: this.#rowIndex,
-      scratch: this.#scratch,
-    });
+    this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
     const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
-    this.#gradJobs = parts.map(([s, e]) =>
-      p.objective === "reg:squarederror"
+    this.#gradParts = parts.map(([start, end]) => ({ start, end, max: ws.alloc(16) }));
+    this.#gradJobs = this.#gradParts.map(({ start: s, end: e, max }) => [
+      ...(p.objective === "reg:squarederror"
         ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, 0, e - s, gh + 16 * s]
         : [
           OP_GRAD_LOGISTIC,
@@ -147,14 +145,35 @@ export class Booster {
           e - s,
           p.scale_pos_weight,
           gh + 16 * s,
-        ]
+        ]),
+      OP_GH_MAX,
+      gh + 16 * s,
+      e - s,
+      max,
+    ]);
+  }
+
+  /** Gradients, rounded to quanta that make every histogram sum exact ({@link gradientQuantum}). */
+  async #gradients(): Promise<void> {
+    await this.#pool.run(this.#gradJobs);
+    let mg = 0, mh = 0;
+    for (const { max } of this.#gradParts) {
+      const [g, h] = this.ws.f64(max, 2);
+      mg = Math.max(mg, g!);
+      mh = Math.max(mh, h!);
+    }
+    const qg = gradientQuantum(this.n, mg), qh = gradientQuantum(this.n, mh);
+    await this.#pool.run(
+      this.#gradParts.map((
+        { start, end },
+      ) => [OP_QUANTIZE, this.#gh + 16 * start, end - start, qg, qh]),
     );
   }
 
   /** One round: gradients, then `num_parallel_tree` trees, each on its own row sample. */
   async round(): Promise<GrownTree[]> {
     const { p, n, ws } = this;
-    await this.#pool.run(this.#gradJobs);
+    await this.#gradients();
     const fresh: GrownTree[] = [];
     for (let t = 0; t < p.num_parallel_tree; t++) {
       const idx = ws.i32(this.#rowIndex, n);
@@ -173,6 +192,8 @@ export class Booster {
           n,
           nfeat: this.nf,
           shares: this.#shares,
+          rowIndex: this.#rowIndex,
+          scratch: this.#scratch,
           rows,
           cuts: this.cuts,
           pool: this.#pool,

@@ -48,13 +48,20 @@ export const OP_ROWS = 8;
  */
 export const OP_HIST_COLS = 9;
 /**
- * A partitioned node's children's histograms over features [f0, f1) (`childHists`): rows, start,
- * end, result (the partition's left-count slot), left (fresh buffer), parent (becomes the right's),
- * f0, f1, gather buffer.
+ * One side of a node just partitioned by this thread (rows[start, start + nl) went left, `nl`
+ * read from the partition's result slot), its histogram over every feature (`buildHist`): rows,
+ * start, end, result, builtRight (1: the right side), destination, gather buffer.
  */
-export const OP_CHILD_HISTS = 10;
-/** Copy bytes (`copyBytes`): destination, source, byte count. */
-export const OP_COPY = 11;
+export const OP_SIDE_HIST = 10;
+/**
+ * Sum partial histograms and derive the sibling over features [f0, f1) (`reduceHists`): parts
+ * (i32 offsets), nparts, destination, parent (0 at the root), f0, f1, builtRight.
+ */
+export const OP_REDUCE = 11;
+/** The largest |grad| and |hess| (`ghAbsMax`): gh, n, out (f64 pair). */
+export const OP_GH_MAX = 12;
+/** Round gradient pairs to multiples of their quanta (`quantizeGh`): gh, n, qg, qh. */
+export const OP_QUANTIZE = 13;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
@@ -62,8 +69,10 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_SHAP]: 15,
   [OP_HIST]: 7,
   [OP_HIST_COLS]: 7,
-  [OP_CHILD_HISTS]: 9,
-  [OP_COPY]: 3,
+  [OP_SIDE_HIST]: 7,
+  [OP_REDUCE]: 7,
+  [OP_GH_MAX]: 3,
+  [OP_QUANTIZE]: 4,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -93,13 +102,20 @@ export function runJobs(
       case OP_HIST_COLS:
         k.buildHistCols(a(0), a(1), a(2), a(3), d.gh, a(4), a(5), a(6));
         break;
-      case OP_CHILD_HISTS: {
-        const nl = new Int32Array(memory.buffer, a(3), 1)[0]!;
-        k.childHists(d.bins, d.nfeat, a(0), a(1), a(2), nl, d.gh, a(4), a(5), a(6), a(7), a(8));
+      case OP_SIDE_HIST: {
+        const nl = new Int32Array(memory.buffer, a(3), 1)[0]!, mid = a(1) + nl;
+        const [lo, hi] = a(4) ? [mid, a(2)] : [a(1), mid];
+        k.buildHist(d.bins, d.nfeat, a(0), lo, hi, d.gh, a(5), 0, d.nfeat, a(6));
         break;
       }
-      case OP_COPY:
-        k.copyBytes(a(0), a(1), a(2));
+      case OP_REDUCE:
+        k.reduceHists(a(0), a(1), a(2), a(3), a(4), a(5), a(6));
+        break;
+      case OP_GH_MAX:
+        k.ghAbsMax(a(0), a(1), a(2));
+        break;
+      case OP_QUANTIZE:
+        k.quantizeGh(a(0), a(1), a(2), a(3));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));

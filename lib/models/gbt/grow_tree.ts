@@ -10,7 +10,13 @@ import type { Rng } from "../../util/rng.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { Cuts } from "./binning.ts";
 import { sampleColumns } from "./column_sampler.ts";
-import { appendSplitJobs, rootJobs, type ThreadShare } from "./node_jobs.ts";
+import {
+  appendPartitionJobs,
+  appendReduceJobs,
+  rootHistJobs,
+  rowRegions,
+  type ThreadShare,
+} from "./node_jobs.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 import { calcWeight, type GainParams, planSplitSearch, type Split } from "./split.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
@@ -23,8 +29,12 @@ export interface GrowContext {
   /** Total rows (the column length). */
   readonly n: number;
   readonly nfeat: number;
-  /** Per thread: its features, row index and scratch; thread 0's first `rows` entries are the sampled rows. */
+  /** Per thread: its features and gather buffer (a thread per share). */
   readonly shares: readonly ThreadShare[];
+  /** The row index (i32 × n): its first `rows` entries are the sampled rows. */
+  readonly rowIndex: number;
+  /** Partition scratch (i32 × n). */
+  readonly scratch: number;
   readonly rows: number;
   readonly cuts: Cuts;
   /** Offset of the value-bin count per feature (i32 × nfeat). */
@@ -47,8 +57,8 @@ export interface GrowParams extends GainParams {
 
 interface OpenNode {
   id: number;
-  start: number;
-  end: number;
+  /** [start, end) in the row index per thread. */
+  ranges: Int32Array;
   depth: number;
   g: number;
   h: number;
@@ -56,10 +66,10 @@ interface OpenNode {
   split?: Split | undefined;
 }
 
-/** A grown tree and the row range (in the row index) that ended in each leaf. */
+/** A grown tree and the row ranges (in the row index) that ended in each leaf. */
 export interface GrownTree {
   readonly tree: RegTree;
-  /** [leaf node id, start, end) per leaf. */
+  /** [leaf node id, start, end) per leaf and thread region (a leaf may have several). */
   readonly leaves: ReadonlyArray<readonly [number, number, number]>;
 }
 
@@ -139,37 +149,50 @@ class TreeBuilder {
 
   /** The root: its histogram over every sampled row, its leaf value and best split. */
   async root(): Promise<OpenNode> {
-    const { ws, rows, n, shares, pool } = this.#ctx;
+    const { ws, rows, n, shares, pool, binsCol } = this.#ctx;
     const root: OpenNode = {
       id: 0,
-      start: 0,
-      end: rows,
+      ranges: rowRegions(rows, shares.length),
       depth: 0,
       g: 0,
       h: 0,
       hist: this.#pool.take(),
     };
+    const dests = this.#partials(root.hist);
     // Every row sampled: the row index is the identity, the column-wise kernel applies.
-    const contiguous = rows === n;
     await pool.run(
-      rootJobs(shares, { rows, contiguous, hist: root.hist, binsCol: this.#ctx.binsCol, n }),
+      rootHistJobs(shares, { ...this.#rowsOf(root), contiguous: rows === n, dests, binsCol, n }),
     );
-    const rootHist = ws.f64(root.hist, this.#pairs);
-    for (let b = 0; b < 256; b++) {
-      root.g += rootHist[2 * b]!;
-      root.h += rootHist[2 * b + 1]!;
+    // The sums over feature 0's bins of every partial (exact: the gradients are quantized).
+    for (const d of dests) {
+      const part = ws.f64(d, 512);
+      for (let b = 0; b < 256; b++) {
+        root.g += part[2 * b]!;
+        root.h += part[2 * b + 1]!;
+      }
     }
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
-    if (this.#canSplit(root.depth)) {
-      const mark = ws.used, jobs = shares.map((): number[] => []);
-      const read = planSplitSearch(this.#searchOn(), this.#searches([root]), jobs);
-      await pool.run(jobs);
-      root.split = this.#kept(read()[0]);
-      ws.reset(mark);
-    }
-    this.#ranges.push([root.id, root.start, root.end]);
+    const mark = ws.used, jobs = shares.map((): number[] => []);
+    appendReduceJobs(jobs, shares, { ws, dests, parent: 0, builtRight: false });
+    const read = this.#canSplit(root.depth)
+      ? planSplitSearch(this.#searchOn(), this.#searches([root]), jobs)
+      : undefined;
+    await pool.run(jobs);
+    root.split = this.#kept(read?.()[0]);
+    ws.reset(mark);
+    this.#pool.giveAll(dests.slice(1));
+    this.#addRanges(root);
     return root;
+  }
+
+  /** `first` (thread 0's histogram buffer) and a fresh partial buffer for every other thread. */
+  #partials(first: number): number[] {
+    return this.#ctx.shares.map((_, t) => (t === 0 ? first : this.#pool.take()));
+  }
+
+  #rowsOf(n: OpenNode) {
+    return { rowIndex: this.#ctx.rowIndex, scratch: this.#ctx.scratch, ranges: n.ranges };
   }
 
   #searchOn() {
@@ -178,54 +201,55 @@ class TreeBuilder {
   }
 
   /**
-   * Splits the nodes in one round on the pool: each thread partitions its copy of every node's
-   * rows, builds its features' part of the children's histograms (when they may split again) and
-   * searches their best splits. Returns the children that may split again.
+   * Splits the nodes in two rounds on the pool: each thread partitions its part of every node's
+   * rows and builds its partial histogram of one child (when the children may split again); then
+   * each thread sums the partials over its features, derives the sibling and searches both
+   * children's best splits there. Returns the children that may split again.
    */
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
     const { ws, shares, pool } = this.#ctx;
-    const growing = nodes.map((n) => this.#canSplit(n.depth + 1));
-    const lefts = nodes.map((_, k) => (growing[k] ? this.#pool.take() : 0));
-    const mark = ws.used, jobs = shares.map((): number[] => []);
-    const results = nodes.map(() => ws.alloc(4 * shares.length));
+    // Histogram buffers first: the workspace is reset past the round's own memory at the end.
+    const builds = nodes.map((n) =>
+      this.#canSplit(n.depth + 1)
+        ? { right: n.split!.hr < n.split!.hl, dests: this.#partials(this.#pool.take()) }
+        : undefined
+    );
+    const mark = ws.used, first = shares.map((): number[] => []);
+    const plans = nodes.map((n, k) => {
+      const s = n.split!, results = ws.alloc(4 * shares.length), build = builds[k];
+      const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
+      appendPartitionJobs(first, shares, { ...this.#rowsOf(n), split: s, column, results, build });
+      return { results, build };
+    });
+    await pool.run(first);
+    const second = shares.map((): number[] => []), next: OpenNode[] = [];
     nodes.forEach((n, k) => {
-      const column = this.#ctx.binsCol + n.split!.feature * this.#ctx.n;
-      const slots = shares.map((_, t) => results[k]! + 4 * t);
-      appendSplitJobs(jobs, shares, {
-        ...n,
-        split: n.split!,
-        column,
-        left: lefts[k]!,
-        results: slots,
+      const { results, build } = plans[k]!;
+      const [left, right] = this.#expand(n, ws.i32(results, shares.length));
+      if (!build) return this.#pool.give(n.hist);
+      appendReduceJobs(second, shares, {
+        ws,
+        dests: build.dests,
+        parent: n.hist,
+        builtRight: build.right,
       });
-    });
-    // The children's g and h are the split's sums; their samples are drawn in order, left first.
-    const kids = nodes.flatMap((n, k) => {
-      if (!growing[k]) return [];
-      const s = n.split!, depth = n.depth + 1;
-      return [
-        { depth, g: s.gl, h: s.hl, hist: lefts[k]! },
-        { depth, g: s.gr, h: s.hr, hist: n.hist },
-      ];
-    });
-    const read = planSplitSearch(this.#searchOn(), this.#searches(kids), jobs);
-    await pool.run(jobs);
-    const splits = read(), counts = results.map((r) => ws.i32(r, 1)[0]!);
-    ws.reset(mark);
-    const next: OpenNode[] = [];
-    nodes.forEach((n, k) => {
-      const [left, right] = this.#expand(n, counts[k]!);
-      if (!growing[k]) return this.#pool.give(n.hist);
-      left.hist = lefts[k]!;
+      left.hist = build.dests[0]!;
       right.hist = n.hist;
       next.push(left, right);
     });
-    next.forEach((kid, i) => (kid.split = this.#kept(splits[i])));
+    if (next.length > 0) {
+      // The children's samples are drawn in order, left first.
+      const read = planSplitSearch(this.#searchOn(), this.#searches(next), second);
+      await pool.run(second);
+      read().forEach((s, i) => (next[i]!.split = this.#kept(s)));
+    }
+    for (const p of plans) this.#pool.giveAll(p.build?.dests.slice(1) ?? []);
+    ws.reset(mark);
     return next;
   }
 
-  /** Creates a partitioned node's children (leaves for now). */
-  #expand(n: OpenNode, nl: number): [OpenNode, OpenNode] {
+  /** Creates a partitioned node's children (leaves for now); `nl` holds each thread's left count. */
+  #expand(n: OpenNode, nl: Int32Array): [OpenNode, OpenNode] {
     const s = n.split!, cuts = this.#ctx.cuts;
     const threshold = s.splitBin >= 0
       ? cuts.cuts[s.feature]![s.splitBin]!
@@ -234,12 +258,22 @@ class TreeBuilder {
       left: this.#leaf(s.gl, s.hl),
       right: this.#leaf(s.gr, s.hr),
     });
-    const mid = n.start + nl, depth = n.depth + 1;
-    const left: OpenNode = { id: l, start: n.start, end: mid, depth, g: s.gl, h: s.hl, hist: 0 };
-    const right: OpenNode = { id: r, start: mid, end: n.end, depth, g: s.gr, h: s.hr, hist: 0 };
-    this.#ranges.push([left.id, left.start, left.end], [right.id, right.start, right.end]);
+    const lr = n.ranges.slice(), rr = n.ranges.slice(), depth = n.depth + 1;
+    nl.forEach((count, t) => (lr[2 * t + 1] = rr[2 * t] = n.ranges[2 * t]! + count));
+    const left: OpenNode = { id: l, ranges: lr, depth, g: s.gl, h: s.hl, hist: 0 };
+    const right: OpenNode = { id: r, ranges: rr, depth, g: s.gr, h: s.hr, hist: 0 };
+    this.#addRanges(left);
+    this.#addRanges(right);
     this.#leaves++;
     return [left, right];
+  }
+
+  /** Records a node's row ranges (those of the leaves update the margins). */
+  #addRanges(n: OpenNode): void {
+    for (let t = 0; 2 * t < n.ranges.length; t++) {
+      const [start, end] = [n.ranges[2 * t]!, n.ranges[2 * t + 1]!];
+      if (start < end) this.#ranges.push([n.id, start, end]);
+    }
   }
 
   /** Level by level (XGBoost's default), up to max_depth and max_leaves. */
@@ -308,6 +342,10 @@ class HistPool {
 
   give(ptr: number): void {
     if (ptr) this.#free.push(ptr);
+  }
+
+  giveAll(ptrs: readonly number[]): void {
+    for (const p of ptrs) this.give(p);
   }
 
   /** Frees every buffer (the workspace returns to where it was). */

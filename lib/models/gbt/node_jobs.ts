@@ -1,109 +1,136 @@
 /**
- * What each thread owns while trees grow — a contiguous range of features, its own copy of the
- * row index and its own partition scratch — and the kernel jobs of a node over those shares.
- * Every thread partitions its own copy of a node's rows (the same stable partition, so the copies
- * stay equal) and builds only its features' part of each histogram, so a split needs one round
- * on the pool and no thread waits for another's rows or partial sums; the histograms, and so the
- * model, do not depend on the thread count.
+ * How the threads share the work of growing a tree, and the kernel jobs of a node over those
+ * shares. Rows: each thread owns a contiguous region of the sampled row index, partitions only its
+ * part of every node (a node is a row range per thread) and builds a partial histogram of the
+ * node's rows it holds, over every feature. Features: each thread owns a contiguous range of
+ * features, over which it sums the threads' partials, derives the sibling by subtraction and
+ * searches the best split. So every thread touches only its own rows and its own features, and a
+ * split takes two rounds on the pool. Gradients are quantized beforehand (`quantizeGh`), which
+ * makes every histogram sum exact: the histograms, and so the model, do not depend on how many
+ * threads shared the rows.
  *
  * @module
  */
 
-import { OP_CHILD_HISTS, OP_COPY, OP_HIST, OP_HIST_COLS, OP_PARTITION } from "./_jobs.ts";
+import { OP_HIST, OP_HIST_COLS, OP_PARTITION, OP_REDUCE, OP_SIDE_HIST } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { FeatureShare, Split } from "./split.ts";
+import { splitRange } from "./thread_pool.ts";
 
-/** One thread's features [f0, f1), row index and partition scratch (i32 × n each), gather buffer. */
+/** One thread's features [f0, f1) and gather buffer. */
 export interface ThreadShare extends FeatureShare {
-  readonly rows: number;
-  readonly scratch: number;
   /** Where the histogram kernel gathers scattered rows (`gatherBytes`). */
   readonly buf: number;
 }
 
-/**
- * Shares for up to `threads` threads (no more than features): thread 0 takes the given row index
- * and scratch, the others get their own from the workspace.
- */
+/** A share per thread: contiguous feature ranges (empty ones when threads outnumber features). */
 export function threadShares(
   ws: Workspace,
-  o: { n: number; nfeat: number; threads: number; rowIndex: number; scratch: number },
+  o: { nfeat: number; threads: number },
 ): ThreadShare[] {
-  const used = Math.max(1, Math.min(o.threads, o.nfeat));
-  return Array.from({ length: used }, (_, t) => ({
-    f0: Math.floor((o.nfeat * t) / used),
-    f1: Math.floor((o.nfeat * (t + 1)) / used),
-    rows: t === 0 ? o.rowIndex : ws.alloc(4 * o.n),
-    scratch: t === 0 ? o.scratch : ws.alloc(4 * o.n),
+  return splitRange(o.nfeat, o.threads).map(([f0, f1]) => ({
+    f0,
+    f1,
     buf: ws.alloc(ws.k.gatherBytes(o.nfeat)),
   }));
 }
 
-/**
- * The root's jobs: each thread copies thread 0's sampled rows into its own row index, then
- * builds its features' part of the root histogram (column by column when every row is sampled).
- */
-export function rootJobs(
-  shares: readonly ThreadShare[],
-  o: { rows: number; contiguous: boolean; hist: number; binsCol: number; n: number },
-): number[][] {
-  const first = shares[0]!.rows;
-  return shares.map((s, t) => [
-    ...(t > 0 ? [OP_COPY, s.rows, first, 4 * o.rows] : []),
-    ...(o.contiguous
-      ? [OP_HIST_COLS, o.binsCol, o.n, 0, o.rows, o.hist, s.f0, s.f1]
-      : [OP_HIST, s.rows, 0, o.rows, o.hist, s.f0, s.f1, s.buf]),
-  ]);
+/** Each thread's region of the first `rows` entries of the row index: [start, end) pairs. */
+export function rowRegions(rows: number, threads: number): Int32Array {
+  return Int32Array.from(splitRange(rows, threads).flat());
 }
 
-/** A node to split: its row range, split, the split feature's bin column and histogram. */
-export interface NodeSplit {
-  readonly start: number;
-  readonly end: number;
+/** Where a node's rows are: the row index, its partition scratch and the node's range per thread. */
+export interface NodeRows {
+  readonly rowIndex: number;
+  readonly scratch: number;
+  /** [start, end) per thread (2 × threads). */
+  readonly ranges: Int32Array;
+}
+
+/**
+ * The root's first round: each thread's partial histogram of its region's rows over every
+ * feature (thread 0's into `dests[0]`, the root's buffer; column by column when every row is
+ * sampled, where row r sits at position r).
+ */
+export function rootHistJobs(
+  shares: readonly ThreadShare[],
+  o: NodeRows & { contiguous: boolean; dests: readonly number[]; binsCol: number; n: number },
+): number[][] {
+  const nf = shares.at(-1)!.f1;
+  return shares.map((s, t) => {
+    const [start, end] = [o.ranges[2 * t]!, o.ranges[2 * t + 1]!], dest = o.dests[t]!;
+    return o.contiguous
+      ? [OP_HIST_COLS, o.binsCol, o.n, start, end, dest, 0, nf]
+      : [OP_HIST, o.rowIndex, start, end, dest, 0, nf, s.buf];
+  });
+}
+
+/** A node to split: its rows, split and the split feature's column-major bins. */
+export interface NodeSplit extends NodeRows {
   readonly split: Split;
   /** Offset of the split feature's column-major bins. */
   readonly column: number;
-  /** The node's histogram (becomes the right child's). */
-  readonly hist: number;
-  /** A fresh buffer for the left child's histogram, or 0 when the children are leaves. */
-  readonly left: number;
-  /** Per thread, an i32 slot for the left count. */
-  readonly results: readonly number[];
+  /** Per thread, an i32 slot for its left count. */
+  readonly results: number;
+  /**
+   * When the children may split again: which child's histogram to build (the one with the
+   * smaller hessian sum, a proxy for fewer rows) and where each thread builds its partial.
+   */
+  readonly build?: { readonly right: boolean; readonly dests: readonly number[] } | undefined;
 }
 
-/** Appends each thread's jobs for splitting a node: partition its rows, then the children's histograms. */
-export function appendSplitJobs(
+/** Appends each thread's first-round jobs for a node: partition its rows, then its partial histogram. */
+export function appendPartitionJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
   node: NodeSplit,
 ): void {
-  const { start, end, split: s } = node;
+  const s = node.split;
   shares.forEach((sh, t) => {
-    const result = node.results[t]!;
+    const [start, end] = [node.ranges[2 * t]!, node.ranges[2 * t + 1]!];
+    const result = node.results + 4 * t;
     jobs[t]!.push(
       OP_PARTITION,
       node.column,
-      sh.rows,
+      node.rowIndex,
       start,
       end,
       s.splitBin,
       s.defaultLeft ? 1 : 0,
-      sh.scratch + 4 * start,
+      node.scratch + 4 * start,
       result,
     );
-    if (node.left) {
-      jobs[t]!.push(
-        OP_CHILD_HISTS,
-        sh.rows,
-        start,
-        end,
-        result,
-        node.left,
-        node.hist,
-        sh.f0,
-        sh.f1,
-        sh.buf,
-      );
-    }
+    if (!node.build) return;
+    const { right, dests } = node.build;
+    jobs[t]!.push(
+      OP_SIDE_HIST,
+      node.rowIndex,
+      start,
+      end,
+      result,
+      right ? 1 : 0,
+      dests[t]!,
+      sh.buf,
+    );
+  });
+}
+
+/**
+ * Appends each thread's second-round job for a node: sum the partials over its features into
+ * `dests[0]` and derive the sibling (`parent` 0 at the root). `parts` is workspace memory for the
+ * other threads' buffer list.
+ */
+export function appendReduceJobs(
+  jobs: number[][],
+  shares: readonly ThreadShare[],
+  o: { ws: Workspace; dests: readonly number[]; parent: number; builtRight: boolean },
+): void {
+  const others = o.dests.slice(1), parts = o.ws.alloc(4 * Math.max(1, others.length));
+  o.ws.i32(parts, others.length).set(others);
+  shares.forEach((sh, t) => {
+    if (sh.f0 === sh.f1) return;
+    jobs[t]!.push(OP_REDUCE, parts, others.length, o.dests[0]!, o.parent, sh.f0, sh.f1);
+    jobs[t]!.push(o.builtRight ? 1 : 0);
   });
 }

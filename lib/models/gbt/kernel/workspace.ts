@@ -19,7 +19,6 @@ export interface Kernels {
     gh: number,
   ): void;
   gradSquared(margin: number, label: number, weight: number, n: number, gh: number): void;
-  maskGradients(mask: number, n: number, gh: number): void;
   buildHist(
     bins: number,
     nfeat: number,
@@ -43,21 +42,17 @@ export interface Kernels {
     f0: number,
     f1: number,
   ): void;
-  childHists(
-    bins: number,
-    nfeat: number,
-    rows: number,
-    start: number,
-    end: number,
-    nl: number,
-    gh: number,
-    left: number,
+  reduceHists(
+    parts: number,
+    nparts: number,
+    dest: number,
     parent: number,
     f0: number,
     f1: number,
-    buf: number,
+    builtRight: number,
   ): void;
-  copyBytes(dst: number, src: number, bytes: number): void;
+  ghAbsMax(gh: number, n: number, out: number): void;
+  quantizeGh(gh: number, n: number, qg: number, qh: number): void;
   partition(
     column: number,
     rows: number,

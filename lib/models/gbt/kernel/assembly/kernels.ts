@@ -4,7 +4,7 @@
 //
 // Layouts:
 //   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing
-//   rows    i32 row indices; a node owns a contiguous range [start, end)
+//   rows    i32 row indices; a node owns a contiguous range [start, end) of each thread's region
 //   gh      f64 pairs (grad, hess) per row, 16-byte aligned
 //   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature
 //   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk), left i32,
@@ -38,14 +38,6 @@ export function gradSquared(margin: usize, label: usize, weight: usize, n: i32, 
     const w: f64 = weight ? <f64>load<f32>(weight + (off << 2)) : 1.0;
     store<f64>(gh + (off << 4), (m - y) * w);
     store<f64>(gh + (off << 4) + 8, w);
-  }
-}
-
-/** Zeroes the gradient pairs of rows whose mask byte is 0 (row subsampling). */
-export function maskGradients(mask: usize, n: i32, gh: usize): void {
-  const zero = f64x2.splat(0.0);
-  for (let i = 0; i < n; i++) {
-    if (load<u8>(mask + <usize>i) == 0) v128.store(gh + (<usize>i << 4), zero);
   }
 }
 
@@ -125,35 +117,58 @@ export function buildHistCols(
 }
 
 /**
- * The children's histograms of a node just partitioned (rows[start, start + nl) went left), over
- * features [f0, f1): the smaller child's is built (the left one on a tie), the other is the
- * parent's minus it. The left child's ends in `left` (a fresh buffer), the right child's in
- * `parent` (which held the parent's).
+ * Sums per-thread partial histograms into `dest` over features [f0, f1) and derives the sibling.
+ * `dest` already holds the first thread's partial of the built child; `parts` lists the other
+ * threads' partial buffers (i32 offsets, `nparts` of them). Gradients are quantized so that every
+ * sum is exact: the result does not depend on how the rows were shared out. With `parent` 0 (the
+ * root) that is all; otherwise the sibling is the parent's minus the built child, and the left
+ * child's histogram ends in `dest`, the right child's in `parent`: when the right child was built
+ * (`builtRight`), the two are swapped.
  */
-export function childHists(
-  bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, nl: i32, gh: usize,
-  left: usize, parent: usize, f0: i32, f1: i32, buf: usize,
+export function reduceHists(
+  parts: usize, nparts: i32, dest: usize, parent: usize, f0: i32, f1: i32, builtRight: i32,
 ): void {
-  const mid = start + nl;
   const off = <usize>f0 << 12, pairs = <usize>(f1 - f0) << 8;
-  if (nl <= end - mid) {
-    buildHist(bins, nfeat, rows, start, mid, gh, left, f0, f1, buf);
-    subPairs(parent + off, parent + off, left + off, <i32>pairs);
+  for (let t = 0; t < nparts; t++) {
+    const part = <usize>load<i32>(parts + (<usize>t << 2));
+    for (let i: usize = 0; i < pairs; i++) {
+      const o = off + (i << 4);
+      v128.store(dest + o, f64x2.add(v128.load(dest + o), v128.load(part + o)));
+    }
+  }
+  if (parent == 0) return;
+  if (!builtRight) {
+    subPairs(parent + off, parent + off, dest + off, <i32>pairs);
     return;
   }
-  buildHist(bins, nfeat, rows, mid, end, gh, left, f0, f1, buf);
-  // left holds the right child's: swap it into parent, leaving parent − right in left.
+  // dest holds the right child's: swap it into parent, leaving parent − right in dest.
   for (let i: usize = 0; i < pairs; i++) {
     const o = off + (i << 4);
-    const r = v128.load(left + o), p = v128.load(parent + o);
-    v128.store(left + o, f64x2.sub(p, r));
+    const r = v128.load(dest + o), p = v128.load(parent + o);
+    v128.store(dest + o, f64x2.sub(p, r));
     v128.store(parent + o, r);
   }
 }
 
-/** Copies `bytes` bytes from `src` to `dst` (a thread's copy of the sampled row index). */
-export function copyBytes(dst: usize, src: usize, bytes: i32): void {
-  memory.copy(dst, src, <usize>bytes);
+/** The largest |grad| and |hess| over n gradient pairs, written as an f64 pair to `out`. */
+export function ghAbsMax(gh: usize, n: i32, out: usize): void {
+  let m = f64x2.splat(0.0);
+  for (let i = 0; i < n; i++) m = f64x2.max(m, f64x2.abs(v128.load(gh + (<usize>i << 4))));
+  v128.store(out, m);
+}
+
+/**
+ * Rounds every gradient pair to a multiple of its quantum (`qg`, `qh`: powers of two chosen so
+ * that any sum of the pairs stays below 2^53 quanta), which makes every histogram sum exact and so
+ * independent of the order rows are added in (XGBoost's GPU histograms do the same in fixed point).
+ */
+export function quantizeGh(gh: usize, n: i32, qg: f64, qh: f64): void {
+  const q = f64x2.replace_lane(f64x2.splat(qg), 1, qh);
+  const inv = f64x2.replace_lane(f64x2.splat(1.0 / qg), 1, 1.0 / qh);
+  for (let i = 0; i < n; i++) {
+    const p = gh + (<usize>i << 4);
+    v128.store(p, f64x2.mul(f64x2.nearest(f64x2.mul(v128.load(p), inv)), q));
+  }
 }
 
 /** out[i] = a[i] − b[i] for `pairs` f64 pairs (sibling histogram by subtraction). */

@@ -6,6 +6,9 @@ import { EarlyStopping } from "../lib/models/gbt/early_stopping.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { calcGain, calcWeight } from "../lib/models/gbt/split.ts";
 import { leafCount } from "../lib/models/gbt/tree.ts";
+import { gradientQuantum } from "../lib/models/gbt/quantize.ts";
+import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
+import { Rng } from "../lib/util/rng.ts";
 import { nonLinear } from "./helpers/datasets.ts";
 
 const D = nonLinear(3000, 6, 1, 0.1);
@@ -26,7 +29,7 @@ Deno.test("the same seed gives identical model bytes; another seed another model
 });
 
 Deno.test("one, two and three threads give identical model bytes, depth-wise and leaf-wise, with sampling", async () => {
-  // Each thread builds whole features' histograms, never partial sums: no thread-count rounding.
+  // Threads sum partial histograms of their own rows: exact, as the gradients are quantized.
   const big = nonLinear(40_000, 7, 2, 0.1);
   const sampled = { subsample: 0.8, colsample_bynode: 0.7, seed: 3 };
   for (
@@ -34,6 +37,7 @@ Deno.test("one, two and three threads give identical model bytes, depth-wise and
       [{ num_boost_round: 5, ...sampled }, "xgboost"],
       [{ num_boost_round: 5, ...sampled }, "lightgbm"],
       [{ num_boost_round: 3 }, "lightgbm"],
+      [{ num_boost_round: 3, objective: "reg:squarederror" }, "xgboost"],
     ] as const
   ) {
     const bytes = [];
@@ -168,6 +172,39 @@ Deno.test("cut points put one bin per distinct value and split as x < cut", () =
   const q = computeCuts([many], 16).cuts[0]!;
   assert.equal(q.length, 16);
   assert.ok(q.every((v, i) => i === 0 || v > q[i - 1]!));
+});
+
+Deno.test("quantized gradients sum to the same float64 in any order, each within half a quantum", () => {
+  const ws = new Workspace(), n = 50_000, rng = new Rng(9);
+  const gh = ws.alloc(16 * n), v = ws.f64(gh, 2 * n);
+  for (let i = 0; i < n; i++) {
+    v[2 * i] = (rng.next() * 2 - 1) * 10 ** (-6 * rng.next()); // magnitudes 1e-6 to 1
+    v[2 * i + 1] = 0.25 * rng.next() ** 8;
+  }
+  const raw = v.slice(), max = ws.alloc(16);
+  ws.k.ghAbsMax(gh, n, max);
+  const [mg, mh] = ws.f64(max, 2);
+  assert.equal(mg, Math.max(...raw.filter((_, i) => i % 2 === 0).map(Math.abs)));
+  const qg = gradientQuantum(n, mg!), qh = gradientQuantum(n, mh!);
+  ws.k.quantizeGh(gh, n, qg, qh);
+  const q = ws.f64(gh, 2 * n).slice();
+  for (let i = 0; i < 2 * n; i++) {
+    assert.ok(Math.abs(q[i]! - raw[i]!) <= (i % 2 ? qh : qg) / 2, `value ${i}`);
+  }
+  const order = Array.from({ length: n }, (_, i) => i), shuffled = order.slice();
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rng.next() * (i + 1));
+    [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+  }
+  for (const lane of [0, 1]) {
+    const sum = (ids: number[]) => ids.reduce((s, i) => s + q[2 * i + lane]!, 0);
+    const forward = sum(order);
+    assert.equal(sum(order.slice().reverse()), forward);
+    assert.equal(sum(shuffled), forward);
+    // Two halves summed apart, then added (what two threads' partial histograms do).
+    const third = Math.floor(n / 3);
+    assert.equal(sum(shuffled.slice(0, third)) + sum(shuffled.slice(third)), forward);
+  }
 });
 
 Deno.test("gain and weight follow XGBoost's formulas with lambda, alpha and max_delta_step", () => {

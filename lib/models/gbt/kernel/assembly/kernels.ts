@@ -153,7 +153,7 @@ export function reduceHists(
 /** The largest |grad| and |hess| over n gradient pairs, written as an f64 pair to `out`. */
 export function ghAbsMax(gh: usize, n: i32, out: usize): void {
   let m = f64x2.splat(0.0);
-  for (let i = 0; i < n; i++) m = f64x2.max(m, f64x2.abs(v128.load(gh + (<usize>i << 4))));
+  for (let i = 0; i < n; i++) m = f64x2.pmax(m, f64x2.abs(v128.load(gh + (<usize>i << 4))));
   v128.store(out, m);
 }
 
@@ -415,6 +415,73 @@ export function leafWeight(g: f64, h: f64): f64 {
   return best;
 }
 
+/** Gains of the splits (left, right) = (l, r) for two (g, h) pairs each: one vector division. */
+@inline function plainGain(l: v128, r: v128, lambda: v128, parentGain: f64): f64 {
+  const sums = v128.shuffle<f64>(l, r, 0, 2), hess = v128.shuffle<f64>(l, r, 1, 3);
+  const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
+  return f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
+}
+
+/** Whether both sides of a split have a hessian sum of at least mcw (and above 0). */
+@inline function bothHeavy(l: v128, r: v128, mcw: f64): bool {
+  const hl = f64x2.extract_lane(l, 1), hr = f64x2.extract_lane(r, 1);
+  return hl >= mcw && hl > 0.0 && hr >= mcw && hr > 0.0;
+}
+
+/**
+ * Both directions of XGBoost's scan in one ascending pass over a feature with missing values
+ * (`miss`, their (g, h)), without L1 or a step limit: at each non-empty bin k, the split below it
+ * with missing values left (what the backward scan tries at k) and the split at it with missing
+ * values right (the forward scan's). The forward winner is the first best in ascending order and
+ * the backward one the first in descending order (the last here, `>=`), compared with `best` in
+ * the two scans' order, so the result is theirs: the gradients are quantized, every sum is exact,
+ * and a side's sums are the same whichever way they are added up.
+ */
+@inline function scanBoth(
+  out: usize, f: i32, base: usize, nb: i32, total: v128, miss: v128, parentGain: f64, best: f64,
+): f64 {
+  const mcw = pMinChild, lambda = f64x2.splat(pLambda);
+  let scanned = f64x2.splat(0.0);
+  let fGain = -Infinity, bGain = -Infinity, fBin = 0, bBin = 0;
+  let fl = scanned, fr = scanned, bl = scanned, br = scanned;
+  for (let k = 0; k < nb; k++) {
+    const bin = v128.load(base + (<usize>k << 4));
+    if (!v128.any_true(bin)) continue;
+    const lb = f64x2.add(scanned, miss), rb = f64x2.sub(total, lb);
+    scanned = f64x2.add(scanned, bin);
+    const rf = f64x2.sub(total, scanned);
+    if (bothHeavy(lb, rb, mcw)) {
+      const gain = plainGain(lb, rb, lambda, parentGain);
+      if (gain >= bGain) {
+        bGain = gain;
+        bBin = k - 1;
+        bl = lb;
+        br = rb;
+      }
+    }
+    if (bothHeavy(scanned, rf, mcw)) {
+      const gain = plainGain(scanned, rf, lambda, parentGain);
+      if (gain > fGain) {
+        fGain = gain;
+        fBin = k;
+        fl = scanned;
+        fr = rf;
+      }
+    }
+  }
+  if (fGain > best) {
+    best = fGain;
+    record(out, fGain, f, fBin, 0.0, f64x2.extract_lane(fl, 0), f64x2.extract_lane(fl, 1),
+      f64x2.extract_lane(fr, 0), f64x2.extract_lane(fr, 1));
+  }
+  if (bGain > best) {
+    best = bGain;
+    record(out, bGain, f, bBin, 1.0, f64x2.extract_lane(bl, 0), f64x2.extract_lane(bl, 1),
+      f64x2.extract_lane(br, 0), f64x2.extract_lane(br, 1));
+  }
+  return best;
+}
+
 /**
  * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 9):
  * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr, then 1 when a split beats `minGain` (else 0).
@@ -423,6 +490,8 @@ export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
 ): void {
   const parentGain = calcGain(g, h);
+  const plain = pAlpha == 0.0 && pMaxDelta == 0.0;
+  const total = f64x2.replace_lane(f64x2.splat(g), 1, h);
   let bestGain = minGain;
   for (let fi = 0; fi < nsel; fi++) {
     const f = load<i32>(features + (<usize>fi << 2));
@@ -430,9 +499,15 @@ export function findBestSplit(
     const nb = load<i32>(binCounts + (<usize>f << 2));
     const gm = load<f64>(base + 4080);
     const hm = load<f64>(base + 4088);
-    bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
-    if (hm == 0.0 && gm == 0.0) continue;
-    bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, false);
+    if (hm == 0.0 && gm == 0.0) {
+      bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
+    } else if (plain) {
+      const miss = f64x2.replace_lane(f64x2.splat(gm), 1, hm);
+      bestGain = scanBoth(out, f, base, nb, total, miss, parentGain, bestGain);
+    } else {
+      bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
+      bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, false);
+    }
   }
   store<f64>(out + 64, bestGain > minGain ? 1.0 : 0.0);
 }

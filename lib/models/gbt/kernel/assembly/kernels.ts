@@ -42,19 +42,26 @@ export function gradSquared(margin: usize, label: usize, weight: usize, n: i32, 
 }
 
 /** Rows gathered at a time by {@link buildHist}. */
-const GATHER: i32 = 64;
+const GATHER: i32 = 512;
 
 /** Bytes of the gather buffer {@link buildHist} needs for `nfeat` features. */
 export function gatherBytes(nfeat: i32): i32 {
   return GATHER * (16 + (((nfeat + 15) >> 4) << 4));
 }
 
+/** Adds `v` to the bin of histogram `h` (4 KiB per feature) that byte `bin` names. */
+@inline function addTo(h: usize, bin: u32, v: v128): void {
+  const p = h + (<usize>bin << 4);
+  v128.store(p, f64x2.add(v128.load(p), v));
+}
+
 /**
  * The histogram of rows[start..end) over features [f0, f1): zeroes that part of `hist`, then adds
- * each row's (grad, hess) per feature and bin (a thread builds its own features' part). Rows are
- * scattered, so their gradient pairs and bins are first gathered into `buf` ({@link gatherBytes})
- * {@link GATHER} rows at a time: a short loop of independent loads keeps many cache misses in
- * flight, where the long update loop let the CPU run only a row or two ahead.
+ * each row's (grad, hess) per feature and bin. Rows are scattered, so their gradient pairs and bins
+ * are first gathered into `buf` ({@link gatherBytes}), {@link GATHER} rows at a time (a loop of
+ * independent loads keeps many cache misses in flight); then four features at a time go over the
+ * gathered rows, so their four histograms (16 KiB) stay in L1 and each gradient pair is loaded
+ * once per four updates.
  */
 export function buildHist(
   bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
@@ -71,24 +78,21 @@ export function buildHist(
       const src = bins + r * nf + lo, dst = segs + j * stride;
       for (let c: usize = 0; c < stride; c += 16) v128.store(dst + c, v128.load(src + c));
     }
-    for (let j: usize = 0; j < m; j++) {
-      const v = v128.load(buf + (j << 4));
-      const rowp = segs + j * stride;
-      let f: usize = 0;
-      for (; f + 4 <= width; f += 4) {
-        const b4 = load<u32>(rowp + f), g = lo + f;
-        const p0 = hist + (((g << 8) | <usize>(b4 & 255)) << 4);
-        v128.store(p0, f64x2.add(v128.load(p0), v));
-        const p1 = hist + ((((g + 1) << 8) | <usize>((b4 >> 8) & 255)) << 4);
-        v128.store(p1, f64x2.add(v128.load(p1), v));
-        const p2 = hist + ((((g + 2) << 8) | <usize>((b4 >> 16) & 255)) << 4);
-        v128.store(p2, f64x2.add(v128.load(p2), v));
-        const p3 = hist + ((((g + 3) << 8) | <usize>(b4 >> 24)) << 4);
-        v128.store(p3, f64x2.add(v128.load(p3), v));
+    let f: usize = 0;
+    for (; f + 4 <= width; f += 4) {
+      const h0 = hist + ((lo + f) << 12), h1 = h0 + 4096, h2 = h1 + 4096, h3 = h2 + 4096;
+      for (let j: usize = 0; j < m; j++) {
+        const v = v128.load(buf + (j << 4)), b4 = load<u32>(segs + j * stride + f);
+        addTo(h0, b4 & 255, v);
+        addTo(h1, (b4 >> 8) & 255, v);
+        addTo(h2, (b4 >> 16) & 255, v);
+        addTo(h3, b4 >> 24, v);
       }
-      for (; f < width; f++) {
-        const p = hist + ((((lo + f) << 8) | <usize>load<u8>(rowp + f)) << 4);
-        v128.store(p, f64x2.add(v128.load(p), v));
+    }
+    for (; f < width; f++) {
+      const h = hist + ((lo + f) << 12);
+      for (let j: usize = 0; j < m; j++) {
+        addTo(h, load<u8>(segs + j * stride + f), v128.load(buf + (j << 4)));
       }
     }
   }
@@ -96,22 +100,31 @@ export function buildHist(
 
 /**
  * {@link buildHist} for the contiguous rows [start, end) (row r = position r: the root without row
- * sampling), feature by feature over the column-major bins, in blocks of rows whose gradient pairs
- * (32 KiB) stay in L1 across the features.
+ * sampling) over the column-major bins, four features at a time, in blocks of rows whose gradient
+ * pairs (16 KiB) stay in L1 with the four histograms.
  */
 export function buildHistCols(
   binsCol: usize, n: i32, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
 ): void {
   memory.fill(hist + (<usize>f0 << 12), 0, <usize>(f1 - f0) << 12);
-  for (let r0 = <usize>start; r0 < <usize>end; r0 += 2048) {
-    const r1 = r0 + 2048 < <usize>end ? r0 + 2048 : <usize>end;
-    for (let f = f0; f < f1; f++) {
-      const col = binsCol + <usize>f * <usize>n;
-      const h = hist + (<usize>f << 12);
+  const nn = <usize>n;
+  for (let r0 = <usize>start; r0 < <usize>end; r0 += 1024) {
+    const r1 = r0 + 1024 < <usize>end ? r0 + 1024 : <usize>end;
+    let f = f0;
+    for (; f + 4 <= f1; f += 4) {
+      const c0 = binsCol + <usize>f * nn, c1 = c0 + nn, c2 = c1 + nn, c3 = c2 + nn;
+      const h0 = hist + (<usize>f << 12), h1 = h0 + 4096, h2 = h1 + 4096, h3 = h2 + 4096;
       for (let r = r0; r < r1; r++) {
-        const p = h + (<usize>load<u8>(col + r) << 4);
-        v128.store(p, f64x2.add(v128.load(p), v128.load(gh + (r << 4))));
+        const v = v128.load(gh + (r << 4));
+        addTo(h0, load<u8>(c0 + r), v);
+        addTo(h1, load<u8>(c1 + r), v);
+        addTo(h2, load<u8>(c2 + r), v);
+        addTo(h3, load<u8>(c3 + r), v);
       }
+    }
+    for (; f < f1; f++) {
+      const col = binsCol + <usize>f * nn, h = hist + (<usize>f << 12);
+      for (let r = r0; r < r1; r++) addTo(h, load<u8>(col + r), v128.load(gh + (r << 4)));
     }
   }
 }
@@ -368,6 +381,13 @@ export function leafWeight(g: f64, h: f64): f64 {
   store<f64>(out + 56, hr);
 }
 
+/** Gains of the splits (left, right) = (l, r) for two (g, h) pairs each: one vector division. */
+@inline function plainGain(l: v128, r: v128, lambda: v128, parentGain: f64): f64 {
+  const sums = v128.shuffle<f64>(l, r, 0, 2), hess = v128.shuffle<f64>(l, r, 1, 3);
+  const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
+  return f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
+}
+
 /**
  * One direction of XGBoost's scan over a feature's value bins: forward (missing values go right)
  * or backward (missing values go left). Returns the best gain so far, recording a better split.
@@ -397,10 +417,7 @@ export function leafWeight(g: f64, h: f64): f64 {
     const left = forward ? scanned : other, right = forward ? other : scanned;
     let gain: f64;
     if (plain) {
-      const sums = v128.shuffle<f64>(left, right, 0, 2);
-      const hess = v128.shuffle<f64>(left, right, 1, 3);
-      const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
-      gain = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
+      gain = plainGain(left, right, lambda, parentGain);
     } else {
       gain = calcGain(f64x2.extract_lane(left, 0), f64x2.extract_lane(left, 1)) +
         calcGain(f64x2.extract_lane(right, 0), f64x2.extract_lane(right, 1)) - parentGain;
@@ -415,19 +432,6 @@ export function leafWeight(g: f64, h: f64): f64 {
   return best;
 }
 
-/** Gains of the splits (left, right) = (l, r) for two (g, h) pairs each: one vector division. */
-@inline function plainGain(l: v128, r: v128, lambda: v128, parentGain: f64): f64 {
-  const sums = v128.shuffle<f64>(l, r, 0, 2), hess = v128.shuffle<f64>(l, r, 1, 3);
-  const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
-  return f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
-}
-
-/** Whether both sides of a split have a hessian sum of at least mcw (and above 0). */
-@inline function bothHeavy(l: v128, r: v128, mcw: f64): bool {
-  const hl = f64x2.extract_lane(l, 1), hr = f64x2.extract_lane(r, 1);
-  return hl >= mcw && hl > 0.0 && hr >= mcw && hr > 0.0;
-}
-
 /**
  * Both directions of XGBoost's scan in one ascending pass over a feature with missing values
  * (`miss`, their (g, h)), without L1 or a step limit: at each non-empty bin k, the split below it
@@ -440,35 +444,47 @@ export function leafWeight(g: f64, h: f64): f64 {
 @inline function scanBoth(
   out: usize, f: i32, base: usize, nb: i32, total: v128, miss: v128, parentGain: f64, best: f64,
 ): f64 {
-  const mcw = pMinChild, lambda = f64x2.splat(pLambda);
-  let scanned = f64x2.splat(0.0);
-  let fGain = -Infinity, bGain = -Infinity, fBin = 0, bBin = 0;
-  let fl = scanned, fr = scanned, bl = scanned, br = scanned;
+  const lambda = f64x2.splat(pLambda), mcw = f64x2.splat(pMinChild), zero = f64x2.splat(0.0);
+  const pg = f64x2.splat(parentGain), none = f64x2.splat(-Infinity);
+  // Lane 0 the forward candidate (strict `>`), lane 1 the backward one (`>=`).
+  const strict = i64x2.replace_lane(i64x2.splat(0), 0, -1), loose = v128.not(strict);
+  let scanned = zero, bests = none, fBin = 0, bBin = 0;
+  let fl = zero, fr = zero, bl = zero, br = zero;
   for (let k = 0; k < nb; k++) {
     const bin = v128.load(base + (<usize>k << 4));
     if (!v128.any_true(bin)) continue;
     const lb = f64x2.add(scanned, miss), rb = f64x2.sub(total, lb);
     scanned = f64x2.add(scanned, bin);
     const rf = f64x2.sub(total, scanned);
-    if (bothHeavy(lb, rb, mcw)) {
-      const gain = plainGain(lb, rb, lambda, parentGain);
-      if (gain >= bGain) {
-        bGain = gain;
-        bBin = k - 1;
-        bl = lb;
-        br = rb;
-      }
+    const gl = v128.shuffle<f64>(scanned, lb, 0, 2), hl = v128.shuffle<f64>(scanned, lb, 1, 3);
+    const gr = v128.shuffle<f64>(rf, rb, 0, 2), hr = v128.shuffle<f64>(rf, rb, 1, 3);
+    const heavy = v128.and(
+      v128.and(f64x2.ge(hl, mcw), f64x2.gt(hl, zero)),
+      v128.and(f64x2.ge(hr, mcw), f64x2.gt(hr, zero)),
+    );
+    const q = f64x2.add(
+      f64x2.div(f64x2.mul(gl, gl), f64x2.add(hl, lambda)),
+      f64x2.div(f64x2.mul(gr, gr), f64x2.add(hr, lambda)),
+    );
+    const gains = f64x2.sub(q, pg);
+    const better = v128.and(
+      heavy,
+      v128.or(v128.and(f64x2.gt(gains, bests), strict), v128.and(f64x2.ge(gains, bests), loose)),
+    );
+    if (!v128.any_true(better)) continue;
+    bests = v128.bitselect(gains, bests, better);
+    if (i64x2.extract_lane(better, 0) != 0) {
+      fBin = k;
+      fl = scanned;
+      fr = rf;
     }
-    if (bothHeavy(scanned, rf, mcw)) {
-      const gain = plainGain(scanned, rf, lambda, parentGain);
-      if (gain > fGain) {
-        fGain = gain;
-        fBin = k;
-        fl = scanned;
-        fr = rf;
-      }
+    if (i64x2.extract_lane(better, 1) != 0) {
+      bBin = k - 1;
+      bl = lb;
+      br = rb;
     }
   }
+  const fGain = f64x2.extract_lane(bests, 0), bGain = f64x2.extract_lane(bests, 1);
   if (fGain > best) {
     best = fGain;
     record(out, fGain, f, fBin, 0.0, f64x2.extract_lane(fl, 0), f64x2.extract_lane(fl, 1),

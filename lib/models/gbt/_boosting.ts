@@ -13,7 +13,14 @@ import { computeCuts, type Cuts } from "./binning.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { type GrownTree, growTree } from "./grow_tree.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
-import { OP_GH_MAX, OP_GRAD_LOGISTIC, OP_GRAD_SQUARED, OP_QUANTIZE } from "./_jobs.ts";
+import {
+  OP_BIN_COLUMN,
+  OP_GH_MAX,
+  OP_GRAD_LOGISTIC,
+  OP_GRAD_SQUARED,
+  OP_QUANTIZE,
+  OP_SCATTER,
+} from "./_jobs.ts";
 import { Workspace } from "./kernel/workspace.ts";
 import { baseMargin, transform } from "./objective.ts";
 import type { GbtParams } from "./params.ts";
@@ -36,24 +43,45 @@ interface EvalState {
   readonly shared: boolean;
 }
 
-/** Binned rows (row-major for histograms, column-major for partitioning) and the cuts. */
-function binFrame(ws: Workspace, frame: Frame, maxBin: number) {
+/** Where the binned rows go (row-major for histograms, column-major for partitioning), and the cuts. */
+function layoutBins(ws: Workspace, frame: Frame, maxBin: number) {
   const n = frame.rows, nf = frame.width;
   const cuts = computeCuts(frame.columns, maxBin);
   const binCounts = ws.alloc(4 * nf);
   ws.i32(binCounts, nf).set(cuts.cuts.map((c) => c.length));
   // The histogram kernel reads rows in 16-byte chunks: up to 15 bytes past the last one.
   const bins = ws.alloc(n * nf + 16), binsCol = ws.alloc(n * nf);
-  const mark = ws.used;
-  const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
-  frame.columns.forEach((col, j) => {
-    ws.f64(tmp, n).set(col);
-    ws.f32(cutPtr, cuts.cuts[j]!.length).set(cuts.cuts[j]!);
-    ws.k.binColumn(tmp, n, cutPtr, cuts.cuts[j]!.length, binsCol + j * n);
-    ws.k.scatterColumn(binsCol + j * n, n, bins + j, nf);
-  });
-  ws.reset(mark);
   return { cuts, binCounts, bins, binsCol };
+}
+
+/** Bins every column on the pool (each thread a share of the rows), column-major then row-major. */
+async function binColumns(
+  on: { ws: Workspace; pool: ThreadPool },
+  frame: Frame,
+  layout: ReturnType<typeof layoutBins>,
+): Promise<void> {
+  const { ws, pool } = on, n = frame.rows, nf = frame.width, mark = ws.used;
+  const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
+  const parts = n >= 65_536 ? splitRange(n, pool.threads) : [[0, n] as [number, number]];
+  for (const [j, col] of frame.columns.entries()) {
+    const cuts = layout.cuts.cuts[j]!, column = layout.binsCol + j * n;
+    ws.f64(tmp, n).set(col);
+    ws.f32(cutPtr, cuts.length).set(cuts);
+    await pool.run(parts.map(([s, e]) => [
+      OP_BIN_COLUMN,
+      tmp + 8 * s,
+      e - s,
+      cutPtr,
+      cuts.length,
+      column + s,
+      OP_SCATTER,
+      column + s,
+      e - s,
+      layout.bins + s * nf + j,
+      nf,
+    ]));
+  }
+  ws.reset(mark);
 }
 
 /** One boosting run's memory and steps. */
@@ -64,7 +92,8 @@ export class Booster {
   readonly nf: number;
   readonly cuts: Cuts;
   readonly rng: Rng;
-  readonly #bins: { binCounts: number; bins: number; binsCol: number };
+  readonly #bins: ReturnType<typeof layoutBins>;
+  readonly #frame: Frame;
   readonly #label: number;
   readonly #margin: number;
   readonly #gh: number;
@@ -92,9 +121,9 @@ export class Booster {
     this.n = n;
     this.nf = nf;
     this.rng = new Rng(data.p.seed);
-    const binned = binFrame(ws, frame, data.p.max_bin);
-    this.cuts = binned.cuts;
-    this.#bins = binned;
+    this.#frame = frame;
+    this.#bins = layoutBins(ws, frame, data.p.max_bin);
+    this.cuts = this.#bins.cuts;
     const base = baseMargin(data.p.objective, data.baseScore);
     this.#label = ws.alloc(4 * n);
     this.#margin = ws.alloc(8 * n);
@@ -125,11 +154,15 @@ export class Booster {
     return { name: e.name, labels: e.labels, rows: m, x, margin, shared: false };
   }
 
-  /** Starts the thread pool and lays out the gradient jobs (split across threads on many rows). */
+  /**
+   * Starts the thread pool, bins the data on it and lays out the gradient jobs (split across
+   * threads on many rows).
+   */
   async start(): Promise<void> {
     const { p, n, ws } = this;
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
+    await binColumns({ ws, pool: this.#pool }, this.#frame, this.#bins);
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
     const [margin, label, gh] = [this.#margin, this.#label, this.#gh];

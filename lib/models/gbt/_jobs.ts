@@ -62,6 +62,10 @@ export const OP_REDUCE = 11;
 export const OP_GH_MAX = 12;
 /** Round gradient pairs to multiples of their quanta (`quantizeGh`): gh, n, qg, qh. */
 export const OP_QUANTIZE = 13;
+/** Bin raw float64 values (`binColumn`): values, n, cuts (f32), cut count, out (u8). */
+export const OP_BIN_COLUMN = 14;
+/** A byte column into a row-major matrix (`scatterColumn`): src, n, dst, stride. */
+export const OP_SCATTER = 15;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
@@ -73,6 +77,8 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_REDUCE]: 7,
   [OP_GH_MAX]: 3,
   [OP_QUANTIZE]: 4,
+  [OP_BIN_COLUMN]: 5,
+  [OP_SCATTER]: 4,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -116,6 +122,12 @@ export function runJobs(
         break;
       case OP_QUANTIZE:
         k.quantizeGh(a(0), a(1), a(2), a(3));
+        break;
+      case OP_BIN_COLUMN:
+        k.binColumn(a(0), a(1), a(2), a(3), a(4));
+        break;
+      case OP_SCATTER:
+        k.scatterColumn(a(0), a(1), a(2), a(3));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));

@@ -280,27 +280,48 @@ export function addTreeRaw(
   }
 }
 
+/** One branchless halving of a lower-bound search for v: base + half when that cut is ≤ v. */
+@inline function lowerStep(cuts: usize, base: i32, half: i32, v: f32): i32 {
+  return select<i32>(base + half, base, load<f32>(cuts + (<usize>(base + half - 1) << 2)) <= v);
+}
+
 /**
  * Bins one column: out[i] = index of the first cut > fround(x), or 255 when x is NaN.
- * `cuts` are ascending float32 upper bounds; the last one exceeds every value.
+ * `cuts` are ascending float32 upper bounds; the last one exceeds every value. Four values go
+ * through their branchless binary searches side by side (each is a chain of dependent loads).
  */
 export function binColumn(values: usize, n: i32, cuts: usize, ncuts: i32, out: usize): void {
-  for (let i = 0; i < n; i++) {
-    const x = load<f64>(values + (<usize>i << 3));
-    let b: u32 = MISSING;
-    if (x == x) {
-      const v = <f32>x;
-      // Branchless lower bound: first index whose cut > v.
-      let base: i32 = 0;
-      let len: i32 = ncuts;
-      while (len > 1) {
-        const half = len >>> 1;
-        base = load<f32>(cuts + (<usize>(base + half - 1) << 2)) <= v ? base + half : base;
-        len -= half;
-      }
-      b = <u32>base;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const p = values + (<usize>i << 3);
+    const x0 = load<f64>(p), x1 = load<f64>(p + 8), x2 = load<f64>(p + 16), x3 = load<f64>(p + 24);
+    const v0 = <f32>x0, v1 = <f32>x1, v2 = <f32>x2, v3 = <f32>x3;
+    let b0: i32 = 0, b1: i32 = 0, b2: i32 = 0, b3: i32 = 0;
+    let len: i32 = ncuts;
+    while (len > 1) {
+      const half = len >>> 1;
+      b0 = lowerStep(cuts, b0, half, v0);
+      b1 = lowerStep(cuts, b1, half, v1);
+      b2 = lowerStep(cuts, b2, half, v2);
+      b3 = lowerStep(cuts, b3, half, v3);
+      len -= half;
     }
-    store<u8>(out + <usize>i, <u8>b);
+    const o = out + <usize>i;
+    store<u8>(o, <u8>(x0 == x0 ? <u32>b0 : MISSING));
+    store<u8>(o + 1, <u8>(x1 == x1 ? <u32>b1 : MISSING));
+    store<u8>(o + 2, <u8>(x2 == x2 ? <u32>b2 : MISSING));
+    store<u8>(o + 3, <u8>(x3 == x3 ? <u32>b3 : MISSING));
+  }
+  for (; i < n; i++) {
+    const x = load<f64>(values + (<usize>i << 3));
+    let b: i32 = 0;
+    let len: i32 = ncuts;
+    while (len > 1) {
+      const half = len >>> 1;
+      b = lowerStep(cuts, b, half, <f32>x);
+      len -= half;
+    }
+    store<u8>(out + <usize>i, <u8>(x == x ? <u32>b : MISSING));
   }
 }
 

@@ -1,7 +1,9 @@
 /**
  * Grows one tree on binned data: depth-wise (level by level, XGBoost's default) or loss-guided
- * (best leaf first, LightGBM-style), with the histogram subtraction trick — only the smaller
- * child's histogram is built; the larger one is the parent's minus it.
+ * (best leaf first, LightGBM-style), with the histogram subtraction trick — only the child with
+ * the smaller hessian sum (a proxy for fewer rows) has its histogram built; the other's is the
+ * parent's minus it. The threads share rows and features as `node_jobs.ts` lays out: a split is
+ * two rounds on the pool (partition and partial histograms, then sums and split search).
  *
  * @module
  */

@@ -42,7 +42,7 @@ export function gradSquared(margin: usize, label: usize, weight: usize, n: i32, 
 }
 
 /** Rows gathered at a time by {@link buildHist}. */
-const GATHER: i32 = 512;
+const GATHER: i32 = 256;
 
 /** Bytes of the gather buffer {@link buildHist} needs for `nfeat` features. */
 export function gatherBytes(nfeat: i32): i32 {

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { OP_GRAD_SQUARED } from "../lib/models/gbt/_jobs.ts";
+import { OP_BARRIER, OP_GH_MAX, OP_GRAD_SQUARED } from "../lib/models/gbt/_jobs.ts";
 import { JOB_CAPACITY } from "../lib/models/gbt/_pool_control.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
 import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
@@ -44,6 +44,30 @@ Deno.test("thread pool: a job that fails on a worker fails the run, and the pool
     await assert.rejects(pool.run([[99], []]), /Unknown kernel job 99/);
     await Promise.all([pool.run([job(1), job(2)]), pool.run([[], job(3)])]); // queued, in order
     assert.deepEqual([...ws.f64(gh, 8)], [-1, 1, -0.5, 1, 0, 1, 0.5, 1]);
+  } finally {
+    pool.close();
+  }
+});
+
+Deno.test("thread pool: a barrier holds each thread until every thread has reached it", async () => {
+  // The worker writes its rows' gradient maximum, slowly, before the barrier; the calling thread
+  // reads that pair as its own "gradients" after it: without the barrier it would read zeros.
+  const rows = 4_000_000;
+  const { ws, gh } = setup(rows);
+  const v = ws.f64(gh, 2 * rows);
+  for (let i = 0; i < rows; i++) [v[2 * i], v[2 * i + 1]] = [-(i % 1000), i % 7];
+  const theirs = ws.alloc(16), mine = ws.alloc(16), counter = ws.alloc(4);
+  const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh }, 2);
+  try {
+    for (let round = 0; round < 3; round++) {
+      ws.f64(theirs, 2).fill(0);
+      Atomics.store(ws.i32(counter, 1), 0, 0);
+      await pool.run([
+        [OP_BARRIER, counter, 2, OP_GH_MAX, theirs, 1, mine],
+        [OP_GH_MAX, gh, rows, theirs, OP_BARRIER, counter, 2],
+      ]);
+      assert.deepEqual([...ws.f64(mine, 2)], [999, 6], `round ${round}`);
+    }
   } finally {
     pool.close();
   }

@@ -103,6 +103,7 @@ export class Booster {
   #pool!: ThreadPool;
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
+  #barrier = 0;
   /** The gradient jobs' row ranges, and where each writes its largest |grad| and |hess|. */
   #gradParts: Array<{ start: number; end: number; max: number }> = [];
 
@@ -164,6 +165,7 @@ export class Booster {
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
     await binColumns({ ws, pool: this.#pool }, this.#frame, this.#bins);
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
+    this.#barrier = ws.alloc(4);
     const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
     const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
     this.#gradParts = parts.map(([start, end]) => ({ start, end, max: ws.alloc(16) }));
@@ -230,6 +232,7 @@ export class Booster {
           rows,
           cuts: this.cuts,
           pool: this.#pool,
+          barrier: this.#barrier,
           rng: this.rng,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );

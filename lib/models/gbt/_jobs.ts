@@ -66,6 +66,11 @@ export const OP_QUANTIZE = 13;
 export const OP_BIN_COLUMN = 14;
 /** A byte column into a row-major matrix (`scatterColumn`): src, n, dst, stride. */
 export const OP_SCATTER = 15;
+/**
+ * Wait for every thread of the round to get here (`barrier`): counter (an i32 zeroed before the
+ * round), parties. Every thread's list must hold it, and the lists must fit one round.
+ */
+export const OP_BARRIER = 16;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
@@ -79,6 +84,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_QUANTIZE]: 4,
   [OP_BIN_COLUMN]: 5,
   [OP_SCATTER]: 4,
+  [OP_BARRIER]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -129,6 +135,9 @@ export function runJobs(
       case OP_SCATTER:
         k.scatterColumn(a(0), a(1), a(2), a(3));
         break;
+      case OP_BARRIER:
+        k.barrier(a(0), a(1));
+        break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
@@ -142,34 +151,52 @@ export function runJobs(
         k.setGainParams(a(8), a(9), a(10), a(11));
         k.findBestSplit(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
         break;
-      case OP_ROWS:
-        k.rowsF32(a(0), a(1), a(2), a(3), a(4), a(5));
-        break;
-      case OP_FOREST:
-        k.addForestRaw(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9), a(10), a(11));
-        break;
-      case OP_SHAP:
-        k.treeShap(
-          a(0),
-          a(1),
-          a(2),
-          a(3),
-          a(4),
-          a(5),
-          a(6),
-          a(7),
-          a(8),
-          a(9),
-          a(10),
-          a(11),
-          a(12),
-          a(13),
-          a(14),
-        );
-        break;
       default:
-        throw new RangeError(`Unknown kernel job ${op}`);
+        runScoringJob(k, op, a);
     }
     i += 1 + ARITY[op]!;
+  }
+}
+
+/** The scoring jobs (rows, forest margins, SHAP), or a RangeError for an unknown op. */
+function runScoringJob(k: Kernels, op: number, a: (j: number) => number): void {
+  switch (op) {
+    case OP_ROWS:
+      return k.rowsF32(a(0), a(1), a(2), a(3), a(4), a(5));
+    case OP_FOREST:
+      return k.addForestRaw(
+        a(0),
+        a(1),
+        a(2),
+        a(3),
+        a(4),
+        a(5),
+        a(6),
+        a(7),
+        a(8),
+        a(9),
+        a(10),
+        a(11),
+      );
+    case OP_SHAP:
+      return k.treeShap(
+        a(0),
+        a(1),
+        a(2),
+        a(3),
+        a(4),
+        a(5),
+        a(6),
+        a(7),
+        a(8),
+        a(9),
+        a(10),
+        a(11),
+        a(12),
+        a(13),
+        a(14),
+      );
+    default:
+      throw new RangeError(`Unknown kernel job ${op}`);
   }
 }

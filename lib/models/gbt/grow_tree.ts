@@ -9,6 +9,7 @@
  */
 
 import type { Rng } from "../../util/rng.ts";
+import { OP_BARRIER } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { Cuts } from "./binning.ts";
 import { sampleColumns } from "./column_sampler.ts";
@@ -42,6 +43,8 @@ export interface GrowContext {
   /** Offset of the value-bin count per feature (i32 × nfeat). */
   readonly binCounts: number;
   readonly pool: ThreadPool;
+  /** An i32 the threads count themselves at (zeroed before each round that uses it). */
+  readonly barrier: number;
   readonly rng: Rng;
 }
 
@@ -203,10 +206,11 @@ class TreeBuilder {
   }
 
   /**
-   * Splits the nodes in two rounds on the pool: each thread partitions its part of every node's
-   * rows and builds its partial histogram of one child (when the children may split again); then
-   * each thread sums the partials over its features, derives the sibling and searches both
-   * children's best splits there. Returns the children that may split again.
+   * Splits the nodes: each thread partitions its part of every node's rows and builds its partial
+   * histogram of one child (when the children may split again); then, once all are in, each
+   * thread sums the partials over its features, derives the sibling and searches both children's
+   * best splits there. One round on the pool with a barrier between the halves (two rounds when
+   * the job lists are too long for one). Returns the children that may split again.
    */
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
     const { ws, shares, pool } = this.#ctx;
@@ -217,37 +221,65 @@ class TreeBuilder {
         : undefined
     );
     const mark = ws.used, first = shares.map((): number[] => []);
-    const plans = nodes.map((n, k) => {
-      const s = n.split!, results = ws.alloc(4 * shares.length), build = builds[k];
+    const results = nodes.map((n, k) => {
+      const s = n.split!, out = ws.alloc(4 * shares.length);
       const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
-      appendPartitionJobs(first, shares, { ...this.#rowsOf(n), split: s, column, results, build });
-      return { results, build };
+      const node = { ...this.#rowsOf(n), split: s, column, results: out, build: builds[k] };
+      appendPartitionJobs(first, shares, node);
+      return out;
     });
-    await pool.run(first);
-    const second = shares.map((): number[] => []), next: OpenNode[] = [];
+    const second = shares.map((): number[] => []);
     nodes.forEach((n, k) => {
-      const { results, build } = plans[k]!;
-      const [left, right] = this.#expand(n, ws.i32(results, shares.length));
-      if (!build) return this.#pool.give(n.hist);
-      appendReduceJobs(second, shares, {
-        ws,
-        dests: build.dests,
-        parent: n.hist,
-        builtRight: build.right,
-      });
-      left.hist = build.dests[0]!;
-      right.hist = n.hist;
+      const b = builds[k];
+      if (b) {
+        appendReduceJobs(second, shares, {
+          ws,
+          dests: b.dests,
+          parent: n.hist,
+          builtRight: b.right,
+        });
+      }
+    });
+    // The children (left first: their column samples are drawn in this order) and their searches.
+    const kids = nodes.flatMap((n, k) => {
+      const b = builds[k], s = n.split!, depth = n.depth + 1;
+      return b
+        ? [{ depth, g: s.gl, h: s.hl, hist: b.dests[0]! }, {
+          depth,
+          g: s.gr,
+          h: s.hr,
+          hist: n.hist,
+        }]
+        : [];
+    });
+    const read = planSplitSearch(this.#searchOn(), this.#searches(kids), second);
+    await this.#runHalves(first, kids.length > 0 ? second : []);
+    const splits = read(), next: OpenNode[] = [];
+    nodes.forEach((n, k) => {
+      const [left, right] = this.#expand(n, ws.i32(results[k]!, shares.length));
+      const b = builds[k];
+      if (!b) return this.#pool.give(n.hist);
+      [left.hist, right.hist] = [b.dests[0]!, n.hist];
       next.push(left, right);
     });
-    if (next.length > 0) {
-      // The children's samples are drawn in order, left first.
-      const read = planSplitSearch(this.#searchOn(), this.#searches(next), second);
-      await pool.run(second);
-      read().forEach((s, i) => (next[i]!.split = this.#kept(s)));
-    }
-    for (const p of plans) this.#pool.giveAll(p.build?.dests.slice(1) ?? []);
+    next.forEach((kid, i) => (kid.split = this.#kept(splits[i])));
+    for (const b of builds) this.#pool.giveAll(b?.dests.slice(1) ?? []);
     ws.reset(mark);
     return next;
+  }
+
+  /** Runs `first` then `second` (per thread): one round with a barrier when they fit one. */
+  async #runHalves(first: number[][], second: number[][]): Promise<void> {
+    const { ws, pool, barrier, shares } = this.#ctx;
+    const merged = second.length > 0 && shares.length > 1 &&
+      first.every((f, t) => f.length + 3 + second[t]!.length <= pool.roundCapacity);
+    if (!merged) {
+      await pool.run(first);
+      if (second.length > 0) await pool.run(second);
+      return;
+    }
+    Atomics.store(ws.i32(barrier, 1), 0, 0);
+    await pool.run(first.map((f, t) => [...f, OP_BARRIER, barrier, shares.length, ...second[t]!]));
   }
 
   /** Creates a partitioned node's children (leaves for now); `nl` holds each thread's left count. */

@@ -96,6 +96,11 @@ export class ThreadPool {
     return new ThreadPool({ ws, data, workers, shared });
   }
 
+  /** The longest job list a thread runs in one round (longer lists go in several). */
+  get roundCapacity(): number {
+    return JOB_CAPACITY;
+  }
+
   /** Threads, the calling one included. */
   get threads(): number {
     return this.#workers.length + 1;

@@ -52,6 +52,7 @@ export interface Kernels {
     builtRight: number,
   ): void;
   ghAbsMax(gh: number, n: number, out: number): void;
+  barrier(counter: number, parties: number): void;
   quantizeGh(gh: number, n: number, qg: number, qh: number): void;
   partition(
     column: number,

@@ -163,6 +163,25 @@ export function reduceHists(
   }
 }
 
+/**
+ * Waits until `parties` threads have reached this point of a round (each adds one to the i32 at
+ * `counter`, which the caller zeroed before the round): spinning first, then sleeping in 1 ms
+ * waits. A thread that never arrives (it failed) ends the wait after a minute with a trap.
+ */
+export function barrier(counter: usize, parties: i32): void {
+  if (atomic.add<i32>(counter, 1) + 1 >= parties) {
+    atomic.notify(counter, parties);
+    return;
+  }
+  for (let spin = 0; spin < 1 << 20; spin++) if (atomic.load<i32>(counter) >= parties) return;
+  for (let slept = 0; slept < 60_000; slept++) {
+    const seen = atomic.load<i32>(counter);
+    if (seen >= parties) return;
+    memory.atomic.wait32(counter, seen, 1_000_000);
+  }
+  unreachable();
+}
+
 /** The largest |grad| and |hess| over n gradient pairs, written as an f64 pair to `out`. */
 export function ghAbsMax(gh: usize, n: i32, out: usize): void {
   let m = f64x2.splat(0.0);

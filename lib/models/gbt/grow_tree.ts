@@ -213,7 +213,7 @@ class TreeBuilder {
    * the job lists are too long for one). Returns the children that may split again.
    */
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
-    const { ws, shares, pool } = this.#ctx;
+    const { ws, shares } = this.#ctx;
     // Histogram buffers first: the workspace is reset past the round's own memory at the end.
     const builds = nodes.map((n) =>
       this.#canSplit(n.depth + 1)

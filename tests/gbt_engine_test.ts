@@ -10,6 +10,7 @@ import { gradientQuantum } from "../lib/models/gbt/quantize.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { nonLinear } from "./helpers/datasets.ts";
+import { assertClose } from "./helpers/assert_close.ts";
 
 const D = nonLinear(3000, 6, 1, 0.1);
 
@@ -205,6 +206,29 @@ Deno.test("quantized gradients sum to the same float64 in any order, each within
     const third = Math.floor(n / 3);
     assert.equal(sum(shuffled.slice(0, third)) + sum(shuffled.slice(third)), forward);
   }
+});
+
+Deno.test("logistic gradients are XGBoost's in float32 (exp within 2 ulp), whatever range a job starts at", () => {
+  const ws = new Workspace(), n = 1003, rng = new Rng(4);
+  for (let i = 0; i <= 17_500; i++) {
+    const x = Math.fround(-87 + i / 100), want = Math.exp(x);
+    assert.ok(Math.abs(ws.k.expF32(x) - want) <= 2 * 2 ** -23 * want, `e^${x}`);
+  }
+  const margin = ws.alloc(8 * n), label = ws.alloc(4 * n), whole = ws.alloc(16 * n);
+  const parts = ws.alloc(16 * n), m = ws.f64(margin, n), y = ws.f32(label, n);
+  for (let i = 0; i < n; i++) [m[i], y[i]] = [(rng.next() - 0.5) * 30, rng.next() < 0.3 ? 1 : 0];
+  ws.k.gradLogistic(margin, label, 0, n, 2.5, whole);
+  const out = ws.f64(whole, 2 * n), f = Math.fround;
+  for (let i = 0; i < n; i++) {
+    const p = f(1 / f(1 + f(Math.exp(-f(m[i]!))))), w = y[i] === 1 ? 2.5 : 1;
+    assertClose(out[2 * i]!, f((p - y[i]!) * w), 1e-6, 1e-7, `grad ${i}`);
+    assertClose(out[2 * i + 1]!, f(Math.max(f(p * f(1 - p)), 1e-16) * w), 1e-6, 1e-7, `hess ${i}`);
+  }
+  // Ranges split as the thread pool splits them give the same pairs, bit for bit.
+  for (const [s, e] of [[0, 5], [5, 502], [502, n]] as const) {
+    ws.k.gradLogistic(margin + 8 * s, label + 4 * s, 0, e - s, 2.5, parts + 16 * s);
+  }
+  assert.deepEqual(ws.f64(parts, 2 * n), out);
 });
 
 Deno.test("gain and weight follow XGBoost's formulas with lambda, alpha and max_delta_step", () => {

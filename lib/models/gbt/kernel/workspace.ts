@@ -18,6 +18,7 @@ export interface Kernels {
     spw: number,
     gh: number,
   ): void;
+  expF32(x: number): number;
   gradSquared(margin: number, label: number, weight: number, n: number, gh: number): void;
   buildHist(
     bins: number,

@@ -12,21 +12,85 @@
 
 const MISSING: u32 = 255;
 
-/** Logistic loss gradients: g = (p − y)·w, h = max(p(1 − p), 1e-16)·w, w·= spw when y = 1. */
+/**
+ * e^x in four float32 lanes, within 2 ulp: x = k·ln2 + r with |r| ≤ ln2/2, e^r by its Taylor
+ * series to r^7, times 2^k built in the exponent bits; x is clamped to [−87, 88] (normal results).
+ */
+@inline function expF32x4(x: v128): v128 {
+  const xc = f32x4.pmax(f32x4.pmin(x, f32x4.splat(88.0)), f32x4.splat(-87.0));
+  const k = f32x4.nearest(f32x4.mul(xc, f32x4.splat(1.44269504)));
+  const r = f32x4.sub(
+    f32x4.sub(xc, f32x4.mul(k, f32x4.splat(0.693145751953125))),
+    f32x4.mul(k, f32x4.splat(1.428606765330187e-6)),
+  );
+  let p = f32x4.splat(1.0 / 5040.0);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 720.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+/** Exposes {@link expF32x4}'s first lane (tested against Math.exp). */
+export function expF32(x: f32): f32 {
+  return f32x4.extract_lane(expF32x4(f32x4.splat(x)), 0);
+}
+
+/**
+ * Logistic gradients of four rows (margins m, labels y, weights w as float32 lanes) written as
+ * (grad, hess) float64 pairs at `out`, in float32 as XGBoost computes them: p = 1 / (1 + e^−m),
+ * g = (p − y)·w, h = max(p(1 − p), 1e-16)·w, with w·= spw where y = 1. `count` lanes are stored.
+ */
+@inline function logistic4(m: v128, y: v128, w: v128, spw: f32, out: usize, count: i32): void {
+  const one = f32x4.splat(1.0);
+  const wy = v128.bitselect(f32x4.mul(w, f32x4.splat(spw)), w, f32x4.eq(y, one));
+  const p = f32x4.div(one, f32x4.add(one, expF32x4(f32x4.neg(m))));
+  const g = f32x4.mul(f32x4.sub(p, y), wy);
+  const h = f32x4.mul(f32x4.pmax(f32x4.mul(p, f32x4.sub(one, p)), f32x4.splat(1e-16)), wy);
+  const g01 = f64x2.promote_low_f32x4(g), h01 = f64x2.promote_low_f32x4(h);
+  const g23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 2, 3));
+  const h23 = f64x2.promote_low_f32x4(v128.shuffle<f32>(h, h, 2, 3, 2, 3));
+  v128.store(out, v128.shuffle<f64>(g01, h01, 0, 2));
+  if (count > 1) v128.store(out + 16, v128.shuffle<f64>(g01, h01, 1, 3));
+  if (count > 2) v128.store(out + 32, v128.shuffle<f64>(g23, h23, 0, 2));
+  if (count > 3) v128.store(out + 48, v128.shuffle<f64>(g23, h23, 1, 3));
+}
+
+/**
+ * Logistic loss gradients ({@link logistic4}), four rows at a time; the last rows go through the
+ * same lanes, so a row's gradient does not depend on where a range of rows starts.
+ */
 export function gradLogistic(
   margin: usize, label: usize, weight: usize, n: i32, spw: f64, gh: usize,
 ): void {
-  for (let i = 0; i < n; i++) {
+  const s = <f32>spw;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
     const off = <usize>i;
-    const m = load<f64>(margin + (off << 3));
-    const y = <f64>load<f32>(label + (off << 2));
-    let w: f64 = weight ? <f64>load<f32>(weight + (off << 2)) : 1.0;
-    if (y == 1.0) w *= spw;
-    const p = 1.0 / (1.0 + Math.exp(-m));
-    const h = p * (1.0 - p);
-    store<f64>(gh + (off << 4), (p - y) * w);
-    store<f64>(gh + (off << 4) + 8, (h > 1e-16 ? h : 1e-16) * w);
+    const mp = margin + (off << 3);
+    const m = v128.shuffle<f32>(
+      f32x4.demote_f64x2_zero(v128.load(mp)),
+      f32x4.demote_f64x2_zero(v128.load(mp + 16)),
+      0, 1, 4, 5,
+    );
+    const w = weight ? v128.load(weight + (off << 2)) : f32x4.splat(1.0);
+    logistic4(m, v128.load(label + (off << 2)), w, s, gh + (off << 4), 4);
   }
+  if (i == n) return;
+  let m = f32x4.splat(0.0), y = f32x4.splat(0.0), w = f32x4.splat(1.0);
+  for (let j = 0; i + j < n; j++) {
+    const off = <usize>(i + j);
+    const mj = <f32>load<f64>(margin + (off << 3)), yj = load<f32>(label + (off << 2));
+    const wj: f32 = weight ? load<f32>(weight + (off << 2)) : 1.0;
+    m = j == 0 ? f32x4.replace_lane(m, 0, mj) : j == 1 ? f32x4.replace_lane(m, 1, mj) : f32x4.replace_lane(m, 2, mj);
+    y = j == 0 ? f32x4.replace_lane(y, 0, yj) : j == 1 ? f32x4.replace_lane(y, 1, yj) : f32x4.replace_lane(y, 2, yj);
+    w = j == 0 ? f32x4.replace_lane(w, 0, wj) : j == 1 ? f32x4.replace_lane(w, 1, wj) : f32x4.replace_lane(w, 2, wj);
+  }
+  logistic4(m, y, w, s, gh + (<usize>i << 4), n - i);
 }
 
 /** Squared error gradients: g = (m − y)·w, h = w. */

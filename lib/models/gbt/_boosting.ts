@@ -43,6 +43,11 @@ interface EvalState {
   readonly shared: boolean;
 }
 
+/** Row ranges for a pass over every row: one per thread from 65,536 rows, else one. */
+function rowParts(n: number, threads: number): Array<[number, number]> {
+  return n >= 65_536 ? splitRange(n, threads) : [[0, n]];
+}
+
 /** Where the binned rows go (row-major for histograms, column-major for partitioning), and the cuts. */
 function layoutBins(ws: Workspace, frame: Frame, maxBin: number) {
   const n = frame.rows, nf = frame.width;
@@ -62,7 +67,7 @@ async function binColumns(
 ): Promise<void> {
   const { ws, pool } = on, n = frame.rows, nf = frame.width, mark = ws.used;
   const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
-  const parts = n >= 65_536 ? splitRange(n, pool.threads) : [[0, n] as [number, number]];
+  const parts = rowParts(n, pool.threads);
   for (const [j, col] of frame.columns.entries()) {
     const cuts = layout.cuts.cuts[j]!, column = layout.binsCol + j * n;
     ws.f64(tmp, n).set(col);
@@ -166,7 +171,7 @@ export class Booster {
     await binColumns({ ws, pool: this.#pool }, this.#frame, this.#bins);
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
-    const parts = n >= 65_536 ? splitRange(n, this.#pool.threads) : [[0, n] as [number, number]];
+    const parts = rowParts(n, this.#pool.threads);
     const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
     this.#gradParts = parts.map(([start, end]) => ({ start, end, max: ws.alloc(16) }));
     this.#gradJobs = this.#gradParts.map(({ start: s, end: e, max }) => [

@@ -3,7 +3,8 @@
  * (best leaf first, LightGBM-style), with the histogram subtraction trick — only the child with
  * the smaller hessian sum (a proxy for fewer rows) has its histogram built; the other's is the
  * parent's minus it. The threads share rows and features as `node_jobs.ts` lays out: a split is
- * two rounds on the pool (partition and partial histograms, then sums and split search).
+ * one round on the pool, whose two halves (partition and partial histograms, then sums and split
+ * search) a barrier separates.
  *
  * @module
  */

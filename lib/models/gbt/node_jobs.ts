@@ -5,7 +5,7 @@
  * node's rows it holds, over every feature. Features: each thread owns a contiguous range of
  * features, over which it sums the threads' partials, derives the sibling by subtraction and
  * searches the best split. So every thread touches only its own rows and its own features, and a
- * split takes two rounds on the pool. Gradients are quantized beforehand (`quantizeGh`), which
+ * split's two halves need every thread's partials in between (a barrier). Gradients are quantized beforehand (`quantizeGh`), which
  * makes every histogram sum exact: the histograms, and so the model, do not depend on how many
  * threads shared the rows.
  *

@@ -160,42 +160,15 @@ export function runJobs(
 
 /** The scoring jobs (rows, forest margins, SHAP), or a RangeError for an unknown op. */
 function runScoringJob(k: Kernels, op: number, a: (j: number) => number): void {
+  const args = <T extends readonly number[]>(n: number) =>
+    Array.from({ length: n }, (_, j) => a(j)) as unknown as T;
   switch (op) {
     case OP_ROWS:
-      return k.rowsF32(a(0), a(1), a(2), a(3), a(4), a(5));
+      return k.rowsF32(...args<Parameters<Kernels["rowsF32"]>>(6));
     case OP_FOREST:
-      return k.addForestRaw(
-        a(0),
-        a(1),
-        a(2),
-        a(3),
-        a(4),
-        a(5),
-        a(6),
-        a(7),
-        a(8),
-        a(9),
-        a(10),
-        a(11),
-      );
+      return k.addForestRaw(...args<Parameters<Kernels["addForestRaw"]>>(12));
     case OP_SHAP:
-      return k.treeShap(
-        a(0),
-        a(1),
-        a(2),
-        a(3),
-        a(4),
-        a(5),
-        a(6),
-        a(7),
-        a(8),
-        a(9),
-        a(10),
-        a(11),
-        a(12),
-        a(13),
-        a(14),
-      );
+      return k.treeShap(...args<Parameters<Kernels["treeShap"]>>(15));
     default:
       throw new RangeError(`Unknown kernel job ${op}`);
   }

@@ -14,6 +14,7 @@ import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { type GrownTree, growTree } from "./grow_tree.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import {
+  OP_ADD_LEAF,
   OP_BIN_COLUMN,
   OP_GH_MAX,
   OP_GRAD_LOGISTIC,
@@ -109,6 +110,7 @@ export class Booster {
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
+  #iota: Int32Array | undefined;
   /** The gradient jobs' row ranges, and where each writes its largest |grad| and |hess|. */
   #gradParts: Array<{ start: number; end: number; max: number }> = [];
 
@@ -221,7 +223,7 @@ export class Booster {
       if (p.subsample < 1) {
         for (let i = 0; i < n; i++) if (this.rng.next() < p.subsample) idx[rows++] = i;
       } else {
-        for (let i = 0; i < n; i++) idx[i] = i;
+        idx.set(this.#identity());
         rows = n;
       }
       fresh.push(
@@ -242,12 +244,12 @@ export class Booster {
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );
     }
-    this.#addToMargins(fresh);
+    await this.#addToMargins(fresh);
     return fresh;
   }
 
   /** Adds the new trees to the training and eval margins. */
-  #addToMargins(fresh: readonly GrownTree[]): void {
+  async #addToMargins(fresh: readonly GrownTree[]): Promise<void> {
     const { ws, p, n, nf } = this, before = ws.used;
     for (const { tree, leaves } of fresh) {
       if (p.subsample < 1 || p.num_parallel_tree > 1) {
@@ -265,10 +267,7 @@ export class Booster {
           this.#margin,
         );
       } else {
-        // Every row went through the partition: add each leaf's value to its row range.
-        for (const [id, start, end] of leaves) {
-          ws.k.addLeafValue(this.#rowIndex, start, end, tree.threshold[id]!, this.#margin);
-        }
+        await this.#addLeafValues(tree, leaves);
       }
       const r = placeTree(ws, tree, { binned: false });
       for (const e of this.#evals.filter((e) => !e.shared)) {
@@ -287,6 +286,26 @@ export class Booster {
       }
     }
     ws.reset(before);
+  }
+
+  /**
+   * Every row went through the partition: each leaf's value is added to its row ranges, on the
+   * pool (a row is in one range only; the ranges go to the least loaded thread so far).
+   */
+  async #addLeafValues(tree: RegTree, leaves: GrownTree["leaves"]): Promise<void> {
+    const jobs = this.#shares.map((): number[] => []), load = jobs.map(() => 0);
+    for (const [id, start, end] of leaves) {
+      const t = load.indexOf(Math.min(...load));
+      jobs[t]!.push(OP_ADD_LEAF, this.#rowIndex, start, end, tree.threshold[id]!, this.#margin);
+      load[t] = load[t]! + end - start;
+    }
+    await this.#pool.run(jobs);
+  }
+
+  /** 0, 1, …, n − 1 (the row index of a tree that samples every row), made once. */
+  #identity(): Int32Array {
+    this.#iota ??= Int32Array.from({ length: this.n }, (_, i) => i);
+    return this.#iota;
   }
 
   /** Each eval set's metrics, keyed `"{set}-{metric}"`. */

@@ -71,6 +71,8 @@ export const OP_SCATTER = 15;
  * round), parties. Every thread's list must hold it, and the lists must fit one round.
  */
 export const OP_BARRIER = 16;
+/** A leaf's value added to its rows' margins (`addLeafValue`): rows, start, end, value, margin. */
+export const OP_ADD_LEAF = 17;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
@@ -85,6 +87,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_BIN_COLUMN]: 5,
   [OP_SCATTER]: 4,
   [OP_BARRIER]: 2,
+  [OP_ADD_LEAF]: 5,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -137,6 +140,9 @@ export function runJobs(
         break;
       case OP_BARRIER:
         k.barrier(a(0), a(1));
+        break;
+      case OP_ADD_LEAF:
+        k.addLeafValue(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));

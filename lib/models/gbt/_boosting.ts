@@ -15,6 +15,7 @@ import { type GrownTree, growTree } from "./grow_tree.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import {
   OP_ADD_LEAF,
+  OP_ADD_TREE_BINNED,
   OP_BIN_COLUMN,
   OP_GH_MAX,
   OP_GRAD_LOGISTIC,
@@ -253,18 +254,18 @@ export class Booster {
     const { ws, p, n, nf } = this, before = ws.used;
     for (const { tree, leaves } of fresh) {
       if (p.subsample < 1 || p.num_parallel_tree > 1) {
+        // Not every row was partitioned: every row walks the tree, each thread a share of them.
         const b = placeTree(ws, tree, { binned: true });
-        ws.k.addTreeBinned(
-          this.#bins.bins,
-          nf,
-          n,
-          b.feature,
-          b.split,
-          b.left,
-          b.right,
-          b.defaultLeft,
-          b.value,
-          this.#margin,
+        const placed = [b.feature, b.split, b.left, b.right, b.defaultLeft, b.value];
+        await this.#pool.run(
+          rowParts(n, this.#pool.threads).map(([s, e]) => [
+            OP_ADD_TREE_BINNED,
+            this.#bins.bins + s * nf,
+            nf,
+            e - s,
+            ...placed,
+            this.#margin + 8 * s,
+          ]),
         );
       } else {
         await this.#addLeafValues(tree, leaves);

@@ -73,6 +73,11 @@ export const OP_SCATTER = 15;
 export const OP_BARRIER = 16;
 /** A leaf's value added to its rows' margins (`addLeafValue`): rows, start, end, value, margin. */
 export const OP_ADD_LEAF = 17;
+/**
+ * One tree's leaf values added to rows' margins by walking the binned rows (`addTreeBinned`):
+ * bins, nfeat, n, the placed tree (feature, splitBin, left, right, defaultLeft, value), margin.
+ */
+export const OP_ADD_TREE_BINNED = 18;
 
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
@@ -88,6 +93,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_SCATTER]: 4,
   [OP_BARRIER]: 2,
   [OP_ADD_LEAF]: 5,
+  [OP_ADD_TREE_BINNED]: 10,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -143,6 +149,9 @@ export function runJobs(
         break;
       case OP_ADD_LEAF:
         k.addLeafValue(a(0), a(1), a(2), a(3), a(4));
+        break;
+      case OP_ADD_TREE_BINNED:
+        k.addTreeBinned(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));

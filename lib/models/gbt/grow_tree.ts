@@ -244,14 +244,9 @@ class TreeBuilder {
     // The children (left first: their column samples are drawn in this order) and their searches.
     const kids = nodes.flatMap((n, k) => {
       const b = builds[k], s = n.split!, depth = n.depth + 1;
-      return b
-        ? [{ depth, g: s.gl, h: s.hl, hist: b.dests[0]! }, {
-          depth,
-          g: s.gr,
-          h: s.hr,
-          hist: n.hist,
-        }]
-        : [];
+      if (!b) return [];
+      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]! };
+      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist }];
     });
     const read = planSplitSearch(this.#searchOn(), this.#searches(kids), second);
     await this.#runHalves(first, kids.length > 0 ? second : []);

@@ -4,10 +4,10 @@
  * part of every node (a node is a row range per thread) and builds a partial histogram of the
  * node's rows it holds, over every feature. Features: each thread owns a contiguous range of
  * features, over which it sums the threads' partials, derives the sibling by subtraction and
- * searches the best split. So every thread touches only its own rows and its own features, and a
- * split's two halves need every thread's partials in between (a barrier). Gradients are quantized beforehand (`quantizeGh`), which
- * makes every histogram sum exact: the histograms, and so the model, do not depend on how many
- * threads shared the rows.
+ * searches the best split. So every thread touches only its own rows and its own features, and
+ * between a split's two halves every thread's partials must be in (a barrier). Gradients are
+ * quantized beforehand (`quantizeGh`), which makes every histogram sum exact: the histograms, and
+ * so the model, do not depend on how many threads shared the rows.
  *
  * @module
  */
@@ -80,7 +80,7 @@ export interface NodeSplit extends NodeRows {
   readonly build?: { readonly right: boolean; readonly dests: readonly number[] } | undefined;
 }
 
-/** Appends each thread's first-round jobs for a node: partition its rows, then its partial histogram. */
+/** Appends each thread's first-half jobs for a node: partition its rows, then its partial histogram. */
 export function appendPartitionJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
@@ -117,7 +117,7 @@ export function appendPartitionJobs(
 }
 
 /**
- * Appends each thread's second-round job for a node: sum the partials over its features into
+ * Appends each thread's second-half job for a node: sum the partials over its features into
  * `dests[0]` and derive the sibling (`parent` 0 at the root). `parts` is workspace memory for the
  * other threads' buffer list.
  */

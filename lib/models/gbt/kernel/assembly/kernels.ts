@@ -60,6 +60,12 @@ export function expF32(x: f32): f32 {
   if (count > 3) v128.store(out + 48, v128.shuffle<f64>(g23, h23, 1, 3));
 }
 
+/** `v` with lane j (0 to 2) set to x (lane indices must be constants). */
+@inline function withLane(v: v128, j: i32, x: f32): v128 {
+  if (j == 0) return f32x4.replace_lane(v, 0, x);
+  return j == 1 ? f32x4.replace_lane(v, 1, x) : f32x4.replace_lane(v, 2, x);
+}
+
 /**
  * Logistic loss gradients ({@link logistic4}), four rows at a time; the last rows go through the
  * same lanes, so a row's gradient does not depend on where a range of rows starts.
@@ -84,11 +90,9 @@ export function gradLogistic(
   let m = f32x4.splat(0.0), y = f32x4.splat(0.0), w = f32x4.splat(1.0);
   for (let j = 0; i + j < n; j++) {
     const off = <usize>(i + j);
-    const mj = <f32>load<f64>(margin + (off << 3)), yj = load<f32>(label + (off << 2));
-    const wj: f32 = weight ? load<f32>(weight + (off << 2)) : 1.0;
-    m = j == 0 ? f32x4.replace_lane(m, 0, mj) : j == 1 ? f32x4.replace_lane(m, 1, mj) : f32x4.replace_lane(m, 2, mj);
-    y = j == 0 ? f32x4.replace_lane(y, 0, yj) : j == 1 ? f32x4.replace_lane(y, 1, yj) : f32x4.replace_lane(y, 2, yj);
-    w = j == 0 ? f32x4.replace_lane(w, 0, wj) : j == 1 ? f32x4.replace_lane(w, 1, wj) : f32x4.replace_lane(w, 2, wj);
+    m = withLane(m, j, <f32>load<f64>(margin + (off << 3)));
+    y = withLane(y, j, load<f32>(label + (off << 2)));
+    if (weight) w = withLane(w, j, load<f32>(weight + (off << 2)));
   }
   logistic4(m, y, w, s, gh + (<usize>i << 4), n - i);
 }

@@ -30,8 +30,12 @@ const settings = (port: number, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
+/** `b` holds `a`'s rows, value for value, one per entity in entity-id order. */
 function assertSameRows(a: FeatureSet, b: FeatureSet): void {
   assert.equal(b.frame.rows, a.frame.rows);
+  for (let r = 1; r < b.entityIds.length; r++) {
+    assert.ok(b.entityIds[r - 1]! < b.entityIds[r]!, `row ${r}: not in entity-id order`);
+  }
   const at = new Map(a.entityIds.map((id, i) => [id, i]));
   b.entityIds.forEach((id, r) => {
     const i = at.get(id);
@@ -162,7 +166,37 @@ Deno.test("unreadable values are counted per feature past 31 features (a view of
   }
 });
 
-Deno.test("data.redis.batchSize sets the keys per HMGET round trip", async () => {
+Deno.test("hashes written by another writer, fields in another order and more of them, read the same rows", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  try {
+    const layout = hashLayout(TRANSACTION_VIEW);
+    const written = embeddedFeatures({ samples: 500, seed: 6, snapshotTime: SNAPSHOT });
+    await ingestSnapshot({ conn, layout }, written);
+    const row = new Float64Array(written.frame.names.length);
+    for (let i = 0; i < written.frame.rows; i += 3) { // every third row rewritten, reversed
+      written.frame.columns.forEach((c, j) => (row[j] = c[i]!));
+      const id = written.entityIds[i]!, key = layout.key(id);
+      const pairs = layout.encode(id, written.timestamps[i]!, row).reverse();
+      if (i % 2) pairs.splice(5, 0, [new TextEncoder().encode("written_by"), "another"]);
+      await conn.client.del(Buffer.from(key));
+      const args = pairs.flatMap((
+        [f, v],
+      ) => [Buffer.from(f), typeof v === "string" ? v : Buffer.from(v)]);
+      await conn.client.hset(Buffer.from(key), ...args);
+    }
+    const read = await extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
+      scanCount: 50,
+      batchSize: 40,
+    });
+    assertSameRows(written, read.features);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
+Deno.test("data.redis.batchSize sets the keys per read round trip", async () => {
   const server = await RedisServer.start();
   const conn = connectRedis(settings(server.port));
   try {
@@ -205,14 +239,14 @@ Deno.test("Redis error replies are never dropped silently: non-hash keys are cou
     await conn.close();
     await server.stop();
   }
-  // A server that answers every HMGET with an error: the read fails with the server's reason.
-  const broken = await RedisServer.start({ extra: ["--rename-command", "HMGET", ""] });
+  // A server that answers every read with an error: the read fails with the server's reason.
+  const broken = await RedisServer.start({ extra: ["--rename-command", "HGETALL", ""] });
   const c2 = connectRedis(settings(broken.port));
   try {
     await c2.client.hset("features:card:card_000001:transaction", "txn_count_5m", "1");
     await assert.rejects(
       extractFeatures(c2, { layout, view: TRANSACTION_VIEW }, { rescans: 1 }),
-      (e) => e instanceof DataError && /HMGET failed: ERR unknown command/.test(e.message),
+      (e) => e instanceof DataError && /HGETALL failed: ERR unknown command/.test(e.message),
     );
   } finally {
     await c2.close();
@@ -265,7 +299,7 @@ Deno.test("a Redis restart during extraction still gives the complete, exact row
       batchSize: 100,
       rescans: 5,
     });
-    await server.waitForCalls("hmget", 200); // rows are being read
+    await server.waitForCalls("hgetall", 200); // rows are being read
     await server.restart(300);
     const read = await reading;
     assert.ok(read.rescans >= 1, "the restart happened during the extraction");
@@ -322,7 +356,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
   try {
     await refill();
     const warned = train(config("warn"));
-    await server.waitForCalls("hmget", 200); // rows are being read
+    await server.waitForCalls("hgetall", 200); // rows are being read
     await server.restart(300, { empty: true });
     const result = await warned;
     const source = result.data.quality.source!;
@@ -342,7 +376,7 @@ Deno.test("a Redis restarted empty during extraction is reported with both count
 
     await refill();
     const stopped = train(config("error"));
-    await server.waitForCalls("hmget", 200); // rows are being read
+    await server.waitForCalls("hgetall", 200); // rows are being read
     await server.restart(300, { empty: true });
     await assert.rejects(
       stopped,

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
 import { Bulks, type Reply, RespError, RespReader } from "../lib/features/redis/_resp_reader.ts";
+import { FieldIndex } from "../lib/features/redis/_field_index.ts";
 
 const enc = new TextEncoder(), dec = new TextDecoder();
 
@@ -33,10 +34,13 @@ const EXPECTED = [
   [],
 ];
 
-/** Feeds `chunks` one at a time, taking every reply complete so far (`bulks`: as Bulks). */
-function parse(chunks: readonly Uint8Array[], bulks = false): unknown[] {
+/**
+ * Feeds `chunks` one at a time, taking every reply complete so far (`bulks`: as Bulks; with
+ * `fields`, hashes' name/value pairs as those fields' values).
+ */
+function parse(chunks: readonly Uint8Array[], bulks = false, fields?: FieldIndex): unknown[] {
   const reader = new RespReader(), out: unknown[] = [];
-  const next = () => bulks ? reader.nextBulks() : reader.next();
+  const next = () => bulks ? reader.nextBulks(fields) : reader.next();
   for (const chunk of chunks) {
     for (let o = 0; o < chunk.length;) {
       const space = reader.space();
@@ -100,6 +104,37 @@ Deno.test("arrays of bulk strings read as positions equal the parsed replies, ho
   assert.deepEqual(parse(bytes, true), expected, "byte by byte");
   const given = Bulks.of([enc.encode("a"), null, enc.encode("bc")]);
   assert.deepEqual([0, 1, 2].map((j) => given.at(j)).map((v) => v && plain(v)), ["a", null, "bc"]);
+});
+
+Deno.test("hashes read whole come as the named fields' values, whatever their order, however the bytes are split", () => {
+  const fields = new FieldIndex(["a", "bb", "ccc"].map((f) => enc.encode(f)));
+  const hash = (...pairs: string[]) =>
+    `*${pairs.length}\r\n` + pairs.map((p) => `$${enc.encode(p).length}\r\n${p}\r\n`).join("");
+  const wire = enc.encode(
+    hash("a", "1", "bb", "2", "ccc", "3") +
+      hash("a", "4", "bb", "5", "ccc", "6") + // the same order again: the names it learned
+      hash("ccc", "7", "x", "8", "a", "9") + // another order, a field not asked for, one absent
+      hash("bb", "", "a", "b\r\n") + // an empty value, CR LF inside one
+      hash("a", "1", "b", "2", "ccc", "3") + // a name one byte short of a field's
+      "*0\r\n" + // no such key (any more): no values at all
+      "-WRONGTYPE Operation against a key holding the wrong kind of value\r\n",
+  );
+  const expected = [
+    { bulks: ["1", "2", "3"] },
+    { bulks: ["4", "5", "6"] },
+    { bulks: ["9", null, "7"] },
+    { bulks: ["b\r\n", "", null] },
+    { bulks: ["1", null, "3"] },
+    { bulks: [] },
+    { error: "WRONGTYPE Operation against a key holding the wrong kind of value" },
+  ];
+  assert.deepEqual(parse([wire], true, fields), expected);
+  for (let cut = 1; cut < wire.length; cut++) {
+    const parts = [wire.subarray(0, cut), wire.subarray(cut)];
+    assert.deepEqual(parse(parts, true, fields), expected, `cut at ${cut}`);
+  }
+  const bytes = Array.from(wire, (_, i) => wire.subarray(i, i + 1));
+  assert.deepEqual(parse(bytes, true, fields), expected, "byte by byte");
 });
 
 Deno.test("replies already returned stay valid when the reader's buffer fills and is replaced", () => {

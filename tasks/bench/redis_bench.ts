@@ -168,7 +168,7 @@ function report(
       ["ingest (pipelined HSET), rows", rate(m.ingest), ratio(m.ingest, m.hset)],
       [`redis-benchmark HSET of a hash like one row (-P 16)${everyMaster}`, rate(m.hset), ""],
       [
-        "extraction (SCAN + pipelined HMGET), entities",
+        "extraction (SCAN + pipelined HGETALL), entities",
         rate(m.extract),
         ratio(m.extract, m.hgetall),
       ],

@@ -1,14 +1,23 @@
 /**
- * One SCAN pass over a Redis server with the lean RESP reader: SCAN pages are pipelined, and the
- * keys found are read with HMGET in batches of `batchSize` keys per round trip (the next SCAN
- * rides along while keys are still short of a batch), decoding overlapped with the next request.
+ * One SCAN pass over a Redis server with the lean RESP reader, on two connections: one walks the
+ * SCAN cursor ahead, the other reads the keys found in batches of `batchSize` per round trip
+ * (HGETALL when a key holds the view's row alone, else HMGET of its fields), with several batches
+ * in flight, so the server always has the next batch queued while this one is decoded.
  *
  * @module
  */
 
+import { FieldIndex } from "./_field_index.ts";
 import { openLean, type RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
-import { Bulks, CommandWriter, encodeArgs, type Reply, RespError } from "./resp.ts";
+import {
+  Bulks,
+  CommandWriter,
+  encodeArgs,
+  type Reply,
+  type RespConnection,
+  RespError,
+} from "./resp.ts";
 
 /** A master client (its address is read from its options). */
 export type Node = ReturnType<RedisConnection["masters"]>[number];
@@ -20,71 +29,131 @@ export interface PassOptions {
   readonly layout: Layout;
   /** SCAN COUNT hint. */
   readonly scanCount: number;
-  /** Keys read per HMGET round trip. */
+  /** Keys read per round trip. */
   readonly batchSize: number;
-  /** Receives each batch's keys and their HMGET values (in field order; none: not a hash). */
+  /** Receives each batch's keys and their values (in field order; none: not a hash). */
   readonly accept: (keys: readonly Uint8Array[], values: readonly Bulks[]) => void;
 }
 
 /** What a pass met. */
 export interface PassStats {
-  /** HMGET round trips. */
+  /** Read round trips. */
   requests: number;
   /** Keys matching the pattern that hold no hash (WRONGTYPE): skipped and counted. */
   wrongType: number;
 }
 
+/** Batches of reads in flight at once on the reading connection. */
+const IN_FLIGHT = 4;
+
 /**
- * Runs one complete pass. An error reply to a read (other than WRONGTYPE) fails the pass, so the
- * caller rescans or stops — no row is ever dropped silently. On the wire: the next SCAN page
- * goes out before the HMGETs of the keys in hand, and up to two HMGET batches are in flight, so
- * the server reads the next batch while this one is decoded.
+ * Runs one complete pass. An error reply to a read (other than WRONGTYPE), or a failed SCAN,
+ * fails the pass, so the caller rescans or stops — no row is ever dropped silently.
  */
 export async function rawPass(o: PassOptions): Promise<PassStats> {
-  const resp = await openLean(o.conn, o.node.options as { host?: string; port?: number });
-  const stats: PassStats = { requests: 0, wrongType: 0 };
-  const inFlight: { keys: Uint8Array[]; replies: Promise<(Bulks | Reply)[]> }[] = [];
+  const at = o.node.options as { host?: string; port?: number };
+  const opened = await Promise.allSettled([openLean(o.conn, at), openLean(o.conn, at)]);
+  const conns = opened.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const keys = new KeyQueue();
+  let scanning: Promise<void> = Promise.resolve();
   try {
-    const tail = encodeArgs(o.layout.fields);
-    const w = new CommandWriter();
-    const scan = (cursor: string) => {
+    for (const r of opened) if (r.status === "rejected") throw r.reason;
+    scanning = scanKeys(conns[0]!, o, keys);
+    return await readKeys(conns[1]!, o, keys);
+  } finally {
+    keys.stop();
+    for (const c of conns) c.close(); // a scan still waiting on the server fails into `keys`
+    await scanning;
+  }
+}
+
+/** Keys found by the scan and not yet read, and whether the scan has ended (or failed). */
+class KeyQueue {
+  pending: Uint8Array[] = [];
+  done = false;
+  error: unknown = undefined;
+  stopped = false;
+  #wake: (() => void) | undefined;
+
+  /** Adds a page's keys. */
+  add(keys: readonly Uint8Array[], last: boolean): void {
+    for (const k of keys) this.pending.push(k);
+    this.done = last;
+    this.#notify();
+  }
+
+  /** Ends the scan with an error (the reader throws it). */
+  fail(e: unknown): void {
+    this.error = e;
+    this.#notify();
+  }
+
+  /** Asks the scan to stop (the reader is done or failed). */
+  stop(): void {
+    this.stopped = true;
+  }
+
+  /** Whether a batch of `n` can be taken (fewer once the scan has ended). */
+  ready(n: number): boolean {
+    return this.pending.length >= n || (this.done && this.pending.length > 0);
+  }
+
+  /** Resolves when keys arrive or the scan ends. */
+  more(): Promise<void> {
+    return new Promise((resolve) => (this.#wake = resolve));
+  }
+
+  #notify(): void {
+    const wake = this.#wake;
+    this.#wake = undefined;
+    wake?.();
+  }
+}
+
+/** Walks the SCAN cursor to its end, handing each page's keys to `keys` (never rejects). */
+async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<void> {
+  const w = new CommandWriter();
+  try {
+    for (let cursor = "0"; !keys.stopped;) {
       w.reset();
       w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
-      return resp.send(w.bytes.slice(), 1);
-    };
-    const read = (keys: Uint8Array[]) => {
+      const page = scanPage((await conn.send(w.bytes.slice(), 1))[0]);
+      cursor = page.cursor;
+      keys.add(page.keys, cursor === "0");
+      if (cursor === "0") return;
+    }
+  } catch (e) {
+    keys.fail(e);
+  }
+}
+
+/** Reads the scanned keys' values batch by batch, up to {@link IN_FLIGHT} batches ahead. */
+async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<PassStats> {
+  const stats: PassStats = { requests: 0, wrongType: 0 };
+  const whole = o.layout.wholeHash ? new FieldIndex(o.layout.fields) : undefined;
+  const tail = encodeArgs(o.layout.fields), w = new CommandWriter();
+  const command = whole ? "HGETALL" : "HMGET";
+  const inFlight: { keys: Uint8Array[]; replies: Promise<(Bulks | Reply)[]> }[] = [];
+  for (;;) {
+    if (keys.error !== undefined) throw keys.error;
+    while (inFlight.length < IN_FLIGHT && keys.ready(o.batchSize)) {
+      const batch = keys.pending.splice(0, o.batchSize);
       w.reset();
-      for (const k of keys) {
-        w.header(2 + o.layout.fields.length);
-        w.arg("HMGET");
+      for (const k of batch) {
+        w.header(whole ? 2 : 2 + o.layout.fields.length);
+        w.arg(command);
         w.arg(k);
-        w.raw(tail);
+        if (!whole) w.raw(tail);
       }
       stats.requests++;
-      inFlight.push({ keys, replies: resp.sendBulks(w.bytes.slice(), keys.length) });
-    };
-    let page: Promise<Reply[]> | undefined = scan("0");
-    let pending: Uint8Array[] = [];
-    while (page || inFlight.length) {
-      if (page) {
-        const { cursor, keys } = scanPage((await page)[0]);
-        pending = pending.concat(keys);
-        page = cursor === "0" ? undefined : scan(cursor);
-        // A full batch goes out at once; a short one waits for more keys until the scan is over.
-        while (pending.length >= o.batchSize || (!page && pending.length)) {
-          read(pending.slice(0, o.batchSize));
-          pending = pending.slice(o.batchSize);
-        }
-      }
-      while (inFlight.length > 1 || (!page && inFlight.length)) {
-        const { keys, replies } = inFlight.shift()!;
-        o.accept(keys, readValues(await replies, stats));
-      }
+      inFlight.push({ keys: batch, replies: conn.sendBulks(w.bytes.slice(), batch.length, whole) });
     }
-  } finally {
-    resp.close();
+    if (inFlight.length) {
+      const { keys: batch, replies } = inFlight.shift()!;
+      o.accept(batch, readValues(await replies, { stats, command }));
+    } else if (keys.done) return stats;
+    else await keys.more();
   }
-  return stats;
 }
 
 function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[] } {
@@ -99,15 +168,20 @@ function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[
   };
 }
 
-/** HMGET replies as values; WRONGTYPE → no values (counted), any other error throws. */
-function readValues(replies: readonly (Bulks | Reply)[], stats: PassStats): Bulks[] {
+/** Replies as values; WRONGTYPE → no values (counted), any other error throws. */
+function readValues(
+  replies: readonly (Bulks | Reply)[],
+  o: { stats: PassStats; command: string },
+): Bulks[] {
   return replies.map((r) => {
     if (r instanceof Bulks) return r;
     if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
-      stats.wrongType++;
+      o.stats.wrongType++;
       return NONE;
     }
-    throw new Error(`HMGET failed: ${r instanceof RespError ? r.message : "unexpected reply"}`);
+    throw new Error(
+      `${o.command} failed: ${r instanceof RespError ? r.message : "unexpected reply"}`,
+    );
   });
 }
 

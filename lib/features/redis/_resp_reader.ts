@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { FieldIndex } from "./_field_index.ts";
+
 /** A RESP reply: integer, status/bulk bytes, null, array, or an error. */
 export type Reply = number | Uint8Array | null | Reply[] | RespError;
 
@@ -96,9 +98,11 @@ export class RespReader {
 
   /**
    * The next complete reply like {@link next}, but an array of bulk strings (or nulls) comes as
-   * {@link Bulks}: one parse of its bytes and two numbers per value, no view each.
+   * {@link Bulks}: one parse of its bytes and two numbers per value, no view each. With `fields`,
+   * the array is a hash's name/value pairs (HGETALL) and comes as the values of those fields, in
+   * their order (absent: -1; an empty hash: no values at all).
    */
-  nextBulks(): Bulks | Reply | undefined {
+  nextBulks(fields?: FieldIndex): Bulks | Reply | undefined {
     const b = this.#buf, end = this.#end;
     let i = this.#start;
     if (i >= end || b[i] !== 42) return this.next();
@@ -108,6 +112,7 @@ export class RespReader {
       n = n * 10 + b[i]! - 48;
     }
     i += 2;
+    if (fields) return this.#fields(fields, i, n);
     const pos = new Int32Array(2 * n);
     for (let k = 0; k < n; k++) {
       if (i >= end) return undefined;
@@ -125,6 +130,31 @@ export class RespReader {
         pos[2 * k + 1] = i + len;
         i += len + 2;
       }
+    }
+    if (i > end) return undefined;
+    this.#start = i;
+    return new Bulks(b, pos);
+  }
+
+  /** The `n` name/value bulks from `i` as `fields`' values (see {@link nextBulks}). */
+  #fields(fields: FieldIndex, i: number, n: number): Bulks | Reply | undefined {
+    const b = this.#buf, end = this.#end;
+    const pos = new Int32Array(n ? 2 * fields.size : 0).fill(-1);
+    let field = -1;
+    fields.begin();
+    for (let k = 0; k < n; k++) {
+      if (i >= end) return undefined;
+      if (b[i] !== 36 || b[i + 1] === 45) return this.next(); // not a bulk string
+      let len = 0;
+      for (i++; i < end && b[i] !== 13; i++) len = len * 10 + b[i]! - 48;
+      i += 2;
+      if (i + len + 2 > end) return undefined;
+      if ((k & 1) === 0) field = fields.next(b, i, i + len);
+      else if (field >= 0) {
+        pos[2 * field] = i;
+        pos[2 * field + 1] = i + len;
+      }
+      i += len + 2;
     }
     if (i > end) return undefined;
     this.#start = i;

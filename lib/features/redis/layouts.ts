@@ -46,8 +46,13 @@ export interface Layout {
   readonly pattern: string;
   /** The key of an entity. */
   key(entityId: string): Uint8Array;
-  /** Field names read with HMGET, in a fixed order (`decode` takes values in this order). */
+  /** The fields read, in a fixed order (`decode` takes values in this order). */
   readonly fields: readonly Uint8Array[];
+  /**
+   * Whether a key holds this view's row and nothing else, so that extraction reads the hash
+   * whole (HGETALL: less work for the server than naming every field) rather than its fields.
+   */
+  readonly wholeHash: boolean;
   /** Field → value pairs to write for a row (a string value is written as UTF-8). */
   encode(
     entityId: string,
@@ -55,7 +60,7 @@ export interface Layout {
     values: ArrayLike<number>,
   ): Array<[Uint8Array, Uint8Array | string]>;
   /**
-   * Decodes a row from its key and HMGET values (in {@link fields} order; absent = field
+   * Decodes a row from its key and values (in {@link fields} order; absent = field
    * absent) into `out`; undefined when the key holds no row of this view.
    */
   decode(key: Uint8Array, values: Bulks, out: RowBuffers): DecodedRow | undefined;
@@ -126,6 +131,7 @@ export function hashLayout(view: FeatureView): Layout {
     pattern: `features:${view.entityType}:*:${view.name}`,
     key: (id) => enc.encode(`features:${view.entityType}:${id}:${view.name}`),
     fields,
+    wholeHash: true,
     encode: (id, ts, values) => {
       const pairs: Array<[Uint8Array, string]> = [];
       for (let j = 0; j < names.length; j++) {
@@ -178,6 +184,7 @@ export function feastLayout(view: FeatureView, project: string, joinKey = "card_
       return out;
     },
     fields,
+    wholeHash: false, // one hash holds every feature view of the project
     encode: (_id, ts, values) => [
       ...view.features.map((_, j) =>
         [fields[j]!, encodeValue(values[j]!, kinds[j]!)] as [Uint8Array, Uint8Array | string]

@@ -1,12 +1,13 @@
 /**
  * A lean RESP2 connection for the extraction hot path: commands written in batches as raw bytes,
  * replies parsed straight from the socket buffer (bulk strings as views, no copies). Used for
- * SCAN and pipelined HMGET; everything else goes through ioredis.
+ * SCAN and pipelined HGETALL/HMGET; everything else goes through ioredis.
  *
  * @module
  */
 
 import { Bulks, type Reply, RespError, RespReader } from "./_resp_reader.ts";
+import type { FieldIndex } from "./_field_index.ts";
 
 export { Bulks, type Reply, RespError } from "./_resp_reader.ts";
 
@@ -132,6 +133,8 @@ export class RespConnection {
       );
     });
     const conn = await Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
+    // Batches go out whole at once, not held back waiting for the last one's acknowledgement.
+    if (!o.tls) (conn as Deno.TcpConn).setNoDelay(true);
     const c = new RespConnection(conn);
     const w = new CommandWriter();
     let expected = 0;
@@ -167,9 +170,13 @@ export class RespConnection {
     return this.#exchange(bytes, count, () => this.#reader.next()) as Promise<Reply[]>;
   }
 
-  /** {@link send}, with each array of bulk strings in the replies given as {@link Bulks}. */
-  sendBulks(bytes: Uint8Array, count: number): Promise<(Bulks | Reply)[]> {
-    return this.#exchange(bytes, count, () => this.#reader.nextBulks());
+  /**
+   * {@link send}, with each array of bulk strings in the replies given as {@link Bulks}; with
+   * `fields`, each array is a hash's name/value pairs, given as those fields' values (see
+   * {@link RespReader.nextBulks}).
+   */
+  sendBulks(bytes: Uint8Array, count: number, fields?: FieldIndex): Promise<(Bulks | Reply)[]> {
+    return this.#exchange(bytes, count, () => this.#reader.nextBulks(fields));
   }
 
   #exchange(

@@ -98,3 +98,34 @@ function digitStarts(count: Uint32Array, keys: Uint32Array, shift: number): bool
   }
   return true;
 }
+
+/**
+ * The stable order of unsigned 64-bit keys given as high and low 32-bit words: the indices that
+ * sort them ascending, equal keys by index (an LSD radix sort over 16-bit digits, passes whose
+ * digit is the same for every key skipped), with the keys' words in that order.
+ */
+export function radixOrder(
+  hi: Uint32Array,
+  lo: Uint32Array,
+): { order: Int32Array; hi: Uint32Array; lo: Uint32Array } {
+  const n = hi.length;
+  let idx = new Int32Array(n), hi1: Uint32Array = hi, lo1: Uint32Array = lo;
+  for (let i = 0; i < n; i++) idx[i] = i;
+  let lo2: Uint32Array = new Uint32Array(n), hi2: Uint32Array = new Uint32Array(n);
+  let idx2 = new Int32Array(n);
+  const count = new Uint32Array(65536);
+  for (let pass = 0; pass < 4; pass++) {
+    const src = pass < 2 ? lo1 : hi1, shift = (pass & 1) * 16;
+    if (!digitStarts(count, src, shift)) continue;
+    for (let i = 0; i < n; i++) {
+      const at = count[(src[i]! >>> shift) & 0xffff]!++;
+      lo2[at] = lo1[i]!;
+      hi2[at] = hi1[i]!;
+      idx2[at] = idx[i]!;
+    }
+    [lo1, lo2] = [lo2, lo1];
+    [hi1, hi2] = [hi2, hi1];
+    [idx, idx2] = [idx2, idx];
+  }
+  return { order: idx, hi: hi1, lo: lo1 };
+}

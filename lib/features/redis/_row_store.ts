@@ -1,16 +1,23 @@
 /**
- * Feature rows in growable columns, as read from Redis (duplicates included), with the cells that
- * were present but unreadable kept as (row, feature) pairs — bad values are rare, and a pair list
+ * Feature rows as read from Redis (duplicates included), one row after another in one growable
+ * array (a row's values are written, and later gathered, together), with the cells that were
+ * present but unreadable kept as (row, feature) pairs — bad values are rare, and a pair list
  * scales to any number of features.
  *
  * @module
  */
 
-/** Rows in growable columns, as read (duplicates included); no per-row objects. */
+import { StringPile } from "../../util/string_order.ts";
+
+/** Rows one after another, as read (duplicates included); no per-row objects. */
 export class RowStore {
-  columns: Float64Array[];
+  readonly width: number;
+  /** Row i's values are `values[i·width, (i+1)·width)`. */
+  values: Float64Array;
   ts: Float64Array;
   readonly ids: string[] = [];
+  /** The same ids packed together (to sort them fast). */
+  readonly idPile = new StringPile();
   /** Row index of each unreadable cell. */
   badRows: Int32Array = new Int32Array(256);
   /** Feature index of each unreadable cell. */
@@ -19,7 +26,8 @@ export class RowStore {
   badCount = 0;
 
   constructor(width: number, capacity = 1 << 14) {
-    this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
+    this.width = width;
+    this.values = new Float64Array(width * capacity);
     this.ts = new Float64Array(capacity);
   }
 
@@ -32,7 +40,8 @@ export class RowStore {
     const i = this.ids.length;
     if (i === this.ts.length) this.#grow();
     this.ids.push(id);
-    for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
+    this.idPile.push(id);
+    this.values.set(values, i * this.width);
     this.ts[i] = timestamp;
   }
 
@@ -53,15 +62,29 @@ export class RowStore {
     this.badFeatures[this.badCount++] = feature;
   }
 
+  /** The rows `keep[k]`, in that order, as one column per feature. */
+  columnsOf(keep: Int32Array): Float64Array[] {
+    const w = this.width, v = this.values;
+    const columns = Array.from({ length: w }, () => new Float64Array(keep.length));
+    for (let k = 0; k < keep.length; k++) {
+      const at = keep[k]! * w;
+      for (let j = 0; j < w; j++) columns[j]![k] = v[at + j]!;
+    }
+    return columns;
+  }
+
   /** The rows of `stores` one after another (unreadable cells renumbered). */
   static concat(stores: readonly RowStore[], width: number): RowStore {
     const size = stores.reduce((n, s) => n + s.size, 0);
     const out = new RowStore(width, Math.max(1, size));
     for (const s of stores) {
       const at = out.size;
-      for (let j = 0; j < width; j++) out.columns[j]!.set(s.columns[j]!.subarray(0, s.size), at);
+      out.values.set(s.values.subarray(0, s.size * width), at * width);
       out.ts.set(s.ts.subarray(0, s.size), at);
-      for (const id of s.ids) out.ids.push(id);
+      for (const id of s.ids) {
+        out.ids.push(id);
+        out.idPile.push(id);
+      }
       for (let c = 0; c < s.badCount; c++) {
         out.#markCell(at + s.badRows[c]!, s.badFeatures[c]!);
       }
@@ -71,7 +94,7 @@ export class RowStore {
 
   #grow(): void {
     const cap = this.ts.length * 2;
-    this.columns = this.columns.map((c) => grow(c, cap));
+    this.values = grow(this.values, cap * this.width);
     this.ts = grow(this.ts, cap);
   }
 }

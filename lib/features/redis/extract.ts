@@ -1,8 +1,8 @@
 /**
  * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master at once (never
- * KEYS), HMGET in batches of `batchSize` keys per round trip over the lean RESP reader (one read path,
- * for single servers and cluster masters alike), typed parsing, a max-age filter, duplicates
- * resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
+ * KEYS), reads in batches of `batchSize` keys per round trip over the lean RESP reader (one read
+ * path, for single servers and cluster masters alike; see `_raw_pass.ts`), typed parsing, a
+ * max-age filter, duplicates resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
  * connection dropped, an error reply), the scan of that server starts over (rows read are kept
  * and deduplicated), so the result is complete and exact; if the server stays away, a clear
  * error. A rescan that finds rows gone that were read before is reported (or, asked, an error).
@@ -18,12 +18,13 @@ import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { type Node, type PassStats, rawPass } from "./_raw_pass.ts";
 import { RowStore } from "./_row_store.ts";
+import { sortedOrder } from "../../util/string_order.ts";
 
 /** Options of {@link extractFeatures}. */
 export interface ExtractOptions {
   /** SCAN COUNT hint. @default 1000 */
   readonly scanCount?: number;
-  /** Keys read per HMGET round trip. @default 1000 */
+  /** Keys read per round trip. @default 1000 */
   readonly batchSize?: number;
   /** Rows older than this (minutes) are dropped; 0 = no limit. @default 0 */
   readonly maxAgeMinutes?: number;
@@ -69,7 +70,7 @@ export interface Extraction {
   readonly keysRead: number;
   /** Keys matching the view's pattern that hold no hash (skipped). */
   readonly wrongTypeKeys: number;
-  /** HMGET round trips. */
+  /** Read round trips. */
   readonly requests: number;
   /** Rows dropped as older than the max age. */
   readonly stale: number;
@@ -126,7 +127,7 @@ function acceptInto(
   store: RowStore,
   o: { layout: Layout; totals: ScanTotals },
 ): NodeScan["accept"] {
-  const width = store.columns.length;
+  const width = store.width;
   const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
   return (keys, results) => {
     o.totals.keysRead += results.length;
@@ -195,16 +196,7 @@ function assemble(
   o: ExtractOptions & { totals: ScanTotals },
 ): Extraction {
   const ids = store.ids, ts = store.ts;
-  const newest = new Map<string, number>();
-  for (let i = 0; i < store.size; i++) {
-    const j = newest.get(ids[i]!);
-    if (j === undefined || ts[i]! > ts[j]! || (Number.isNaN(ts[j]!) && !Number.isNaN(ts[i]!))) {
-      newest.set(ids[i]!, i);
-    }
-  }
-  const sorted = Array.from(newest.keys()).sort();
-  const unique = new Int32Array(sorted.length);
-  for (let k = 0; k < sorted.length; k++) unique[k] = newest.get(sorted[k]!)!;
+  const unique = newestOfEach(store);
   let keep = unique;
   const maxAge = o.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
@@ -213,13 +205,13 @@ function assemble(
     keep = keep.filter((i) => asOf - ts[i]! <= maxAge * 60_000);
   }
   const names = view.features.map((f) => f.name);
-  const columns = store.columns.map((src) => gather(src, keep));
+  const columns = store.columnsOf(keep);
   const unreadable = unreadableIn(store, keep);
   const { totals } = o;
   return {
     features: {
       frame: new Frame(names, columns),
-      entityIds: keep.length === sorted.length ? sorted : Array.from(keep, (i) => ids[i]!),
+      entityIds: pick(ids, keep),
       timestamps: gather(ts, keep),
     },
     nonNumeric: countUnreadable(unreadable, names),
@@ -232,6 +224,33 @@ function assemble(
     rescans: totals.rescans,
     rescanShrink: totals.shrink,
   };
+}
+
+/**
+ * The row of each entity, in entity-id order: of rows with the same id (sorted next to each
+ * other, in the order read), the newest — a real timestamp over a missing one, the first read
+ * on a tie.
+ */
+function newestOfEach(store: RowStore): Int32Array {
+  const { order, repeats } = sortedOrder(store.idPile), ts = store.ts;
+  const out = new Int32Array(order.length);
+  let n = 0;
+  for (let k = 0; k < order.length; k++) {
+    const i = order[k]!;
+    if (!repeats[k]) out[n++] = i;
+    else {
+      const j = out[n - 1]!;
+      if (ts[i]! > ts[j]! || (Number.isNaN(ts[j]!) && !Number.isNaN(ts[i]!))) out[n - 1] = i;
+    }
+  }
+  return out.slice(0, n);
+}
+
+/** `ids[keep[k]]` for every k. */
+function pick(ids: readonly string[], keep: Int32Array): string[] {
+  const out = new Array<string>(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = ids[keep[k]!]!;
+  return out;
 }
 
 /** `src[keep[k]]` for every k. */

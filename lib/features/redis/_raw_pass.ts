@@ -8,6 +8,7 @@
  */
 
 import { FieldIndex } from "./_field_index.ts";
+import { KeyQueue } from "./_key_queue.ts";
 import { openLean, type RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import {
@@ -54,7 +55,7 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
   const at = o.node.options as { host?: string; port?: number };
   const opened = await Promise.allSettled([openLean(o.conn, at), openLean(o.conn, at)]);
   const conns = opened.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-  const keys = new KeyQueue();
+  const keys = new KeyQueue(IN_FLIGHT * o.batchSize + o.scanCount);
   let scanning: Promise<void> = Promise.resolve();
   try {
     for (const r of opened) if (r.status === "rejected") throw r.reason;
@@ -67,54 +68,13 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
   }
 }
 
-/** Keys found by the scan and not yet read, and whether the scan has ended (or failed). */
-class KeyQueue {
-  pending: Uint8Array[] = [];
-  done = false;
-  error: unknown = undefined;
-  stopped = false;
-  #wake: (() => void) | undefined;
-
-  /** Adds a page's keys. */
-  add(keys: readonly Uint8Array[], last: boolean): void {
-    for (const k of keys) this.pending.push(k);
-    this.done = last;
-    this.#notify();
-  }
-
-  /** Ends the scan with an error (the reader throws it). */
-  fail(e: unknown): void {
-    this.error = e;
-    this.#notify();
-  }
-
-  /** Asks the scan to stop (the reader is done or failed). */
-  stop(): void {
-    this.stopped = true;
-  }
-
-  /** Whether a batch of `n` can be taken (fewer once the scan has ended). */
-  ready(n: number): boolean {
-    return this.pending.length >= n || (this.done && this.pending.length > 0);
-  }
-
-  /** Resolves when keys arrive or the scan ends. */
-  more(): Promise<void> {
-    return new Promise((resolve) => (this.#wake = resolve));
-  }
-
-  #notify(): void {
-    const wake = this.#wake;
-    this.#wake = undefined;
-    wake?.();
-  }
-}
-
 /** Walks the SCAN cursor to its end, handing each page's keys to `keys` (never rejects). */
 async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<void> {
   const w = new CommandWriter();
   try {
     for (let cursor = "0"; !keys.stopped;) {
+      await keys.room();
+      if (keys.stopped) return;
       w.reset();
       w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
       const page = scanPage((await conn.send(w.bytes.slice(), 1))[0]);
@@ -137,7 +97,7 @@ async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): P
   for (;;) {
     if (keys.error !== undefined) throw keys.error;
     while (inFlight.length < IN_FLIGHT && keys.ready(o.batchSize)) {
-      const batch = keys.pending.splice(0, o.batchSize);
+      const batch = keys.take(o.batchSize);
       w.reset();
       for (const k of batch) {
         w.header(whole ? 2 : 2 + o.layout.fields.length);

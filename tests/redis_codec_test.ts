@@ -32,7 +32,10 @@ Deno.test("numbers read straight from bytes equal Number() of the text, or defer
     assert.ok(Object.is(v, Number(t)), `${JSON.stringify(t)}: ${v} vs ${Number(t)}`);
   }
   assert.ok(fast > texts.length * 0.6, `the fast path took ${fast} of ${texts.length}`);
-  for (const t of ["", "-", ".", "1e5", " 5", "abc", "1234567890123456"]) {
+  const long = ["9007199254740991", "-900719925474099.1", "0.0000000000000000000001"]; // 2^53 − 1
+  for (const t of long) assert.ok(Object.is(fastDecimal(enc.encode(t)), Number(t)), t);
+  const beyond = ["9007199254740992", "0.30000000000000004", "0.00000000000000000000001"];
+  for (const t of ["", "-", ".", "1e5", " 5", "abc", ...beyond]) {
     assert.equal(fastDecimal(enc.encode(t)), undefined, JSON.stringify(t));
   }
 });

@@ -2,7 +2,8 @@
  * Decimal numbers read straight from the bytes Redis returns, without making a string: the exact
  * fast path of Clinger's algorithm (an integer mantissa below 2^53 divided by an exact power of
  * ten is correctly rounded, so the result equals `Number(text)`), and `undefined` for anything
- * else (an exponent, 16+ digits, spaces, words) so the caller falls back to `Number`.
+ * else (an exponent, a mantissa of 2^53 or more, spaces, words) so the caller falls back to
+ * `Number`.
  *
  * @module
  */
@@ -25,13 +26,16 @@ export function fastDecimal(b: Uint8Array, from = 0, to = b.length): number | un
     if (c >= 48 && c <= 57) {
       if (m === 0 && c === 48 && !dot) continue; // leading zeros
       m = m * 10 + (c - 48);
-      if (++digits > 15) return undefined;
+      digits++;
       if (dot) frac++;
     } else if (c === 46 && !dot) dot = true;
     else return undefined;
   }
   const n = to - from;
   if (n === 0 || b[to - 1] === 45 || (n === (neg ? 2 : 1) && dot)) return undefined; // "", "-", "."
+  // Exact only while every partial mantissa is an integer below 2^53 (then each step is exact;
+  // past it the rounded one is ≥ 2^53 too) and the power of ten is exact.
+  if ((digits > 15 && m >= 2 ** 53) || frac > 22) return undefined;
   const v = frac ? m / POW10[frac]! : m;
   return neg ? -v : v;
 }

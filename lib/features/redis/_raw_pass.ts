@@ -32,8 +32,11 @@ export interface PassOptions {
   readonly scanCount: number;
   /** Keys read per round trip. */
   readonly batchSize: number;
-  /** Receives each batch's keys and their values (in field order; none: not a hash). */
-  readonly accept: (keys: readonly Uint8Array[], values: readonly Bulks[]) => void;
+  /**
+   * Receives each key read and its values (in field order; none: not a hash, or gone), as soon
+   * as they are read; the values are valid during the call only.
+   */
+  readonly accept: (key: Uint8Array, values: Bulks) => void;
 }
 
 /** What a pass met. */
@@ -53,7 +56,10 @@ const IN_FLIGHT = 4;
  */
 export async function rawPass(o: PassOptions): Promise<PassStats> {
   const at = o.node.options as { host?: string; port?: number };
-  const opened = await Promise.allSettled([openLean(o.conn, at), openLean(o.conn, at)]);
+  const opened = await Promise.allSettled([
+    openLean(o.conn, at),
+    openLean(o.conn, at, { transient: true }),
+  ]);
   const conns = opened.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const keys = new KeyQueue(IN_FLIGHT * o.batchSize + o.scanCount);
   let scanning: Promise<void> = Promise.resolve();
@@ -87,13 +93,16 @@ async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): P
   }
 }
 
-/** Reads the scanned keys' values batch by batch, up to {@link IN_FLIGHT} batches ahead. */
+/**
+ * Reads the scanned keys' values batch by batch, up to {@link IN_FLIGHT} batches ahead, each
+ * reply decoded as soon as it is read.
+ */
 async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<PassStats> {
   const stats: PassStats = { requests: 0, wrongType: 0 };
   const whole = o.layout.wholeHash ? new FieldIndex(o.layout.fields) : undefined;
   const tail = encodeArgs(o.layout.fields), w = new CommandWriter();
   const command = whole ? "HGETALL" : "HMGET";
-  const inFlight: { keys: Uint8Array[]; replies: Promise<(Bulks | Reply)[]> }[] = [];
+  const inFlight: Promise<void>[] = [];
   for (;;) {
     if (keys.error !== undefined) throw keys.error;
     while (inFlight.length < IN_FLIGHT && keys.ready(o.batchSize)) {
@@ -106,12 +115,12 @@ async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): P
         if (!whole) w.raw(tail);
       }
       stats.requests++;
-      inFlight.push({ keys: batch, replies: conn.sendBulks(w.bytes.slice(), batch.length, whole) });
+      const each = (r: Bulks | Reply, k: number) =>
+        o.accept(batch[k]!, values(r, { stats, command }));
+      inFlight.push(conn.sendEach(w.bytes.slice(), { count: batch.length, each, fields: whole }));
     }
-    if (inFlight.length) {
-      const { keys: batch, replies } = inFlight.shift()!;
-      o.accept(batch, readValues(await replies, { stats, command }));
-    } else if (keys.done) return stats;
+    if (inFlight.length) await inFlight.shift();
+    else if (keys.done) return stats;
     else await keys.more();
   }
 }
@@ -128,21 +137,16 @@ function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[
   };
 }
 
-/** Replies as values; WRONGTYPE → no values (counted), any other error throws. */
-function readValues(
-  replies: readonly (Bulks | Reply)[],
-  o: { stats: PassStats; command: string },
-): Bulks[] {
-  return replies.map((r) => {
-    if (r instanceof Bulks) return r;
-    if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
-      o.stats.wrongType++;
-      return NONE;
-    }
-    throw new Error(
-      `${o.command} failed: ${r instanceof RespError ? r.message : "unexpected reply"}`,
-    );
-  });
+/** A reply as values; WRONGTYPE → no values (counted), any other error throws. */
+function values(r: Bulks | Reply, o: { stats: PassStats; command: string }): Bulks {
+  if (r instanceof Bulks) return r;
+  if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
+    o.stats.wrongType++;
+    return NONE;
+  }
+  throw new Error(
+    `${o.command} failed: ${r instanceof RespError ? r.message : "unexpected reply"}`,
+  );
 }
 
 const NONE = new Bulks(new Uint8Array(0), new Int32Array(0));

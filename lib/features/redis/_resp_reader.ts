@@ -61,25 +61,44 @@ export class Bulks {
 
 /**
  * Parses replies from bytes written into its buffer. A full buffer is replaced, never reused, so
- * the views of replies already returned stay valid.
+ * the views of replies already returned stay valid — unless the reader is `transient`: then a
+ * reply is valid only until the next one is asked for, the buffer is reused (its unparsed tail
+ * moved to the front) and so are the positions of {@link Bulks} replies.
  */
 export class RespReader {
   #buf = new Uint8Array(1 << 20);
   #start = 0;
   #end = 0;
+  readonly #transient: boolean;
+  #pos = new Int32Array(0);
+
+  constructor(o: { transient?: boolean } = {}) {
+    this.#transient = o.transient ?? false;
+  }
 
   /** Where the next bytes go (non-empty); call {@link commit} with how many were written. */
   space(): Uint8Array {
     if (this.#end === this.#buf.length) {
-      // Move the unparsed tail to a fresh buffer: replies parsed so far keep their views.
       const live = this.#buf.subarray(this.#start, this.#end);
-      const b = new Uint8Array(Math.max(this.#buf.length, live.length * 2, 1 << 16));
-      b.set(live);
-      this.#buf = b;
+      if (this.#transient && 2 * live.length <= this.#buf.length) {
+        this.#buf.copyWithin(0, this.#start);
+      } else {
+        // Move the unparsed tail to a fresh buffer: replies parsed so far keep their views.
+        const b = new Uint8Array(Math.max(this.#buf.length, live.length * 2, 1 << 16));
+        b.set(live);
+        this.#buf = b;
+      }
       this.#start = 0;
       this.#end = live.length;
     }
     return this.#buf.subarray(this.#end);
+  }
+
+  /** `n` positions for a {@link Bulks} reply (reused when transient). */
+  #positions(n: number): Int32Array {
+    if (!this.#transient) return new Int32Array(n);
+    if (this.#pos.length !== n) this.#pos = new Int32Array(n);
+    return this.#pos;
   }
 
   /** Marks `n` bytes of {@link space} as written. */
@@ -113,7 +132,7 @@ export class RespReader {
     }
     i += 2;
     if (fields) return this.#fields(fields, i, n);
-    const pos = new Int32Array(2 * n);
+    const pos = this.#positions(2 * n);
     for (let k = 0; k < n; k++) {
       if (i >= end) return undefined;
       if (b[i] !== 36) return this.next(); // not a bulk string: the general parse
@@ -139,7 +158,7 @@ export class RespReader {
   /** The `n` name/value bulks from `i` as `fields`' values (see {@link nextBulks}). */
   #fields(fields: FieldIndex, i: number, n: number): Bulks | Reply | undefined {
     const b = this.#buf, end = this.#end;
-    const pos = new Int32Array(n ? 2 * fields.size : 0).fill(-1);
+    const pos = this.#positions(n ? 2 * fields.size : 0).fill(-1);
     let field = -1;
     fields.begin();
     for (let k = 0; k < n; k++) {

@@ -92,9 +92,11 @@ export function connectRedis(s: RedisSettings, o: { serving?: boolean } = {}): R
 export function openLean(
   conn: RedisConnection,
   at: { host?: string; port?: number } = {},
+  o: { transient?: boolean } = {},
 ): Promise<RespConnection> {
   const s = conn.settings;
   return RespConnection.open({
+    transient: o.transient ?? false,
     host: at.host ?? s.host,
     port: at.port ?? s.port,
     tls: s.tls,

@@ -122,22 +122,20 @@ export async function extractFeatures(
   return assemble(store, view, { ...options, totals });
 }
 
-/** Decodes each batch of a pass into `store` (keys that hold no hash are counted by the pass). */
+/** Decodes each key read into `store` (keys that hold no hash are counted by the pass). */
 function acceptInto(
   store: RowStore,
   o: { layout: Layout; totals: ScanTotals },
 ): NodeScan["accept"] {
   const width = store.width;
   const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
-  return (keys, results) => {
-    o.totals.keysRead += results.length;
-    for (let i = 0; i < results.length; i++) {
-      if (results[i]!.length === 0) continue;
-      const r = o.layout.decode(keys[i]!, results[i]!, row);
-      if (!r) continue;
-      store.push(r.entityId, r.timestamp, row.values);
-      if (r.badCount) store.markBad(row.bad);
-    }
+  return (key, values) => {
+    o.totals.keysRead++;
+    if (values.length === 0) return;
+    const r = o.layout.decode(key, values, row);
+    if (!r) return;
+    store.push(r.entityId, r.timestamp, row.values);
+    if (r.badCount) store.markBad(row.bad);
   };
 }
 

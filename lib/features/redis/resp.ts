@@ -112,12 +112,15 @@ export function encodeArgs(args: readonly (Uint8Array | string)[]): Uint8Array {
 /** A connection that sends batches and reads exactly as many replies back. */
 export class RespConnection {
   readonly #conn: Deno.Conn;
-  readonly #reader = new RespReader();
+  readonly #reader: RespReader;
+  readonly #transient: boolean;
   #writes: Promise<unknown> = Promise.resolve();
   #reads: Promise<unknown> = Promise.resolve();
 
-  private constructor(conn: Deno.Conn) {
+  private constructor(conn: Deno.Conn, transient: boolean) {
     this.#conn = conn;
+    this.#transient = transient;
+    this.#reader = new RespReader({ transient });
   }
 
   /** Connects (TLS when asked), authenticates and selects the database. */
@@ -135,7 +138,7 @@ export class RespConnection {
     const conn = await Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
     // Batches go out whole at once, not held back waiting for the last one's acknowledgement.
     if (!o.tls) (conn as Deno.TcpConn).setNoDelay(true);
-    const c = new RespConnection(conn);
+    const c = new RespConnection(conn, o.transient ?? false);
     const w = new CommandWriter();
     let expected = 0;
     if (o.password !== undefined) {
@@ -147,7 +150,13 @@ export class RespConnection {
       expected++;
     }
     if (expected) {
-      for (const r of await c.send(w.bytes, expected)) {
+      // Only errors are looked at (their text is copied), so this holds on a transient one too.
+      for (
+        const r of await c.#exchange(w.bytes, expected, {
+          next: () => c.#reader.next(),
+          keep: true,
+        })
+      ) {
         if (r instanceof RespError) {
           c.close();
           throw new Error(r.message.startsWith("WRONGPASS") ? "authentication failed" : r.message);
@@ -167,7 +176,9 @@ export class RespConnection {
    * unhandled rejection meanwhile.
    */
   send(bytes: Uint8Array, count: number): Promise<Reply[]> {
-    return this.#exchange(bytes, count, () => this.#reader.next()) as Promise<Reply[]>;
+    this.#keepsReplies();
+    const next = () => this.#reader.next();
+    return this.#exchange(bytes, count, { next, keep: true }) as Promise<Reply[]>;
   }
 
   /**
@@ -176,16 +187,39 @@ export class RespConnection {
    * {@link RespReader.nextBulks}).
    */
   sendBulks(bytes: Uint8Array, count: number, fields?: FieldIndex): Promise<(Bulks | Reply)[]> {
-    return this.#exchange(bytes, count, () => this.#reader.nextBulks(fields));
+    this.#keepsReplies();
+    return this.#exchange(bytes, count, { next: () => this.#reader.nextBulks(fields), keep: true });
   }
 
+  /**
+   * Writes `bytes` and hands each of the next `o.count` replies to `o.each` as soon as it is
+   * read (as {@link sendBulks} gives them), valid only during that call: on a connection opened
+   * `transient`, the read buffer is then reused. Resolves once the last reply has been handled;
+   * a throw from `o.each` fails it (and leaves the connection mid-reply: close it).
+   */
+  sendEach(bytes: Uint8Array, o: EachReply): Promise<void> {
+    let k = 0;
+    const next = () => {
+      const r = this.#reader.nextBulks(o.fields);
+      if (r !== undefined) o.each(r, k++);
+      return r;
+    };
+    return this.#exchange(bytes, o.count, { next, keep: false }).then(() => {});
+  }
+
+  /** Replies handed out must outlive later reads: not on a transient connection. */
+  #keepsReplies(): void {
+    if (this.#transient) throw new Error("a transient connection's replies are read with sendEach");
+  }
+
+  /** Writes `bytes` after earlier writes, then reads `count` replies `how` says. */
   #exchange(
     bytes: Uint8Array,
     count: number,
-    next: () => Bulks | Reply | undefined,
+    how: { next: () => Bulks | Reply | undefined; keep: boolean },
   ): Promise<(Bulks | Reply)[]> {
     const written = this.#writes.then(() => this.#write(bytes));
-    const read = this.#reads.then(() => this.#read(count, next));
+    const read = this.#reads.then(() => this.#read(count, how));
     this.#writes = written.catch(() => {});
     this.#reads = read.catch(() => {});
     const replies = Promise.all([written, read]).then(([, replies]) => replies);
@@ -197,12 +231,17 @@ export class RespConnection {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
   }
 
-  async #read(count: number, next: () => Bulks | Reply | undefined): Promise<(Bulks | Reply)[]> {
+  /** Reads `count` replies with `o.next` (returned if `o.keep`). */
+  async #read(
+    count: number,
+    o: { next: () => Bulks | Reply | undefined; keep: boolean },
+  ): Promise<(Bulks | Reply)[]> {
     const out: (Bulks | Reply)[] = [];
-    while (out.length < count) {
-      const r = next();
+    for (let k = 0; k < count;) {
+      const r = o.next();
       if (r !== undefined) {
-        out.push(r);
+        if (o.keep) out.push(r);
+        k++;
         continue;
       }
       const n = await this.#conn.read(this.#reader.space());
@@ -219,6 +258,16 @@ export class RespConnection {
   }
 }
 
+/** How {@link RespConnection.sendEach} reads replies. */
+export interface EachReply {
+  /** Replies to read. */
+  readonly count: number;
+  /** Gets reply `k` (0-based), valid during the call only. */
+  readonly each: (reply: Bulks | Reply, k: number) => void;
+  /** Hashes read whole: their pairs as these fields' values (see `RespReader.nextBulks`). */
+  readonly fields?: FieldIndex | undefined;
+}
+
 /** How to reach a server. */
 export interface RespConnectOptions {
   readonly host: string;
@@ -227,4 +276,6 @@ export interface RespConnectOptions {
   readonly password?: string;
   readonly db: number;
   readonly timeoutMs: number;
+  /** Replies are read with `sendEach` only, and the read buffer reused. */
+  readonly transient?: boolean;
 }

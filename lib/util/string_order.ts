@@ -117,9 +117,13 @@ function resolveTies(
   const repeats = new Uint8Array(n);
   const longer = (i: number) => p.ends[i]! - p.start(i) > packed;
   for (let a = 0; a < n;) {
-    let b = a + 1, long = longer(order[a]!);
-    for (; b < n && hi[b] === hi[a] && lo[b] === lo[a]; b++) long ||= longer(order[b]!);
-    if (long && b - a > 1) {
+    let b = a + 1;
+    while (b < n && hi[b] === hi[a] && lo[b] === lo[a]) b++;
+    if (b - a === 1) { // the common case: a key of its own (no look at the string needed)
+      a = b;
+      continue;
+    }
+    if (order.subarray(a, b).some(longer)) {
       order.subarray(a, b).sort((x, y) => p.compare(x, y) || x - y);
       for (let k = a + 1; k < b; k++) repeats[k] = p.compare(order[k]!, order[k - 1]!) ? 0 : 1;
     } else repeats.fill(1, a + 1, b);

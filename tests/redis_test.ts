@@ -7,6 +7,7 @@ import type { FeatureView } from "../lib/data/feature_spec.ts";
 import { TRANSACTION_VIEW } from "../lib/features/catalog.ts";
 import { embeddedFeatures } from "../lib/features/embedded_source.ts";
 import { connectRedis } from "../lib/features/redis/client.ts";
+import { CommandWriter, RespConnection } from "../lib/features/redis/resp.ts";
 import { extractFeatures } from "../lib/features/redis/extract.ts";
 import { keySlot } from "../lib/features/redis/cluster_slots.ts";
 import { ingestFollow, ingestSnapshot } from "../lib/features/redis/ingest.ts";
@@ -192,6 +193,36 @@ Deno.test("hashes written by another writer, fields in another order and more of
     assertSameRows(written, read.features);
   } finally {
     await conn.close();
+    await server.stop();
+  }
+});
+
+Deno.test("after a failed read no later reply on the connection is handed on", async () => {
+  const server = await RedisServer.start();
+  const c = await RespConnection.open({
+    host: "127.0.0.1",
+    port: server.port,
+    tls: false,
+    db: 0,
+    timeoutMs: 1000,
+    transient: true,
+  });
+  try {
+    const w = new CommandWriter();
+    for (let i = 0; i < 3; i++) w.command("PING");
+    const seen: number[] = [];
+    const first = c.sendEach(w.bytes.slice(), {
+      count: 3,
+      each: (_, k) => {
+        if (k === 1) throw new Error("a bad reply");
+      },
+    });
+    const second = c.sendEach(w.bytes.slice(), { count: 3, each: (_, k) => seen.push(k) });
+    await assert.rejects(first, /a bad reply/);
+    await assert.rejects(second, /a bad reply/);
+    assert.deepEqual(seen, [], "no reply of the first batch passed off as the second's");
+  } finally {
+    c.close();
     await server.stop();
   }
 });

@@ -116,6 +116,7 @@ export class RespConnection {
   readonly #transient: boolean;
   #writes: Promise<unknown> = Promise.resolve();
   #reads: Promise<unknown> = Promise.resolve();
+  #failed: unknown = undefined;
 
   private constructor(conn: Deno.Conn, transient: boolean) {
     this.#conn = conn;
@@ -236,17 +237,24 @@ export class RespConnection {
     count: number,
     o: { next: () => Bulks | Reply | undefined; keep: boolean },
   ): Promise<(Bulks | Reply)[]> {
+    // After a failed read the stream's position is unknown: no later read may parse from it.
+    if (this.#failed !== undefined) throw this.#failed;
     const out: (Bulks | Reply)[] = [];
-    for (let k = 0; k < count;) {
-      const r = o.next();
-      if (r !== undefined) {
-        if (o.keep) out.push(r);
-        k++;
-        continue;
+    try {
+      for (let k = 0; k < count;) {
+        const r = o.next();
+        if (r !== undefined) {
+          if (o.keep) out.push(r);
+          k++;
+          continue;
+        }
+        const n = await this.#conn.read(this.#reader.space());
+        if (n === null) throw new Error("connection closed by the server");
+        this.#reader.commit(n);
       }
-      const n = await this.#conn.read(this.#reader.space());
-      if (n === null) throw new Error("connection closed by the server");
-      this.#reader.commit(n);
+    } catch (e) {
+      this.#failed = e;
+      throw e;
     }
     return out;
   }

@@ -153,8 +153,11 @@ export class RedisCluster {
     if (out.code !== 0) {
       throw new Error(`cluster create failed: ${new TextDecoder().decode(out.stdout)}`);
     }
+    // Every master, not only the first: one that has not yet heard the slot map answers
+    // CLUSTERDOWN.
     for (let i = 0; i < 100; i++) {
-      if ((await servers[0]!.cli(["cluster", "info"])).includes("cluster_state:ok")) return c;
+      const infos = await Promise.all(servers.map((s) => s.cli(["cluster", "info"])));
+      if (infos.every((info) => info.includes("cluster_state:ok"))) return c;
       await new Promise((r) => setTimeout(r, 100));
     }
     throw new Error("cluster did not become ok");

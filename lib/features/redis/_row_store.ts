@@ -1,7 +1,6 @@
 /**
- * Feature rows as read from Redis (duplicates included), one row after another in one growable
- * array (a row's values are written, and later gathered, together), with the cells that were
- * present but unreadable kept as (row, feature) pairs — bad values are rare, and a pair list
+ * Feature rows in growable columns, as read from Redis (duplicates included), with the cells that
+ * were present but unreadable kept as (row, feature) pairs — bad values are rare, and a pair list
  * scales to any number of features.
  *
  * @module
@@ -9,11 +8,9 @@
 
 import { StringPile } from "../../util/string_order.ts";
 
-/** Rows one after another, as read (duplicates included); no per-row objects. */
+/** Rows in growable columns, as read (duplicates included); no per-row objects. */
 export class RowStore {
-  readonly width: number;
-  /** Row i's values are `values[i·width, (i+1)·width)`. */
-  values: Float64Array;
+  columns: Float64Array[];
   ts: Float64Array;
   readonly ids: string[] = [];
   /** The same ids packed together (to sort them fast). */
@@ -26,8 +23,7 @@ export class RowStore {
   badCount = 0;
 
   constructor(width: number, capacity = 1 << 14) {
-    this.width = width;
-    this.values = new Float64Array(width * capacity);
+    this.columns = Array.from({ length: width }, () => new Float64Array(capacity));
     this.ts = new Float64Array(capacity);
   }
 
@@ -41,7 +37,7 @@ export class RowStore {
     if (i === this.ts.length) this.#grow();
     this.ids.push(id);
     this.idPile.push(id);
-    this.values.set(values, i * this.width);
+    for (let j = 0; j < this.columns.length; j++) this.columns[j]![i] = values[j]!;
     this.ts[i] = timestamp;
   }
 
@@ -62,15 +58,12 @@ export class RowStore {
     this.badFeatures[this.badCount++] = feature;
   }
 
-  /** The rows `keep[k]`, in that order, as one column per feature. */
+  /**
+   * The rows `keep[k]`, in that order, one column per feature (gathered column by column: faster
+   * here than row by row, and than rows kept row after row — measured at a million rows).
+   */
   columnsOf(keep: Int32Array): Float64Array[] {
-    const w = this.width, v = this.values;
-    const columns = Array.from({ length: w }, () => new Float64Array(keep.length));
-    for (let k = 0; k < keep.length; k++) {
-      const at = keep[k]! * w;
-      for (let j = 0; j < w; j++) columns[j]![k] = v[at + j]!;
-    }
-    return columns;
+    return this.columns.map((src) => gather(src, keep));
   }
 
   /** The rows of `stores` one after another (unreadable cells renumbered). */
@@ -79,7 +72,7 @@ export class RowStore {
     const out = new RowStore(width, Math.max(1, size));
     for (const s of stores) {
       const at = out.size;
-      out.values.set(s.values.subarray(0, s.size * width), at * width);
+      for (let j = 0; j < width; j++) out.columns[j]!.set(s.columns[j]!.subarray(0, s.size), at);
       out.ts.set(s.ts.subarray(0, s.size), at);
       for (const id of s.ids) {
         out.ids.push(id);
@@ -94,7 +87,7 @@ export class RowStore {
 
   #grow(): void {
     const cap = this.ts.length * 2;
-    this.values = grow(this.values, cap * this.width);
+    this.columns = this.columns.map((c) => grow(c, cap));
     this.ts = grow(this.ts, cap);
   }
 }
@@ -103,4 +96,11 @@ function grow<T extends Float64Array | Int32Array>(a: T, cap: number): T {
   const b = new (a.constructor as { new (n: number): T })(cap);
   b.set(a);
   return b;
+}
+
+/** `src[keep[k]]` for every k. */
+export function gather(src: Float64Array, keep: Int32Array): Float64Array {
+  const out = new Float64Array(keep.length);
+  for (let k = 0; k < keep.length; k++) out[k] = src[keep[k]!]!;
+  return out;
 }

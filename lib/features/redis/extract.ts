@@ -17,7 +17,7 @@ import type { FeatureSet } from "../window_processor.ts";
 import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { type Node, type PassStats, rawPass } from "./_raw_pass.ts";
-import { RowStore } from "./_row_store.ts";
+import { gather, RowStore } from "./_row_store.ts";
 import { sortedOrder } from "../../util/string_order.ts";
 
 /** Options of {@link extractFeatures}. */
@@ -127,7 +127,7 @@ function acceptInto(
   store: RowStore,
   o: { layout: Layout; totals: ScanTotals },
 ): NodeScan["accept"] {
-  const width = store.width;
+  const width = store.columns.length;
   const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
   return (key, values) => {
     o.totals.keysRead++;
@@ -248,13 +248,6 @@ function newestOfEach(store: RowStore): Int32Array {
 function pick(ids: readonly string[], keep: Int32Array): string[] {
   const out = new Array<string>(keep.length);
   for (let k = 0; k < keep.length; k++) out[k] = ids[keep[k]!]!;
-  return out;
-}
-
-/** `src[keep[k]]` for every k. */
-function gather(src: Float64Array, keep: Int32Array): Float64Array {
-  const out = new Float64Array(keep.length);
-  for (let k = 0; k < keep.length; k++) out[k] = src[keep[k]!]!;
   return out;
 }
 

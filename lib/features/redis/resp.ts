@@ -196,7 +196,7 @@ export class RespConnection {
    * Writes `bytes` and hands each of the next `o.count` replies to `o.each` as soon as it is
    * read (as {@link sendBulks} gives them), valid only during that call: on a connection opened
    * `transient`, the read buffer is then reused. Resolves once the last reply has been handled;
-   * a throw from `o.each` fails it (and leaves the connection mid-reply: close it).
+   * a throw from `o.each` fails it, and every later read on the connection (close it).
    */
   sendEach(bytes: Uint8Array, o: EachReply): Promise<void> {
     let k = 0;

@@ -55,3 +55,22 @@ Deno.test("a million entity ids sort as the built-in sort orders them", () => {
   assert.deepEqual(Array.from(got.order), want.order);
   assert.deepEqual(Array.from(got.repeats), want.repeats);
 });
+
+Deno.test("piles joined hold the same strings as one pile of them all", () => {
+  const a = ["card_2", "é😀", ""], b = ["card_10", "card_2", "x".repeat(70_000)];
+  const joined = pileOf(a);
+  joined.pushAll(pileOf(b));
+  const all = [...a, ...b];
+  assert.equal(joined.count, all.length);
+  const got = sortedOrder(joined), want = reference(all);
+  assert.deepEqual(Array.from(got.order), want.order);
+  assert.deepEqual(Array.from(got.repeats), want.repeats);
+  all.forEach((s, i) => {
+    const units = Array.from(joined.units.subarray(joined.start(i), joined.ends[i]!));
+    assert.deepEqual(
+      units,
+      Array.from({ length: s.length }, (_, c) => s.charCodeAt(c)),
+      `string ${i}`,
+    );
+  });
+});

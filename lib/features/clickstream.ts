@@ -8,6 +8,7 @@
  */
 
 import { Rng } from "../util/rng.ts";
+import { resized } from "../util/typed_array.ts";
 import { CATEGORY_NAMES } from "./catalog.ts";
 
 /** Event kinds, by code. */
@@ -199,18 +200,13 @@ class ClickBuffer {
   }
 
   #resize(cap: number): void {
-    const copy = <T extends Int32Array | Float64Array | Uint8Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(cap);
-      b.set(a.subarray(0, Math.min(a.length, cap)));
-      return b;
-    };
-    this.user = copy(this.user);
-    this.ts = copy(this.ts);
-    this.kind = copy(this.kind);
-    this.session = copy(this.session);
-    this.dwell = copy(this.dwell);
-    this.category = copy(this.category);
-    this.device = copy(this.device);
-    this.amount = copy(this.amount);
+    this.user = resized(this.user, cap);
+    this.ts = resized(this.ts, cap);
+    this.kind = resized(this.kind, cap);
+    this.session = resized(this.session, cap);
+    this.dwell = resized(this.dwell, cap);
+    this.category = resized(this.category, cap);
+    this.device = resized(this.device, cap);
+    this.amount = resized(this.amount, cap);
   }
 }

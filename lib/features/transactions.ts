@@ -6,6 +6,7 @@
  */
 
 import { Rng } from "../util/rng.ts";
+import { resized } from "../util/typed_array.ts";
 import { HIGH_RISK_MCCS } from "./catalog.ts";
 
 /** Transaction events in columns, sorted by card, then timestamp. */
@@ -309,16 +310,11 @@ class EventBuffer {
 
   #grow() {
     const cap = this.card.length * 2;
-    const grow = <T extends Int32Array | Float64Array | Uint16Array>(a: T): T => {
-      const b = new (a.constructor as { new (n: number): T })(cap);
-      b.set(a);
-      return b;
-    };
-    this.card = grow(this.card);
-    this.ts = grow(this.ts);
-    this.amount = grow(this.amount);
-    this.country = grow(this.country);
-    this.mcc = grow(this.mcc);
-    this.merchant = grow(this.merchant);
+    this.card = resized(this.card, cap);
+    this.ts = resized(this.ts, cap);
+    this.amount = resized(this.amount, cap);
+    this.country = resized(this.country, cap);
+    this.mcc = resized(this.mcc, cap);
+    this.merchant = resized(this.merchant, cap);
   }
 }

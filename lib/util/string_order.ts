@@ -10,6 +10,7 @@
  */
 
 import { radixOrder } from "./sort.ts";
+import { resized } from "./typed_array.ts";
 
 /** Strings appended one after another as UTF-16 code units. */
 export class StringPile {
@@ -27,11 +28,21 @@ export class StringPile {
   push(s: string): void {
     let at = this.start(this.count);
     if (at + s.length > this.units.length) {
-      this.units = grown(this.units, Math.max(2 * this.units.length, at + s.length));
+      this.units = resized(this.units, Math.max(2 * this.units.length, at + s.length));
     }
-    if (this.count === this.ends.length) this.ends = grown(this.ends, 2 * this.count);
+    if (this.count === this.ends.length) this.ends = resized(this.ends, 2 * this.count);
     for (let c = 0; c < s.length; c++) this.units[at++] = s.charCodeAt(c);
     this.ends[this.count++] = at;
+  }
+
+  /** Appends every string of `other`, in order (their units copied as they are). */
+  pushAll(other: StringPile): void {
+    const at = this.start(this.count), len = other.start(other.count), n = this.count + other.count;
+    if (at + len > this.units.length) this.units = resized(this.units, 2 * (at + len));
+    if (n > this.ends.length) this.ends = resized(this.ends, 2 * n);
+    this.units.set(other.units.subarray(0, len), at);
+    for (let i = 0; i < other.count; i++) this.ends[this.count + i] = at + other.ends[i]!;
+    this.count = n;
   }
 
   /** Strings i and j compared by code units: negative, 0 or positive. */
@@ -44,12 +55,6 @@ export class StringPile {
     }
     return la - lb;
   }
-}
-
-function grown<T extends Uint16Array | Int32Array>(a: T, n: number): T {
-  const b = new (a.constructor as { new (n: number): T })(n);
-  b.set(a);
-  return b;
 }
 
 /** The pile's strings in order: their indices, and which equal the one before. */

@@ -7,6 +7,7 @@
  */
 
 import { StringPile } from "../../util/string_order.ts";
+import { resized } from "../../util/typed_array.ts";
 
 /** Rows in growable columns, as read (duplicates included); no per-row objects. */
 export class RowStore {
@@ -51,8 +52,8 @@ export class RowStore {
 
   #markCell(row: number, feature: number): void {
     if (this.badCount === this.badRows.length) {
-      this.badRows = grow(this.badRows, this.badCount * 2);
-      this.badFeatures = grow(this.badFeatures, this.badCount * 2);
+      this.badRows = resized(this.badRows, this.badCount * 2);
+      this.badFeatures = resized(this.badFeatures, this.badCount * 2);
     }
     this.badRows[this.badCount] = row;
     this.badFeatures[this.badCount++] = feature;
@@ -74,10 +75,8 @@ export class RowStore {
       const at = out.size;
       for (let j = 0; j < width; j++) out.columns[j]!.set(s.columns[j]!.subarray(0, s.size), at);
       out.ts.set(s.ts.subarray(0, s.size), at);
-      for (const id of s.ids) {
-        out.ids.push(id);
-        out.idPile.push(id);
-      }
+      for (const id of s.ids) out.ids.push(id);
+      out.idPile.pushAll(s.idPile);
       for (let c = 0; c < s.badCount; c++) {
         out.#markCell(at + s.badRows[c]!, s.badFeatures[c]!);
       }
@@ -87,15 +86,9 @@ export class RowStore {
 
   #grow(): void {
     const cap = this.ts.length * 2;
-    this.columns = this.columns.map((c) => grow(c, cap));
-    this.ts = grow(this.ts, cap);
+    this.columns = this.columns.map((c) => resized(c, cap));
+    this.ts = resized(this.ts, cap);
   }
-}
-
-function grow<T extends Float64Array | Int32Array>(a: T, cap: number): T {
-  const b = new (a.constructor as { new (n: number): T })(cap);
-  b.set(a);
-  return b;
 }
 
 /** `src[keep[k]]` for every k. */

@@ -2,10 +2,11 @@
  * Extraction of feature rows from Redis: SCAN with MATCH and COUNT on every master at once (never
  * KEYS), reads in batches of `batchSize` keys per round trip over the lean RESP reader (one read
  * path, for single servers and cluster masters alike; see `_raw_pass.ts`), typed parsing, a
- * max-age filter, duplicates resolved by the newest timestamp, and unreadable values counted. If a pass fails (the
- * connection dropped, an error reply), the scan of that server starts over (rows read are kept
- * and deduplicated), so the result is complete and exact; if the server stays away, a clear
- * error. A rescan that finds rows gone that were read before is reported (or, asked, an error).
+ * max-age filter, duplicates resolved by the newest timestamp, and unreadable values counted. If
+ * a pass fails (the connection dropped, an error reply), the scan of that server starts over
+ * (rows read are kept and deduplicated), so the result is complete and exact; if the server
+ * stays away, a clear error. A rescan that finds rows gone that were read before is reported
+ * (or, asked, an error).
  *
  * @module
  */

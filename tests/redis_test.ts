@@ -227,6 +227,31 @@ Deno.test("after a failed read no later reply on the connection is handed on", a
   }
 });
 
+Deno.test("keys deleted between SCAN and their read are counted, not read as rows", async () => {
+  const server = await RedisServer.start();
+  const conn = connectRedis(settings(server.port));
+  try {
+    const layout = hashLayout(TRANSACTION_VIEW);
+    await ingestSnapshot(
+      { conn, layout },
+      embeddedFeatures({ samples: 30_000, seed: 7, snapshotTime: SNAPSHOT }),
+    );
+    const reading = extractFeatures(conn, { layout, view: TRANSACTION_VIEW }, {
+      scanCount: 1000, // the scan runs ahead of reads of two keys each: long enough to cut in
+      batchSize: 2,
+    });
+    await server.waitForCalls("hgetall", 50);
+    await server.cli(["FLUSHDB"]);
+    const ex = await reading;
+    assert.ok(ex.goneKeys > 0, "keys found by SCAN were gone when read");
+    assert.equal(ex.features.frame.rows + ex.goneKeys, ex.keysRead);
+    assert.equal(ex.rescans, 0);
+  } finally {
+    await conn.close();
+    await server.stop();
+  }
+});
+
 Deno.test("data.redis.batchSize sets the keys per read round trip", async () => {
   const server = await RedisServer.start();
   const conn = connectRedis(settings(server.port));

@@ -147,11 +147,15 @@ function redisNotes(ex: Extraction): SourceNotes {
       rescans: ex.rescans,
       rows_gone_after_rescan: ex.rescanShrink.reduce((a, s) => a + s.missing, 0),
       keys_not_hashes: ex.wrongTypeKeys,
+      keys_gone_before_read: ex.goneKeys,
     },
     warnings: [
       ...ex.rescanShrink.map(describeShrink),
       ...(ex.wrongTypeKeys
         ? [`${ex.wrongTypeKeys} key(s) matching the view's pattern hold no hash (skipped)`]
+        : []),
+      ...(ex.goneKeys
+        ? [`${ex.goneKeys} key(s) were deleted or expired between SCAN and their read (no row)`]
         : []),
     ],
   };

@@ -45,6 +45,8 @@ export interface PassStats {
   requests: number;
   /** Keys matching the pattern that hold no hash (WRONGTYPE): skipped and counted. */
   wrongType: number;
+  /** Keys read whole that were gone (deleted or expired since SCAN found them): counted. */
+  gone: number;
 }
 
 /** Batches of reads in flight at once on the reading connection. */
@@ -98,7 +100,7 @@ async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): P
  * reply decoded as soon as it is read.
  */
 async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<PassStats> {
-  const stats: PassStats = { requests: 0, wrongType: 0 };
+  const stats: PassStats = { requests: 0, wrongType: 0, gone: 0 };
   const whole = o.layout.wholeHash ? new FieldIndex(o.layout.fields) : undefined;
   const tail = encodeArgs(o.layout.fields), w = new CommandWriter();
   const command = whole ? "HGETALL" : "HMGET";
@@ -137,9 +139,15 @@ function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[
   };
 }
 
-/** A reply as values; WRONGTYPE → no values (counted), any other error throws. */
+/**
+ * A reply as values; WRONGTYPE → no values (counted), an empty hash → no values (a key gone,
+ * counted), any other error throws.
+ */
 function values(r: Bulks | Reply, o: { stats: PassStats; command: string }): Bulks {
-  if (r instanceof Bulks) return r;
+  if (r instanceof Bulks) {
+    if (r.length === 0) o.stats.gone++; // HGETALL of a key no more (HMGET gives nulls instead)
+    return r;
+  }
   if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
     o.stats.wrongType++;
     return NONE;

@@ -71,6 +71,8 @@ export interface Extraction {
   readonly keysRead: number;
   /** Keys matching the view's pattern that hold no hash (skipped). */
   readonly wrongTypeKeys: number;
+  /** Keys SCAN found that were gone (deleted or expired) when read: no row. */
+  readonly goneKeys: number;
   /** Read round trips. */
   readonly requests: number;
   /** Rows dropped as older than the max age. */
@@ -103,7 +105,14 @@ export async function extractFeatures(
 ): Promise<Extraction> {
   const { layout, view } = spec;
   const width = view.features.length;
-  const totals: ScanTotals = { keysRead: 0, rescans: 0, requests: 0, wrongType: 0, shrink: [] };
+  const totals: ScanTotals = {
+    keysRead: 0,
+    rescans: 0,
+    requests: 0,
+    wrongType: 0,
+    gone: 0,
+    shrink: [],
+  };
   if (conn.client.isCluster) await conn.client.ping(); // learn the masters
   // Every master at once (their rows kept apart for the rescan check, then joined).
   const stores = await Promise.all(
@@ -168,6 +177,7 @@ async function scanNode(s: NodeScan, totals: ScanTotals): Promise<void> {
       });
       totals.requests += stats.requests;
       totals.wrongType += stats.wrongType;
+      totals.gone += stats.gone;
       break;
     } catch (cause) {
       if (attempt >= (options.rescans ?? 3)) {
@@ -217,6 +227,7 @@ function assemble(
     unreadable,
     keysRead: totals.keysRead,
     wrongTypeKeys: totals.wrongType,
+    goneKeys: totals.gone,
     requests: totals.requests,
     stale: unique.length - keep.length,
     duplicates: store.size - unique.length,

@@ -4,7 +4,7 @@ import { rocAuc } from "../lib/evaluate/curves.ts";
 import { computeCuts } from "../lib/models/gbt/binning.ts";
 import { EarlyStopping } from "../lib/models/gbt/early_stopping.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
-import { calcGain, calcWeight } from "../lib/models/gbt/split.ts";
+import { calcGain, calcWeight, type GainParams, RT_EPS } from "../lib/models/gbt/split.ts";
 import { leafCount } from "../lib/models/gbt/tree.ts";
 import { gradientQuantum } from "../lib/models/gbt/quantize.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
@@ -239,6 +239,92 @@ Deno.test("gain and weight follow XGBoost's formulas with lambda, alpha and max_
   assert.equal(calcWeight({ ...p, max_delta_step: 0.5 }, -4, 3), 0.5);
   assert.equal(calcGain({ ...p, max_delta_step: 0.5 }, -4, 3), -(2 * -4 * 0.5 + 4 * 0.25));
   assert.equal(calcWeight(p, -4, 0.5), 0, "below min_child_weight");
+});
+
+/** XGBoost's split enumeration, scalar: per feature forward (missing right), then backward. */
+function referenceSplit(
+  p: GainParams,
+  node: { hist: Float64Array; bins: readonly number[]; g: number; h: number },
+): number[] | undefined {
+  const pg = calcGain(p, node.g, node.h);
+  let best = RT_EPS, found: number[] | undefined;
+  node.bins.forEach((nb, f) => {
+    const at = (b: number, lane: number) => node.hist[512 * f + 2 * b + lane]!;
+    const hasMissing = at(255, 0) !== 0 || at(255, 1) !== 0;
+    for (const forward of hasMissing ? [true, false] : [true]) {
+      let sg = 0, sh = 0;
+      for (let k = 0; k < nb; k++) {
+        const b = forward ? k : nb - 1 - k;
+        if (at(b, 0) === 0 && at(b, 1) === 0) continue;
+        [sg, sh] = [sg + at(b, 0), sh + at(b, 1)];
+        const [og, oh] = [node.g - sg, node.h - sh];
+        if (sh < p.min_child_weight || sh <= 0) continue;
+        if (oh < p.min_child_weight || oh <= 0) break;
+        const [gl, hl, gr, hr] = forward ? [sg, sh, og, oh] : [og, oh, sg, sh];
+        const gain = calcGain(p, gl, hl) + calcGain(p, gr, hr) - pg;
+        if (gain > best) {
+          best = gain;
+          found = [gain, f, forward ? b : b - 1, forward ? 0 : 1, gl, hl, gr, hr];
+        }
+      }
+    }
+  });
+  return found;
+}
+
+Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and near ties included", () => {
+  const ws = new Workspace(), rng = new Rng(21), nf = 12;
+  const hist = ws.alloc(nf * 4096), counts = ws.alloc(4 * nf), feats = ws.alloc(4 * nf);
+  const out = ws.alloc(8 * 9);
+  ws.i32(feats, nf).set(Array.from({ length: nf }, (_, f) => f));
+  const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
+  const params: GainParams[] = [
+    { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1 },
+    { lambda: 0, alpha: 0, max_delta_step: 0, min_child_weight: 0 },
+    { lambda: 2, alpha: 0.5, max_delta_step: 0.7, min_child_weight: 0.5 },
+  ];
+  let splits = 0;
+  for (let trial = 0; trial < 3000; trial++) {
+    // Small integer sums (in quanta) collide often: many exact ties. Later features are the first
+    // one nudged by a quantum here and there: near ties across features.
+    const v = ws.f64(hist, nf * 512).fill(0), small = trial % 2 === 0;
+    const [quantum, scale] = small ? [2 ** -1, 1] : [2 ** -20, 2 ** 14];
+    const bins = Array.from({ length: nf }, () => int(2, small ? 6 : 255));
+    for (let f = 0; f < nf; f++) {
+      if (f > 0 && f % 3 !== 0) bins[f] = bins[f - 1]!;
+      for (let b = 0; b < bins[f]!; b++) {
+        if (f % 3 !== 0) {
+          v[512 * f + 2 * b] = v[512 * (f - 1) + 2 * b]! + (rng.next() < 0.1 ? int(-1, 1) : 0);
+          v[512 * f + 2 * b + 1] = v[512 * (f - 1) + 2 * b + 1]!;
+        } else if (rng.next() < 0.8) {
+          v[512 * f + 2 * b] = int(small ? -3 : -40 * scale, small ? 3 : 40 * scale);
+          v[512 * f + 2 * b + 1] = int(small ? 1 : 0, small ? 3 : 30 * scale);
+        }
+      }
+    }
+    // Every feature holds the node's rows: the totals are feature 0's, the rest goes missing.
+    const sum = (f: number, lane: number) =>
+      Array.from({ length: bins[f]! }, (_, b) => v[512 * f + 2 * b + lane]!).reduce((a, x) =>
+        a + x
+      );
+    const g = sum(0, 0) + int(-5, 5) * scale;
+    const h = Math.max(...bins.map((_, f) => sum(f, 1))) + int(0, 4) * scale;
+    for (let f = 0; f < nf; f++) {
+      [v[512 * f + 510], v[512 * f + 511]] = [g - sum(f, 0), h - sum(f, 1)];
+    }
+    for (let i = 0; i < v.length; i++) v[i] = v[i]! * quantum;
+    ws.i32(counts, nf).set(bins);
+    const p = params[trial % params.length]!;
+    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+    ws.k.findBestSplit(hist, counts, feats, nf, g * quantum, h * quantum, RT_EPS, out);
+    const got = ws.f64(out, 9),
+      want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });
+    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
+    if (!want) continue;
+    splits++;
+    assert.deepEqual(Array.from(got.subarray(0, 8)), want, `trial ${trial}`);
+  }
+  assert.ok(splits > 2000, `${splits} of 3000 trials had a split`);
 });
 
 Deno.test("a model predicts in one WASM memory of its own, reused call after call", async () => {

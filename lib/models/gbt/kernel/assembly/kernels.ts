@@ -489,11 +489,28 @@ export function leafWeight(g: f64, h: f64): f64 {
   store<f64>(out + 56, hr);
 }
 
-/** Gains of the splits (left, right) = (l, r) for two (g, h) pairs each: one vector division. */
-@inline function plainGain(l: v128, r: v128, lambda: v128, parentGain: f64): f64 {
-  const sums = v128.shuffle<f64>(l, r, 0, 2), hess = v128.shuffle<f64>(l, r, 1, 3);
-  const q = f64x2.div(f64x2.mul(sums, sums), f64x2.add(hess, lambda));
-  return f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
+/** The two f64 lanes of `v` swapped. */
+@inline function swapped(v: v128): v128 {
+  return v128.shuffle<f64>(v, v, 1, 0);
+}
+
+/** A candidate's gain is bar − parent gain or more only if sl/dl + sr/dr ≥ bar. */
+const HOPE: f64 = 1.0 + 1e-12;
+
+/**
+ * Lanes whose split (left sums: squared gradient `sl`, hessian + lambda `dl`; right: `sr`, `dr`)
+ * cannot reach `bar` (the best gain so far plus the parent's), decided without a division:
+ * sl/dl + sr/dr < bar ⇔ sl·dr + sr·dl < bar·dl·dr (dl, dr > 0 on any lane that may split). Both
+ * sides are rounded a few ulps at most, so the test is relaxed by {@link HOPE} (a factor of
+ * 1 + 1e-12, a thousand times their error) and left out where `bar·dl·dr` is outside
+ * [1e-200, 1e200] (underflow or overflow could hide the order): any lane not marked is computed
+ * exactly, so the split chosen is the one the exact scan chooses.
+ */
+@inline function hopeless(sl: v128, dl: v128, sr: v128, dr: v128, bar: v128): v128 {
+  const lhs = f64x2.mul(f64x2.add(f64x2.mul(sl, dr), f64x2.mul(sr, dl)), f64x2.splat(HOPE));
+  const rhs = f64x2.mul(f64x2.mul(bar, dl), dr);
+  const sane = v128.and(f64x2.gt(rhs, f64x2.splat(1e-200)), f64x2.lt(rhs, f64x2.splat(1e200)));
+  return v128.and(f64x2.lt(lhs, rhs), sane);
 }
 
 /**
@@ -501,7 +518,8 @@ export function leafWeight(g: f64, h: f64): f64 {
  * or backward (missing values go left). Returns the best gain so far, recording a better split.
  * Sums run as (g, h) vectors. An empty bin is skipped: the sums, and so the gain, would be the
  * previous bin's, which cannot beat the best (strict `>`). Without L1 or a step limit (`plain`)
- * both children's gains come from one vector division, bit for bit what {@link calcGain} gives.
+ * both children's gains come from one vector division, bit for bit what {@link calcGain} gives,
+ * and only for splits that may beat the best ({@link hopeless}).
  */
 @inline function scanBins(
   out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
@@ -525,7 +543,13 @@ export function leafWeight(g: f64, h: f64): f64 {
     const left = forward ? scanned : other, right = forward ? other : scanned;
     let gain: f64;
     if (plain) {
-      gain = plainGain(left, right, lambda, parentGain);
+      // Both children's gains from one vector division, unless the split cannot beat the best.
+      const sums = v128.shuffle<f64>(left, right, 0, 2), hess = v128.shuffle<f64>(left, right, 1, 3);
+      const sq = f64x2.mul(sums, sums), d = f64x2.add(hess, lambda);
+      const no = hopeless(sq, d, swapped(sq), swapped(d), f64x2.splat(best + parentGain));
+      if (i64x2.extract_lane(no, 0) != 0) continue;
+      const q = f64x2.div(sq, d);
+      gain = f64x2.extract_lane(q, 0) + f64x2.extract_lane(q, 1) - parentGain;
     } else {
       gain = calcGain(f64x2.extract_lane(left, 0), f64x2.extract_lane(left, 1)) +
         calcGain(f64x2.extract_lane(right, 0), f64x2.extract_lane(right, 1)) - parentGain;
@@ -553,10 +577,12 @@ export function leafWeight(g: f64, h: f64): f64 {
   out: usize, f: i32, base: usize, nb: i32, total: v128, miss: v128, parentGain: f64, best: f64,
 ): f64 {
   const lambda = f64x2.splat(pLambda), mcw = f64x2.splat(pMinChild), zero = f64x2.splat(0.0);
-  const pg = f64x2.splat(parentGain), none = f64x2.splat(-Infinity);
-  // Lane 0 the forward candidate (strict `>`), lane 1 the backward one (`>=`).
+  const pg = f64x2.splat(parentGain);
+  // Lane 0 the forward candidate (strict `>`), lane 1 the backward one (`>=`). Both start at the
+  // best so far: a candidate that cannot beat it is not recorded either way.
   const strict = i64x2.replace_lane(i64x2.splat(0), 0, -1), loose = v128.not(strict);
-  let scanned = zero, bests = none, fBin = 0, bBin = 0;
+  let scanned = zero, bests = f64x2.splat(best), fBin = 0, bBin = 0;
+  let bar = f64x2.add(bests, pg);
   let fl = zero, fr = zero, bl = zero, br = zero;
   for (let k = 0; k < nb; k++) {
     const bin = v128.load(base + (<usize>k << 4));
@@ -570,17 +596,17 @@ export function leafWeight(g: f64, h: f64): f64 {
       v128.and(f64x2.ge(hl, mcw), f64x2.gt(hl, zero)),
       v128.and(f64x2.ge(hr, mcw), f64x2.gt(hr, zero)),
     );
-    const q = f64x2.add(
-      f64x2.div(f64x2.mul(gl, gl), f64x2.add(hl, lambda)),
-      f64x2.div(f64x2.mul(gr, gr), f64x2.add(hr, lambda)),
-    );
-    const gains = f64x2.sub(q, pg);
+    const sl = f64x2.mul(gl, gl), dl = f64x2.add(hl, lambda);
+    const sr = f64x2.mul(gr, gr), dr = f64x2.add(hr, lambda);
+    if (!v128.any_true(v128.andnot(heavy, hopeless(sl, dl, sr, dr, bar)))) continue;
+    const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(
       heavy,
       v128.or(v128.and(f64x2.gt(gains, bests), strict), v128.and(f64x2.ge(gains, bests), loose)),
     );
     if (!v128.any_true(better)) continue;
     bests = v128.bitselect(gains, bests, better);
+    bar = f64x2.add(bests, pg);
     if (i64x2.extract_lane(better, 0) != 0) {
       fBin = k;
       fl = scanned;

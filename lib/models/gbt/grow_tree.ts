@@ -216,8 +216,10 @@ class TreeBuilder {
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
     const { ws, shares } = this.#ctx;
     // Histogram buffers first: the workspace is reset past the round's own memory at the end.
+    // None once these splits use up max_leaves: no child will split (as XGBoost's IsChildValid).
+    const full = this.#p.max_leaves > 0 && this.#leaves + nodes.length >= this.#p.max_leaves;
     const builds = nodes.map((n) =>
-      this.#canSplit(n.depth + 1)
+      this.#canSplit(n.depth + 1) && !full
         ? { right: n.split!.hr < n.split!.hl, dests: this.#partials(this.#pool.take()) }
         : undefined
     );

@@ -3,7 +3,6 @@ import { chiSquare, chiSquareTwoSample } from "../lib/drift/chi_square.ts";
 import { jensenShannon, wassersteinNormalized } from "../lib/drift/distances.ts";
 import { ks2samp } from "../lib/drift/ks.ts";
 import { finiteSorted } from "../lib/drift/_sorted.ts";
-import { sortFloat32 } from "../lib/util/sort.ts";
 import { psiCategorical, psiContinuous, psiLabel } from "../lib/drift/psi.ts";
 import { adjustPValues, severityFromP } from "../lib/drift/severity.ts";
 import { Rng } from "../lib/util/rng.ts";
@@ -201,22 +200,6 @@ for a, b in data:
     assertClose(r.statistic, ref[i]![0], 1e-9, 0, `case ${i} statistic`);
     assertClose(r.pValue, ref[i]![1], 1e-9, 1e-300, `case ${i} p-value`);
   });
-});
-
-Deno.test("the float32 radix sort gives exactly the built-in order: signs, zeros, infinities, denormals, ties", () => {
-  const rng = new Rng(5);
-  const special = [-0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -1e-40];
-  for (const n of [1023, 1024, 5000, 47_500]) {
-    const x = Float32Array.from(
-      { length: n },
-      (_, i) =>
-        i % 13 === 0
-          ? special[i % special.length]!
-          : Math.round(rng.normal() * 100) / 100 * 10 ** (i % 7 - 3),
-    );
-    const want = x.slice().sort(), got = sortFloat32(x.slice());
-    for (let i = 0; i < n; i++) assert.ok(Object.is(got[i], want[i]), `n ${n}, at ${i}`);
-  }
 });
 
 Deno.test("the radix sort of large samples gives exactly the built-in order: signs, zeros, infinities, denormals, ties", () => {

@@ -161,18 +161,50 @@ Deno.test("early stopping without an eval set, and labels outside [0, 1], are re
   );
 });
 
-Deno.test("cut points put one bin per distinct value and split as x < cut", () => {
-  const { cuts, minValues } = computeCuts([
-    Float64Array.of(3, 1, 2, 2, NaN),
-    Float64Array.of(NaN, NaN),
-  ], 256);
+Deno.test("cut points put one bin per distinct value and split as x < cut", async () => {
+  const ws = new Workspace();
+  const { cuts, minValues } = await computeCuts(
+    [
+      Float64Array.of(3, 1, 2, 2, NaN),
+      Float64Array.of(NaN, NaN),
+    ],
+    256,
+    { ws },
+  );
   assert.deepEqual(Array.from(cuts[0]!), [2, 3, Math.fround(6.00001)]);
   assert.equal(minValues[0], Math.fround(1 - 1 - 1e-5)); // XGBoost's min_val: v0 − |v0| − 1e-5
   assert.equal(cuts[1]!.length, 1);
   const many = Float64Array.from({ length: 10_000 }, (_, i) => i);
-  const q = computeCuts([many], 16).cuts[0]!;
+  const q = (await computeCuts([many], 16, { ws })).cuts[0]!;
   assert.equal(q.length, 16);
   assert.ok(q.every((v, i) => i === 0 || v > q[i - 1]!));
+});
+
+Deno.test("the WASM float32 radix sort gives exactly the built-in order: signs, zeros, infinities, denormals, ties", () => {
+  const ws = new Workspace(), rng = new Rng(5);
+  const special = [-0, 0, Infinity, -Infinity, 1e-45, -1e-45, 3.4e38, -1e-40];
+  const sets = [0, 1, 2, 1023, 1024, 5000, 47_500].map((n) =>
+    Float32Array.from(
+      { length: n },
+      (_, i) =>
+        i % 13 === 0
+          ? special[i % special.length]!
+          : Math.round(rng.normal() * 100) / 100 * 10 ** (i % 7 - 3),
+    )
+  );
+  // Keys alike in their low, middle or high digits (passes skipped), and only zeros.
+  sets.push(Float32Array.from({ length: 3000 }, (_, i) => (i % 3) - 1));
+  sets.push(Float32Array.from({ length: 3000 }, (_, i) => 1 + (i % 7) * 2 ** -23));
+  sets.push(Float32Array.from({ length: 3000 }, (_, i) => (i % 2 ? -0 : 0)));
+  const values = ws.alloc(4 * 47_500), tmp = ws.alloc(4 * 47_500), count = ws.alloc(4 * 2048);
+  for (const x of sets) {
+    ws.f32(values, x.length).set(x);
+    ws.k.sortF32(values, x.length, tmp, count);
+    const want = x.slice().sort(), got = ws.f32(values, x.length);
+    for (let i = 0; i < x.length; i++) {
+      assert.ok(Object.is(got[i], want[i]), `n ${x.length}, at ${i}`);
+    }
+  }
 });
 
 Deno.test("quantized gradients sum to the same float64 in any order, each within half a quantum", () => {

@@ -50,24 +50,22 @@ function rowParts(n: number, threads: number): Array<[number, number]> {
   return n >= 65_536 ? splitRange(n, threads) : [[0, n]];
 }
 
-/** Where the binned rows go (row-major for histograms, column-major for partitioning), and the cuts. */
-function layoutBins(ws: Workspace, frame: Frame, maxBin: number) {
-  const n = frame.rows, nf = frame.width;
-  const cuts = computeCuts(frame.columns, maxBin);
+/** Where the binned rows go: row-major for histograms, column-major for partitioning. */
+function layoutBins(ws: Workspace, n: number, nf: number) {
   const binCounts = ws.alloc(4 * nf);
-  ws.i32(binCounts, nf).set(cuts.cuts.map((c) => c.length));
   // The histogram kernel reads rows in 16-byte chunks: up to 15 bytes past the last one.
   const bins = ws.alloc(n * nf + 16), binsCol = ws.alloc(n * nf);
-  return { cuts, binCounts, bins, binsCol };
+  return { binCounts, bins, binsCol };
 }
 
 /** Bins every column on the pool (each thread a share of the rows), column-major then row-major. */
 async function binColumns(
   on: { ws: Workspace; pool: ThreadPool },
   frame: Frame,
-  layout: ReturnType<typeof layoutBins>,
+  layout: ReturnType<typeof layoutBins> & { cuts: Cuts },
 ): Promise<void> {
   const { ws, pool } = on, n = frame.rows, nf = frame.width, mark = ws.used;
+  ws.i32(layout.binCounts, nf).set(layout.cuts.cuts.map((c) => c.length));
   const tmp = ws.alloc(8 * n), cutPtr = ws.alloc(4 * 256);
   const parts = rowParts(n, pool.threads);
   for (const [j, col] of frame.columns.entries()) {
@@ -97,7 +95,6 @@ export class Booster {
   readonly p: GbtParams;
   readonly n: number;
   readonly nf: number;
-  readonly cuts: Cuts;
   readonly rng: Rng;
   readonly #bins: ReturnType<typeof layoutBins>;
   readonly #frame: Frame;
@@ -108,6 +105,7 @@ export class Booster {
   readonly #scratch: number;
   readonly #evals: EvalState[];
   #pool!: ThreadPool;
+  #cuts!: Cuts;
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
@@ -131,8 +129,7 @@ export class Booster {
     this.nf = nf;
     this.rng = new Rng(data.p.seed);
     this.#frame = frame;
-    this.#bins = layoutBins(ws, frame, data.p.max_bin);
-    this.cuts = this.#bins.cuts;
+    this.#bins = layoutBins(ws, n, nf);
     const base = baseMargin(data.p.objective, data.baseScore);
     this.#label = ws.alloc(4 * n);
     this.#margin = ws.alloc(8 * n);
@@ -164,14 +161,16 @@ export class Booster {
   }
 
   /**
-   * Starts the thread pool, bins the data on it and lays out the gradient jobs (split across
-   * threads on many rows).
+   * Starts the thread pool, places the cut points and bins the data on it, and lays out the
+   * gradient jobs (split across threads on many rows).
    */
   async start(): Promise<void> {
     const { p, n, ws } = this;
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
-    await binColumns({ ws, pool: this.#pool }, this.#frame, this.#bins);
+    const on = { ws, pool: this.#pool };
+    this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, on);
+    await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);
@@ -238,7 +237,7 @@ export class Booster {
           rowIndex: this.#rowIndex,
           scratch: this.#scratch,
           rows,
-          cuts: this.cuts,
+          cuts: this.#cuts,
           pool: this.#pool,
           barrier: this.#barrier,
           rng: this.rng,

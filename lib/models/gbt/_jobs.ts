@@ -79,6 +79,12 @@ export const OP_ADD_LEAF = 17;
  */
 export const OP_ADD_TREE_BINNED = 18;
 
+/**
+ * Sort float32 values (no NaN) ascending in place (`sortF32`): values, n, scratch (u32 × n),
+ * count (u32 × 2048).
+ */
+export const OP_SORT_F32 = 19;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -94,6 +100,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_BARRIER]: 2,
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 10,
+  [OP_SORT_F32]: 4,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -143,6 +150,9 @@ export function runJobs(
         break;
       case OP_SCATTER:
         k.scatterColumn(a(0), a(1), a(2), a(3));
+        break;
+      case OP_SORT_F32:
+        k.sortF32(a(0), a(1), a(2), a(3));
         break;
       case OP_BARRIER:
         k.barrier(a(0), a(1));

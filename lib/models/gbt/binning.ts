@@ -7,7 +7,9 @@
  * @module
  */
 
-import { sortFloat32 } from "../../util/sort.ts";
+import { OP_SORT_F32 } from "./_jobs.ts";
+import type { Workspace } from "./kernel/workspace.ts";
+import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
 /** Values sampled per feature to place quantile cuts on large data. */
 export const SKETCH_SAMPLE = 1 << 16;
@@ -23,57 +25,107 @@ export interface Cuts {
   readonly minValues: Float32Array;
 }
 
+/** Where {@link computeCuts} sorts its samples: a workspace, and the threads to share the sorts. */
+export interface SortOn {
+  readonly ws: Workspace;
+  /** Without one, the calling thread sorts every sample. */
+  readonly pool?: ThreadPool;
+}
+
 /**
  * Cut points for each column. With at most `maxBin` distinct values a feature gets one bin per
  * value (cuts at the next distinct value); otherwise cuts sit at evenly spaced quantiles of up to
- * {@link SKETCH_SAMPLE} evenly strided values.
+ * {@link SKETCH_SAMPLE} evenly strided values. The samples are sorted in the workspace by the WASM
+ * radix sort, a feature per job on the pool; their memory is returned before this resolves.
  *
  * @example
  * ```ts
- * const { cuts } = computeCuts([Float64Array.of(1, 2, 2, 3)], 256);
+ * const { cuts } = await computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws: new Workspace() });
  * cuts[0]; // Float32Array [2, 3, 6.00001]
  * ```
  */
-export function computeCuts(columns: readonly ArrayLike<number>[], maxBin: number): Cuts {
-  const bins = Math.min(maxBin, MAX_VALUE_BINS);
-  const minValues = new Float32Array(columns.length);
-  const cuts = columns.map((col, j) => {
-    const sorted = sampleSorted(col);
-    if (sorted.length === 0) {
-      minValues[j] = 0;
-      return Float32Array.of(1e-5);
-    }
-    minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
-    const distinct = distinctSorted(sorted);
-    const last = distinct[distinct.length - 1]!;
-    const top = Math.fround(last + Math.abs(last) + 1e-5);
-    if (distinct.length <= bins) {
-      const out = new Float32Array(distinct.length);
-      out.set(distinct.subarray(1));
-      out[distinct.length - 1] = top;
-      return out;
-    }
-    const picked: number[] = [];
-    for (let i = 1; i < bins; i++) {
-      const v = sorted[Math.floor((i * sorted.length) / bins)]!;
-      if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
-    }
-    picked.push(top);
-    return Float32Array.from(picked);
-  });
-  return { cuts, minValues };
+export async function computeCuts(
+  columns: readonly ArrayLike<number>[],
+  maxBin: number,
+  on: SortOn,
+): Promise<Cuts> {
+  const { ws } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
+  try {
+    const samples = columns.map((col) => {
+      const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
+      return { at, n: sampleInto(col, at, ws) };
+    });
+    await sortSamples(on, samples);
+    const minValues = new Float32Array(columns.length);
+    const cuts = samples.map(({ at, n }, j) => {
+      const sorted = ws.f32(at, n);
+      if (n === 0) {
+        minValues[j] = 0;
+        return Float32Array.of(1e-5);
+      }
+      minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
+      return cutsOfSorted(sorted, bins);
+    });
+    return { cuts, minValues };
+  } finally {
+    ws.reset(mark);
+  }
 }
 
-function sampleSorted(col: ArrayLike<number>): Float32Array {
-  const n = col.length;
-  const step = Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
-  const out = new Float32Array(Math.ceil(n / step));
+/** A feature's cuts from its sorted (non-empty) sample. */
+function cutsOfSorted(sorted: Float32Array, bins: number): Float32Array {
+  const distinct = distinctSorted(sorted);
+  const last = distinct[distinct.length - 1]!;
+  const top = Math.fround(last + Math.abs(last) + 1e-5);
+  if (distinct.length <= bins) {
+    const out = new Float32Array(distinct.length);
+    out.set(distinct.subarray(1));
+    out[distinct.length - 1] = top;
+    return out;
+  }
+  const picked: number[] = [];
+  for (let i = 1; i < bins; i++) {
+    const v = sorted[Math.floor((i * sorted.length) / bins)]!;
+    if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
+  }
+  picked.push(top);
+  return Float32Array.from(picked);
+}
+
+/** Every how many rows a value is sampled. */
+function sampleStep(n: number): number {
+  return Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
+}
+
+/** Writes the column's sampled non-NaN values (float32) at `at`; returns how many. */
+function sampleInto(col: ArrayLike<number>, at: number, ws: Workspace): number {
+  const n = col.length, step = sampleStep(n), out = ws.f32(at, Math.ceil(n / step));
   let k = 0;
   for (let i = 0; i < n; i += step) {
     const v = col[i]!;
     if (!Number.isNaN(v)) out[k++] = v;
   }
-  return sortFloat32(out.subarray(0, k)).slice();
+  return k;
+}
+
+/** Sorts every sample: on the pool, a share of the features per thread, each with its own scratch. */
+async function sortSamples(
+  on: SortOn,
+  samples: ReadonlyArray<{ at: number; n: number }>,
+): Promise<void> {
+  const { ws, pool } = on, most = Math.max(0, ...samples.map((s) => s.n));
+  const scratch = () => [ws.alloc(4 * most), ws.alloc(4 * 2048)] as const;
+  if (!pool) {
+    const [tmp, count] = scratch();
+    for (const { at, n } of samples) ws.k.sortF32(at, n, tmp, count);
+    return;
+  }
+  await pool.run(
+    splitRange(samples.length, pool.threads).map(([f0, f1]) => {
+      const [tmp, count] = scratch();
+      return samples.slice(f0, f1).flatMap(({ at, n }) => [OP_SORT_F32, at, n, tmp, count]);
+    }),
+  );
 }
 
 function distinctSorted(sorted: Float32Array): Float32Array {

@@ -91,6 +91,7 @@ export interface Kernels {
   ): void;
   binColumn(values: number, n: number, cuts: number, ncuts: number, out: number): void;
   scatterColumn(src: number, n: number, dst: number, stride: number): void;
+  sortF32(values: number, n: number, tmp: number, count: number): void;
   addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;
   heapBase(): number;
   addForestRaw(

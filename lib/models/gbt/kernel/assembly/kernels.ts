@@ -372,6 +372,52 @@ export function addTreeRaw(
   return select<i32>(base + half, base, load<f32>(cuts + (<usize>(base + half - 1) << 2)) <= v);
 }
 
+/** Radix digits of {@link sortF32}: 11 bits, three passes over 32-bit keys. */
+const DIGITS: usize = 2048;
+
+/**
+ * Sorts `n` float32 values (no NaN) ascending in place, in the built-in sort's order (−0 before
+ * +0): an LSD radix sort of order-preserving 32-bit keys, 11 bits a pass, a pass skipped when every
+ * key has the same digit there. `tmp` is scratch for `n` u32 values, `count` for 2048 u32.
+ */
+export function sortF32(values: usize, n: i32, tmp: usize, count: usize): void {
+  const m = <usize>n;
+  for (let i: usize = 0; i < m; i++) {
+    const p = values + (i << 2), w = load<u32>(p);
+    store<u32>(p, w >> 31 ? ~w : w | 0x80000000);
+  }
+  let src = values, dst = tmp;
+  for (let shift: u32 = 0; shift < 32; shift += 11) {
+    memory.fill(count, 0, DIGITS << 2);
+    for (let i: usize = 0; i < m; i++) {
+      const c = count + ((<usize>(load<u32>(src + (i << 2)) >> shift) & (DIGITS - 1)) << 2);
+      store<u32>(c, load<u32>(c) + 1);
+    }
+    // Counts to each digit's first position; one digit holding every key: the order stays.
+    let sum: u32 = 0, single = false;
+    for (let d: usize = 0; d < DIGITS; d++) {
+      const c = load<u32>(count + (d << 2));
+      single = single || c == <u32>n;
+      store<u32>(count + (d << 2), sum);
+      sum += c;
+    }
+    if (single) continue;
+    for (let i: usize = 0; i < m; i++) {
+      const k = load<u32>(src + (i << 2));
+      const c = count + ((<usize>(k >> shift) & (DIGITS - 1)) << 2), at = load<u32>(c);
+      store<u32>(c, at + 1);
+      store<u32>(dst + (<usize>at << 2), k);
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  for (let i: usize = 0; i < m; i++) {
+    const k = load<u32>(src + (i << 2));
+    store<u32>(values + (i << 2), k >> 31 ? k & 0x7fffffff : ~k);
+  }
+}
+
 /**
  * Bins one column: out[i] = index of the first cut > fround(x), or 255 when x is NaN.
  * `cuts` are ascending float32 upper bounds; the last one exceeds every value. Four values go

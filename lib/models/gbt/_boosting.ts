@@ -229,6 +229,8 @@ export class Booster {
       fresh.push(
         await growTree({
           ws,
+          bins: this.#bins.bins,
+          gh: this.#gh,
           binsCol: this.#bins.binsCol,
           binCounts: this.#bins.binCounts,
           n,

@@ -85,6 +85,12 @@ export const OP_ADD_TREE_BINNED = 18;
  */
 export const OP_SORT_F32 = 19;
 
+/**
+ * Grow a leaf-wise tree below its root in one round (`growLeafwise`): parameter block, thread
+ * index. Every thread of the round must run it (they meet at barriers).
+ */
+export const OP_GROW_LEAFWISE = 20;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -101,6 +107,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 10,
   [OP_SORT_F32]: 4,
+  [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
@@ -153,6 +160,9 @@ export function runJobs(
         break;
       case OP_SORT_F32:
         k.sortF32(a(0), a(1), a(2), a(3));
+        break;
+      case OP_GROW_LEAFWISE:
+        k.growLeafwise(a(0), a(1));
         break;
       case OP_BARRIER:
         k.barrier(a(0), a(1));

@@ -4,7 +4,8 @@
  * the smaller hessian sum (a proxy for fewer rows) has its histogram built; the other's is the
  * parent's minus it. The threads share rows and features as `node_jobs.ts` lays out: a split is
  * one round on the pool, whose two halves (partition and partial histograms, then sums and split
- * search) a barrier separates.
+ * search) a barrier separates. A loss-guided tree whose nodes all search the tree's column sample
+ * grows below its root in a single round instead (`leafwise_round.ts`), its splits replayed here.
  *
  * @module
  */
@@ -23,6 +24,7 @@ import {
 } from "./node_jobs.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 import { calcWeight, type GainParams, planSplitSearch, type Split } from "./split.ts";
+import { growLeafwiseRound, growsInOneRound } from "./leafwise_round.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 
 /** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
@@ -30,6 +32,10 @@ export interface GrowContext {
   readonly ws: Workspace;
   /** Column-major copy of the bins (feature f's column at `binsCol + f · n`). */
   readonly binsCol: number;
+  /** Row-major copy of the bins (the histogram kernel's). */
+  readonly bins: number;
+  /** Gradient pairs (f64 × 2 per row). */
+  readonly gh: number;
   /** Total rows (the column length). */
   readonly n: number;
   readonly nfeat: number;
@@ -323,8 +329,12 @@ class TreeBuilder {
     }
   }
 
-  /** Best leaf first (LightGBM-style), up to max_leaves. */
+  /**
+   * Best leaf first (LightGBM-style), up to max_leaves: in one round on the pool when no node
+   * draws its own column sample (`growLeafwiseRound`), else a split per round.
+   */
   async growLossguide(root: OpenNode): Promise<void> {
+    if (growsInOneRound(this.#p, this.#ctx.nfeat)) return await this.#growInOneRound(root);
     const open: OpenNode[] = [root];
     while (open.length > 0) {
       let bi = 0;
@@ -339,6 +349,23 @@ class TreeBuilder {
         if (k.split) open.push(k);
         else this.#pool.give(k.hist);
       }
+    }
+  }
+
+  /** The splits the one-round growth made, replayed in order: the same nodes, ids and ranges. */
+  async #growInOneRound(root: OpenNode): Promise<void> {
+    const splits = await growLeafwiseRound(this.#ctx, {
+      p: this.#p,
+      root,
+      features: this.#treeSet,
+      take: () => this.#pool.take(),
+    });
+    const nodes = [root];
+    for (const { node, split, leftCounts } of splits) {
+      const n = nodes[node]!;
+      n.split = split;
+      const [left, right] = this.#expand(n, leftCounts);
+      [nodes[left.id], nodes[right.id]] = [left, right];
     }
   }
 

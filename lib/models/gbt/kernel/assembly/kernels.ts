@@ -233,18 +233,26 @@ export function reduceHists(
 
 /**
  * Waits until `parties` threads have reached this point of a round (each adds one to the i32 at
- * `counter`, which the caller zeroed before the round): spinning first, then sleeping in 1 ms
- * waits. A thread that never arrives (it failed) ends the wait after a minute with a trap.
+ * `counter`, which the caller zeroed before the round).
  */
 export function barrier(counter: usize, parties: i32): void {
-  if (atomic.add<i32>(counter, 1) + 1 >= parties) {
-    atomic.notify(counter, parties);
+  barrierTo(counter, parties);
+}
+
+/**
+ * Adds one to the i32 at `counter` and waits until it reaches `target` (the k-th barrier of a
+ * round of `parties` threads waits for k · parties): spinning first, then sleeping in 1 ms waits.
+ * A thread that never arrives (it failed) ends the wait after a minute with a trap.
+ */
+export function barrierTo(counter: usize, target: i32): void {
+  if (atomic.add<i32>(counter, 1) + 1 >= target) {
+    atomic.notify(counter, 1 << 30);
     return;
   }
-  for (let spin = 0; spin < 1 << 20; spin++) if (atomic.load<i32>(counter) >= parties) return;
+  for (let spin = 0; spin < 1 << 20; spin++) if (atomic.load<i32>(counter) >= target) return;
   for (let slept = 0; slept < 60_000; slept++) {
     const seen = atomic.load<i32>(counter);
-    if (seen >= parties) return;
+    if (seen >= target) return;
     memory.atomic.wait32(counter, seen, 1_000_000);
   }
   unreachable();
@@ -791,3 +799,4 @@ export function addForestRaw(
 }
 export { treeShap } from "./tree_shap";
 export { rowsF32 } from "./rows";
+export { growLeafwise, stateBytes as leafwiseStateBytes } from "./leafwise";

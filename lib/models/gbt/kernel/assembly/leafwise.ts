@@ -1,0 +1,221 @@
+// Leaf-wise (loss-guided) growth of one tree below its root, in one pool round: every thread runs
+// this loop over the same decisions. Each split: every thread partitions its region of the best
+// open leaf's rows and builds its partial histogram of the smaller child; at a barrier all
+// partials are in; each thread sums them over its features, derives the sibling and searches both
+// children there; at a second barrier all candidates are in, and every thread reduces them in
+// feature order (strict >) to the same children's splits. The decisions (the open leaves, node ids,
+// free histogram buffers) are kept by each thread in its own memory, identically; only histograms,
+// partition counts and candidates are shared. The splits are recorded in order, for the caller
+// to replay (node ids, leaf values, row ranges) — the same tree the split-by-split loop grows.
+//
+// Parameter block (f64 words at `block`), written by the caller:
+//   0 threads, 1 nfeat, 2 n (column length), 3 binsCol, 4 bins (row-major), 5 gh, 6 rowIndex,
+//   7 scratch, 8 binCounts, 9 barrier counter (i32, zeroed before the round), 10 lambda,
+//   11 alpha, 12 max_delta_step, 13 min_child_weight, 14 gamma, 15 minGain, 16 max_leaves (> 0),
+//   17 max_depth (0: none), 18 spare histogram buffers (i32 offsets), 19 their count,
+//   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (f64 × 9 × 2 per thread),
+//   22 records, 23 record count (out), 24 root g, 25 root h, 26 root histogram, 27 root has a
+//   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr);
+//   per thread t at 40 + 8t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   scratch: {@link stateBytes}), start, end (its region of the root's rows).
+// A record (f64 × (9 + T)): the split node's id, its split as above, then each thread's left count.
+
+import {
+  barrierTo, buildHist, findBestSplit, partition, reduceHists, setGainParams,
+} from "./kernels";
+
+/** f64 words per node in a thread's state: id, depth, start, end, g, h, hist, has split, split (8). */
+const NODE: usize = 16;
+/** Words of a record before the left counts. */
+const RECORD: usize = 9;
+/** Bytes of a thread's state header: partition count (i32), leaves, nodes, barriers, records. */
+const HEADER: usize = 40;
+
+@inline function word(block: usize, i: usize): f64 {
+  return load<f64>(block + (i << 3));
+}
+
+@inline function int(block: usize, i: usize): usize {
+  return <usize>load<f64>(block + (i << 3));
+}
+
+@inline function setWord(block: usize, i: usize, v: f64): void {
+  store<f64>(block + (i << 3), v);
+}
+
+/** Bytes of a thread's private state for `maxLeaves`: header, node table, open and free lists. */
+export function stateBytes(maxLeaves: i32): i32 {
+  return <i32>HEADER + (2 * maxLeaves + 1) * <i32>(NODE << 3) + 8 * (maxLeaves + 2);
+}
+
+/**
+ * Where things are for a thread (no objects: the kernels run without a heap): the parameter
+ * block, the thread's index, its words of the block and its state, its node table and open list.
+ */
+@inline function meOf(block: usize, t: usize): usize {
+  return block + ((40 + 8 * t) << 3);
+}
+
+@inline function nodeAt(state: usize, id: usize): usize {
+  return state + HEADER + id * (NODE << 3);
+}
+
+/** Grows the tree below the root (see the module comment); `t` is this thread's index. */
+export function growLeafwise(block: usize, t: i32): void {
+  setGainParams(word(block, 10), word(block, 11), word(block, 12), word(block, 13));
+  const me = meOf(block, <usize>t), maxLeaves = int(block, 16), state = int(me, 5);
+  const open = nodeAt(state, 2 * maxLeaves + 1), free = open + ((maxLeaves + 2) << 2);
+  // The header: one leaf, one node, no barrier passed, no split recorded.
+  setWord(state, 1, 1.0);
+  setWord(state, 2, 1.0);
+  setWord(state, 3, 0.0);
+  setWord(state, 4, 0.0);
+  // The root: node 0, open when it has a split.
+  const root = nodeAt(state, 0);
+  setWord(root, 0, 0.0);
+  setWord(root, 1, 0.0);
+  setWord(root, 2, word(me, 6));
+  setWord(root, 3, word(me, 7));
+  for (let i: usize = 0; i < 4; i++) setWord(root, 4 + i, word(block, 24 + i));
+  for (let i: usize = 0; i < 8; i++) setWord(root, 8 + i, word(block, 28 + i));
+  let openCount: usize = word(root, 7) != 0.0 ? 1 : 0;
+  store<i32>(open, 0);
+  let freeCount = int(block, 19);
+  memory.copy(free, int(block, 18), freeCount << 2);
+  while (openCount > 0 && int(state, 1) < maxLeaves) {
+    const bi = best(state, open, openCount);
+    const node = nodeAt(state, <usize>load<i32>(open + (bi << 2)));
+    store<i32>(open + (bi << 2), load<i32>(open + ((openCount - 1) << 2)));
+    openCount--;
+    const maxDepth = int(block, 17), depth = int(node, 1);
+    const build = (maxDepth == 0 || depth + 1 < maxDepth) && int(state, 1) + 1 < maxLeaves;
+    let fresh: usize = 0;
+    if (build) {
+      freeCount--;
+      fresh = <usize>load<i32>(free + (freeCount << 2));
+    }
+    const kids = split(block, <usize>t, node, build, fresh);
+    if (!build) {
+      store<i32>(free + (freeCount << 2), <i32>word(node, 6));
+      freeCount++;
+      continue;
+    }
+    for (let side: usize = 0; side < 2; side++) {
+      const kid = kids + side * (NODE << 3);
+      if (choose(block, kid, side)) {
+        store<i32>(open + (openCount << 2), <i32>word(kid, 0));
+        openCount++;
+      } else {
+        store<i32>(free + (freeCount << 2), <i32>word(kid, 6));
+        freeCount++;
+      }
+    }
+  }
+  if (t == 0) setWord(block, 23, word(state, 4));
+}
+
+/** The open leaf with the largest gain (ties: the smaller node id). */
+function best(state: usize, open: usize, openCount: usize): usize {
+  let bi: usize = 0;
+  for (let i: usize = 1; i < openCount; i++) {
+    const a = nodeAt(state, <usize>load<i32>(open + (i << 2)));
+    const b = nodeAt(state, <usize>load<i32>(open + (bi << 2)));
+    const ga = word(a, 8), gb = word(b, 8);
+    if (ga > gb || (ga == gb && word(a, 0) < word(b, 0))) bi = i;
+  }
+  return bi;
+}
+
+/**
+ * Splits `node`: partition, record, children in the table (returned: the left one's address; the
+ * right one follows). With `build`, the smaller child's histogram into `fresh` (this thread's
+ * partial elsewhere), the partials summed and the sibling derived over this thread's features,
+ * and both children searched there.
+ */
+function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): usize {
+  const me = meOf(block, t), state = int(me, 5), threads = int(block, 0);
+  const records = int(state, 4), record = int(block, 22) + records * ((RECORD + threads) << 3);
+  setWord(state, 4, <f64>(records + 1));
+  const start = <i32>word(node, 2), end = <i32>word(node, 3);
+  partition(
+    int(block, 3) + int(node, 9) * int(block, 2), int(block, 6), start, end, <i32>word(node, 10),
+    <i32>word(node, 11), int(block, 7) + (<usize>start << 2), state,
+  );
+  const mid = start + load<i32>(state);
+  setWord(record, RECORD + t, <f64>(mid - start));
+  if (t == 0) {
+    setWord(record, 0, word(node, 0));
+    for (let i: usize = 0; i < 8; i++) setWord(record, 1 + i, word(node, 8 + i));
+  }
+  const count = int(state, 2), kids = nodeAt(state, count);
+  setWord(state, 2, <f64>(count + 2));
+  setWord(state, 1, word(state, 1) + 1.0);
+  child(kids, node, count, start, mid);
+  child(kids + (NODE << 3), node, count + 1, mid, end);
+  if (!build) return kids;
+  // The smaller child's (by hessian sum) histogram is built; the other is the parent's minus it.
+  const right = word(node, 15) < word(node, 13), nf = <i32>int(block, 1);
+  const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
+  buildHist(
+    int(block, 4), nf, int(block, 6), right ? mid : start, right ? end : mid, int(block, 5), mine,
+    0, nf, int(me, 4),
+  );
+  barrier(block, state);
+  const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
+  if (f0 < f1) reduceHists(int(block, 20), <i32>threads - 1, fresh, parent, f0, f1, right ? 1 : 0);
+  setWord(kids, 6, <f64>fresh);
+  setWord(kids + (NODE << 3), 6, <f64>parent);
+  search(block, t, kids, 0);
+  search(block, t, kids + (NODE << 3), 1);
+  barrier(block, state);
+  return kids;
+}
+
+/** Fills node `id` at `kid`, a child of `node` over rows [start, end): left if id is odd. */
+function child(kid: usize, node: usize, id: usize, start: i32, end: i32): void {
+  const side: usize = (id & 1) ^ 1;
+  setWord(kid, 0, <f64>id);
+  setWord(kid, 1, word(node, 1) + 1.0);
+  setWord(kid, 2, <f64>start);
+  setWord(kid, 3, <f64>end);
+  setWord(kid, 4, word(node, 12 + 2 * side));
+  setWord(kid, 5, word(node, 13 + 2 * side));
+  setWord(kid, 7, 0.0);
+}
+
+/** This thread's best split of child `side` over its features, into its candidate slot. */
+function search(block: usize, t: usize, kid: usize, side: usize): void {
+  const out = int(block, 21) + ((t * 2 + side) * 9 << 3), me = meOf(block, t);
+  const nsel = <i32>int(me, 3);
+  if (nsel == 0) {
+    setWord(out, 8, 0.0);
+    return;
+  }
+  findBestSplit(
+    int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
+  );
+}
+
+/**
+ * Child `side`'s split: the threads' candidates reduced in feature order (strict >), kept when its
+ * gain reaches gamma. Returns whether it has one.
+ */
+function choose(block: usize, kid: usize, side: usize): bool {
+  const cands = int(block, 21);
+  let best: usize = 0;
+  for (let u: usize = 0; u < int(block, 0); u++) {
+    const c = cands + ((u * 2 + side) * 9 << 3);
+    if (word(c, 8) == 1.0 && (best == 0 || word(c, 0) > word(best, 0))) best = c;
+  }
+  if (best == 0 || word(best, 0) < word(block, 14)) return false;
+  setWord(kid, 7, 1.0);
+  for (let i: usize = 0; i < 8; i++) setWord(kid, 8 + i, word(best, i));
+  return true;
+}
+
+/** Waits until every thread has reached this barrier (the k-th of the round). */
+function barrier(block: usize, state: usize): void {
+  const k = word(state, 3) + 1.0;
+  setWord(state, 3, k);
+  barrierTo(int(block, 9), <i32>k * <i32>int(block, 0));
+}

@@ -80,10 +80,11 @@ export const OP_ADD_LEAF = 17;
 export const OP_ADD_TREE_BINNED = 18;
 
 /**
- * Sort float32 values (no NaN) ascending in place (`sortF32`): values, n, scratch (u32 × n),
- * count (u32 × 2048).
+ * Sort a sample of float32 values (no NaN) ascending in place (`sortF32`), then count its distinct
+ * values (`distinctF32`): values, n, scratch (u32 × n), count (u32 × 2048), keep, out (the count
+ * as an i32, then the first `keep` distinct values).
  */
-export const OP_SORT_F32 = 19;
+export const OP_SORT_SAMPLE = 19;
 
 /**
  * Grow a leaf-wise tree below its root in one round (`growLeafwise`): parameter block, thread
@@ -106,7 +107,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_BARRIER]: 2,
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 10,
-  [OP_SORT_F32]: 4,
+  [OP_SORT_SAMPLE]: 6,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
@@ -158,8 +159,9 @@ export function runJobs(
       case OP_SCATTER:
         k.scatterColumn(a(0), a(1), a(2), a(3));
         break;
-      case OP_SORT_F32:
+      case OP_SORT_SAMPLE:
         k.sortF32(a(0), a(1), a(2), a(3));
+        k.distinctF32(a(0), a(1), a(4), a(5));
         break;
       case OP_GROW_LEAFWISE:
         k.growLeafwise(a(0), a(1));

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { OP_SORT_F32 } from "./_jobs.ts";
+import { OP_SORT_SAMPLE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
@@ -25,22 +25,31 @@ export interface Cuts {
   readonly minValues: Float32Array;
 }
 
-/** Where {@link computeCuts} sorts its samples: a workspace, and the threads to share the sorts. */
+/** Where {@link computeCuts} sorts its samples: a workspace and the threads that share the sorts. */
 export interface SortOn {
   readonly ws: Workspace;
-  /** Without one, the calling thread sorts every sample. */
-  readonly pool?: ThreadPool;
+  /** The threads, or their start still under way (the samples are taken meanwhile). */
+  readonly pool: ThreadPool | Promise<ThreadPool>;
+}
+
+/** A feature's sample in the workspace: its values, their count, and where its distinct count goes. */
+interface Sample {
+  readonly at: number;
+  readonly n: number;
+  readonly out: number;
 }
 
 /**
  * Cut points for each column. With at most `maxBin` distinct values a feature gets one bin per
  * value (cuts at the next distinct value); otherwise cuts sit at evenly spaced quantiles of up to
- * {@link SKETCH_SAMPLE} evenly strided values. The samples are sorted in the workspace by the WASM
- * radix sort, a feature per job on the pool; their memory is returned before this resolves.
+ * {@link SKETCH_SAMPLE} evenly strided values. The samples are sorted and their distinct values
+ * counted in the workspace by the WASM kernels, a share of the features per thread; their memory
+ * is returned before this resolves.
  *
  * @example
  * ```ts
- * const { cuts } = await computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws: new Workspace() });
+ * const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
+ * const { cuts } = await computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws, pool });
  * cuts[0]; // Float32Array [2, 3, 6.00001]
  * ```
  */
@@ -51,20 +60,21 @@ export async function computeCuts(
 ): Promise<Cuts> {
   const { ws } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
   try {
-    const samples = columns.map((col) => {
+    const samples = columns.map((col): Sample => {
       const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
-      return { at, n: sampleInto(col, at, ws) };
+      return { at, n: sampleInto(col, at, ws), out: ws.alloc(4 * (1 + bins)) };
     });
-    await sortSamples(on, samples);
+    await sortSamples({ ws, pool: await on.pool, bins }, samples);
     const minValues = new Float32Array(columns.length);
-    const cuts = samples.map(({ at, n }, j) => {
-      const sorted = ws.f32(at, n);
-      if (n === 0) {
+    const cuts = samples.map((s, j) => {
+      if (s.n === 0) {
         minValues[j] = 0;
         return Float32Array.of(1e-5);
       }
+      const sorted = ws.f32(s.at, s.n);
       minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
-      return cutsOfSorted(sorted, bins);
+      const distinct = ws.i32(s.out, 1)[0]!;
+      return cutsOfSorted(sorted, { bins, distinct, values: ws.f32(s.out + 4, bins) });
     });
     return { cuts, minValues };
   } finally {
@@ -72,20 +82,24 @@ export async function computeCuts(
   }
 }
 
-/** A feature's cuts from its sorted (non-empty) sample. */
-function cutsOfSorted(sorted: Float32Array, bins: number): Float32Array {
-  const distinct = distinctSorted(sorted);
-  const last = distinct[distinct.length - 1]!;
-  const top = Math.fround(last + Math.abs(last) + 1e-5);
-  if (distinct.length <= bins) {
-    const out = new Float32Array(distinct.length);
-    out.set(distinct.subarray(1));
-    out[distinct.length - 1] = top;
+/**
+ * A feature's cuts from its sorted (non-empty) sample, given its count of distinct values and
+ * (when there are at most `bins` of them) the values themselves.
+ */
+function cutsOfSorted(
+  sorted: Float32Array,
+  o: { bins: number; distinct: number; values: Float32Array },
+): Float32Array {
+  const last = sorted[sorted.length - 1]!, top = Math.fround(last + Math.abs(last) + 1e-5);
+  if (o.distinct <= o.bins) {
+    const out = new Float32Array(o.distinct);
+    out.set(o.values.subarray(1, o.distinct));
+    out[o.distinct - 1] = top;
     return out;
   }
   const picked: number[] = [];
-  for (let i = 1; i < bins; i++) {
-    const v = sorted[Math.floor((i * sorted.length) / bins)]!;
+  for (let i = 1; i < o.bins; i++) {
+    const v = sorted[Math.floor((i * sorted.length) / o.bins)]!;
     if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
   }
   picked.push(top);
@@ -108,31 +122,21 @@ function sampleInto(col: ArrayLike<number>, at: number, ws: Workspace): number {
   return k;
 }
 
-/** Sorts every sample: on the pool, a share of the features per thread, each with its own scratch. */
+/**
+ * Sorts every sample and counts its distinct values: a share of the features per thread, each
+ * thread with its own scratch.
+ */
 async function sortSamples(
-  on: SortOn,
-  samples: ReadonlyArray<{ at: number; n: number }>,
+  on: { ws: Workspace; pool: ThreadPool; bins: number },
+  samples: readonly Sample[],
 ): Promise<void> {
-  const { ws, pool } = on, most = Math.max(0, ...samples.map((s) => s.n));
-  const scratch = () => [ws.alloc(4 * most), ws.alloc(4 * 2048)] as const;
-  if (!pool) {
-    const [tmp, count] = scratch();
-    for (const { at, n } of samples) ws.k.sortF32(at, n, tmp, count);
-    return;
-  }
+  const { ws, pool, bins } = on, most = Math.max(0, ...samples.map((s) => s.n));
   await pool.run(
     splitRange(samples.length, pool.threads).map(([f0, f1]) => {
-      const [tmp, count] = scratch();
-      return samples.slice(f0, f1).flatMap(({ at, n }) => [OP_SORT_F32, at, n, tmp, count]);
+      const tmp = ws.alloc(4 * most), count = ws.alloc(4 * 2048);
+      return samples.slice(f0, f1).flatMap((
+        s,
+      ) => [OP_SORT_SAMPLE, s.at, s.n, tmp, count, bins, s.out]);
     }),
   );
-}
-
-function distinctSorted(sorted: Float32Array): Float32Array {
-  const out = new Float32Array(sorted.length);
-  let k = 0;
-  for (let i = 0; i < sorted.length; i++) {
-    if (i === 0 || sorted[i]! !== sorted[i - 1]!) out[k++] = sorted[i]!;
-  }
-  return out.subarray(0, k);
 }

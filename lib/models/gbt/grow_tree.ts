@@ -222,7 +222,7 @@ class TreeBuilder {
   async #step(nodes: readonly OpenNode[]): Promise<OpenNode[]> {
     const { ws, shares } = this.#ctx;
     // Histogram buffers first: the workspace is reset past the round's own memory at the end.
-    // None once these splits use up max_leaves: no child will split (as XGBoost's IsChildValid).
+    // None once these splits use up max_leaves: no child will split then.
     const full = this.#p.max_leaves > 0 && this.#leaves + nodes.length >= this.#p.max_leaves;
     const builds = nodes.map((n) =>
       this.#canSplit(n.depth + 1) && !full

@@ -48,14 +48,12 @@ export function stateBytes(maxLeaves: i32): i32 {
   return <i32>HEADER + (2 * maxLeaves + 1) * <i32>(NODE << 3) + 8 * (maxLeaves + 2);
 }
 
-/**
- * Where things are for a thread (no objects: the kernels run without a heap): the parameter
- * block, the thread's index, its words of the block and its state, its node table and open list.
- */
+/** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
   return block + ((40 + 8 * t) << 3);
 }
 
+/** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
 @inline function nodeAt(state: usize, id: usize): usize {
   return state + HEADER + id * (NODE << 3);
 }

@@ -167,14 +167,11 @@ export class Booster {
   async start(): Promise<void> {
     const { p, n, ws } = this;
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
-    // The workers start while the cut points' samples are taken.
-    const starting = ThreadPool.start(ws, data, threadCount(p.nthread));
-    try {
-      this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, { ws, pool: starting });
-    } finally {
-      this.#pool = await starting;
-    }
+    // Started (each worker holding the memory) before the memory grows again: a worker that
+    // receives a shared memory grown after it was sent sees the old length from JavaScript.
+    this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
     const on = { ws, pool: this.#pool };
+    this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, on);
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);

@@ -28,8 +28,7 @@ export interface Cuts {
 /** Where {@link computeCuts} sorts its samples: a workspace and the threads that share the sorts. */
 export interface SortOn {
   readonly ws: Workspace;
-  /** The threads, or their start still under way (the samples are taken meanwhile). */
-  readonly pool: ThreadPool | Promise<ThreadPool>;
+  readonly pool: ThreadPool;
 }
 
 /** A feature's sample in the workspace: its values, their count, and where its distinct count goes. */
@@ -64,7 +63,7 @@ export async function computeCuts(
       const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
       return { at, n: sampleInto(col, at, ws), out: ws.alloc(4 * (1 + bins)) };
     });
-    await sortSamples({ ws, pool: await on.pool, bins }, samples);
+    await sortSamples({ ws, pool: on.pool, bins }, samples);
     const minValues = new Float32Array(columns.length);
     const cuts = samples.map((s, j) => {
       if (s.n === 0) {

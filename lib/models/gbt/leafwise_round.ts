@@ -13,7 +13,7 @@ import { OP_GROW_LEAFWISE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { ThreadShare } from "./node_jobs.ts";
 import type { GainParams, Split } from "./split.ts";
-import { RT_EPS } from "./split.ts";
+import { RT_EPS, toSplit } from "./split.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 
 /** Most workspace bytes the histogram buffers of one round may take (else: split by split). */
@@ -89,16 +89,7 @@ export async function growLeafwiseRound(
     const w = r.subarray(width * i, width * (i + 1));
     return {
       node: w[0]!,
-      split: {
-        gain: w[1]!,
-        feature: w[2]!,
-        splitBin: w[3]!,
-        defaultLeft: w[4] === 1,
-        gl: w[5]!,
-        hl: w[6]!,
-        gr: w[7]!,
-        hr: w[8]!,
-      },
+      split: toSplit(w.subarray(1, 9)),
       leftCounts: Int32Array.from(w.subarray(9)),
     };
   });

@@ -128,7 +128,8 @@ export function planSplitSearch(
     });
 }
 
-function toSplit(r: Float64Array): Split {
+/** A split from the kernels' words: gain, feature, splitBin, defaultLeft (1/0), gl, hl, gr, hr. */
+export function toSplit(r: Float64Array): Split {
   return {
     gain: r[0]!,
     feature: r[1]!,

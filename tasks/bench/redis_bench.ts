@@ -115,7 +115,8 @@ async function fillHashes(
     "redis.call('HSET', ARGV[1] .. string.format('%012d', i), unpack(ARGV, 4)) end return 0";
   for (let from = 0; from < o.count; from += 100_000) {
     const to = String(Math.min(o.count, from + 100_000));
-    await server.cli(["EVAL", script, "0", o.prefix, String(from), to, ...o.pairs]);
+    const reply = await server.cli(["EVAL", script, "0", o.prefix, String(from), to, ...o.pairs]);
+    if (reply !== "0") throw new Error(`filling redis-benchmark's hashes failed: ${reply}`);
   }
 }
 

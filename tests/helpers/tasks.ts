@@ -6,6 +6,12 @@
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 
+/**
+ * The Deno CLI's notice while another deno process (a test running in parallel) holds the
+ * node_modules lock: printed before the task starts, not by the task, so left out of its stderr.
+ */
+const LOCK_WAIT = /^Blocking waiting for file lock on [^\n]*\n/gm;
+
 /** What a task printed and returned. */
 export interface TaskRun {
   readonly code: number;
@@ -41,7 +47,11 @@ export async function runTask(
     stderr: "piped",
   }).output();
   const dec = new TextDecoder();
-  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+  return {
+    code: out.code,
+    stdout: dec.decode(out.stdout),
+    stderr: dec.decode(out.stderr).replace(LOCK_WAIT, ""),
+  };
 }
 
 /** A task running in the background, whose output can be awaited line by line. */
@@ -78,7 +88,7 @@ export function startTask(
   const done = Promise.all([child.status, streams]).then(([s]) => ({
     code: s.code,
     stdout: out,
-    stderr: err,
+    stderr: err.replace(LOCK_WAIT, ""),
   }));
   let ended = false;
   done.then(() => ended = true);

@@ -65,14 +65,16 @@ async function benchmarkRate(
 
 /**
  * redis-benchmark's rate of a command on every master at once (one redis-benchmark each, rates
- * summed: the cluster's capacity; one server: its rate). `command(i)` is the command for master i.
+ * summed: the cluster's capacity; one server: its rate). `command(i)` is the command for master i,
+ * `sizes(i)` its keyspace and request count (default: a million and 200,000).
  */
 async function ratesSummed(
   servers: readonly RedisServer[],
   command: (i: number) => Promise<string[]>,
+  sizes?: (i: number) => { keyspace: number; requests: number },
 ): Promise<number> {
   const rates = await Promise.all(
-    servers.map(async (s, i) => await benchmarkRate(s.port, await command(i))),
+    servers.map(async (s, i) => await benchmarkRate(s.port, await command(i), sizes?.(i))),
   );
   return rates.reduce((a, b) => a + b, 0);
 }
@@ -138,13 +140,13 @@ async function randomKeyHgetall(
       pairs: hsets[i]!.slice(2),
     })
   ));
-  const rates = await Promise.all(
-    servers.map((s, i) =>
-      benchmarkRate(s.port, ["HGETALL", key(i)], { keyspace: counts[i]!, requests: 500_000 })
-    ),
+  const rate = await ratesSummed(
+    servers,
+    (i) => Promise.resolve(["HGETALL", key(i)]),
+    (i) => ({ keyspace: counts[i]!, requests: 500_000 }),
   );
   await Promise.all(servers.map((s, i) => removeKeys(s, key(i))));
-  return rates.reduce((a, b) => a + b, 0);
+  return rate;
 }
 
 const rate = (v: number) => (Number.isNaN(v) ? "?" : Math.round(v).toLocaleString("en-US"));

@@ -71,10 +71,22 @@ export class EnvironmentError extends Error {
   }
 }
 
-/** True for an error the operating system raised (file system, network: `Deno.errors.*`). */
+/**
+ * True for an error the operating system raised (file system, network: `Deno.errors.*`, or an
+ * error with an errno code such as `EROFS`, `ENOSPC`), or SQLite failing to use its file (cannot
+ * open it, read-only, disk full, I/O error, locked).
+ */
 export function isSystemError(error: unknown): error is Error {
-  return Object.values(Deno.errors).some((C) => error instanceof C);
+  if (Object.values(Deno.errors).some((C) => error instanceof C)) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && /^E[A-Z0-9]+$/.test(code)) return true;
+  return code === "ERR_SQLITE_ERROR" && SQLITE_FILE_ERRORS.test(error.message);
 }
+
+/** SQLite messages that say its file cannot be used (not that a statement is wrong). */
+const SQLITE_FILE_ERRORS =
+  /unable to open database|readonly database|disk I\/O error|database or disk is full|database is locked|not a database/i;
 
 /**
  * Runs `fn`; an operating-system error (a path that cannot be written, a refused connection)

@@ -1,7 +1,8 @@
 /**
  * The one top-level catch of every task, and the one way a task reads its command line: a user
- * error (bad config, bad data, bad model file, an unusable environment) prints its lines and
- * exits 2; anything else prints its stack and exits 1.
+ * error (bad config, bad data, bad model file, an unusable environment — an operating-system or
+ * SQLite file error included) prints its lines and exits 2; anything else prints its stack and
+ * exits 1.
  *
  * @module
  */
@@ -10,7 +11,7 @@ import type { z } from "zod";
 import { resolveTask } from "../lib/config/resolve_task.ts";
 import type { TrainingConfig } from "../lib/config/schema.ts";
 import type { TaskSpec } from "../lib/config/task_spec.ts";
-import { ConfigError, isUserError } from "../lib/errors.ts";
+import { ConfigError, isSystemError, isUserError } from "../lib/errors.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
 export async function runMain(
@@ -25,13 +26,19 @@ export async function runMain(
       for (const line of error.problems) console.error(`${name}: ${line}`);
       Deno.exit(2);
     }
-    if (isUserError(error)) {
-      console.error(`${name}: ${error.message}`);
+    if (isUserError(error) || isSystemError(error)) {
+      // A system error is a path or service the library did not name: the environment's too.
+      console.error(`${name}: ${oneLine(error.message)}`);
       Deno.exit(2);
     }
     console.error(error instanceof Error ? error.stack ?? String(error) : String(error));
     Deno.exit(1);
   }
+}
+
+/** A message on one line (a quoted file's newlines, a parser's snippet). */
+function oneLine(message: string): string {
+  return message.replace(/\s*[\r\n]+\s*/g, " ");
 }
 
 /** What a task's `main` receives: the validated config, options and positionals. */

@@ -7,6 +7,7 @@
 
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { explainFile, ExplainOptionsSchema } from "../lib/pipeline/explain_file.ts";
+import { readWarnings } from "../lib/data/read_counts.ts";
 import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
@@ -33,6 +34,7 @@ export const TASK = defineTask({
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
     const s = await explainFile(options, config.mlflow);
+    for (const line of readWarnings(s)) console.error(`explain: warning: ${line}`);
     const top = s.importance.slice(0, 5).map((x) => `${x.feature} ${x.meanAbsShap.toFixed(4)}`);
     console.error(`explain: ${s.rows} rows with a ${s.modelType} model → ${options.output}`);
     console.error(`explain: mean |SHAP| ${top.join(", ")}`);

@@ -7,6 +7,7 @@
 
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { predictFile, PredictOptionsSchema } from "../lib/pipeline/predict_file.ts";
+import { readWarnings } from "../lib/data/read_counts.ts";
 import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
@@ -34,12 +35,7 @@ export const TASK = defineTask({
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
     const s = await predictFile(options, config.mlflow);
-    for (const [name, n] of Object.entries(s.nonNumeric)) {
-      console.error(`predict: warning: ${n} non-numeric value(s) in "${name}" scored as missing`);
-    }
-    for (const [name, n] of Object.entries(s.unseen)) {
-      console.error(`predict: warning: ${n} unseen categor(ies) in "${name}" scored as missing`);
-    }
+    for (const line of readWarnings(s)) console.error(`predict: warning: ${line}`);
     console.error(
       `predict: scored ${s.rows} rows with a ${s.modelType} model (label threshold ${s.threshold}) → ${options.output}`,
     );

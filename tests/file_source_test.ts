@@ -110,12 +110,12 @@ const BAD: Array<[string, (cols: Record<string, Array<string | number>>) => stri
     (c) => csv({ ...c, purchased: c.purchased!.map(() => 0) }),
     /only one class \(0\) in 200 rows/,
   ],
-  ["an empty file", () => "", /has no header row/],
+  ["an empty file", () => "", /is empty \(0 bytes\)/],
   ["a header without rows", (c) => Object.keys(c).join(",") + "\n", /has a header but no rows/],
   [
     "duplicate column names",
     (c) => csv(c, Object.keys(c).map((k) => k === "visits_7d" ? "spend_7d" : k)),
-    /duplicate column names: spend_7d/,
+    /duplicate column names: "spend_7d"/,
   ],
   [
     "a feature entirely missing",
@@ -169,7 +169,10 @@ Deno.test("a model trained on text categories scores the raw text: predict maps 
       `scored_${file}.csv`,
     ], { cwd: dir });
     assert.equal(p.code, 0, p.stderr);
-    assert.match(p.stderr, /warning: 1 unseen categor\(ies\) in "channel" scored as missing/);
+    assert.match(
+      p.stderr,
+      /warning: 1 value\(s\) in "channel" in categories the model never saw, read as missing/,
+    );
     const out = (await Deno.readTextFile(join(dir, `scored_${file}.csv`))).trim().split("\n");
     const at = out[0]!.split(",").indexOf("probability");
     scored[file] = out.slice(1).map((l) => Number(l.split(",")[at]));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCsv } from "../lib/data/read_table.ts";
+import { parseCsv } from "../lib/data/csv_parse.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { LogisticRegression } from "../lib/models/logistic_regression.ts";
 import type { Estimator } from "../lib/models/model.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { parseCsv } from "../lib/data/read_table.ts";
+import { parseCsv } from "../lib/data/csv_parse.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { maxAbsDiff, nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
@@ -45,7 +45,10 @@ Deno.test("predict scores a CSV with our model: rows in order, a probability col
     join(dir, "out.csv"),
   ]);
   assert.equal(r.code, 0, r.stderr);
-  assert.match(r.stderr, /1 non-numeric value\(s\) in "f0" scored as missing/);
+  assert.match(
+    r.stderr,
+    /1 unreadable value\(s\) in "f0" \(not a finite number\), read as missing/,
+  );
   const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
   assert.deepEqual(out.names, ["id", ...d.frame.names, "probability", "label"]);
   assert.equal(out.rows, 500);

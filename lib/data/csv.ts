@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Cell } from "./read_table.ts";
+import type { Cell } from "./table.ts";
 import type { Frame } from "./frame.ts";
 
 /** A named column of cells. */

@@ -7,117 +7,58 @@
 
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from "hyparquet";
 import { DataError } from "../errors.ts";
+import { checkNames, parseCsvBytes } from "./csv_parse.ts";
 import { Frame } from "./frame.ts";
-
-/** A cell as read: CSV gives strings; Parquet gives typed values (null = missing). */
-export type Cell = string | number | bigint | boolean | null | undefined;
-
-/** Columns of cells with their names, as read from a file. */
-export interface Table {
-  /** Column names from the header. */
-  readonly names: readonly string[];
-  /**
-   * One array of cells per column: numeric Parquet columns as `Float64Array` (NaN = null), no
-   * cell objects; anything else as cells.
-   */
-  readonly columns: readonly ArrayLike<Cell>[];
-  /** Number of data rows. */
-  readonly rows: number;
-}
+import type { Cell, Table } from "./table.ts";
 
 /**
- * Reads a `.parquet` file, or a CSV file (anything else).
+ * Reads a `.parquet` file, or a CSV file (anything else). The same rules for both: unique column
+ * names, and every problem one {@link DataError} naming the file.
  *
- * @throws {DataError} for a missing file, an empty file, or rows with the wrong number of cells.
+ * @throws {DataError} for a missing, unreadable or empty (0-byte) file, a folder, Parquet that
+ *   cannot be read (truncated, corrupt, or not Parquet at all), and what {@link parseCsvBytes}
+ *   refuses.
+ * @example
+ * ```ts
+ * import { readTable } from "./read_table.ts";
+ * const table = await readTable("features.csv").catch(() => undefined);
+ * ```
  */
 export async function readTable(path: string): Promise<Table> {
-  if (/\.parquet$/i.test(path)) return await readParquet(path);
-  let text: string;
-  try {
-    text = await Deno.readTextFile(path);
-  } catch (cause) {
-    throw new DataError(
-      `cannot read "${path}": ${
-        cause instanceof Deno.errors.NotFound ? "no such file" : String(cause)
-      }`,
-      { cause },
-    );
-  }
-  return parseCsv(text, path);
-}
-
-/**
- * Parses CSV text (RFC 4180: quoted cells, doubled quotes, newlines in quotes) with a header.
- *
- * @throws {DataError} for an empty text or a row whose cell count differs from the header's.
- */
-export function parseCsv(text: string, source = "CSV"): Table {
-  const records = csvRecords(text);
-  const header = records.shift();
-  if (!header || (header.length === 1 && header[0] === "")) {
-    throw new DataError(`${source} has no header row`);
-  }
-  const columns: string[][] = header.map(() => []);
-  records.forEach((r, i) => {
-    if (r.length === 1 && r[0] === "") return; // blank line
-    if (r.length !== header.length) {
-      throw new DataError(
-        `${source} row ${i + 2} has ${r.length} cells, the header has ${header.length}`,
-      );
-    }
-    r.forEach((cell, j) => columns[j]!.push(cell));
+  const info = await Deno.stat(path).catch((cause) => {
+    throw new DataError(`cannot read "${path}": ${systemReason(cause)}`, { cause });
   });
-  return { names: header.map((h) => h.trim()), columns, rows: columns[0]?.length ?? 0 };
+  if (!info.isFile) throw new DataError(`cannot read "${path}": not a file`);
+  if (info.size === 0) throw new DataError(`"${path}" is empty (0 bytes)`);
+  if (/\.parquet$/i.test(path)) return await readParquet(path);
+  const bytes = await Deno.readFile(path).catch((cause) => {
+    throw new DataError(`cannot read "${path}": ${systemReason(cause)}`, { cause });
+  });
+  return parseCsvBytes(bytes, `"${path}"`);
 }
 
-function csvRecords(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [], cell = "", quoted = false, i = 0;
-  const n = text.length;
-  while (i < n) {
-    const ch = text[i]!;
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else cell += ch;
-      i++;
-      continue;
-    }
-    if (ch === '"') quoted = true;
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      row.push(cell);
-      out.push(row);
-      row = [];
-      cell = "";
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-    } else cell += ch;
-    i++;
-  }
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    out.push(row);
-  }
-  return out;
+function systemReason(cause: unknown): string {
+  if (cause instanceof Deno.errors.NotFound) return "no such file";
+  if (cause instanceof Deno.errors.PermissionDenied) return "permission denied";
+  return cause instanceof Error ? cause.message : String(cause);
 }
 
 async function readParquet(path: string): Promise<Table> {
-  let file;
   try {
-    file = await asyncBufferFromFile(path);
+    return await parquetTable(path);
   } catch (cause) {
-    throw new DataError(`cannot read "${path}": ${String(cause)}`, { cause });
+    if (cause instanceof DataError) throw cause;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new DataError(`"${path}" is not a readable Parquet file (${why})`, { cause });
   }
+}
+
+async function parquetTable(path: string): Promise<Table> {
+  const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   const children = parquetSchema(metadata).children;
   const names = children.map((c) => c.element.name);
+  checkNames(names, `"${path}"`);
   const rows = Number(metadata.num_rows);
   const columns: Array<Float64Array | Cell[]> = children.map(({ element }) =>
     NUMERIC_PARQUET.has(element.type ?? "") && !element.converted_type?.startsWith("TIMESTAMP") &&
@@ -141,7 +82,7 @@ const NUMERIC_PARQUET = new Set(["BOOLEAN", "INT32", "INT64", "FLOAT", "DOUBLE"]
 
 function copyChunk(col: Float64Array | Cell[], data: ArrayLike<unknown>, at: number): void {
   if (!(col instanceof Float64Array)) {
-    for (let i = 0; i < data.length; i++) col[at + i] = data[i] as Cell;
+    for (let i = 0; i < data.length; i++) col[at + i] = asCell(data[i]);
     return;
   }
   if (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array) {
@@ -158,6 +99,14 @@ function copyChunk(col: Float64Array | Cell[], data: ArrayLike<unknown>, at: num
       ? (v ? 1 : 0)
       : NaN;
   }
+}
+
+/** A Parquet value as a cell: times as ISO text, bytes as UTF-8 text, nested values as JSON. */
+function asCell(v: unknown): Cell {
+  if (v === null || v === undefined || typeof v !== "object") return v as Cell;
+  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
+  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
+  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? String(x) : x));
 }
 
 /** A numeric frame and the count of present-but-non-numeric cells per column. */
@@ -183,31 +132,65 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
   }
   const nonNumeric: Record<string, number> = {};
   const cols = names.map((name) => {
-    const src = table.columns[table.names.indexOf(name)]!;
-    const out = new Float64Array(table.rows);
-    let bad = 0;
-    for (let i = 0; i < table.rows; i++) {
-      const v = numericCell(src[i]);
-      if (v === undefined) {
-        bad++;
-        out[i] = NaN;
-      } else out[i] = v;
-    }
-    if (bad) nonNumeric[name] = bad;
-    return out;
+    const { values, unreadable } = numericValues(table.columns[table.names.indexOf(name)]!);
+    if (unreadable) nonNumeric[name] = unreadable;
+    return values;
   });
   return { frame: new Frame(names, cols), nonNumeric };
+}
+
+/** Cells as numbers by {@link numericCell} (NaN = missing or unreadable), and the unreadable count. */
+export function numericValues(
+  cells: ArrayLike<Cell>,
+): { values: Float64Array; unreadable: number } {
+  const n = cells.length, values = new Float64Array(n);
+  let unreadable = 0;
+  if (cells instanceof Float64Array) {
+    for (let i = 0; i < n; i++) {
+      const v = cells[i]!;
+      if (v === Infinity || v === -Infinity) {
+        unreadable++;
+        values[i] = NaN;
+      } else values[i] = v;
+    }
+    return { values, unreadable };
+  }
+  for (let i = 0; i < n; i++) {
+    const v = numericCell(cells[i]);
+    if (v === undefined) unreadable++;
+    values[i] = v ?? NaN;
+  }
+  return { values, unreadable };
+}
+
+/**
+ * The one rule for a column's kind from its cells, for every reader: text (categorical) when it
+ * holds more unreadable cells than numbers, else numeric (its few unreadable cells are counted
+ * and read as missing).
+ */
+export function isTextColumn(cells: ArrayLike<Cell>): boolean {
+  if (cells instanceof Float64Array) return false;
+  let numbers = 0, unreadable = 0;
+  for (let i = 0; i < cells.length; i++) {
+    const v = numericCell(cells[i]);
+    if (v === undefined) unreadable++;
+    else if (!Number.isNaN(v)) numbers++;
+  }
+  return unreadable > numbers;
 }
 
 const MISSING = new Set(["", "null", "na", "nan", "none"]);
 
 /**
- * The one numeric-cell rule: a number, NaN for a missing cell (empty, `null`, `NA`, `NaN`,
- * `None`), or undefined for a non-numeric one. Booleans and `true`/`false` read as 1/0.
+ * The one numeric-cell rule: a finite number, NaN for a missing cell (empty, `null`, `NA`, `NaN`,
+ * `None`), or undefined for an unreadable one (text, `inf`, a number too large for a double).
+ * Booleans and `true`/`false` read as 1/0.
  */
 export function numericCell(cell: Cell): number | undefined {
   if (cell === null || cell === undefined) return NaN;
-  if (typeof cell === "number") return cell;
+  if (typeof cell === "number") {
+    return Number.isFinite(cell) || Number.isNaN(cell) ? cell : undefined;
+  }
   if (typeof cell === "bigint") return Number(cell);
   if (typeof cell === "boolean") return cell ? 1 : 0;
   const s = cell.trim();
@@ -219,8 +202,9 @@ export function numericCell(cell: Cell): number | undefined {
 
 /**
  * Replaces the text of columns named in `vocabulary` by their codes (code i = `vocabulary[name][i]`),
- * as the model was trained; a category not in the vocabulary becomes missing and is counted.
- * Columns already holding numbers (codes) pass unchanged.
+ * as the model was trained. A text column (by {@link isTextColumn}) is looked up by text: a
+ * category not in the vocabulary becomes missing and is counted as unseen. A column of numbers
+ * holds codes already: an integer code of the vocabulary passes, any other number is unseen.
  */
 export function encodeCategories(
   table: Table,
@@ -231,10 +215,12 @@ export function encodeCategories(
     const name = table.names[j]!, vocab = vocabulary[name];
     if (!vocab) return cells;
     const code = new Map(vocab.map((c, k) => [c, k]));
+    const text = isTextColumn(cells);
+    const isCode = (v: number) => Number.isInteger(v) && v >= 0 && v < vocab.length;
     return Array.from(cells, (cell): Cell => {
       const v = numericCell(cell);
-      if (v !== undefined) return Number.isNaN(v) ? null : code.get(String(cell).trim()) ?? v;
-      const k = code.get(String(cell).trim());
+      if (v !== undefined && Number.isNaN(v)) return null;
+      const k = text || v === undefined ? code.get(String(cell).trim()) : isCode(v) ? v : undefined;
       if (k === undefined) unseen[name] = (unseen[name] ?? 0) + 1;
       return k ?? null;
     });

@@ -9,7 +9,8 @@
 
 import type { FeatureSpec } from "../data/feature_spec.ts";
 import { Frame } from "../data/frame.ts";
-import { type Cell, numericCell, readTable, type Table } from "../data/read_table.ts";
+import { isTextColumn, numericCell, numericValues, readTable } from "../data/read_table.ts";
+import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
 import type { FeatureSet } from "./window_processor.ts";
 
@@ -39,8 +40,8 @@ export interface LabeledFile {
 /**
  * Reads a labeled file.
  *
- * @throws {DataError} one sentence each: an unreadable or empty file, duplicate column names, a
- *   missing label (or named) column, labels that are not 0/1 (naming the values found), a
+ * @throws {DataError} one sentence each: an unreadable or empty file, duplicate column names (by
+ *   {@link readTable}), a missing label (or named) column, labels that are not 0/1 (naming the values found), a
  *   feature that is entirely missing, unreadable timestamps.
  */
 export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> {
@@ -55,14 +56,6 @@ export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> 
     : table.names.filter((n) => !skip.has(n));
   if (names.length === 0) throw new DataError(`"${path}" has no feature columns`);
   const read = names.map((name) => featureColumn(name, table.columns[table.names.indexOf(name)]!));
-  const empty = read.filter((c) => c.present === 0).map((c) => c.spec.name);
-  if (empty.length) {
-    throw new DataError(
-      `"${path}": ${empty.length === 1 ? "feature" : "features"} ${
-        empty.join(", ")
-      } entirely missing (no value in ${table.rows} rows)`,
-    );
-  }
   const nonNumeric: Record<string, number> = {};
   for (const c of read) if (c.nonNumeric) nonNumeric[c.spec.name] = c.nonNumeric;
   return {
@@ -79,9 +72,7 @@ export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> 
 }
 
 function checkColumns(table: Table, file: FileSettings, path: string): void {
-  const seen = new Set<string>(), dup = new Set<string>();
-  for (const n of table.names) (seen.has(n) ? dup : seen).add(n);
-  if (dup.size) throw new DataError(`"${path}" has duplicate column names: ${[...dup].join(", ")}`);
+  const seen = new Set(table.names); // unique: readTable refuses duplicates
   const wanted: Array<[string, string | undefined]> = [
     ["label column", file.label],
     ["entity column", file.entityColumn],
@@ -129,19 +120,12 @@ interface ReadColumn {
 }
 
 function featureColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
-  const n = cells.length;
-  const values = new Float64Array(n);
-  let present = 0, nonNumeric = 0;
-  for (let i = 0; i < n; i++) {
-    const v = numericCell(cells[i]);
-    if (v === undefined) nonNumeric++;
-    else if (!Number.isNaN(v)) present++;
-    values[i] = v ?? NaN;
-  }
-  if (nonNumeric > present) return categoricalColumn(name, cells);
-  let binary = true, whole = true;
+  if (isTextColumn(cells)) return categoricalColumn(name, cells);
+  const { values, unreadable } = numericValues(cells);
+  let present = 0, binary = true, whole = true;
   for (const v of values) {
     if (Number.isNaN(v)) continue;
+    present++;
     binary &&= v === 0 || v === 1;
     whole &&= Number.isInteger(v);
   }
@@ -149,7 +133,7 @@ function featureColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
   const spec: FeatureSpec = binary && present > 0
     ? { name, kind: "boolean", range: [0, 1], description }
     : { name, kind: "continuous", range: [-Infinity, Infinity], description, integer: whole };
-  return { spec, values, present, nonNumeric };
+  return { spec, values, present, nonNumeric: unreadable };
 }
 
 /** A text column: codes in sorted order of the categories found. */

@@ -6,7 +6,8 @@
  * @module
  */
 
-import type { RedisConnection } from "../features/redis/client.ts";
+import { EnvironmentError } from "../errors.ts";
+import { type RedisConnection, redisFailure } from "../features/redis/client.ts";
 import { type CycleLock, holderName, LockHeldError, LockLostError } from "./cycle_lock.ts";
 
 const RENEW = `if redis.call("GET", KEYS[1]) == ARGV[1] then
@@ -23,6 +24,7 @@ export function redisLockKey(modelName: string): string {
  * Takes the lock `key` for `ttlMs` (renewable).
  *
  * @throws {LockHeldError} when another cycle holds it.
+ * @throws {EnvironmentError} when Redis cannot be reached.
  */
 export async function acquireRedisLock(
   redis: RedisConnection,
@@ -30,7 +32,12 @@ export async function acquireRedisLock(
   ttlMs: number,
 ): Promise<CycleLock> {
   const c = redis.client;
-  const token = await c.incr(`${key}:token`);
+  const token = await c.incr(`${key}:token`).catch((cause) => {
+    throw new EnvironmentError(
+      `cannot take the cycle lock ${key} on ${redis.where}: ${redisFailure(cause)}`,
+      { cause },
+    );
+  });
   const holder = holderName();
   const value = `${token}|${holder}`;
   const ok = await c.set(key, value, "PX", ttlMs, "NX");

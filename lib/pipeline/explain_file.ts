@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { type CsvColumn, toCsv } from "../data/csv.ts";
 import { encodeCategories, numericColumns, readTable } from "../data/read_table.ts";
+import { emptyColumns } from "../data/read_counts.ts";
 import { meanAbsShap } from "../explain/shap_importance.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
 import { contributionsOf, loadScorer, type ModelStoreSettings } from "./predict_file.ts";
@@ -35,6 +36,12 @@ export interface ExplainSummary {
   readonly idColumns: readonly string[];
   /** Mean |SHAP| per feature over the rows, largest first. */
   readonly importance: ReturnType<typeof meanAbsShap>;
+  /** Unreadable cells per feature (explained as missing). */
+  readonly nonNumeric: Readonly<Record<string, number>>;
+  /** Cells of a text-trained feature in a category the model never saw (explained as missing). */
+  readonly unseen: Readonly<Record<string, number>>;
+  /** Features with no value in any row. */
+  readonly empty: readonly string[];
 }
 
 /**
@@ -50,8 +57,8 @@ export async function explainFile(
   const scorer = await loadScorer(options.model, tracking);
   try {
     const raw = await readTable(options.input);
-    const { table } = encodeCategories(raw, scorer.vocabulary);
-    const { frame } = numericColumns(table, scorer.featureNames);
+    const { table, unseen } = encodeCategories(raw, scorer.vocabulary);
+    const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);
     const phi = await contributionsOf(scorer, frame, "--model");
     const names = scorer.featureNames, width = names.length + 1;
     const features = new Set(names);
@@ -69,6 +76,9 @@ export async function explainFile(
       modelType: scorer.type,
       idColumns: ids,
       importance: meanAbsShap(phi, names),
+      nonNumeric,
+      unseen,
+      empty: emptyColumns(frame),
     };
   } finally {
     await scorer.release();

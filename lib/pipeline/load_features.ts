@@ -73,6 +73,14 @@ export async function loadLabeledData(
     ...qualityReport(frame, specs, loaded.nonNumeric),
     ...(loaded.notes ? { source: loaded.notes } : {}),
   };
+  const empty = quality.features.filter((f) => frame.rows > 0 && f.missing === frame.rows);
+  if (empty.length) {
+    throw new DataError(
+      `${loaded.description}: ${empty.length === 1 ? "feature" : "features"} ${
+        empty.map((f) => f.name).join(", ")
+      } entirely missing (no value in ${frame.rows} rows)`,
+    );
+  }
   let features: FeatureSet = raw;
   let labels = loaded.labels;
   if (quality.rowsWithMissing > 0 && config.data.missing === "error") {

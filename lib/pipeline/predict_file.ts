@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { type CsvColumn, toCsv } from "../data/csv.ts";
 import { encodeCategories, numericColumns, readTable } from "../data/read_table.ts";
+import { emptyColumns } from "../data/read_counts.ts";
 import { ConfigError, ModelFormatError } from "../errors.ts";
 import { reasonCodes } from "../explain/reason_codes.ts";
 import type { Frame } from "../data/frame.ts";
@@ -40,6 +41,8 @@ export interface PredictSummary {
   readonly missing: Readonly<Record<string, number>>;
   /** Cells of a text-trained feature holding a category the model never saw (scored as missing). */
   readonly unseen: Readonly<Record<string, number>>;
+  /** Features with no value in any row. */
+  readonly empty: readonly string[];
 }
 
 /**
@@ -57,13 +60,18 @@ export async function loadModelFile(path: string): Promise<Classifier> {
  * @throws {ModelFormatError} when the text is not JSON or not a known model.
  */
 export function loadModelText(text: string, name: string): Classifier {
+  let json: unknown;
   try {
-    return loadModel(JSON.parse(text));
+    json = JSON.parse(text);
   } catch (cause) {
-    if (cause instanceof ModelFormatError) throw cause;
-    throw new ModelFormatError(`model "${name}" is not valid JSON: ${(cause as Error).message}`, {
-      cause,
-    });
+    const why = (cause as Error).message.replace(/\s+/g, " ").slice(0, 200);
+    throw new ModelFormatError(`model "${name}" is not valid JSON: ${why}`, { cause });
+  }
+  try {
+    return loadModel(json);
+  } catch (cause) {
+    if (!(cause instanceof ModelFormatError)) throw cause;
+    throw new ModelFormatError(`model "${name}": ${cause.message}`, { cause });
   }
 }
 
@@ -225,7 +233,16 @@ export async function predictFile(
       const m = k - (nonNumeric[name] ?? 0);
       if (m) missing[name] = m;
     });
-    return { rows: table.rows, modelType: scorer.type, threshold, nonNumeric, missing, unseen };
+    const empty = emptyColumns(frame);
+    return {
+      rows: table.rows,
+      modelType: scorer.type,
+      threshold,
+      nonNumeric,
+      missing,
+      unseen,
+      empty,
+    };
   } finally {
     await scorer.release();
   }

@@ -9,7 +9,8 @@
 
 import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
-import { numericColumns, parseCsv } from "../data/read_table.ts";
+import { parseCsv } from "../data/csv_parse.ts";
+import { numericColumns } from "../data/read_table.ts";
 import { ConfigError } from "../errors.ts";
 import { evaluateBinary, SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import { noRegistry } from "../tracking/file_store.ts";

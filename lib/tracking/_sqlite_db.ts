@@ -9,7 +9,7 @@
 
 import { dirname, resolve } from "node:path";
 import { DatabaseSync } from "node:sqlite";
-import { ConfigError, orEnvironmentError } from "../errors.ts";
+import { ConfigError, EnvironmentError, isSystemError, orEnvironmentError } from "../errors.ts";
 import { MLFLOW_SCHEMA_DOC as schema } from "./mlflow_schema.ts";
 
 /** The database file of a `sqlite:` URI (`sqlite:///rel.db`, `sqlite:////abs.db`), absolute. */
@@ -35,6 +35,20 @@ export async function openMlflowDb(path: string): Promise<DatabaseSync> {
     `cannot open the tracking database ${path}`,
     () => Promise.resolve(new DatabaseSync(path)),
   );
+  try {
+    return prepare(db, path);
+  } catch (cause) {
+    if (db.isOpen) db.close();
+    if (!isSystemError(cause)) throw cause;
+    throw new EnvironmentError(
+      `cannot use the tracking database ${path}: ${cause.message} (is its folder writable?)`,
+      { cause },
+    );
+  }
+}
+
+/** Sets the database up for MLflow (creating its schema when new) and checks its revision. */
+function prepare(db: DatabaseSync, path: string): DatabaseSync {
   db.exec("PRAGMA busy_timeout = 30000");
   db.exec("PRAGMA foreign_keys = ON");
   transaction(db, "EXCLUSIVE", () => {

@@ -21,13 +21,16 @@ export interface TaskRun {
 
 /**
  * Runs `tasks/<name>.ts` with the given flags (from the repository root unless `cwd` is given),
- * with the permissions the deno.json tasks grant.
+ * with the permissions the deno.json tasks grant. With `timeoutMs`, a task still running then is
+ * killed and the call throws (a hang fails its test instead of the suite).
  */
 export async function runTask(
   name: string,
   args: readonly string[],
-  options: { env?: Record<string, string>; cwd?: string; clearEnv?: boolean } = {},
+  options: { env?: Record<string, string>; cwd?: string; clearEnv?: boolean; timeoutMs?: number } =
+    {},
 ): Promise<TaskRun> {
+  const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
   const out = await new Deno.Command(Deno.execPath(), {
     args: [
       "run",
@@ -45,7 +48,11 @@ export async function runTask(
     clearEnv: options.clearEnv ?? false,
     stdout: "piped",
     stderr: "piped",
+    ...(signal ? { signal } : {}),
   }).output();
+  if (signal?.aborted) {
+    throw new Error(`${name} ${args.join(" ")}: no end within ${options.timeoutMs! / 1000} s`);
+  }
   const dec = new TextDecoder();
   return {
     code: out.code,

@@ -105,3 +105,20 @@ export function openLean(
     timeoutMs: s.connectTimeoutMs,
   });
 }
+
+/**
+ * Why a Redis call failed, in words for one line (no secrets): a cluster none of whose nodes
+ * answers, a refused password, or the client's own message.
+ */
+export function redisFailure(error: unknown): string {
+  const e = error as { message?: string; lastNodeError?: { message?: string } } | undefined;
+  const message = String(e?.message ?? error);
+  if (/WRONGPASS|NOAUTH|invalid password|authentication failed/i.test(message)) {
+    return "authentication failed (check REDIS_PASSWORD)";
+  }
+  if (/None of startup nodes is available/.test(message)) {
+    const last = e?.lastNodeError?.message;
+    return `none of the cluster's nodes answers${last ? ` (${last})` : ""}`;
+  }
+  return message;
+}

@@ -15,7 +15,7 @@ import { Frame } from "../../data/frame.ts";
 import type { FeatureView } from "../../data/feature_spec.ts";
 import { DataError } from "../../errors.ts";
 import type { FeatureSet } from "../window_processor.ts";
-import type { RedisConnection } from "./client.ts";
+import { type RedisConnection, redisFailure } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { type Node, type PassStats, rawPass } from "./_raw_pass.ts";
 import { gather, RowStore } from "./_row_store.ts";
@@ -113,7 +113,13 @@ export async function extractFeatures(
     gone: 0,
     shrink: [],
   };
-  if (conn.client.isCluster) await conn.client.ping(); // learn the masters
+  if (conn.client.isCluster) {
+    await conn.client.ping().catch((cause) => { // learn the masters
+      throw new DataError(`cannot read features from ${conn.where}: ${redisFailure(cause)}`, {
+        cause,
+      });
+    });
+  }
   // Every master at once (their rows kept apart for the rescan check, then joined).
   const stores = await Promise.all(
     conn.masters().map(async (node) => {
@@ -181,10 +187,9 @@ async function scanNode(s: NodeScan, totals: ScanTotals): Promise<void> {
       break;
     } catch (cause) {
       if (attempt >= (options.rescans ?? 3)) {
-        throw new DataError(
-          `cannot read features from ${conn.where}: ${(cause as Error).message}`,
-          { cause },
-        );
+        throw new DataError(`cannot read features from ${conn.where}: ${redisFailure(cause)}`, {
+          cause,
+        });
       }
       totals.rescans++;
       await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));

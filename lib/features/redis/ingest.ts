@@ -6,7 +6,7 @@
  */
 
 import type { EntityStream, FeatureSet } from "../window_processor.ts";
-import { openLean, type RedisConnection } from "./client.ts";
+import { openLean, type RedisConnection, redisFailure } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { EnvironmentError, isUserError } from "../../errors.ts";
 import { CommandWriter, type Reply, RespConnection, RespError } from "./resp.ts";
@@ -58,7 +58,7 @@ async function orWriteError<T>(conn: RedisConnection, write: () => Promise<T>): 
   } catch (error) {
     if (isUserError(error)) throw error;
     throw new EnvironmentError(
-      `cannot write features to ${conn.where}: ${(error as Error).message}`,
+      `cannot write features to ${conn.where}: ${redisFailure(error)}`,
       { cause: error },
     );
   }

@@ -1,6 +1,8 @@
 /**
  * Online reads for serving: the feature rows of given entity ids, one HMGET per entity in the
- * configured layout, pipelined in one round trip. Entities with no row are reported by id.
+ * configured layout, pipelined in one round trip. Entities with no row are reported by id; values
+ * present but unreadable (a string where a number belongs) are flagged per row, so the caller can
+ * tell them from missing ones.
  *
  * @module
  */
@@ -10,9 +12,11 @@ import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { Bulks } from "./resp.ts";
 
-/** The rows found (feature values in view order, NaN = missing) and the ids with no row. */
+/** The rows found (feature values in view order, NaN = missing or unreadable) and the ids with no row. */
 export interface OnlineRows {
   readonly rows: ReadonlyMap<string, Float64Array>;
+  /** Per row found, in view order: 1 where the value was present but unreadable (NaN in `rows`). */
+  readonly unreadable: ReadonlyMap<string, Uint8Array>;
   readonly unknown: readonly string[];
 }
 
@@ -37,16 +41,19 @@ export async function readOnline(
       client.hmgetBuffer(Buffer.from(key.buffer, key.byteOffset, key.length), ...fields)
     ),
   );
-  const rows = new Map<string, Float64Array>(), unknown: string[] = [];
+  const rows = new Map<string, Float64Array>(), unreadable = new Map<string, Uint8Array>();
+  const unknown: string[] = [];
   ids.forEach((id, i) => {
     const out = { values: new Float64Array(width), bad: new Uint8Array(width) };
     const got = replies[i]!.every((v) => v === null)
       ? undefined
       : layout.decode(keys[i]!, Bulks.of(replies[i]!), out);
-    if (got) rows.set(id, out.values);
-    else unknown.push(id);
+    if (got) {
+      rows.set(id, out.values);
+      unreadable.set(id, out.bad);
+    } else unknown.push(id);
   });
-  return { rows, unknown };
+  return { rows, unreadable, unknown };
 }
 
 const FIELDS = new WeakMap<Layout, Buffer[]>();

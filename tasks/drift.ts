@@ -31,6 +31,8 @@ const FLAGS: FlagSpec[] = [
   { flag: "drift-share",        config: "drift.driftShare",      type: "number", arg: "<s>",            help: "drifted-feature share that makes the dataset drifted" },
   { flag: "importance-share",   config: "drift.importanceShare", type: "number", arg: "<s>",            help: "drifted importance share that makes it drifted (off unless set)" },
   { flag: "unseen-share",       config: "drift.unseenShare",     type: "number", arg: "<s>",            help: "share of rows in unseen categories that alone marks drift" },
+  { flag: "min-samples",        config: "drift.minSamples",      type: "number", arg: "<n>",            help: "values each sample needs for a test; fewer: not measurable" },
+  { flag: "missing-share-rise", config: "drift.missingShareRise", type: "number", arg: "<s>",           help: "rise of a feature's missing share that raises the alarm" },
   { flag: "psi-bins",           config: "drift.psiBins",         type: "number", arg: "<k>",            help: "PSI bins of continuous features" },
   { flag: "test",               config: "drift.tests",           type: "pairs",  arg: "<who>=<test>",   help: "test per feature, kind or * (feature > kind > *), repeatable" },
   { flag: "threshold",          config: "drift.thresholds",      type: "pairs",  arg: "<who>=<value>",  help: "threshold per feature, kind or * (α for p-value tests), repeatable" },

@@ -43,4 +43,5 @@ export const MONITOR_FLAGS: FlagSpec[] = [
 /** Exit codes, as help and the README list them. */
 export const EXIT_NOTE =
   "Exit codes: 0 nothing to do, 10 retrained and promoted, 11 retrained but kept the champion, " +
-  "12 another cycle holds the lock (or took it before this one could promote), 2 bad input, 1 failure.";
+  "12 another cycle holds the lock (or took it before this one could promote), 13 data alarm " +
+  "(a feature's missing values rose: retraining held), 2 bad input, 1 failure.";

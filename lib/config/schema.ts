@@ -146,6 +146,10 @@ export const DriftConfigSchema = z.strictObject({
   unseenShare: z.number().gt(0).max(1).default(0.01),
   /** PSI bins of continuous features. */
   psiBins: z.number().int().min(2).max(100).default(10),
+  /** Present values each sample needs for a test (and scores, labeled rows); fewer: not measurable. */
+  minSamples: z.number().int().min(2).default(30),
+  /** Rise of a feature's missing share (current − reference) that raises the alarm; 1 = only a feature with no value at all. */
+  missingShareRise: z.number().gt(0).max(1).default(0.1),
   /** ROC AUC drop that counts as degraded performance. */
   performanceMargin: z.number().min(0).max(1).default(0.05),
   /** Test per feature, kind or `*` (feature > kind > *). */

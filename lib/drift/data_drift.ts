@@ -7,6 +7,11 @@
  * categories the reference never saw at a share ≥ `unseenShare`. Severity always follows from the
  * test's evidence alone (p against α, or the distance against its threshold).
  *
+ * A test needs `minSamples` present values on each side: below that the feature is reported as
+ * not measurable, with its counts, never as a verdict. Missing values are a finding of their own:
+ * a feature whose missing share rose by `missingShareRise` or more (a current sample with no value
+ * at all included: a broken upstream feed) fires the dataset's `missing_values` trigger.
+ *
  * @module
  */
 
@@ -61,34 +66,55 @@ export interface DataDriftOptions {
   readonly importance?: Readonly<Record<string, number>>;
   /** Importance share carried by drifted features that makes the dataset drifted (off if unset). */
   readonly importanceShare?: number;
+  /** Present values each sample needs for a test; fewer: not measurable. @default 30 */
+  readonly minSamples?: number;
+  /** Rise of a feature's missing share (current − reference) that fires an alarm. @default 0.1 */
+  readonly missingShareRise?: number;
 }
+
+/** The default of {@link DataDriftOptions.minSamples}. */
+export const MIN_SAMPLES = 30;
+
+/** The default of {@link DataDriftOptions.missingShareRise}. */
+export const MISSING_SHARE_RISE = 0.1;
 
 /** The drift of one feature. */
 export interface FeatureDrift {
   readonly name: string;
   readonly kind: FeatureKind;
   readonly test: DriftTest["name"];
-  readonly statistic: number;
-  /** p-value (after correction, if any); null for distance tests. */
+  /** The test's statistic; null when not measurable. */
+  readonly statistic: number | null;
+  /** p-value (after correction, if any); null for distance tests and when not measurable. */
   readonly pValue: number | null;
-  /** p-value before correction; null for distance tests. */
+  /** p-value before correction; null for distance tests and when not measurable. */
   readonly rawPValue: number | null;
   readonly threshold: number;
-  readonly psi: number;
-  readonly psiLabel: "none" | "minor" | "major";
-  /** From the test's evidence alone (see {@link severityFromP}). */
+  /** null when not measurable. */
+  readonly psi: number | null;
+  readonly psiLabel: "none" | "minor" | "major" | null;
+  /** From the test's evidence alone (see {@link severityFromP}); none when not measurable. */
   readonly severity: Severity;
   readonly drifted: boolean;
+  /** Both samples held enough present values (`minSamples`) for the test. */
+  readonly measurable: boolean;
+  /** Why the feature was not measured (with the counts), else null. */
+  readonly note: string | null;
+  /** Share of each sample's rows with no value (missing or unreadable). */
+  readonly missingShare: { readonly reference: number; readonly current: number };
+  /** The missing share rose by `missingShareRise` or more. */
+  readonly missingRose: boolean;
   /** Current values in categories the reference never saw, by category. */
   readonly unseenCategories: Readonly<Record<string, number>>;
   /** Share of the current values in those categories. */
   readonly unseenShare: number;
   /** The feature's share of the model's importance (null without a model). */
   readonly importance: number | null;
+  /** Present values in each sample. */
   readonly nReference: number;
   readonly nCurrent: number;
-  /** PSI bins and shares, for charts. */
-  readonly distribution: PsiResult;
+  /** PSI bins and shares, for charts (null when not measurable). */
+  readonly distribution: PsiResult | null;
 }
 
 /** Data drift over all features. */
@@ -128,8 +154,8 @@ export function detectDataDrift(
   const raw = reference.filter((r) => byName.has(r.name)).map((r) =>
     runTest(r, byName.get(r.name)!, options)
   );
-  const pIndex = raw.flatMap((x, i) => (x.outcome.pValue !== undefined ? [i] : []));
-  const adjusted = adjustPValues(pIndex.map((i) => raw[i]!.outcome.pValue!), correction);
+  const pIndex = raw.flatMap((x, i) => (x.outcome?.pValue !== undefined ? [i] : []));
+  const adjusted = adjustPValues(pIndex.map((i) => raw[i]!.outcome!.pValue!), correction);
   const pAdj = new Map(pIndex.map((i, k) => [i, adjusted[k]!]));
   const shares = importanceShares(options.importance, reference.map((r) => r.name));
   const features = raw.map((x, i) =>
@@ -142,6 +168,7 @@ export function detectDataDrift(
     features,
     dataset: datasetVerdict(features, missingFeatures, {
       driftShare: options.driftShare ?? 0.5,
+      missingShareRise: options.missingShareRise ?? MISSING_SHARE_RISE,
       ...(options.importanceShare !== undefined
         ? { importanceShare: options.importanceShare }
         : {}),
@@ -157,16 +184,26 @@ export function detectDataDrift(
 interface Tested {
   readonly r: FeatureColumn;
   readonly test: DriftTest;
-  readonly outcome: TestOutcome;
+  /** null when a sample has fewer than `minSamples` present values. */
+  readonly outcome: TestOutcome | null;
   readonly unseen: Readonly<Record<string, number>>;
-  readonly distribution: PsiResult;
+  readonly distribution: PsiResult | null;
   readonly nRef: number;
   readonly nCur: number;
+  readonly missingShare: { readonly reference: number; readonly current: number };
 }
 
 function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions): Tested {
   const nRef = present(r.values), nCur = present(c.values);
+  const missingShare = {
+    reference: r.values.length ? 1 - nRef / r.values.length : 0,
+    current: c.values.length ? 1 - nCur / c.values.length : 0,
+  };
   const test = DRIFT_TESTS[resolveLayered(options.tests, r, defaultTest(r.kind, nRef).name)];
+  const counts = { r, test, nRef, nCur, missingShare };
+  if (Math.min(nRef, nCur) < (options.minSamples ?? MIN_SAMPLES)) {
+    return { ...counts, outcome: null, unseen: {}, distribution: null };
+  }
   const outcome = test.compute(r.values, c.values, r.kind);
   const distribution = r.kind === "continuous"
     ? psiContinuous(
@@ -182,7 +219,7 @@ function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions):
     r.values as ArrayLike<number | string>,
     c.values as ArrayLike<number | string>,
   );
-  return { r, test, outcome, unseen, distribution, nRef, nCur };
+  return { ...counts, outcome, unseen, distribution };
 }
 
 function judge(
@@ -190,36 +227,63 @@ function judge(
   found: { p: number | undefined; importance: number | null },
   options: DataDriftOptions & { significanceLevel: number },
 ): FeatureDrift {
-  const { p, importance } = found;
   const threshold = thresholdFor(x.test, x.r, {
     thresholds: options.thresholds,
     alpha: options.significanceLevel,
   });
-  const evidence = { statistic: x.outcome.statistic, ...(p !== undefined ? { pValue: p } : {}) };
-  const unseen = x.unseen;
-  const unseenCount = Object.values(unseen).reduce((a, b) => a + b, 0);
-  const unseenShare = x.nCur > 0 ? unseenCount / x.nCur : 0;
-  const byUnseen = unseenCount > 0 && unseenShare >= (options.unseenShare ?? 0.01);
-  return {
+  const rise = options.missingShareRise ?? MISSING_SHARE_RISE;
+  const common = {
     name: x.r.name,
     kind: x.r.kind,
     test: x.test.name,
+    threshold,
+    missingShare: x.missingShare,
+    missingRose: x.missingShare.current - x.missingShare.reference >= rise,
+    importance: found.importance,
+    nReference: x.nRef,
+    nCurrent: x.nCur,
+  };
+  if (!x.outcome || !x.distribution) return { ...common, ...notMeasured(x, options) };
+  const { p } = found;
+  const evidence = { statistic: x.outcome.statistic, ...(p !== undefined ? { pValue: p } : {}) };
+  const unseenCount = Object.values(x.unseen).reduce((a, b) => a + b, 0);
+  const unseenShare = x.nCur > 0 ? unseenCount / x.nCur : 0;
+  const byUnseen = unseenCount > 0 && unseenShare >= (options.unseenShare ?? 0.01);
+  return {
+    ...common,
     statistic: x.outcome.statistic,
     pValue: p ?? null,
     rawPValue: x.outcome.pValue ?? null,
-    threshold,
     psi: x.distribution.psi,
     psiLabel: psiLabel(x.distribution.psi),
     severity: x.test.scoring === "p_value"
       ? severityFromP(p!, threshold)
       : severityFromDistance(x.outcome.statistic, threshold),
     drifted: isDrifted(x.test, evidence, threshold) || byUnseen,
-    unseenCategories: unseen,
+    measurable: true,
+    note: null,
+    unseenCategories: x.unseen,
     unseenShare,
-    importance,
-    nReference: x.nRef,
-    nCurrent: x.nCur,
     distribution: x.distribution,
+  };
+}
+
+/** The fields of a feature too thinly sampled to test. */
+function notMeasured(x: Tested, options: DataDriftOptions) {
+  const min = options.minSamples ?? MIN_SAMPLES;
+  return {
+    statistic: null,
+    pValue: null,
+    rawPValue: null,
+    psi: null,
+    psiLabel: null,
+    severity: "none" as const,
+    drifted: false,
+    measurable: false,
+    note: `${x.nRef} reference and ${x.nCur} current values, fewer than drift.minSamples (${min})`,
+    unseenCategories: {},
+    unseenShare: 0,
+    distribution: null,
   };
 }
 

@@ -23,7 +23,13 @@ export interface DriftContext {
 
 /** One reason for the alarm (exit code 3 in the task). */
 export interface DriftAlarm {
-  readonly trigger: "drift_share" | "importance_share" | "schema" | "prediction" | "performance";
+  readonly trigger:
+    | "drift_share"
+    | "importance_share"
+    | "schema"
+    | "missing_values"
+    | "prediction"
+    | "performance";
   /** What was found, with its value and threshold. */
   readonly detail: string;
 }
@@ -38,9 +44,31 @@ export interface DriftResult {
   readonly alarms: readonly DriftAlarm[];
 }
 
+/** A fired dataset trigger in words. */
+function triggerDetail(d: DataDrift, t: DataDrift["dataset"]["triggers"][number]): string {
+  if (t.name === "schema") {
+    return `${t.value} reference feature(s) missing from the current sample: ${
+      d.missingFeatures.join(", ")
+    }`;
+  }
+  if (t.name === "missing_values") return `missing values rose: ${missingRises(d)}`;
+  return `${t.name === "drift_share" ? "drifted-feature share" : "drifted importance share"} ${
+    t.value.toFixed(2)
+  } ≥ ${t.threshold}`;
+}
+
+/** The features whose missing share rose past the rule, with both shares. */
+export function missingRises(d: DataDrift): string {
+  const pct = (x: number) => `${(100 * x).toFixed(x > 0 && x < 0.01 ? 2 : 0)}%`;
+  return d.features.filter((f) => f.missingRose).map((f) =>
+    `${f.name} ${pct(f.missingShare.reference)} → ${pct(f.missingShare.current)}` +
+    (f.nCurrent === 0 ? " (no value at all)" : "")
+  ).join(", ");
+}
+
 /**
  * Why a drift result raises the alarm: a dataset trigger fired (drifted-feature share, drifted
- * importance share, missing features), the scores drifted at α/10 (severity medium or high: the
+ * importance share, missing features, a rise of missing values), the scores drifted at α/10 (severity medium or high: the
  * registry's rule with the stricter threshold), or ROC AUC fell by more than the margin. Single
  * features flagged at α — expected by chance across many features — are reported per feature but
  * do not raise the alarm alone.
@@ -51,13 +79,7 @@ export function driftAlarms(
   const d = result.data;
   const out: DriftAlarm[] = d.dataset.triggers.filter((t) => t.fired).map((t) => ({
     trigger: t.name,
-    detail: t.name === "schema"
-      ? `${t.value} reference feature(s) missing from the current sample: ${
-        d.missingFeatures.join(", ")
-      }`
-      : `${t.name === "drift_share" ? "drifted-feature share" : "drifted importance share"} ${
-        t.value.toFixed(2)
-      } ≥ ${t.threshold}`,
+    detail: triggerDetail(d, t),
   }));
   const p = result.prediction;
   if (

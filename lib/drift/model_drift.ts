@@ -7,6 +7,7 @@
  */
 
 import { confusionAt, prf } from "../evaluate/binary_metrics.ts";
+import { MIN_SAMPLES } from "./data_drift.ts";
 import { rocAuc } from "../evaluate/curves.ts";
 import { ks2samp } from "./ks.ts";
 import { psiContinuous, psiLabel, type PsiResult } from "./psi.ts";
@@ -53,6 +54,28 @@ export function predictionDrift(
     alpha,
     distribution,
   };
+}
+
+/**
+ * Why a comparison is not measurable — `what` ("prediction drift") over `unit` ("scores") with
+ * fewer than `min` (default {@link MIN_SAMPLES}) values on a side — or null when it is.
+ *
+ * @example
+ * ```ts
+ * import { scoreNote } from "./model_drift.ts";
+ * scoreNote("prediction drift", "scores", { rs: [0.1, 0.2], cs: [0.3], min: 30 });
+ * // "prediction drift not measurable: 2 reference and 1 current scores (drift.minSamples 30)"
+ * ```
+ */
+export function scoreNote(
+  what: string,
+  unit: string,
+  o: { rs: ArrayLike<number>; cs: ArrayLike<number>; min?: number | undefined },
+): string | null {
+  const min = o.min ?? MIN_SAMPLES;
+  if (Math.min(o.rs.length, o.cs.length) >= min) return null;
+  return `${what} not measurable: ${o.rs.length} reference and ${o.cs.length} current ${unit} ` +
+    `(drift.minSamples ${min})`;
 }
 
 /** The metrics compared. */

@@ -61,6 +61,7 @@ export async function logCycleRun(
     const metrics: Record<string, number> = {
       retrained: o.challenger ? 1 : 0,
       promoted: o.decision === "promoted" ? 1 : 0,
+      data_alarm: o.decision === "data_alarm" ? 1 : 0,
       drifted_share: o.driftedShare,
     };
     if (Number.isFinite(o.championCurrentAuc)) {

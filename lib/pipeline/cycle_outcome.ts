@@ -7,15 +7,23 @@
 import type { Trigger } from "../monitor/triggers.ts";
 import type { Promotion } from "./promote.ts";
 
-/** What a cycle decided: nothing to do, or a retrain that promoted or kept the champion. */
-export type CycleDecision = "nothing_to_do" | "promoted" | "kept_champion";
+/**
+ * What a cycle decided: nothing to do, a retrain that promoted or kept the champion, or a data
+ * alarm — a feature's missing values rose (a broken upstream feed), so retraining was held: a
+ * model trained on a broken feed would learn the break.
+ */
+export type CycleDecision = "nothing_to_do" | "promoted" | "kept_champion" | "data_alarm";
 
-/** Exit codes a scheduler reads: 0 nothing to do, 10 promoted, 11 kept, 12 another cycle runs. */
+/**
+ * Exit codes a scheduler reads: 0 nothing to do, 10 promoted, 11 kept, 12 another cycle runs,
+ * 13 data alarm (retraining held).
+ */
 export const CYCLE_EXIT_CODES = {
   nothing_to_do: 0,
   promoted: 10,
   kept_champion: 11,
   lock_held: 12,
+  data_alarm: 13,
 } as const;
 
 /** One cycle's outcome. */

@@ -65,6 +65,8 @@ export function dataDriftOptions(drift: TrainingConfig["drift"]): DataDriftOptio
     driftShare: drift.driftShare,
     psiBins: drift.psiBins,
     unseenShare: drift.unseenShare,
+    minSamples: drift.minSamples,
+    missingShareRise: drift.missingShareRise,
     ...(drift.importanceShare !== undefined ? { importanceShare: drift.importanceShare } : {}),
     tests: layeredFrom(drift.tests),
     thresholds: layeredFrom(drift.thresholds),

@@ -6,26 +6,31 @@
  * too, performance drift (reference metrics at the reference's best-F1 threshold). A reference
  * feature the current file lacks is a schema change.
  *
- * A feature's kind: the catalog's for a known feature name; categorical when named in
- * `categorical` or when either file holds a non-numeric value; boolean when every value is 0 or
- * 1; otherwise continuous.
+ * A feature's kind is decided once for both files: the catalog's for a known feature name;
+ * otherwise categorical when named in `categorical` or when either file holds it as text (more
+ * unreadable cells than numbers: the one rule of every reader); boolean when every value is 0 or
+ * 1; else continuous. Numeric features are read as numbers in both files, their unreadable cells
+ * (text, `inf`) counted, reported as warnings and read as missing; categorical ones are compared
+ * as numbers when both files hold numbers, else as text in both.
  *
  * @module
  */
 
+import type { FeatureKind } from "../data/feature_spec.ts";
+import { readWarnings } from "../data/read_counts.ts";
 import {
-  type Cell,
+  isTextColumn,
   numericCell,
   numericColumns,
+  numericValues,
   readTable,
-  type Table,
 } from "../data/read_table.ts";
+import type { Cell, Table } from "../data/table.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
 import { DriftReport } from "../report/drift_report.ts";
-import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
+import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_drift.ts";
 import { DataError } from "../errors.ts";
 import { confusionAt, evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
-import type { FeatureKind } from "../data/feature_spec.ts";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
 
 /** Options of {@link driftFromFiles}. */
@@ -76,40 +81,61 @@ export async function driftFromFiles(
   if (common.length === 0) {
     throw new DataError("the reference and current files have no feature column in common");
   }
-  const kinds = featureKinds([ref, cur], common, new Set(options.categorical ?? []));
-  const columns = (t: Table): FeatureColumn[] =>
-    features(t).map((name) => column(t, name, kinds.get(name) ?? "continuous"));
-  const data = detectDataDrift(columns(ref), columns(cur), options);
-  const context = { reference, current, createdAt: new Date().toISOString() };
-  return new DriftReport(data, context, modelDrift(ref, cur, { ...options, label, prediction }));
+  const kinds = featureKinds([ref, cur], features(ref).concat(features(cur)), options.categorical);
+  const [r, c] = [sampleOf(ref, features(ref), kinds), sampleOf(cur, features(cur), kinds)];
+  const data = detectDataDrift(r.columns, c.columns, options);
+  const model = modelDrift(ref, cur, { ...options, label, prediction });
+  const warnings = [
+    ...readWarnings({ nonNumeric: r.unreadable }, "the reference file"),
+    ...readWarnings({ nonNumeric: c.unreadable }, "the current file"),
+    ...model.notes,
+  ];
+  const context = {
+    reference,
+    current,
+    createdAt: new Date().toISOString(),
+    ...(warnings.length ? { warnings } : {}),
+  };
+  return new DriftReport(data, context, model.drift);
 }
 
+/** How a feature is compared: its kind, and for categorical ones whether as text. */
+interface ColumnKind {
+  readonly kind: FeatureKind;
+  readonly text: boolean;
+}
+
+/** Every feature's kind, decided once from both files (see the module docs). */
 function featureKinds(
-  [ref, cur]: readonly [Table, Table],
+  tables: readonly [Table, Table],
   names: readonly string[],
-  categorical: ReadonlySet<string>,
-): Map<string, FeatureKind> {
+  categorical: readonly string[] = [],
+): Map<string, ColumnKind> {
+  const named = new Set(categorical);
+  const cells = (t: Table, n: string) =>
+    t.names.includes(n) ? [t.columns[t.names.indexOf(n)]!] : [];
   return new Map(names.map((n) => {
+    const sides = tables.flatMap((t) => cells(t, n));
+    const text = sides.some(isTextColumn);
     const known = CATALOG_KINDS.get(n);
-    if (known) return [n, known];
-    if (categorical.has(n) || !isNumeric(ref, n) || !isNumeric(cur, n)) return [n, "categorical"];
-    return [n, isBinary(ref, n) && isBinary(cur, n) ? "boolean" : "continuous"];
+    const kind: FeatureKind = known ??
+      (named.has(n) || text ? "categorical" : sides.every(isBinary) ? "boolean" : "continuous");
+    return [n, { kind, text: kind === "categorical" && text }];
   }));
 }
 
-function column(t: Table, name: string, kind: FeatureKind): FeatureColumn {
-  if (kind === "categorical" && !isNumeric(t, name)) {
-    return { name, kind, values: Array.from(t.columns[t.names.indexOf(name)]!, text) };
-  }
-  if (!isNumeric(t, name)) {
-    // Numeric in the other file only: compare as category labels.
-    return {
-      name,
-      kind: "categorical",
-      values: Array.from(t.columns[t.names.indexOf(name)]!, text),
-    };
-  }
-  return { name, kind, values: numericColumns(t, [name]).frame.column(name) };
+/** A file's feature columns as the decided kinds read them, and its unreadable cells. */
+function sampleOf(t: Table, names: readonly string[], kinds: ReadonlyMap<string, ColumnKind>) {
+  const unreadable: Record<string, number> = {};
+  const columns = names.map((name): FeatureColumn => {
+    const { kind, text } = kinds.get(name)!;
+    const cells = t.columns[t.names.indexOf(name)]!;
+    if (text) return { name, kind, values: Array.from(cells, asText) };
+    const read = numericValues(cells);
+    if (read.unreadable) unreadable[name] = read.unreadable;
+    return { name, kind, values: read.values };
+  });
+  return { columns, unreadable };
 }
 
 /** Prediction drift with scores in both files; performance drift with labels too. */
@@ -119,12 +145,22 @@ function modelDrift(
   o: FileDriftOptions & { label: string; prediction: string },
 ) {
   const both = (n: string) => ref.names.includes(n) && cur.names.includes(n);
-  if (!both(o.prediction)) return {};
+  if (!both(o.prediction)) return { drift: {}, notes: [] };
   const alpha = o.significanceLevel ?? 0.05;
-  const scores = (t: Table) => numericColumns(t, [o.prediction]).frame.column(o.prediction);
-  const prediction = predictionDrift(scores(ref), scores(cur), { alpha, psiBins: o.psiBins ?? 10 });
-  if (!both(o.label)) return { prediction };
+  const scores = (t: Table) =>
+    present(numericColumns(t, [o.prediction]).frame.column(o.prediction));
+  const [rs, cs] = [scores(ref), scores(cur)];
+  const tooFew = scoreNote("prediction drift", "scores", { rs, cs, min: o.minSamples });
+  if (tooFew) return { drift: {}, notes: [tooFew] };
+  const prediction = predictionDrift(rs, cs, { alpha, psiBins: o.psiBins ?? 10 });
+  if (!both(o.label)) return { drift: { prediction }, notes: [] };
   const [r, c] = [labeled(ref, o.label, o.prediction), labeled(cur, o.label, o.prediction)];
+  const few = scoreNote("performance drift", "labeled rows", {
+    rs: r.labels,
+    cs: c.labels,
+    min: o.minSamples,
+  });
+  if (few) return { drift: { prediction }, notes: [few] };
   const threshold = evaluateBinary(r.labels, r.scores).best_threshold;
   const reference = {
     roc_auc: evaluateBinary(r.labels, r.scores).roc_auc,
@@ -134,7 +170,7 @@ function modelDrift(
     threshold,
     margin: o.performanceMargin ?? 0.05,
   });
-  return { prediction, performance };
+  return { drift: { prediction, performance }, notes: [] };
 }
 
 /** Rows with both a 0/1 label and a score. */
@@ -153,15 +189,16 @@ function labeled(t: Table, label: string, prediction: string) {
   return { labels: Uint8Array.from(labels), scores: Float64Array.from(scores) };
 }
 
-function text(c: Cell): string {
-  return c === null || c === undefined ? "" : String(c).trim();
+/** The present (non-NaN) values. */
+function present(values: Float64Array): Float64Array {
+  return values.filter((v) => !Number.isNaN(v));
 }
 
-function isBinary(t: Table, name: string): boolean {
-  const col = numericColumns(t, [name]).frame.column(name);
-  return col.every((v) => Number.isNaN(v) || v === 0 || v === 1);
+/** A categorical cell as text ("" for a missing cell, by the one cell rule). */
+function asText(c: Cell): string {
+  return Number.isNaN(numericCell(c)) ? "" : String(c).trim();
 }
 
-function isNumeric(t: Table, name: string): boolean {
-  return Array.from(t.columns[t.names.indexOf(name)]!).every((c) => numericCell(c) !== undefined);
+function isBinary(cells: ArrayLike<Cell>): boolean {
+  return numericValues(cells).values.every((v) => Number.isNaN(v) || v === 0 || v === 1);
 }

@@ -10,10 +10,11 @@
 import type { TrainingConfig } from "../config/schema.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
 import { Frame, takeValues } from "../data/frame.ts";
-import { numericColumns, parseCsv } from "../data/read_table.ts";
+import { parseCsv } from "../data/csv_parse.ts";
+import { numericColumns } from "../data/read_table.ts";
 import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
-import { performanceDrift, predictionDrift } from "../drift/model_drift.ts";
+import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
 import { readLabeledFile } from "../features/file_source.ts";
@@ -29,6 +30,7 @@ import { DriftReport } from "../report/drift_report.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
 import { locateModel } from "./model_ref.ts";
 import { loadModelText } from "./predict_file.ts";
+import type { Classifier } from "../models/model.ts";
 import { openSession } from "./tracking_session.ts";
 
 /** Options of {@link driftFromRun}. */
@@ -132,9 +134,8 @@ export async function measureDrift(
       samples: maxSamples,
       scenario,
     });
-  const { specs, frame: cur, labels } = current;
   const ref = await referenceSample(store, run, {
-    names: specs.map((s) => s.name),
+    names: current.specs.map((s) => s.name),
     max: maxSamples,
     seed: config.seed,
   });
@@ -142,40 +143,93 @@ export async function measureDrift(
     await text(store, run, `${found?.path ?? "model"}/model.json`),
     options.model ?? run.runId,
   );
+  const metrics = JSON.parse(await text(store, run, "metrics.json"));
+  const report = compareSamples({ run, ref, current, model, metrics, scenario }, options);
+  return { report, run, reference: ref, current: current.frame };
+}
+
+/** What drift reads of a run's `metrics.json`. */
+interface RunMetrics {
+  readonly test: { roc_auc: number };
+  readonly test_at_chosen_threshold: object;
+  readonly time_ranges?: { train: { to: string } } | null;
+  /** Where the reference sample came from (absent in runs recorded before it was said). */
+  readonly reference_sample?: { from: "test" | "training" };
+}
+
+/** Sources that hold one row per entity at its latest event (a snapshot, not a log). */
+const SNAPSHOT_SOURCES = new Set(["embedded", "redis"]);
+
+/** Why a run's reference sample cannot stand for what a current sample is compared with. */
+function referenceNote(run: RunInfo, metrics: RunMetrics): string | undefined {
+  if (!metrics.time_ranges) return undefined;
+  if (!metrics.reference_sample) {
+    return `run ${run.runId} was split by time and recorded its test rows (the latest period) ` +
+      "as its reference sample, not its training distribution: retrain it to compare with that";
+  }
+  if (SNAPSHOT_SOURCES.has(run.tags.feature_source ?? "")) {
+    return `run ${run.runId} was split by time on a snapshot (${run.tags.feature_source}: one ` +
+      `row per entity at its latest event): its training part holds the entities last seen by ` +
+      `${metrics.time_ranges.train.to}, and a fresh snapshot also holds those seen since, so it ` +
+      "differs by construction; split snapshots with data.split stratified";
+  }
+  return undefined;
+}
+
+/** What {@link compareSamples} compares: a run's reference sample and model, and a current sample. */
+interface Samples {
+  readonly run: RunInfo;
+  readonly ref: Frame;
+  readonly current: CurrentSample;
+  readonly model: Classifier;
+  /** The run's `metrics.json`. */
+  readonly metrics: RunMetrics;
+  readonly scenario: DriftScenario;
+}
+
+/** Data drift, and prediction and performance drift where each has enough values to measure. */
+function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
+  const { ref, current, model, run } = s, cur = current.frame;
   const scores = current.scores ?? model.predictProba(cur);
-  const labeled = current.labeledRows;
-  const perf = labeled ? { labels, scores: takeValues(scores, labeled) } : { labels, scores };
+  const labels = current.labels, rows = current.labeledRows;
+  const perf = rows ? { labels, scores: takeValues(scores, rows) } : { labels, scores };
   const columns = (frame: Frame): FeatureColumn[] =>
-    specs.map((s) => ({ name: s.name, kind: s.kind, values: frame.column(s.name) }));
+    current.specs.map((f) => ({ name: f.name, kind: f.kind, values: frame.column(f.name) }));
   const data = detectDataDrift(columns(ref), columns(cur), {
     ...options,
     importance: model.featureImportance(),
   });
-  const metrics = JSON.parse(await text(store, run, "metrics.json"));
-  const reference = { roc_auc: metrics.test.roc_auc, ...metrics.test_at_chosen_threshold };
-  const warnings = current.warnings;
-  const report = new DriftReport(data, {
+  const refScores = ref.column("prediction"), min = options.minSamples;
+  const scoreGap = scoreNote("prediction drift", "scores", { rs: refScores, cs: scores, min });
+  const labelGap = hasBothClasses(perf.labels)
+    ? scoreNote("performance drift", "labeled rows", { rs: ref.column("label"), cs: labels, min })
+    : `performance drift not measurable: ${
+      labels.length ? "the current labels hold one class only" : "no labeled current rows"
+    }`;
+  const warnings = [referenceNote(run, s.metrics), ...current.warnings, scoreGap, labelGap]
+    .filter((n) => typeof n === "string");
+  const threshold = model.decisionThreshold, margin = options.performanceMargin ?? 0.05;
+  const reference = { roc_auc: s.metrics.test.roc_auc, ...s.metrics.test_at_chosen_threshold };
+  return new DriftReport(data, {
     reference: `run ${run.runId} reference sample (${ref.rows} rows)`,
     current: current.description,
-    scenario,
+    scenario: s.scenario,
     referenceRunId: run.runId,
     createdAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),
   }, {
-    prediction: predictionDrift(ref.column("prediction"), scores, {
-      alpha: data.significanceLevel,
-      psiBins: options.psiBins ?? 10,
-    }),
-    ...(hasBothClasses(perf.labels)
+    ...(scoreGap === null
       ? {
-        performance: performanceDrift(reference, perf, {
-          threshold: model.decisionThreshold,
-          margin: options.performanceMargin ?? 0.05,
+        prediction: predictionDrift(refScores, scores, {
+          alpha: data.significanceLevel,
+          psiBins: options.psiBins ?? 10,
         }),
       }
       : {}),
+    ...(labelGap === null
+      ? { performance: performanceDrift(reference, perf, { threshold, margin }) }
+      : {}),
   });
-  return { report, run, reference: ref, current: cur };
 }
 
 /** A current sample: features, labels (the rules', or the file's own) and what they are. */
@@ -300,8 +354,12 @@ export async function logDriftRun(
       ...(data.dataset.driftedImportanceShare !== null
         ? { drifted_importance_share: data.dataset.driftedImportanceShare }
         : {}),
-      prediction_psi: report.prediction!.psi,
-      prediction_ks_p_value: report.prediction!.pValue,
+      ...(report.prediction
+        ? {
+          prediction_psi: report.prediction.psi,
+          prediction_ks_p_value: report.prediction.pValue,
+        }
+        : {}),
       drift_found: report.driftFound ? 1 : 0,
     });
     await driftRun.logArtifact("drift_report.json", JSON.stringify(report, null, 2) + "\n");

@@ -13,6 +13,7 @@
  */
 
 import type { TrainingConfig } from "../config/schema.ts";
+import { missingRises } from "../drift/drift_result.ts";
 import { ConfigError } from "../errors.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { redisSettings } from "../features/redis/source.ts";
@@ -90,20 +91,26 @@ async function underLock(
     const lastTry = await lastAttempt(store, name, champion);
     const triggers = evaluateTriggers(config, measured, { champion, since: lastTry });
     const fired = triggers.filter((t) => t.fired);
+    const broken = brokenFeed(measured, config);
     log.info("step", {
       step: "triggers",
       fired: fired.map((t) => t.name).join(",") || "none",
       champion: champion.version,
+      ...(broken ? { data_alarm: broken } : {}),
     });
-    const retrained = fired.length
+    const retrained = fired.length && !broken
       ? await retrain(config, { champion, lock, log, store })
       : undefined;
-    const decision: CycleDecision = !retrained
+    const decision: CycleDecision = broken
+      ? "data_alarm"
+      : !retrained
       ? "nothing_to_do"
       : retrained.promotion.promoted
       ? "promoted"
       : "kept_champion";
-    const reason = fired.length
+    const reason = broken
+      ? `${broken}; retraining held (a model trained on a broken feed would learn the break)`
+      : fired.length
       ? `${fired.map((t) => `${t.name}: ${t.detail}`).join("; ")}; ${retrained!.promotion.reason}`
       : `no trigger fired (${triggers.map((t) => `${t.name}: ${t.detail}`).join("; ")})`;
     const auc = measured.report.performance?.metrics.find((m) => m.metric === "roc_auc");
@@ -125,6 +132,17 @@ async function underLock(
   } finally {
     await store.close();
   }
+}
+
+/** The data alarm in words when a feature's missing share rose past `drift.missingShareRise`. */
+function brokenFeed(measured: MeasuredDrift, config: TrainingConfig): string | undefined {
+  const data = measured.report.data;
+  const fired = data.dataset.triggers.some((t) => t.name === "missing_values" && t.fired);
+  return fired
+    ? `missing values rose: ${
+      missingRises(data)
+    } (drift.missingShareRise ${config.drift.missingShareRise})`
+    : undefined;
 }
 
 async function championOf(store: TrackingStore, name: string): Promise<ModelVersion> {

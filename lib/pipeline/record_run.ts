@@ -25,7 +25,8 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  *
  * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
  * `shap_importance.json` (mean |SHAP| per feature over ≤ 1,000 test rows),
- * `reference_sample.csv` (test rows: entity id, timestamp, features, label, prediction),
+ * `reference_sample.csv` (a sample of the reference pool — test rows, or with a time split
+ * training rows: entity id, timestamp, features, label, prediction),
  * the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
  * and, last, `model/model.json`.
  */
@@ -134,6 +135,10 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       labeling: result.data.labeling,
       rows: result.rows,
       time_ranges: result.timeRanges ?? null,
+      reference_sample: {
+        from: result.referencePool.from,
+        rows: Math.min(result.referencePool.rows.length, REFERENCE_SAMPLE_ROWS),
+      },
     }),
   );
   if (result.tuning) {
@@ -191,17 +196,17 @@ function coefficientsCsv(rows: readonly CoefficientRow[]): string {
   ]);
 }
 
+/** A seeded sample of the reference pool: ids, time, features, label and out-of-sample score. */
 function referenceSample(result: TrainingResult, seed: number): string {
-  const { features, labels } = result.data;
-  const n = result.testIndices.length;
-  const pick = sampleRows(n, REFERENCE_SAMPLE_ROWS, seed);
-  const rows = Array.from(pick, (k) => result.testIndices[k]!);
+  const { features, labels } = result.data, pool = result.referencePool;
+  const pick = sampleRows(pool.rows.length, REFERENCE_SAMPLE_ROWS, seed);
+  const rows = Array.from(pick, (k) => pool.rows[k]!);
   return toCsv([
     ["entity_id", rows.map((i) => features.entityIds[i]!)],
     ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
     ...frameColumns(features.frame.take(rows)),
     ["label", rows.map((i) => labels[i]!)],
-    ["prediction", Array.from(pick, (k) => result.testProbabilities[k]!)],
+    ["prediction", Array.from(pick, (k) => pool.scores[k]!)],
   ]);
 }
 

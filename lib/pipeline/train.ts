@@ -14,7 +14,9 @@ import { evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
 import { confusionAt } from "../evaluate/binary_metrics.ts";
 import { rankImportance, readiness } from "../evaluate/summary.ts";
 import { createEstimator } from "../models/factory.ts";
-import type { Estimator } from "../models/model.ts";
+import type { Classifier, Estimator } from "../models/model.ts";
+import { sampleRows } from "../data/sample.ts";
+import { readWarnings } from "../data/read_counts.ts";
 import { gitCommit } from "../tracking/_git.ts";
 import type { TrackingStore } from "../tracking/store.ts";
 import { openSession, type TrackingSession } from "./tracking_session.ts";
@@ -23,8 +25,8 @@ import { Phases } from "../util/phases.ts";
 import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import type { Frame } from "../data/frame.ts";
-import { recordRun } from "./record_run.ts";
-import type { TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
+import { recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
+import type { ReferencePool, TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 import { tuneParams } from "./tune.ts";
 import { ConfigError } from "../errors.ts";
@@ -210,11 +212,8 @@ function logData(log: Logger, data: LabeledData): void {
   if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
   if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
   for (const w of data.quality.source?.warnings ?? []) log.warn(w);
-  for (const f of data.quality.features) {
-    if (f.nonNumeric) {
-      log.warn(`${f.nonNumeric} unreadable value(s) in ${f.name}, treated as missing`);
-    }
-  }
+  const unreadable = Object.fromEntries(data.quality.features.map((f) => [f.name, f.nonNumeric]));
+  for (const line of readWarnings({ nonNumeric: unreadable })) log.warn(line);
   for (const f of data.quality.features) {
     if (f.missing || f.outOfRange || f.constant) {
       log.info("data quality", {
@@ -323,6 +322,7 @@ type Fitted = Pick<
   | "readiness"
   | "model"
   | "testProbabilities"
+  | "referencePool"
   | "history"
 >;
 
@@ -374,7 +374,25 @@ async function fitAndEvaluate(
     readiness: readiness(test.roc_auc),
     model,
     testProbabilities,
+    referencePool: referencePool(p, { model, testProbabilities, seed: config.seed }),
     history,
+  };
+}
+
+/**
+ * The reference pool of a run (see {@link ReferencePool}): the test rows with their scores, or
+ * with a time split a seeded sample of the training part scored by the final model.
+ */
+function referencePool(
+  p: Parts,
+  o: { model: Classifier; testProbabilities: Float64Array; seed: number },
+): ReferencePool {
+  if (!p.timeRanges) return { rows: p.split.test, scores: o.testProbabilities, from: "test" };
+  const pick = sampleRows(p.split.train.length, REFERENCE_SAMPLE_ROWS, o.seed);
+  return {
+    rows: pick.map((k) => p.split.train[k]!),
+    scores: o.model.predictProba(p.xTrain.take(pick)),
+    from: "training",
   };
 }
 

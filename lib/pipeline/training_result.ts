@@ -26,6 +26,21 @@ export interface TimeRanges {
   readonly folds: ReadonlyArray<{ readonly train: TimeRange; readonly test: TimeRange }>;
 }
 
+/**
+ * The rows a run's reference sample (what drift compares with) is drawn from, each with the
+ * final model's score: with a stratified split, the test rows (a random share of the data, unseen
+ * by the model); with a time split, a seeded sample of the training part (the test rows are only
+ * the latest period), scored by the model that was fitted on them.
+ */
+export interface ReferencePool {
+  /** Row indices into `data`. */
+  readonly rows: Int32Array;
+  /** The final model's scores, parallel to `rows`. */
+  readonly scores: Float64Array;
+  /** Which part of the split the rows come from. */
+  readonly from: "test" | "training";
+}
+
 /** Everything a training run produced. */
 export interface TrainingResult {
   /** MLflow run id. */
@@ -60,6 +75,8 @@ export interface TrainingResult {
   readonly testProbabilities: Float64Array;
   /** Row indices (into `data`) of the test set. */
   readonly testIndices: Int32Array;
+  /** The rows the run's reference sample (for drift) is drawn from: see {@link ReferencePool}. */
+  readonly referencePool: ReferencePool;
   /** With `data.split: "time"`: the time span of each part and fold (ISO times). */
   readonly timeRanges?: TimeRanges;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */

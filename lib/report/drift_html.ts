@@ -8,7 +8,7 @@
 
 import type { DriftResult } from "../drift/drift_result.ts";
 import type { PsiResult } from "../drift/psi.ts";
-import { driftFindings, reportNumber } from "./drift_summary.ts";
+import { driftFindings, missingCell, reportNumber } from "./drift_summary.ts";
 import { Figure, plotlyScript } from "./figure.ts";
 
 const esc = (s: string) =>
@@ -19,8 +19,9 @@ const num = (v: number | null, digits = 4) => (v === null ? "—" : reportNumber
 export function driftSummaryHtml(report: DriftResult): string {
   const d = report.data;
   const withImportance = d.dataset.driftedImportanceShare !== null;
+  const flagged = (f: DriftResult["data"]["features"][number]) => f.drifted || f.missingRose;
   const rows = d.features.map((f) =>
-    `<tr${f.drifted ? ' class="drifted" style="background:#fde2e1"' : ""}>` +
+    `<tr${flagged(f) ? ' class="drifted" style="background:#fde2e1"' : ""}>` +
     [
       esc(f.name),
       f.kind,
@@ -28,14 +29,15 @@ export function driftSummaryHtml(report: DriftResult): string {
       num(f.statistic),
       num(f.pValue),
       num(f.psi),
+      missingCell(f.missingShare),
       ...(withImportance ? [f.importance === null ? "—" : f.importance.toFixed(3)] : []),
-      f.severity,
-      f.drifted ? "yes" : "no",
+      f.measurable ? f.severity : "—",
+      f.measurable ? (f.drifted ? "yes" : "no") : "not measurable",
     ].map((c) => `<td>${c}</td>`).join("") + "</tr>"
   ).join("");
   const findings = driftFindings(report);
   const verdict = findings.pop()!;
-  const head = ["feature", "kind", "test", "statistic", "p-value", "PSI"]
+  const head = ["feature", "kind", "test", "statistic", "p-value", "PSI", "missing"]
     .concat(withImportance ? ["importance"] : [], ["severity", "drifted"])
     .map((h) => `<th>${h}</th>`).join("");
   return `<div class="drift-report"><p class="verdict"><b>${esc(verdict)}</b></p>` +
@@ -116,11 +118,13 @@ export function formatEdge(v: number): string {
 
 /** One self-contained HTML page: summary, then per feature the distribution and PSI charts. */
 export async function driftReportHtml(report: DriftResult): Promise<string> {
-  const figures = report.data.features.map((f) =>
-    distributionFigure(
-      `${f.name} (${f.test}, PSI ${num(f.psi, 3)}${f.drifted ? ", drifted" : ""})`,
-      f.distribution,
-    )
+  const figures = report.data.features.flatMap((f) =>
+    f.distribution
+      ? [distributionFigure(
+        `${f.name} (${f.test}, PSI ${num(f.psi, 3)}${f.drifted ? ", drifted" : ""})`,
+        f.distribution,
+      )]
+      : []
   );
   if (report.prediction) {
     figures.unshift(

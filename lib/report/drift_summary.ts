@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { DriftResult } from "../drift/drift_result.ts";
+import { type DriftResult, missingRises } from "../drift/drift_result.ts";
 import { textTable } from "./text_table.ts";
 
 /** A number for a report: 4 decimals, exponent form below 1e-4, "-" for null. */
@@ -15,6 +15,12 @@ export function reportNumber(x: number | null, digits = 4): string {
   if (x === null) return "-";
   if (!Number.isFinite(x)) return String(x);
   return x !== 0 && Math.abs(x) < 1e-4 ? x.toExponential(2) : x.toFixed(digits);
+}
+
+/** Missing shares as "reference → current" percentages ("—" when neither has any). */
+export function missingCell(m: { reference: number; current: number }): string {
+  const pct = (x: number) => `${Math.round(100 * x)}%`;
+  return m.reference === 0 && m.current === 0 ? "—" : `${pct(m.reference)} → ${pct(m.current)}`;
 }
 
 /**
@@ -26,9 +32,12 @@ export function driftFindings(r: DriftResult): string[] {
   const drifted = d.features.filter((x) => x.drifted);
   const lines: string[] = (r.context.warnings ?? []).map((w) => `Warning: ${w}`);
   const importance = d.dataset.driftedImportanceShare;
+  if (d.features.some((x) => x.missingRose)) lines.push(`Missing values rose: ${missingRises(d)}`);
+  const unmeasured = d.features.filter((x) => !x.measurable);
+  if (unmeasured.length) lines.push(`Not measured: ${notMeasured(unmeasured)}`);
   if (drifted.length) {
     lines.push(
-      `Drifted features: ${drifted.map((x) => `${x.name} (${x.severity})`).join(", ")}${
+      `Drifted features: ${drifted.map((x) => `${x.name} (${driftLabel(x)})`).join(", ")}${
         importance !== null ? ` — ${f(importance, 2)} of the model's importance` : ""
       }`,
     );
@@ -70,14 +79,35 @@ export function driftFindings(r: DriftResult): string[] {
   return lines;
 }
 
+/** Features too thinly sampled to test, grouped by their counts. */
+function notMeasured(features: DriftResult["data"]["features"]): string {
+  const groups = new Map<string, string[]>();
+  for (const x of features) {
+    const why = x.note ?? "";
+    groups.set(why, [...(groups.get(why) ?? []), x.name]);
+  }
+  return [...groups].map(([why, names]) => `${names.join(", ")} (${why})`).join("; ");
+}
+
+/** A drifted feature's label: its severity, or why it drifted without test evidence. */
+function driftLabel(x: DriftResult["data"]["features"][number]): string {
+  return x.severity !== "none" ? x.severity : "unseen categories";
+}
+
 function datasetLine(r: DriftResult): string {
   const ds = r.data.dataset;
-  const parts = ds.triggers.filter((t) => t.name !== "schema" || t.fired).map((t) => {
+  const shown = ds.triggers.filter((t) =>
+    !["schema", "missing_values"].includes(t.name) || t.fired
+  );
+  const parts = shown.map((t) => {
     const cmp = t.fired ? "≥" : "<";
     if (t.name === "drift_share") {
-      return `${ds.driftedCount} of ${r.data.features.length} features drifted (share ${
+      return `${ds.driftedCount} of ${ds.measuredCount} measured features drifted (share ${
         reportNumber(t.value, 2)
       } ${cmp} ${t.threshold})`;
+    }
+    if (t.name === "missing_values") {
+      return `a missing share rose by ${reportNumber(t.value, 2)} ≥ ${t.threshold}`;
     }
     if (t.name === "importance_share") {
       return `drifted importance share ${reportNumber(t.value, 2)} ${cmp} ${t.threshold}`;
@@ -92,10 +122,13 @@ function datasetLine(r: DriftResult): string {
 function verdictLine(r: DriftResult): string {
   const alarms = r.alarms;
   if (alarms.length) return `Drift found (exit 3): ${alarms.map((a) => a.detail).join("; ")}.`;
+  if (r.data.dataset.measuredCount === 0 && !r.prediction) {
+    return `Not measurable: no feature had enough values in both samples (${r.data.dataset.nReference} reference, ${r.data.dataset.nCurrent} current) — no verdict (exit 0).`;
+  }
   const drifted = r.data.features.filter((x) => x.drifted);
   if (drifted.length || r.prediction?.drifted) {
     const what = [
-      ...drifted.map((x) => `${x.name} (${x.severity})`),
+      ...drifted.map((x) => `${x.name} (${driftLabel(x)})`),
       ...(r.prediction?.drifted ? [`scores (${r.prediction.severity})`] : []),
     ];
     return `Drifted below the alarm rules: ${what.join(", ")} — no alarm (exit 0).`;
@@ -122,6 +155,7 @@ export function formatDriftSummary(r: DriftResult): string {
       "statistic",
       "p-value",
       "PSI",
+      "missing",
       ...(withImportance ? ["importance"] : []),
       "severity",
       "drifted",
@@ -133,9 +167,10 @@ export function formatDriftSummary(r: DriftResult): string {
       f(x.statistic),
       f(x.pValue),
       f(x.psi),
+      missingCell(x.missingShare).replace("—", "-"),
       ...(withImportance ? [x.importance === null ? "-" : x.importance.toFixed(3)] : []),
-      x.severity,
-      x.drifted ? "yes" : "no",
+      x.measurable ? x.severity : "-",
+      x.measurable ? (x.drifted ? "yes" : "no") : "n/a",
     ]),
   );
   return `${table}\n\n${driftFindings(r).join("\n")}`;

@@ -72,6 +72,21 @@ export class EnvironmentError extends Error {
 }
 
 /**
+ * A server that stopped answering (after the client's retries): the one environment problem a
+ * caller catches, to keep what it made elsewhere (a training run written to the embedded store).
+ */
+export class ServiceUnreachableError extends EnvironmentError {
+  /**
+   * @param message What could not be reached, without secrets, and the last failure.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "ServiceUnreachableError";
+  }
+}
+
+/**
  * True for an error the operating system raised (file system, network: `Deno.errors.*`, or an
  * error with an errno code such as `EROFS`, `ENOSPC`), or SQLite failing to use its file (cannot
  * open it, read-only, disk full, I/O error, locked).

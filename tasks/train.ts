@@ -53,7 +53,11 @@ export const TASK = defineTask({
     verbose: z.boolean().default(false),
   }),
   flags: FLAGS,
-  notes: ["Exit codes: 0 trained, 2 bad config or data (one line per problem), 1 failure."],
+  notes: [
+    "Exit codes: 0 trained, 4 trained but the tracking server stopped answering mid-run (the run " +
+    "is kept in sqlite:///mlflow.db: upload it with the mlflow-sync command printed), 2 bad config " +
+    "or data (one line per problem), 1 failure.",
+  ],
 });
 
 if (import.meta.main) {
@@ -63,6 +67,8 @@ if (import.meta.main) {
       level: options.verbose ? "debug" : "info",
     });
     log.addSink((line) => console.error(line));
-    console.log(formatTrainingSummary(await train(config, { log })));
+    const result = await train(config, { log });
+    console.log(formatTrainingSummary(result));
+    return result.offline?.lostRunId ? 4 : 0;
   });
 }

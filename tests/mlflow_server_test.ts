@@ -233,7 +233,7 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
       },
     );
     await t.step(
-      "a server stopped mid-run: a clear end, and no version half-registered",
+      "a server stopped mid-run: the run kept locally (exit 4), and no version half-registered",
       async () => {
         const running = runTask("train", [
           "--max-samples",
@@ -242,7 +242,7 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
           "5",
           "--register",
           "mid_run_model",
-        ], { env });
+        ], { env, cwd: await Deno.makeTempDir() }); // the kept copy goes to its mlflow.db
         const store = await openTrackingStore({ trackingUri: server.url });
         const exp = (await store.findExperiment("fraud-detection"))!;
         const known = new Set((await store.listRuns(exp)).map((r) => r.runId));
@@ -252,11 +252,8 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
         }
         await server.stop();
         const r = await running;
-        assert.equal(r.code, 2, r.stderr);
-        assert.match(
-          r.stderr.trim().split("\n").at(-1)!,
-          /^train: cannot reach the MLflow server /,
-        );
+        assert.equal(r.code, 4, r.stderr);
+        assert.match(r.stdout, /stopped answering during run \w{32}; the run was kept in sqlite:/);
         const db = await SqliteStore.open(`sqlite:///${server.db}`);
         assert.deepEqual(await db.registry.listModelVersions("mid_run_model"), []);
         await db.close();

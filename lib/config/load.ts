@@ -9,6 +9,7 @@ import { ConfigError } from "../errors.ts";
 import { formatIssues } from "../util/format_issues.ts";
 import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
 import { USE_CASES } from "./use_cases.ts";
+import { redactUri } from "../util/redact_uri.ts";
 
 /** A partial config tree (as read from JSON, env or flags). */
 export type ConfigTree = { [key: string]: unknown };
@@ -128,6 +129,8 @@ export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {
 /** A deep copy of a config tree with secrets replaced by `"***"`. */
 export function redact<T>(config: T): T {
   const copy = structuredClone(config) as unknown as ConfigTree;
+  const mlflow = copy.mlflow as ConfigTree | undefined;
+  if (typeof mlflow?.trackingUri === "string") mlflow.trackingUri = redactUri(mlflow.trackingUri);
   for (const path of SECRET_PATHS) {
     const parts = path.split(".");
     let node: unknown = copy;

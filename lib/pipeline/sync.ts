@@ -3,7 +3,8 @@
  * `sqlite:///mlflow.db` to a server, say — with their params, metrics (steps and timestamps kept),
  * tags, artifacts, status and times. Each copy is tagged with the run it came from
  * (`mlflow_sync.source_run_id`; a server chooses its own run ids), and a run copied before is not
- * copied again.
+ * copied again. A run kept locally because the server was lost mid-run (`lost_server_run_id`)
+ * ends the server's unfinished run when it lands there: FAILED, tagged with its replacement.
  *
  * @module
  */
@@ -12,6 +13,7 @@ import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { openTrackingStore, type StoreSettings } from "../tracking/open_store.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
+import { LOST_RUN_TAG } from "./keep_local.ts";
 
 /** What to copy where. */
 export const SyncOptionsSchema = z.strictObject({
@@ -107,5 +109,16 @@ async function copyRun(
     await copy.end("FAILED").catch(() => {});
     throw error;
   }
+  const lost = run.tags[LOST_RUN_TAG];
+  if (lost) await endReplaced(target, { lost, by: copy.runId });
   return { sourceRunId: run.runId, targetRunId: copy.runId };
+}
+
+/** The server run a kept copy stands for, left RUNNING when the server was lost: FAILED now. */
+async function endReplaced(target: TrackingStore, o: { lost: string; by: string }): Promise<void> {
+  const info = await target.getRun(o.lost);
+  if (info?.status !== "RUNNING") return;
+  const run = target.writerFor(info);
+  await run.setTags({ "mlflow_sync.replaced_by": o.by });
+  await run.end("FAILED");
 }

@@ -42,7 +42,7 @@ export async function openSession(config: TrainingConfig, log?: Logger): Promise
     if (!(error instanceof EnvironmentError) || !m.offlineOk) throw error;
     log?.warn(`${error.message}; tracking to ${DEFAULT_TRACKING_URI} (offline)`);
     const local = await openTrackingStore({ trackingUri: DEFAULT_TRACKING_URI });
-    return { store: local, offline: { from: m.trackingUri, to: local.where } };
+    return { store: local, offline: { from: store.where, to: local.where } };
   }
   if (m.registerModel && !store.registry) throw noRegistry(store.where);
   return { store };

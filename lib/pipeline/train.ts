@@ -17,8 +17,7 @@ import { createEstimator } from "../models/factory.ts";
 import type { Classifier, Estimator } from "../models/model.ts";
 import { sampleRows } from "../data/sample.ts";
 import { readWarnings } from "../data/read_counts.ts";
-import { gitCommit } from "../tracking/_git.ts";
-import type { TrackingStore } from "../tracking/store.ts";
+import type { RunWriter, TrackingStore } from "../tracking/store.ts";
 import { openSession, type TrackingSession } from "./tracking_session.ts";
 import { Logger } from "../util/logger.ts";
 import { Phases } from "../util/phases.ts";
@@ -29,7 +28,8 @@ import { recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
 import type { ReferencePool, TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 import { tuneParams } from "./tune.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
+import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
 
 /**
  * The estimator `config.model` names, with the run's seed for its random choices (unless the
@@ -89,6 +89,7 @@ export async function train(
       { config, log, estimator, data, parts, started, phases },
       session,
     );
+    if (result.offline) return result; // the server was lost mid-run: kept in the embedded store
     const registered = await registerIfAsked(session, result, log);
     return {
       ...result,
@@ -100,76 +101,126 @@ export async function train(
   }
 }
 
-/** The fit inside a tracked run: the run ends FINISHED with every artifact, or FAILED. */
-async function trackedFit(
-  w: {
-    config: TrainingConfig;
-    log: Logger;
-    estimator: Estimator;
-    data: LabeledData;
-    parts: Parts;
-    started: number;
-    phases: Phases;
-  },
-  session: TrackingSession,
-): Promise<TrainingResult> {
-  const { config, log, data, parts, phases } = w;
-  const { run, lines } = await startRun(session.store, config, log);
-  try {
-    const tuning = config.tune.enabled
-      ? await phases.time("tune", () =>
-        tuneParams({
-          config,
-          train: trainingPart(parts),
-          folds: parts.folds,
-          log,
-          parent: { store: session.store, experimentId: run.experimentId, runId: run.runId },
-        }))
-      : undefined;
-    const estimator = tuning
-      ? createEstimator({ type: config.model.type, params: tuning.params, seed: config.seed })
-      : w.estimator;
-    if (tuning) log.info("tuned", { [`cv_${tuning.metric}`]: round(tuning.bestScore, 4) });
-    const fitted = await fitAndEvaluate(estimator, parts, { config, log, phases });
-    const result: TrainingResult = {
-      runId: run.runId,
-      experimentId: run.experimentId,
-      artifactUri: run.artifactUri,
-      trackingUri: session.store.where,
-      config: redact(config),
-      rows: {
-        total: data.features.frame.rows,
-        train: parts.split.train.length,
-        test: parts.split.test.length,
-        dropped: data.droppedRows,
-      },
-      data,
-      ...fitted,
-      testIndices: parts.split.test,
-      ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
-      durationMs: performance.now() - w.started,
-      phases: phases.toJSON(),
-      ...(tuning ? { tuning } : {}),
-    };
-    const inner = () => (phases.toJSON().onnx ?? 0) + (phases.toJSON().explain ?? 0);
-    const innerBefore = inner(), t0 = performance.now();
-    await recordRun(run, result, { modelParams: estimator.params, phases });
-    phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
-    const spent = phases.toJSON();
-    await run.logMetrics(
-      Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),
-    );
-    log.info("phases", Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, sec(ms)])));
-    log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
-    await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
-    await run.end("FINISHED");
-    return { ...result, phases: spent, durationMs: performance.now() - w.started };
-  } catch (error) {
-    log.error("run failed", { run_id: run.runId, error: String(error) });
+/** What a run is made of before it is tracked. */
+interface TrainingInputs {
+  readonly config: TrainingConfig;
+  readonly log: Logger;
+  readonly estimator: Estimator;
+  readonly data: LabeledData;
+  readonly parts: Parts;
+  readonly started: number;
+  readonly phases: Phases;
+}
+
+/**
+ * The fit inside a tracked run: the run ends FINISHED with every artifact, or FAILED. A server
+ * lost while the run is recorded loses nothing: the run is kept in the embedded store.
+ */
+async function trackedFit(w: TrainingInputs, session: TrackingSession): Promise<TrainingResult> {
+  const { run, lines } = await startRun(session.store, w.config, w.log);
+  const fail = async (error: unknown) => {
+    w.log.error("run failed", { run_id: run.runId, error: String(error) });
     await run.logArtifact("logs/train.log", lines.join("\n") + "\n").catch(() => {});
     await run.end("FAILED").catch(() => {});
+  };
+  let fitted: Fitted;
+  try {
+    fitted = await fitForRun(w, { store: session.store, run });
+  } catch (error) {
+    await fail(error);
     throw error;
   }
+  const record = (to: RunWriter, where: string) => finishRun(to, { w, fitted, lines, where });
+  try {
+    return await record(run, session.store.where);
+  } catch (error) {
+    if (!(error instanceof ServiceUnreachableError) || session.offline) {
+      await fail(error);
+      throw error;
+    }
+    return await keepLocally({
+      lost: run,
+      server: session.store.where,
+      error,
+      config: w.config,
+      log: w.log,
+      record,
+    });
+  }
+}
+
+/** A run's result before it is recorded: the fit, its evaluation and the parameters used. */
+interface Fitted {
+  readonly result: Omit<TrainingResult, "runId" | "experimentId" | "artifactUri" | "trackingUri">;
+  readonly params: Readonly<Record<string, unknown>>;
+}
+
+/** Tuning (its trials nested in `run`), the final fit and its evaluation. */
+async function fitForRun(
+  w: TrainingInputs,
+  at: { store: TrackingStore; run: RunWriter },
+): Promise<Fitted> {
+  const { config, log, data, parts, phases } = w;
+  const tuning = config.tune.enabled
+    ? await phases.time("tune", () =>
+      tuneParams({
+        config,
+        train: trainingPart(parts),
+        folds: parts.folds,
+        log,
+        parent: { store: at.store, experimentId: at.run.experimentId, runId: at.run.runId },
+      }))
+    : undefined;
+  const estimator = tuning
+    ? createEstimator({ type: config.model.type, params: tuning.params, seed: config.seed })
+    : w.estimator;
+  if (tuning) log.info("tuned", { [`cv_${tuning.metric}`]: round(tuning.bestScore, 4) });
+  const evaluated = await fitAndEvaluate(estimator, parts, { config, log, phases });
+  const result = {
+    config: redact(config),
+    rows: {
+      total: data.features.frame.rows,
+      train: parts.split.train.length,
+      test: parts.split.test.length,
+      dropped: data.droppedRows,
+    },
+    data,
+    ...evaluated,
+    testIndices: parts.split.test,
+    ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
+    durationMs: performance.now() - w.started,
+    phases: phases.toJSON(),
+    ...(tuning ? { tuning } : {}),
+  };
+  return { result, params: estimator.params };
+}
+
+/** Records a fitted result in `run` (params, metrics, artifacts, the log) and ends it FINISHED. */
+async function finishRun(
+  run: RunWriter,
+  o: { w: TrainingInputs; fitted: Fitted; lines: string[]; where: string },
+): Promise<TrainingResult> {
+  const { log, phases } = o.w;
+  const result: TrainingResult = {
+    ...o.fitted.result,
+    runId: run.runId,
+    experimentId: run.experimentId,
+    artifactUri: run.artifactUri,
+    trackingUri: o.where,
+  };
+  const inner = () => (phases.toJSON().onnx ?? 0) + (phases.toJSON().explain ?? 0);
+  const innerBefore = inner(), t0 = performance.now();
+  await recordRun(run, result, { modelParams: o.fitted.params, phases });
+  phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
+  const spent = phases.toJSON();
+  await run.logMetrics(
+    Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),
+  );
+  log.info("phases", Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, sec(ms)])));
+  log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
+  await run.logArtifact("logs/train.log", o.lines.join("\n") + "\n");
+  await run.end("FINISHED");
+  return { ...result, phases: spent, durationMs: performance.now() - o.w.started };
 }
 
 /** Registers the finished run's model when `mlflow.registerModel` asks (not when offline). */
@@ -191,7 +242,16 @@ async function registerIfAsked(
     tags: { model_type: result.config.model.type, test_roc_auc: String(result.test.roc_auc) },
   });
   const alias = result.config.mlflow.registerAlias;
-  if (alias) await session.store.registry!.setAlias(name, alias, v.version);
+  if (alias) {
+    await session.store.registry!.setAlias(name, alias, v.version).catch((cause) => {
+      throw new EnvironmentError(
+        `version ${v.version} of "${name}" is registered (run ${result.runId}) but has no alias ` +
+          `"${alias}": ${cause instanceof Error ? cause.message : cause}; point the alias at it ` +
+          `once the server answers`,
+        { cause },
+      );
+    });
+  }
   log.info("model registered", {
     name,
     version: v.version,
@@ -292,18 +352,19 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
   };
 }
 
-/** Starts the run; its log lines are kept (replayed from the start) for `logs/train.log`. */
+/**
+ * Starts the run; its log lines are kept (replayed from the start) for `logs/train.log`. A run on
+ * a server names the embedded store that keeps it should the server be lost mid-run.
+ */
 async function startRun(store: TrackingStore, config: TrainingConfig, log: Logger) {
   const experimentId = await store.experimentId(config.mlflow.experimentName);
   const runName = config.mlflow.runName ?? `${config.model.type}-${new Date().toISOString()}`;
-  const commit = gitCommit();
+  const server = /^https?:/.test(store.where);
   const run = await store.startRun(experimentId, {
     runName,
     tags: {
-      model_type: config.model.type,
-      feature_source: config.data.source,
-      run_type: "train",
-      ...(commit ? { "mlflow.source.git.commit": commit } : {}),
+      ...trainingTags(config),
+      ...(server ? { [FALLBACK_TAG]: localStoreUri() } : {}),
     },
   });
   const lines: string[] = [];
@@ -312,7 +373,7 @@ async function startRun(store: TrackingStore, config: TrainingConfig, log: Logge
   return { run, lines };
 }
 
-type Fitted = Pick<
+type Evaluated = Pick<
   TrainingResult,
   | "cv"
   | "test"
@@ -331,7 +392,7 @@ async function fitAndEvaluate(
   estimator: Estimator,
   p: Parts,
   { config, log, phases }: { config: TrainingConfig; log: Logger; phases: Phases },
-): Promise<Fitted> {
+): Promise<Evaluated> {
   const train = trainingPart(p);
   const cv = p.folds
     ? await phases.time("cv", () =>

@@ -85,8 +85,12 @@ export interface TrainingResult {
   readonly tuning?: Tuning;
   /** The registered model version, when `mlflow.registerModel` asked for one. */
   readonly registered?: { readonly name: string; readonly version: string };
-  /** Set when the configured server was unreachable and the run went to the embedded store. */
-  readonly offline?: { readonly from: string; readonly to: string };
+  /**
+   * Set when the run went to the embedded store instead of the configured server: unreachable at
+   * the start (with `mlflow.offlineOk`), or lost mid-run (`lostRunId`: the server's run, left
+   * unfinished).
+   */
+  readonly offline?: { readonly from: string; readonly to: string; readonly lostRunId?: string };
   /** Wall time, ms. */
   readonly durationMs: number;
   /**

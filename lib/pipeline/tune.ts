@@ -10,7 +10,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import type { SplitIndices } from "../data/split.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, ServiceUnreachableError } from "../errors.ts";
 import { createEstimator } from "../models/factory.ts";
 import type { RunWriter, TrackingStore } from "../tracking/store.ts";
 import { sampleAround, sampleConfigurations, searchSpace } from "../tune/search_space.ts";
@@ -67,7 +67,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
   const space = searchSpace(type, t.space);
   const configs = sampleConfigurations(space, t.trials, config.seed);
   const { budgets, full, paramsAt, score } = scoring(w);
-  const runs = new Map<number, RunWriter>();
+  const trials = trialRuns(w);
   const deadline = t.timeBudgetSeconds > 0
     ? performance.now() + t.timeBudgetSeconds * 1000
     : Infinity;
@@ -89,7 +89,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
       eta: t.eta,
       timeBudgetSeconds: t.timeBudgetSeconds,
       evaluate: (c, budget) => score(paramsAt(c, budget)),
-      onResult: (r) => logTrial(w, runs, r),
+      onResult: (r) => trials.log(r),
       onRung: (rung, kept) =>
         log.info(`tune rung ${rung + 1}/${budgets.length}`, {
           budget: budgets[rung]!,
@@ -102,14 +102,14 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
       best: outcome.best,
       space,
       score: (c) => score(paramsAt(c, full)),
-      onResult: (r) => logTrial(w, runs, r),
+      onResult: (r) => trials.log(r),
       rung: budgets.length,
       budget: full,
       first: configs.length,
       deadline: outcome.timedOut ? -Infinity : deadline,
     });
     const best = refined.best.score > baseline.score ? refined.best : baseline;
-    for (const run of runs.values()) await run.end("FINISHED");
+    await trials.end("FINISHED");
     return {
       params: paramsAt(best.config, full),
       metric: t.metric,
@@ -121,7 +121,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
       timedOut: outcome.timedOut,
     };
   } catch (error) {
-    for (const run of runs.values()) await run.end("FAILED").catch(() => {});
+    await trials.end("FAILED").catch(() => {});
     throw error;
   }
 }
@@ -202,17 +202,36 @@ function fullBudget(config: TrainingConfig, param: string): number {
   return Number(resolved[param]) || 100;
 }
 
-/** One nested run per configuration: its parameters once, its score at each rung (step). */
-async function logTrial(w: TuneInput, runs: Map<number, RunWriter>, r: TrialResult<Params>) {
-  if (!w.parent) return;
-  let run = runs.get(r.trial);
-  if (!run) {
-    run = await w.parent.store.startRun(w.parent.experimentId, {
-      runName: `trial-${r.trial}`,
-      tags: { "mlflow.parentRunId": w.parent.runId, run_type: "tune_trial" },
-    });
-    runs.set(r.trial, run);
-    await run.logParams(r.config);
-  }
-  await run.logMetrics({ [`cv_${w.config.tune.metric}`]: r.score, budget: r.budget }, r.rung);
+/**
+ * One nested run per configuration: its parameters once, its score at each rung (step). A
+ * server that stops answering stops the tracking of trials (once, with a warning), not the
+ * search: `tuning.json` keeps every evaluation.
+ */
+function trialRuns(w: TuneInput) {
+  const runs = new Map<number, RunWriter>();
+  let lost = false;
+  const log = async (r: TrialResult<Params>) => {
+    if (!w.parent || lost) return;
+    try {
+      let run = runs.get(r.trial);
+      if (!run) {
+        run = await w.parent.store.startRun(w.parent.experimentId, {
+          runName: `trial-${r.trial}`,
+          tags: { "mlflow.parentRunId": w.parent.runId, run_type: "tune_trial" },
+        });
+        runs.set(r.trial, run);
+        await run.logParams(r.config);
+      }
+      await run.logMetrics({ [`cv_${w.config.tune.metric}`]: r.score, budget: r.budget }, r.rung);
+    } catch (error) {
+      if (!(error instanceof ServiceUnreachableError)) throw error;
+      lost = true;
+      w.log.warn(`${error.message}; trials are no longer tracked as runs (tuning.json keeps them)`);
+    }
+  };
+  const end = async (status: "FINISHED" | "FAILED") => {
+    if (lost) return;
+    for (const run of runs.values()) await run.end(status);
+  };
+  return { log, end };
 }

@@ -47,5 +47,5 @@ export interface TrainingOutcome {
     readonly test: { readonly from: string; readonly to: string };
   };
   readonly registered?: { readonly name: string; readonly version: string };
-  readonly offline?: { readonly from: string; readonly to: string };
+  readonly offline?: { readonly from: string; readonly to: string; readonly lostRunId?: string };
 }

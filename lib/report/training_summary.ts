@@ -85,7 +85,11 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
     ...(r.registered ? [`Registered as ${r.registered.name} version ${r.registered.version}`] : []),
     ...(r.offline
       ? [
-        `Offline: ${r.offline.from} was unreachable; upload the run with: deno task mlflow-sync ` +
+        `Offline: ${r.offline.from} ${
+          r.offline.lostRunId
+            ? `stopped answering during run ${r.offline.lostRunId}; the run was kept in ${r.offline.to}`
+            : "was unreachable"
+        }; upload the run with: deno task mlflow-sync ` +
         `--from ${r.offline.to} --to ${r.offline.from} --run-id ${r.runId}`,
       ]
       : []),

@@ -2,12 +2,14 @@
  * A small typed HTTP client for an MLflow tracking server: JSON calls to `/api/2.0/mlflow/…`,
  * bytes to and from the proxied artifact API, auth from the environment (a bearer token, or basic
  * user and password; never logged), and bounded retries with backoff on connection errors, 429
- * and 5xx replies.
+ * and 5xx replies. A call that creates is not blindly retried: its `recover` looks up what the
+ * failed attempt may have done (its reply lost on the way back) and that is reused.
  *
  * @module
  */
 
-import { EnvironmentError } from "../errors.ts";
+import { EnvironmentError, ServiceUnreachableError } from "../errors.ts";
+import { redactUri } from "../util/redact_uri.ts";
 
 /** How to reach the server. */
 export interface RestSettings {
@@ -24,6 +26,14 @@ export interface RestSettings {
   readonly backoffMs?: number;
   /** Told about each retry (for the run's log). */
   readonly onRetry?: (message: string) => void;
+}
+
+/** Options of {@link RestClient.post}. */
+export interface PostOptions<T> {
+  /** The HTTP method. @default "POST" */
+  readonly method?: string;
+  /** Looks up what a failed attempt made (undefined: nothing, so retry). */
+  readonly recover?: () => Promise<T | undefined>;
 }
 
 /** An MLflow error reply (`RESOURCE_DOES_NOT_EXIST`, `INVALID_PARAMETER_VALUE`, …). */
@@ -51,7 +61,7 @@ export class RestClient {
 
   /** The server, without credentials. */
   get where(): string {
-    return this.#base.replace(/\/\/[^@/]*@/, "//");
+    return redactUri(this.#base).replace("//***@", "//");
   }
 
   /** GET `/api/2.0/mlflow/<path>` with query parameters. */
@@ -60,9 +70,16 @@ export class RestClient {
     return this.#json<T>("GET", `/api/2.0/mlflow/${path}${q ? `?${q}` : ""}`);
   }
 
-  /** POST (or another method) JSON to `/api/2.0/mlflow/<path>`. */
-  post<T>(path: string, body: unknown, method = "POST"): Promise<T> {
-    return this.#json<T>(method, `/api/2.0/mlflow/${path}`, JSON.stringify(body));
+  /**
+   * POST (or another method) JSON to `/api/2.0/mlflow/<path>`. With `recover` (for a call that
+   * creates), a failed attempt is followed by `recover()` before any retry: what it finds (the
+   * object the attempt made) is returned instead of creating a second one.
+   */
+  post<T>(path: string, body: unknown, options: PostOptions<T> = {}): Promise<T> {
+    return this.#json<T>(options.method ?? "POST", `/api/2.0/mlflow/${path}`, {
+      body: JSON.stringify(body),
+      ...(options.recover ? { recover: options.recover } : {}),
+    });
   }
 
   /** Uploads bytes to the proxied artifact store (`mlflow-artifacts:/<path>`). */
@@ -73,7 +90,7 @@ export class RestClient {
   /** Downloads bytes from the proxied artifact store. */
   async getArtifact(path: string): Promise<Uint8Array> {
     const r = await this.#send("GET", artifactUrl(path));
-    return new Uint8Array(await r.arrayBuffer());
+    return new Uint8Array(await r!.arrayBuffer());
   }
 
   /** Lists a folder of the proxied artifact store. */
@@ -82,16 +99,43 @@ export class RestClient {
       "GET",
       `/api/2.0/mlflow-artifacts/artifacts?path=${encodeURIComponent(path)}`,
     );
-    return ((await r.json()) as { files?: Array<{ path: string; is_dir?: boolean }> }).files ?? [];
+    return ((await r!.json()) as { files?: Array<{ path: string; is_dir?: boolean }> }).files ??
+      [];
   }
 
-  async #json<T>(method: string, path: string, body?: string): Promise<T> {
-    const r = await this.#send(method, path, body);
+  async #json<T>(
+    method: string,
+    path: string,
+    o: { body?: string; recover?: () => Promise<T | undefined> } = {},
+  ): Promise<T> {
+    let found: T | undefined;
+    const recover = o.recover
+      ? async () => (found = await o.recover!().catch(() => undefined)) !== undefined
+      : undefined;
+    const r = await this.#send(method, path, o.body, recover);
+    if (!r) return found as T;
     const text = await r.text();
-    return (text ? JSON.parse(text) : {}) as T;
+    try {
+      return (text ? JSON.parse(text) : {}) as T;
+    } catch (cause) {
+      throw new EnvironmentError(
+        `${this.where} answered ${method} ${path.split("?")[0]} with something that is not ` +
+          `MLflow's JSON (${JSON.stringify(text.slice(0, 40))}…): is it an MLflow tracking server?`,
+        { cause },
+      );
+    }
   }
 
-  async #send(method: string, path: string, body?: string | Uint8Array): Promise<Response> {
+  /**
+   * Sends with retries; undefined only when `recovered` (given for creates) found that a failed
+   * attempt had made its object.
+   */
+  async #send(
+    method: string,
+    path: string,
+    body?: string | Uint8Array,
+    recovered?: () => Promise<boolean>,
+  ): Promise<Response | undefined> {
     const attempts = this.#s.attempts ?? 5;
     for (let attempt = 1;; attempt++) {
       let reply: Response | undefined, failure = "";
@@ -100,6 +144,9 @@ export class RestClient {
           method,
           headers: this.#headers(body),
           body: body === undefined ? null : typeof body === "string" ? body : body as BodyInit,
+          // A create goes on a connection of its own: on a pooled one that the server closes,
+          // the HTTP client would send it again by itself, past `recovered`.
+          ...(recovered ? { client: unpooled() } : {}),
         });
         if (reply.ok) return reply;
         if (reply.status < 500 && reply.status !== 429) {
@@ -112,7 +159,7 @@ export class RestClient {
         failure = (error as Error).message;
       }
       if (attempt >= attempts) {
-        throw new EnvironmentError(
+        throw new ServiceUnreachableError(
           `cannot reach the MLflow server ${this.where}: ${failure} (${method} ${
             path.split("?")[0]
           }, ${attempts} attempts)`,
@@ -123,6 +170,14 @@ export class RestClient {
         `MLflow ${method} ${path.split("?")[0]}: ${failure}; retry ${attempt} in ${wait} ms`,
       );
       await new Promise((r) => setTimeout(r, wait));
+      if (recovered && await recovered()) {
+        this.#s.onRetry?.(
+          `MLflow ${method} ${
+            path.split("?")[0]
+          }: the failed attempt had succeeded; reusing what it made`,
+        );
+        return undefined;
+      }
     }
   }
 
@@ -135,6 +190,13 @@ export class RestClient {
     }
     return h;
   }
+}
+
+let unpooledClient: Deno.HttpClient | undefined;
+
+/** An HTTP client that keeps no idle connection (so never replays a request by itself). */
+function unpooled(): Deno.HttpClient {
+  return unpooledClient ??= Deno.createHttpClient({ poolMaxIdlePerHost: 0 });
 }
 
 /** `mlflow-artifacts:/a/b` (or `a/b`) → the proxied artifact API's URL path. */

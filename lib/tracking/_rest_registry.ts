@@ -20,6 +20,9 @@ interface ApiVersion {
   creation_timestamp: number | string;
 }
 
+/** The tag that makes a version's registration findable (one token per registration). */
+const REGISTRATION_TAG = "registration_token";
+
 /** How long a new version may stay PENDING_REGISTRATION. */
 const READY_TIMEOUT_MS = 120_000;
 
@@ -40,14 +43,43 @@ export class RestRegistry implements ModelRegistry {
         if (!String(e.message).includes("RESOURCE_ALREADY_EXISTS")) throw e;
       });
     }
+    // A token tag finds the version a failed attempt made (its reply lost), so none is made twice.
+    const token = crypto.randomUUID();
+    const tags = { ...v.tags, [REGISTRATION_TAG]: token };
     const made = await this.#api.post<{ model_version: ApiVersion }>("model-versions/create", {
       name: v.name,
       source: v.source,
       run_id: v.runId,
       ...(v.description ? { description: v.description } : {}),
-      tags: Object.entries(v.tags ?? {}).map(([key, value]) => ({ key, value })),
+      tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
+    }, { recover: () => this.#madeWith(v, token) });
+    const version = made.model_version.version;
+    try {
+      return await this.#ready(v.name, version);
+    } catch (error) {
+      if (!(error instanceof EnvironmentError) || /ended|was deleted/.test(error.message)) {
+        throw error;
+      }
+      throw new EnvironmentError(
+        `version ${version} of "${v.name}" was created (run ${v.runId}), but ${error.message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** The version of `v`'s run carrying `token`, if an attempt made one. */
+  async #madeWith(
+    v: NewModelVersion,
+    token: string,
+  ): Promise<{ model_version: ApiVersion } | undefined> {
+    const r = await this.#api.get<{ model_versions?: ApiVersion[] }>("model-versions/search", {
+      filter: `name='${v.name.replaceAll("'", "\\'")}' and run_id='${v.runId}'`,
+      max_results: "1000",
     });
-    return await this.#ready(v.name, made.model_version.version);
+    const found = (r.model_versions ?? []).find((mv) =>
+      (mv.tags ?? []).some((t) => t.key === REGISTRATION_TAG && t.value === token)
+    );
+    return found ? { model_version: found } : undefined;
   }
 
   /** Waits until the version leaves PENDING_REGISTRATION; a failed one is deleted. */
@@ -121,7 +153,10 @@ export class RestRegistry implements ModelRegistry {
   }
 
   async deleteModelVersion(name: string, version: string): Promise<void> {
-    await this.#api.post("model-versions/delete", { name, version }, "DELETE");
+    await this.#api.post("model-versions/delete", { name, version }, { method: "DELETE" })
+      .catch((error) => {
+        if (!isMissing(error)) throw error; // a replayed delete finds it gone
+      });
   }
 }
 

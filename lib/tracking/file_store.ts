@@ -86,6 +86,16 @@ export class FileStore implements TrackingStore {
     return undefined;
   }
 
+  writerFor(run: RunInfo): RunWriter {
+    return new FileRunWriter({
+      dir: join(this.root, run.experimentId, run.runId),
+      experimentId: run.experimentId,
+      runId: run.runId,
+      runName: run.runName,
+      startTime: run.startTime,
+    });
+  }
+
   async startRun(experimentId: string, options: StartRunOptions): Promise<RunWriter> {
     const runId = crypto.randomUUID().replaceAll("-", "");
     const dir = join(this.root, experimentId, runId);

@@ -109,6 +109,10 @@ export class RestStore implements TrackingStore {
     }
   }
 
+  writerFor(run: RunInfo): RunWriter {
+    return new RestRunWriter(this.#api, run);
+  }
+
   async startRun(experimentId: string, options: StartRunOptions): Promise<RunWriter> {
     const tags = {
       "mlflow.user": Deno.env.get("USER") ?? "unknown",
@@ -116,13 +120,28 @@ export class RestStore implements TrackingStore {
       "mlflow.source.name": "fraud-pipeline",
       ...options.tags,
     };
+    const startTime = options.startTime ?? Date.now();
     const r = await this.#api.post<{ run: ApiRun }>("runs/create", {
       experiment_id: experimentId,
       run_name: options.runName,
-      start_time: options.startTime ?? Date.now(),
+      start_time: startTime,
       tags: Object.entries(tags).map(([key, value]) => ({ key, value })),
-    });
+    }, { recover: () => this.#runMade(experimentId, { name: options.runName, startTime }) });
     return new RestRunWriter(this.#api, toInfo(r.run));
+  }
+
+  /** The run a failed `runs/create` made (its reply lost): same name and start time, if any. */
+  async #runMade(
+    experimentId: string,
+    o: { name: string; startTime: number },
+  ): Promise<{ run: ApiRun } | undefined> {
+    const r = await this.#api.post<{ runs?: ApiRun[] }>("runs/search", {
+      experiment_ids: [experimentId],
+      filter: `attributes.run_name = '${o.name.replaceAll("'", "\\'")}' and ` +
+        `attributes.start_time = ${o.startTime}`,
+      max_results: 2,
+    });
+    return r.runs?.length === 1 ? { run: r.runs[0]! } : undefined;
   }
 
   async listRuns(experimentId: string): Promise<RunInfo[]> {

@@ -88,6 +88,10 @@ export class SqliteStore implements TrackingStore {
     return Promise.resolve(this.#experiment(name));
   }
 
+  writerFor(run: RunInfo): RunWriter {
+    return new SqliteRunWriter(this.#db, run);
+  }
+
   startRun(experimentId: string, options: StartRunOptions): Promise<RunWriter> {
     const runId = crypto.randomUUID().replaceAll("-", "");
     const exp = this.#db.prepare(

@@ -124,6 +124,8 @@ export interface TrackingStore {
   /** The id of the experiment named `name`, or undefined (nothing is created). */
   findExperiment(name: string): Promise<string | undefined>;
   startRun(experimentId: string, options: StartRunOptions): Promise<RunWriter>;
+  /** A writer for a run that exists (to tag or end it later, e.g. one left RUNNING). */
+  writerFor(run: RunInfo): RunWriter;
   /** Runs of an experiment, newest first. */
   listRuns(experimentId: string): Promise<RunInfo[]>;
   getRun(runId: string): Promise<RunInfo | undefined>;

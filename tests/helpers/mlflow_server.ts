@@ -14,12 +14,25 @@ export class MlflowServer {
   readonly url: string;
   /** Its backend database file. */
   readonly db: string;
-  readonly #child: Deno.ChildProcess;
+  /** Its served artifact folder. */
+  readonly artifacts: string;
+  #child: Deno.ChildProcess;
 
-  private constructor(url: string, db: string, child: Deno.ChildProcess) {
+  private constructor(url: string, o: { db: string; artifacts: string }, child: Deno.ChildProcess) {
     this.url = url;
-    this.db = db;
+    this.db = o.db;
+    this.artifacts = o.artifacts;
     this.#child = child;
+  }
+
+  /** Starts it again on the same port, database and artifacts (after {@link stop}). */
+  async restart(): Promise<void> {
+    const again = await MlflowServer.start({
+      db: this.db,
+      artifacts: this.artifacts,
+      port: Number(new URL(this.url).port),
+    });
+    this.#child = again.#child;
   }
 
   /** Starts a server over `db` (created when missing), artifacts served from `artifacts`. */
@@ -47,7 +60,7 @@ export class MlflowServer {
     const url = `http://127.0.0.1:${port}`;
     for (let i = 0; i < 240; i++) {
       const ok = await fetch(`${url}/health`).then((r) => r.ok).catch(() => false);
-      if (ok) return new MlflowServer(url, o.db, child);
+      if (ok) return new MlflowServer(url, o, child);
       await new Promise((r) => setTimeout(r, 250));
     }
     try {

@@ -42,6 +42,8 @@ if (import.meta.main) {
     const out = await runIngest(config, {
       ...options,
       onProgress: (k) => console.error(`ingest: ${k} events`),
+      onRetry: (n, why) =>
+        console.error(`ingest: ${why}; writing the snapshot again (attempt ${n})`),
     });
     const [what, unit] = options.follow ? ["replayed", "events"] : ["wrote", "rows"];
     console.error(

@@ -60,7 +60,16 @@ export async function acquireRedisLock(
         throw new LockLostError(where);
       }
     },
-    stillHeld: async () => (await c.get(key)) === value,
+    stillHeld: async () => {
+      const now = await c.get(key).catch((cause) => {
+        // Unknown is not held: a cycle that cannot check its lock does not promote.
+        throw new EnvironmentError(
+          `cannot check the cycle lock ${where}: ${redisFailure(cause)}; nothing was promoted`,
+          { cause },
+        );
+      });
+      return now === value;
+    },
     async release() {
       await c.eval(RELEASE, 1, key, value);
     },

@@ -32,6 +32,8 @@ export const IngestOptionsSchema = z.strictObject({
 export type IngestOptions = z.infer<typeof IngestOptionsSchema> & {
   /** Called with the events written so far, after each second's batch when following. */
   readonly onProgress?: (events: number) => void;
+  /** Told when a lost connection makes a snapshot be written again. */
+  readonly onRetry?: (attempt: number, why: string) => void;
 };
 
 /** What was written where. */
@@ -76,6 +78,7 @@ export async function runIngest(
     const written = await ingestSnapshot({ conn, layout }, snapshotFeatures(stream), {
       ttlSeconds: r.ttlSeconds,
       batchSize: r.batchSize,
+      ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     });
     return { written, where: conn.where };
   } finally {

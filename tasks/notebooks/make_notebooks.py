@@ -139,10 +139,11 @@ quiet.report;''',
 });
 shifted.report;''',
     '''import { distributionFigure } from "../lib/report/drift_html.ts";
-const worst = [...shifted.report.data.features].sort((a, b) => b.psi - a.psi)[0]!;
+const measured = shifted.report.data.features.filter((f) => f.measurable);
+const worst = [...measured].sort((a, b) => b.psi! - a.psi!)[0]!;
 distributionFigure(
-  `${worst.name}: PSI ${worst.psi.toFixed(3)}, ${worst.test} p ${worst.pValue?.toExponential(2)}`,
-  worst.distribution,
+  `${worst.name}: PSI ${worst.psi!.toFixed(3)}, ${worst.test} p ${worst.pValue?.toExponential(2)}`,
+  worst.distribution!,
 );''',
     "## Prediction drift",
     '''distributionFigure("model scores", shifted.report.prediction!.distribution);''',

@@ -112,7 +112,7 @@ export function openLean(
  */
 export function redisFailure(error: unknown): string {
   const e = error as { message?: string; lastNodeError?: { message?: string } } | undefined;
-  const message = String(e?.message ?? error);
+  const message = String(e?.message ?? error).replace(/\.$/, "");
   if (/WRONGPASS|NOAUTH|invalid password|authentication failed/i.test(message)) {
     return "authentication failed (check REDIS_PASSWORD)";
   }

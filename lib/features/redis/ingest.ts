@@ -19,6 +19,8 @@ export interface IngestOptions {
   readonly ttlSeconds?: number;
   /** Rows per pipelined batch. @default 1000 */
   readonly batchSize?: number;
+  /** Told when a lost connection makes the snapshot be written again (the attempt, why). */
+  readonly onRetry?: (attempt: number, why: string) => void;
 }
 
 /** A row's field/value pairs as ioredis arguments. */
@@ -27,7 +29,9 @@ function flatten(pairs: Array<[Uint8Array, Uint8Array | string]>): (Buffer | str
 }
 
 /**
- * Writes every row of `features`; returns the rows written.
+ * Writes every row of `features`; returns the rows written. A connection lost on the way (a
+ * restarted server) writes the snapshot again once the server answers — its writes are
+ * idempotent — up to the connection's `retries` times with backoff.
  *
  * @throws {EnvironmentError} when the server cannot be reached or refuses a write. Batches of
  * HSET (and EXPIRE) are written as raw RESP with a lean client, pipelined, and their replies
@@ -39,7 +43,17 @@ export async function ingestSnapshot(
   features: FeatureSet,
   options: IngestOptions = {},
 ): Promise<number> {
-  return await orWriteError(store.conn, () => writeSnapshot(store, features, options));
+  return await orWriteError(store.conn, async () => {
+    for (let attempt = 1;; attempt++) {
+      try {
+        return await writeSnapshot(store, features, options);
+      } catch (error) {
+        if (error instanceof RespError || attempt > store.conn.settings.retries) throw error;
+        options.onRetry?.(attempt + 1, redisFailure(error));
+        await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** (attempt - 1))));
+      }
+    }
+  });
 }
 
 /** Where rows go: the connection and the layout they are written in. */

@@ -84,7 +84,7 @@ export class RestClient {
 
   /** Uploads bytes to the proxied artifact store (`mlflow-artifacts:/<path>`). */
   async putArtifact(path: string, data: Uint8Array): Promise<void> {
-    await this.#send("PUT", artifactUrl(path), data);
+    await this.#send("PUT", artifactUrl(path), { body: data });
   }
 
   /** Downloads bytes from the proxied artifact store. */
@@ -112,7 +112,10 @@ export class RestClient {
     const recover = o.recover
       ? async () => (found = await o.recover!().catch(() => undefined)) !== undefined
       : undefined;
-    const r = await this.#send(method, path, o.body, recover);
+    const r = await this.#send(method, path, {
+      ...(o.body !== undefined ? { body: o.body } : {}),
+      ...(recover ? { recovered: recover } : {}),
+    });
     if (!r) return found as T;
     const text = await r.text();
     try {
@@ -133,9 +136,9 @@ export class RestClient {
   async #send(
     method: string,
     path: string,
-    body?: string | Uint8Array,
-    recovered?: () => Promise<boolean>,
+    o: { body?: string | Uint8Array; recovered?: () => Promise<boolean> } = {},
   ): Promise<Response | undefined> {
+    const { body, recovered } = o;
     const attempts = this.#s.attempts ?? 5;
     for (let attempt = 1;; attempt++) {
       let reply: Response | undefined, failure = "";

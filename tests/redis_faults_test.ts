@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openTrackingStore } from "../lib/tracking/open_store.ts";
-import { RedisServer } from "./helpers/redis_server.ts";
+import { freePort, RedisServer } from "./helpers/redis_server.ts";
 import { runTask, startTask, type TaskRun } from "./helpers/tasks.ts";
 
 /** stderr without log lines: what a task said in its own words. */
@@ -141,6 +141,56 @@ Deno.test("a monitoring cycle with Redis restarted while it trains: a decision o
     assert.ok([0, 10, 11].includes(next.code), `exit ${next.code}:\n${next.stderr}`);
   } finally {
     await redis.stop();
+    await Deno.remove(cwd, { recursive: true }).catch(() => {});
+  }
+});
+
+Deno.test("an unreachable Redis, one server or a whole cluster, is the same one line in train, drift, monitor and ingest", async () => {
+  const cwd = await Deno.makeTempDir();
+  try {
+    // A run to compare with (drift reads the current sample after finding it).
+    const first = await runTask("train", ["--max-samples", "1000", "--cv-folds", "0"], { cwd });
+    assert.equal(first.code, 0, first.stderr);
+    const down = [freePort(), freePort()];
+    const targets: Array<[string, Record<string, string>, RegExp]> = [
+      [
+        "server",
+        { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(down[0]) },
+        /Redis 127\.0\.0\.1:\d+\/0: /,
+      ],
+      [
+        "cluster",
+        { REDIS_CLUSTER_NODES: down.map((p) => `127.0.0.1:${p}`).join(",") },
+        /Redis Cluster 127\.0\.0\.1:\d+,127\.0\.0\.1:\d+: none of the cluster's nodes answers/,
+      ],
+    ];
+    const tasks: Array<[string, string[], string]> = [
+      ["train", ["--source", "redis", "--cv-folds", "0"], "cannot read features from"],
+      ["drift", ["--source", "redis"], "cannot read features from"],
+      [
+        "monitor",
+        ["--source", "redis"],
+        "cannot take the cycle lock monitor:lock:fraud_detection on",
+      ],
+      ["ingest", ["--samples", "100"], "cannot write features to"],
+    ];
+    for (const [what, env, where] of targets) {
+      const runs = await Promise.all(
+        tasks.map(([task, args]) =>
+          runTask(task, args, { cwd, env: { ...env, DATA_SOURCE: "redis" }, timeoutMs: 120_000 })
+        ),
+      );
+      runs.forEach((r, k) => {
+        const [task, , lead] = tasks[k]!;
+        assert.equal(r.code, 2, `${task} (${what}):\n${r.stderr}`);
+        const own = ownLines(r).filter((l) => !/writing the snapshot again/.test(l));
+        assert.equal(own.length, 1, `${task} (${what}): one line:\n${r.stderr}`);
+        assert.ok(own[0]!.startsWith(`${task}: ${lead} `), `${task} (${what}): ${own[0]}`);
+        assert.match(own[0]!, where, `${task} (${what})`);
+        assert.doesNotMatch(r.stderr, /^\s+at /m, `${task} (${what}): a stack trace`);
+      });
+    }
+  } finally {
     await Deno.remove(cwd, { recursive: true }).catch(() => {});
   }
 });

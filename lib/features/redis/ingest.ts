@@ -44,13 +44,16 @@ export async function ingestSnapshot(
   options: IngestOptions = {},
 ): Promise<number> {
   return await orWriteError(store.conn, async () => {
+    // A server that never answered is not retried: only a connection lost on the way is.
+    let targets: Targets | undefined = await openTargets(store.conn);
     for (let attempt = 1;; attempt++) {
       try {
-        return await writeSnapshot(store, features, options);
+        return await writeSnapshot(store, features, { ...options, targets });
       } catch (error) {
         if (error instanceof RespError || attempt > store.conn.settings.retries) throw error;
         options.onRetry?.(attempt + 1, redisFailure(error));
         await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** (attempt - 1))));
+        targets = undefined;
       }
     }
   });
@@ -81,7 +84,7 @@ async function orWriteError<T>(conn: RedisConnection, write: () => Promise<T>): 
 async function writeSnapshot(
   { conn, layout }: Store,
   features: FeatureSet,
-  options: IngestOptions,
+  options: IngestOptions & { targets?: Targets | undefined },
 ): Promise<number> {
   const { frame, entityIds, timestamps } = features;
   const batch = options.batchSize ?? 1000, ttl = options.ttlSeconds ?? 0;
@@ -91,7 +94,7 @@ async function writeSnapshot(
     for (let j = 0; j < frame.width; j++) row[j] = frame.columns[j]![i]!;
     return layout.encode(entityIds[i]!, timestamps[i]!, row);
   };
-  const targets = await openTargets(conn);
+  const targets = options.targets ?? await openTargets(conn);
   try {
     const writers = targets.servers.map(() => new CommandWriter());
     let inFlight: Promise<number[][]> | undefined;
@@ -152,6 +155,7 @@ interface Targets {
 /** One connection to the server, or one per cluster master with keys routed by hash slot. */
 async function openTargets(conn: RedisConnection): Promise<Targets> {
   if (!conn.client.isCluster) return { servers: [await openLean(conn)], route: () => 0 };
+  await conn.client.ping(); // learn the masters (or say that none answers)
   const map = await slotMap(conn.client as Cluster);
   const servers: RespConnection[] = [];
   try {

@@ -131,7 +131,7 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
   assert.equal(reports.length, 2, "no-shift and shifted drift reports");
   assert.match(
     reports[1]!,
-    /amount_avg_5m<\/td><td>continuous<\/td><td>ks<\/td>(<td>[^<]*<\/td>){5}<td>yes<\/td>/,
+    /amount_avg_5m<\/td><td>continuous<\/td><td>ks<\/td>(<td>[^<]*<\/td>){6}<td>yes<\/td>/,
   );
   assert.ok(outputs(drift).filter((o) => o.data?.[PLOTLY]).length >= 2);
   await Deno.remove(dir, { recursive: true });

@@ -1,31 +1,37 @@
 /**
  * `deno task serve`: online scoring over HTTP — `POST /v1/score` with feature rows or entity ids
  * (features read from Redis), `?explain=k` for reason codes, `/healthz`, `/readyz`, `/metrics`;
- * follows a registry alias and logs predictions to a Redis stream. SIGTERM/SIGINT: stop accepting,
- * finish in-flight requests, exit 0.
+ * follows a registry alias and logs predictions to a Redis stream. Request bodies, slow clients and
+ * idle connections are bounded (`--max-body-bytes`, `--body-timeout-ms`, `--header-timeout-ms`,
+ * `--idle-timeout-ms`). SIGTERM/SIGINT: stop accepting, finish in-flight requests, exit 0.
  *
  * @module
  */
 
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
-import { startServing } from "../lib/pipeline/serve.ts";
+import { ServeOptionsSchema, startServing } from "../lib/pipeline/serve.ts";
 import { Logger } from "../lib/util/logger.ts";
 import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
-  { flag: "model",          option: "model",         type: "string", arg: "<ref>",        help: "models:/<name>@<alias> (followed), models:/<name>/<n>, runs:/<id>/model or a JSON model file" },
-  { flag: "port",           option: "port",          type: "number", arg: "<n>",          help: "port (0 = any free one)" },
-  { flag: "host",           option: "host",          type: "string", arg: "<addr>",       help: "address to listen on (0.0.0.0 in a container)" },
-  { flag: "follow-seconds", option: "followSeconds", type: "number", arg: "<s>",          help: "seconds between checks of the alias (0 = never)" },
-  { flag: "log-sample",     option: "logSample",     type: "number", arg: "<share>",      help: "share of scored rows logged to the Redis stream predictions:<model> (0 = off)" },
-  { flag: "log-max-len",    option: "logMaxLen",     type: "number", arg: "<n>",          help: "entries the prediction stream keeps (about)" },
-  { flag: "source",         config: "data.source",   type: "string", arg: "<name>",       help: "redis: read features by entity id and log predictions there" },
-  { flag: "use-case",       config: "useCase",       type: "string", arg: "<name>",       help: "fraud or personalization: the feature view read by entity id" },
-  { flag: "redis-layout",   config: "data.redis.layout", type: "string", arg: "<l>",      help: "hash or feast" },
-  { flag: "redis-cluster",  config: "data.redis.clusterNodes", type: "list", arg: "<host:port,…>", help: "nodes of a Redis Cluster" },
-  { flag: "log-format",     option: "logFormat",     type: "string", arg: "<fmt>",        help: "human lines or json" },
+  { flag: "model",             option: "model",                   type: "string", arg: "<ref>",         help: "models:/<name>@<alias> (followed), models:/<name>/<n>, runs:/<id>/model or a JSON model file" },
+  { flag: "port",              option: "port",                    type: "number", arg: "<n>",           help: "port (0 = any free one)" },
+  { flag: "host",              option: "host",                    type: "string", arg: "<addr>",        help: "address to listen on (0.0.0.0 in a container)" },
+  { flag: "follow-seconds",    option: "followSeconds",           type: "number", arg: "<s>",           help: "seconds between checks of the alias (0 = never)" },
+  { flag: "log-sample",        option: "logSample",               type: "number", arg: "<share>",       help: "share of scored rows logged to the Redis stream predictions:<model> (0 = off)" },
+  { flag: "log-max-len",       option: "logMaxLen",               type: "number", arg: "<n>",           help: "entries the prediction stream keeps (about)" },
+  { flag: "max-body-bytes",    option: "maxBodyBytes",            type: "number", arg: "<n>",           help: "largest request body; a larger one is refused (413) before it is read" },
+  { flag: "body-timeout-ms",   option: "bodyTimeoutMs",           type: "number", arg: "<ms>",          help: "time for a request body to arrive (then 408)" },
+  { flag: "header-timeout-ms", option: "headerTimeoutMs",         type: "number", arg: "<ms>",          help: "time for a connection to send a request head, else it is closed (0 = no guard: behind a proxy that enforces it)" },
+  { flag: "idle-timeout-ms",   option: "idleTimeoutMs",           type: "number", arg: "<ms>",          help: "a connection with no byte either way for this long, outside a request, is closed" },
+  { flag: "min-present-share", option: "minPresentShare",         type: "number", arg: "<share>",       help: "least share of the model's features an entity read by id needs present and readable (else 422)" },
+  { flag: "source",            config: "data.source",             type: "string", arg: "<name>",        help: "redis: read features by entity id and log predictions there" },
+  { flag: "use-case",          config: "useCase",                 type: "string", arg: "<name>",        help: "fraud or personalization: the feature view read by entity id" },
+  { flag: "redis-layout",      config: "data.redis.layout",       type: "string", arg: "<l>",           help: "hash or feast" },
+  { flag: "redis-cluster",     config: "data.redis.clusterNodes", type: "list",   arg: "<host:port,…>", help: "nodes of a Redis Cluster" },
+  { flag: "log-format",        option: "logFormat",               type: "string", arg: "<fmt>",         help: "human lines or json" },
 ];
 
 /** The task's declaration (also read by tests). */
@@ -37,18 +43,10 @@ export const TASK = defineTask({
     "deno task serve --model models:/fraud_detection@champion [--port 8080] [--source redis]",
   ],
   config: true,
-  options: z.strictObject({
-    model: z.string().min(1),
-    port: z.number().int().min(0).max(65535).default(8080),
-    host: z.string().min(1).default("127.0.0.1"),
-    followSeconds: z.number().min(0).default(10),
-    logSample: z.number().min(0).max(1).default(1),
-    logMaxLen: z.number().int().min(1).default(100_000),
-    logFormat: z.enum(["human", "json"]).default("human"),
-  }),
+  options: ServeOptionsSchema.extend({ logFormat: z.enum(["human", "json"]).default("human") }),
   flags: FLAGS,
   notes: [
-    "Exit codes: 0 stopped (SIGTERM/SIGINT), 2 bad input (a model that cannot be loaded), 1 failure.",
+    "Exit codes: 0 stopped (SIGTERM/SIGINT), 2 bad input (a model that cannot be loaded, a port in use), 1 failure.",
   ],
 });
 
@@ -56,7 +54,7 @@ if (import.meta.main) {
   await runTask(TASK, async ({ config, options: o }) => {
     const log = new Logger({ format: o.logFormat });
     log.addSink((line) => console.error(line));
-    const s = await startServing(config, { ...o, hostname: o.host, log });
+    const s = await startServing(config, { ...o, log });
     const m = s.slot.current;
     log.info("serving", { url: `http://${o.host}:${s.port}`, model: m.name, version: m.version });
     const signal = await new Promise<string>((resolve) => {

@@ -2,39 +2,49 @@
  * Online scoring (`deno task serve`): the model from a file or the registry (following its alias:
  * a moved `champion` is loaded in the background and swapped in atomically), features from the
  * request or from Redis by entity id (the pipeline's layouts), a prediction log in a Redis stream,
- * and `Deno.serve` with a graceful shutdown.
+ * and `Deno.serve` behind a connection guard (header and idle timeouts), with request limits
+ * (body size and time, the share of an entity's features present) and a graceful shutdown.
  *
  * @module
  */
 
+import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
 import { oneView } from "../features/catalog.ts";
 import { connectRedis, type RedisConnection } from "../features/redis/client.ts";
 import { layoutFor, redisSettings } from "../features/redis/source.ts";
+import type { OnlineStore } from "../serve/entity_features.ts";
+import { ServeLimitsSchema } from "../serve/limits.ts";
+import { listen } from "../serve/listen.ts";
 import { type Loaded, ModelSlot, type ModelSource } from "../serve/model_slot.ts";
 import { logKeys, type PredictionLog, redisPredictionLog } from "../serve/prediction_log.ts";
 import { scoreHandler } from "../serve/score_handler.ts";
 import { ServeMetrics } from "../serve/serve_metrics.ts";
+import { StoreHealth } from "../serve/store_health.ts";
 import { openTrackingStore } from "../tracking/open_store.ts";
 import type { Logger } from "../util/logger.ts";
 import { isStoreReference, locateModel } from "./model_ref.ts";
 import { loadClassifier } from "./predict_file.ts";
 
-/** Options of {@link startServing}. */
-export interface ServeOptions {
+/** The server's settings (a zod schema with the defaults), its limits among them. */
+export const ServeOptionsSchema = z.strictObject({
   /** A model file, or `models:/name@alias` (followed), `models:/name/3`, `runs:/<id>/model`. */
-  readonly model: string;
-  readonly hostname: string;
+  model: z.string().min(1),
   /** 0 = any free port. */
-  readonly port: number;
+  port: z.number().int().min(0).max(65535).default(8080),
+  /** The address to listen on (`0.0.0.0` in a container). */
+  host: z.string().min(1).default("127.0.0.1"),
   /** Seconds between checks of the alias (0 = never). */
-  readonly followSeconds: number;
+  followSeconds: z.number().min(0).default(10),
   /** Share of scored rows written to the prediction log (0 = off). */
-  readonly logSample: number;
+  logSample: z.number().min(0).max(1).default(1),
   /** Entries the prediction stream keeps (about). */
-  readonly logMaxLen: number;
-  readonly log: Logger;
-}
+  logMaxLen: z.number().int().min(1).default(100_000),
+  ...ServeLimitsSchema.shape,
+});
+
+/** Options of {@link startServing}: the settings and the server's log. */
+export type ServeOptions = z.infer<typeof ServeOptionsSchema> & { readonly log: Logger };
 
 /** A running server. */
 export interface Serving {
@@ -45,49 +55,42 @@ export interface Serving {
   shutdown(): Promise<void>;
 }
 
+/** The feature store as serving uses it. */
+interface ServingStore {
+  readonly conn: RedisConnection;
+  readonly online: OnlineStore;
+  readonly health: StoreHealth;
+  readonly predictionLog?: PredictionLog;
+}
+
 /**
  * Loads the model and starts serving.
  *
- * @throws {ConfigError} / {@link ModelFormatError} / {@link DataError} for a model that cannot be loaded.
+ * @throws {ConfigError} / {@link ModelFormatError} / {@link DataError} for a model that cannot be
+ * loaded; {@link EnvironmentError} for an address that cannot be listened on.
  */
 export async function startServing(config: TrainingConfig, o: ServeOptions): Promise<Serving> {
   const slot = await ModelSlot.open(o.model, registrySource(config));
   const metrics = new ServeMetrics();
   const setModel = (m: Loaded) => metrics.model = { name: m.name, version: m.version };
   setModel(slot.current);
-  let conn: RedisConnection | undefined;
-  let predictionLog: PredictionLog | undefined;
-  if (config.data.source === "redis") {
-    conn = connectRedis(redisSettings(config.data.redis), { serving: true });
-    // Serve once connected (commands fail fast while not): wait up to the connect timeout.
-    if (!(await ready(conn, config.data.redis.connectTimeoutMs))) {
-      o.log.warn("feature store not reachable yet; entity requests answer 503 until it is", {
-        store: conn.where,
-      });
-    }
-    if (o.logSample > 0) {
-      predictionLog = redisPredictionLog(conn, {
-        stream: logKeys(slot.current.name).stream,
-        maxLen: o.logMaxLen,
-        sample: o.logSample,
-        seed: config.seed,
-        features: () => slot.current.model.featureNames,
-      });
-      metrics.predictionLog = predictionLog.stats;
-    }
-  }
-  const view = oneView(config.featureViews, "serving reads");
-  const online = conn ? { conn, layout: layoutFor(config.data.redis, view), view } : undefined;
-  const server = Deno.serve(
-    { hostname: o.hostname, port: o.port, onListen: () => {} },
-    scoreHandler({
-      slot,
-      metrics,
-      ...(online ? { online } : {}),
-      ...(predictionLog ? { logRows: predictionLog.write } : {}),
-      ...(conn ? { feedback: feedbackSink(conn, logKeys(slot.current.name).feedback) } : {}),
-    }),
-  );
+  const store = config.data.source === "redis"
+    ? await openStore(config, o, { slot, metrics })
+    : undefined;
+  const handler = scoreHandler({
+    slot,
+    metrics,
+    limits: o,
+    ...(store ? { online: store.online, storeProblem: () => store.health.problem } : {}),
+    ...(store?.predictionLog ? { logRows: store.predictionLog.write } : {}),
+    ...(store ? { feedback: feedbackSink(store.conn, logKeys(slot.current.name).feedback) } : {}),
+    onError: (e) => o.log.error("request failed", { reason: e instanceof Error ? e.stack : e }),
+  });
+  const server = await listen(handler, { ...o, hostname: o.host }).catch(async (error) => {
+    await store?.conn.close().catch(() => {});
+    throw error;
+  });
+  metrics.connections = server.connections;
   const follow = o.followSeconds > 0 && /@/.test(o.model)
     ? setInterval(() => {
       slot.refresh().then((m) => {
@@ -98,21 +101,55 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
     }, o.followSeconds * 1000)
     : undefined;
   return {
-    port: server.addr.port,
+    port: server.port,
     slot,
-    ...(predictionLog ? { predictionLog } : {}),
+    ...(store?.predictionLog ? { predictionLog: store.predictionLog } : {}),
     async shutdown() {
       if (follow !== undefined) clearInterval(follow);
       await server.shutdown();
-      await conn?.close().catch(() => {});
+      await store?.conn.close().catch(() => {});
     },
   };
 }
 
-/** True once the connection is ready, false after `ms`. */
-async function ready(conn: RedisConnection, ms: number): Promise<boolean> {
+/**
+ * Connects the feature store (waiting up to its connect timeout, or less when authentication
+ * fails), logs its problems as they come and go, and opens the prediction log.
+ */
+async function openStore(
+  config: TrainingConfig,
+  o: ServeOptions,
+  s: { slot: ModelSlot; metrics: ServeMetrics },
+): Promise<ServingStore> {
+  const conn = connectRedis(redisSettings(config.data.redis), { serving: true });
+  const health = new StoreHealth(conn, (problem) => {
+    if (problem) o.log.error(`feature store ${problem}`, { store: conn.where });
+    else o.log.info("feature store connected", { store: conn.where });
+  });
+  // Serve once connected (commands fail fast while not): wait up to the connect timeout.
+  if (!(await ready(conn, health, config.data.redis.connectTimeoutMs)) && !health.problem) {
+    o.log.warn("feature store not reachable yet; entity requests answer 503 until it is", {
+      store: conn.where,
+    });
+  }
+  const view = oneView(config.featureViews, "serving reads");
+  const online = { conn, layout: layoutFor(config.data.redis, view), view };
+  if (o.logSample <= 0) return { conn, online, health };
+  const predictionLog = redisPredictionLog(conn, {
+    stream: logKeys(s.slot.current.name).stream,
+    maxLen: o.logMaxLen,
+    sample: o.logSample,
+    seed: config.seed,
+    features: () => s.slot.current.model.featureNames,
+  });
+  s.metrics.predictionLog = predictionLog.stats;
+  return { conn, online, health, predictionLog };
+}
+
+/** True once the connection is ready; false after `ms`, or as soon as a problem is known. */
+async function ready(conn: RedisConnection, health: StoreHealth, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
-  while (conn.client.status !== "ready" && Date.now() < deadline) {
+  while (conn.client.status !== "ready" && !health.problem && Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 20));
   }
   return conn.client.status === "ready";

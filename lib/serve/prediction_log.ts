@@ -1,9 +1,9 @@
 /**
  * The prediction log: every scored row (or a seeded sample of them) with its features, score,
- * label, model version and time, appended to a Redis stream (`XADD … MAXLEN ~ n`) so production
- * drift can be measured on what production saw; labels that arrive later (`POST /v1/feedback`)
- * go to a hash beside it and are joined by entity id when the log is read back. Writes never fail
- * a request: a failed write is counted.
+ * label, model version, time, and counts of its missing and unreadable feature values, appended
+ * to a Redis stream (`XADD … MAXLEN ~ n`) so production drift can be measured on what production
+ * saw; labels that arrive later (`POST /v1/feedback`) go to a hash beside it and are joined by
+ * entity id when the log is read back. Writes never fail a request: a failed write is counted.
  *
  * @module
  */
@@ -11,7 +11,7 @@
 import { DataError } from "../errors.ts";
 import type { RedisConnection } from "../features/redis/client.ts";
 import { Rng } from "../util/rng.ts";
-import type { LoggedRow } from "./score_handler.ts";
+import type { LoggedRow } from "./serve_context.ts";
 
 /** Options of {@link redisPredictionLog}. */
 export interface PredictionLogOptions {
@@ -65,6 +65,10 @@ export function redisPredictionLog(conn: RedisConnection, o: PredictionLogOption
           String(r.label),
           "features",
           JSON.stringify(features),
+          "missing",
+          String(r.missing),
+          "unreadable",
+          String(r.unreadable),
         )
           .then(() => written++, () => failed++);
       }

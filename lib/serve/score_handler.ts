@@ -1,199 +1,95 @@
 /**
  * The scoring server's routes: `POST /v1/score` (feature rows or entity ids; `?explain=k` adds
- * reason codes), `POST /v1/feedback` (labels that arrived later), `/healthz`, `/readyz`, `/metrics`. Each request takes the model once from the
- * slot, so a swap never splits a request. Bad requests are 400 with one line per problem, unknown
- * entities 404 naming them, a feature store that cannot be read 503 saying so.
+ * reason codes), `POST /v1/feedback` (labels that arrived later), `/healthz`, `/readyz`,
+ * `/metrics`. Every answer other than a 200 is JSON with a one-line `error`: bad requests are 400
+ * with one line per problem, a body over the limit 413 (refused before it is buffered) and one
+ * that stops arriving 408, unknown entities 404 naming them, entities with too few features
+ * present 422 (one line each; the whole request is refused), a feature store that cannot be read
+ * 503 saying why (authentication failed, not connected). An error no route expected is a 500,
+ * handed to `onError` — never a request left unanswered.
  *
  * @module
  */
 
-import { z } from "zod";
-import { Frame } from "../data/frame.ts";
-import type { FeatureView } from "../data/feature_spec.ts";
-import { reasonCodes } from "../explain/reason_codes.ts";
-import type { RedisConnection } from "../features/redis/client.ts";
-import type { Layout } from "../features/redis/layouts.ts";
-import { readOnline } from "../features/redis/online.ts";
-import type { Loaded, ModelSlot } from "./model_slot.ts";
-import { parseScoreRequest, RequestError } from "./score_request.ts";
-import type { ServeMetrics } from "./serve_metrics.ts";
+import { feedback } from "./feedback_route.ts";
+import { RequestError } from "./score_request.ts";
+import { score } from "./score_route.ts";
+import type { ServeContext } from "./serve_context.ts";
 
-/** A scored row as the prediction log keeps it. */
-export interface LoggedRow {
-  readonly entityId: string | null;
-  readonly features: readonly number[];
-  readonly probability: number;
-  readonly label: number;
-  readonly model: Loaded;
-}
-
-/** What the routes need. */
-export interface ServeContext {
-  readonly slot: ModelSlot;
-  readonly metrics: ServeMetrics;
-  /** The online feature store (entity-id requests need it). */
-  readonly online?: {
-    readonly conn: RedisConnection;
-    readonly layout: Layout;
-    readonly view: FeatureView;
-  };
-  /** Receives scored rows (the prediction log); failures there never fail a request. */
-  readonly logRows?: (rows: LoggedRow[]) => void;
-  /** Stores labels that arrived later (`POST /v1/feedback`), by entity id. */
-  readonly feedback?: (labels: ReadonlyArray<readonly [string, 0 | 1]>) => Promise<void>;
-}
+export type { LoggedRow, ServeContext } from "./serve_context.ts";
 
 const json = (status: number, body: unknown) => Response.json(body, { status });
 
 /** The request handler. */
 export function scoreHandler(ctx: ServeContext): (req: Request) => Promise<Response> {
   return async (req) => {
-    const t0 = performance.now(), path = new URL(req.url).pathname;
-    const res = await route(ctx, req, path);
+    const t0 = performance.now();
+    const url = requestUrl(req.url), path = url.pathname;
+    let res: Response;
+    try {
+      res = await route(ctx, req, url);
+    } catch (error) {
+      res = answerError(ctx, error);
+    }
     ctx.metrics.request(path, res.status, (performance.now() - t0) / 1000);
     return res;
   };
 }
 
-async function route(ctx: ServeContext, req: Request, path: string): Promise<Response> {
-  if (path === "/healthz") return json(200, { status: "ok" });
-  if (path === "/readyz") {
-    const m = ctx.slot.current, model = { name: m.name, version: m.version };
-    const store = ctx.online ? ctx.online.conn.client.status : "none";
-    return store === "ready" || store === "none"
-      ? json(200, { status: "ready", model })
-      : json(503, { status: "waiting for the feature store", store, model });
+/**
+ * The request's URL. `Deno.serve` builds it from the Host header, which a client may fill with
+ * something that is not a host (`a b`, `[::`), making the URL invalid: the path and query are
+ * then read on their own.
+ */
+function requestUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch {
+    const at = url.indexOf("/", url.indexOf("//") + 2);
+    try {
+      return new URL(at < 0 ? "/" : url.slice(at).replace(/^\/+/, "/"), "http://localhost");
+    } catch {
+      return new URL("http://localhost/");
+    }
   }
+}
+
+function answerError(ctx: ServeContext, error: unknown): Response {
+  if (error instanceof RequestError) {
+    const res = json(error.status, { error: error.error, problems: error.problems });
+    // The body was left unread (too large, late, broken): the connection cannot carry another
+    // request, so it is closed rather than held for the rest of a body.
+    if (error.closesConnection) res.headers.set("connection", "close");
+    return res;
+  }
+  ctx.onError?.(error);
+  return json(500, { error: "internal error (the server logged it)" });
+}
+
+async function route(ctx: ServeContext, req: Request, url: URL): Promise<Response> {
+  const path = url.pathname;
+  if (path === "/healthz") return json(200, { status: "ok" });
+  if (path === "/readyz") return readiness(ctx);
   if (path === "/metrics") {
     return new Response(ctx.metrics.toPrometheus(), {
       headers: { "content-type": "text/plain; version=0.0.4; charset=utf-8" },
     });
   }
   if (path !== "/v1/score" && path !== "/v1/feedback") {
-    return json(404, { error: `no route ${path}` });
+    return json(404, { error: `no route ${path.length > 100 ? `${path.slice(0, 99)}…` : path}` });
   }
   if (req.method !== "POST") return json(405, { error: `POST a JSON body to ${path}` });
-  try {
-    return path === "/v1/feedback" ? await feedback(ctx, req) : await score(ctx, req);
-  } catch (error) {
-    if (error instanceof RequestError) {
-      return json(400, { error: "bad request", problems: error.problems });
-    }
-    throw error;
-  }
+  return path === "/v1/feedback" ? await feedback(ctx, req) : await score(ctx, req, url);
 }
 
-const Feedback = z.union([
-  z.array(
-    z.strictObject({
-      entity_id: z.string().min(1),
-      label: z.union([z.literal(0), z.literal(1)]),
-      time: z.string().optional(),
-    }),
-  ).min(1).max(10_000),
-  z.strictObject({
-    entity_id: z.string().min(1),
-    label: z.union([z.literal(0), z.literal(1)]),
-    time: z.string().optional(),
-  }),
-]);
-
-/** Labels that arrived later, joined to the prediction log by entity id. */
-async function feedback(ctx: ServeContext, req: Request): Promise<Response> {
-  const body = await req.json().catch(() => {
-    throw new RequestError(["body: not JSON"]);
-  });
-  const parsed = Feedback.safeParse(body);
-  if (!parsed.success) {
-    throw new RequestError([
-      'body: expected {"entity_id": "…", "label": 0 or 1} or an array of them',
-    ]);
+/** Ready when the model is loaded and the feature store (if any) connected; else 503 saying why. */
+function readiness(ctx: ServeContext): Response {
+  const m = ctx.slot.current, model = { name: m.name, version: m.version };
+  const store = ctx.online ? ctx.online.conn.client.status : "none";
+  const problem = ctx.storeProblem?.();
+  if ((store === "ready" || store === "none") && !problem) {
+    return json(200, { status: "ready", model });
   }
-  if (!ctx.feedback) {
-    throw new RequestError([
-      "feedback: this server keeps no prediction log (serve with --source redis)",
-    ]);
-  }
-  const items = Array.isArray(parsed.data) ? parsed.data : [parsed.data];
-  try {
-    await ctx.feedback(items.map((f) => [f.entity_id, f.label] as const));
-  } catch (error) {
-    return json(503, {
-      error: `the prediction log is unavailable: ${error instanceof Error ? error.message : error}`,
-    });
-  }
-  return json(200, { stored: items.length });
-}
-
-async function score(ctx: ServeContext, req: Request): Promise<Response> {
-  const loaded = ctx.slot.current, model = loaded.model;
-  const body = await req.json().catch(() => {
-    throw new RequestError(["body: not JSON"]);
-  });
-  const explain = Number(new URL(req.url).searchParams.get("explain") ?? 0);
-  if (!Number.isInteger(explain) || explain < 0 || explain > 50) {
-    throw new RequestError([`explain: expected an integer in [0, 50], got ${explain}`]);
-  }
-  const parsed = parseScoreRequest(body, model.featureNames);
-  let columns: Float64Array[], ids: (string | null)[], fetch: number | undefined;
-  if (parsed.kind === "features") ({ columns, ids } = parsed);
-  else {
-    const online = ctx.online;
-    if (!online) {
-      throw new RequestError([
-        "entity_ids: this server has no feature store (serve with --source redis)",
-      ]);
-    }
-    const t0 = performance.now();
-    let got;
-    try {
-      got = await readOnline(online.conn, online, parsed.ids);
-    } catch (error) {
-      const why = error instanceof Error ? error.message : String(error);
-      const said = /enableOfflineQueue|Connection is closed/.test(why)
-        ? "not connected (reconnecting)"
-        : why;
-      return json(503, { error: `the feature store ${online.conn.where} is unavailable: ${said}` });
-    }
-    fetch = (performance.now() - t0) / 1000;
-    if (got.unknown.length) {
-      return json(404, { error: `unknown entity ${got.unknown.join(", ")}`, unknown: got.unknown });
-    }
-    const at = model.featureNames.map((f) => online.view.features.findIndex((s) => s.name === f));
-    columns = at.map((k) =>
-      Float64Array.from(parsed.ids, (id) => k < 0 ? NaN : got.rows.get(id)![k]!)
-    );
-    ids = parsed.ids;
-  }
-  const frame = new Frame([...model.featureNames], columns);
-  const p = model.predictProba(frame), t = model.decisionThreshold;
-  const reasons = explain > 0
-    ? reasonCodes(model.contributions(frame), model.featureNames, explain)
-    : [];
-  const predictions = Array.from(p, (prob, i) => ({
-    ...(ids[i] !== null ? { entity_id: ids[i] } : {}),
-    probability: prob,
-    label: prob >= t ? 1 : 0,
-    ...(reasons.length
-      ? {
-        reasons: reasons.filter((r) => r.feature[i]).map((r) => ({
-          feature: r.feature[i],
-          value: r.value[i],
-        })),
-      }
-      : {}),
-  }));
-  ctx.metrics.scored(p.length, fetch);
-  ctx.logRows?.(predictions.map((o, i) => ({
-    entityId: ids[i] ?? null,
-    features: columns.map((c) => c[i]!),
-    probability: o.probability,
-    label: o.label,
-    model: loaded,
-  })));
-  return json(200, {
-    model: { name: loaded.name, version: loaded.version },
-    threshold: t,
-    predictions,
-  });
+  const status = problem ? `feature store ${problem}` : "waiting for the feature store";
+  return json(503, { status, store, model });
 }

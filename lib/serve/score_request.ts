@@ -1,22 +1,38 @@
 /**
- * The body of `POST /v1/score`, checked: feature rows (one object, an array, or `{ "rows": [...] }`)
- * or entity ids (`{ "entity_id": "…" }`, `{ "entity_ids": [...] }`). Every model feature must be a
- * number in every row (booleans count as 1/0); each problem is one line naming the row and the
- * feature, and the whole request is refused (400) when there is any.
+ * The body of `POST /v1/score`, checked: feature rows (one object, an array, or
+ * `{ "rows": [...] }`) or entity ids (`{ "entity_id": "…" }`, `{ "entity_ids": [...] }`, 1 to
+ * {@link MAX_ROWS}). Every model feature must be a number in every row (booleans count as 1/0);
+ * each problem is one line naming the row and the feature (at most 100 lines, a value shown by at
+ * most 40 characters), and the whole request is refused (400) when there is any. Also the
+ * `?explain=k` query: a plain decimal integer from 0 to {@link MAX_EXPLAIN}.
  *
  * @module
  */
 
-import { z } from "zod";
-
-/** A refused request: one line per problem. */
+/** A refused request: its HTTP status, a one-line error, and one line per problem. */
 export class RequestError extends Error {
   readonly problems: readonly string[];
-  /** @param problems One line per problem. */
-  constructor(problems: readonly string[]) {
+  /** The HTTP status answered. */
+  readonly status: number;
+  /** The one-line summary answered as `error`. */
+  readonly error: string;
+  /** The request's body was left unread: the connection cannot carry another request. */
+  readonly closesConnection: boolean;
+  /**
+   * @param problems One line per problem.
+   * @param o The status (default 400), the one-line summary (default "bad request"), and whether
+   *   the connection is to be closed after the answer (default false).
+   */
+  constructor(
+    problems: readonly string[],
+    o: { status?: number; error?: string; closesConnection?: boolean } = {},
+  ) {
     super(problems.join("\n"));
     this.name = "RequestError";
     this.problems = problems;
+    this.status = o.status ?? 400;
+    this.error = o.error ?? "bad request";
+    this.closesConnection = o.closesConnection ?? false;
   }
 }
 
@@ -28,52 +44,120 @@ export type ScoreRequest =
 /** Most rows or ids per request. */
 export const MAX_ROWS = 10_000;
 
-const Row = z.record(z.string(), z.unknown());
-const Body = z.union([
-  z.strictObject({ entity_ids: z.array(z.string().min(1)).min(1).max(MAX_ROWS) }),
-  z.strictObject({ entity_id: z.string().min(1) }),
-  z.strictObject({ rows: z.array(Row).min(1).max(MAX_ROWS) }),
-  z.array(Row).min(1).max(MAX_ROWS),
-  Row,
-]);
+/** Most reason codes per row (`?explain=k`). */
+export const MAX_EXPLAIN = 50;
+
+const MAX_PROBLEMS = 100;
+
+const SHAPE =
+  `body: expected feature rows (an object, an array, or {"rows": [...]}) or {"entity_ids": [...]}, at most ${MAX_ROWS}`;
+
+type Row = Record<string, unknown>;
+
+const isRow = (v: unknown): v is Row => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A value as a problem line shows it: JSON, at most 40 characters; arrays and objects by kind. */
+function preview(v: unknown): string {
+  if (Array.isArray(v)) return "an array";
+  if (isRow(v)) return "an object";
+  const text = typeof v === "string"
+    ? JSON.stringify(v.length > 40 ? `${v.slice(0, 37)}…` : v)
+    : String(v);
+  return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+}
 
 /**
  * Checks `body` against the model's `features`.
  *
  * @throws {RequestError} for a body of the wrong shape, or rows with missing or non-numeric features.
+ * @example
+ * ```ts
+ * import { parseScoreRequest } from "./score_request.ts";
+ *
+ * const r = parseScoreRequest({ entity_ids: ["card_000012"] }, ["txn_count_5m"]);
+ * r.kind; // "entities"
+ * ```
  */
 export function parseScoreRequest(body: unknown, features: readonly string[]): ScoreRequest {
-  const parsed = Body.safeParse(body);
-  if (!parsed.success) {
-    throw new RequestError([
-      `body: expected feature rows (an object, an array, or {"rows": [...]}) or {"entity_ids": [...]}, at most ${MAX_ROWS}`,
-    ]);
-  }
-  const b = parsed.data as Record<string, unknown> | Record<string, unknown>[];
-  if (!Array.isArray(b) && Array.isArray(b.entity_ids)) {
-    return { kind: "entities", ids: b.entity_ids as string[] };
-  }
-  if (!Array.isArray(b) && typeof b.entity_id === "string" && Object.keys(b).length === 1) {
-    return { kind: "entities", ids: [b.entity_id] };
-  }
-  const rows = Array.isArray(b)
-    ? b
-    : Array.isArray(b.rows)
-    ? b.rows as Record<string, unknown>[]
-    : [b];
+  const ids = entityIds(body);
+  if (ids) return { kind: "entities", ids };
+  const rows = featureRows(body);
   const columns = features.map(() => new Float64Array(rows.length));
   const problems: string[] = [];
-  rows.forEach((row, i) => {
+  for (let i = 0; i < rows.length && problems.length < MAX_PROBLEMS; i++) {
+    const row = rows[i]!;
     features.forEach((f, j) => {
       const v = row[f];
       if (v === undefined || v === null) problems.push(`rows[${i}].${f}: missing`);
       else if (typeof v === "boolean") columns[j]![i] = v ? 1 : 0;
       else if (typeof v !== "number" || !Number.isFinite(v)) {
-        problems.push(`rows[${i}].${f}: expected a number, got ${JSON.stringify(v)}`);
+        problems.push(`rows[${i}].${f}: expected a number, got ${preview(v)}`);
       } else columns[j]![i] = v;
     });
-  });
-  if (problems.length) throw new RequestError(problems.slice(0, 100));
-  const ids = rows.map((r) => (typeof r.entity_id === "string" ? r.entity_id : null));
-  return { kind: "features", columns, ids };
+  }
+  if (problems.length) throw new RequestError(problems.slice(0, MAX_PROBLEMS));
+  const rowIds = rows.map((r) => (typeof r.entity_id === "string" ? r.entity_id : null));
+  return { kind: "features", columns, ids: rowIds };
+}
+
+/**
+ * The ids of an entity request (`{"entity_id": "…"}` alone, or `{"entity_ids": [...]}` alone),
+ * undefined for a body of feature rows.
+ */
+function entityIds(body: unknown): string[] | undefined {
+  if (!isRow(body)) return undefined;
+  const keys = Object.keys(body);
+  if (keys.length === 1 && keys[0] === "entity_id") {
+    const id = body.entity_id;
+    if (typeof id === "string" && id !== "") return [id];
+    throw new RequestError([`entity_id: expected a non-empty string, got ${preview(id)}`]);
+  }
+  if (!("entity_ids" in body)) return undefined;
+  if (keys.length !== 1) {
+    const other = keys.find((k) => k !== "entity_ids")!;
+    throw new RequestError([
+      `body: {"entity_ids": [...]} takes no other field, got ${preview(other)}`,
+    ]);
+  }
+  const ids = body.entity_ids;
+  if (!Array.isArray(ids) || ids.length < 1 || ids.length > MAX_ROWS) {
+    const got = Array.isArray(ids) ? String(ids.length) : preview(ids);
+    throw new RequestError([`entity_ids: expected 1 to ${MAX_ROWS} entity ids, got ${got}`]);
+  }
+  const bad = ids.findIndex((id) => typeof id !== "string" || id === "");
+  if (bad >= 0) {
+    throw new RequestError([
+      `entity_ids[${bad}]: expected a non-empty string, got ${preview(ids[bad])}`,
+    ]);
+  }
+  return ids as string[];
+}
+
+/** The rows of a feature request: an array of objects, `{"rows": [...]}`, or one object. */
+function featureRows(body: unknown): Row[] {
+  const rows = Array.isArray(body)
+    ? body
+    : isRow(body) && Array.isArray(body.rows) && Object.keys(body).length === 1
+    ? body.rows as unknown[]
+    : isRow(body)
+    ? [body]
+    : undefined;
+  if (!rows || rows.length < 1 || rows.length > MAX_ROWS || !rows.every(isRow)) {
+    throw new RequestError([SHAPE]);
+  }
+  return rows;
+}
+
+/**
+ * The `?explain=k` query (null when absent): a plain decimal integer from 0 to {@link MAX_EXPLAIN}
+ * — not `1e1`, `0x5`, `5.0`, `+5` or an empty value, which `Number()` would take.
+ *
+ * @throws {RequestError} for anything else.
+ */
+export function parseExplain(value: string | null): number {
+  if (value === null) return 0;
+  if (/^\d{1,2}$/.test(value) && Number(value) <= MAX_EXPLAIN) return Number(value);
+  throw new RequestError([
+    `explain: expected an integer from 0 to ${MAX_EXPLAIN}, got ${preview(value)}`,
+  ]);
 }

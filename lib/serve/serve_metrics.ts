@@ -1,13 +1,33 @@
 /**
  * What the scoring server exposes at `/metrics` (Prometheus text, version 0.0.4): requests by
- * route and status, a latency histogram, rows scored, the feature-fetch time, and the model
- * version serving.
+ * route and status, a latency histogram, rows scored, the feature-fetch time, the feature values
+ * of entity reads by state (present, missing, unreadable) and the entities refused for too few,
+ * connections open and closed by the guard's timeouts, and the model version serving. The series
+ * are bounded whatever clients send: a path that is not a route counts as `route="other"`.
  *
  * @module
  */
 
+import type { ConnectionCounts } from "./connection_guard.ts";
+
 /** Latency buckets, seconds. */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+/** The routes counted by name; any other path is `other`. */
+export const ROUTES: ReadonlySet<string> = new Set([
+  "/healthz",
+  "/readyz",
+  "/metrics",
+  "/v1/score",
+  "/v1/feedback",
+]);
+
+/** Feature values of entity reads, by state. */
+export interface FeatureValueCounts {
+  readonly present: number;
+  readonly missing: number;
+  readonly unreadable: number;
+}
 
 /** The server's counters. */
 export class ServeMetrics {
@@ -18,13 +38,17 @@ export class ServeMetrics {
   #rows = 0;
   #fetchSum = 0;
   #fetchCount = 0;
+  #values = { present: 0, missing: 0, unreadable: 0 };
+  #refused = 0;
   model = { name: "", version: "" };
   /** The prediction log's counts, when there is one. */
   predictionLog: (() => { written: number; failed: number }) | undefined;
+  /** The connection guard's counts, when there is one. */
+  connections: (() => ConnectionCounts) | undefined;
 
-  /** Records a finished request. */
-  request(route: string, status: number, seconds: number): void {
-    const key = `route="${route}",code="${status}"`;
+  /** Records a finished request (a path that is not one of {@link ROUTES} as `other`). */
+  request(path: string, status: number, seconds: number): void {
+    const key = `route="${ROUTES.has(path) ? path : "other"}",code="${status}"`;
     this.#requests.set(key, (this.#requests.get(key) ?? 0) + 1);
     let b = 0;
     while (b < BUCKETS.length && seconds > BUCKETS[b]!) b++;
@@ -42,12 +66,20 @@ export class ServeMetrics {
     }
   }
 
+  /** Records the feature values of an entity read, and the entities refused for too few. */
+  featureValues(counts: FeatureValueCounts, refused: number): void {
+    this.#values.present += counts.present;
+    this.#values.missing += counts.missing;
+    this.#values.unreadable += counts.unreadable;
+    this.#refused += refused;
+  }
+
   /** The text exposition. */
   toPrometheus(): string {
     const out: string[] = [];
     const head = (name: string, type: string, help: string) =>
       out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
-    head("serve_requests_total", "counter", "Requests by route and status code.");
+    head("serve_requests_total", "counter", "Requests by route (other: not a route) and status.");
     for (const [k, n] of this.#requests) out.push(`serve_requests_total{${k}} ${n}`);
     head("serve_request_duration_seconds", "histogram", "Request latency.");
     let cum = 0;
@@ -63,6 +95,31 @@ export class ServeMetrics {
     head("serve_feature_fetch_seconds", "summary", "Feature-store reads of entity requests.");
     out.push(`serve_feature_fetch_seconds_sum ${this.#fetchSum}`);
     out.push(`serve_feature_fetch_seconds_count ${this.#fetchCount}`);
+    this.#entityLines(head, out);
+    this.#optionalLines(head, out);
+    head("serve_model_version", "gauge", "The model version serving (1 for it).");
+    out.push(`serve_model_version{name="${this.model.name}",version="${this.model.version}"} 1`);
+    return out.join("\n") + "\n";
+  }
+
+  #entityLines(head: (name: string, type: string, help: string) => void, out: string[]): void {
+    head(
+      "serve_feature_values_total",
+      "counter",
+      "Feature values of entity reads: present, missing, or present but unreadable (scored as missing).",
+    );
+    for (const [state, n] of Object.entries(this.#values)) {
+      out.push(`serve_feature_values_total{state="${state}"} ${n}`);
+    }
+    head(
+      "serve_entities_refused_total",
+      "counter",
+      "Entities refused (422) for too few features present.",
+    );
+    out.push(`serve_entities_refused_total ${this.#refused}`);
+  }
+
+  #optionalLines(head: (name: string, type: string, help: string) => void, out: string[]): void {
     if (this.predictionLog) {
       const { written, failed } = this.predictionLog();
       head(
@@ -73,8 +130,13 @@ export class ServeMetrics {
       out.push(`serve_prediction_log_rows_total{result="written"} ${written}`);
       out.push(`serve_prediction_log_rows_total{result="failed"} ${failed}`);
     }
-    head("serve_model_version", "gauge", "The model version serving (1 for it).");
-    out.push(`serve_model_version{name="${this.model.name}",version="${this.model.version}"} 1`);
-    return out.join("\n") + "\n";
+    if (this.connections) {
+      const c = this.connections();
+      head("serve_connections_open", "gauge", "Client connections open.");
+      out.push(`serve_connections_open ${c.open}`);
+      head("serve_connections_closed_total", "counter", "Connections closed by a timeout.");
+      out.push(`serve_connections_closed_total{reason="header_timeout"} ${c.headerTimeouts}`);
+      out.push(`serve_connections_closed_total{reason="idle_timeout"} ${c.idleTimeouts}`);
+    }
   }
 }

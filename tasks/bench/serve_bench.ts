@@ -2,7 +2,8 @@
  * The serving benchmark: our server (`deno task serve`) and the original design's FastAPI +
  * onnxruntime box, scoring the same model from the same Redis, driven by `wrk` with single-row
  * requests — by features and by entity id — one after the other on the same machine: requests/s
- * and p50/p99 latency of each, and the ratio.
+ * and p50/p99 latency of each, and the ratio. Ours runs as deployed (behind its connection guard)
+ * and serving directly (`--header-timeout-ms 0`), so the guard's cost is measured too.
  *
  * @module
  */
@@ -135,26 +136,30 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
         }))),
     );
     const byEntity = f.entityIds.slice(0, 200).map((id) => JSON.stringify({ entity_id: id }));
-    const ours = freePort(), theirs = freePort();
+    const ours = freePort(), direct = freePort(), theirs = freePort();
     const view = config.featureViews[0]!;
-    children.push(new Deno.Command(Deno.execPath(), {
-      args: [
-        "run",
-        "-A",
-        "tasks/serve.ts",
-        "--model",
-        modelPath,
-        "--port",
-        String(ours),
-        "--source",
-        "redis",
-        "--log-sample",
-        "0",
-      ],
-      env: { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort) },
-      stdout: "null",
-      stderr: "null",
-    }).spawn());
+    // Ours twice: as deployed (behind the connection guard), and serving directly.
+    for (const [port, extra] of [[ours, []], [direct, ["--header-timeout-ms", "0"]]] as const) {
+      children.push(new Deno.Command(Deno.execPath(), {
+        args: [
+          "run",
+          "-A",
+          "tasks/serve.ts",
+          "--model",
+          modelPath,
+          "--port",
+          String(port),
+          "--source",
+          "redis",
+          "--log-sample",
+          "0",
+          ...extra,
+        ],
+        env: { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort) },
+        stdout: "null",
+        stderr: "null",
+      }).spawn());
+    }
     children.push(new Deno.Command(o.python, {
       args: [
         "tasks/bench/fastapi_server.py",
@@ -168,13 +173,14 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
       stderr: "inherit",
     }).spawn());
     const ourUrl = `http://127.0.0.1:${ours}/v1/score`,
+      directUrl = `http://127.0.0.1:${direct}/v1/score`,
       theirUrl = `http://127.0.0.1:${theirs}/v1/score`;
-    await waitHttp(ourUrl, byEntity[0]!);
-    await waitHttp(theirUrl, byEntity[0]!);
+    for (const url of [ourUrl, directUrl, theirUrl]) await waitHttp(url, byEntity[0]!);
     const rows: string[][] = [];
     for (const [kind, bodies] of [["features", byFeatures], ["entity id", byEntity]] as const) {
       const a = await wrk(ourUrl, bodies, o, dir);
       const b = await wrk(theirUrl, bodies, o, dir);
+      const d = await wrk(directUrl, bodies, o, dir);
       const fmt = (
         r: WrkResult,
       ) => [
@@ -184,6 +190,7 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
         String(r.errors),
       ];
       rows.push(["ours (deno task serve)", kind, ...fmt(a), (a.rps / b.rps).toFixed(2)]);
+      rows.push(["ours, no guard", kind, ...fmt(d), (d.rps / b.rps).toFixed(2)]);
       rows.push(["FastAPI + onnxruntime", kind, ...fmt(b), "1.00"]);
     }
     return [

@@ -12,7 +12,7 @@ import type { RedisConnection } from "./client.ts";
 import type { Layout } from "./layouts.ts";
 import { Bulks } from "./resp.ts";
 
-/** The rows found (feature values in view order, NaN = missing or unreadable) and the ids with no row. */
+/** The rows found (values in view order, NaN = missing or unreadable) and the ids with no row. */
 export interface OnlineRows {
   readonly rows: ReadonlyMap<string, Float64Array>;
   /** Per row found, in view order: 1 where the value was present but unreadable (NaN in `rows`). */

@@ -1,0 +1,139 @@
+/**
+ * `POST /v1/score`: feature rows, or entity ids whose features are read from the online store;
+ * `?explain=k` adds each row's top-k reason codes (computed in slices, so the server answers
+ * other requests meanwhile). The model is taken once from the slot, so a swap never splits a
+ * request. Entity rows carry their counts of missing and unreadable features when there are any.
+ *
+ * @module
+ */
+
+import { Frame } from "../data/frame.ts";
+import type { ReasonColumn } from "../explain/reason_codes.ts";
+import { redisFailure } from "../features/redis/client.ts";
+import { type EntityFeatures, entityFeatures } from "./entity_features.ts";
+import { reasonCodesInSlices } from "./explain_slices.ts";
+import { readJson } from "./read_body.ts";
+import { parseExplain, parseScoreRequest, RequestError } from "./score_request.ts";
+import type { ServeContext } from "./serve_context.ts";
+
+/** The columns to score, whose rows they are, and what was missing from them. */
+interface ScoreInput {
+  readonly columns: Float64Array[];
+  readonly ids: readonly (string | null)[];
+  readonly missing?: Int32Array;
+  readonly unreadable?: Int32Array;
+  /** The feature-store read, seconds (entity requests). */
+  readonly fetchSeconds?: number;
+}
+
+const json = (status: number, body: unknown) => Response.json(body, { status });
+
+/**
+ * Scores the request's rows (`url`: the request's, for `?explain=k`).
+ *
+ * @throws {RequestError} for a refused request (400, 408, 413, 422).
+ */
+export async function score(ctx: ServeContext, req: Request, url: URL): Promise<Response> {
+  const loaded = ctx.slot.current, model = loaded.model;
+  const explain = parseExplain(url.searchParams.get("explain"));
+  const parsed = parseScoreRequest(await readJson(req, ctx.limits), model.featureNames);
+  const input = parsed.kind === "features"
+    ? { columns: parsed.columns, ids: parsed.ids }
+    : await entityInput(ctx, parsed.ids, model.featureNames);
+  if (input instanceof Response) return input;
+  const frame = new Frame([...model.featureNames], input.columns);
+  const p = model.predictProba(frame), t = model.decisionThreshold;
+  const reasons = explain > 0 ? await reasonCodesInSlices(model, frame, { k: explain }) : [];
+  const predictions = Array.from(p, (prob, i) => ({
+    ...(input.ids[i] !== null ? { entity_id: input.ids[i] } : {}),
+    probability: prob,
+    label: prob >= t ? 1 : 0,
+    ...(input.missing?.[i] ? { missing: input.missing[i] } : {}),
+    ...(input.unreadable?.[i] ? { unreadable: input.unreadable[i] } : {}),
+    ...(reasons.length ? { reasons: reasonsOf(reasons, i) } : {}),
+  }));
+  ctx.metrics.scored(p.length, input.fetchSeconds);
+  ctx.logRows?.(predictions.map((o, i) => ({
+    entityId: input.ids[i] ?? null,
+    features: input.columns.map((c) => c[i]!),
+    probability: o.probability,
+    label: o.label,
+    model: loaded,
+    missing: input.missing?.[i] ?? 0,
+    unreadable: input.unreadable?.[i] ?? 0,
+  })));
+  return json(200, {
+    model: { name: loaded.name, version: loaded.version },
+    threshold: t,
+    predictions,
+  });
+}
+
+/** Row `i`'s reasons. */
+function reasonsOf(reasons: ReasonColumn[], i: number): { feature: string; value: number }[] {
+  return reasons.filter((r) => r.feature[i]).map((r) => ({
+    feature: r.feature[i]!,
+    value: r.value[i]!,
+  }));
+}
+
+/**
+ * The entities' features from the online store: 503 when it cannot be read, 404 for unknown ids,
+ * and a refusal (422) naming each entity with too few features present.
+ */
+async function entityInput(
+  ctx: ServeContext,
+  ids: string[],
+  features: readonly string[],
+): Promise<ScoreInput | Response> {
+  const online = ctx.online;
+  if (!online) {
+    throw new RequestError([
+      "entity_ids: this server has no feature store (serve with --source redis)",
+    ]);
+  }
+  const t0 = performance.now();
+  let got: EntityFeatures;
+  try {
+    got = await entityFeatures(online, ids, {
+      features,
+      minPresentShare: ctx.limits.minPresentShare,
+    });
+  } catch (error) {
+    const problem = ctx.storeProblem?.() ?? unavailable(error);
+    return json(503, {
+      error: `the feature store ${online.conn.where} is unavailable: ${problem}`,
+    });
+  }
+  const fetchSeconds = (performance.now() - t0) / 1000;
+  if (got.unknown.length) {
+    const named = got.unknown.slice(0, 10).join(", ");
+    const more = got.unknown.length > 10 ? ` and ${got.unknown.length - 10} more` : "";
+    return json(404, { error: `unknown entity ${named}${more}`, unknown: got.unknown });
+  }
+  const total = (a: Int32Array) => a.reduce((s, v) => s + v, 0);
+  const missing = total(got.missing), unreadable = total(got.unreadable);
+  ctx.metrics.featureValues({
+    present: ids.length * features.length - missing - unreadable,
+    missing,
+    unreadable,
+  }, got.refused.length);
+  if (got.refused.length) {
+    throw new RequestError(got.refused, { status: 422, error: "too few features present" });
+  }
+  return {
+    columns: got.columns,
+    ids,
+    missing: got.missing,
+    unreadable: got.unreadable,
+    fetchSeconds,
+  };
+}
+
+/** Why the store could not be read, in a phrase. */
+function unavailable(error: unknown): string {
+  const why = redisFailure(error);
+  return /enableOfflineQueue|Connection is closed/.test(why)
+    ? "not connected (reconnecting)"
+    : why.split("\n")[0]!;
+}

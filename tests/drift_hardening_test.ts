@@ -304,3 +304,33 @@ Deno.test("monitor: a feature missing in every current row is a data alarm (exit
     }
   });
 });
+
+Deno.test("against a run, a text feature of a current file is compared by category, not by its file's own codes", async () => {
+  await inTemp(async (dir) => {
+    await Deno.writeTextFile(
+      join(dir, "train.csv"),
+      trendingFile({ rows: 3000, seed: 1, from: 0, span: 3000 }),
+    );
+    // The same stream, with a category the model never saw: "crypto" sorts before "pos" and
+    // "web", so the file's own codes of those differ from the model's.
+    const current = trendingFile({ rows: 1000, seed: 2, from: 0, span: 3000 })
+      .split("\n").map((
+        line,
+        i,
+      ) => (i > 0 && i % 200 === 0 ? line.replace(/,(web|pos|atm),/, ",crypto,") : line))
+      .join("\n");
+    await Deno.writeTextFile(join(dir, "current.csv"), current);
+    const config = fileConfig(dir, "train.csv", "stratified");
+    await train(config);
+    const store = await openTrackingStore({ trackingUri: config.mlflow.trackingUri });
+    try {
+      const measured = await measureDrift(store, fileConfig(dir, "current.csv", "stratified"), {});
+      const channel = measured.report.data.features.find((f) => f.name === "channel")!;
+      assert.deepEqual(channel.unseenCategories, { crypto: 5 });
+      assert.equal(channel.drifted, false, formatDriftSummary(measured.report));
+      assert.equal(measured.report.driftFound, false, formatDriftSummary(measured.report));
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -12,6 +12,7 @@ import type { FeatureSpec } from "../data/feature_spec.ts";
 import { Frame, takeValues } from "../data/frame.ts";
 import { parseCsv } from "../data/csv_parse.ts";
 import { numericColumns } from "../data/read_table.ts";
+import { readWarnings } from "../data/read_counts.ts";
 import { sampleRows } from "../data/sample.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
 import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_drift.ts";
@@ -190,12 +191,19 @@ interface Samples {
 /** Data drift, and prediction and performance drift where each has enough values to measure. */
 function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
   const { ref, current, model, run } = s, cur = current.frame;
-  const scores = current.scores ?? model.predictProba(cur);
+  const scores = current.scores ?? model.predictProba(inModelCodes(cur, current.specs, model));
   const labels = current.labels, rows = current.labeledRows;
   const perf = rows ? { labels, scores: takeValues(scores, rows) } : { labels, scores };
-  const columns = (frame: Frame): FeatureColumn[] =>
-    current.specs.map((f) => ({ name: f.name, kind: f.kind, values: frame.column(f.name) }));
-  const data = detectDataDrift(columns(ref), columns(cur), {
+  // A feature trained from text is compared as its categories' text: the reference's codes are
+  // the model's vocabulary, a current file's its own (the same text may have another code).
+  const columns = (frame: Frame, side: "reference" | "current"): FeatureColumn[] =>
+    current.specs.map((f) => {
+      const vocab = model.vocabulary[f.name];
+      const names = side === "current" ? f.categories ?? vocab : vocab;
+      const values = frame.column(f.name);
+      return { name: f.name, kind: f.kind, values: names ? categoryText(values, names) : values };
+    });
+  const data = detectDataDrift(columns(ref, "reference"), columns(cur, "current"), {
     ...options,
     importance: model.featureImportance(),
   });
@@ -258,7 +266,7 @@ async function currentSample(
       labels: takeValues(file.labels, keep),
       specs: file.specs,
       description: `${file.description}, ${keep.length} sampled`,
-      warnings: [],
+      warnings: readWarnings({ nonNumeric: file.nonNumeric }, "the current file"),
     };
   }
   const read = await readFeatures(config.data, { views: config.featureViews, ...o });
@@ -272,7 +280,10 @@ async function currentSample(
     labels,
     specs: featuresOf(config.featureViews),
     description: read.description,
-    warnings: read.notes?.warnings ?? [],
+    warnings: [
+      ...(read.notes?.warnings ?? []),
+      ...readWarnings({ nonNumeric: read.nonNumeric }, "the current sample"),
+    ],
   };
 }
 
@@ -304,6 +315,26 @@ async function loggedSample(
   } finally {
     await conn.close();
   }
+}
+
+/**
+ * `frame` with each text feature's codes (its file's own, in `specs`) turned into the model's
+ * (a category the model never saw is missing, as `predict` scores it).
+ */
+function inModelCodes(frame: Frame, specs: readonly FeatureSpec[], model: Classifier): Frame {
+  const columns = frame.names.map((name, j) => {
+    const own = specs.find((f) => f.name === name)?.categories, vocab = model.vocabulary[name];
+    const values = frame.columns[j]!;
+    if (!own || !vocab) return values;
+    const code = new Map(vocab.map((c, k) => [c, k]));
+    return Float64Array.from(values, (c) => (Number.isNaN(c) ? NaN : code.get(own[c]!) ?? NaN));
+  });
+  return new Frame([...frame.names], columns);
+}
+
+/** Category codes as their text ("" for missing; a code past `names` as its number). */
+function categoryText(codes: Float64Array, names: readonly string[]): string[] {
+  return Array.from(codes, (c) => (Number.isNaN(c) ? "" : names[c] ?? String(c)));
 }
 
 function hasBothClasses(labels: Uint8Array): boolean {

@@ -20,7 +20,7 @@ import { train } from "../lib/pipeline/train.ts";
 import { formatDriftSummary } from "../lib/report/drift_summary.ts";
 import { openTrackingStore } from "../lib/tracking/open_store.ts";
 import { Rng } from "../lib/util/rng.ts";
-import { runTask } from "./helpers/tasks.ts";
+import { runTask, trainChampion } from "./helpers/tasks.ts";
 
 /** Embedded fraud rows with rule labels, as CSV columns (feature names of the catalog). */
 function fraudColumns(o: { rows: number; seed: number }): Array<[string, Array<string>]> {
@@ -275,16 +275,7 @@ Deno.test("monitor: a feature missing in every current row is a data alarm (exit
       csvOf(withCells(cols, "amount_sum_5m", () => "")),
     );
     const file = (name: string) => ["--source", "file", "--input", name, "--label", "label"];
-    const trained = await runTask("train", [
-      ...file("june.csv"),
-      "--cv-folds",
-      "0",
-      "--register",
-      "fraud_detection",
-      "--alias",
-      "champion",
-    ], { cwd: dir });
-    assert.equal(trained.code, 0, trained.stderr);
+    await trainChampion({ cwd: dir, rows: 3000, extra: file("june.csv") });
     const r = await runTask("monitor", [...file("broken.csv"), "--cv-folds", "0"], { cwd: dir });
     assert.equal(r.code, 13, r.stderr);
     const line = JSON.parse(r.stdout.trim());

@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { openTrackingStore } from "../lib/tracking/open_store.ts";
 import { freePort, RedisServer } from "./helpers/redis_server.ts";
-import { runTask, startTask, type TaskRun } from "./helpers/tasks.ts";
+import { runTask, startTask, type TaskRun, trainChampion } from "./helpers/tasks.ts";
 
 /** stderr without log lines: what a task said in its own words. */
 function ownLines(r: TaskRun): string[] {
@@ -95,21 +95,8 @@ Deno.test("a monitoring cycle with Redis restarted while it trains: a decision o
   ];
   try {
     assert.equal((await run("ingest", ["--samples", "3000"])).code, 0);
-    const champion = await run("train", [
-      "--max-samples",
-      "3000",
-      "--cv-folds",
-      "0",
-      "--param",
-      "n_estimators=5",
-      "--param",
-      "max_depth=2",
-      "--register",
-      "fraud_detection",
-      "--alias",
-      "champion",
-    ]);
-    assert.equal(champion.code, 0, champion.stderr);
+    const modest = ["--param", "n_estimators=5", "--param", "max_depth=2"];
+    await trainChampion({ cwd, env, rows: 3000, extra: modest });
     assert.equal(
       (await run("ingest", ["--samples", "3000", "--scenario", "new_fraud_pattern"])).code,
       0,

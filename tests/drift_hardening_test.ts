@@ -223,6 +223,13 @@ Deno.test("a time-split run's reference sample is a sample of its training part;
       const times = Array.from(ref.columns[ref.names.indexOf("feature_timestamp")]!, Number);
       assert.equal(times.length, run.rows.train, "every training row (fewer than 5,000)");
       assert.ok(times.every((t) => t <= trainTo), "no row of the latest (test) period");
+      // Promotion's held-out rows stay the test rows.
+      const holdout = parseCsv(
+        new TextDecoder().decode(await store.readArtifact(info, "holdout_sample.csv")),
+      );
+      const held = Array.from(holdout.columns[holdout.names.indexOf("feature_timestamp")]!, Number);
+      assert.equal(held.length, run.rows.test);
+      assert.ok(held.every((t) => t > trainTo), "only rows of the test period");
       // Current rows from the training period: no alarm; from the latest period: the trend shows.
       const trainMinutes = Math.floor(trainTo / 60_000) + 1;
       const past = trendingFile({ rows: 1000, seed: 9, from: 0, span: trainMinutes });

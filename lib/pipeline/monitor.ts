@@ -14,7 +14,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import { missingRises } from "../drift/drift_result.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, ServiceUnreachableError } from "../errors.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { redisSettings } from "../features/redis/source.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
@@ -250,7 +250,15 @@ async function retrain(
       runName: `challenger-of-v${w.champion.version}-seed-${seed}`,
     },
   }, { log: w.log });
-  const version = trained.registered!.version;
+  if (trained.offline || !trained.registered) {
+    // The server stopped answering while the challenger was recorded: it is kept locally.
+    throw new ServiceUnreachableError(
+      `the tracking server stopped answering while the challenger was recorded; it was kept in ` +
+        `${trained.offline?.to ?? "the embedded store"} (run ${trained.runId}); nothing was ` +
+        `registered or promoted`,
+    );
+  }
+  const version = trained.registered.version;
   await w.store.registry!.setModelVersionTags(name, version, {
     [TAG_AGAINST]: w.champion.version,
     [TAG_LOCK]: `${w.lock.kind}:${w.lock.token}`,

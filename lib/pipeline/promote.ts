@@ -176,12 +176,22 @@ async function compare(
   };
 }
 
-/** The challenger's test rows with labels (its run's reference sample). */
+/**
+ * The challenger's held-out test rows with labels: its run's reference sample, or — when that is
+ * a sample of the training part (a time split) — its holdout sample.
+ */
 async function testRows(store: TrackingStore, v: ModelVersion) {
   const run = await store.getRun(v.runId);
   if (!run) throw new ConfigError([`--compare: version ${v.version}'s run ${v.runId} is gone`]);
-  const csv = new TextDecoder().decode(await store.readArtifact(run, "reference_sample.csv"));
-  const table = parseCsv(csv, "reference_sample.csv");
+  const text = async (path: string) =>
+    new TextDecoder().decode(await store.readArtifact(run, path));
+  const metrics = JSON.parse(await text("metrics.json")) as {
+    reference_sample?: { from: string };
+  };
+  const name = metrics.reference_sample?.from === "training"
+    ? "holdout_sample.csv"
+    : "reference_sample.csv";
+  const table = parseCsv(await text(name), name);
   const frame = numericColumns(table, table.names.filter((n) => n !== "entity_id")).frame;
   return { frame, labels: Uint8Array.from(frame.column("label")) };
 }

@@ -26,7 +26,8 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
  * `shap_importance.json` (mean |SHAP| per feature over ≤ 1,000 test rows),
  * `reference_sample.csv` (a sample of the reference pool — test rows, or with a time split
- * training rows: entity id, timestamp, features, label, prediction),
+ * training rows: entity id, timestamp, features, label, prediction; with a time split also
+ * `holdout_sample.csv`, test rows, which promotion compares models on),
  * the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
  * and, last, `model/model.json`.
  */
@@ -152,7 +153,13 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
   if (result.model instanceof LogisticRegressionModel) {
     await run.logArtifact("coefficients.csv", coefficientsCsv(result.model.coefficients()));
   }
-  await run.logArtifact("reference_sample.csv", referenceSample(result, config.seed));
+  const pool = result.referencePool;
+  await run.logArtifact("reference_sample.csv", sampleCsv(result, { ...pool, seed: config.seed }));
+  if (pool.from !== "test") {
+    // Promotion compares models on held-out rows: the test rows, when the reference is not them.
+    const test = { rows: result.testIndices, scores: result.testProbabilities, seed: config.seed };
+    await run.logArtifact("holdout_sample.csv", sampleCsv(result, test));
+  }
   // Which entities (and feature timestamps) the run was trained and tested on.
   const { entityIds, timestamps } = result.data.features;
   await run.logArtifact(
@@ -196,17 +203,23 @@ function coefficientsCsv(rows: readonly CoefficientRow[]): string {
   ]);
 }
 
-/** A seeded sample of the reference pool: ids, time, features, label and out-of-sample score. */
-function referenceSample(result: TrainingResult, seed: number): string {
-  const { features, labels } = result.data, pool = result.referencePool;
-  const pick = sampleRows(pool.rows.length, REFERENCE_SAMPLE_ROWS, seed);
-  const rows = Array.from(pick, (k) => pool.rows[k]!);
+/**
+ * A seeded sample (at most {@link REFERENCE_SAMPLE_ROWS}) of `rows` with their `scores`: entity
+ * id, time, features, label and score (`prediction`).
+ */
+function sampleCsv(
+  result: TrainingResult,
+  o: { rows: Int32Array; scores: Float64Array; seed: number },
+): string {
+  const { features, labels } = result.data;
+  const pick = sampleRows(o.rows.length, REFERENCE_SAMPLE_ROWS, o.seed);
+  const rows = Array.from(pick, (k) => o.rows[k]!);
   return toCsv([
     ["entity_id", rows.map((i) => features.entityIds[i]!)],
     ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
     ...frameColumns(features.frame.take(rows)),
     ["label", rows.map((i) => labels[i]!)],
-    ["prediction", Array.from(pick, (k) => pool.scores[k]!)],
+    ["prediction", Array.from(pick, (k) => o.scores[k]!)],
   ]);
 }
 

@@ -15,6 +15,8 @@ import { runTask, type TaskRun } from "./helpers/tasks.ts";
 
 const SECRETS = {
   uriPassword: "uri-S3CRET-pw",
+  /** After an `@` inside the password: what a redaction up to the first `@` would leave. */
+  uriPasswordTail: "uri-S3CRET-tail",
   uriUser: "uri-S3CRET-user",
   token: "tok-S3CRET",
   password: "env-S3CRET-pw",
@@ -53,7 +55,8 @@ Deno.test("no secret reaches a param, tag, artifact, table or log line", async (
   const redis = await RedisServer.start({ password: SECRETS.redis });
   const { port } = new URL(server.url);
   const env = {
-    MLFLOW_TRACKING_URI: `http://${SECRETS.uriUser}:${SECRETS.uriPassword}@127.0.0.1:${port}`,
+    MLFLOW_TRACKING_URI:
+      `http://${SECRETS.uriUser}:${SECRETS.uriPassword}@${SECRETS.uriPasswordTail}@127.0.0.1:${port}`,
     MLFLOW_TRACKING_TOKEN: SECRETS.token,
     MLFLOW_TRACKING_USERNAME: "someone",
     MLFLOW_TRACKING_PASSWORD: SECRETS.password,

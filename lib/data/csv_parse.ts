@@ -43,16 +43,15 @@ export function parseCsvBytes(bytes: Uint8Array, source = "CSV"): Table {
  * ```
  */
 export function parseCsv(text: string, source = "CSV"): Table {
-  const records = csvRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, source);
+  // Empty lines are passed over (before the header too); a quoted empty cell is a value.
+  const records = csvRecords(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text, source)
+    .filter((r) => !r.blank);
   const header = records.shift();
-  if (!header || (header.cells.length === 1 && header.cells[0] === "")) {
-    throw new DataError(`${source} has no header row`);
-  }
+  if (!header) throw new DataError(`${source} has no header row`);
   const names = header.cells.map((h) => h.trim());
   checkNames(names, source);
   const columns: string[][] = names.map(() => []);
   for (const { cells, line } of records) {
-    if (cells.length === 1 && cells[0] === "") continue; // blank line
     if (cells.length !== names.length) {
       throw new DataError(
         `${source} line ${line} has ${cells.length} cells, the header has ${names.length}`,
@@ -78,57 +77,60 @@ export function checkNames(names: readonly string[], source: string): void {
   }
 }
 
-/** A record and the line it starts on (1-based). */
+/** A record, the line it starts on (1-based), and whether its line was empty. */
 interface CsvRecord {
   readonly cells: string[];
   readonly line: number;
+  readonly blank: boolean;
 }
 
+/**
+ * The records of `text`. A quote opens a quoted cell only at a cell's start; elsewhere it is a
+ * character of the cell (`5" screen`), as Python's csv module reads it.
+ */
 function csvRecords(text: string, source: string): CsvRecord[] {
   const out: CsvRecord[] = [];
-  let row: string[] = [], cell = "", quoted = false, i = 0, line = 1, start = 1, quoteLine = 0;
-  const n = text.length;
-  while (i < n) {
+  let row: string[] = [], cell = "", quoted = false, atStart = true, touched = false;
+  let i = 0, line = 1, start = 1, quoteLine = 0;
+  const end = () => {
+    row.push(cell);
+    out.push({ cells: row, line: start, blank: !touched });
+    [row, cell, atStart, touched] = [[], "", true, false];
+  };
+  for (const n = text.length; i < n; i++) {
     const ch = text[i]!;
     if (ch === "\n") line++;
     if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          cell += '"';
-          i += 2;
-          continue;
-        }
-        quoted = false;
-      } else cell += ch;
-      i++;
+      if (ch !== '"') cell += ch;
+      else if (text[i + 1] === '"') (cell += '"', i++);
+      else quoted = false;
       continue;
     }
-    if (ch === '"') [quoted, quoteLine] = [true, line];
-    else if (ch === ",") {
-      row.push(cell);
-      cell = "";
-    } else if (ch === "\n" || ch === "\r") {
-      row.push(cell);
-      out.push({ cells: row, line: start });
-      [row, cell] = [[], ""];
+    if (ch === "\n" || ch === "\r") {
+      end();
       if (ch === "\r" && text[i + 1] === "\n") i++;
       if (ch === "\r") line++;
       start = line;
-    } else cell += ch;
-    i++;
+      continue;
+    }
+    touched = true;
+    if (ch === '"' && atStart) [quoted, quoteLine] = [true, line];
+    else if (ch === ",") (row.push(cell), cell = "");
+    else cell += ch;
+    atStart = ch === ",";
   }
   if (quoted) throw new DataError(`${source}: a quote opened on line ${quoteLine} is never closed`);
-  if (cell !== "" || row.length > 0) {
-    row.push(cell);
-    out.push({ cells: row, line: start });
-  }
+  if (touched || row.length > 0) end();
   return out;
 }
 
-/** Offset of the first byte that breaks UTF-8 (the decoder failed, so there is one). */
+/**
+ * Offset of the first byte that breaks UTF-8 (the decoder failed, so there is one): the shortest
+ * prefix that fails to decode (a split sequence at its end is no failure) ends with it.
+ */
 function firstInvalidUtf8(b: Uint8Array): number {
-  let lo = 0, hi = b.length; // invariant: b[0, lo) decodes (up to a split sequence), b[0, hi) does not
-  while (hi - lo > 4) {
+  let lo = 0, hi = b.length; // invariant: b[0, lo) decodes, b[0, hi) does not
+  while (hi - lo > 1) {
     const mid = (lo + hi) >>> 1;
     try {
       new TextDecoder("utf-8", { fatal: true }).decode(b.subarray(0, mid), { stream: true });

@@ -202,9 +202,10 @@ export function numericCell(cell: Cell): number | undefined {
 
 /**
  * Replaces the text of columns named in `vocabulary` by their codes (code i = `vocabulary[name][i]`),
- * as the model was trained. A text column (by {@link isTextColumn}) is looked up by text: a
- * category not in the vocabulary becomes missing and is counted as unseen. A column of numbers
- * holds codes already: an integer code of the vocabulary passes, any other number is unseen.
+ * as the model was trained. A cell is looked up by its text first (categories may look like
+ * numbers: `"5411"`); one that is not a category is, in a column of numbers (by
+ * {@link isTextColumn}), a code already when it is an integer code of the vocabulary. Anything
+ * else becomes missing and is counted as unseen.
  */
 export function encodeCategories(
   table: Table,
@@ -220,7 +221,8 @@ export function encodeCategories(
     return Array.from(cells, (cell): Cell => {
       const v = numericCell(cell);
       if (v !== undefined && Number.isNaN(v)) return null;
-      const k = text || v === undefined ? code.get(String(cell).trim()) : isCode(v) ? v : undefined;
+      const k = code.get(String(cell).trim()) ??
+        (!text && v !== undefined && isCode(v) ? v : undefined);
       if (k === undefined) unseen[name] = (unseen[name] ?? 0) + 1;
       return k ?? null;
     });

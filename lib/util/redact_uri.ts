@@ -15,7 +15,7 @@
  * ```
  */
 export function redactUri(uri: string): string {
-  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^@/?#]*@/i, "$1***@").replace(
+  return uri.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/?#]*@/i, "$1***@").replace(
     /([?&](?:[^=&#]*(?:token|password|passwd|pwd|secret|key|auth|credential)[^=&#]*)=)[^&#]*/gi,
     "$1***",
   );

@@ -332,3 +332,36 @@ Deno.test("against a run, a text feature of a current file is compared by catego
     }
   });
 });
+
+Deno.test("a run that dropped its incomplete rows compares missing shares with what it read, not with its complete rows", async () => {
+  await inTemp(async (dir) => {
+    const holed = (seed: number) =>
+      trendingFile({ rows: 2000, seed, from: 0, span: 3000 }).split("\n").map((line, i) =>
+        i > 0 && i % 5 === 0 ? line.replace(/^([^,]*),[^,]*,/, "$1,,") : line
+      ).join("\n");
+    await Deno.writeTextFile(join(dir, "train.csv"), holed(1));
+    await Deno.writeTextFile(join(dir, "current.csv"), holed(2));
+    const dropping = (input: string): TrainingConfig => {
+      const c = fileConfig(dir, input, "stratified");
+      return { ...c, data: { ...c.data, missing: "drop" } };
+    };
+    const run = await train(dropping("train.csv"));
+    assert.equal(run.rows.dropped, 400, "a fifth of the rows had no amount");
+    const store = await openTrackingStore({
+      trackingUri: dropping("train.csv").mlflow.trackingUri,
+    });
+    try {
+      const measured = await measureDrift(store, dropping("current.csv"), {});
+      const amount = measured.report.data.features.find((f) => f.name === "amount")!;
+      assert.equal(amount.missingShare.reference, 0.2, "as read, before the rows were dropped");
+      assert.ok(
+        Math.abs(amount.missingShare.current - 0.2) < 0.03,
+        `${amount.missingShare.current}`,
+      );
+      assert.equal(amount.missingRose, false);
+      assert.ok(!measured.report.alarms.some((a) => a.trigger === "missing_values"));
+    } finally {
+      await store.close();
+    }
+  });
+});

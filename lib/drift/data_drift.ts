@@ -70,6 +70,11 @@ export interface DataDriftOptions {
   readonly minSamples?: number;
   /** Rise of a feature's missing share (current − reference) that fires an alarm. @default 0.1 */
   readonly missingShareRise?: number;
+  /**
+   * The reference's missing share per feature when its sample does not show it (a training run
+   * that dropped its incomplete rows): else it is measured on the reference sample.
+   */
+  readonly referenceMissingShare?: Readonly<Record<string, number>>;
 }
 
 /** The default of {@link DataDriftOptions.minSamples}. */
@@ -196,7 +201,8 @@ interface Tested {
 function runTest(r: FeatureColumn, c: FeatureColumn, options: DataDriftOptions): Tested {
   const nRef = present(r.values), nCur = present(c.values);
   const missingShare = {
-    reference: r.values.length ? 1 - nRef / r.values.length : 0,
+    reference: options.referenceMissingShare?.[r.name] ??
+      (r.values.length ? 1 - nRef / r.values.length : 0),
     current: c.values.length ? 1 - nCur / c.values.length : 0,
   };
   const test = DRIFT_TESTS[resolveLayered(options.tests, r, defaultTest(r.kind, nRef).name)];

@@ -32,19 +32,21 @@ export async function acquireRedisLock(
   ttlMs: number,
 ): Promise<CycleLock> {
   const c = redis.client;
-  const token = await c.incr(`${key}:token`).catch((cause) => {
-    throw new EnvironmentError(
-      `cannot take the cycle lock ${key} on ${redis.where}: ${redisFailure(cause)}`,
-      { cause },
-    );
-  });
+  const reach = <T>(call: Promise<T>) =>
+    call.catch((cause) => {
+      throw new EnvironmentError(
+        `cannot take the cycle lock ${key} on ${redis.where}: ${redisFailure(cause)}`,
+        { cause },
+      );
+    });
+  const token = await reach(c.incr(`${key}:token`));
   const holder = holderName();
   const value = `${token}|${holder}`;
-  const ok = await c.set(key, value, "PX", ttlMs, "NX");
+  const ok = await reach(c.set(key, value, "PX", ttlMs, "NX"));
   if (ok !== "OK") {
-    const held = await c.get(key);
+    const held = await reach(c.get(key));
     const [t, who] = (held ?? "0|gone just now").split(/\|(.*)/s);
-    const ttl = await c.pttl(key);
+    const ttl = await reach(c.pttl(key));
     throw new LockHeldError(
       `${key} on ${redis.where}`,
       `${who} (token ${t}, expires in ${Math.max(0, ttl) / 1000} s)`,

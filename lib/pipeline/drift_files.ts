@@ -85,9 +85,12 @@ export async function driftFromFiles(
   const [r, c] = [sampleOf(ref, features(ref), kinds), sampleOf(cur, features(cur), kinds)];
   const data = detectDataDrift(r.columns, c.columns, options);
   const model = modelDrift(ref, cur, { ...options, label, prediction });
+  // Unreadable scores and labels are counted like features' cells.
+  const scoreCells = (t: Table) =>
+    numericColumns(t, [label, prediction].filter((n) => t.names.includes(n))).nonNumeric;
   const warnings = [
-    ...readWarnings({ nonNumeric: r.unreadable }, "the reference file"),
-    ...readWarnings({ nonNumeric: c.unreadable }, "the current file"),
+    ...readWarnings({ nonNumeric: { ...r.unreadable, ...scoreCells(ref) } }, "the reference file"),
+    ...readWarnings({ nonNumeric: { ...c.unreadable, ...scoreCells(cur) } }, "the current file"),
     ...model.notes,
   ];
   const context = {
@@ -181,7 +184,9 @@ function labeled(t: Table, label: string, prediction: string) {
   for (let i = 0; i < y.length; i++) {
     if (Number.isNaN(y[i]!) || Number.isNaN(p[i]!)) continue;
     if (y[i] !== 0 && y[i] !== 1) {
-      throw new DataError(`column "${label}" must hold 0/1 labels, found ${y[i]} in row ${i + 1}`);
+      throw new DataError(
+        `column "${label}" must hold 0/1 labels, found ${y[i]} in data row ${i + 1}`,
+      );
     }
     labels.push(y[i]!);
     scores.push(p[i]!);

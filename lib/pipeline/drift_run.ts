@@ -156,6 +156,8 @@ interface RunMetrics {
   readonly time_ranges?: { train: { to: string } } | null;
   /** Where the reference sample came from (absent in runs recorded before it was said). */
   readonly reference_sample?: { from: "test" | "training" };
+  /** Each feature's missing share as the run read it (absent in older runs). */
+  readonly missing_shares?: Readonly<Record<string, number>>;
 }
 
 /** Sources that hold one row per entity at its latest event (a snapshot, not a log). */
@@ -205,6 +207,7 @@ function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
     });
   const data = detectDataDrift(columns(ref, "reference"), columns(cur, "current"), {
     ...options,
+    ...(s.metrics.missing_shares ? { referenceMissingShare: s.metrics.missing_shares } : {}),
     importance: model.featureImportance(),
   });
   const refScores = ref.column("prediction"), min = options.minSamples;

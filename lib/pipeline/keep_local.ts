@@ -13,7 +13,7 @@ import type { TrainingConfig } from "../config/schema.ts";
 import { ServiceUnreachableError } from "../errors.ts";
 import { gitCommit } from "../tracking/_git.ts";
 import { DEFAULT_TRACKING_URI, openTrackingStore } from "../tracking/open_store.ts";
-import type { RunWriter } from "../tracking/store.ts";
+import type { RunWriter, TrackingStore } from "../tracking/store.ts";
 import type { Logger } from "../util/logger.ts";
 import type { TrainingResult } from "./training_result.ts";
 
@@ -60,9 +60,11 @@ export interface LostRun {
  *   the embedded store cannot take it either.
  */
 export async function keepLocally(o: LostRun): Promise<TrainingResult> {
-  const local = await openTrackingStore({ trackingUri: localStoreUri() });
-  o.log.warn(`${o.error.message}; keeping run ${o.lost.runId} in ${local.where}`);
+  const where = localStoreUri();
+  o.log.warn(`${o.error.message}; keeping run ${o.lost.runId} in ${where}`);
+  let local: TrackingStore | undefined;
   try {
+    local = await openTrackingStore({ trackingUri: where });
     const experimentId = await local.experimentId(o.config.mlflow.experimentName);
     const run = await local.startRun(experimentId, {
       runName: o.lost.runName,
@@ -72,15 +74,14 @@ export async function keepLocally(o: LostRun): Promise<TrainingResult> {
     await markLost(o.lost, `${local.where} run ${run.runId}`);
     return { ...result, offline: { from: o.server, to: local.where, lostRunId: o.lost.runId } };
   } catch (cause) {
-    if (cause === o.error) throw cause;
     throw new ServiceUnreachableError(
-      `${o.error.message}; the embedded store could not keep the run either: ${
+      `${o.error.message}; the embedded store ${where} could not keep the run either: ${
         cause instanceof Error ? cause.message : cause
       }`,
       { cause },
     );
   } finally {
-    await local.close();
+    await local?.close();
   }
 }
 

@@ -140,6 +140,10 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
         from: result.referencePool.from,
         rows: Math.min(result.referencePool.rows.length, REFERENCE_SAMPLE_ROWS),
       },
+      // Each feature's missing share as read, before data.missing dropped or imputed rows.
+      missing_shares: Object.fromEntries(
+        result.data.quality.features.map((f) => [f.name, f.missing / result.data.quality.rows]),
+      ),
     }),
   );
   if (result.tuning) {

@@ -244,6 +244,7 @@ async function registerIfAsked(
   const alias = result.config.mlflow.registerAlias;
   if (alias) {
     await session.store.registry!.setAlias(name, alias, v.version).catch((cause) => {
+      if (!(cause instanceof ServiceUnreachableError)) throw cause;
       throw new EnvironmentError(
         `version ${v.version} of "${name}" is registered (run ${result.runId}) but has no alias ` +
           `"${alias}": ${cause instanceof Error ? cause.message : cause}; point the alias at it ` +

@@ -230,8 +230,13 @@ function trialRuns(w: TuneInput) {
     }
   };
   const end = async (status: "FINISHED" | "FAILED") => {
-    if (lost) return;
-    for (const run of runs.values()) await run.end(status);
+    for (const run of lost ? [] : runs.values()) {
+      await run.end(status).catch((error) => {
+        if (!(error instanceof ServiceUnreachableError)) throw error;
+        lost = true; // the search's result stands; its trial runs stay as they are
+      });
+      if (lost) return;
+    }
   };
   return { log, end };
 }

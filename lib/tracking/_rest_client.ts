@@ -28,6 +28,9 @@ export interface RestSettings {
   readonly onRetry?: (message: string) => void;
 }
 
+/** What a lookup found of a failed create's object. */
+type Lookup = "found" | "absent" | "unknown";
+
 /** Options of {@link RestClient.post}. */
 export interface PostOptions<T> {
   /** The HTTP method. @default "POST" */
@@ -109,12 +112,19 @@ export class RestClient {
     o: { body?: string; recover?: () => Promise<T | undefined> } = {},
   ): Promise<T> {
     let found: T | undefined;
-    const recover = o.recover
-      ? async () => (found = await o.recover!().catch(() => undefined)) !== undefined
+    const lookup = o.recover
+      ? async (): Promise<Lookup> => {
+        try {
+          found = await o.recover!();
+          return found === undefined ? "absent" : "found";
+        } catch {
+          return "unknown"; // not "absent": a create is sent again only when it surely made nothing
+        }
+      }
       : undefined;
     const r = await this.#send(method, path, {
       ...(o.body !== undefined ? { body: o.body } : {}),
-      ...(recover ? { recovered: recover } : {}),
+      ...(lookup ? { lookup } : {}),
     });
     if (!r) return found as T;
     const text = await r.text();
@@ -130,57 +140,67 @@ export class RestClient {
   }
 
   /**
-   * Sends with retries; undefined only when `recovered` (given for creates) found that a failed
-   * attempt had made its object.
+   * Sends with retries; undefined only when `lookup` (given for creates) found what a failed
+   * attempt made. After a create's attempt fails, it is sent again only once `lookup` has
+   * answered that the attempt made nothing; a lookup that fails is tried again, not the create.
    */
   async #send(
     method: string,
     path: string,
-    o: { body?: string | Uint8Array; recovered?: () => Promise<boolean> } = {},
+    o: { body?: string | Uint8Array; lookup?: () => Promise<Lookup> } = {},
   ): Promise<Response | undefined> {
-    const { body, recovered } = o;
+    const { body, lookup } = o, what = `${method} ${path.split("?")[0]}`;
     const attempts = this.#s.attempts ?? 5;
+    let look = false, failure = "";
     for (let attempt = 1;; attempt++) {
-      let reply: Response | undefined, failure = "";
-      try {
-        reply = await fetch(this.#base + path, {
-          method,
-          headers: this.#headers(body),
-          body: body === undefined ? null : typeof body === "string" ? body : body as BodyInit,
-          // A create goes on a connection of its own: on a pooled one that the server closes,
-          // the HTTP client would send it again by itself, past `recovered`.
-          ...(recovered ? { client: unpooled() } : {}),
-        });
-        if (reply.ok) return reply;
-        if (reply.status < 500 && reply.status !== 429) {
-          throw await apiError(reply, `${method} ${path}`);
-        }
-        failure = `HTTP ${reply.status}`;
-        await reply.body?.cancel();
-      } catch (error) {
-        if (error instanceof MlflowApiError) throw error;
-        failure = (error as Error).message;
+      const state = look ? await lookup!() : "absent";
+      if (state === "found") {
+        this.#s.onRetry?.(`MLflow ${what}: the failed attempt had made it; reusing it`);
+        return undefined;
       }
+      if (state === "absent") {
+        const sent = await this.#attempt(method, path, { body, creates: lookup !== undefined });
+        if (sent instanceof Response) return sent;
+        [failure, look] = [sent, lookup !== undefined];
+      } else failure = "could not look up what the failed attempt made";
       if (attempt >= attempts) {
+        if (look && await lookup!() === "found") return undefined;
         throw new ServiceUnreachableError(
-          `cannot reach the MLflow server ${this.where}: ${failure} (${method} ${
-            path.split("?")[0]
-          }, ${attempts} attempts)`,
+          `cannot reach the MLflow server ${this.where}: ${failure} (${what}, ${attempts} attempts` +
+            `${look ? "; the last may have gone through" : ""})`,
         );
       }
       const wait = (this.#s.backoffMs ?? 250) * 2 ** (attempt - 1);
-      this.#s.onRetry?.(
-        `MLflow ${method} ${path.split("?")[0]}: ${failure}; retry ${attempt} in ${wait} ms`,
-      );
+      this.#s.onRetry?.(`MLflow ${what}: ${failure}; retry ${attempt} in ${wait} ms`);
       await new Promise((r) => setTimeout(r, wait));
-      if (recovered && await recovered()) {
-        this.#s.onRetry?.(
-          `MLflow ${method} ${
-            path.split("?")[0]
-          }: the failed attempt had succeeded; reusing what it made`,
-        );
-        return undefined;
+    }
+  }
+
+  /** One request: the reply, or why it failed (connection error, 429, 5xx); other errors throw. */
+  async #attempt(
+    method: string,
+    path: string,
+    o: { body: string | Uint8Array | undefined; creates: boolean },
+  ): Promise<Response | string> {
+    const { body, creates } = o;
+    try {
+      const reply = await fetch(this.#base + path, {
+        method,
+        headers: this.#headers(body),
+        body: body === undefined ? null : typeof body === "string" ? body : body as BodyInit,
+        // A create goes on a connection of its own: on a pooled one that the server closes, the
+        // HTTP client would send it again by itself, past the lookup.
+        ...(creates ? { client: unpooled() } : {}),
+      });
+      if (reply.ok) return reply;
+      if (reply.status < 500 && reply.status !== 429) {
+        throw await apiError(reply, `${method} ${path}`);
       }
+      await reply.body?.cancel();
+      return `HTTP ${reply.status}`;
+    } catch (error) {
+      if (error instanceof MlflowApiError || error instanceof EnvironmentError) throw error;
+      return (error as Error).message;
     }
   }
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DataError, EnvironmentError } from "../errors.ts";
+import { DataError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
 import { isMissing, type RestClient } from "./_rest_client.ts";
 import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
@@ -57,10 +57,8 @@ export class RestRegistry implements ModelRegistry {
     try {
       return await this.#ready(v.name, version);
     } catch (error) {
-      if (!(error instanceof EnvironmentError) || /ended|was deleted/.test(error.message)) {
-        throw error;
-      }
-      throw new EnvironmentError(
+      if (!(error instanceof ServiceUnreachableError)) throw error;
+      throw new ServiceUnreachableError(
         `version ${version} of "${v.name}" was created (run ${v.runId}), but ${error.message}`,
         { cause: error },
       );

@@ -50,13 +50,22 @@ export async function ingestSnapshot(
       try {
         return await writeSnapshot(store, features, { ...options, targets });
       } catch (error) {
-        if (error instanceof RespError || attempt > store.conn.settings.retries) throw error;
+        if (!lostConnection(error) || attempt > store.conn.settings.retries) throw error;
         options.onRetry?.(attempt + 1, redisFailure(error));
         await new Promise((r) => setTimeout(r, Math.min(2000, 250 * 2 ** (attempt - 1))));
         targets = undefined;
       }
     }
   });
+}
+
+/**
+ * True for a failure of the connection (not an error reply, bad data or a bug), which writing the
+ * snapshot again can outlast.
+ */
+function lostConnection(error: unknown): boolean {
+  return !(error instanceof RespError || isUserError(error) || error instanceof TypeError ||
+    error instanceof RangeError);
 }
 
 /** Where rows go: the connection and the layout they are written in. */

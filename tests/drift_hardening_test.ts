@@ -365,3 +365,33 @@ Deno.test("a run that dropped its incomplete rows compares missing shares with w
     }
   });
 });
+
+Deno.test("against a run, a current file's columns are read as the model was trained: a numeric feature gone mostly to text is unreadable, not a category", async () => {
+  await inTemp(async (dir) => {
+    await Deno.writeTextFile(
+      join(dir, "train.csv"),
+      trendingFile({ rows: 2000, seed: 1, from: 0, span: 3000 }),
+    );
+    const broken = trendingFile({ rows: 1000, seed: 2, from: 0, span: 3000 }).split("\n")
+      .map((line, i) => (i > 0 && i % 5 !== 0 ? line.replace(/^([^,]*),[^,]*,/, "$1,n/a,") : line))
+      .join("\n");
+    await Deno.writeTextFile(join(dir, "broken.csv"), broken);
+    const config = fileConfig(dir, "train.csv", "stratified");
+    await train(config);
+    const store = await openTrackingStore({ trackingUri: config.mlflow.trackingUri });
+    try {
+      const measured = await measureDrift(store, fileConfig(dir, "broken.csv", "stratified"), {});
+      const amount = measured.report.data.features.find((f) => f.name === "amount")!;
+      assert.equal(amount.kind, "continuous");
+      assert.equal(amount.missingRose, true, "80% of its cells unreadable: missing");
+      assert.ok(
+        measured.report.context.warnings!.includes(
+          '800 unreadable value(s) in "amount" of the current file (not a finite number), read as missing',
+        ),
+        String(measured.report.context.warnings),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+});

@@ -23,6 +23,15 @@ export interface FileSettings {
   readonly featureColumns: readonly string[];
 }
 
+/** Options of {@link readLabeledFile}. */
+export interface ReadFileOptions {
+  /**
+   * The columns to read as text (categorical); every other is read as numbers, its unreadable
+   * cells counted — the kinds a model was trained with, instead of ones inferred from this file.
+   */
+  readonly textColumns?: ReadonlySet<string>;
+}
+
 /** Labeled rows read from a file. */
 export interface LabeledFile {
   /** Feature rows; entity ids from the entity column (else `row_<n>`), times from the timestamp column (else NaN). */
@@ -44,7 +53,10 @@ export interface LabeledFile {
  *   {@link readTable}), a missing label (or named) column, labels that are not 0/1 (naming the values found), a
  *   feature that is entirely missing, unreadable timestamps.
  */
-export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> {
+export async function readLabeledFile(
+  file: FileSettings,
+  options: ReadFileOptions = {},
+): Promise<LabeledFile> {
   const path = file.path!, labelColumn = file.label!;
   const table = await readTable(path);
   checkColumns(table, file, path);
@@ -55,7 +67,9 @@ export async function readLabeledFile(file: FileSettings): Promise<LabeledFile> 
     ? [...file.featureColumns]
     : table.names.filter((n) => !skip.has(n));
   if (names.length === 0) throw new DataError(`"${path}" has no feature columns`);
-  const read = names.map((name) => featureColumn(name, table.columns[table.names.indexOf(name)]!));
+  const read = names.map((name) =>
+    featureColumn(name, table.columns[table.names.indexOf(name)]!, options.textColumns)
+  );
   const nonNumeric: Record<string, number> = {};
   for (const c of read) if (c.nonNumeric) nonNumeric[c.spec.name] = c.nonNumeric;
   return {
@@ -119,8 +133,12 @@ interface ReadColumn {
   readonly nonNumeric: number;
 }
 
-function featureColumn(name: string, cells: ArrayLike<Cell>): ReadColumn {
-  if (isTextColumn(cells)) return categoricalColumn(name, cells);
+function featureColumn(
+  name: string,
+  cells: ArrayLike<Cell>,
+  text?: ReadonlySet<string>,
+): ReadColumn {
+  if (text ? text.has(name) : isTextColumn(cells)) return categoricalColumn(name, cells);
   const { values, unreadable } = numericValues(cells);
   let present = 0, binary = true, whole = true;
   for (const v of values) {

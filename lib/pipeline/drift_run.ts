@@ -125,6 +125,10 @@ export async function measureDrift(
     await findTrainingRun(store, config.mlflow.experimentName, options.runId);
   const maxSamples = options.maxSamples ?? 1000;
   const scenario = options.scenario ?? config.data.scenario;
+  const model = loadModelText(
+    await text(store, run, `${found?.path ?? "model"}/model.json`),
+    options.model ?? run.runId,
+  );
   const current = options.current === "predictions"
     ? await loggedSample(config, {
       model: found?.version?.name ?? config.monitor.modelName,
@@ -134,16 +138,14 @@ export async function measureDrift(
       seed: options.seed ?? config.seed + 7919,
       samples: maxSamples,
       scenario,
+      // A file's columns are read as the model was trained: text only where it had categories.
+      textColumns: new Set(Object.keys(model.vocabulary)),
     });
   const ref = await referenceSample(store, run, {
     names: current.specs.map((s) => s.name),
     max: maxSamples,
     seed: config.seed,
   });
-  const model = loadModelText(
-    await text(store, run, `${found?.path ?? "model"}/model.json`),
-    options.model ?? run.runId,
-  );
   const metrics = JSON.parse(await text(store, run, "metrics.json"));
   const report = compareSamples({ run, ref, current, model, metrics, scenario }, options);
   return { report, run, reference: ref, current: current.frame };
@@ -259,10 +261,10 @@ interface CurrentSample {
 /** Rows from the configured source: a labeled file, or features labeled by the configured rules. */
 async function currentSample(
   config: TrainingConfig,
-  o: { seed: number; samples: number; scenario: DriftScenario },
+  o: { seed: number; samples: number; scenario: DriftScenario; textColumns: ReadonlySet<string> },
 ): Promise<CurrentSample> {
   if (config.data.source === "file") {
-    const file = await readLabeledFile(config.data.file);
+    const file = await readLabeledFile(config.data.file, { textColumns: o.textColumns });
     const keep = sampleRows(file.features.frame.rows, o.samples, o.seed);
     return {
       frame: file.features.frame.take(keep),
@@ -272,7 +274,8 @@ async function currentSample(
       warnings: readWarnings({ nonNumeric: file.nonNumeric }, "the current file"),
     };
   }
-  const read = await readFeatures(config.data, { views: config.featureViews, ...o });
+  const { textColumns: _, ...sample } = o;
+  const read = await readFeatures(config.data, { views: config.featureViews, ...sample });
   const frame = read.features.frame;
   const labels = labelByRules(frame, ruleSet(config.data.labelRules), {
     targetRate: config.data.positiveRate,

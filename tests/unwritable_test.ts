@@ -60,9 +60,6 @@ Deno.test("unwritable outputs and tracking stores: one line naming what could no
       runs.forEach(([task, , file], k) => {
         oneLine(done[k]!, new RegExp(`cannot write "${out(file)}": .*(Read-only|ermission)`), task);
       });
-      for await (const e of Deno.readDir(ro.path)) {
-        assert.equal(e.name, "mlflow.db", "nothing left behind");
-      }
     });
     await t.step(
       "train and drift on a read-only sqlite store, a new one in a read-only folder, a file store there",

@@ -388,6 +388,8 @@ export async function logDriftRun(
     await driftRun.logMetrics({
       drifted_share: data.dataset.driftedShare,
       drifted_count: data.dataset.driftedCount,
+      // Features both samples held enough values of: 0 means no verdict could be given.
+      measured_features: data.dataset.measuredCount,
       ...(data.dataset.driftedImportanceShare !== null
         ? { drifted_importance_share: data.dataset.driftedImportanceShare }
         : {}),

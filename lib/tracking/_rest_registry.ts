@@ -5,7 +5,7 @@
  */
 
 import { DataError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
-import { isMissing, type RestClient } from "./_rest_client.ts";
+import { isMissing, MlflowApiError, type RestClient } from "./_rest_client.ts";
 import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
 interface ApiVersion {
@@ -119,7 +119,7 @@ export class RestRegistry implements ModelRegistry {
       });
       return toVersion(r.model_version);
     } catch (error) {
-      if (isMissing(error)) {
+      if (isMissing(error) || isMissingAlias(error)) {
         throw new DataError(`registered model "${name}" has no alias "${alias}"`);
       }
       throw error;
@@ -156,6 +156,15 @@ export class RestRegistry implements ModelRegistry {
         if (!isMissing(error)) throw error; // a replayed delete finds it gone
       });
   }
+}
+
+/**
+ * MLflow (3.17) answers an alias a model does not have with `INVALID_PARAMETER_VALUE` ("Registered
+ * model alias … not found"), not `RESOURCE_DOES_NOT_EXIST`; the message is all that tells it.
+ */
+function isMissingAlias(error: unknown): boolean {
+  return error instanceof MlflowApiError && error.code === "INVALID_PARAMETER_VALUE" &&
+    /alias \S+ not found/i.test(error.message);
 }
 
 function toVersion(v: ApiVersion): ModelVersion {

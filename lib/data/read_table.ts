@@ -140,9 +140,7 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
 }
 
 /** Cells as numbers by {@link numericCell} (NaN = missing or unreadable), and the unreadable count. */
-export function numericValues(
-  cells: ArrayLike<Cell>,
-): { values: Float64Array; unreadable: number } {
+export function numericValues(cells: ArrayLike<Cell>): NumericRead {
   const n = cells.length, values = new Float64Array(n);
   let unreadable = 0;
   if (cells instanceof Float64Array) {
@@ -163,20 +161,28 @@ export function numericValues(
   return { values, unreadable };
 }
 
+/** A column read as numbers by {@link numericValues}. */
+export interface NumericRead {
+  /** NaN = missing or unreadable. */
+  readonly values: Float64Array;
+  /** Cells present but not a finite number. */
+  readonly unreadable: number;
+}
+
 /**
- * The one rule for a column's kind from its cells, for every reader: text (categorical) when it
- * holds more unreadable cells than numbers, else numeric (its few unreadable cells are counted
- * and read as missing).
+ * The one rule for a column's kind, for every reader: text (categorical) when it holds more
+ * unreadable cells than numbers, else numeric (its few unreadable cells are counted and read as
+ * missing). `read` is the column as {@link numericValues} read it.
  */
-export function isTextColumn(cells: ArrayLike<Cell>): boolean {
-  if (cells instanceof Float64Array) return false;
-  let numbers = 0, unreadable = 0;
-  for (let i = 0; i < cells.length; i++) {
-    const v = numericCell(cells[i]);
-    if (v === undefined) unreadable++;
-    else if (!Number.isNaN(v)) numbers++;
-  }
-  return unreadable > numbers;
+export function holdsText(read: NumericRead): boolean {
+  let numbers = 0;
+  for (const v of read.values) if (!Number.isNaN(v)) numbers++;
+  return read.unreadable > numbers;
+}
+
+/** {@link holdsText} of a column's cells. */
+function isTextColumn(cells: ArrayLike<Cell>): boolean {
+  return !(cells instanceof Float64Array) && holdsText(numericValues(cells));
 }
 
 const MISSING = new Set(["", "null", "na", "nan", "none"]);

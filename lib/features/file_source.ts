@@ -9,7 +9,7 @@
 
 import type { FeatureSpec } from "../data/feature_spec.ts";
 import { Frame } from "../data/frame.ts";
-import { isTextColumn, numericCell, numericValues, readTable } from "../data/read_table.ts";
+import { holdsText, numericCell, numericValues, readTable } from "../data/read_table.ts";
 import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
 import type { FeatureSet } from "./window_processor.ts";
@@ -138,8 +138,9 @@ function featureColumn(
   cells: ArrayLike<Cell>,
   text?: ReadonlySet<string>,
 ): ReadColumn {
-  if (text ? text.has(name) : isTextColumn(cells)) return categoricalColumn(name, cells);
-  const { values, unreadable } = numericValues(cells);
+  const read = numericValues(cells); // each cell parsed once, for the kind and the values
+  if (text ? text.has(name) : holdsText(read)) return categoricalColumn(name, cells);
+  const { values, unreadable } = read;
   let present = 0, binary = true, whole = true;
   for (const v of values) {
     if (Number.isNaN(v)) continue;

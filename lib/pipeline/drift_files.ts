@@ -19,9 +19,10 @@
 import type { FeatureKind } from "../data/feature_spec.ts";
 import { readWarnings } from "../data/read_counts.ts";
 import {
-  isTextColumn,
+  holdsText,
   numericCell,
   numericColumns,
+  type NumericRead,
   numericValues,
   readTable,
 } from "../data/read_table.ts";
@@ -81,8 +82,18 @@ export async function driftFromFiles(
   if (common.length === 0) {
     throw new DataError("the reference and current files have no feature column in common");
   }
-  const kinds = featureKinds([ref, cur], features(ref).concat(features(cur)), options.categorical);
-  const [r, c] = [sampleOf(ref, features(ref), kinds), sampleOf(cur, features(cur), kinds)];
+  // Each column is read as numbers once: for its kind, and as its values.
+  const reads = new Map<ArrayLike<Cell>, NumericRead>();
+  const readOf: ReadOf = (cells) => {
+    if (!reads.has(cells)) reads.set(cells, numericValues(cells));
+    return reads.get(cells)!;
+  };
+  const kinds = featureKinds([ref, cur], features(ref).concat(features(cur)), {
+    categorical: options.categorical ?? [],
+    readOf,
+  });
+  const sample = (t: Table) => sampleOf(t, features(t), { kinds, readOf });
+  const [r, c] = [sample(ref), sample(cur)];
   const data = detectDataDrift(r.columns, c.columns, options);
   const model = modelDrift(ref, cur, { ...options, label, prediction });
   // Unreadable scores and labels are counted like features' cells.
@@ -108,33 +119,42 @@ interface ColumnKind {
   readonly text: boolean;
 }
 
+/** A column's cells as numbers, read once. */
+type ReadOf = (cells: ArrayLike<Cell>) => NumericRead;
+
 /** Every feature's kind, decided once from both files (see the module docs). */
 function featureKinds(
   tables: readonly [Table, Table],
   names: readonly string[],
-  categorical: readonly string[] = [],
+  o: { categorical: readonly string[]; readOf: ReadOf },
 ): Map<string, ColumnKind> {
-  const named = new Set(categorical);
+  const named = new Set(o.categorical);
   const cells = (t: Table, n: string) =>
     t.names.includes(n) ? [t.columns[t.names.indexOf(n)]!] : [];
+  const binary = (read: NumericRead) =>
+    read.values.every((v) => Number.isNaN(v) || v === 0 || v === 1);
   return new Map(names.map((n) => {
-    const sides = tables.flatMap((t) => cells(t, n));
-    const text = sides.some(isTextColumn);
+    const sides = tables.flatMap((t) => cells(t, n)).map(o.readOf);
+    const text = sides.some(holdsText);
     const known = CATALOG_KINDS.get(n);
     const kind: FeatureKind = known ??
-      (named.has(n) || text ? "categorical" : sides.every(isBinary) ? "boolean" : "continuous");
+      (named.has(n) || text ? "categorical" : sides.every(binary) ? "boolean" : "continuous");
     return [n, { kind, text: kind === "categorical" && text }];
   }));
 }
 
 /** A file's feature columns as the decided kinds read them, and its unreadable cells. */
-function sampleOf(t: Table, names: readonly string[], kinds: ReadonlyMap<string, ColumnKind>) {
+function sampleOf(
+  t: Table,
+  names: readonly string[],
+  o: { kinds: ReadonlyMap<string, ColumnKind>; readOf: ReadOf },
+) {
   const unreadable: Record<string, number> = {};
   const columns = names.map((name): FeatureColumn => {
-    const { kind, text } = kinds.get(name)!;
+    const { kind, text } = o.kinds.get(name)!;
     const cells = t.columns[t.names.indexOf(name)]!;
     if (text) return { name, kind, values: Array.from(cells, asText) };
-    const read = numericValues(cells);
+    const read = o.readOf(cells);
     if (read.unreadable) unreadable[name] = read.unreadable;
     return { name, kind, values: read.values };
   });
@@ -202,8 +222,4 @@ function present(values: Float64Array): Float64Array {
 /** A categorical cell as text ("" for a missing cell, by the one cell rule). */
 function asText(c: Cell): string {
   return Number.isNaN(numericCell(c)) ? "" : String(c).trim();
-}
-
-function isBinary(cells: ArrayLike<Cell>): boolean {
-  return numericValues(cells).values.every((v) => Number.isNaN(v) || v === 0 || v === 1);
 }

@@ -209,6 +209,26 @@ function fileConfig(dir: string, input: string, split: "time" | "stratified"): T
   };
 }
 
+/**
+ * Trains on `trained` (a labeled file in `dir`), then measures drift of `current` against that
+ * run, as `deno task drift` does; `adjust` changes both configs alike.
+ */
+async function driftAgainstRun(
+  dir: string,
+  files: { trained: string; current: string },
+  adjust: (c: TrainingConfig) => TrainingConfig = (c) => c,
+) {
+  const config = adjust(fileConfig(dir, files.trained, "stratified"));
+  const run = await train(config);
+  const store = await openTrackingStore({ trackingUri: config.mlflow.trackingUri });
+  try {
+    const current = adjust(fileConfig(dir, files.current, "stratified"));
+    return { run, measured: await measureDrift(store, current, {}) };
+  } finally {
+    await store.close();
+  }
+}
+
 Deno.test("a time-split run's reference sample is a sample of its training part; drift says why an old one or a snapshot cannot stand for it", async () => {
   await inTemp(async (dir) => {
     await Deno.writeTextFile(join(dir, "log.csv"), trendingFile({ rows: 3000, seed: 1, from: 0 }));
@@ -318,18 +338,14 @@ Deno.test("against a run, a text feature of a current file is compared by catego
       ) => (i > 0 && i % 200 === 0 ? line.replace(/,(web|pos|atm),/, ",crypto,") : line))
       .join("\n");
     await Deno.writeTextFile(join(dir, "current.csv"), current);
-    const config = fileConfig(dir, "train.csv", "stratified");
-    await train(config);
-    const store = await openTrackingStore({ trackingUri: config.mlflow.trackingUri });
-    try {
-      const measured = await measureDrift(store, fileConfig(dir, "current.csv", "stratified"), {});
-      const channel = measured.report.data.features.find((f) => f.name === "channel")!;
-      assert.deepEqual(channel.unseenCategories, { crypto: 5 });
-      assert.equal(channel.drifted, false, formatDriftSummary(measured.report));
-      assert.equal(measured.report.driftFound, false, formatDriftSummary(measured.report));
-    } finally {
-      await store.close();
-    }
+    const { measured } = await driftAgainstRun(dir, {
+      trained: "train.csv",
+      current: "current.csv",
+    });
+    const channel = measured.report.data.features.find((f) => f.name === "channel")!;
+    assert.deepEqual(channel.unseenCategories, { crypto: 5 });
+    assert.equal(channel.drifted, false, formatDriftSummary(measured.report));
+    assert.equal(measured.report.driftFound, false, formatDriftSummary(measured.report));
   });
 });
 
@@ -341,28 +357,17 @@ Deno.test("a run that dropped its incomplete rows compares missing shares with w
       ).join("\n");
     await Deno.writeTextFile(join(dir, "train.csv"), holed(1));
     await Deno.writeTextFile(join(dir, "current.csv"), holed(2));
-    const dropping = (input: string): TrainingConfig => {
-      const c = fileConfig(dir, input, "stratified");
-      return { ...c, data: { ...c.data, missing: "drop" } };
-    };
-    const run = await train(dropping("train.csv"));
+    const { run, measured } = await driftAgainstRun(
+      dir,
+      { trained: "train.csv", current: "current.csv" },
+      (c) => ({ ...c, data: { ...c.data, missing: "drop" } }),
+    );
     assert.equal(run.rows.dropped, 400, "a fifth of the rows had no amount");
-    const store = await openTrackingStore({
-      trackingUri: dropping("train.csv").mlflow.trackingUri,
-    });
-    try {
-      const measured = await measureDrift(store, dropping("current.csv"), {});
-      const amount = measured.report.data.features.find((f) => f.name === "amount")!;
-      assert.equal(amount.missingShare.reference, 0.2, "as read, before the rows were dropped");
-      assert.ok(
-        Math.abs(amount.missingShare.current - 0.2) < 0.03,
-        `${amount.missingShare.current}`,
-      );
-      assert.equal(amount.missingRose, false);
-      assert.ok(!measured.report.alarms.some((a) => a.trigger === "missing_values"));
-    } finally {
-      await store.close();
-    }
+    const amount = measured.report.data.features.find((f) => f.name === "amount")!;
+    assert.equal(amount.missingShare.reference, 0.2, "as read, before the rows were dropped");
+    assert.ok(Math.abs(amount.missingShare.current - 0.2) < 0.03, `${amount.missingShare.current}`);
+    assert.equal(amount.missingRose, false);
+    assert.ok(!measured.report.alarms.some((a) => a.trigger === "missing_values"));
   });
 });
 
@@ -376,22 +381,18 @@ Deno.test("against a run, a current file's columns are read as the model was tra
       .map((line, i) => (i > 0 && i % 5 !== 0 ? line.replace(/^([^,]*),[^,]*,/, "$1,n/a,") : line))
       .join("\n");
     await Deno.writeTextFile(join(dir, "broken.csv"), broken);
-    const config = fileConfig(dir, "train.csv", "stratified");
-    await train(config);
-    const store = await openTrackingStore({ trackingUri: config.mlflow.trackingUri });
-    try {
-      const measured = await measureDrift(store, fileConfig(dir, "broken.csv", "stratified"), {});
-      const amount = measured.report.data.features.find((f) => f.name === "amount")!;
-      assert.equal(amount.kind, "continuous");
-      assert.equal(amount.missingRose, true, "80% of its cells unreadable: missing");
-      assert.ok(
-        measured.report.context.warnings!.includes(
-          '800 unreadable value(s) in "amount" of the current file (not a finite number), read as missing',
-        ),
-        String(measured.report.context.warnings),
-      );
-    } finally {
-      await store.close();
-    }
+    const { measured } = await driftAgainstRun(dir, {
+      trained: "train.csv",
+      current: "broken.csv",
+    });
+    const amount = measured.report.data.features.find((f) => f.name === "amount")!;
+    assert.equal(amount.kind, "continuous");
+    assert.equal(amount.missingRose, true, "80% of its cells unreadable: missing");
+    assert.ok(
+      measured.report.context.warnings!.includes(
+        '800 unreadable value(s) in "amount" of the current file (not a finite number), read as missing',
+      ),
+      String(measured.report.context.warnings),
+    );
   });
 });

@@ -23,9 +23,14 @@ export function csvCell(cell: Cell): string {
 /**
  * Serializes columns (all of the same length) as CSV with a header row.
  *
- * @example
+ * @example Write a frame with its ids and labels
  * ```ts
- * toCsv([["entity_id", ids], ...frameColumns(frame), ["label", labels]]);
+ * import { frameColumns, toCsv } from "./csv.ts";
+ * import { Frame } from "./frame.ts";
+ *
+ * const frame = new Frame(["amount"], [Float64Array.of(12.5, NaN)]);
+ * toCsv([["entity_id", ["card_1", "card_2"]], ...frameColumns(frame), ["label", [0, 1]]]);
+ * // "entity_id,amount,label\ncard_1,12.5,0\ncard_2,,1\n"
  * ```
  */
 export function toCsv(columns: readonly CsvColumn[]): string {

@@ -35,11 +35,11 @@ export function parseCsvBytes(bytes: Uint8Array, source = "CSV"): Table {
  *
  * @throws {DataError} for an empty text, duplicate column names, a quote never closed, or a row
  *   whose cell count differs from the header's.
- * @example
+ * @example Parse CSV text into a table
  * ```ts
  * import { parseCsv } from "./csv_parse.ts";
- * const t = parseCsv("a,b\n1,2\n");
- * t.rows; // 1
+ * const table = parseCsv("a,b\n1,2\n");
+ * table.rows; // 1
  * ```
  */
 export function parseCsv(text: string, source = "CSV"): Table {

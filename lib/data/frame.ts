@@ -10,8 +10,9 @@ import { DataError } from "../errors.ts";
 /**
  * Named numeric columns of equal length.
  *
- * @example
+ * @example Two columns, one value missing
  * ```ts
+ * import { Frame } from "./frame.ts";
  * const frame = new Frame(["a", "b"], [Float64Array.of(1, 2), Float64Array.of(3, NaN)]);
  * frame.column("b")[1]; // NaN (missing)
  * frame.take(Int32Array.of(1)).rows; // 1

@@ -22,10 +22,14 @@ export interface Imputer {
 /**
  * Learns fill values from `frame` (missing values ignored).
  *
- * @example
+ * @example Fill missing amounts with the training median
  * ```ts
- * const imputer = fitImputer(trainFrame, "median");
- * const filled = applyImputer(imputer, testFrame);
+ * import { Frame } from "./frame.ts";
+ * import { applyImputer, fitImputer } from "./impute.ts";
+ * const train = new Frame(["amount"], [Float64Array.of(1, 3, NaN, 10)]);
+ * const imputer = fitImputer(train, "median"); // amount: 3
+ * const test = new Frame(["amount"], [Float64Array.of(NaN, 7)]);
+ * applyImputer(imputer, test).column("amount"); // Float64Array [3, 7]
  * ```
  */
 export function fitImputer(frame: Frame, strategy: ImputeStrategy): Imputer {

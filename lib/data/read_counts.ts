@@ -22,7 +22,7 @@ export interface ReadCounts {
 /**
  * The columns of `frame` with no value (every cell NaN) in any of its rows; none of an empty frame.
  *
- * @example
+ * @example Columns with no value at all
  * ```ts
  * import { Frame } from "./frame.ts";
  * import { emptyColumns } from "./read_counts.ts";
@@ -38,7 +38,7 @@ export function emptyColumns(frame: Frame): string[] {
  * One warning line per column with unreadable cells or unseen categories; `source` (e.g.
  * `"the current file"`) is named when given.
  *
- * @example
+ * @example One warning line per column with unreadable cells
  * ```ts
  * import { readWarnings } from "./read_counts.ts";
  * readWarnings({ nonNumeric: { amount: 2 } });

@@ -18,10 +18,11 @@ import type { Cell, Table } from "./table.ts";
  * @throws {DataError} for a missing, unreadable or empty (0-byte) file, a folder, Parquet that
  *   cannot be read (truncated, corrupt, or not Parquet at all), and what {@link parseCsvBytes}
  *   refuses.
- * @example
+ * @example Read a CSV or Parquet file
  * ```ts
  * import { readTable } from "./read_table.ts";
- * const table = await readTable("features.csv").catch(() => undefined);
+ * const table = await readTable("features.csv");
+ * table.names; // the header row, e.g. ["entity_id", "amount", "label"]
  * ```
  */
 export async function readTable(path: string): Promise<Table> {

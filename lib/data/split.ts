@@ -44,9 +44,13 @@ export function classCounts(labels: ArrayLike<number>): [number, number] {
  * the test part (at least one, and at least one left for training).
  *
  * @throws {DataError} when a class has fewer than 2 rows.
- * @example
+ * @example Hold out a fifth of each class
  * ```ts
+ * import { stratifiedSplit } from "./split.ts";
+ * const labels = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1];
  * const { train, test } = stratifiedSplit(labels, 0.2, 42);
+ * test.length; // 3: two of the eight 0s and one of the two 1s
+ * train.length; // 7
  * ```
  */
 export function stratifiedSplit(
@@ -76,9 +80,13 @@ export function stratifiedSplit(
  * continuing across classes, so folds differ in size by at most one row per class.
  *
  * @throws {DataError} when a class has fewer rows than folds.
- * @example
+ * @example Three folds, each with a third of each class
  * ```ts
- * for (const { train, test } of stratifiedKFold(labels, 5, 42)) { ... }
+ * import { stratifiedKFold } from "./split.ts";
+ * const labels = [0, 0, 0, 0, 0, 0, 1, 1, 1];
+ * for (const { train, test } of stratifiedKFold(labels, 3, 42)) {
+ *   console.log(train.length, test.length); // 6 3: two 0s and one 1 held out per fold
+ * }
  * ```
  */
 export function stratifiedKFold(

@@ -62,9 +62,12 @@ export function pairedCounts(
 /**
  * Chi-square test of current vs reference category frequencies.
  *
- * @example
+ * @example Device types in two samples
  * ```ts
- * chiSquare(Float64Array.of(0, 0, 1, 1), Float64Array.of(0, 1, 1, 1)).pValue;
+ * import { chiSquare } from "./chi_square.ts";
+ * const { statistic, pValue } = chiSquare(["web", "web", "app", "app"], ["web", "app", "app", "app"]);
+ * statistic; // 1
+ * pValue; // 0.3173…, no evidence of drift at α = 0.05
  * ```
  */
 export function chiSquare(

@@ -64,7 +64,7 @@ interface Judged {
 /**
  * Evaluates the triggers over judged features and the missing reference features.
  *
- * @example
+ * @example One measured feature, drifted
  * ```ts
  * import { datasetVerdict } from "./dataset_verdict.ts";
  * const f = {

@@ -25,9 +25,12 @@ const MAX_AUTO_N = 10_000;
  * Two-sample KS test. NaN values are dropped first.
  *
  * @throws {RangeError} when either sample is empty (after dropping NaN).
- * @example
+ * @example Two small samples
  * ```ts
- * ks2samp(Float64Array.of(1, 2, 3), Float64Array.of(2, 3, 4, 5)).pValue;
+ * import { ks2samp } from "./ks.ts";
+ * const result = ks2samp(Float64Array.of(1, 2, 3), Float64Array.of(2, 3, 4, 5));
+ * result.statistic; // 0.5
+ * result.pValue; // 0.657…, exact, as scipy.stats.ks_2samp
  * ```
  */
 export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>): KsResult {

@@ -60,7 +60,7 @@ export function predictionDrift(
  * Why a comparison is not measurable — `what` ("prediction drift") over `unit` ("scores") with
  * fewer than `min` (default {@link MIN_SAMPLES}) values on a side — or null when it is.
  *
- * @example
+ * @example Why prediction drift was not measured
  * ```ts
  * import { scoreNote } from "./model_drift.ts";
  * scoreNote("prediction drift", "scores", { rs: [0.1, 0.2], cs: [0.3], min: 30 });

@@ -44,9 +44,13 @@ export interface PsiResult {
 /**
  * PSI of a continuous feature (NaN dropped).
  *
- * @example
+ * @example Amounts shifted by a fifth of their range
  * ```ts
- * psiContinuous(reference, current).psi;
+ * import { psiContinuous, psiLabel } from "./psi.ts";
+ * const reference = Float64Array.from({ length: 1000 }, (_, i) => i % 100);
+ * const current = reference.map((v) => v + 20);
+ * const { psi } = psiContinuous(reference, current); // 1.5999…
+ * psiLabel(psi); // "major"
  * ```
  */
 export function psiContinuous(

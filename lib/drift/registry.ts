@@ -141,9 +141,11 @@ const KINDS: readonly string[] = ["continuous", "categorical", "boolean"];
  * `drift.tests`): `*` is global, a feature kind (`continuous`, `categorical`, `boolean`) sets
  * that kind, any other name a feature.
  *
- * @example
+ * @example Thresholds as a config file writes them
  * ```ts
+ * import { layeredFrom } from "./registry.ts";
  * layeredFrom({ "*": 0.01, categorical: 0.05, amount: 0.2 });
+ * // { byFeature: { amount: 0.2 }, byKind: { categorical: 0.05 }, global: 0.01 }
  * ```
  */
 export function layeredFrom<T>(pairs: Readonly<Record<string, T>>): Layered<T> {

@@ -3,7 +3,7 @@
  * model's feature order, with how many were missing (no field, `null`, or a feature the store's
  * view lacks) and how many present but unreadable (a string where a number belongs) — both scored
  * as missing, both counted. An entity with less than `minPresentShare` of the model's features
- * present and readable is refused, one line naming it and its share.
+ * present and readable is refused, one line naming it and its share ({@link tooFewPresent}).
  *
  * @module
  */
@@ -12,6 +12,7 @@ import type { FeatureView } from "../data/feature_spec.ts";
 import type { RedisConnection } from "../features/redis/client.ts";
 import type { Layout } from "../features/redis/layouts.ts";
 import { readOnline } from "../features/redis/online.ts";
+import { tooFewPresent } from "./present_share.ts";
 
 /** The online feature store. */
 export interface OnlineStore {
@@ -61,14 +62,9 @@ export async function entityFeatures(
       if (k >= 0 && bad[k]) unreadable[i]!++;
       else if (Number.isNaN(v)) missing[i]!++;
     });
-    const present = width - missing[i]! - unreadable[i]!, share = present / width;
-    if (share < o.minPresentShare) {
-      refused.push(
-        `entity ${id}: ${present} of ${width} features present (${
-          share.toFixed(2)
-        } < ${o.minPresentShare})`,
-      );
-    }
+    const present = width - missing[i]! - unreadable[i]!;
+    const line = tooFewPresent(`entity ${id}`, { present, width }, o.minPresentShare);
+    if (line) refused.push(line);
   });
   return { columns, missing, unreadable, unknown: [], refused };
 }

@@ -3,7 +3,7 @@
  * a moved `champion` is loaded in the background and swapped in atomically), features from the
  * request or from Redis by entity id (the pipeline's layouts), a prediction log in a Redis stream,
  * and `Deno.serve` behind a connection guard (header and idle timeouts), with request limits
- * (body size and time, the share of an entity's features present) and a graceful shutdown.
+ * (body size and time, the share of a row's features present) and a graceful shutdown.
  *
  * @module
  */

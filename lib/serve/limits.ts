@@ -1,8 +1,8 @@
 /**
  * The scoring server's limits against broken or hostile clients, with their defaults in one
  * place: the largest request body and how long it may take to arrive, how long a connection may
- * take to send a request head or sit idle, and the least share of its features an entity needs
- * present to be scored.
+ * take to send a request head or sit idle, and the least share of its features a row needs present
+ * to be scored.
  *
  * @module
  */
@@ -44,8 +44,9 @@ export const ServeLimitsSchema = z.strictObject({
    */
   idleTimeoutMs: z.number().int().min(1).default(75_000),
   /**
-   * The least share of the model's features an entity read by id must have present and readable;
-   * below it the request is refused (422, one line per such entity).
+   * The least share of the model's features a row must have present and readable, whether sent
+   * (a `null` is not present) or an entity read by id; below it the request is refused (422, one
+   * line per such row).
    * @default 0.5
    */
   minPresentShare: z.number().min(0).max(1).default(0.5),

@@ -1,10 +1,15 @@
 /**
  * The body of `POST /v1/score`, checked: feature rows (one object, an array, or
  * `{ "rows": [...] }`) or entity ids (`{ "entity_id": "…" }`, `{ "entity_ids": [...] }`, 1 to
- * {@link MAX_ROWS}). Every model feature must be a number in every row (booleans count as 1/0);
- * each problem is one line naming the row and the feature (at most 100 lines, a value shown by at
- * most 40 characters), and the whole request is refused (400) when there is any. Also the
- * `?explain=k` query: a plain decimal integer from 0 to {@link MAX_EXPLAIN}.
+ * {@link MAX_ROWS}). Every model feature must be in every row, as a number (booleans count as
+ * 1/0) or `null`: a missing value, scored as `deno task predict` scores an empty cell (trees by
+ * their learned default direction, logistic regression with its training fill value). A key left
+ * out is a problem unless the request opts in with `?absent=missing` (then it is a missing value
+ * too, as a feature store's absent field is); the opt-in is a query parameter, like `?explain=k`,
+ * so it holds for every body shape, a bare row included. Each problem is one line naming the row
+ * and the feature (at most 100 lines, a value shown by at most 40 characters), and the whole
+ * request is refused (400) when there is any. Also the queries `?explain=k` (a plain decimal
+ * integer from 0 to {@link MAX_EXPLAIN}) and `?absent=` (`missing`, or `error`, the default).
  *
  * @module
  */
@@ -36,10 +41,29 @@ export class RequestError extends Error {
   }
 }
 
+/** Feature rows to score. */
+export interface FeatureRows {
+  readonly kind: "features";
+  /** One column per model feature (NaN = missing). */
+  readonly columns: Float64Array[];
+  /** Each row's `entity_id`, if it has one. */
+  readonly ids: (string | null)[];
+  /** Per row: model features with no value (`null`, or absent under `?absent=missing`). */
+  readonly missing: Int32Array;
+}
+
 /** What to score. */
-export type ScoreRequest =
-  | { readonly kind: "features"; readonly columns: Float64Array[]; readonly ids: (string | null)[] }
-  | { readonly kind: "entities"; readonly ids: string[] };
+export type ScoreRequest = FeatureRows | { readonly kind: "entities"; readonly ids: string[] };
+
+/** How a feature row is read. */
+export interface ScoreRequestOptions {
+  /**
+   * A feature key left out of a row is a missing value, as `null` is (`?absent=missing`); else it
+   * is a problem (400).
+   * @default false
+   */
+  readonly absentIsMissing?: boolean;
+}
 
 /** Most rows or ids per request. */
 export const MAX_ROWS = 10_000;
@@ -69,26 +93,37 @@ function preview(v: unknown): string {
 /**
  * Checks `body` against the model's `features`.
  *
- * @throws {RequestError} for a body of the wrong shape, or rows with missing or non-numeric features.
+ * @throws {RequestError} for a body of the wrong shape, or rows with absent (unless
+ *   `options.absentIsMissing`) or non-numeric features.
  * @example
  * ```ts
  * import { parseScoreRequest } from "./score_request.ts";
  *
- * const r = parseScoreRequest({ entity_ids: ["card_000012"] }, ["txn_count_5m"]);
- * r.kind; // "entities"
+ * const r = parseScoreRequest({ amount: null }, ["amount", "txn_count_5m"], {
+ *   absentIsMissing: true,
+ * });
+ * r.kind === "features" && r.missing[0]; // 2
  * ```
  */
-export function parseScoreRequest(body: unknown, features: readonly string[]): ScoreRequest {
+export function parseScoreRequest(
+  body: unknown,
+  features: readonly string[],
+  options: ScoreRequestOptions = {},
+): ScoreRequest {
   const ids = entityIds(body);
   if (ids) return { kind: "entities", ids };
   const rows = featureRows(body);
   const columns = features.map(() => new Float64Array(rows.length));
+  const missing = new Int32Array(rows.length);
   const problems: string[] = [];
   for (let i = 0; i < rows.length && problems.length < MAX_PROBLEMS; i++) {
     const row = rows[i]!;
     features.forEach((f, j) => {
-      const v = row[f];
-      if (v === undefined || v === null) problems.push(`rows[${i}].${f}: missing`);
+      const v = Object.hasOwn(row, f) ? row[f] : undefined;
+      if (v === null || (v === undefined && options.absentIsMissing)) {
+        columns[j]![i] = NaN;
+        missing[i]!++;
+      } else if (v === undefined) problems.push(`rows[${i}].${f}: ${ABSENT}`);
       else if (typeof v === "boolean") columns[j]![i] = v ? 1 : 0;
       else if (typeof v !== "number" || !Number.isFinite(v)) {
         problems.push(`rows[${i}].${f}: expected a number, got ${preview(v)}`);
@@ -97,8 +132,11 @@ export function parseScoreRequest(body: unknown, features: readonly string[]): S
   }
   if (problems.length) throw new RequestError(problems.slice(0, MAX_PROBLEMS));
   const rowIds = rows.map((r) => (typeof r.entity_id === "string" ? r.entity_id : null));
-  return { kind: "features", columns, ids: rowIds };
+  return { kind: "features", columns, ids: rowIds, missing };
 }
+
+/** The problem of a feature key left out of a row (without `?absent=missing`). */
+const ABSENT = "absent (send null for a missing value, or use ?absent=missing)";
 
 /**
  * The ids of an entity request (`{"entity_id": "…"}` alone, or `{"entity_ids": [...]}` alone),
@@ -160,4 +198,16 @@ export function parseExplain(value: string | null): number {
   throw new RequestError([
     `explain: expected an integer from 0 to ${MAX_EXPLAIN}, got ${preview(value)}`,
   ]);
+}
+
+/**
+ * The `?absent=` query: true for `missing` (a feature key left out of a row is a missing value),
+ * false for `error` or no query (it is a problem, 400).
+ *
+ * @throws {RequestError} for any other value.
+ */
+export function parseAbsent(value: string | null): boolean {
+  if (value === null || value === "error") return false;
+  if (value === "missing") return true;
+  throw new RequestError([`absent: expected "missing" or "error", got ${preview(value)}`]);
 }

@@ -1,8 +1,10 @@
 /**
  * `POST /v1/score`: feature rows, or entity ids whose features are read from the online store;
  * `?explain=k` adds each row's top-k reason codes (computed in slices, so the server answers
- * other requests meanwhile). The model is taken once from the slot, so a swap never splits a
- * request. Entity rows carry their counts of missing and unreadable features when there are any.
+ * other requests meanwhile), `?absent=missing` reads a feature key left out of a row as a missing
+ * value. The model is taken once from the slot, so a swap never splits a request. A row carries
+ * its counts of missing and unreadable features when there are any; a row, sent or read, with
+ * too few features present refuses the request (422, {@link tooFewPresent}).
  *
  * @module
  */
@@ -13,7 +15,14 @@ import { redisFailure } from "../features/redis/client.ts";
 import { type EntityFeatures, entityFeatures } from "./entity_features.ts";
 import { reasonCodesInSlices } from "./explain_slices.ts";
 import { readJson } from "./read_body.ts";
-import { parseExplain, parseScoreRequest, RequestError } from "./score_request.ts";
+import { tooFewPresent } from "./present_share.ts";
+import {
+  type FeatureRows,
+  parseAbsent,
+  parseExplain,
+  parseScoreRequest,
+  RequestError,
+} from "./score_request.ts";
 import type { ServeContext } from "./serve_context.ts";
 
 /** The columns to score, whose rows they are, and what was missing from them. */
@@ -29,16 +38,19 @@ interface ScoreInput {
 const json = (status: number, body: unknown) => Response.json(body, { status });
 
 /**
- * Scores the request's rows (`url`: the request's, for `?explain=k`).
+ * Scores the request's rows (`url`: the request's, for `?explain=k` and `?absent=`).
  *
  * @throws {RequestError} for a refused request (400, 408, 413, 422).
  */
 export async function score(ctx: ServeContext, req: Request, url: URL): Promise<Response> {
   const loaded = ctx.slot.current, model = loaded.model;
   const explain = parseExplain(url.searchParams.get("explain"));
-  const parsed = parseScoreRequest(await readJson(req, ctx.limits), model.featureNames);
+  const absentIsMissing = parseAbsent(url.searchParams.get("absent"));
+  const parsed = parseScoreRequest(await readJson(req, ctx.limits), model.featureNames, {
+    absentIsMissing,
+  });
   const input = parsed.kind === "features"
-    ? { columns: parsed.columns, ids: parsed.ids }
+    ? featureInput(parsed, ctx.limits.minPresentShare)
     : await entityInput(ctx, parsed.ids, model.featureNames);
   if (input instanceof Response) return input;
   const frame = new Frame([...model.featureNames], input.columns);
@@ -75,6 +87,24 @@ function reasonsOf(reasons: ReasonColumn[], i: number): { feature: string; value
     feature: r.feature[i]!,
     value: r.value[i]!,
   }));
+}
+
+/**
+ * Sent rows as scored: refused (422, one line per row) when a row has too few features present.
+ */
+function featureInput(parsed: FeatureRows, minPresentShare: number): ScoreInput {
+  const width = parsed.columns.length, refused: string[] = [];
+  parsed.missing.forEach((m, i) => {
+    const line = tooFewPresent(`rows[${i}]`, { present: width - m, width }, minPresentShare);
+    if (line) refused.push(line);
+  });
+  if (refused.length) {
+    throw new RequestError(refused.slice(0, 100), {
+      status: 422,
+      error: "too few features present",
+    });
+  }
+  return { columns: parsed.columns, ids: parsed.ids, missing: parsed.missing };
 }
 
 /**

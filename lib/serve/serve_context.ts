@@ -18,7 +18,7 @@ export interface LoggedRow {
   readonly probability: number;
   readonly label: number;
   readonly model: Loaded;
-  /** Model features with no value (0 for rows sent as features: those need every one). */
+  /** Model features with no value (`null`, an absent key or store field). */
   readonly missing: number;
   /** Model features with a value that could not be read (scored as missing). */
   readonly unreadable: number;
@@ -28,7 +28,7 @@ export interface LoggedRow {
 export interface ServeContext {
   readonly slot: ModelSlot;
   readonly metrics: ServeMetrics;
-  /** Body size and time, and the least share of an entity's features present to score it. */
+  /** Body size and time, and the least share of a row's features present to score it. */
   readonly limits: BodyLimits & { readonly minPresentShare: number };
   /** The online feature store (entity-id requests need it). */
   readonly online?: OnlineStore;

@@ -129,6 +129,48 @@ Deno.test("early stopping stops after the given rounds without improvement and k
   assert.ok("valid-auc" in model.history[0]!.values);
 });
 
+Deno.test("a caller's EarlyStopping keeps the rounds up to its best iteration (saveBest, as xgboost's save_best); saveBest false keeps every round", async () => {
+  const valid = nonLinear(2000, 6, 9, 0.1);
+  const params = { eta: 0.5, max_depth: 6, nthread: 1 };
+  const fit = async (saveBest?: boolean) => {
+    const stop = new EarlyStopping({
+      rounds: 5,
+      key: "valid-logloss",
+      maximize: false,
+      ...(saveBest === undefined ? {} : { saveBest }),
+    });
+    const model = await new GradientBoosting({ ...params, num_boost_round: 300 }).fit(
+      D.frame,
+      D.labels,
+      {
+        evalSets: [{ name: "valid", frame: valid.frame, labels: valid.labels }],
+        callbacks: [stop],
+      },
+    );
+    return { model, best: stop.bestIteration };
+  };
+  const { model, best } = await fit();
+  assert.ok(
+    best > 0 && model.history.length === best + 6,
+    `best ${best}, ran ${model.history.length}`,
+  );
+  assert.equal(
+    model.state.trees.length,
+    best + 1,
+    "the rounds after the best iteration are dropped",
+  );
+  assert.equal(model.state.attributes.best_iteration, String(best));
+  const exact = await new GradientBoosting({ ...params, num_boost_round: best + 1 }).fit(
+    D.frame,
+    D.labels,
+  );
+  assert.deepEqual(model.predictProba(valid.frame), exact.predictProba(valid.frame));
+  const all = await fit(false);
+  assert.equal(all.best, best);
+  assert.equal(all.model.state.trees.length, best + 6, "saveBest false keeps every round");
+  assert.equal(all.model.state.attributes.best_iteration, String(best));
+});
+
 Deno.test("EarlyStopping follows its declared direction", () => {
   const up = new EarlyStopping({ rounds: 2, key: "v-auc", maximize: true });
   const values = [0.7, 0.8, 0.79, 0.78];

@@ -25,10 +25,15 @@ export interface IterationMetrics {
   readonly values: Readonly<Record<string, number>>;
 }
 
-/** Hooks called by iterative trainers; returning `"stop"` ends training early. */
+/** Hooks called by iterative trainers (xgboost's `TrainingCallback`). */
 export interface TrainingCallback {
-  /** Called after each iteration with its metrics. */
+  /** Called after each iteration with its metrics; returning `"stop"` ends training early. */
   afterIteration?(metrics: IterationMetrics): void | "stop";
+  /**
+   * Called once training ended, in callback order, with the fitted model, which it may change
+   * before `fit` returns it (early stopping keeps the rounds up to its best iteration).
+   */
+  afterTraining?(model: Classifier): void;
 }
 
 /** Options of `fit`. */

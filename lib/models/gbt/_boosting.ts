@@ -331,12 +331,3 @@ export class Booster {
     this.#pool?.close();
   }
 }
-
-/** The trees kept: all, or up to the best iteration when early stopping found one. */
-export function keptTrees(
-  trees: readonly RegTree[],
-  best: number,
-  perRound: number,
-): readonly RegTree[] {
-  return best >= 0 ? trees.slice(0, (best + 1) * perRound) : trees;
-}

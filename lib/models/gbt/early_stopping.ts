@@ -1,11 +1,13 @@
 /**
- * Early stopping as a training callback: stop when the watched metric has not improved by more
- * than `minDelta` for `rounds` rounds, remembering the best iteration.
+ * Early stopping as a training callback (xgboost's `callback.EarlyStopping`): stop when the
+ * watched metric has not improved by more than `minDelta` for `rounds` rounds, remembering the
+ * best iteration; once training ends, the model keeps the rounds up to it (`saveBest`).
  *
  * @module
  */
 
-import type { IterationMetrics, TrainingCallback } from "../model.ts";
+import type { Classifier, IterationMetrics, TrainingCallback } from "../model.ts";
+import { GbtModel } from "./gbt_model.ts";
 
 /** Options of {@link EarlyStopping}. */
 export interface EarlyStoppingOptions {
@@ -17,14 +19,31 @@ export interface EarlyStoppingOptions {
   readonly maximize: boolean;
   /** Least change that counts as an improvement. @default 0 */
   readonly minDelta?: number;
+  /**
+   * Keep only the rounds up to the best iteration (xgboost's `save_best`); false keeps every
+   * round trained. Either way the model records `best_iteration` and `best_score` in its
+   * attributes. The default differs from xgboost's (`False`) on purpose: xgboost's scikit-learn
+   * models then still predict with the rounds up to the best iteration, which our models, having
+   * no iteration range, do by keeping only those rounds; `early_stopping_rounds` does the same.
+   * @default true
+   */
+  readonly saveBest?: boolean;
 }
 
 /**
  * @example
  * ```ts
- * const stop = new EarlyStopping({ rounds: 10, key: "valid-auc", maximize: true });
- * await new GradientBoosting({}).fit(frame, y, { evalSets, callbacks: [stop] });
- * stop.bestIteration;
+ * import { EarlyStopping } from "./early_stopping.ts";
+ * import { GradientBoosting } from "./gradient_boosting.ts";
+ * import { Frame } from "../../data/frame.ts";
+ * const x = new Frame(["f0"], [Float64Array.from({ length: 200 }, (_, i) => i % 7)]);
+ * const y = Uint8Array.from({ length: 200 }, (_, i) => (i % 7 > 3 ? 1 : 0));
+ * const stop = new EarlyStopping({ rounds: 10, key: "valid-logloss", maximize: false });
+ * const model = await new GradientBoosting({ num_boost_round: 500 }).fit(x, y, {
+ *   evalSets: [{ name: "valid", frame: x, labels: y }],
+ *   callbacks: [stop],
+ * });
+ * model.state.trees.length === stop.bestIteration + 1; // true: the rounds after it are dropped
  * ```
  */
 export class EarlyStopping implements TrainingCallback {
@@ -58,5 +77,24 @@ export class EarlyStopping implements TrainingCallback {
     } else if (m.iteration - this.bestIteration >= this.options.rounds) {
       return "stop";
     }
+  }
+
+  /**
+   * Cuts a tree model back to its rounds up to the best iteration (with `saveBest`) and records
+   * `best_iteration` and `best_score` in its attributes; leaves any other model as it is.
+   */
+  afterTraining(model: Classifier): void {
+    if (!(model instanceof GbtModel) || this.bestIteration < 0) return;
+    const { state } = this.options.saveBest ?? true
+      ? model.firstRounds(this.bestIteration + 1)
+      : model;
+    model.state = {
+      ...state,
+      attributes: {
+        ...state.attributes,
+        best_iteration: String(this.bestIteration),
+        best_score: String(this.bestScore),
+      },
+    };
   }
 }

@@ -19,6 +19,7 @@ import {
   stringifyXGBoostJSON,
   toXGBoostJSON,
 } from "./xgboost_json.ts";
+import { modelCardHtml } from "../model_card.ts";
 
 /** A model's prediction workspace and the trees it holds. */
 interface Predictor {
@@ -92,6 +93,18 @@ export class GbtModel implements Classifier {
   /** Feature names in model order. */
   get featureNames(): readonly string[] {
     return this.state.featureNames;
+  }
+
+  /** Jupyter display: the model card (trees, objective, top features). */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    const s = this.state;
+    return {
+      "text/html": modelCardHtml(this, [
+        ["trees", String(s.trees.length)],
+        ["objective", s.objective],
+        ["base score", String(s.baseScore)],
+      ]),
+    };
   }
 
   /** Raw margins (before the objective's transform) per row of `frame`. */
@@ -178,6 +191,32 @@ export class GbtModel implements Classifier {
   /** XGBoost's `get_score`: only features used in a split appear. */
   getScore(type: ImportanceType = "weight"): Record<string, number> {
     return importance(this.state, type);
+  }
+
+  /**
+   * The model of its first `rounds` boosting rounds (xgboost's `booster[:rounds]`): each round's
+   * trees (`numParallelTree` per round), attributes and type kept; all of it when `rounds` is at
+   * least the rounds it holds.
+   *
+   * @throws {RangeError} when `rounds` is not an integer ≥ 1.
+   * @example
+   * ```ts
+   * import { GbtModel } from "./gbt_model.ts";
+   * const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile("model.json")));
+   * const first10 = model.firstRounds(10);
+   * ```
+   */
+  firstRounds(rounds: number): GbtModel {
+    if (!Number.isInteger(rounds) || rounds < 1) {
+      throw new RangeError(`Expected rounds to be an integer ≥ 1 but found ${rounds}`);
+    }
+    const n = rounds * this.state.numParallelTree;
+    const { weightDrop } = this.state;
+    return new GbtModel({
+      ...this.state,
+      trees: this.state.trees.slice(0, n),
+      ...(weightDrop ? { weightDrop: weightDrop.slice(0, n) } : {}),
+    }, this.type);
   }
 
   /** XGBoost JSON text (floats written as xgboost's parser expects). */

@@ -10,7 +10,7 @@ import type { Frame } from "../../data/frame.ts";
 import { ConfigError, DataError } from "../../errors.ts";
 import type { Estimator, FitOptions, IterationMetrics } from "../model.ts";
 import { validateParams } from "../params.ts";
-import { Booster, keptTrees } from "./_boosting.ts";
+import { Booster } from "./_boosting.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
 import { GbtModel } from "./gbt_model.ts";
@@ -75,7 +75,8 @@ export class GradientBoosting implements Estimator {
   /**
    * Trains on `frame` (NaN = missing) and labels (0/1 for logistic objectives): data preparation,
    * then a round loop whose callbacks (early stopping among them) may stop it, as xgboost's
-   * `train`.
+   * `train`; each callback's `afterTraining` then sees the model in turn (early stopping, from
+   * `early_stopping_rounds` or the caller's, keeps the rounds up to its best iteration).
    *
    * @throws {DataError} for empty data or labels outside the objective's range.
    * @throws {ConfigError} for early stopping without an eval set.
@@ -105,18 +106,16 @@ export class GradientBoosting implements Estimator {
     } finally {
       booster.close();
     }
-    const best = stopper?.bestIteration ?? -1;
     const model = new GbtModel({
       featureNames: [...frame.names],
-      trees: keptTrees(trees, best, p.num_parallel_tree).map(({ splitBin: _bin, ...t }) => t),
+      trees: trees.map(({ splitBin: _bin, ...t }) => t),
       numParallelTree: p.num_parallel_tree,
       baseScore,
       objective: p.objective,
       scalePosWeight: p.scale_pos_weight,
-      attributes: best >= 0
-        ? { best_iteration: String(best), best_score: String(stopper!.bestScore) }
-        : {},
+      attributes: {},
     }, this.type);
+    for (const cb of callbacks) cb.afterTraining?.(model);
     model.history = history;
     return model;
   }

@@ -35,10 +35,20 @@ export type ResolvedTask<O> =
  * @param env The environment (config tasks read `ENV_PATHS` from it).
  * @throws {ConfigError} one line per problem: unknown flags, bad values (naming the setting, the
  *   value found and where it came from), missing required options.
- * @example
+ * @example A task with one option
  * ```ts
- * const args = await resolveTask(DRIFT_TASK, Deno.args, Deno.env.toObject());
- * if (args.help !== undefined) console.log(args.help);
+ * import { z } from "zod";
+ * import { resolveTask } from "./resolve_task.ts";
+ * import { defineTask } from "./task_spec.ts";
+ * const task = defineTask({
+ *   name: "score",
+ *   summary: "Score a file.",
+ *   usage: ["deno task score --input <file.csv>"],
+ *   options: z.object({ input: z.string() }),
+ *   flags: [{ flag: "input", option: "input", type: "string", arg: "<file>", help: "rows to score" }],
+ * });
+ * const args = await resolveTask(task, ["--input", "rows.csv"], {});
+ * if (args.help === undefined) args.options.input; // "rows.csv"
  * ```
  */
 export async function resolveTask<O extends z.ZodType>(

@@ -13,9 +13,18 @@ import type { FlagSpec, TaskSpec } from "./task_spec.ts";
 /**
  * The help text of `spec`.
  *
- * @example
+ * @example Help of a task with one config flag
  * ```ts
- * console.log(taskHelp(DRIFT_TASK));
+ * import { taskHelp } from "./task_help.ts";
+ * import { defineTask } from "./task_spec.ts";
+ * const task = defineTask({
+ *   name: "train",
+ *   summary: "Train a fraud model.",
+ *   usage: ["deno task train [flags]"],
+ *   config: true,
+ *   flags: [{ flag: "seed", config: "seed", type: "number", arg: "<n>", help: "the random seed" }],
+ * });
+ * console.log(taskHelp(task)); // usage, then --seed <n> with its default (42), --config, --help
  * ```
  */
 export function taskHelp(spec: TaskSpec): string {

@@ -18,11 +18,14 @@ import type { Cell, Table } from "./table.ts";
  * @throws {DataError} for a missing, unreadable or empty (0-byte) file, a folder, Parquet that
  *   cannot be read (truncated, corrupt, or not Parquet at all), and what {@link parseCsvBytes}
  *   refuses.
- * @example Read a CSV or Parquet file
+ * @example Read a CSV file (Parquet is read the same way)
  * ```ts
  * import { readTable } from "./read_table.ts";
- * const table = await readTable("features.csv");
- * table.names; // the header row, e.g. ["entity_id", "amount", "label"]
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(path, "entity_id,amount\ncard_1,12.5\ncard_2,\n");
+ * const table = await readTable(path);
+ * table.names; // ["entity_id", "amount"]
+ * table.rows; // 2
  * ```
  */
 export async function readTable(path: string): Promise<Table> {

@@ -83,10 +83,13 @@ export function prf(c: Confusion): { precision: number; recall: number; f1: numb
 /**
  * Evaluates probabilities against 0/1 labels.
  *
- * @example
+ * @example Four scored rows
  * ```ts
- * const m = evaluateBinary(labels, probabilities);
- * m.roc_auc; m.best_threshold;
+ * import { evaluateBinary } from "./binary_metrics.ts";
+ * const m = evaluateBinary([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]);
+ * m.roc_auc; // 0.75
+ * m.recall; // 0.5 at the default threshold 0.5
+ * m.best_threshold; // 0.35, where F1 is highest (0.8)
  * ```
  */
 export function evaluateBinary(

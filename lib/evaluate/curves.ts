@@ -68,8 +68,9 @@ export function thresholdCounts(
  * Area under the ROC curve (trapezoid rule over distinct thresholds, as scikit-learn's
  * `roc_auc_score`). NaN when only one class is present.
  *
- * @example
+ * @example Four scored rows, one pair out of order
  * ```ts
+ * import { rocAuc } from "./curves.ts";
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75
  * ```
  */

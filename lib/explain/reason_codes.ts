@@ -19,10 +19,14 @@ export interface ReasonColumn {
  * last, as `Classifier.contributions` returns).
  *
  * @throws {RangeError} when the matrix does not have `names.length + 1` columns.
- * @example
+ * @example Two rows, two features
  * ```ts
- * const [first] = reasonCodes(model.contributions(frame), model.featureNames, 3);
- * first.feature[0]; // e.g. "amount_max_5m"
+ * import { reasonCodes } from "./reason_codes.ts";
+ * // Each row: the contributions of amount and velocity, then the bias (a model's contributions()).
+ * const contributions = Float64Array.of(0.8, 1.2, -2, -0.3, 0.5, -2);
+ * const [first, second] = reasonCodes(contributions, ["amount", "velocity"], 2);
+ * first?.feature; // ["velocity", "velocity"]
+ * second?.feature; // ["amount", ""]: the second row has one positive contribution
  * ```
  */
 export function reasonCodes(

@@ -70,10 +70,11 @@ interface Habits {
 /**
  * Generates a seeded clickstream for `users` users; every user has at least one session.
  *
- * @example
+ * @example A day-by-day clickstream of 100 users
  * ```ts
+ * import { generateClicks } from "./clickstream.ts";
  * const events = generateClicks({ users: 100, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
- * events.userStart[100]; // total number of events
+ * events.userStart[100]; // 4568: the total number of events (user u's are userStart[u]..[u+1])
  * ```
  */
 export function generateClicks(options: ClickOptions): ClickEvents {

@@ -90,9 +90,13 @@ export function embeddedStream(options: EmbeddedOptions): EntityStream {
  * Feature rows for `samples` entities of `options.view` from the seeded synthetic stream.
  *
  * @throws {ConfigError} as {@link embeddedStream}.
- * @example
+ * @example 1,000 rows of the transaction view
  * ```ts
- * const { frame, entityIds } = embeddedFeatures({ samples: 1000, seed: 42, snapshotTime: "2024-06-03T03:00:00Z" });
+ * import { embeddedFeatures } from "./embedded_source.ts";
+ * const snapshotTime = "2024-06-03T03:00:00Z";
+ * const { frame, entityIds } = embeddedFeatures({ samples: 1000, seed: 42, snapshotTime });
+ * frame.width; // 17 features, from txn_count_5m to has_high_risk_mcc
+ * entityIds[0]; // "card_000000"
  * ```
  */
 export function embeddedFeatures(options: EmbeddedOptions): FeatureSet {

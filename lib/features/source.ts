@@ -63,9 +63,19 @@ export interface FeatureRead {
  * @throws {ConfigError} when asked for more than one view, or for the file source (whose rows
  *   come with labels: `readLabeledFile`).
  * @throws {DataError} when the source returns no rows or cannot be read.
- * @example
+ * @example 1,000 rows from the embedded stream
  * ```ts
- * const { features } = await readFeatures(config.data, { views: config.featureViews, seed: 42 });
+ * import type { RedisConfig } from "./redis/source.ts";
+ * import { readFeatures, type SourceSettings } from "./source.ts";
+ * declare const redis: RedisConfig; // the config's data.redis, not read by the embedded source
+ * const settings: SourceSettings = {
+ *   source: "embedded",
+ *   maxSamples: 1000,
+ *   snapshotTime: "2024-06-03T03:00:00Z",
+ *   redis,
+ * };
+ * const { features, description } = await readFeatures(settings, { views: ["transaction"], seed: 42 });
+ * description; // "embedded transaction stream, seed 42 (1000 rows)"
  * ```
  */
 export async function readFeatures(

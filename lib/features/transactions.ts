@@ -82,10 +82,11 @@ const MERCHANTS = 5000;
 /**
  * Generates a seeded transaction stream for `cards` cards.
  *
- * @example
+ * @example Three days of transactions on 100 cards
  * ```ts
+ * import { generateTransactions } from "./transactions.ts";
  * const events = generateTransactions({ cards: 100, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
- * events.cardStart[100]; // total number of events
+ * events.cardStart[100]; // 1774: the total number of events (card c's are cardStart[c]..[c+1])
  * ```
  */
 export function generateTransactions(options: GenerateOptions): TransactionEvents {

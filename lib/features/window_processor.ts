@@ -124,11 +124,14 @@ export function transactionStream(events: TransactionEvents): EntityStream {
  * One row per entity with at least one event: the features at its latest event, exactly what
  * the streaming pipeline leaves in the feature store at snapshot time.
  *
- * @example
+ * @example The feature store at snapshot time, for 10 cards
  * ```ts
+ * import { generateTransactions } from "./transactions.ts";
+ * import { snapshotFeatures, transactionStream } from "./window_processor.ts";
  * const events = generateTransactions({ cards: 10, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
- * const { frame } = snapshotFeatures(transactionStream(events));
- * frame.column("txn_count_5m");
+ * const { frame, entityIds } = snapshotFeatures(transactionStream(events));
+ * frame.column("txn_count_5m"); // Float64Array [1, 1, 1, 1, 1, 2, 1, 1, 1, 2]
+ * entityIds[5]; // "card_000005"
  * ```
  */
 export function snapshotFeatures(stream: EntityStream): FeatureSet {

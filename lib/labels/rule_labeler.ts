@@ -55,9 +55,22 @@ export interface RuleLabels extends Labeling {
  * rows score above zero, only those are labeled, and a warning gives the achieved rate.
  *
  * @throws {RangeError} when the frame lacks a feature a rule reads.
- * @example
+ * @example Label the larger half of four payments
  * ```ts
- * const { labels, achievedRate } = labelByRules(frame, FRAUD_RULE_SET, { targetRate: 0.02, seed: 7 });
+ * import { Frame } from "../data/frame.ts";
+ * import { labelByRules } from "./rule_labeler.ts";
+ * import type { LabelRule } from "./rules.ts";
+ * const largeAmount: LabelRule = {
+ *   name: "large_amount",
+ *   condition: "amount > 500",
+ *   weight: 1,
+ *   features: ["amount"],
+ *   fires: ([amount]) => amount! > 500,
+ * };
+ * const frame = new Frame(["amount"], [Float64Array.of(20, 900, 45, 700)]);
+ * const set = { name: "large", positive: "fraud", rules: [largeAmount] }; // fraud: FRAUD_RULE_SET
+ * const { labels, achievedRate } = labelByRules(frame, set, { targetRate: 0.5, seed: 7 });
+ * labels; // Uint8Array [0, 1, 0, 1]; achievedRate 0.5
  * ```
  */
 export function labelByRules(frame: Frame, set: RuleSet, options: LabelOptions = {}): RuleLabels {

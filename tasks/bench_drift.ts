@@ -1,6 +1,6 @@
 /**
  * `deno task bench:drift`: data drift on 1,000 embedded rows × 17 features, and KS on 1M × 30 vs
- * 1M × 30 beside scipy's ks_2samp on the same data in one run, with the ratio and the largest
+ * 1M × 30 beside scipy's ks_2samp on the same data in one run, with speed vs scipy and the largest
  * p-value difference.
  *
  * @module
@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchDrift } from "./bench/drift_bench.ts";
 
@@ -30,6 +31,7 @@ export const TASK = defineTask({
     repeats: z.number().int().min(1).default(3),
   }),
   flags: FLAGS,
+  notes: [RATIO_NOTE],
 });
 
 if (import.meta.main) {

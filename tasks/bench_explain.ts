@@ -1,6 +1,6 @@
 /**
  * `deno task bench:explain`: exact TreeSHAP of the same rows and model by our WASM kernel and by
- * Python xgboost's `pred_contribs`, one thread each, alternating; median rows/s and the ratio.
+ * Python xgboost's `pred_contribs`, one thread each, alternating; median rows/s and speed vs xgboost.
  *
  * @module
  */
@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchExplain } from "./bench/explain_bench.ts";
 
@@ -35,6 +36,7 @@ export const TASK = defineTask({
     repeats: count.default(3),
   }),
   flags: FLAGS,
+  notes: [RATIO_NOTE],
 });
 
 if (import.meta.main) {

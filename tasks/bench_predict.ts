@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchPredict } from "./bench/predict_bench.ts";
 
@@ -36,6 +37,7 @@ export const TASK = defineTask({
     repeats: count.default(5),
   }),
   flags: FLAGS,
+  notes: [RATIO_NOTE],
 });
 
 if (import.meta.main) {

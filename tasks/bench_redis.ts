@@ -9,6 +9,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { benchRedis } from "./bench/redis_bench.ts";
 
 // deno-fmt-ignore
@@ -33,7 +34,10 @@ export const TASK = defineTask({
     cluster: z.boolean().default(false),
   }),
   flags: FLAGS,
-  notes: ["Needs redis-server and redis-benchmark (apt-get install redis-server)."],
+  notes: [
+    "Needs redis-server and redis-benchmark (apt-get install redis-server).",
+    RATIO_NOTE,
+  ],
 });
 
 if (import.meta.main) {

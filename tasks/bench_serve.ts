@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchServe } from "./bench/serve_bench.ts";
 
@@ -29,6 +30,7 @@ export const TASK = defineTask({
     connections: z.number().int().min(1).default(16),
   }),
   flags: FLAGS,
+  notes: [RATIO_NOTE],
 });
 
 if (import.meta.main) {

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { GOAL_NOTE } from "./bench/_ratio.ts";
 import { ensurePythonEnv } from "./_python_env.ts";
 import { benchTune } from "./bench/tune_bench.ts";
 
@@ -31,6 +32,7 @@ export const TASK = defineTask({
     seed: z.number().int().min(0).default(42),
   }),
   flags: FLAGS,
+  notes: [`CV PR AUC differences are quality, not speed (> 0 = ours better). ${GOAL_NOTE}`],
 });
 
 if (import.meta.main) {

@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { readLabeledFile } from "../../lib/features/file_source.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { median } from "./_stats.ts";
+import { formatSpeed, speedFromSeconds, speedHeader, speedLegend } from "./_ratio.ts";
 
 /** What to time. */
 export interface LoadBenchOptions {
@@ -49,17 +50,17 @@ export async function benchLoad(o: LoadBenchOptions): Promise<string> {
       numpy.push(p.to_numpy!);
     }
     const size = `${o.rows.toLocaleString("en-US")} × ${o.columns}`;
-    return textTable(["load", "seconds", "ours / this"], [
-      [`ours (readLabeledFile), ${size}`, median(ours).toFixed(2), "1.00"],
-      ["pyarrow read_table", median(table).toFixed(2), (median(ours) / median(table)).toFixed(2)],
-      [
-        "pyarrow read_table + NumPy float64 per column",
-        median(numpy).toFixed(2),
-        (median(ours) / median(numpy)).toFixed(2),
-      ],
-    ]) +
-      `\nmedian of ${o.repeats} runs, alternating; file ${(bytes! / 2 ** 20).toFixed(0)} MiB; ` +
-      `our peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB`;
+    const speed = (peer: number[]) => formatSpeed(speedFromSeconds(median(ours), median(peer)));
+    return [
+      textTable(["load", "seconds", speedHeader("this loader")], [
+        [`ours (readLabeledFile), ${size}`, median(ours).toFixed(2), speed(ours)],
+        ["pyarrow read_table", median(table).toFixed(2), speed(table)],
+        ["pyarrow read_table + NumPy float64 per column", median(numpy).toFixed(2), speed(numpy)],
+      ]),
+      speedLegend("this loader", "this loader's time / ours"),
+      `median of ${o.repeats} runs, alternating; file ${(bytes! / 2 ** 20).toFixed(0)} MiB; ` +
+      `our peak RSS ${(peak / 2 ** 30).toFixed(2)} GiB`,
+    ].join("\n");
   } finally {
     await Deno.remove(dir, { recursive: true });
   }

@@ -14,6 +14,16 @@ import { OnnxScorer } from "../../lib/onnx/onnx_scorer.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { nonLinear } from "./benchmark_set.ts";
 import { median, writeMatrix } from "./_stats.ts";
+import {
+  atLeast,
+  formatSpeed,
+  goalCheck,
+  type GoalResult,
+  goalSummary,
+  speedFromSeconds,
+  speedHeader,
+  speedLegend,
+} from "./_ratio.ts";
 
 /** What to time. */
 export interface PredictBenchOptions {
@@ -119,57 +129,84 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
     small.ort = await latency((fr) => scorer.predictProba(fr), rows.frame);
     await scorer.release();
     const [xgb1, xgbAll] = [await xgboostTimes(dir, o, 1), await xgboostTimes(dir, o, 0)];
-    const row = (
-      name: string,
-      threads: string,
-      t: { s: number[]; lat: Record<string, number>; peer: number[] },
-    ) => [
-      name,
-      threads,
-      (median(t.s) * 1000).toFixed(1),
-      Math.round(n / median(t.s)).toLocaleString("en-US"),
-      (median(t.peer) / median(t.s)).toFixed(2),
-      t.lat["1"]!.toFixed(0),
-      t.lat["100"]!.toFixed(0),
-    ];
-    return [
-      `Scoring ${n} rows × ${f} features with ${model.state.trees.length} trees of depth ${o.depth}; median of ${repeats}; latency: median of 200 calls`,
-      textTable(
-        [
-          "scorer",
-          "threads",
-          "ms",
-          "rows/s",
-          "speed vs xgboost (same threads)",
-          "1 row µs",
-          "100 rows µs",
-        ],
-        [
-          row("our WASM predictor", "1", { s: wasm, lat: small.wasm!, peer: xgb1.seconds }),
-          row("Python xgboost predict", "1", {
-            s: xgb1.seconds,
-            lat: xgb1.latency_us,
-            peer: xgb1.seconds,
-          }),
-          row("our WASM predictor", "all", {
-            s: wasmAll,
-            lat: small.wasmAll!,
-            peer: xgbAll.seconds,
-          }),
-          row("onnxruntime-node", "all", { s: ort, lat: small.ort!, peer: xgbAll.seconds }),
-          row("Python xgboost predict", "all", {
-            s: xgbAll.seconds,
-            lat: xgbAll.latency_us,
-            peer: xgbAll.seconds,
-          }),
-        ],
-      ),
-      "speed = xgboost's time / this scorer's (≥ 1.2 is the goal, at the same thread count)",
-      `ONNX export of the model: ${
-        (median(exportTimes) * 1000).toFixed(1)
-      } ms (${onnx.length} bytes)`,
-    ].join("\n");
+    return predictTable(
+      { o, trees: model.state.trees.length, exportTimes, onnxBytes: onnx.length },
+      [
+        {
+          name: "our WASM predictor",
+          threads: "1",
+          s: wasm,
+          lat: small.wasm!,
+          peer: xgb1.seconds,
+          ours: true,
+        },
+        { name: "Python xgboost predict", threads: "1", s: xgb1.seconds, lat: xgb1.latency_us },
+        {
+          name: "our WASM predictor",
+          threads: "all",
+          s: wasmAll,
+          lat: small.wasmAll!,
+          peer: xgbAll.seconds,
+          ours: true,
+        },
+        { name: "onnxruntime-node", threads: "all", s: ort, lat: small.ort!, peer: xgbAll.seconds },
+        {
+          name: "Python xgboost predict",
+          threads: "all",
+          s: xgbAll.seconds,
+          lat: xgbAll.latency_us,
+        },
+      ],
+    );
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** Our WASM predictor 1.2× xgboost's speed at the same thread count. */
+const GOAL = atLeast(1.2);
+
+/** One scorer's timings; `peer` (xgboost's seconds at the same threads) when it is compared. */
+interface ScorerTiming {
+  readonly name: string;
+  readonly threads: string;
+  readonly s: number[];
+  readonly lat: Record<string, number>;
+  readonly peer?: number[];
+  /** Our predictor: the goal applies. */
+  readonly ours?: boolean;
+}
+
+/** The printed table: rows/s, speed vs xgboost and our predictor's goal, latency, export time. */
+function predictTable(
+  r: { o: PredictBenchOptions; trees: number; exportTimes: number[]; onnxBytes: number },
+  scorers: readonly ScorerTiming[],
+): string {
+  const { o } = r;
+  const goals: GoalResult[] = [];
+  const rows = scorers.map((t) => {
+    const speed = t.peer ? speedFromSeconds(median(t.s), median(t.peer)) : 1;
+    const ours = t.ours === true;
+    if (ours) goals.push({ what: `${t.name}, ${t.threads} thread(s)`, value: speed, goal: GOAL });
+    return [
+      t.name,
+      t.threads,
+      (median(t.s) * 1000).toFixed(1),
+      Math.round(o.rows / median(t.s)).toLocaleString("en-US"),
+      formatSpeed(speed),
+      ours ? goalCheck(speed, GOAL) : "",
+      t.lat["1"]!.toFixed(0),
+      t.lat["100"]!.toFixed(0),
+    ];
+  });
+  const header = ["scorer", "threads", "ms", "rows/s", speedHeader("xgboost"), "goal"];
+  return [
+    `Scoring ${o.rows} rows × ${o.features} features with ${r.trees} trees of depth ${o.depth}; median of ${o.repeats}; latency: median of 200 calls`,
+    textTable([...header, "1 row µs", "100 rows µs"], rows),
+    speedLegend("xgboost", "xgboost's time / this scorer's at the same thread count"),
+    `ONNX export of the model: ${
+      (median(r.exportTimes) * 1000).toFixed(1)
+    } ms (${r.onnxBytes} bytes)`,
+    goalSummary(goals),
+  ].join("\n");
 }

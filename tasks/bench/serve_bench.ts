@@ -2,7 +2,7 @@
  * The serving benchmark: our server (`deno task serve`) and the original design's FastAPI +
  * onnxruntime box, scoring the same model from the same Redis, driven by `wrk` with single-row
  * requests — by features and by entity id — one after the other on the same machine: requests/s
- * and p50/p99 latency of each, and the ratio. Ours runs as deployed (behind its connection guard)
+ * and p50/p99 latency of each, speed vs FastAPI (our requests/s over its) and the goals. Ours runs as deployed (behind its connection guard)
  * and serving directly (`--header-timeout-ms 0`), so the guard's cost is measured too.
  *
  * @module
@@ -15,6 +15,17 @@ import { exportOnnx } from "../../lib/onnx/export_model.ts";
 import { runIngest } from "../../lib/pipeline/ingest.ts";
 import { train } from "../../lib/pipeline/train.ts";
 import { textTable } from "../../lib/report/text_table.ts";
+import {
+  atLeast,
+  below,
+  formatSpeed,
+  goalCheck,
+  type GoalResult,
+  goalSummary,
+  speedFromRates,
+  speedHeader,
+  speedLegend,
+} from "./_ratio.ts";
 
 /** What to run. */
 export interface ServeBenchOptions {
@@ -50,14 +61,16 @@ async function waitHttp(url: string, body: string): Promise<void> {
   throw new Error(`${url} did not answer`);
 }
 
-/** Runs wrk with a Lua script posting `bodies` in turn; parses its --latency output. */
+/**
+ * Runs wrk with a Lua script (written in `o.dir`) posting `bodies` in turn; parses its --latency
+ * output.
+ */
 async function wrk(
   url: string,
   bodies: string[],
-  o: ServeBenchOptions,
-  dir: string,
+  o: { seconds: number; connections: number; dir: string },
 ): Promise<WrkResult> {
-  const script = join(dir, `bodies-${Math.random().toString(36).slice(2)}.lua`);
+  const script = join(o.dir, `bodies-${Math.random().toString(36).slice(2)}.lua`);
   await Deno.writeTextFile(
     script,
     `local bodies = {${bodies.map((b) => JSON.stringify(b)).join(",")}}
@@ -87,6 +100,75 @@ end`,
     p99: ms("99"),
     errors,
   };
+}
+
+/** 200 single-row request bodies by features (NaN sent as 0) and 200 by entity id. */
+function requestBodies(
+  names: readonly string[],
+  config: { seed: number; data: { snapshotTime: string } },
+): { byFeatures: string[]; byEntity: string[] } {
+  const f = embeddedFeatures({
+    samples: 500,
+    seed: config.seed,
+    snapshotTime: config.data.snapshotTime,
+    scenario: "none",
+  });
+  const byFeatures = Array.from(
+    { length: 200 },
+    (_, i) =>
+      JSON.stringify(Object.fromEntries(names.map((n) => {
+        const v = f.frame.column(n)[i]!;
+        return [n, Number.isNaN(v) ? 0 : v];
+      }))),
+  );
+  const byEntity = f.entityIds.slice(0, 200).map((id) => JSON.stringify({ entity_id: id }));
+  return { byFeatures, byEntity };
+}
+
+/** The files and Redis the servers score from. */
+interface ServedModel {
+  readonly model: string;
+  readonly onnx: string;
+  readonly names: string;
+  readonly redisPort: number;
+  readonly view: string;
+  readonly python: string;
+}
+
+/**
+ * Starts ours twice — as deployed (behind the connection guard) and serving directly — and the
+ * FastAPI server, each on a free port; pushes each process onto `children` (the caller stops them).
+ */
+function startServers(
+  m: ServedModel,
+  children: Deno.ChildProcess[],
+): { ours: string; direct: string; fastapi: string } {
+  const ours = freePort(), direct = freePort(), theirs = freePort();
+  for (const [port, extra] of [[ours, []], [direct, ["--header-timeout-ms", "0"]]] as const) {
+    children.push(new Deno.Command(Deno.execPath(), {
+      args: [
+        ...["run", "-A", "tasks/serve.ts", "--model", m.model, "--port", String(port)],
+        ...["--source", "redis", "--log-sample", "0", ...extra],
+      ],
+      env: { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(m.redisPort) },
+      stdout: "null",
+      stderr: "null",
+    }).spawn());
+  }
+  children.push(new Deno.Command(m.python, {
+    args: [
+      "tasks/bench/fastapi_server.py",
+      m.onnx,
+      m.names,
+      String(m.redisPort),
+      String(theirs),
+      `features:card:{}:${m.view}`,
+    ],
+    stdout: "null",
+    stderr: "inherit",
+  }).spawn());
+  const url = (port: number) => `http://127.0.0.1:${port}/v1/score`;
+  return { ours: url(ours), direct: url(direct), fastapi: url(theirs) };
 }
 
 /** Runs the benchmark and returns the printed report. */
@@ -121,91 +203,24 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
     await Deno.writeFile(onnxPath, exportOnnx(result.model));
     const names = result.model.featureNames;
     await Deno.writeTextFile(join(dir, "names.json"), JSON.stringify(names));
-    const f = embeddedFeatures({
-      samples: 500,
-      seed: config.seed,
-      snapshotTime: config.data.snapshotTime,
-      scenario: "none",
-    });
-    const byFeatures = Array.from(
-      { length: 200 },
-      (_, i) =>
-        JSON.stringify(Object.fromEntries(names.map((n) => {
-          const v = f.frame.column(n)[i]!;
-          return [n, Number.isNaN(v) ? 0 : v];
-        }))),
-    );
-    const byEntity = f.entityIds.slice(0, 200).map((id) => JSON.stringify({ entity_id: id }));
-    const ours = freePort(), direct = freePort(), theirs = freePort();
-    const view = config.featureViews[0]!;
-    // Ours twice: as deployed (behind the connection guard), and serving directly.
-    for (const [port, extra] of [[ours, []], [direct, ["--header-timeout-ms", "0"]]] as const) {
-      children.push(new Deno.Command(Deno.execPath(), {
-        args: [
-          "run",
-          "-A",
-          "tasks/serve.ts",
-          "--model",
-          modelPath,
-          "--port",
-          String(port),
-          "--source",
-          "redis",
-          "--log-sample",
-          "0",
-          ...extra,
-        ],
-        env: { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(redisPort) },
-        stdout: "null",
-        stderr: "null",
-      }).spawn());
-    }
-    children.push(new Deno.Command(o.python, {
-      args: [
-        "tasks/bench/fastapi_server.py",
-        onnxPath,
-        join(dir, "names.json"),
-        String(redisPort),
-        String(theirs),
-        `features:card:{}:${view}`,
-      ],
-      stdout: "null",
-      stderr: "inherit",
-    }).spawn());
-    const ourUrl = `http://127.0.0.1:${ours}/v1/score`,
-      directUrl = `http://127.0.0.1:${direct}/v1/score`,
-      theirUrl = `http://127.0.0.1:${theirs}/v1/score`;
-    for (const url of [ourUrl, directUrl, theirUrl]) await waitHttp(url, byEntity[0]!);
-    const rows: string[][] = [];
+    const { byFeatures, byEntity } = requestBodies(names, config);
+    const urls = startServers({
+      model: modelPath,
+      onnx: onnxPath,
+      names: join(dir, "names.json"),
+      redisPort,
+      view: config.featureViews[0]!,
+      python: o.python,
+    }, children);
+    for (const url of Object.values(urls)) await waitHttp(url, byEntity[0]!);
+    const runs: ServeRuns[] = [];
     for (const [kind, bodies] of [["features", byFeatures], ["entity id", byEntity]] as const) {
-      const a = await wrk(ourUrl, bodies, o, dir);
-      const b = await wrk(theirUrl, bodies, o, dir);
-      const d = await wrk(directUrl, bodies, o, dir);
-      const fmt = (
-        r: WrkResult,
-      ) => [
-        Math.round(r.rps).toLocaleString("en-US"),
-        r.p50.toFixed(2),
-        r.p99.toFixed(2),
-        String(r.errors),
-      ];
-      rows.push(["ours (deno task serve)", kind, ...fmt(a), (a.rps / b.rps).toFixed(2)]);
-      rows.push(["ours, no guard", kind, ...fmt(d), (d.rps / b.rps).toFixed(2)]);
-      rows.push(["FastAPI + onnxruntime", kind, ...fmt(b), "1.00"]);
+      const guarded = await wrk(urls.ours, bodies, { ...o, dir });
+      const fastapi = await wrk(urls.fastapi, bodies, { ...o, dir });
+      const direct = await wrk(urls.direct, bodies, { ...o, dir });
+      runs.push({ kind, guarded, direct, fastapi });
     }
-    return [
-      `Single-row scoring over HTTP, wrk -t1 -c${o.connections} -d${o.seconds}s, ${o.cards} cards in Redis, one process each`,
-      textTable([
-        "server",
-        "request",
-        "req/s",
-        "p50 ms",
-        "p99 ms",
-        "non-2xx",
-        "throughput vs FastAPI",
-      ], rows),
-      "goal: ≥ 3× FastAPI's throughput and a lower p99",
-    ].join("\n");
+    return serveTable(o, runs);
   } finally {
     for (const c of children) {
       try {
@@ -217,4 +232,53 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
     await redis.status;
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
+}
+
+/** One request kind: ours as deployed, ours without the guard, and FastAPI. */
+interface ServeRuns {
+  readonly kind: string;
+  readonly guarded: WrkResult;
+  readonly direct: WrkResult;
+  readonly fastapi: WrkResult;
+}
+
+/** Three times FastAPI's throughput (and, per row, a p99 below FastAPI's). */
+const THROUGHPUT_GOAL = atLeast(3);
+
+/** The printed table: req/s, latency, speed vs FastAPI and both goals of each of our rows. */
+function serveTable(o: ServeBenchOptions, runs: readonly ServeRuns[]): string {
+  const goals: GoalResult[] = [];
+  const rows = runs.flatMap(({ kind, guarded, direct, fastapi }) => {
+    const p99Goal = below(fastapi.p99, { format: (ms) => `FastAPI's ${ms.toFixed(2)} ms` });
+    const row = (name: string, r: WrkResult, ours: boolean) => {
+      const speed = speedFromRates(r.rps, fastapi.rps);
+      if (ours) {
+        goals.push({ what: `${name}, ${kind}: speed`, value: speed, goal: THROUGHPUT_GOAL });
+        goals.push({ what: `${name}, ${kind}: p99`, value: r.p99, goal: p99Goal });
+      }
+      return [
+        name,
+        kind,
+        Math.round(r.rps).toLocaleString("en-US"),
+        r.p50.toFixed(2),
+        r.p99.toFixed(2),
+        String(r.errors),
+        formatSpeed(speed),
+        ours ? goalCheck(speed, THROUGHPUT_GOAL) : "",
+        ours ? goalCheck(r.p99, p99Goal) : "",
+      ];
+    };
+    return [
+      row("ours (deno task serve)", guarded, true),
+      row("ours, no guard", direct, true),
+      row("FastAPI + onnxruntime", fastapi, false),
+    ];
+  });
+  const header = ["server", "request", "req/s", "p50 ms", "p99 ms", "non-2xx"];
+  return [
+    `Single-row scoring over HTTP, wrk -t1 -c${o.connections} -d${o.seconds}s, ${o.cards} cards in Redis, one process each`,
+    textTable([...header, speedHeader("FastAPI"), "speed goal", "p99 goal"], rows),
+    speedLegend("FastAPI", "our requests/s / FastAPI's"),
+    goalSummary(goals),
+  ].join("\n");
 }

@@ -1,8 +1,9 @@
 /**
  * The training benchmark: our trainer beside its peers on the same seeded data, parameters and
  * thread count, alternating runs; medians of seconds and peak memory, and each model's ROC AUC on
- * a held-out fifth. Depth-wise mode (depth 6, eta 0.3, 256 bins) beside xgboost `hist`; leaf-wise
- * mode (31 leaves, eta 0.1, 255 bins) beside LightGBM and xgboost `lossguide`.
+ * a held-out fifth; speed vs the fastest peer (its time / ours) and the goal. Depth-wise mode
+ * (depth 6, eta 0.3, 256 bins) beside xgboost `hist`; leaf-wise mode (31 leaves, eta 0.1, 255
+ * bins) beside LightGBM and xgboost `lossguide`.
  *
  * @module
  */
@@ -11,6 +12,17 @@ import { join } from "node:path";
 import { nonLinear } from "./benchmark_set.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { median, writeMatrix } from "./_stats.ts";
+import {
+  atLeast,
+  formatSpeed,
+  goalCheck,
+  type GoalResult,
+  goalSummary,
+  MEMORY_DIRECTION,
+  speedFromSeconds,
+  speedHeader,
+  speedLegend,
+} from "./_ratio.ts";
 
 interface Run {
   seconds: number;
@@ -135,6 +147,9 @@ async function triple(
   };
 }
 
+/** Our training 1.25× the fastest peer's speed (our time at most 0.8 of theirs). */
+const GOAL = atLeast(1.25);
+
 /** The results as the printed table. */
 export function formatTrainBench(
   rows: readonly TrainBenchRow[],
@@ -142,6 +157,33 @@ export function formatTrainBench(
 ): string {
   const f = (x: number, d = 2) => (Number.isNaN(x) ? "-" : x.toFixed(d));
   const peer = (r: TrainBenchRow, name: string) => r.peers[name];
+  const goals: GoalResult[] = [];
+  const lines = rows.map((r) => {
+    const best = Math.min(...Object.values(r.peers).map((p) => p.seconds));
+    const speed = speedFromSeconds(r.ours.seconds, best);
+    goals.push({
+      what: `${r.rows} rows, ${r.mode}, ${r.threads} thread(s)`,
+      value: speed,
+      goal: GOAL,
+    });
+    return [
+      String(r.rows),
+      r.mode,
+      String(r.threads),
+      f(r.ours.seconds),
+      f(peer(r, "lightgbm")?.seconds ?? NaN),
+      f(peer(r, "xgboost")?.seconds ?? NaN),
+      formatSpeed(speed),
+      goalCheck(speed, GOAL),
+      f(r.ours.auc, 4),
+      f(peer(r, "lightgbm")?.auc ?? NaN, 4),
+      f(peer(r, "xgboost")?.auc ?? NaN, 4),
+      f(r.ours.mb, 0),
+      f(r.ours.mb / r.dataMb),
+    ];
+  });
+  const times = ["ours s", "LightGBM s", "xgboost s", speedHeader("fastest peer"), "goal"];
+  const quality = ["AUC ours", "AUC LightGBM", "AUC xgboost"];
   return [
     `Training ${o.features} features, ${o.rounds} rounds; depthwise: depth 6, eta 0.3, 256 bins ` +
     `(peer xgboost hist); leafwise: 31 leaves, eta 0.1, 255 bins (peers LightGBM, xgboost ` +
@@ -151,35 +193,16 @@ export function formatTrainBench(
         "rows",
         "mode",
         "threads",
-        "ours s",
-        "LightGBM s",
-        "xgboost s",
-        "ours / best",
-        "AUC ours",
-        "AUC LightGBM",
-        "AUC xgboost",
+        ...times,
+        ...quality,
         "ours MB",
-        "MB / f32 data",
+        "MB / f32 data (lower is better)",
       ],
-      rows.map((r) => {
-        const best = Math.min(...Object.values(r.peers).map((p) => p.seconds));
-        return [
-          String(r.rows),
-          r.mode,
-          String(r.threads),
-          f(r.ours.seconds),
-          f(peer(r, "lightgbm")?.seconds ?? NaN),
-          f(peer(r, "xgboost")?.seconds ?? NaN),
-          f(r.ours.seconds / best),
-          f(r.ours.auc, 4),
-          f(peer(r, "lightgbm")?.auc ?? NaN, 4),
-          f(peer(r, "xgboost")?.auc ?? NaN, 4),
-          f(r.ours.mb, 0),
-          f(r.ours.mb / r.dataMb),
-        ];
-      }),
+      lines,
     ),
-    "ours / best = our seconds over the fastest peer's (≤ 0.8 is the goal); AUC on a held-out " +
-    "fifth; MB = peak RSS above the loaded data",
+    speedLegend("fastest peer", "the fastest peer's time / ours"),
+    "AUC (quality, not speed) on a held-out fifth; ours MB = peak RSS above the loaded data; " +
+    `MB / f32 data = ${MEMORY_DIRECTION}`,
+    goalSummary(goals),
   ].join("\n");
 }

@@ -45,7 +45,7 @@ export type ResolvedTask<O> =
  *   summary: "Score a file.",
  *   usage: ["deno task score --input <file.csv>"],
  *   options: z.object({ input: z.string() }),
- *   flags: [{ flag: "input", option: "input", type: "string", arg: "<file>", help: "rows to score" }],
+ *   flags: [{ flag: "input", option: "input", type: "string", arg: "<file>", help: "the rows" }],
  * });
  * const args = await resolveTask(task, ["--input", "rows.csv"], {});
  * if (args.help === undefined) args.options.input; // "rows.csv"

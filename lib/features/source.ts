@@ -74,8 +74,9 @@ export interface FeatureRead {
  *   snapshotTime: "2024-06-03T03:00:00Z",
  *   redis,
  * };
- * const { features, description } = await readFeatures(settings, { views: ["transaction"], seed: 42 });
- * description; // "embedded transaction stream, seed 42 (1000 rows)"
+ * const read = await readFeatures(settings, { views: ["transaction"], seed: 7 });
+ * read.features.frame.rows; // 1000
+ * read.description; // "embedded transaction stream, seed 7 (1000 rows)"
  * ```
  */
 export async function readFeatures(

@@ -35,9 +35,12 @@ export interface EstimatorSpec {
  * An estimator of `spec.type` with `spec.params` validated.
  *
  * @throws {ConfigError} for an unknown type (no silent fallback) or bad parameters.
- * @example
+ * @example An estimator by its config name
  * ```ts
+ * import { createEstimator } from "./factory.ts";
  * const estimator = createEstimator({ type: "logistic_regression", params: { C: 1 } });
+ * estimator.type; // "logistic_regression"
+ * createEstimator({ type: "xgboost", params: { max_depth: 4 }, seed: 7 }); // seeded trees
  * ```
  */
 export function createEstimator(spec: EstimatorSpec): Estimator {

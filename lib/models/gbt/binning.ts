@@ -45,11 +45,15 @@ interface Sample {
  * counted in the workspace by the WASM kernels, a share of the features per thread; their memory
  * is returned before this resolves.
  *
- * @example
+ * @example Three distinct values, one bin each
  * ```ts
+ * import { computeCuts } from "./binning.ts";
+ * import { Workspace } from "./kernel/workspace.ts";
+ * import { ThreadPool } from "./thread_pool.ts";
  * const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
  * const { cuts } = await computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws, pool });
  * cuts[0]; // Float32Array [2, 3, 6.00001]
+ * pool.close();
  * ```
  */
 export async function computeCuts(

@@ -36,10 +36,18 @@ export function threadCount(nthread: number): number {
 /**
  * Runs job lists on the calling thread and `threads − 1` workers. Close it to stop the workers.
  *
- * @example
+ * @example Squared-error gradients of 1,000 rows on two threads
  * ```ts
- * const pool = await ThreadPool.start(ws, data, 2);
- * await pool.run([[OP_GRAD_SQUARED, ...mine], [OP_GRAD_SQUARED, ...theirs]]);
+ * import { OP_GRAD_SQUARED } from "./_jobs.ts";
+ * import { Workspace } from "./kernel/workspace.ts";
+ * import { splitRange, ThreadPool } from "./thread_pool.ts";
+ * const ws = new Workspace(), n = 1000;
+ * const margin = ws.alloc(8 * n), label = ws.alloc(4 * n), gh = ws.alloc(16 * n);
+ * const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 0, gh }, 2);
+ * // Thread t's rows [s, e): margins, labels, weights (0: none), row count, gradient pairs.
+ * const job = ([s, e]: [number, number]) =>
+ *   [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, 0, e - s, gh + 16 * s];
+ * await pool.run(splitRange(n, 2).map(job));
  * pool.close();
  * ```
  */

@@ -174,8 +174,9 @@ export function instantiateKernels(
  *
  * Memory is released when the workspace is garbage-collected; `reset()` reuses it.
  *
- * @example
+ * @example 100 doubles in the shared memory
  * ```ts
+ * import { Workspace } from "./workspace.ts";
  * const ws = new Workspace();
  * const p = ws.alloc(8 * 100);
  * ws.f64(p, 100).fill(1);

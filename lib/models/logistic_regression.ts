@@ -43,10 +43,18 @@ export type LogisticParams = z.infer<typeof LogisticParamsSchema>;
 /**
  * Logistic regression estimator.
  *
- * @example
+ * @example Amount and a one-hot device type
  * ```ts
- * const model = await new LogisticRegression({ C: 0.5 }).fit(frame, labels, { categorical: ["device_type"] });
- * const p = model.predictProba(frame);
+ * import { Frame } from "../data/frame.ts";
+ * import { LogisticRegression } from "./logistic_regression.ts";
+ * const frame = new Frame(["amount", "device_type"], [
+ *   Float64Array.of(10, 250, 40, 900, 15, 600, 30, 700),
+ *   Float64Array.of(0, 1, 0, 1, 2, 2, 1, 0),
+ * ]);
+ * const labels = Uint8Array.of(0, 1, 0, 1, 0, 0, 0, 1);
+ * const options = { categorical: ["device_type"] };
+ * const model = await new LogisticRegression({ C: 0.5 }).fit(frame, labels, options);
+ * model.predictProba(frame); // P(label 1) per row: 0.22, 0.49, …
  * model.coefficients(); // terms, coefficients, standard errors, 95% intervals, odds ratios
  * ```
  */

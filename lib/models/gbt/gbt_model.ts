@@ -39,10 +39,14 @@ const BATCH_ROWS = 1 << 16;
 /**
  * A fitted gradient-boosted-tree classifier.
  *
- * @example
+ * @example Score with a saved model
  * ```ts
+ * import { Frame } from "../../data/frame.ts";
+ * import { GbtModel } from "./gbt_model.ts";
+ * // model.json: a model of ours (toJSON) or Python xgboost's save_model("model.json").
  * const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile("model.json")));
- * const p = model.predictProba(frame);
+ * const rows = new Frame(model.featureNames, model.featureNames.map(() => Float64Array.of(NaN)));
+ * model.predictProba(rows); // one row, every feature missing: each tree's default direction
  * ```
  */
 export class GbtModel implements Classifier {

@@ -28,10 +28,16 @@ import type { RegTree } from "./tree.ts";
 /**
  * Gradient-boosted trees, XGBoost-compatible.
  *
- * @example
+ * @example 100 trees on one feature
  * ```ts
+ * import { Frame } from "../../data/frame.ts";
+ * import { GradientBoosting } from "./gradient_boosting.ts";
+ * const frame = new Frame(["amount"], [Float64Array.from({ length: 100 }, (_, i) => i)]);
+ * const labels = Uint8Array.from({ length: 100 }, (_, i) => (i >= 80 ? 1 : 0));
  * const model = await new GradientBoosting({ max_depth: 4, eta: 0.1 }).fit(frame, labels);
- * model.predictProba(frame);
+ * const p = model.predictProba(frame);
+ * p[0]; // 0.013
+ * p[99]; // 0.948
  * ```
  */
 export class GradientBoosting implements Estimator {

@@ -104,6 +104,34 @@ out = 0
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("predict, explain and export-onnx name the model type it was trained as (lightgbm, random_forest), through JSON and ONNX", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = nonLinear(500, 6, 4, 0.1);
+  await Deno.writeTextFile(join(dir, "in.csv"), featuresCsv(d, 500));
+  for (const type of ["lightgbm", "random_forest"] as const) {
+    const model = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }, { type }).fit(
+      d.frame,
+      d.labels,
+    );
+    const json = join(dir, `${type}.json`), onnx = join(dir, `${type}.onnx`);
+    await Deno.writeTextFile(json, model.serialize());
+    const out = ["--input", join(dir, "in.csv"), "--output", join(dir, "out.csv")];
+    const p = await predict(["--model", json, ...out]);
+    assert.equal(p.code, 0, p.stderr);
+    assert.match(p.stderr, new RegExp(`scored 500 rows with a ${type} model`));
+    const e = await runTask("explain", ["--model", json, ...out]);
+    assert.equal(e.code, 0, e.stderr);
+    assert.match(e.stderr, new RegExp(`500 rows with a ${type} model`));
+    const x = await runTask("export_onnx", ["--model", json, "--output", onnx]);
+    assert.equal(x.code, 0, x.stderr);
+    assert.match(x.stderr, new RegExp(`bytes, ${type},`));
+    const o = await predict(["--model", onnx, ...out]);
+    assert.equal(o.code, 0, o.stderr);
+    assert.match(o.stderr, new RegExp(`scored 500 rows with a ${type} model`));
+  }
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("predict refuses input lacking a model feature (exit 2, names it, writes nothing)", async () => {
   const dir = await Deno.makeTempDir();
   const d = nonLinear(500, 6, 4, 0);

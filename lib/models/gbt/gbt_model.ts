@@ -50,8 +50,6 @@ const BATCH_ROWS = 1 << 16;
  * ```
  */
 export class GbtModel implements Classifier {
-  /** `xgboost`, `lightgbm` or `random_forest` (the factory's name for how it was grown). */
-  readonly type: string;
   /** The ensemble. */
   state: GbtState;
   /** Eval-set metrics per boosting round, when the model was trained here (not saved). */
@@ -59,10 +57,23 @@ export class GbtModel implements Classifier {
   /** The prediction workspace: the forest placed once, reused by every call. */
   #predictor: Predictor | undefined;
 
-  /** @param state The ensemble; @param type The model type it serves. */
-  constructor(state: GbtState, type = "xgboost") {
-    this.state = state;
-    this.type = type;
+  /**
+   * @param state The ensemble.
+   * @param type The model type it was trained as, kept in its attributes; omitted, the state's own.
+   */
+  constructor(state: GbtState, type?: string) {
+    this.state = type === undefined
+      ? state
+      : { ...state, attributes: { ...state.attributes, model_type: type } };
+  }
+
+  /**
+   * `xgboost`, `lightgbm` or `random_forest`: the model type it was trained as (the factory's
+   * name for how it was grown), saved with it in the learner attribute `model_type`; a model
+   * without one (as Python's xgboost writes them) is `xgboost`.
+   */
+  get type(): string {
+    return this.state.attributes.model_type ?? "xgboost";
   }
 
   /** Saved in the learner attributes as `decision_threshold` (xgboost keeps attributes). */
@@ -220,7 +231,7 @@ export class GbtModel implements Classifier {
       ...this.state,
       trees: this.state.trees.slice(0, n),
       ...(weightDrop ? { weightDrop: weightDrop.slice(0, n) } : {}),
-    }, this.type);
+    });
   }
 
   /** XGBoost JSON text (floats written as xgboost's parser expects). */
@@ -234,11 +245,12 @@ export class GbtModel implements Classifier {
   }
 
   /**
-   * Reads an XGBoost JSON model (ours or one saved by Python's xgboost 1.7–3.x).
+   * Reads an XGBoost JSON model (ours or one saved by Python's xgboost 1.7–3.x); its type is the
+   * one it was saved with (see {@link type}).
    *
    * @throws {ModelFormatError} for what the engine does not support.
    */
-  static fromJSON(json: unknown, type = "xgboost"): GbtModel {
-    return new GbtModel(parseXGBoostJSON(json), type);
+  static fromJSON(json: unknown): GbtModel {
+    return new GbtModel(parseXGBoostJSON(json));
   }
 }

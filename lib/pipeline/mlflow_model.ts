@@ -3,7 +3,7 @@
  * MLflow's own loaders: `MLmodel` with the `onnx` flavor and `python_function` (onnxruntime on
  * `pyfunc.onnx`, whose one output `probability` becomes the DataFrame column pyfunc returns), the
  * `xgboost` flavor for tree models (on `model.json`, XGBoost's own format), the input signature
- * (every feature a double column, in model order), an input example, and pinned requirements.
+ * (a column per feature, in model order), an input example, and pinned requirements.
  *
  * @module
  */
@@ -30,9 +30,16 @@ export interface MlflowModelOptions {
   readonly runId: string;
   /** The model's decision threshold (kept in the ONNX metadata). */
   readonly threshold: number;
-  /** Rows for the input example (the first five complete ones are used). */
-  readonly example: Frame;
-  /** The features' specs: integer and boolean features are `long` columns, others `double`. */
+  /**
+   * The rows the model was trained (and tested) on: the input example is their first five
+   * complete rows, and a feature missing in any of them is a `double` column (see `specs`).
+   */
+  readonly trainingRows: Frame;
+  /**
+   * The features' specs: integer and boolean features are `long` columns unless a training row
+   * misses them (pandas holds a missing whole number only as a float, which MLflow refuses for
+   * `long`), others `double`.
+   */
   readonly specs?: readonly FeatureSpec[];
 }
 
@@ -57,23 +64,32 @@ export function mlflowModelFiles(
       "dependencies:\n- -r requirements.txt\n",
     "conda.yaml": "channels:\n- conda-forge\ndependencies:\n- python=3.11\n- pip\n- pip:\n" +
       requirements(tree).trim().split("\n").map((r) => `  - ${r}`).join("\n") + "\n",
-    ...examples(model.featureNames, o.example),
+    ...examples(model.featureNames, o.trainingRows),
   };
   const size = Object.values(files).reduce(
     (a, f) => a + (typeof f === "string" ? f.length : f.length),
     0,
   );
-  const types = columnTypes(model, o.specs);
+  const types = columnTypes(model, o.trainingRows, o.specs);
   files.MLmodel = mlmodelYaml(model, { runId: o.runId, size, tree, types });
   return files;
 }
 
-/** MLflow column types: `long` for integer and boolean features (pandas reads them as int64). */
-function columnTypes(model: Classifier, specs: readonly FeatureSpec[] = []): string[] {
+/**
+ * MLflow column types, as MLflow infers them from pandas: `long` for integer and boolean features
+ * (int64), `double` for the others and for any feature missing in a training row (a whole-number
+ * column with a missing value is float64 in pandas, which a `long` column refuses).
+ */
+function columnTypes(
+  model: Classifier,
+  rows: Frame,
+  specs: readonly FeatureSpec[] = [],
+): string[] {
   const byName = new Map(specs.map((s) => [s.name, s]));
   return model.featureNames.map((n) => {
     const s = byName.get(n);
-    return s && (s.integer || s.kind === "boolean") ? "long" : "double";
+    const whole = s && (s.integer || s.kind === "boolean");
+    return whole && !rows.column(n).some(Number.isNaN) ? "long" : "double";
   });
 }
 

@@ -176,7 +176,7 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       const files = mlflowModelFiles(result.model, {
         runId: run.runId,
         threshold: result.model.decisionThreshold,
-        example: result.data.features.frame,
+        trainingRows: result.data.features.frame,
         specs: result.data.specs,
       });
       for (const f of ["model.onnx", "pyfunc.onnx"]) {

@@ -44,14 +44,17 @@ export interface PatternShiftRules {
  * Compares the rule hit rates and the rule-based positive rate of two samples. When the samples
  * lack a feature the rules read, the trigger is not evaluated (not fired, and says why).
  *
- * @example
+ * @example A new fraud pattern in the current sample
  * ```ts
- * patternShiftTrigger({ reference, current }, FRAUD_RULE_SET, {
- *   band: 2,
- *   minDifference: 0.01,
- *   alpha: 0.05,
- *   targetRate: 0.02,
- * });
+ * import { embeddedFeatures } from "../features/embedded_source.ts";
+ * import { FRAUD_RULE_SET } from "../labels/fraud_rules.ts";
+ * import { patternShiftTrigger } from "./pattern_shift.ts";
+ * const at = { samples: 2000, snapshotTime: "2024-06-03T03:00:00Z" };
+ * const reference = embeddedFeatures({ ...at, seed: 1 }).frame;
+ * const current = embeddedFeatures({ ...at, seed: 2, scenario: "new_fraud_pattern" }).frame;
+ * const rules = { band: 2, minDifference: 0.01, alpha: 0.05, targetRate: 0.02 };
+ * const trigger = patternShiftTrigger({ reference, current }, FRAUD_RULE_SET, rules);
+ * trigger.fired; // true: high_velocity fires on 7% of the rows (1.05% in the reference)
  * ```
  */
 export function patternShiftTrigger(

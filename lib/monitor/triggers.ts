@@ -40,9 +40,17 @@ export interface DriftTriggerRules {
  * Fires when the features drifted at `severity` or above carry at least `importanceShare` of the
  * model's importance, or when the dataset verdict is drift.
  *
- * @example
+ * @example The one important feature drifted
  * ```ts
- * driftTrigger(report.data, { severity: "medium", importanceShare: 0.3 }).fired;
+ * import { detectDataDrift } from "../drift/data_drift.ts";
+ * import { driftTrigger } from "./triggers.ts";
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const drift = detectDataDrift(
+ *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
+ *   [{ name: "amount", kind: "continuous", values: amounts(25) }],
+ *   { importance: { amount: 1 } },
+ * );
+ * driftTrigger(drift, { severity: "medium", importanceShare: 0.3 }).fired; // true: amount (high)
  * ```
  */
 export function driftTrigger(data: DataDrift, rules: DriftTriggerRules): Trigger {

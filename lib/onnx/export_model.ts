@@ -42,9 +42,14 @@ export interface OnnxMetadata {
  * Serializes `model` as ONNX.
  *
  * @throws {ModelFormatError} for objectives that are not binary classification.
- * @example
+ * @example Save a fitted model as ONNX
  * ```ts
- * await Deno.writeFile("model.onnx", exportOnnx(model, { runId }));
+ * import { Frame } from "../data/frame.ts";
+ * import { LogisticRegression } from "../models/logistic_regression.ts";
+ * import { exportOnnx } from "./export_model.ts";
+ * const frame = new Frame(["amount"], [Float64Array.of(10, 900, 40, 700, 25, 300)]);
+ * const model = await new LogisticRegression().fit(frame, Uint8Array.of(0, 1, 0, 1, 0, 0));
+ * await Deno.writeFile("model.onnx", exportOnnx(model, { runId: "3f2a9c", threshold: 0.3 }));
  * ```
  */
 export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Array {

@@ -16,10 +16,16 @@ const BATCH_ROWS = 1 << 18;
 /**
  * An ONNX model loaded into onnxruntime.
  *
- * @example
+ * @example Score a frame with onnxruntime
  * ```ts
- * const scorer = await OnnxScorer.load(await Deno.readFile("model.onnx"));
- * const p = await scorer.predictProba(frame);
+ * import { Frame } from "../data/frame.ts";
+ * import { LogisticRegression } from "../models/logistic_regression.ts";
+ * import { exportOnnx } from "./export_model.ts";
+ * import { OnnxScorer } from "./onnx_scorer.ts";
+ * const frame = new Frame(["amount"], [Float64Array.of(10, 900, 40, 700, 25, 300)]);
+ * const model = await new LogisticRegression().fit(frame, Uint8Array.of(0, 1, 0, 1, 0, 0));
+ * const scorer = await OnnxScorer.load(exportOnnx(model)); // or await Deno.readFile("model.onnx")
+ * await scorer.predictProba(frame); // model.predictProba(frame), to float32 precision
  * await scorer.release();
  * ```
  */

@@ -43,9 +43,20 @@ export interface TrainingPart {
  * Fits `estimator` on the training part with eval sets `train` (and `valid` under early
  * stopping), collecting each round's metrics.
  *
- * @example
+ * @example Trees with early stopping on a validation carve-out
  * ```ts
- * const { model, history } = await fitFinal(estimator, { frame: xTrain, labels: yTrain }, 42);
+ * import { embeddedFeatures } from "../features/embedded_source.ts";
+ * import { FRAUD_RULE_SET } from "../labels/fraud_rules.ts";
+ * import { labelByRules } from "../labels/rule_labeler.ts";
+ * import { createEstimator } from "../models/factory.ts";
+ * import { fitFinal } from "./fit_final.ts";
+ * const snapshotTime = "2024-06-03T03:00:00Z";
+ * const { frame } = embeddedFeatures({ samples: 2000, seed: 42, snapshotTime });
+ * const { labels } = labelByRules(frame, FRAUD_RULE_SET, { targetRate: 0.05 });
+ * const estimator = createEstimator({ type: "xgboost", params: { early_stopping_rounds: 10 } });
+ * const { model, history } = await fitFinal(estimator, { frame, labels }, 42);
+ * history.length; // 24 rounds run, each with train- and valid-logloss
+ * model.predictProba(frame); // with the 14 rounds up to the best iteration
  * ```
  */
 export async function fitFinal(

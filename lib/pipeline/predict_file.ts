@@ -191,9 +191,16 @@ export type PredictOptions = z.infer<typeof PredictOptionsSchema>;
  * input's rows in order, then `probability` and `label` (probability ≥ threshold).
  *
  * @throws {DataError} when the input lacks a feature the model needs (nothing is written).
- * @example
+ * @example Score a CSV file with reason codes
  * ```ts
- * const s = await predictFile({ model: "model.onnx", input: "features.csv", output: "scores.csv" });
+ * import { predictFile } from "./predict_file.ts";
+ * const summary = await predictFile({
+ *   model: "model.json", // ours or xgboost's JSON, a .onnx file, or models:/fraud@champion
+ *   input: "features.csv",
+ *   output: "scores.csv", // the input's columns, probability, label, reason_1 … reason_3
+ *   explain: 3,
+ * });
+ * summary.rows; // rows scored
  * ```
  */
 export async function predictFile(

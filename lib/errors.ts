@@ -44,6 +44,55 @@ export class DataError extends Error {
   }
 }
 
+/**
+ * Something asked for by name that a tracking store or model registry does not hold: a run, an
+ * experiment, an artifact, a registered model's version or alias. A {@link DataError} (tasks exit
+ * 2); callers that treat "absent" as an answer (no champion yet) catch this class and nothing
+ * else, so a network failure is never mistaken for absence.
+ *
+ * @example Absent is an answer; anything else is not
+ * ```ts
+ * import { NotFoundError } from "./errors.ts";
+ * async function championOrNone(read: () => Promise<string>): Promise<string | undefined> {
+ *   try {
+ *     return await read();
+ *   } catch (error) {
+ *     if (error instanceof NotFoundError) return undefined;
+ *     throw error;
+ *   }
+ * }
+ * ```
+ */
+export class NotFoundError extends DataError {
+  /**
+   * @param message What was asked for and where it was looked up.
+   * @param options Standard error options (`cause`).
+   */
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "NotFoundError";
+  }
+}
+
+/**
+ * What `read` resolves to, or `undefined` when it rejects with a {@link NotFoundError}; any other
+ * failure (a lost server, a refused login) propagates.
+ *
+ * @example
+ * ```ts
+ * import { ifFound, NotFoundError } from "./errors.ts";
+ * await ifFound(Promise.reject(new NotFoundError("no alias champion"))); // undefined
+ * ```
+ */
+export async function ifFound<T>(read: Promise<T>): Promise<T | undefined> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof NotFoundError) return undefined;
+    throw error;
+  }
+}
+
 /** A model file or JSON payload that cannot be loaded (wrong format tag, missing fields). */
 export class ModelFormatError extends Error {
   /**

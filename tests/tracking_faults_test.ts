@@ -101,6 +101,35 @@ Deno.test("tracking under faults: lost replies, a server killed after a version,
       });
     });
 
+    await t.step(
+      "an unanswered champion lookup is not 'no champion': promote and monitor stop, the champion stays",
+      async () => {
+        const r = await train(["--register", "lost_reply_0", "--alias", "challenger"]);
+        assert.equal(r.code, 0, r.stderr);
+        proxy.rule({
+          match: new RegExp(`^GET ${API}/registered-models/alias\\?.*alias=champion`),
+          drop: "request",
+          times: 1000,
+        });
+        const p = await runTask("promote", ["--name", "lost_reply_0", "--compare"], { env });
+        const m = await runTask("monitor", ["--name", "lost_reply_0"], {
+          env,
+          cwd: dir,
+          timeoutMs: 180_000,
+        });
+        proxy.clear();
+        for (const [task, run] of [["promote", p], ["monitor", m]] as const) {
+          assert.notEqual(run.code, 0, `${task}:\n${run.stdout}`);
+          assert.match(lastLine(run), /cannot reach the MLflow server/, `${task}: ${run.stderr}`);
+          assert.doesNotMatch(run.stderr + run.stdout, /has no champion|promoted/i, task);
+        }
+        await direct(async (s) => {
+          const champion = await s.registry!.getModelVersionByAlias("lost_reply_0", "champion");
+          assert.equal(champion.version, "1", "the champion did not move");
+        });
+      },
+    );
+
     await t.step("a lost reply to runs/create: one run, not two", async () => {
       proxy.rule({ match: new RegExp(`^POST ${API}/runs/create`), drop: "reply" });
       const r = await train(["--run-name", "lost-create-reply"]);

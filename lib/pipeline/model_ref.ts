@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError, DataError } from "../errors.ts";
+import { ConfigError, DataError, NotFoundError } from "../errors.ts";
 import type { ModelVersion, RunInfo, TrackingStore } from "../tracking/store.ts";
 import { noRegistry } from "../tracking/file_store.ts";
 
@@ -33,7 +33,7 @@ export async function locateModel(store: TrackingStore, ref: string): Promise<Mo
   const runs = /^runs:\/+([0-9a-f]+)\/(.+)$/.exec(ref);
   if (runs) {
     const run = await store.getRun(runs[1]!);
-    if (!run) throw new DataError(`${ref}: no run ${runs[1]} in ${store.where}`);
+    if (!run) throw new NotFoundError(`${ref}: no run ${runs[1]} in ${store.where}`);
     return { run, path: runs[2]!.replace(/\/+$/, "") };
   }
   const m = /^models:\/+([^/@]+)(?:\/(\d+)|@([\w-]+))$/.exec(ref);
@@ -48,7 +48,7 @@ export async function locateModel(store: TrackingStore, ref: string): Promise<Mo
     : await store.registry.getModelVersionByAlias(m[1]!, m[3]!);
   const run = await store.getRun(version.runId);
   if (!run) {
-    throw new DataError(`${ref}: version ${version.version}'s run ${version.runId} is gone`);
+    throw new NotFoundError(`${ref}: version ${version.version}'s run ${version.runId} is gone`);
   }
   const root = run.artifactUri.replace(/\/+$/, "");
   const path = version.source.startsWith(root + "/")

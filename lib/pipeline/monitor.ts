@@ -14,7 +14,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import { missingRises } from "../drift/drift_result.ts";
-import { ConfigError, ServiceUnreachableError } from "../errors.ts";
+import { ConfigError, ifFound, ServiceUnreachableError } from "../errors.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { redisSettings } from "../features/redis/source.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
@@ -149,15 +149,12 @@ async function championOf(store: TrackingStore, name: string): Promise<ModelVers
   if (!store.registry) {
     throw new ConfigError([`mlflow.trackingUri: ${store.where} has no model registry`]);
   }
-  try {
-    return await store.registry.getModelVersionByAlias(name, "champion");
-  } catch (error) {
-    throw new ConfigError([
-      `monitor.modelName: "${name}" has no champion at ${store.where} (${
-        error instanceof Error ? error.message : error
-      }); train with --register ${name} and promote a version first`,
-    ]);
-  }
+  const champion = await ifFound(store.registry.getModelVersionByAlias(name, "champion"));
+  if (champion) return champion;
+  throw new ConfigError([
+    `monitor.modelName: "${name}" has no champion at ${store.where}; register a version ` +
+    `(mlflow.registerModel) and promote it first`,
+  ]);
 }
 
 /** The configured triggers, in the configured order. */
@@ -212,7 +209,7 @@ const TAG_AGAINST = "monitor.champion_version", TAG_LOCK = "monitor.lock";
  * else its own registration.
  */
 async function lastAttempt(store: TrackingStore, name: string, champion: ModelVersion) {
-  const c = await store.registry!.getModelVersionByAlias(name, "challenger").catch(() => undefined);
+  const c = await ifFound(store.registry!.getModelVersionByAlias(name, "challenger"));
   return c && c.tags[TAG_AGAINST] === champion.version ? c.creationTime : champion.creationTime;
 }
 
@@ -223,8 +220,7 @@ async function lastAttempt(store: TrackingStore, name: string, champion: ModelVe
 function fence(w: { lock: CycleLock; store: TrackingStore; name: string }) {
   return async () => {
     if (!(await w.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
-    const now = await w.store.registry!.getModelVersionByAlias(w.name, "champion")
-      .catch(() => undefined);
+    const now = await ifFound(w.store.registry!.getModelVersionByAlias(w.name, "champion"));
     const [kind, token] = (now?.tags[TAG_LOCK] ?? "").split(":");
     if (kind === w.lock.kind && Number(token) > w.lock.token) {
       throw new LockLostError(`of this cycle (token ${w.lock.token}; a newer cycle promoted)`);

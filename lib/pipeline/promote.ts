@@ -11,7 +11,7 @@ import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
 import { parseCsv } from "../data/csv_parse.ts";
 import { numericColumns } from "../data/read_table.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, ifFound } from "../errors.ts";
 import { evaluateBinary, SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import { noRegistry } from "../tracking/file_store.ts";
 import type { ModelRegistry, ModelVersion, TrackingStore } from "../tracking/store.ts";
@@ -35,7 +35,7 @@ export const PromoteOptionsSchema = z.strictObject({
   /** The metric compared (any of the tracked test metrics). */
   metric: z.enum(SCALAR_METRICS).default("roc_auc"),
 }).refine((o) => (o.version === undefined) !== !o.compare, {
-  message: "give --version <n> or --compare, one of them",
+  message: "give `version` or `compare`, one of them",
   path: ["version"],
   when: (p) => typeof p.value === "object" && p.value !== null,
 });
@@ -87,9 +87,7 @@ export async function promote(
   try {
     if (!store.registry) throw noRegistry(store.where);
     const reg = store.registry;
-    const previous = await reg.getModelVersionByAlias(options.name, "champion").catch(() =>
-      undefined
-    );
+    const previous = await ifFound(reg.getModelVersionByAlias(options.name, "champion"));
     const decision = options.compare
       ? await compare(store, reg, { ...options, ...hooks, previous })
       : {
@@ -149,7 +147,7 @@ async function compare(
   }
   if (o.previous.version === candidate.version) {
     throw new ConfigError([
-      `--compare: the challenger is already the champion (version ${candidate.version})`,
+      `compare: the challenger is already the champion (version ${candidate.version})`,
     ]);
   }
   const rows = await testRows(store, candidate);
@@ -182,7 +180,7 @@ async function compare(
  */
 async function testRows(store: TrackingStore, v: ModelVersion) {
   const run = await store.getRun(v.runId);
-  if (!run) throw new ConfigError([`--compare: version ${v.version}'s run ${v.runId} is gone`]);
+  if (!run) throw new ConfigError([`compare: version ${v.version}'s run ${v.runId} is gone`]);
   const text = async (path: string) =>
     new TextDecoder().decode(await store.readArtifact(run, path));
   const metrics = JSON.parse(await text("metrics.json")) as {

@@ -6,7 +6,7 @@
  */
 
 import { join, relative, resolve } from "node:path";
-import { DataError, orEnvironmentError } from "../errors.ts";
+import { NotFoundError, orEnvironmentError } from "../errors.ts";
 import { fromFileUrl } from "./_paths.ts";
 import { writeFileAtomic } from "./atomic.ts";
 
@@ -40,7 +40,7 @@ export async function readLocalArtifact(root: string, path: string): Promise<Uin
     return await Deno.readFile(full);
   } catch (cause) {
     if (cause instanceof Deno.errors.NotFound) {
-      throw new DataError(`no artifact "${path}" at ${root}`, { cause });
+      throw new NotFoundError(`no artifact "${path}" at ${root}`, { cause });
     }
     return await orEnvironmentError(`cannot read artifact "${full}"`, () => Promise.reject(cause));
   }

@@ -200,6 +200,14 @@ export class RestClient {
       return `HTTP ${reply.status}`;
     } catch (error) {
       if (error instanceof MlflowApiError || error instanceof EnvironmentError) throw error;
+      if (error instanceof Deno.errors.NotCapable) {
+        // A permission the process lacks: no retry can grant it.
+        throw new EnvironmentError(
+          `cannot reach the MLflow server ${this.where}: network access is not permitted ` +
+            `(${(error as Error).message.split("\n")[0]})`,
+          { cause: error },
+        );
+      }
       return (error as Error).message;
     }
   }

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { DataError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
+import { EnvironmentError, NotFoundError, ServiceUnreachableError } from "../errors.ts";
 import { isMissing, MlflowApiError, type RestClient } from "./_rest_client.ts";
 import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
@@ -105,7 +105,7 @@ export class RestRegistry implements ModelRegistry {
       return toVersion(r.model_version);
     } catch (error) {
       if (isMissing(error)) {
-        throw new DataError(`no version ${version} of registered model "${name}"`);
+        throw new NotFoundError(`no version ${version} of registered model "${name}"`);
       }
       throw error;
     }
@@ -120,7 +120,7 @@ export class RestRegistry implements ModelRegistry {
       return toVersion(r.model_version);
     } catch (error) {
       if (isMissing(error) || isMissingAlias(error)) {
-        throw new DataError(`registered model "${name}" has no alias "${alias}"`);
+        throw new NotFoundError(`registered model "${name}" has no alias "${alias}"`);
       }
       throw error;
     }

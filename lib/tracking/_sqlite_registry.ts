@@ -6,7 +6,7 @@
  */
 
 import type { DatabaseSync } from "node:sqlite";
-import { DataError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { transaction } from "./_sqlite_db.ts";
 import type { ModelRegistry, ModelVersion, NewModelVersion } from "./store.ts";
 
@@ -49,7 +49,9 @@ export class SqliteRegistry implements ModelRegistry {
     const r = this.#db.prepare("SELECT * FROM model_versions WHERE name = ? AND version = ?")
       .get(name, Number(version)) as Row | undefined;
     if (!r) {
-      return Promise.reject(new DataError(`no version ${version} of registered model "${name}"`));
+      return Promise.reject(
+        new NotFoundError(`no version ${version} of registered model "${name}"`),
+      );
     }
     return Promise.resolve(this.#version(r));
   }
@@ -58,7 +60,7 @@ export class SqliteRegistry implements ModelRegistry {
     const r = this.#db.prepare(
       "SELECT version FROM registered_model_aliases WHERE name = ? AND alias = ?",
     ).get(name, alias) as { version: number } | undefined;
-    if (!r) throw new DataError(`registered model "${name}" has no alias "${alias}"`);
+    if (!r) throw new NotFoundError(`registered model "${name}" has no alias "${alias}"`);
     return await this.getModelVersion(name, String(r.version));
   }
 

@@ -8,7 +8,7 @@
  */
 
 import { join, resolve } from "node:path";
-import { ConfigError, DataError, orEnvironmentError } from "../errors.ts";
+import { ConfigError, NotFoundError, orEnvironmentError } from "../errors.ts";
 import { fromFileUrl, toFileUrl } from "./_paths.ts";
 import { parseMetaYaml, toMetaYaml } from "./_yaml.ts";
 import { FileRunWriter, readMetrics, STATUS_NAME } from "./_file_run.ts";
@@ -149,7 +149,7 @@ export class FileStore implements TrackingStore {
 
   async readRun(runId: string): Promise<RunRecord> {
     const info = await this.getRun(runId);
-    if (!info) throw new DataError(`no run ${runId} in ${this.root}`);
+    if (!info) throw new NotFoundError(`no run ${runId} in ${this.root}`);
     const dir = join(this.root, info.experimentId, runId);
     return {
       info,

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError, DataError } from "../errors.ts";
+import { ConfigError, NotFoundError } from "../errors.ts";
 import {
   listLocalArtifacts,
   localRoot,
@@ -174,7 +174,7 @@ export class RestStore implements TrackingStore {
     try {
       run = (await this.#api.get<{ run: ApiRun }>("runs/get", { run_id: runId })).run;
     } catch (error) {
-      if (isMissing(error)) throw new DataError(`no run ${runId} on ${this.where}`);
+      if (isMissing(error)) throw new NotFoundError(`no run ${runId} on ${this.where}`);
       throw error;
     }
     const metrics: MetricPoint[] = [];
@@ -204,7 +204,7 @@ export class RestStore implements TrackingStore {
     if (isLocal(run.artifactUri)) return readLocalArtifact(localRoot(run.artifactUri), path);
     const uri = /^[a-z-]+:/.test(path) ? path : `${run.artifactUri}/${path}`;
     return this.#api.getArtifact(uri).catch((error) => {
-      if (isMissing(error)) throw new DataError(`no artifact "${path}" at ${run.artifactUri}`);
+      if (isMissing(error)) throw new NotFoundError(`no artifact "${path}" at ${run.artifactUri}`);
       throw error;
     });
   }

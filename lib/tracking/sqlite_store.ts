@@ -9,7 +9,7 @@
 
 import type { DatabaseSync } from "node:sqlite";
 import { resolve } from "node:path";
-import { DataError } from "../errors.ts";
+import { NotFoundError } from "../errors.ts";
 import { listLocalArtifacts, readLocalArtifact, writeLocalArtifact } from "./_local_artifacts.ts";
 import { openMlflowDb, sqlitePath, transaction } from "./_sqlite_db.ts";
 import { SqliteRegistry } from "./_sqlite_registry.ts";
@@ -97,7 +97,7 @@ export class SqliteStore implements TrackingStore {
     const exp = this.#db.prepare(
       "SELECT artifact_location FROM experiments WHERE experiment_id = ?",
     ).get(Number(experimentId)) as { artifact_location: string } | undefined;
-    if (!exp) throw new DataError(`no experiment ${experimentId} in ${this.where}`);
+    if (!exp) throw new NotFoundError(`no experiment ${experimentId} in ${this.where}`);
     const artifactUri = resolve(exp.artifact_location, runId, "artifacts");
     const startTime = options.startTime ?? Date.now();
     this.#db.prepare(
@@ -137,7 +137,7 @@ export class SqliteStore implements TrackingStore {
 
   async readRun(runId: string): Promise<RunRecord> {
     const info = await this.getRun(runId);
-    if (!info) throw new DataError(`no run ${runId} in ${this.where}`);
+    if (!info) throw new NotFoundError(`no run ${runId} in ${this.where}`);
     const params = this.#db.prepare("SELECT key, value FROM params WHERE run_uuid = ?")
       .all(runId) as Array<{ key: string; value: string }>;
     const metrics = this.#db.prepare(

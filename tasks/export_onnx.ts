@@ -1,6 +1,7 @@
 /**
- * `deno task export-onnx --model <model.json> --output <model.onnx>`: converts any of our models
- * or an XGBoost JSON `binary:logistic` model (Python xgboost 1.7–3.x) to ONNX.
+ * `deno task export-onnx --model <model.json|models:/…> --output <model.onnx>`: converts any of
+ * our models (a file or a registered model) or an XGBoost JSON `binary:logistic` model (Python
+ * xgboost 1.7–3.x) to ONNX.
  *
  * @module
  */
@@ -11,7 +12,7 @@ import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
-  { flag: "model", option: "model", type: "string", arg: "<model.json>", help: "the model file" },
+  { flag: "model", option: "model", type: "string", arg: "<model.json|models:/…>", help: "a JSON model (ours, XGBoost's) or models:/<name>@<alias>, models:/<name>/<version>, runs:/<id>/model" },
   { flag: "output", option: "output", type: "string", arg: "<model.onnx>", help: "where the ONNX goes" },
 ];
 
@@ -19,7 +20,10 @@ const FLAGS: FlagSpec[] = [
 export const TASK = defineTask({
   name: "export-onnx",
   summary: "Convert a model (ours or Python xgboost's JSON) to ONNX, checked by onnxruntime.",
-  usage: ["deno task export-onnx --model <model.json> --output <model.onnx>"],
+  usage: [
+    "deno task export-onnx --model <model.json> --output <model.onnx>",
+    "deno task export-onnx --model models:/fraud_detection@champion --output output/champion.onnx",
+  ],
   config: true,
   options: ExportOptionsSchema,
   flags: FLAGS,

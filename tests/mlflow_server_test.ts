@@ -5,7 +5,7 @@ import { openTrackingStore } from "../lib/tracking/open_store.ts";
 import { MlflowServer } from "./helpers/mlflow_server.ts";
 import { runPython } from "./helpers/python.ts";
 import { freePort } from "./helpers/redis_server.ts";
-import { runTask } from "./helpers/tasks.ts";
+import { runTask, startTask } from "./helpers/tasks.ts";
 
 /** What MLflow's own Python client reads of a run. */
 const READ_RUN = `
@@ -133,6 +133,77 @@ out = dict(version=v.version, run_id=v.run_id, tags=v.tags)`,
           model: "models:/fraud_detection@champion",
         });
         assert.ok(py.rows >= 500 && py.pyfunc < 1e-5 && py.xgboost < 1e-5, JSON.stringify(py));
+      },
+    );
+    await t.step(
+      "every task that takes models:/ or runs:/ reads it from the server, with deno.json's permissions",
+      async () => {
+        const store = await openTrackingStore({ trackingUri: server.url });
+        const version = await store.registry!.getModelVersionByAlias("fraud_detection", "champion");
+        const run = (await store.getRun(version.runId))!;
+        const sample = await store.readArtifact(run, "reference_sample.csv");
+        await store.close();
+        const dir = await Deno.makeTempDir();
+        const input = join(dir, "rows.csv");
+        await Deno.writeFile(input, sample);
+        const refs = ["models:/fraud_detection@champion", `runs:/${version.runId}/model`];
+        for (const [k, model] of refs.entries()) {
+          const out = (name: string) => join(dir, `${k}-${name}`);
+          const runs = {
+            predict: await runTask("predict", [
+              "--model",
+              model,
+              "--input",
+              input,
+              "--output",
+              out("scores.csv"),
+            ], { env }),
+            export_onnx: await runTask("export_onnx", [
+              "--model",
+              model,
+              "--output",
+              out("m.onnx"),
+            ], { env }),
+            explain: await runTask("explain", [
+              "--model",
+              model,
+              "--input",
+              input,
+              "--output",
+              out("shap.csv"),
+            ], { env }),
+          };
+          for (const [task, r] of Object.entries(runs)) {
+            assert.equal(r.code, 0, `${task} --model ${model}:\n${r.stderr}`);
+          }
+          assert.ok((await Deno.stat(out("m.onnx"))).size > 1000);
+          assert.match(await Deno.readTextFile(out("scores.csv")), /^[^\n]*prob/);
+        }
+        const drift = await runTask("drift", [
+          "--model",
+          "models:/fraud_detection@champion",
+          "--max-samples",
+          "300",
+          "--output",
+          join(dir, "drift.json"),
+        ], { env });
+        assert.ok([0, 3].includes(drift.code), drift.stderr);
+        const serving = startTask("serve", [
+          "--model",
+          "models:/fraud_detection@champion",
+          "--port",
+          String(freePort()),
+        ], { env });
+        try {
+          const ready = await serving.waitFor(/INFO {2}serving url=/, 60_000);
+          const url = /url=(http:\/\/\S+)/.exec(ready)![1]!.replace(/\/$/, "");
+          const health = await fetch(`${url}/readyz`);
+          assert.equal(health.status, 200, await health.text());
+        } finally {
+          serving.kill("SIGTERM");
+          await serving.done;
+        }
+        await Deno.remove(dir, { recursive: true });
       },
     );
     await t.step(

@@ -36,3 +36,32 @@ Deno.test("every task answers --help with its usage, flags and exit 0", async ()
     if (TASK.config) assert.match(text, /MLFLOW_TRACKING_URI/, `${name} lists the environment`);
   }));
 });
+
+Deno.test("every deno.json entry answers `deno task <name> --help` with its own text and runs nothing else", async () => {
+  const json = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json")));
+  const entries = Object.entries(json.tasks as Record<string, { command: string }>);
+  for (const [name, t] of entries) {
+    // One script per entry: `deno task x --help` hands --help to it, and to nothing before it.
+    assert.match(t.command, /^deno run [^&|;]* tasks\/\w+\.ts$/, `${name}: ${t.command}`);
+  }
+  const help = async (name: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["task", "-q", name, "--help"],
+      cwd: ROOT,
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+      signal: AbortSignal.timeout(60_000),
+    }).output();
+    const [stdout, stderr] = [
+      new TextDecoder().decode(out.stdout),
+      new TextDecoder().decode(out.stderr),
+    ];
+    assert.equal(out.code, 0, `${name}: ${stderr}`);
+    assert.match(stdout, new RegExp(`\\nUsage:\\n {2}deno task ${name}\\b`), `${name}: ${stdout}`);
+    assert.equal(stderr.trim(), "", `${name} --help printed only its help`);
+  };
+  for (let i = 0; i < entries.length; i += 6) {
+    await Promise.all(entries.slice(i, i + 6).map(([name]) => help(name)));
+  }
+});

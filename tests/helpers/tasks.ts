@@ -12,6 +12,25 @@ const ROOT = new URL("../..", import.meta.url).pathname;
  */
 const LOCK_WAIT = /^Blocking waiting for file lock on [^\n]*\n/gm;
 
+/**
+ * The permission flags `deno.json` grants the task that runs `tasks/<name>.ts`, so a test runs a
+ * task with what a user's `deno task` gives it, no more (a missing `--allow-net` fails its test).
+ */
+function grantedPermissions(name: string): string[] {
+  const tasks = (JSON.parse(Deno.readTextFileSync(`${ROOT}deno.json`)) as {
+    tasks: Record<string, string | { command: string }>;
+  }).tasks;
+  const script = `tasks/${name}.ts`;
+  for (const entry of Object.values(tasks)) {
+    const command = typeof entry === "string" ? entry : entry.command;
+    const run = command.split("&&").map((c) => c.trim()).find((c) =>
+      c.startsWith("deno run") && c.split(/\s+/).includes(script)
+    );
+    if (run) return run.split(/\s+/).filter((f) => f === "-A" || f.startsWith("--allow-"));
+  }
+  throw new Error(`no deno.json task runs ${script}`);
+}
+
 /** What a task printed and returned. */
 export interface TaskRun {
   readonly code: number;
@@ -21,7 +40,7 @@ export interface TaskRun {
 
 /**
  * Runs `tasks/<name>.ts` with the given flags (from the repository root unless `cwd` is given),
- * with the permissions the deno.json tasks grant. With `timeoutMs`, a task still running then is
+ * with the permissions its deno.json task grants (see {@link grantedPermissions}). With `timeoutMs`, a task still running then is
  * killed and the call throws (a hang fails its test instead of the suite).
  */
 export async function runTask(
@@ -32,17 +51,7 @@ export async function runTask(
 ): Promise<TaskRun> {
   const signal = options.timeoutMs ? AbortSignal.timeout(options.timeoutMs) : undefined;
   const out = await new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      "--allow-read",
-      "--allow-write",
-      "--allow-env",
-      "--allow-sys",
-      "--allow-ffi",
-      "--allow-net",
-      `${ROOT}tasks/${name}.ts`,
-      ...args,
-    ],
+    args: ["run", ...grantedPermissions(name), `${ROOT}tasks/${name}.ts`, ...args],
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
     clearEnv: options.clearEnv ?? false,
@@ -78,7 +87,7 @@ export function startTask(
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): RunningTask {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", `${ROOT}tasks/${name}.ts`, ...args],
+    args: ["run", ...grantedPermissions(name), `${ROOT}tasks/${name}.ts`, ...args],
     cwd: options.cwd ?? ROOT,
     env: { NO_COLOR: "1", ...options.env },
     stdout: "piped",

@@ -15,9 +15,12 @@ async function sources(dir: string): Promise<string[]> {
   return out.sort();
 }
 
-/** Relative imports (and re-exports) of a file, as repository paths. */
+/**
+ * Relative imports (and re-exports) of a file, as repository paths; the imports of documented
+ * examples (block comments) are the example's, not the file's.
+ */
 async function importsOf(file: string): Promise<string[]> {
-  const text = await Deno.readTextFile(join(ROOT, file));
+  const text = (await Deno.readTextFile(join(ROOT, file))).replace(/\/\*[\s\S]*?\*\//g, "");
   return [...text.matchAll(/(?:import|export)\s[^;]*?\sfrom\s+"(\.[^"]+)"/g)]
     .map((m) => relative(ROOT, join(ROOT, dirname(file), m[1]!)));
 }

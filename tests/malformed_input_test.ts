@@ -55,7 +55,7 @@ const CASES: Record<string, Expect> = {
   "empty.parquet": all(/"[^"]*empty\.parquet" is empty \(0 bytes\)$/),
   "blank_lines.csv": all(/has no header row$/),
   "header_only.csv": {
-    ...all(/need rows in both files, found/),
+    ...all(/need rows in both samples, found/),
     train: /has a header but no rows$/,
     predict: "ok",
     explain: "ok",

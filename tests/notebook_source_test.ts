@@ -49,3 +49,15 @@ Deno.test("every notebook code cell is as deno fmt leaves it (notebooks are not 
     }
   }
 });
+
+Deno.test("the notebooks import only from the entry module, lib/mod.ts", async () => {
+  for (const nb of NOTEBOOKS) {
+    const cells = JSON.parse(await Deno.readTextFile(join(ROOT, "notebooks", `${nb}.ipynb`)))
+      .cells as Cell[];
+    const sources = cells.filter((c) => c.cell_type === "code")
+      .map((c) => (Array.isArray(c.source) ? c.source.join("") : c.source));
+    const from = sources.flatMap((s) => [...s.matchAll(/\bfrom\s+"([^"]+)"/g)].map((m) => m[1]!));
+    assert.ok(from.length >= 3, `${nb}: imports ${from}`);
+    assert.deepEqual([...new Set(from)], ["../lib/mod.ts"], `${nb} imports`);
+  }
+});

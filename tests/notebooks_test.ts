@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { fileLayer, resolveConfig } from "../lib/config/load.ts";
+import { config } from "../lib/config/load.ts";
 import { train } from "../lib/pipeline/train.ts";
 import { drawnFigures, dumpDom } from "./helpers/chromium.ts";
 import { PYTHON } from "./helpers/python.ts";
@@ -89,13 +89,14 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
   );
 
   // The AUC shown is the one the pipeline computes for this seed.
-  const config = resolveConfig([
-    fileLayer(
-      { data: { maxSamples: 3000 }, mlflow: { trackingUri: join(dir, "check") }, seed: 7 },
-      "test",
-    ),
-  ]);
-  const expected = (await train(config)).test.roc_auc.toFixed(4);
+  const settings = config(
+    { data: { maxSamples: 3000 }, mlflow: { trackingUri: join(dir, "check") }, seed: 7 },
+    { env: {} },
+  );
+  const expected = (await train(settings)).test.roc_auc.toFixed(4);
+  // train()'s result, a model's SHAP values and the drift runs display themselves.
+  assert.ok(html(training).some((h) => /<b>xgboost<\/b> run <code>\w{32}<\/code>/.test(h)));
+  assert.ok(html(training).some((h) => h.includes('class="explanation"')));
   assert.ok(
     html(training).some((h) =>
       h.includes('class="metrics-table"') && h.includes(`test ROC AUC ${expected}`)

@@ -10,6 +10,7 @@ import { formatIssues } from "../util/format_issues.ts";
 import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
 import { USE_CASES } from "./use_cases.ts";
 import { redactUri } from "../util/redact_uri.ts";
+import type { z } from "zod";
 
 /** A partial config tree (as read from JSON, env or flags). */
 export type ConfigTree = { [key: string]: unknown };
@@ -177,4 +178,50 @@ function leafPaths(tree: ConfigTree, prefix = ""): string[] {
 
 function isPlainObject(v: unknown): v is ConfigTree {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** A deep partial of what the config file accepts: any subset of settings, nested by section. */
+export type ConfigOverrides = DeepPartial<z.input<typeof TrainingConfigSchema>>;
+
+type DeepPartial<T> = T extends readonly unknown[] ? T
+  : T extends object ? { [K in keyof T]?: DeepPartial<T[K]> }
+  : T;
+
+/** Options of {@link config}. */
+export interface ConfigOptions {
+  /**
+   * Environment variables read under the overrides (see {@link ENV_PATHS}), as the tasks read
+   * them. @default the process environment (none without `--allow-env`)
+   */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+}
+
+/**
+ * A validated config in one call: the use case's defaults, then the environment, then
+ * `overrides` (what a notebook or a program sets).
+ *
+ * @throws {ConfigError} with one line per problem, naming the path and the value found.
+ * @example Train on 5,000 rows with logistic regression
+ * ```ts
+ * import { config } from "./load.ts";
+ * const settings = config({ data: { maxSamples: 5000 }, model: { type: "logistic_regression" } });
+ * settings.data.cvFolds; // the default, 5
+ * ```
+ */
+export function config(
+  overrides: ConfigOverrides = {},
+  options: ConfigOptions = {},
+): TrainingConfig {
+  const env = options.env ?? processEnv();
+  return resolveConfig([envLayer(env), fileLayer(overrides as ConfigTree, "overrides")]);
+}
+
+/** The process environment, or none when reading it is not permitted. */
+function processEnv(): Record<string, string> {
+  try {
+    return Deno.env.toObject();
+  } catch (error) {
+    if (error instanceof Deno.errors.NotCapable) return {};
+    throw error;
+  }
 }

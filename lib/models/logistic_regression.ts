@@ -17,6 +17,7 @@ import { type CoefficientRow, coefficientTable, standardErrors } from "./logisti
 import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
 import { designMatrix, designNames, designOwners, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
+import { modelCardHtml } from "./model_card.ts";
 
 /** Format tag of serialized logistic-regression models. */
 export const LOGISTIC_FORMAT = "fraud-pipeline/logistic_regression@1";
@@ -195,6 +196,16 @@ export class LogisticRegressionModel implements Classifier {
   /** Input feature names in order. */
   get featureNames(): readonly string[] {
     return this.state.featureNames;
+  }
+
+  /** Jupyter display: the model card (terms, penalty, top features). */
+  [Symbol.for("Jupyter.display")](): Record<string, string> {
+    return {
+      "text/html": modelCardHtml(this, [
+        ["terms", String(this.terms.length)],
+        ["intercept", this.state.intercept.toFixed(4)],
+      ]),
+    };
   }
 
   /** Design column names: numeric features, and `feature=level` per dummy of an encoded one. */

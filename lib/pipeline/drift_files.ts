@@ -53,8 +53,8 @@ const CATALOG_KINDS = new Map<string, FeatureKind>(
 );
 
 /**
- * Compares `current` against `reference`, feature by feature, and the scores and labels when
- * both files have them.
+ * Compares the `current` file against the `reference` file, feature by feature, and the scores
+ * and labels when both files have them (see {@link driftBetween}).
  *
  * @throws {DataError} for unreadable or empty files, no feature in common, or a label column that
  *   is not 0/1.
@@ -65,9 +65,40 @@ export async function driftFromFiles(
   options: FileDriftOptions = {},
 ): Promise<DriftReport> {
   const [ref, cur] = [await readTable(reference), await readTable(current)];
+  return driftBetween(ref, cur, { ...options, names: { reference, current } });
+}
+
+/** Options of {@link driftBetween}: those of files, and what the report calls each side. */
+export interface TableDriftOptions extends FileDriftOptions {
+  /** The sides' names in the report. @default { reference: "reference", current: "current" } */
+  readonly names?: { readonly reference: string; readonly current: string };
+}
+
+/**
+ * Compares two tables (a `Frame`, or columns of cells as a file reader gives them) feature by
+ * feature, and the scores and labels when both have them.
+ *
+ * @throws {DataError} for an empty side, no feature in common, or a label column that is not 0/1.
+ * @example Two frames, one shifted
+ * ```ts
+ * import { driftBetween } from "./drift_files.ts";
+ * import { Frame } from "../data/frame.ts";
+ * const ramp = (n: number, shift: number) => Float64Array.from({ length: n }, (_, i) => i + shift);
+ * const report = driftBetween(
+ *   new Frame(["amount"], [ramp(200, 0)]),
+ *   new Frame(["amount"], [ramp(200, 150)]),
+ * );
+ * report.driftFound; // true
+ * ```
+ */
+export function driftBetween(
+  ref: Table,
+  cur: Table,
+  options: TableDriftOptions = {},
+): DriftReport {
   if (ref.rows === 0 || cur.rows === 0) {
     throw new DataError(
-      `need rows in both files, found ${ref.rows} (reference) and ${cur.rows} (current)`,
+      `need rows in both samples, found ${ref.rows} (reference) and ${cur.rows} (current)`,
     );
   }
   const label = options.labelColumn ?? "label";
@@ -105,8 +136,8 @@ export async function driftFromFiles(
     ...model.notes,
   ];
   const context = {
-    reference,
-    current,
+    reference: options.names?.reference ?? "reference",
+    current: options.names?.current ?? "current",
     createdAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),
   };

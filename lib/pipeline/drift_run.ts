@@ -26,7 +26,8 @@ import { readFeatures } from "../features/source.ts";
 import type { DriftScenario } from "../features/transactions.ts";
 import { labelByRules } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
-import { driftReportHtml } from "../report/drift_html.ts";
+import { driftReportHtml, driftSummaryHtml } from "../report/drift_html.ts";
+import { withDisplay } from "../report/display.ts";
 import { DriftReport } from "../report/drift_report.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
 import { locateModel } from "./model_ref.ts";
@@ -94,7 +95,8 @@ async function driftAgainst(
     report: measured.report,
     maxSamples: options.maxSamples ?? 1000,
   });
-  return { report: measured.report, referenceRunId: measured.run.runId, ...logged };
+  const drift = { report: measured.report, referenceRunId: measured.run.runId, ...logged };
+  return withDisplay(drift, (d) => driftSummaryHtml(d.report));
 }
 
 /** A drift report with the samples it compared (nothing logged). */
@@ -300,7 +302,7 @@ async function loggedSample(
 ): Promise<CurrentSample> {
   if (config.data.source !== "redis") {
     throw new ConfigError([
-      `--current predictions: the prediction log lives in Redis (data.source "redis", got "${config.data.source}")`,
+      `current: "predictions" are read from the prediction log in Redis (data.source "redis", got "${config.data.source}")`,
     ]);
   }
   const conn = connectRedis(redisSettings(config.data.redis));
@@ -425,7 +427,7 @@ async function findTrainingRun(
   if (!run) {
     throw new ConfigError([
       runId
-        ? `--run-id: no run ${runId} in experiment "${experiment}"`
+        ? `runId: no run ${runId} in experiment "${experiment}"`
         : `mlflow.experimentName: no finished training run in "${experiment}" at ${store.where}; run \`deno task train\` first`,
     ]);
   }

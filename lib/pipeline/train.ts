@@ -30,6 +30,8 @@ import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 import { tuneParams } from "./tune.ts";
 import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
 import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
+import { withDisplay } from "../report/display.ts";
+import { trainingView } from "../report/views.ts";
 
 /**
  * The estimator `config.model` names, with the run's seed for its random choices (unless the
@@ -93,17 +95,21 @@ export async function train(
       { config, log, estimator, data, parts, started, phases },
       session,
     );
-    if (result.offline) return result; // the server was lost mid-run: kept in the embedded store
+    // A server lost mid-run: the run was kept in the embedded store, and nothing registered.
+    if (result.offline) return withDisplay(result, showTraining);
     const registered = await registerIfAsked(session, result, log);
-    return {
+    return withDisplay({
       ...result,
       ...(registered ? { registered } : {}),
       ...(session.offline ? { offline: session.offline } : {}),
-    };
+    }, showTraining);
   } finally {
     await session.store.close();
   }
 }
+
+/** A training result in a notebook: {@link trainingView}'s summary. */
+const showTraining = (r: TrainingResult) => trainingView(r).html;
 
 /** What a run is made of before it is tracked. */
 interface TrainingInputs {

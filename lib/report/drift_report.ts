@@ -14,6 +14,7 @@ import {
 } from "../drift/drift_result.ts";
 import type { PerformanceDrift, PredictionDrift } from "../drift/model_drift.ts";
 import { driftSummaryHtml } from "./drift_html.ts";
+import { JUPYTER_DISPLAY } from "./display.ts";
 
 /**
  * A full drift report.
@@ -108,7 +109,7 @@ export class DriftReport implements DriftResult {
   }
 
   /** Rich display in Jupyter (Deno kernel): the summary as an HTML table. */
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  [JUPYTER_DISPLAY](): Record<string, string> {
     return { "text/html": driftSummaryHtml(this) };
   }
 }

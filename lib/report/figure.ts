@@ -17,6 +17,7 @@ import { parse as vegaParse, View } from "vega";
 import { compile } from "vega-lite";
 import { vegaLiteSpec } from "./_vega_lite.ts";
 import { PLOTLY_MIME, type PlotlySpec } from "./plotly_spec.ts";
+import { JUPYTER_DISPLAY } from "./display.ts";
 
 /** The plotly.js bundle's text (from the npm package `plotly.js-dist-min`; run `deno install` first). */
 export async function plotlyBundle(): Promise<string> {
@@ -86,7 +87,7 @@ export class Figure {
   }
 
   /** Jupyter display: plotly JSON, HTML drawn by plotly.js, and a static SVG. */
-  async [Symbol.for("Jupyter.display")](): Promise<Record<string, unknown>> {
+  async [JUPYTER_DISPLAY](): Promise<Record<string, unknown>> {
     const bundle = !bundleShown;
     bundleShown = true;
     const svg = await this.toSvg();

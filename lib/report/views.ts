@@ -11,6 +11,7 @@ import type { Labeling } from "../labels/rule_labeler.ts";
 import { RULE_SETS } from "../labels/rule_sets.ts";
 import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
+import { JUPYTER_DISPLAY } from "./display.ts";
 
 const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
 
@@ -23,7 +24,7 @@ export class HtmlView {
     this.html = html;
   }
 
-  [Symbol.for("Jupyter.display")](): Record<string, string> {
+  [JUPYTER_DISPLAY](): Record<string, string> {
     return { "text/html": this.html };
   }
 }
@@ -66,6 +67,31 @@ export function metricsView(r: TrainingOutcome): HtmlView {
     ]),
     cls: "metrics-table",
   });
+}
+
+/**
+ * A training run at a glance, as a notebook shows `train()`'s result: where it was logged, the
+ * rows, the operating threshold, the metric table and the top features.
+ */
+export function trainingView(r: TrainingOutcome): HtmlView {
+  const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+  const top = r.importance.slice(0, 5).map((i) => `${escapeHtml(i.feature)} ${pct(i.share)}`);
+  const at = r.testAtChosen;
+  const head =
+    `<p><b>${escapeHtml(r.config.model.type)}</b> run <code>${escapeHtml(r.runId)}</code>` +
+    ` in <code>${
+      escapeHtml(r.trackingUri)
+    }</code> · ${r.rows.train} training rows, ${r.rows.test}` +
+    ` test · ${(r.durationMs / 1000).toFixed(1)} s<br>threshold ${r.chosenThreshold.toFixed(3)}:` +
+    ` precision ${f4(at.precision)}, recall ${f4(at.recall)} on the test set · top features: ` +
+    `${top.join(", ")}</p>`;
+  return new HtmlView(head + metricsView(r).html);
+}
+
+/** `text` with `&`, `<`, `>` and `"` written as HTML entities. */
+export function escapeHtml(text: string): string {
+  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
+    .replaceAll('"', "&quot;");
 }
 
 /** The confusion matrix at a threshold, classes named by what label 1 means (default `fraud`). */

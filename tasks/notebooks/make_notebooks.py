@@ -17,21 +17,22 @@ META = {
 }
 
 PARAMS = '''// Parameters come from the environment, so the same notebook runs small in tests and large by hand.
+import type { TrainingConfig } from "../lib/mod.ts";
 const SAMPLES = Number(Deno.env.get("NB_SAMPLES") ?? "10000");
 const SEED = Number(Deno.env.get("NB_SEED") ?? "42");
 const SOURCE = (Deno.env.get("NB_SOURCE") ?? "embedded") as "embedded" | "redis";
-const MODEL_TYPE = Deno.env.get("NB_MODEL_TYPE") ?? "xgboost";
+const MODEL_TYPE = (Deno.env.get("NB_MODEL_TYPE") ?? "xgboost") as TrainingConfig["model"]["type"];
 const TRACKING = Deno.env.get("NB_TRACKING_URI") ?? "sqlite:///../mlflow.db";
 ({ SAMPLES, SEED, SOURCE, MODEL_TYPE, TRACKING });'''
 
-CONFIG = '''import { fileLayer, resolveConfig } from "../lib/config/load.ts";
-const config = resolveConfig([fileLayer({
+CONFIG = '''import { config } from "../lib/mod.ts";
+const settings = config({
   data: { maxSamples: SAMPLES, source: SOURCE },
   model: { type: MODEL_TYPE },
   mlflow: { trackingUri: TRACKING },
   seed: SEED,
-}, "notebook")]);
-config.data;'''
+});
+settings.data;'''
 
 def notebook(title, cells):
     nb = new_notebook(metadata=META)
@@ -46,27 +47,26 @@ def stable_ids(name, nb):
 
 features = notebook("# Features\n\nBoth use cases' features as `deno task train` loads them (`loadLabeledData`): the `transaction` view labeled by the fraud rules, then the `clickstream` view labeled by the purchase-propensity rules.", [
     PARAMS, CONFIG,
-    '''import { loadLabeledData } from "../lib/pipeline/load_features.ts";
-import { qualityView } from "../lib/report/views.ts";
-const data = await loadLabeledData(config);
+    '''import { loadLabeledData, qualityView } from "../lib/mod.ts";
+const data = await loadLabeledData(settings);
 qualityView(data.quality);''',
     "## Which fraud rules fire, and how often",
-    '''import { rulesView } from "../lib/report/views.ts";
+    '''import { rulesView } from "../lib/mod.ts";
 rulesView(data.labeling, data.features.frame.rows);''',
     "## Distributions by label",
-    '''import { featureByLabelFigure } from "../lib/report/feature_charts.ts";
+    '''import { featureByLabelFigure } from "../lib/mod.ts";
 featureByLabelFigure(data.features.frame, data.labels, { feature: "amount_avg_5m" });''',
     '''featureByLabelFigure(data.features.frame, data.labels, { feature: "velocity_score" });''',
     "## Correlations",
-    '''import { correlationFigure } from "../lib/report/feature_charts.ts";
+    '''import { correlationFigure } from "../lib/mod.ts";
 correlationFigure(data.features.frame);''',
     "## Personalization: the `clickstream` view\n\nThe same loader with `useCase: \"personalization\"`: users' sessions, views, cart adds and purchases, labeled by the propensity rules at a 10% target rate.",
-    '''const personalization = resolveConfig([fileLayer({
+    '''const personalization = config({
   useCase: "personalization",
   data: { maxSamples: SAMPLES, source: SOURCE },
   mlflow: { trackingUri: TRACKING },
   seed: SEED,
-}, "notebook")]);
+});
 const clicks = await loadLabeledData(personalization);
 qualityView(clicks.quality);''',
     '''rulesView(clicks.labeling, clicks.features.frame.rows);''',
@@ -80,8 +80,7 @@ qualityView(clicks.quality);''',
 });''',
     '''correlationFigure(clicks.features.frame);''',
     "## What a statistician reads off the propensity model\n\nAn unpenalized logistic regression (`penalty: \"none\"`, as statsmodels' `Logit`) with `category_affinity` and `device_type` one-hot encoded inside the model: coefficients per unit on the original scale, standard errors from the inverse Hessian, 95% intervals and odds ratios. A rare category with (almost) no purchases runs off towards −∞ with an enormous standard error: that is quasi-separation, which the unpenalized fit cannot resolve; the default L2 penalty keeps such terms finite (and its standard errors are then posterior ones, smaller).",
-    '''import { LogisticRegression } from "../lib/models/logistic_regression.ts";
-import { coefficientsView } from "../lib/report/views.ts";
+    '''import { coefficientsView, LogisticRegression } from "../lib/mod.ts";
 const propensity = new LogisticRegression({ penalty: "none" }).fitSync(
   clicks.features.frame,
   clicks.labels,
@@ -92,53 +91,52 @@ coefficientsView(propensity.coefficients());''',
 
 training = notebook("# Training\n\nCross-validation, test metrics and charts from `train()` — the function `deno task train` runs.", [
     PARAMS, CONFIG,
-    '''import { train } from "../lib/pipeline/train.ts";
-import { metricsView } from "../lib/report/views.ts";
-const result = await train(config);
-metricsView(result);''',
+    '''import { train } from "../lib/mod.ts";
+const result = await train(settings);
+result;''',
     "## Curves on the test set",
-    '''import { takeValues } from "../lib/data/frame.ts";
-import { prFigure, rocFigure } from "../lib/report/training_charts.ts";
+    '''import { prFigure, rocFigure, takeValues } from "../lib/mod.ts";
 const yTest = takeValues(result.data.labels, result.testIndices);
 rocFigure(yTest, result.testProbabilities, result.test.roc_auc);''',
     '''prFigure(yTest, result.testProbabilities, result.test.pr_auc);''',
-    '''import { confusionView } from "../lib/report/views.ts";
+    '''import { confusionView } from "../lib/mod.ts";
 confusionView(result.test.confusion, 0.5);''',
     "## What the model uses, and how it learned",
-    '''import { boostingFigure, importanceFigure } from "../lib/report/training_charts.ts";
+    '''import { boostingFigure, importanceFigure } from "../lib/mod.ts";
 importanceFigure(result.importance);''',
     '''boostingFigure(result.history);''',
     "## Why it scores as it does: SHAP values\n\nExact contributions to the margin (TreeSHAP for trees, linear terms for logistic regression): the mean |SHAP| per feature on the test set, and one prediction from the bias to its margin.",
-    '''import { meanAbsShap } from "../lib/explain/shap_importance.ts";
-import { shapImportanceFigure, waterfallFigure } from "../lib/report/explain_charts.ts";
+    '''import { explain } from "../lib/mod.ts";
 const xTest = result.data.features.frame.take(result.testIndices);
-const phi = result.model.contributions(xTest);
-shapImportanceFigure(meanAbsShap(phi, result.model.featureNames));''',
+const shap = explain(result.model, xTest);
+shap;''',
+    '''import { shapImportanceFigure, waterfallFigure } from "../lib/mod.ts";
+shapImportanceFigure(shap.importance());''',
     '''const riskiest = result.testProbabilities.indexOf(Math.max(...result.testProbabilities));
-waterfallFigure(phi, result.model.featureNames, { row: riskiest, title: "The riskiest test row" });''',
+waterfallFigure(shap.values, shap.featureNames, { row: riskiest, title: "The riskiest test row" });''',
     "## Choosing the threshold",
-    '''import { thresholdFigure } from "../lib/report/training_charts.ts";
+    '''import { thresholdFigure } from "../lib/mod.ts";
 thresholdFigure(yTest, result.testProbabilities, result.chosenThreshold);''',
 ])
 
 drift = notebook("# Drift\n\nA training run as the reference, then a current sample with and without a known shift — the `driftFromRun` that `deno task drift` calls.", [
     PARAMS.replace('const TRACKING', 'const CURRENT = Number(Deno.env.get("NB_CURRENT_SAMPLES") ?? "1000");\nconst SCENARIO = (Deno.env.get("NB_SCENARIO") ?? "amount_shift") as "amount_shift";\nconst TRACKING').replace("({ SAMPLES,", "({ CURRENT, SCENARIO, SAMPLES,"),
     CONFIG,
-    '''import { train } from "../lib/pipeline/train.ts";
-const reference = await train(config);
+    '''import { train } from "../lib/mod.ts";
+const reference = await train(settings);
 ({ run: reference.runId, test_roc_auc: reference.test.roc_auc });''',
     "## No shift",
-    '''import { driftFromRun } from "../lib/pipeline/drift_run.ts";
-const quiet = await driftFromRun(config, { maxSamples: CURRENT, runId: reference.runId });
-quiet.report;''',
+    '''import { driftFromRun } from "../lib/mod.ts";
+const quiet = await driftFromRun(settings, { maxSamples: CURRENT, runId: reference.runId });
+quiet;''',
     "## A known shift",
-    '''const shifted = await driftFromRun(config, {
+    '''const shifted = await driftFromRun(settings, {
   maxSamples: CURRENT,
   runId: reference.runId,
   scenario: SCENARIO,
 });
-shifted.report;''',
-    '''import { distributionFigure } from "../lib/report/drift_html.ts";
+shifted;''',
+    '''import { distributionFigure } from "../lib/mod.ts";
 const measured = shifted.report.data.features.filter((f) => f.measurable);
 const worst = [...measured].sort((a, b) => b.psi! - a.psi!)[0]!;
 distributionFigure(

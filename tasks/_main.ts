@@ -12,6 +12,7 @@ import { resolveTask } from "../lib/config/resolve_task.ts";
 import type { TrainingConfig } from "../lib/config/schema.ts";
 import type { TaskSpec } from "../lib/config/task_spec.ts";
 import { ConfigError, isSystemError, isUserError } from "../lib/errors.ts";
+import { inFlagTerms } from "../lib/config/flag_terms.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
 export async function runMain(
@@ -57,11 +58,26 @@ export async function runTask<O extends z.ZodType>(
   main: (input: TaskInput<z.infer<O>>) => Promise<number | void> | number | void,
 ): Promise<never> {
   return await runMain(spec.name, async () => {
-    const args = await resolveTask(spec, Deno.args, Deno.env.toObject());
-    if (args.help !== undefined) {
-      console.log(args.help);
-      return 0;
+    try {
+      const args = await resolveTask(spec, Deno.args, Deno.env.toObject());
+      if (args.help !== undefined) {
+        console.log(args.help);
+        return 0;
+      }
+      return await main(args);
+    } catch (error) {
+      throw inTaskTerms(spec, error);
     }
-    return await main(args);
   });
+}
+
+/** A library error as the task's user reads it: config paths and options named by their flags. */
+function inTaskTerms(spec: TaskSpec, error: unknown): unknown {
+  if (error instanceof ConfigError) {
+    return new ConfigError(error.problems.map((p) => inFlagTerms(spec, p)), { cause: error });
+  }
+  if (error instanceof Error && (isUserError(error) || isSystemError(error))) {
+    error.message = inFlagTerms(spec, error.message);
+  }
+  return error;
 }

@@ -135,7 +135,7 @@ Deno.test("--param sets model parameters with numbers and booleans typed", () =>
 Deno.test("readConfigFile reports a missing file and invalid JSON as one line each", async () => {
   const dir = await Deno.makeTempDir();
   await assert.rejects(readConfigFile(`${dir}/none.json`), (e: ConfigError) => {
-    assert.match(e.problems[0]!, /^--config: cannot read ".*none.json": no such file$/);
+    assert.match(e.problems[0]!, /^config file: cannot read ".*none.json": no such file$/);
     return true;
   });
   await Deno.writeTextFile(`${dir}/bad.json`, "{ nope");

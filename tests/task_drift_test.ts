@@ -116,7 +116,7 @@ Deno.test("bad drift input exits 2 with one line per problem", async () => {
   assert.deepEqual(lines, [
     "drift: drift.significanceLevel: must be < 1, got 2 (from --significance-level)",
     'drift: --scenario: must be one of none, amount_shift, foreign_countries, new_fraud_pattern, got "meteor"',
-    'drift: --reference: give both --reference and --current, or neither (--current predictions takes no --reference), got "x.csv"',
+    'drift: --reference: give both --reference and --current, or neither (--current "predictions" takes no --reference), got "x.csv"',
   ]);
   const missing = await drift([
     "--reference",

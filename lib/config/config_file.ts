@@ -18,18 +18,18 @@ export async function readConfigFile(path: string): Promise<ConfigLayer> {
     text = await Deno.readTextFile(path);
   } catch (cause) {
     const why = cause instanceof Deno.errors.NotFound ? "no such file" : String(cause);
-    throw new ConfigError([`--config: cannot read "${path}": ${why}`], { cause });
+    throw new ConfigError([`config file: cannot read "${path}": ${why}`], { cause });
   }
   let values: unknown;
   try {
     values = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError([`--config: "${path}" is not valid JSON: ${(cause as Error).message}`], {
+    throw new ConfigError([`config file: "${path}" is not valid JSON: ${(cause as Error).message}`], {
       cause,
     });
   }
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
-    throw new ConfigError([`--config: "${path}" must hold a JSON object`]);
+    throw new ConfigError([`config file: "${path}" must hold a JSON object`]);
   }
   return fileLayer(values as Record<string, unknown>, path);
 }

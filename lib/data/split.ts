@@ -103,7 +103,7 @@ export function stratifiedKFold(
     if (idx.length < folds) {
       throw new DataError(
         `too few rows per fold: class ${cls} has ${idx.length} row(s), fewer than the ` +
-          `${folds} folds; lower --cv-folds or use more samples`,
+          `${folds} folds; lower data.cvFolds or use more samples`,
       );
     }
     for (let i = 0; i < idx.length; i++) member[idx[i]!] = (offset + i) % folds;

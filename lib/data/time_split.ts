@@ -19,7 +19,7 @@ export function timeOrder(timestamps: Float64Array): Int32Array {
   if (missing) {
     throw new DataError(
       `the time split needs a timestamp on every row; ${missing} of ${timestamps.length} have ` +
-        `none (a file source needs --timestamp-column)`,
+        `none (a file source needs data.timestampColumn)`,
     );
   }
   const order = Int32Array.from({ length: timestamps.length }, (_, i) => i);
@@ -55,7 +55,7 @@ export function timeSplit(
   if (lone) {
     throw new DataError(
       `the time split's ${lone.part} part (${lone.rows} rows) has only class ${lone.cls}; ` +
-        `change --test-size or use --split stratified`,
+        `change data.testSize or use data.split "stratified"`,
     );
   }
   return split;
@@ -85,7 +85,7 @@ export function timeSeriesFolds(labels: ArrayLike<number>, folds: number): Split
     if (lone) {
       throw new DataError(
         `forward-chaining fold ${out.length + 1} has only class ${lone.cls} in its ${lone.part} ` +
-          `rows (${lone.rows}); lower --cv-folds or use more samples`,
+          `rows (${lone.rows}); lower data.cvFolds or use more samples`,
       );
     }
     out.push(fold);

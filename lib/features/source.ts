@@ -88,7 +88,7 @@ export async function readFeatures(
   if (settings.source === "file") {
     throw new ConfigError([
       `data.source: "file" rows are read with their labels for training; drift between files ` +
-      `takes --reference and --current`,
+      `takes the reference and current files`,
     ]);
   }
   const view = oneView(options.views, `the ${settings.source} source reads`);

@@ -42,7 +42,7 @@ export const DriftOptionsSchema = z.strictObject({
   (o) => (o.reference === undefined) === (o.current === undefined || o.current === "predictions"),
   {
     message:
-      "give both --reference and --current, or neither (--current predictions takes no --reference)",
+      'give both `reference` and `current`, or neither (`current` "predictions" takes no `reference`)',
     path: ["reference"],
     when: (p) => typeof p.value === "object" && p.value !== null, // also when another option is bad
   },

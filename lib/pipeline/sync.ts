@@ -76,7 +76,7 @@ async function selectRuns(source: TrackingStore, o: SyncOptions) {
   const out: Array<{ name: string; runs: RunInfo[] }> = [];
   for (const name of names) {
     const id = await source.findExperiment(name);
-    if (!id) throw new ConfigError([`--experiment: no experiment "${name}" in ${source.where}`]);
+    if (!id) throw new ConfigError([`experiment: no experiment "${name}" in ${source.where}`]);
     const runs = (await source.listRuns(id))
       .filter((r) => o.runIds.length === 0 || o.runIds.includes(r.runId)).reverse();
     if (runs.length) out.push({ name, runs });

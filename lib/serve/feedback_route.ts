@@ -33,7 +33,7 @@ export async function feedback(ctx: ServeContext, req: Request): Promise<Respons
   if (!parsed.success) throw new RequestError([SHAPE]);
   if (!ctx.feedback) {
     throw new RequestError([
-      "feedback: this server keeps no prediction log (serve with --source redis)",
+      'feedback: this server keeps no prediction log (serve with data.source "redis")',
     ]);
   }
   const items = Array.isArray(parsed.data) ? parsed.data : [parsed.data];

@@ -119,7 +119,7 @@ async function entityInput(
   const online = ctx.online;
   if (!online) {
     throw new RequestError([
-      "entity_ids: this server has no feature store (serve with --source redis)",
+      'entity_ids: this server has no feature store (serve with data.source "redis")',
     ]);
   }
   const t0 = performance.now();

@@ -104,6 +104,58 @@ out = 0
   await Deno.remove(dir, { recursive: true });
 });
 
+Deno.test("predict never writes a column name twice: output names the input has get _predicted (a labeled file's label stays the truth)", async () => {
+  const dir = await Deno.makeTempDir();
+  const d = nonLinear(300, 6, 4, 0.1);
+  const model = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }).fit(
+    d.frame,
+    d.labels,
+  );
+  await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  // The input has every output name: label (the truth), probability, reason_1, reason_1_value,
+  // and even label_predicted.
+  const taken = ["label", "probability", "reason_1", "reason_1_value", "label_predicted"];
+  const lines = featuresCsv(d, 300).trimEnd().split("\n");
+  const csv =
+    lines.map((line, i) =>
+      [line, ...taken.map((n, j) => (i === 0 ? n : `${n === "label" ? d.labels[i - 1] : j}`))]
+        .join(",")
+    ).join("\n") + "\n";
+  await Deno.writeTextFile(join(dir, "in.csv"), csv);
+  const r = await predict([
+    "--model",
+    join(dir, "model.json"),
+    "--input",
+    join(dir, "in.csv"),
+    "--output",
+    join(dir, "out.csv"),
+    "--explain",
+    "1",
+  ]);
+  assert.equal(r.code, 0, r.stderr);
+  const out = parseCsv(await Deno.readTextFile(join(dir, "out.csv")));
+  assert.deepEqual(out.names, [
+    "id",
+    ...d.frame.names,
+    ...taken,
+    "probability_predicted",
+    "label_predicted_2",
+    "reason_1_predicted",
+    "reason_1_value_predicted",
+  ]);
+  assert.equal(new Set(out.names).size, out.names.length, "no name twice");
+  const column = (name: string) => Array.from(out.columns[out.names.indexOf(name)]!, Number);
+  assert.deepEqual(column("label"), Array.from(d.labels), "the input's label as it was");
+  const expected = model.predictProba(d.frame.take(Int32Array.from({ length: 300 }, (_, i) => i)));
+  assert.deepEqual(column("probability_predicted"), Array.from(expected));
+  assert.deepEqual(column("label_predicted_2"), Array.from(expected, (p) => (p >= 0.5 ? 1 : 0)));
+  assert.match(
+    r.stderr,
+    /^predict: the input already has "label": the model's "label" is "label_predicted_2"$/m,
+  );
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("predict, explain and export-onnx name the model type it was trained as (lightgbm, random_forest), through JSON and ONNX", async () => {
   const dir = await Deno.makeTempDir();
   const d = nonLinear(500, 6, 4, 0.1);

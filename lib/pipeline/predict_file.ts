@@ -1,7 +1,8 @@
 /**
  * Batch scoring of a file: reads features (CSV or Parquet), scores them with a saved model (ONNX
  * through onnxruntime, ours, or an XGBoost JSON model from Python), and writes the input rows in
- * order with `probability` and `label` columns (and, asked, reason codes), atomically.
+ * order with `probability` and `label` columns (and, asked, reason codes), atomically; an output
+ * column never takes the name of an input column (see {@link outputNames}).
  *
  * @module
  */
@@ -43,6 +44,8 @@ export interface PredictSummary {
   readonly unseen: Readonly<Record<string, number>>;
   /** Features with no value in any row. */
   readonly empty: readonly string[];
+  /** Output columns written under another name, the input having theirs: `{ label: "label_predicted" }`. */
+  readonly renamed: Readonly<Record<string, string>>;
 }
 
 /**
@@ -188,7 +191,9 @@ export type PredictOptions = z.infer<typeof PredictOptionsSchema>;
 
 /**
  * Scores `input` with the model (`.onnx` through onnxruntime, else JSON) and writes `output`: the
- * input's rows in order, then `probability` and `label` (probability ≥ threshold).
+ * input's rows in order, then `probability` and `label` (probability ≥ threshold), and reason
+ * codes when asked; an output column whose name the input already has (a labeled file's `label`)
+ * is written as `<name>_predicted` instead (see {@link outputNames}), the input's columns as read.
  *
  * @throws {DataError} when the input lacks a feature the model needs (nothing is written).
  * @example Score a CSV file with reason codes
@@ -228,9 +233,11 @@ export async function predictFile(
           r.value,
         ]])
       : [];
+    const scores: CsvColumn[] = [["probability", p], ["label", labels], ...reasons];
+    const names = outputNames(scores.map(([name]) => name), raw.names);
     await writeFileAtomic(
       output,
-      toCsv([...columns, ["probability", p], ["label", labels], ...reasons]),
+      toCsv([...columns, ...scores.map(([name, values]): CsvColumn => [names.get(name)!, values])]),
     );
     const missing: Record<string, number> = {};
     frame.columns.forEach((c, j) => {
@@ -249,8 +256,40 @@ export async function predictFile(
       missing,
       unseen,
       empty,
+      renamed: Object.fromEntries([...names].filter(([from, to]) => from !== to)),
     };
   } finally {
     await scorer.release();
   }
+}
+
+/**
+ * The name each output column is written under: its own, or — when the input has a column of
+ * that name (a labeled file's `label`) — `<name>_predicted`, then `<name>_predicted_2`, … until
+ * no input or output column has it. Input columns keep their names.
+ *
+ * @example
+ * ```ts
+ * import { outputNames } from "./predict_file.ts";
+ * outputNames(["probability", "label"], ["id", "label"]);
+ * // Map { "probability" => "probability", "label" => "label_predicted" }
+ * ```
+ */
+export function outputNames(
+  outputs: readonly string[],
+  inputs: readonly string[],
+): Map<string, string> {
+  const taken = new Set([...inputs, ...outputs]);
+  const names = new Map<string, string>();
+  for (const name of outputs) {
+    if (!inputs.includes(name)) {
+      names.set(name, name);
+      continue;
+    }
+    let free = `${name}_predicted`;
+    for (let k = 2; taken.has(free); k++) free = `${name}_predicted_${k}`;
+    taken.add(free);
+    names.set(name, free);
+  }
+  return names;
 }

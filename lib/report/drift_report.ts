@@ -19,10 +19,18 @@ import { JUPYTER_DISPLAY } from "./display.ts";
 /**
  * A full drift report.
  *
- * @example
+ * @example Amounts shifted upwards raise the alarm
  * ```ts
- * const report = new DriftReport(detectDataDrift(ref, cur), { reference: "ref.csv", current: "cur.csv", createdAt });
- * report.driftFound; // → exit code 3 in the task
+ * import { detectDataDrift } from "../drift/data_drift.ts";
+ * import { DriftReport } from "./drift_report.ts";
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const data = detectDataDrift(
+ *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
+ *   [{ name: "amount", kind: "continuous", values: amounts(25) }],
+ * );
+ * const context = { reference: "ref.csv", current: "cur.csv", createdAt: "2024-06-03T03:00:00Z" };
+ * const report = new DriftReport(data, context);
+ * report.driftFound; // true → exit code 3 in the task; in a notebook, `report` shows its table
  * ```
  */
 export class DriftReport implements DriftResult {

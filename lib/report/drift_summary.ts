@@ -139,9 +139,19 @@ function verdictLine(r: DriftResult): string {
 /**
  * The whole report as text.
  *
- * @example
+ * @example The text a drift task prints
  * ```ts
- * console.log(formatDriftSummary(report));
+ * import { detectDataDrift } from "../drift/data_drift.ts";
+ * import { driftAlarms } from "../drift/drift_result.ts";
+ * import { formatDriftSummary } from "./drift_summary.ts";
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const data = detectDataDrift(
+ *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
+ *   [{ name: "amount", kind: "continuous", values: amounts(25) }],
+ * );
+ * const context = { reference: "ref.csv", current: "cur.csv", createdAt: "2024-06-03T03:00:00Z" };
+ * console.log(formatDriftSummary({ data, context, alarms: driftAlarms({ data }) }));
+ * // a table per feature, then "Drift found (exit 3): drifted-feature share 1.00 ≥ 0.5."
  * ```
  */
 export function formatDriftSummary(r: DriftResult): string {

@@ -37,9 +37,14 @@ let nextId = 0;
 /**
  * A figure for notebooks and reports.
  *
- * @example
+ * @example A bar chart
  * ```ts
- * new Figure({ data: [{ type: "bar", x: ["a"], y: [1] }], layout: { title: { text: "t" } } });
+ * import { Figure } from "./figure.ts";
+ * const figure = new Figure({
+ *   data: [{ type: "bar", x: ["amount", "velocity_score"], y: [0.6, 0.4] }],
+ *   layout: { title: { text: "Feature importance" } },
+ * });
+ * await figure.toSvg(); // what a notebook shows beside the interactive plotly chart
  * ```
  */
 export class Figure {

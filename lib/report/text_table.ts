@@ -8,9 +8,13 @@
  * Renders rows as an aligned text table with a header rule. Numeric-looking cells are
  * right-aligned.
  *
- * @example
+ * @example Metrics for a terminal
  * ```ts
+ * import { textTable } from "./text_table.ts";
  * textTable(["metric", "value"], [["roc_auc", "0.9312"]]);
+ * // metric   value
+ * // ───────  ──────
+ * // roc_auc  0.9312
  * ```
  */
 export function textTable(header: readonly string[], rows: readonly (readonly string[])[]): string {

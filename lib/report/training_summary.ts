@@ -25,9 +25,12 @@ const SHOWN = [
 /**
  * Formats the summary of a training run as text.
  *
- * @example
+ * @example Print what a training run found
  * ```ts
- * console.log(formatTrainingSummary(await train(config)));
+ * import type { TrainingOutcome } from "./training_outcome.ts";
+ * import { formatTrainingSummary } from "./training_summary.ts";
+ * declare const result: TrainingOutcome; // what train() of lib/pipeline/train.ts returns
+ * console.log(formatTrainingSummary(result)); // metrics, confusion matrix, top features, readiness
  * ```
  */
 export function formatTrainingSummary(r: TrainingOutcome): string {

@@ -12,7 +12,9 @@ import { resolveTask } from "../lib/config/resolve_task.ts";
 import type { TrainingConfig } from "../lib/config/schema.ts";
 import type { TaskSpec } from "../lib/config/task_spec.ts";
 import { ConfigError, isSystemError, isUserError } from "../lib/errors.ts";
-import { inFlagTerms } from "../lib/config/flag_terms.ts";
+import { type FlagTermsOptions, inFlagTerms } from "../lib/config/flag_terms.ts";
+import type { LogOptions } from "../lib/config/log_flags.ts";
+import { Logger } from "../lib/util/logger.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
 export async function runMain(
@@ -58,12 +60,14 @@ export async function runTask<O extends z.ZodType>(
   main: (input: TaskInput<z.infer<O>>) => Promise<number | void> | number | void,
 ): Promise<never> {
   return await runMain(spec.name, async () => {
+    const args = await resolveTask(spec, Deno.args, Deno.env.toObject()).catch((error) => {
+      throw inTaskTerms(spec, error, { bare: false }); // its lines name their flags already
+    });
+    if (args.help !== undefined) {
+      console.log(args.help);
+      return 0;
+    }
     try {
-      const args = await resolveTask(spec, Deno.args, Deno.env.toObject());
-      if (args.help !== undefined) {
-        console.log(args.help);
-        return 0;
-      }
       return await main(args);
     } catch (error) {
       throw inTaskTerms(spec, error);
@@ -72,12 +76,20 @@ export async function runTask<O extends z.ZodType>(
 }
 
 /** A library error as the task's user reads it: config paths and options named by their flags. */
-function inTaskTerms(spec: TaskSpec, error: unknown): unknown {
+function inTaskTerms(spec: TaskSpec, error: unknown, terms: FlagTermsOptions = {}): unknown {
   if (error instanceof ConfigError) {
-    return new ConfigError(error.problems.map((p) => inFlagTerms(spec, p)), { cause: error });
+    const problems = error.problems.map((p) => inFlagTerms(spec, p, terms));
+    return new ConfigError(problems, { cause: error });
   }
   if (error instanceof Error && (isUserError(error) || isSystemError(error))) {
-    error.message = inFlagTerms(spec, error.message);
+    error.message = inFlagTerms(spec, error.message, terms);
   }
   return error;
+}
+
+/** The task's logger, as `--log-format` and `--verbose` ask: its lines go to stderr. */
+export function stderrLogger(o: LogOptions): Logger {
+  const log = new Logger({ format: o.logFormat, level: o.verbose ? "debug" : "info" });
+  log.addSink((line) => console.error(line));
+  return log;
 }

@@ -21,7 +21,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "run-id",             option: "runId",                 type: "string", arg: "<id>",           help: "training run to compare with (default: the latest)" },
   { flag: "model",              option: "model",                 type: "string", arg: "<models:/…>",    help: "a registered model (models:/<name>@<alias>): its run is the reference" },
   { flag: "scenario",           option: "scenario",              type: "string", arg: "<s>",            help: "shift in the embedded sample: none, amount_shift, foreign_countries, new_fraud_pattern" },
-  { flag: "use-case",           config: "useCase",               type: "string", arg: "<name>",         help: "fraud or personalization: the view and labels (default fraud)" },
+  { flag: "use-case",           config: "useCase",               type: "string", arg: "<name>",         help: "fraud or personalization: the view and labels" },
   { flag: "source",             config: "data.source",           type: "string", arg: "<name>",         help: "where the current sample comes from: embedded or redis" },
   { flag: "experiment-name",    config: "mlflow.experimentName", type: "string", arg: "<name>",         help: "experiment of the training run" },
   { flag: "seed",               config: "seed",                  type: "number", arg: "<n>",            help: "seed (the current sample uses seed + 7919)" },

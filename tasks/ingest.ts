@@ -11,7 +11,7 @@ import { runTask } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
-  { flag: "use-case",      config: "useCase",                 type: "string",  arg: "<name>",        help: "fraud or personalization: the view and labels (default fraud)" },
+  { flag: "use-case",      config: "useCase",                 type: "string",  arg: "<name>",        help: "fraud or personalization: the view and labels" },
   { flag: "samples",       config: "data.maxSamples",         type: "number",  arg: "<n>",           help: "cards to write (a snapshot) or to replay" },
   { flag: "seed",          config: "seed",                    type: "number",  arg: "<n>",           help: "seed of the stream" },
   { flag: "layout",        config: "data.redis.layout",       type: "string",  arg: "<l>",           help: "hash (the streaming pipeline's) or feast (Feast's online store)" },

@@ -13,8 +13,8 @@ import { LockHeldError, LockLostError } from "../lib/monitor/cycle_lock.ts";
 import { cycleLine, lockHeldLine } from "../lib/pipeline/cycle_line.ts";
 import { CYCLE_EXIT_CODES } from "../lib/pipeline/cycle_outcome.ts";
 import { monitorCycle } from "../lib/pipeline/monitor.ts";
-import { Logger } from "../lib/util/logger.ts";
-import { runTask } from "./_main.ts";
+import { LOG_OPTIONS } from "../lib/config/log_flags.ts";
+import { runTask, stderrLogger } from "./_main.ts";
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -22,21 +22,14 @@ export const TASK = defineTask({
   summary: "One continuous-learning cycle: drift and triggers, then retrain and promote if needed.",
   usage: ["deno task monitor [--name fraud_detection] [--scenario new_fraud_pattern] [flags]"],
   config: true,
-  options: z.strictObject({
-    logFormat: z.enum(["human", "json"]).default("human"),
-    verbose: z.boolean().default(false),
-  }),
+  options: z.strictObject(LOG_OPTIONS),
   flags: MONITOR_FLAGS,
   notes: [EXIT_NOTE],
 });
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
-    const log = new Logger({
-      format: options.logFormat,
-      level: options.verbose ? "debug" : "info",
-    });
-    log.addSink((line) => console.error(line));
+    const log = stderrLogger(options);
     try {
       const outcome = await monitorCycle(config, { log });
       console.log(JSON.stringify(cycleLine(outcome)));

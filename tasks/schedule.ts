@@ -10,8 +10,8 @@ import { z } from "zod";
 import { MONITOR_FLAGS } from "../lib/config/monitor_flags.ts";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { serveSchedule } from "../lib/pipeline/schedule.ts";
-import { Logger } from "../lib/util/logger.ts";
-import { runTask } from "./_main.ts";
+import { LOG_OPTIONS } from "../lib/config/log_flags.ts";
+import { runTask, stderrLogger } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
@@ -42,8 +42,7 @@ export const TASK = defineTask({
     stopTimeout: z.number().min(0).default(30),
     maxCycles: z.number().int().min(1).optional(),
     stuckAfter: z.number().gt(0).default(3600),
-    logFormat: z.enum(["human", "json"]).default("human"),
-    verbose: z.boolean().default(false),
+    ...LOG_OPTIONS,
   }).refine((o) => (o.cron === undefined) !== (o.intervalSeconds === undefined), {
     message: "give --cron <expression> or --interval <seconds>, one of them",
     path: ["cron"],
@@ -58,8 +57,7 @@ export const TASK = defineTask({
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options: o }) => {
-    const log = new Logger({ format: o.logFormat, level: o.verbose ? "debug" : "info" });
-    log.addSink((line) => console.error(line));
+    const log = stderrLogger(o);
     const stop = new AbortController();
     for (const sig of ["SIGTERM", "SIGINT"] as const) {
       Deno.addSignalListener(sig, () => stop.abort(sig));

@@ -8,11 +8,10 @@
  * @module
  */
 
-import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { ServeOptionsSchema, startServing } from "../lib/pipeline/serve.ts";
-import { Logger } from "../lib/util/logger.ts";
-import { runTask } from "./_main.ts";
+import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
+import { runTask, stderrLogger } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
@@ -31,7 +30,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "use-case",          config: "useCase",                 type: "string", arg: "<name>",        help: "fraud or personalization: the feature view read by entity id" },
   { flag: "redis-layout",      config: "data.redis.layout",       type: "string", arg: "<l>",           help: "hash or feast" },
   { flag: "redis-cluster",     config: "data.redis.clusterNodes", type: "list",   arg: "<host:port,…>", help: "nodes of a Redis Cluster" },
-  { flag: "log-format",        option: "logFormat",               type: "string", arg: "<fmt>",         help: "human lines or json" },
+  ...LOG_FLAGS,
 ];
 
 /** The task's declaration (also read by tests). */
@@ -43,7 +42,7 @@ export const TASK = defineTask({
     "deno task serve --model models:/fraud_detection@champion [--port 8080] [--source redis]",
   ],
   config: true,
-  options: ServeOptionsSchema.extend({ logFormat: z.enum(["human", "json"]).default("human") }),
+  options: ServeOptionsSchema.extend(LOG_OPTIONS),
   flags: FLAGS,
   notes: [
     "Exit codes: 0 stopped (SIGTERM/SIGINT), 2 bad input (a model that cannot be loaded, a port in use), 1 failure.",
@@ -52,8 +51,7 @@ export const TASK = defineTask({
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options: o }) => {
-    const log = new Logger({ format: o.logFormat });
-    log.addSink((line) => console.error(line));
+    const log = stderrLogger(o);
     const s = await startServing(config, { ...o, log });
     const m = s.slot.current;
     log.info("serving", { url: `http://${o.host}:${s.port}`, model: m.name, version: m.version });

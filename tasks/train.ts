@@ -7,9 +7,9 @@
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { train } from "../lib/pipeline/train.ts";
-import { formatTrainingSummary } from "../lib/report/training_summary.ts";
-import { Logger } from "../lib/util/logger.ts";
-import { runTask } from "./_main.ts";
+import { formatTrainingSummary, trainingSummaryJson } from "../lib/report/training_summary.ts";
+import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
+import { runTask, stderrLogger } from "./_main.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
@@ -38,8 +38,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "register",          config: "mlflow.registerModel",     type: "string", arg: "<name>",         help: "register the run's model as a new version of this model" },
   { flag: "alias",             config: "mlflow.registerAlias",     type: "string", arg: "<alias>",        help: "point this alias (e.g. challenger) at the registered version" },
   { flag: "offline-ok",        config: "mlflow.offlineOk",         type: "boolean",                       help: "a tracking server that is down: track to sqlite:///mlflow.db, sync later" },
-  { flag: "log-format",        option: "logFormat",                type: "string", arg: "<fmt>",          help: "human lines or json (one object per line)" },
-  { flag: "verbose",           option: "verbose", short: "v",      type: "boolean",                       help: "debug logging" },
+  ...LOG_FLAGS,
 ];
 
 /** The task's declaration (also read by tests). */
@@ -48,10 +47,7 @@ export const TASK = defineTask({
   summary: "Train a model (fraud or personalization) end to end and track the run.",
   usage: ["deno task train [flags]"],
   config: true,
-  options: z.strictObject({
-    logFormat: z.enum(["human", "json"]).default("human"),
-    verbose: z.boolean().default(false),
-  }),
+  options: z.strictObject(LOG_OPTIONS),
   flags: FLAGS,
   notes: [
     "Exit codes: 0 trained, 4 trained but the tracking server stopped answering mid-run (the run " +
@@ -62,13 +58,12 @@ export const TASK = defineTask({
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
-    const log = new Logger({
-      format: options.logFormat,
-      level: options.verbose ? "debug" : "info",
-    });
-    log.addSink((line) => console.error(line));
-    const result = await train(config, { log });
-    console.log(formatTrainingSummary(result));
+    const result = await train(config, { log: stderrLogger(options) });
+    console.log(
+      options.logFormat === "json"
+        ? JSON.stringify(trainingSummaryJson(result))
+        : formatTrainingSummary(result),
+    );
     return result.offline?.lostRunId ? 4 : 0;
   });
 }

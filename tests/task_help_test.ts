@@ -28,6 +28,9 @@ Deno.test("every task answers --help with its usage, flags and exit 0", async ()
     assert.equal(out.code, 0, `${name}: ${new TextDecoder().decode(out.stderr)}`);
     assert.match(text, /\nUsage:\n {2}deno task /, `${name} shows its usage`);
     assert.match(text, /--help, -h/, name);
+    for (const line of text.split("\n")) {
+      assert.doesNotMatch(line, /\(default [^)]*\).*\(default /, `${name}: a default said twice`);
+    }
     const { TASK } = await import(join(ROOT, "tasks", `${script}.ts`));
     assert.equal(TASK.name, name, `tasks/${script}.ts declares the deno.json task ${name}`);
     for (const f of TASK.flags) {

@@ -68,7 +68,7 @@ Deno.test("bad data (one class only) exits 2 with a one-line reason, no stack tr
   await Deno.remove(r.cwd, { recursive: true });
 });
 
-Deno.test("--log-format json writes one JSON object per log line; --help exits 0", async () => {
+Deno.test("--log-format json writes one JSON object per log line and the summary as JSON on stdout; --help exits 0", async () => {
   const r = await runTrain([
     "--max-samples",
     "1000",
@@ -82,6 +82,10 @@ Deno.test("--log-format json writes one JSON object per log line; --help exits 0
   const lines = r.stderr.trim().split("\n");
   assert.ok(lines.length >= 4);
   for (const l of lines) assert.equal(typeof JSON.parse(l).message, "string", l);
+  // stdout holds JSON only: the summary as one object.
+  const summary = JSON.parse(r.stdout);
+  assert.match(summary.run_id, /^\w{32}$/);
+  assert.ok(summary.test.roc_auc > 0.5 && summary.cv.roc_auc.mean > 0.5, r.stdout);
   const help = await runTrain(["--help"]);
   assert.equal(help.code, 0);
   assert.match(help.stdout, /--model-type/);

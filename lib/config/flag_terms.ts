@@ -9,11 +9,21 @@ import type { TaskSpec } from "./task_spec.ts";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** Options of {@link inFlagTerms}. */
+export interface FlagTermsOptions {
+  /**
+   * Map names written bare too (config paths anywhere, an option naming a line's problem); off,
+   * only names quoted in backticks (for lines that already name their flag, as config errors do
+   * with their origin). @default true
+   */
+  readonly bare?: boolean;
+}
+
 /**
  * `message` with every config path a flag of `spec` sets written as that flag, wherever it
  * appears (`lower data.cvFolds` → `lower --cv-folds`), and an option a flag sets written as the
- * flag where it names the problem at the start of a line (`runId: no run …` → `--run-id: …`) or
- * is quoted in backticks (library messages quote option names so: `` `compare` ``).
+ * flag where it names the problem at the start of a line (`runId: no run …` → `--run-id: …`);
+ * a name quoted in backticks (`` `compare` ``, as library messages quote options) always.
  *
  * @example
  * ```ts
@@ -28,20 +38,23 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * inFlagTerms(spec, "3 positives for 5 folds; lower data.cvFolds"); // "… lower --cv-folds"
  * ```
  */
-export function inFlagTerms(spec: TaskSpec, message: string): string {
-  const paths = spec.flags.filter((f) => f.config !== undefined)
-    .sort((a, b) => b.config!.length - a.config!.length);
+export function inFlagTerms(
+  spec: TaskSpec,
+  message: string,
+  options: FlagTermsOptions = {},
+): string {
   let out = message;
-  for (const f of paths) {
-    out = out.replace(
-      new RegExp(`(?<![\\w.-])${escapeRegExp(f.config!)}(?![\\w])`, "g"),
-      `--${f.flag}`,
-    );
-  }
-  for (const f of spec.flags.filter((f) => f.option !== undefined)) {
-    const name = escapeRegExp(f.option!);
-    out = out.replace(new RegExp(`^${name}:`, "gm"), `--${f.flag}:`)
-      .replaceAll(`\`${f.option}\``, `--${f.flag}`);
+  const byLength = [...spec.flags].sort((a, b) => nameOf(b).length - nameOf(a).length);
+  for (const f of byLength) out = out.replaceAll(`\`${nameOf(f)}\``, `--${f.flag}`);
+  if (options.bare === false) return out;
+  for (const f of byLength) {
+    const name = escapeRegExp(nameOf(f));
+    out = f.config !== undefined
+      ? out.replace(new RegExp(`(?<![\\w.-])${name}(?![\\w])`, "g"), `--${f.flag}`)
+      : out.replace(new RegExp(`^${name}:`, "gm"), `--${f.flag}:`);
   }
   return out;
 }
+
+/** The config path or option a flag sets. */
+const nameOf = (f: TaskSpec["flags"][number]) => f.config ?? f.option!;

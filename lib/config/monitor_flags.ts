@@ -6,6 +6,7 @@
  */
 
 import type { FlagSpec } from "./task_spec.ts";
+import { LOG_FLAGS } from "./log_flags.ts";
 
 // deno-fmt-ignore
 /** The cycle's flags: the model watched, the sources, the triggers, the retrain and the lock. */
@@ -36,8 +37,7 @@ export const MONITOR_FLAGS: FlagSpec[] = [
   { flag: "redis-cluster",          config: "data.redis.clusterNodes",      type: "list",   arg: "<host:port,…>", help: "nodes of a Redis Cluster" },
   { flag: "experiment-name",        config: "mlflow.experimentName",        type: "string", arg: "<name>",      help: "experiment of the cycle, challenger and promotion runs" },
   { flag: "seed",                   config: "seed",                         type: "number", arg: "<n>",         help: "seed (a challenger trains on seed + 104729 × the cycle's lock token)" },
-  { flag: "log-format",             option: "logFormat",                    type: "string", arg: "<fmt>",       help: "human lines or json (one object per line) on stderr" },
-  { flag: "verbose",                option: "verbose", short: "v",          type: "boolean",                    help: "debug logging" },
+  ...LOG_FLAGS,
 ];
 
 /** Exit codes, as help and the README list them. */

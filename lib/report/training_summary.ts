@@ -106,6 +106,33 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
   ].join("\n");
 }
 
+/**
+ * The training summary as one JSON object (what `deno task train --log-format json` prints on
+ * stdout): the run, its rows, the test and CV metrics, the chosen threshold, the registration.
+ */
+export function trainingSummaryJson(r: TrainingOutcome): Record<string, unknown> {
+  return {
+    run_id: r.runId,
+    experiment_id: r.experimentId,
+    experiment_name: r.config.mlflow.experimentName,
+    tracking_uri: r.trackingUri,
+    artifact_uri: r.artifactUri,
+    model_type: r.config.model.type,
+    rows: r.rows,
+    positive_rate: r.data.labeling.achievedRate,
+    test: r.test,
+    ...(r.cv ? { cv: r.cv.summary } : {}),
+    chosen_threshold: r.chosenThreshold,
+    test_at_chosen: r.testAtChosen,
+    readiness: r.readiness,
+    top_features: r.importance.slice(0, 10),
+    ...(r.registered ? { registered: r.registered } : {}),
+    ...(r.offline ? { offline: r.offline } : {}),
+    duration_ms: r.durationMs,
+    ...(r.phases ? { phases_ms: r.phases } : {}),
+  };
+}
+
 /** The coefficient table of a logistic regression (original scale), as text. */
 export function coefficientText(rows: readonly CoefficientRow[]): string {
   const g = (v: number) =>

@@ -9,9 +9,14 @@
  * Bad configuration: each entry of `problems` is one line `path: message, got value`.
  * Tasks print the lines and exit with code 2.
  *
- * @example
+ * @example Every problem of a config, one line each
  * ```ts
- * throw new ConfigError(["model.type: must be one of logistic_regression, got \"svm\""]);
+ * import { ConfigError } from "./errors.ts";
+ * const error = new ConfigError([
+ *   'model.type: must be one of logistic_regression, xgboost, lightgbm, random_forest, got "svm"',
+ *   "data.cvFolds: must be at least 2, got 1",
+ * ]);
+ * error.message; // the two lines; a task prints them and exits 2
  * ```
  */
 export class ConfigError extends Error {

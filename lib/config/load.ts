@@ -106,9 +106,14 @@ export function flagLayer(
  *
  * @throws {ConfigError} with one line per problem, naming the path, the value found and where
  *   it came from (secrets redacted).
- * @example
+ * @example Flags over the environment over the defaults
  * ```ts
- * const config = resolveConfig([envLayer(Deno.env.toObject()), flagLayer([["seed", "7", "--seed"]])]);
+ * import { envLayer, flagLayer, resolveConfig } from "./load.ts";
+ * const env = envLayer({ MODEL_TYPE: "xgboost", POSITIVE_RATE: "0.05" });
+ * const flags = flagLayer([["data.positiveRate", "0.02", "--positive-rate"]]);
+ * const config = resolveConfig([env, flags]); // later layers win
+ * config.model.type; // "xgboost"
+ * config.data.positiveRate; // 0.02
  * ```
  */
 export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {

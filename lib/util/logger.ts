@@ -19,11 +19,12 @@ const ORDER: Record<Level, number> = { debug: 0, info: 1, warn: 2, error: 3 };
 /**
  * Structured logger with pluggable sinks.
  *
- * @example
+ * @example JSON lines on stderr
  * ```ts
+ * import { Logger } from "./logger.ts";
  * const log = new Logger({ format: "json", level: "info" });
  * log.addSink((line) => console.error(line));
- * log.info("trained", { rows: 10000 });
+ * log.info("trained", { rows: 10000 }); // one JSON object: time, level, message, rows
  * ```
  */
 export class Logger {

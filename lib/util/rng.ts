@@ -9,11 +9,12 @@
 /**
  * Seeded random numbers.
  *
- * @example
+ * @example The same draws for the same seed
  * ```ts
+ * import { Rng } from "./rng.ts";
  * const rng = new Rng(42);
- * const u = rng.next(); // in [0, 1)
- * const k = rng.int(10); // in 0..9
+ * rng.next(); // in [0, 1)
+ * rng.int(10); // in 0..9
  * ```
  */
 export class Rng {

@@ -12,9 +12,10 @@ import { orEnvironmentError } from "../errors.ts";
  * Writes `data` to `path` atomically, creating parent folders.
  *
  * @throws {EnvironmentError} when the path cannot be written (`cannot write "path": reason`).
- * @example
+ * @example Write metrics no reader sees half-written
  * ```ts
- * await writeFileAtomic("out/model.json", JSON.stringify(model));
+ * import { writeFileAtomic } from "./atomic.ts";
+ * await writeFileAtomic("out/metrics.json", JSON.stringify({ test_roc_auc: 0.93 }));
  * ```
  */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {

@@ -26,8 +26,9 @@ import type {
 /**
  * An MLflow file store rooted at a folder.
  *
- * @example
+ * @example A run in ./mlruns, as MLflow writes it
  * ```ts
+ * import { FileStore } from "./file_store.ts";
  * const store = new FileStore("./mlruns");
  * const run = await store.startRun(await store.experimentId("fraud-detection"), { runName: "lr" });
  * await run.logMetrics({ test_roc_auc: 0.93 });

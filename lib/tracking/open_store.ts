@@ -31,9 +31,13 @@ export interface StoreSettings {
  * Opens the store `settings.trackingUri` names.
  *
  * @throws {ConfigError} for a URI scheme no backend serves (e.g. `databricks`, `postgresql`).
- * @example
+ * @example The store a tracking URI names
  * ```ts
+ * import { openTrackingStore } from "./open_store.ts";
+ * // sqlite:///… an MLflow database, http(s)://… a tracking server, else a folder such as ./mlruns
  * const store = await openTrackingStore({ trackingUri: "sqlite:///mlflow.db" });
+ * await store.experimentId("fraud-detection"); // its id, the experiment created if missing
+ * await store.close();
  * ```
  */
 export async function openTrackingStore(settings: StoreSettings): Promise<TrackingStore> {

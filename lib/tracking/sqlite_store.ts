@@ -29,8 +29,9 @@ type Row = Record<string, unknown>;
 /**
  * A tracking store in an MLflow SQLite database.
  *
- * @example
+ * @example A run in an MLflow SQLite database
  * ```ts
+ * import { SqliteStore } from "./sqlite_store.ts";
  * const store = await SqliteStore.open("sqlite:///mlflow.db");
  * const run = await store.startRun(await store.experimentId("fraud-detection"), { runName: "lr" });
  * await run.end("FINISHED");

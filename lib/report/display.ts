@@ -19,9 +19,9 @@ export interface Displayable {
  *
  * @example Make a plain result show as a table in a notebook
  * ```ts
- * import { JUPYTER_DISPLAY, withDisplay } from "./display.ts";
+ * import { type Displayable, JUPYTER_DISPLAY, withDisplay } from "./display.ts";
  * const result = withDisplay({ auc: 0.91 }, (r) => `<b>AUC ${r.auc}</b>`);
- * (result as unknown as Record<symbol, () => unknown>)[JUPYTER_DISPLAY]();
+ * (result as typeof result & Displayable)[JUPYTER_DISPLAY]();
  * // → { "text/html": "<b>AUC 0.91</b>" }
  * ```
  */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { inRun } from "../tracking/in_run.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import { driftReportHtml } from "../report/drift_html.ts";
 import type { DriftReport } from "../report/drift_report.ts";
@@ -40,7 +41,7 @@ export async function logCycleRun(
       lock_token: String(o.lock.token),
     },
   });
-  try {
+  await inRun(run, async () => {
     await run.logParams({
       model_name: o.model,
       triggers: m.triggers.join(","),
@@ -76,10 +77,6 @@ export async function logCycleRun(
     await run.logArtifact("cycle.json", JSON.stringify(o, null, 2) + "\n");
     await run.logArtifact("drift_report.json", JSON.stringify(what.report, null, 2) + "\n");
     await run.logArtifact("drift_report.html", await driftReportHtml(what.report));
-    await run.end("FINISHED");
-  } catch (error) {
-    await run.end("FAILED").catch(() => {});
-    throw error;
-  }
+  });
   return run.runId;
 }

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { inRun } from "../tracking/in_run.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
 import { Frame, takeValues } from "../data/frame.ts";
@@ -28,10 +29,11 @@ import { labelByRules } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
 import { driftReportHtml, driftSummaryHtml } from "../report/drift_html.ts";
 import { withDisplay } from "../report/display.ts";
+import { dataDriftOptions } from "./drift_options.ts";
 import { DriftReport } from "../report/drift_report.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
+import { readModelAt } from "./load_model.ts";
 import { locateModel } from "./model_ref.ts";
-import { loadModelText } from "./predict_file.ts";
 import type { Classifier } from "../models/model.ts";
 import { openSession } from "./tracking_session.ts";
 
@@ -41,7 +43,7 @@ export interface RunDriftOptions extends DataDriftOptions {
   readonly runId?: string;
   /** A registered model (`models:/name@alias`, `models:/name/3`): its run is the reference. */
   readonly model?: string;
-  /** Rows of each sample. @default 1000 */
+  /** Rows of each sample. @default config `drift.maxSamples` */
   readonly maxSamples?: number;
   /**
    * `source` (default): a sample from the configured source, scored by the model; `predictions`:
@@ -53,7 +55,7 @@ export interface RunDriftOptions extends DataDriftOptions {
   readonly scenario?: DriftScenario;
   /** Seed of the current sample (default: the config's seed + 7919, unlike training's). */
   readonly seed?: number;
-  /** Performance degradation margin (absolute). @default 0.05 */
+  /** Performance degradation margin (absolute). @default config `drift.performanceMargin` */
   readonly performanceMargin?: number;
 }
 
@@ -93,10 +95,32 @@ async function driftAgainst(
     config,
     run: measured.run,
     report: measured.report,
-    maxSamples: options.maxSamples ?? 1000,
+    maxSamples: options.maxSamples ?? config.drift.maxSamples,
   });
   const drift = { report: measured.report, referenceRunId: measured.run.runId, ...logged };
   return withDisplay(drift, (d) => driftSummaryHtml(d.report));
+}
+
+/** Run-drift options with what they leave unset taken from the config's `drift` section. */
+type ResolvedRunDriftOptions = RunDriftOptions & {
+  readonly maxSamples: number;
+  readonly performanceMargin: number;
+  readonly psiBins: number;
+};
+
+/** The defaults of {@link RunDriftOptions} are the config's: `drift.maxSamples`, … */
+function withConfigDefaults(
+  config: TrainingConfig,
+  options: RunDriftOptions,
+): ResolvedRunDriftOptions {
+  const d = config.drift;
+  return {
+    ...dataDriftOptions(d),
+    maxSamples: d.maxSamples,
+    performanceMargin: d.performanceMargin,
+    psiBins: d.psiBins,
+    ...options,
+  };
 }
 
 /** A drift report with the samples it compared (nothing logged). */
@@ -120,17 +144,15 @@ export interface MeasuredDrift {
 export async function measureDrift(
   store: TrackingStore,
   config: TrainingConfig,
-  options: RunDriftOptions,
+  given: RunDriftOptions,
 ): Promise<MeasuredDrift> {
+  const options = withConfigDefaults(config, given);
   const found = options.model ? await locateModel(store, options.model) : undefined;
   const run = found?.run ??
     await findTrainingRun(store, config.mlflow.experimentName, options.runId);
-  const maxSamples = options.maxSamples ?? 1000;
+  const maxSamples = options.maxSamples;
   const scenario = options.scenario ?? config.data.scenario;
-  const model = loadModelText(
-    await text(store, run, `${found?.path ?? "model"}/model.json`),
-    options.model ?? run.runId,
-  );
+  const model = await readModelAt(store, found ?? { run, path: "model" });
   const current = options.current === "predictions"
     ? await loggedSample(config, {
       model: found?.version?.name ?? config.monitor.modelName,
@@ -195,7 +217,7 @@ interface Samples {
 }
 
 /** Data drift, and prediction and performance drift where each has enough values to measure. */
-function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
+function compareSamples(s: Samples, options: ResolvedRunDriftOptions): DriftReport {
   const { ref, current, model, run } = s, cur = current.frame;
   const scores = current.scores ?? model.predictProba(inModelCodes(cur, current.specs, model));
   const labels = current.labels, rows = current.labeledRows;
@@ -223,7 +245,7 @@ function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
     }`;
   const warnings = [referenceNote(run, s.metrics), ...current.warnings, scoreGap, labelGap]
     .filter((n) => typeof n === "string");
-  const threshold = model.decisionThreshold, margin = options.performanceMargin ?? 0.05;
+  const threshold = model.decisionThreshold, margin = options.performanceMargin;
   const reference = { roc_auc: s.metrics.test.roc_auc, ...s.metrics.test_at_chosen_threshold };
   return new DriftReport(data, {
     reference: `run ${run.runId} reference sample (${ref.rows} rows)`,
@@ -237,7 +259,7 @@ function compareSamples(s: Samples, options: RunDriftOptions): DriftReport {
       ? {
         prediction: predictionDrift(refScores, scores, {
           alpha: data.significanceLevel,
-          psiBins: options.psiBins ?? 10,
+          psiBins: options.psiBins,
         }),
       }
       : {}),
@@ -380,7 +402,7 @@ export async function logDriftRun(
     runName: `drift-${scenario}-${new Date().toISOString()}`,
     tags: { run_type: "drift", reference_run_id: what.run.runId },
   });
-  try {
+  await inRun(driftRun, async () => {
     await driftRun.logParams({
       scenario,
       max_samples: what.maxSamples,
@@ -405,11 +427,7 @@ export async function logDriftRun(
     });
     await driftRun.logArtifact("drift_report.json", JSON.stringify(report, null, 2) + "\n");
     await driftRun.logArtifact("drift_report.html", await driftReportHtml(report));
-    await driftRun.end("FINISHED");
-  } catch (error) {
-    await driftRun.end("FAILED").catch(() => {});
-    throw error;
-  }
+  });
   return { driftRunId: driftRun.runId, artifactUri: driftRun.artifactUri };
 }
 

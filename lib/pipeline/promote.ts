@@ -7,6 +7,7 @@
  * @module
  */
 
+import { inRun } from "../tracking/in_run.ts";
 import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
 import { parseCsv } from "../data/csv_parse.ts";
@@ -15,8 +16,8 @@ import { ConfigError, ifFound } from "../errors.ts";
 import { evaluateBinary, SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import { noRegistry } from "../tracking/file_store.ts";
 import type { ModelRegistry, ModelVersion, TrackingStore } from "../tracking/store.ts";
+import { readModelAt } from "./load_model.ts";
 import { locateModel } from "./model_ref.ts";
-import { loadModelText } from "./predict_file.ts";
 import { openSession } from "./tracking_session.ts";
 
 /** Metrics where lower is better. */
@@ -153,10 +154,7 @@ async function compare(
   const rows = await testRows(store, candidate);
   const score = async (v: ModelVersion) => {
     const at = await locateModel(store, `models:/${v.name}/${v.version}`);
-    const text = new TextDecoder().decode(
-      await store.readArtifact(at.run, `${at.path}/model.json`),
-    );
-    const p = loadModelText(text, `${v.name}/${v.version}`).predictProba(rows.frame);
+    const p = (await readModelAt(store, at)).predictProba(rows.frame);
     return evaluateBinary(rows.labels, p)[o.metric];
   };
   const [challenger, champion] = [await score(candidate), await score(o.previous)];
@@ -208,7 +206,7 @@ async function logDecision(
       reason: d.reason,
     },
   });
-  try {
+  await inRun(run, async () => {
     await run.logParams({
       name: d.options.name,
       mode: d.options.compare ? "compare" : "explicit",
@@ -227,10 +225,6 @@ async function logDecision(
         }
         : {}),
     });
-    await run.end("FINISHED");
-  } catch (error) {
-    await run.end("FAILED").catch(() => {});
-    throw error;
-  }
+  });
   return run.runId;
 }

@@ -9,6 +9,7 @@
  * @module
  */
 
+import { inRun } from "../tracking/in_run.ts";
 import { z } from "zod";
 import { ConfigError } from "../errors.ts";
 import { openTrackingStore, type StoreSettings } from "../tracking/open_store.ts";
@@ -95,20 +96,15 @@ async function copyRun(
     startTime: run.startTime,
     tags: { ...run.tags, [SOURCE_TAG]: run.runId, "mlflow_sync.source": source.where },
   });
-  try {
+  // The copy ends as the source run did (a source still running is KILLED), at its end time.
+  const status = run.status === "RUNNING" ? "KILLED" : run.status as "FINISHED";
+  await inRun(copy, async () => {
     await copy.logParams(rec.params);
     await copy.logMetricPoints(rec.metrics);
     for (const path of rec.artifacts) {
       await copy.logArtifact(path, await source.readArtifact(run, path));
     }
-    await copy.end(
-      run.status === "RUNNING" ? "KILLED" : run.status as "FINISHED",
-      run.endTime ?? Date.now(),
-    );
-  } catch (error) {
-    await copy.end("FAILED").catch(() => {});
-    throw error;
-  }
+  }, { end: () => ({ status, endTime: run.endTime ?? Date.now() }) });
   const lost = run.tags[LOST_RUN_TAG];
   if (lost) await endReplaced(target, { lost, by: copy.runId });
   return { sourceRunId: run.runId, targetRunId: copy.runId };

@@ -31,6 +31,7 @@ import { tuneParams } from "./tune.ts";
 import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
 import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
 import { withDisplay } from "../report/display.ts";
+import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
 
 /**
@@ -128,35 +129,32 @@ interface TrainingInputs {
  */
 async function trackedFit(w: TrainingInputs, session: TrackingSession): Promise<TrainingResult> {
   const { run, lines } = await startRun(session.store, w.config, w.log);
-  const fail = async (error: unknown) => {
+  const onFailure = async (error: unknown) => {
     w.log.error("run failed", { run_id: run.runId, error: String(error) });
-    await run.logArtifact("logs/train.log", lines.join("\n") + "\n").catch(() => {});
-    await run.end("FAILED").catch(() => {});
+    await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
   };
-  let fitted: Fitted;
-  try {
-    fitted = await fitForRun(w, { store: session.store, run });
-  } catch (error) {
-    await fail(error);
-    throw error;
-  }
+  const fitted = await inRun(run, () => fitForRun(w, { store: session.store, run }), {
+    end: () => null, // the run stays open until it is recorded
+    onFailure,
+  });
   const record = (to: RunWriter, where: string) => finishRun(to, { w, fitted, lines, where });
-  try {
-    return await record(run, session.store.where);
-  } catch (error) {
-    if (!(error instanceof ServiceUnreachableError) || session.offline) {
-      await fail(error);
-      throw error;
-    }
-    return await keepLocally({
-      lost: run,
-      server: session.store.where,
-      error,
-      config: w.config,
-      log: w.log,
-      record,
-    });
-  }
+  // A server lost while recording (not one already given up for the embedded store): kept locally.
+  const keep = (error: unknown) =>
+    error instanceof ServiceUnreachableError && !session.offline
+      ? keepLocally({
+        lost: run,
+        server: session.store.where,
+        error,
+        config: w.config,
+        log: w.log,
+        record,
+      })
+      : undefined;
+  return await inRun(run, () => record(run, session.store.where), {
+    end: () => null, // finishRun ends it FINISHED, after its last artifact
+    onFailure,
+    rescue: keep,
+  });
 }
 
 /** A run's result before it is recorded: the fit, its evaluation and the parameters used. */

@@ -8,6 +8,7 @@
  * @module
  */
 
+import { inRun } from "../tracking/in_run.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import type { SplitIndices } from "../data/split.ts";
 import { ConfigError, ServiceUnreachableError } from "../errors.ts";
@@ -71,7 +72,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
   const deadline = t.timeBudgetSeconds > 0
     ? performance.now() + t.timeBudgetSeconds * 1000
     : Infinity;
-  try {
+  return await inRun(trials, async () => {
     // The configured parameters are always a candidate: tuning never ends below them.
     const t0 = performance.now();
     const baseline: TrialResult<Params> = {
@@ -109,7 +110,6 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
       deadline: outcome.timedOut ? -Infinity : deadline,
     });
     const best = refined.best.score > baseline.score ? refined.best : baseline;
-    await trials.end("FINISHED");
     return {
       params: paramsAt(best.config, full),
       metric: t.metric,
@@ -120,10 +120,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
       budgets,
       timedOut: outcome.timedOut,
     };
-  } catch (error) {
-    await trials.end("FAILED").catch(() => {});
-    throw error;
-  }
+  });
 }
 
 /** The rung budgets, the parameters of a configuration at a budget, and its CV score. */

@@ -8,14 +8,13 @@
 
 import { z } from "zod";
 import type { TrainingConfig } from "../config/schema.ts";
-import type { DataDriftOptions } from "../drift/data_drift.ts";
-import { layeredFrom } from "../drift/registry.ts";
 import { DRIFT_SCENARIOS } from "../features/transactions.ts";
 import { driftReportHtml } from "../report/drift_html.ts";
 import type { DriftReport } from "../report/drift_report.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
 import { driftFromFiles } from "./drift_files.ts";
 import { driftFromRun } from "./drift_run.ts";
+import { dataDriftOptions } from "./drift_options.ts";
 
 /** What a drift check compares and where its reports go. */
 export const DriftOptionsSchema = z.strictObject({
@@ -57,22 +56,6 @@ export interface DriftOutcome {
   readonly run?: { referenceRunId: string; driftRunId: string; artifactUri: string };
 }
 
-/** The data-drift options the config's `drift` section sets. */
-export function dataDriftOptions(drift: TrainingConfig["drift"]): DataDriftOptions {
-  return {
-    significanceLevel: drift.significanceLevel,
-    correction: drift.correction,
-    driftShare: drift.driftShare,
-    psiBins: drift.psiBins,
-    unseenShare: drift.unseenShare,
-    minSamples: drift.minSamples,
-    missingShareRise: drift.missingShareRise,
-    ...(drift.importanceShare !== undefined ? { importanceShare: drift.importanceShare } : {}),
-    tests: layeredFrom(drift.tests),
-    thresholds: layeredFrom(drift.thresholds),
-  };
-}
-
 /**
  * Checks drift between files or against a training run, and writes the reports asked for.
  *
@@ -100,8 +83,6 @@ export async function runDrift(
   } else {
     const r = await driftFromRun(config, {
       ...common,
-      maxSamples: config.drift.maxSamples,
-      performanceMargin: config.drift.performanceMargin,
       ...(options.scenario ? { scenario: options.scenario } : {}),
       ...(options.runId ? { runId: options.runId } : {}),
       ...(options.current === "predictions" ? { current: "predictions" as const } : {}),

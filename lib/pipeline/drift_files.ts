@@ -33,6 +33,8 @@ import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_dri
 import { DataError } from "../errors.ts";
 import { confusionAt, evaluateBinary, prf } from "../evaluate/binary_metrics.ts";
 import { FEATURE_VIEWS } from "../features/catalog.ts";
+import { DriftConfigSchema } from "../config/schema.ts";
+import { dataDriftOptions } from "./drift_options.ts";
 
 /** Options of {@link driftFromFiles}. */
 export interface FileDriftOptions extends DataDriftOptions {
@@ -44,9 +46,16 @@ export interface FileDriftOptions extends DataDriftOptions {
   readonly predictionColumn?: string;
   /** Id columns (not compared). @default ["entity_id", "feature_timestamp"] */
   readonly idColumns?: readonly string[];
-  /** Performance degradation margin (absolute). @default 0.05 */
+  /** Performance degradation margin (absolute). @default config `drift.performanceMargin` */
   readonly performanceMargin?: number;
 }
+
+/** What options leave unset: the config schema's `drift` defaults. */
+const FILE_DRIFT_DEFAULTS = (() => {
+  const d = DriftConfigSchema.parse({});
+  const { psiBins, performanceMargin, significanceLevel } = d;
+  return { ...dataDriftOptions(d), psiBins, performanceMargin, significanceLevel };
+})();
 
 const CATALOG_KINDS = new Map<string, FeatureKind>(
   [...FEATURE_VIEWS.values()].flatMap((v) => v.features.map((f) => [f.name, f.kind] as const)),
@@ -94,8 +103,9 @@ export interface TableDriftOptions extends FileDriftOptions {
 export function driftBetween(
   ref: Table,
   cur: Table,
-  options: TableDriftOptions = {},
+  given: TableDriftOptions = {},
 ): DriftReport {
+  const options = { ...FILE_DRIFT_DEFAULTS, ...given };
   if (ref.rows === 0 || cur.rows === 0) {
     throw new DataError(
       `need rows in both samples, found ${ref.rows} (reference) and ${cur.rows} (current)`,
@@ -196,17 +206,17 @@ function sampleOf(
 function modelDrift(
   ref: Table,
   cur: Table,
-  o: FileDriftOptions & { label: string; prediction: string },
+  o: FileDriftOptions & typeof FILE_DRIFT_DEFAULTS & { label: string; prediction: string },
 ) {
   const both = (n: string) => ref.names.includes(n) && cur.names.includes(n);
   if (!both(o.prediction)) return { drift: {}, notes: [] };
-  const alpha = o.significanceLevel ?? 0.05;
+  const alpha = o.significanceLevel;
   const scores = (t: Table) =>
     present(numericColumns(t, [o.prediction]).frame.column(o.prediction));
   const [rs, cs] = [scores(ref), scores(cur)];
   const tooFew = scoreNote("prediction drift", "scores", { rs, cs, min: o.minSamples });
   if (tooFew) return { drift: {}, notes: [tooFew] };
-  const prediction = predictionDrift(rs, cs, { alpha, psiBins: o.psiBins ?? 10 });
+  const prediction = predictionDrift(rs, cs, { alpha, psiBins: o.psiBins });
   if (!both(o.label)) return { drift: { prediction }, notes: [] };
   const [r, c] = [labeled(ref, o.label, o.prediction), labeled(cur, o.label, o.prediction)];
   const few = scoreNote("performance drift", "labeled rows", {
@@ -222,7 +232,7 @@ function modelDrift(
   };
   const performance = performanceDrift(reference, c, {
     threshold,
-    margin: o.performanceMargin ?? 0.05,
+    margin: o.performanceMargin,
   });
   return { drift: { prediction, performance }, notes: [] };
 }

@@ -6,7 +6,7 @@
  * @module
  */
 
-import { ConfigError, DataError, NotFoundError } from "../errors.ts";
+import { ConfigError, NotFoundError } from "../errors.ts";
 import type { ModelVersion, RunInfo, TrackingStore } from "../tracking/store.ts";
 import { noRegistry } from "../tracking/file_store.ts";
 

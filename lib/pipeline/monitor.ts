@@ -25,7 +25,7 @@ import { acquireRedisLock, redisLockKey } from "../monitor/redis_lock.ts";
 import { ageTrigger, driftTrigger, performanceTrigger, type Trigger } from "../monitor/triggers.ts";
 import type { ModelVersion, TrackingStore } from "../tracking/store.ts";
 import { Logger } from "../util/logger.ts";
-import { dataDriftOptions } from "./drift.ts";
+import { dataDriftOptions } from "./drift_options.ts";
 import { type MeasuredDrift, measureDrift } from "./drift_run.ts";
 import { logCycleRun } from "./_monitor_run.ts";
 import { type CycleDecision, type CycleOutcome } from "./cycle_outcome.ts";

@@ -1,0 +1,35 @@
+/**
+ * The drift options a config's `drift` section sets: what drift between files, drift against a
+ * run and the monitor's cycle start from.
+ *
+ * @module
+ */
+
+import type { TrainingConfig } from "../config/schema.ts";
+import type { DataDriftOptions } from "../drift/data_drift.ts";
+import { layeredFrom } from "../drift/registry.ts";
+
+/**
+ * The data-drift options the config's `drift` section sets.
+ *
+ * @example
+ * ```ts
+ * import { dataDriftOptions } from "./drift_options.ts";
+ * import { config } from "../config/load.ts";
+ * dataDriftOptions(config({ drift: { psiBins: 20 } }, { env: {} }).drift).psiBins; // 20
+ * ```
+ */
+export function dataDriftOptions(drift: TrainingConfig["drift"]): DataDriftOptions {
+  return {
+    significanceLevel: drift.significanceLevel,
+    correction: drift.correction,
+    driftShare: drift.driftShare,
+    psiBins: drift.psiBins,
+    unseenShare: drift.unseenShare,
+    minSamples: drift.minSamples,
+    missingShareRise: drift.missingShareRise,
+    ...(drift.importanceShare !== undefined ? { importanceShare: drift.importanceShare } : {}),
+    tests: layeredFrom(drift.tests),
+    thresholds: layeredFrom(drift.thresholds),
+  };
+}

@@ -26,7 +26,8 @@ export interface ReadCounts {
  * ```ts
  * import { Frame } from "./frame.ts";
  * import { emptyColumns } from "./read_counts.ts";
- * emptyColumns(new Frame(["a", "b"], [Float64Array.of(1, NaN), Float64Array.of(NaN, NaN)])); // ["b"]
+ * const frame = new Frame(["a", "b"], [Float64Array.of(1, NaN), Float64Array.of(NaN, NaN)]);
+ * emptyColumns(frame); // ["b"]
  * ```
  */
 export function emptyColumns(frame: Frame): string[] {

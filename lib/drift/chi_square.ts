@@ -65,7 +65,8 @@ export function pairedCounts(
  * @example Device types in two samples
  * ```ts
  * import { chiSquare } from "./chi_square.ts";
- * const { statistic, pValue } = chiSquare(["web", "web", "app", "app"], ["web", "app", "app", "app"]);
+ * const reference = ["web", "web", "app", "app"], current = ["web", "app", "app", "app"];
+ * const { statistic, pValue } = chiSquare(reference, current);
  * statistic; // 1
  * pValue; // 0.3173…, no evidence of drift at α = 0.05
  * ```

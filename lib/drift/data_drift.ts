@@ -142,7 +142,7 @@ const SEVERITY_ORDER: readonly Severity[] = ["none", "low", "medium", "high"];
  * @example Amounts shifted upwards
  * ```ts
  * import { detectDataDrift } from "./data_drift.ts";
- * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => i % 50 + shift);
  * const drift = detectDataDrift(
  *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
  *   [{ name: "amount", kind: "continuous", values: amounts(25) }],

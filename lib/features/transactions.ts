@@ -85,7 +85,8 @@ const MERCHANTS = 5000;
  * @example Three days of transactions on 100 cards
  * ```ts
  * import { generateTransactions } from "./transactions.ts";
- * const events = generateTransactions({ cards: 100, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
+ * const snapshotTime = Date.UTC(2024, 5, 3, 3);
+ * const events = generateTransactions({ cards: 100, seed: 1, snapshotTime });
  * events.cardStart[100]; // 1774: the total number of events (card c's are cardStart[c]..[c+1])
  * ```
  */

@@ -128,7 +128,8 @@ export function transactionStream(events: TransactionEvents): EntityStream {
  * ```ts
  * import { generateTransactions } from "./transactions.ts";
  * import { snapshotFeatures, transactionStream } from "./window_processor.ts";
- * const events = generateTransactions({ cards: 10, seed: 1, snapshotTime: Date.UTC(2024, 5, 3, 3) });
+ * const snapshotTime = Date.UTC(2024, 5, 3, 3);
+ * const events = generateTransactions({ cards: 10, seed: 1, snapshotTime });
  * const { frame, entityIds } = snapshotFeatures(transactionStream(events));
  * frame.column("txn_count_5m"); // Float64Array [1, 1, 1, 1, 1, 2, 1, 1, 1, 2]
  * entityIds[5]; // "card_000005"

@@ -44,7 +44,7 @@ export interface DriftTriggerRules {
  * ```ts
  * import { detectDataDrift } from "../drift/data_drift.ts";
  * import { driftTrigger } from "./triggers.ts";
- * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => i % 50 + shift);
  * const drift = detectDataDrift(
  *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
  *   [{ name: "amount", kind: "continuous", values: amounts(25) }],

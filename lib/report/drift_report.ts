@@ -23,7 +23,7 @@ import { JUPYTER_DISPLAY } from "./display.ts";
  * ```ts
  * import { detectDataDrift } from "../drift/data_drift.ts";
  * import { DriftReport } from "./drift_report.ts";
- * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => i % 50 + shift);
  * const data = detectDataDrift(
  *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
  *   [{ name: "amount", kind: "continuous", values: amounts(25) }],

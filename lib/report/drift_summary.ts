@@ -144,7 +144,7 @@ function verdictLine(r: DriftResult): string {
  * import { detectDataDrift } from "../drift/data_drift.ts";
  * import { driftAlarms } from "../drift/drift_result.ts";
  * import { formatDriftSummary } from "./drift_summary.ts";
- * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => (i % 50) + shift);
+ * const amounts = (shift: number) => Float64Array.from({ length: 200 }, (_, i) => i % 50 + shift);
  * const data = detectDataDrift(
  *   [{ name: "amount", kind: "continuous", values: amounts(0) }],
  *   [{ name: "amount", kind: "continuous", values: amounts(25) }],

@@ -60,7 +60,7 @@ export { GradientBoosting } from "./models/gbt/gradient_boosting.ts";
 export { EarlyStopping } from "./models/gbt/early_stopping.ts";
 export { LogisticRegression } from "./models/logistic_regression.ts";
 export type { Classifier, Estimator } from "./models/model.ts";
-export { loadClassifier as loadModel } from "./pipeline/predict_file.ts";
+export { loadModel, type LoadModelOptions } from "./pipeline/load_model.ts";
 
 // Explanations.
 export { explain, Explanation } from "./explain/explanation.ts";

@@ -13,7 +13,8 @@ import { encodeCategories, numericColumns, readTable } from "../data/read_table.
 import { emptyColumns } from "../data/read_counts.ts";
 import { meanAbsShap } from "../explain/shap_importance.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
-import { contributionsOf, loadScorer, type ModelStoreSettings } from "./predict_file.ts";
+import type { ModelStoreSettings } from "./load_model.ts";
+import { contributionsOf, loadScorer } from "./scorer.ts";
 
 /** What to explain, with which model, and where the matrix goes. */
 export const ExplainOptionsSchema = z.strictObject({
@@ -54,7 +55,7 @@ export async function explainFile(
   options: ExplainOptions,
   tracking?: ModelStoreSettings,
 ): Promise<ExplainSummary> {
-  const scorer = await loadScorer(options.model, tracking);
+  const scorer = await loadScorer(options.model, tracking ? { tracking } : {});
   try {
     const raw = await readTable(options.input);
     const { table, unseen } = encodeCategories(raw, scorer.vocabulary);

@@ -10,7 +10,7 @@ import { z } from "zod";
 import { exportOnnx } from "../onnx/export_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
-import { loadClassifier, type ModelStoreSettings } from "./predict_file.ts";
+import { loadModel, type ModelStoreSettings } from "./load_model.ts";
 
 /** Which model to convert and where the ONNX goes. */
 export const ExportOptionsSchema = z.strictObject({
@@ -37,7 +37,7 @@ export async function exportOnnxFile(
   options: z.infer<typeof ExportOptionsSchema>,
   tracking?: ModelStoreSettings,
 ): Promise<ExportOutcome> {
-  const model = await loadClassifier(options.model, tracking);
+  const model = await loadModel(options.model, tracking ? { tracking } : {});
   const t0 = performance.now();
   const bytes = exportOnnx(model, { threshold: model.decisionThreshold });
   const ms = performance.now() - t0;

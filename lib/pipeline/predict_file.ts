@@ -11,22 +11,10 @@ import { z } from "zod";
 import { type CsvColumn, toCsv } from "../data/csv.ts";
 import { encodeCategories, numericColumns, readTable } from "../data/read_table.ts";
 import { emptyColumns } from "../data/read_counts.ts";
-import { ConfigError, ModelFormatError } from "../errors.ts";
 import { reasonCodes } from "../explain/reason_codes.ts";
-import type { Frame } from "../data/frame.ts";
-import { loadModel } from "../models/factory.ts";
-import { GbtModel } from "../models/gbt/gbt_model.ts";
-import { ParallelScorer } from "../models/gbt/parallel_scorer.ts";
-import { threadCount } from "../models/gbt/thread_pool.ts";
-import { OnnxScorer } from "../onnx/onnx_scorer.ts";
-import type { Classifier } from "../models/model.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
-import {
-  DEFAULT_TRACKING_URI,
-  openTrackingStore,
-  type StoreSettings,
-} from "../tracking/open_store.ts";
-import { isStoreReference, locateModel } from "./model_ref.ts";
+import type { ModelStoreSettings } from "./load_model.ts";
+import { contributionsOf, loadScorer } from "./scorer.ts";
 
 /** What a scoring run did. */
 export interface PredictSummary {
@@ -46,130 +34,6 @@ export interface PredictSummary {
   readonly empty: readonly string[];
   /** Output columns written under another name, the input having theirs: `{ label: "label_predicted" }`. */
   readonly renamed: Readonly<Record<string, string>>;
-}
-
-/**
- * Reads a model file (JSON).
- *
- * @throws {ModelFormatError} when the file is unreadable, not JSON, or not a known model.
- */
-export async function loadModelFile(path: string): Promise<Classifier> {
-  return loadModelText(new TextDecoder().decode(await readModelBytes(path)), path);
-}
-
-/**
- * A model from its JSON text (`name` says where it came from, for messages).
- *
- * @throws {ModelFormatError} when the text is not JSON or not a known model.
- */
-export function loadModelText(text: string, name: string): Classifier {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (cause) {
-    const why = (cause as Error).message.replace(/\s+/g, " ").slice(0, 200);
-    throw new ModelFormatError(`model "${name}" is not valid JSON: ${why}`, { cause });
-  }
-  try {
-    return loadModel(json);
-  } catch (cause) {
-    if (!(cause instanceof ModelFormatError)) throw cause;
-    throw new ModelFormatError(`model "${name}": ${cause.message}`, { cause });
-  }
-}
-
-/** The tracking settings a `models:/` or `runs:/` reference is read through. */
-export type ModelStoreSettings = Omit<StoreSettings, "onRetry">;
-
-/**
- * A model from a file, or from a tracking store (`models:/name@alias`, `models:/name/3`,
- * `runs:/<id>/model`: the model folder's `model.json`).
- *
- * @throws {ModelFormatError} for an unreadable model; {@link DataError} for a missing version.
- */
-export async function loadClassifier(
-  ref: string,
-  tracking?: ModelStoreSettings,
-): Promise<Classifier> {
-  if (!isStoreReference(ref)) return await loadModelFile(ref);
-  const store = await openTrackingStore(tracking ?? { trackingUri: DEFAULT_TRACKING_URI });
-  try {
-    const at = await locateModel(store, ref);
-    const bytes = await store.readArtifact(at.run, `${at.path}/model.json`);
-    return loadModelText(new TextDecoder().decode(bytes), ref);
-  } finally {
-    await store.close();
-  }
-}
-
-/** A loaded model of either kind, scoring asynchronously. */
-export interface Scorer {
-  readonly featureNames: readonly string[];
-  readonly vocabulary: Readonly<Record<string, readonly string[]>>;
-  readonly type: string;
-  readonly threshold: number;
-  predictProba(frame: Frame): Promise<Float64Array>;
-  /** SHAP values (`Classifier.contributions`); absent for ONNX models. */
-  readonly contributions?: (frame: Frame) => Promise<Float64Array>;
-  release(): Promise<void>;
-}
-
-/** A model file's bytes; a ModelFormatError naming the path when it cannot be read. */
-async function readModelBytes(path: string): Promise<Uint8Array> {
-  try {
-    return await Deno.readFile(path);
-  } catch (cause) {
-    const why = cause instanceof Deno.errors.NotFound ? "no such file" : String(cause);
-    throw new ModelFormatError(`cannot read model "${path}": ${why}`, { cause });
-  }
-}
-
-/** Loads a `.onnx` model into onnxruntime, or a JSON model (ours, XGBoost's, or from a store). */
-export async function loadScorer(path: string, tracking?: ModelStoreSettings): Promise<Scorer> {
-  if (/\.onnx$/i.test(path)) {
-    return await OnnxScorer.load(await readModelBytes(path));
-  }
-  const model = await loadClassifier(path, tracking);
-  // Tree models score large inputs on every core (the same kernels: the same numbers).
-  let pool: Promise<ParallelScorer> | undefined;
-  const parallel = (frame: Frame, atLeast: number) =>
-    model instanceof GbtModel && frame.rows >= atLeast && threadCount(0) > 1
-      ? (pool ??= ParallelScorer.start(model))
-      : undefined;
-  return {
-    featureNames: model.featureNames,
-    vocabulary: model.vocabulary,
-    type: model.type,
-    threshold: model.decisionThreshold,
-    predictProba: async (frame) =>
-      await (await parallel(frame, PARALLEL_ROWS))?.predictProba(frame) ??
-        model.predictProba(frame),
-    contributions: async (frame) =>
-      await (await parallel(frame, PARALLEL_SHAP_ROWS))?.contributions(frame) ??
-        model.contributions(frame),
-    release: async () => (await pool)?.close(),
-  };
-}
-
-/** Rows from which tree models score, and explain, on every core (below, one thread is faster). */
-const PARALLEL_ROWS = 50_000, PARALLEL_SHAP_ROWS = 2_000;
-
-/**
- * The scorer's contributions, or a config error for a model that cannot explain (ONNX).
- *
- * @throws {ConfigError} for an ONNX model.
- */
-export async function contributionsOf(
-  scorer: Scorer,
-  frame: Frame,
-  flag: string,
-): Promise<Float64Array> {
-  if (!scorer.contributions) {
-    throw new ConfigError([
-      `${flag}: explanations need the model's JSON (model.json or a models:/ reference), not ONNX`,
-    ]);
-  }
-  return await scorer.contributions(frame);
 }
 
 /** What to score, with which model, and where the scores go. */
@@ -213,7 +77,7 @@ export async function predictFile(
   tracking?: ModelStoreSettings,
 ): Promise<PredictSummary> {
   const { input, output } = options;
-  const scorer = await loadScorer(options.model, tracking);
+  const scorer = await loadScorer(options.model, tracking ? { tracking } : {});
   try {
     const raw = await readTable(input);
     const { table, unseen } = encodeCategories(raw, scorer.vocabulary);

@@ -23,8 +23,8 @@ import { ServeMetrics } from "../serve/serve_metrics.ts";
 import { StoreHealth } from "../serve/store_health.ts";
 import { openTrackingStore } from "../tracking/open_store.ts";
 import type { Logger } from "../util/logger.ts";
+import { loadModel, readModelAt } from "./load_model.ts";
 import { isStoreReference, locateModel } from "./model_ref.ts";
-import { loadClassifier } from "./predict_file.ts";
 
 /** The server's settings (a zod schema with the defaults), its limits among them. */
 export const ServeOptionsSchema = z.strictObject({
@@ -177,13 +177,15 @@ function registrySource(config: TrainingConfig): ModelSource {
       }
     },
     async load(ref) {
-      const model = await loadClassifier(ref, tracking);
-      if (!isStoreReference(ref)) return { model, name: ref, version: "file" };
+      if (!isStoreReference(ref)) {
+        return { model: await loadModel(ref), name: ref, version: "file" };
+      }
       const store = await openTrackingStore(tracking);
       try {
+        // One lookup: the model read is the version reported, even if the alias moves meanwhile.
         const at = await locateModel(store, ref);
         return {
-          model,
+          model: await readModelAt(store, at),
           name: at.version?.name ?? ref,
           version: at.version?.version ?? at.run.runId,
         };

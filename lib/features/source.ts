@@ -65,16 +65,10 @@ export interface FeatureRead {
  * @throws {DataError} when the source returns no rows or cannot be read.
  * @example 1,000 rows from the embedded stream
  * ```ts
- * import type { RedisConfig } from "./redis/source.ts";
- * import { readFeatures, type SourceSettings } from "./source.ts";
- * declare const redis: RedisConfig; // the config's data.redis, not read by the embedded source
- * const settings: SourceSettings = {
- *   source: "embedded",
- *   maxSamples: 1000,
- *   snapshotTime: "2024-06-03T03:00:00Z",
- *   redis,
- * };
- * const read = await readFeatures(settings, { views: ["transaction"], seed: 7 });
+ * import { config } from "../config/load.ts";
+ * import { readFeatures } from "./source.ts";
+ * const { data, featureViews } = config({ data: { source: "embedded", maxSamples: 1000 } });
+ * const read = await readFeatures(data, { views: featureViews, seed: 7 });
  * read.features.frame.rows; // 1000
  * read.description; // "embedded transaction stream, seed 7 (1000 rows)"
  * ```

@@ -27,9 +27,10 @@ const SHOWN = [
  *
  * @example Print what a training run found
  * ```ts
- * import type { TrainingOutcome } from "./training_outcome.ts";
+ * import { config } from "../config/load.ts";
+ * import { train } from "../pipeline/train.ts";
  * import { formatTrainingSummary } from "./training_summary.ts";
- * declare const result: TrainingOutcome; // what train() of lib/pipeline/train.ts returns
+ * const result = await train(config({ data: { maxSamples: 5000 } }));
  * console.log(formatTrainingSummary(result)); // metrics, confusion matrix, top features, readiness
  * ```
  */

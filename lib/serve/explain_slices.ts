@@ -30,14 +30,15 @@ const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 /**
  * The top-`k` reason codes of every row of `frame` (columns in the model's feature order).
  *
- * @example
+ * @example Reason codes without blocking the server
  * ```ts
  * import { Frame } from "../data/frame.ts";
- * import type { Classifier } from "../models/model.ts";
+ * import { LogisticRegression } from "../models/logistic_regression.ts";
  * import { reasonCodesInSlices } from "./explain_slices.ts";
- *
- * declare const model: Classifier, frame: Frame;
- * const [first] = await reasonCodesInSlices(model, frame, { k: 3 });
+ * const frame = new Frame(["amount"], [Float64Array.of(10, 900, 40, 700)]);
+ * const model = new LogisticRegression().fitSync(frame, Uint8Array.of(0, 1, 0, 1));
+ * const [first] = await reasonCodesInSlices(model, frame, { k: 1 });
+ * first?.feature; // ["", "amount", "", "amount"]: amount pushed rows 1 and 3 up
  * ```
  */
 export async function reasonCodesInSlices(

@@ -83,7 +83,7 @@ export class NotFoundError extends DataError {
  * What `read` resolves to, or `undefined` when it rejects with a {@link NotFoundError}; any other
  * failure (a lost server, a refused login) propagates.
  *
- * @example
+ * @example Absent is undefined; any other failure is thrown
  * ```ts
  * import { ifFound, NotFoundError } from "./errors.ts";
  * await ifFound(Promise.reject(new NotFoundError("no alias champion"))); // undefined

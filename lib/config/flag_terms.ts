@@ -25,7 +25,7 @@ export interface FlagTermsOptions {
  * flag where it names the problem at the start of a line (`runId: no run …` → `--run-id: …`);
  * a name quoted in backticks (`` `compare` ``, as library messages quote options) always.
  *
- * @example
+ * @example A config path in a message, as the task spells it
  * ```ts
  * import { inFlagTerms } from "./flag_terms.ts";
  * import { defineTask } from "./task_spec.ts";

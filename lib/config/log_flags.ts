@@ -17,7 +17,7 @@ export const LOG_FLAGS: readonly FlagSpec[] = [
 /**
  * The options the logging flags set, to spread into a task's options schema.
  *
- * @example
+ * @example A task's options with the log flags
  * ```ts
  * import { z } from "zod";
  * import { LOG_OPTIONS } from "./log_flags.ts";

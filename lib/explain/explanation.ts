@@ -66,7 +66,7 @@ export class Explanation {
  * Every row's exact SHAP values under `model` (TreeSHAP for trees, linear terms for logistic
  * regression).
  *
- * @example
+ * @example One row's contributions
  * ```ts
  * import { explain } from "./explanation.ts";
  * import { Frame } from "../data/frame.ts";

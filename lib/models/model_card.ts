@@ -14,7 +14,7 @@ const TOP_FEATURES = 10;
  * The model card's HTML: type, features, threshold, the model's own `facts`, and the most
  * important features by the model's own importance.
  *
- * @example
+ * @example A model's card as HTML
  * ```ts
  * import { modelCardHtml } from "./model_card.ts";
  * import { LogisticRegression } from "./logistic_regression.ts";

@@ -12,7 +12,7 @@ import { z } from "zod";
 /**
  * The limits (a zod schema: parse `{}` for the defaults).
  *
- * @example
+ * @example Limits with a smaller body
  * ```ts
  * import { ServeLimitsSchema } from "./limits.ts";
  *

@@ -38,7 +38,7 @@ type Handler = (req: Request) => Response | Promise<Response>;
  *
  * @throws {EnvironmentError} when the address cannot be listened on (in use, not an address of
  * this host) or the socket's folder cannot be made.
- * @example
+ * @example Serve on a free port, then stop
  * ```ts
  * import { listen } from "./listen.ts";
  *

@@ -18,7 +18,7 @@ export interface PresentCount {
 /**
  * The refusal line for the row `who` when its share present is under `minShare`, else undefined.
  *
- * @example
+ * @example An entity with too few features
  * ```ts
  * import { tooFewPresent } from "./present_share.ts";
  *

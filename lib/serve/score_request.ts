@@ -95,7 +95,7 @@ function preview(v: unknown): string {
  *
  * @throws {RequestError} for a body of the wrong shape, or rows with absent (unless
  *   `options.absentIsMissing`) or non-numeric features.
- * @example
+ * @example A row with a missing and an absent feature
  * ```ts
  * import { parseScoreRequest } from "./score_request.ts";
  *

@@ -8,7 +8,7 @@
  * A URI without its secrets: user info (`http://user:pass@host` → `http://***@host`) and the
  * values of query parameters that carry credentials (`token`, `password`, `key`, `secret`, …).
  *
- * @example
+ * @example A password in a tracking URI
  * ```ts
  * import { redactUri } from "./redact_uri.ts";
  * redactUri("http://alice:s3cret@mlflow:5000"); // "http://***@mlflow:5000"

@@ -31,7 +31,7 @@ export interface EarlyStoppingOptions {
 }
 
 /**
- * @example
+ * @example Stop when the validation log loss stops falling
  * ```ts
  * import { EarlyStopping } from "./early_stopping.ts";
  * import { GradientBoosting } from "./gradient_boosting.ts";

@@ -214,7 +214,7 @@ export class GbtModel implements Classifier {
    * least the rounds it holds.
    *
    * @throws {RangeError} when `rounds` is not an integer ≥ 1.
-   * @example
+   * @example The first ten rounds of a saved model
    * ```ts
    * import { GbtModel } from "./gbt_model.ts";
    * const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile("model.json")));

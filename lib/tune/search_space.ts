@@ -108,17 +108,19 @@ function draw(r: ParamRange, rng: Rng): number | string | boolean {
 export function sampleAround(
   space: SearchSpace,
   center: Readonly<Record<string, number | string | boolean>>,
-  o: { n: number; seed: number; scale: number },
+  sampling: { n: number; seed: number; scale: number },
 ): Record<string, number | string | boolean>[] {
-  const rng = new Rng(o.seed);
+  const rng = new Rng(sampling.seed);
   const names = Object.keys(space).sort();
-  return Array.from({ length: o.n }, () =>
+  return Array.from({ length: sampling.n }, () =>
     Object.fromEntries(names.map((name) => {
       const r = space[name]!, c = center[name];
-      if ("choices" in r) return [name, rng.next() < o.scale ? draw(r, rng) : c ?? draw(r, rng)];
+      if ("choices" in r) {
+        return [name, rng.next() < sampling.scale ? draw(r, rng) : c ?? draw(r, rng)];
+      }
       const [lo, hi] = r.log ? [Math.log(r.low), Math.log(r.high)] : [r.low, r.high];
       const at = typeof c === "number" ? (r.log ? Math.log(c) : c) : (lo + hi) / 2;
-      const moved = Math.min(hi, Math.max(lo, at + rng.normal() * o.scale * (hi - lo)));
+      const moved = Math.min(hi, Math.max(lo, at + rng.normal() * sampling.scale * (hi - lo)));
       const v = r.log ? Math.exp(moved) : moved;
       return [name, r.int ? Math.round(v) : Number(v.toPrecision(6))];
     })));

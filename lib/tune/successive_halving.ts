@@ -47,15 +47,15 @@ export interface HalvingOutcome<C> {
  *
  * @throws {RangeError} without configurations or budgets.
  */
-export async function successiveHalving<C>(o: HalvingOptions<C>): Promise<HalvingOutcome<C>> {
-  if (!o.configs.length || !o.budgets.length) {
+export async function successiveHalving<C>(options: HalvingOptions<C>): Promise<HalvingOutcome<C>> {
+  if (!options.configs.length || !options.budgets.length) {
     throw new RangeError("Expected at least one configuration and one budget");
   }
-  const started = performance.now(), limit = (o.timeBudgetSeconds ?? 0) * 1000;
+  const started = performance.now(), limit = (options.timeBudgetSeconds ?? 0) * 1000;
   const results: TrialResult<C>[] = [];
-  let alive = o.configs.map((_, i) => i), timedOut = false;
+  let alive = options.configs.map((_, i) => i), timedOut = false;
   let top: TrialResult<C>[] = [];
-  for (const [rung, budget] of o.budgets.entries()) {
+  for (const [rung, budget] of options.budgets.entries()) {
     const scored: TrialResult<C>[] = [];
     for (const trial of alive) {
       if (limit > 0 && performance.now() - started > limit && (scored.length || top.length)) {
@@ -63,10 +63,10 @@ export async function successiveHalving<C>(o: HalvingOptions<C>): Promise<Halvin
         break;
       }
       const t0 = performance.now();
-      const score = await o.evaluate(o.configs[trial]!, budget, trial);
+      const score = await options.evaluate(options.configs[trial]!, budget, trial);
       const r = {
         trial,
-        config: o.configs[trial]!,
+        config: options.configs[trial]!,
         rung,
         budget,
         score,
@@ -74,16 +74,16 @@ export async function successiveHalving<C>(o: HalvingOptions<C>): Promise<Halvin
       };
       scored.push(r);
       results.push(r);
-      await o.onResult?.(r);
+      await options.onResult?.(r);
     }
     if (!scored.length) break;
     const ranked = [...scored].sort((a, b) => rank(b) - rank(a) || a.trial - b.trial);
     top = ranked;
-    const last = rung === o.budgets.length - 1;
+    const last = rung === options.budgets.length - 1;
     const kept = last
       ? ranked.slice(0, 1)
-      : ranked.slice(0, Math.max(1, Math.ceil(ranked.length / o.eta)));
-    o.onRung?.(rung, kept);
+      : ranked.slice(0, Math.max(1, Math.ceil(ranked.length / options.eta)));
+    options.onRung?.(rung, kept);
     if (timedOut) break;
     alive = kept.map((r) => r.trial);
   }

@@ -12,7 +12,7 @@ import { layeredFrom } from "../drift/registry.ts";
 /**
  * The data-drift options the config's `drift` section sets.
  *
- * @example
+ * @example PSI with 20 bins
  * ```ts
  * import { dataDriftOptions } from "./drift_options.ts";
  * import { config } from "../config/load.ts";

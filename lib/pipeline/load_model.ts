@@ -95,7 +95,7 @@ export async function readModelAt(store: TrackingStore, at: ModelLocation): Prom
  * @param path The file.
  * @returns Its bytes.
  * @throws {ModelFormatError} naming the path when it cannot be read.
- * @example
+ * @example The bytes of an ONNX file
  * ```ts
  * import { readModelBytes } from "./load_model.ts";
  * const bytes = await readModelBytes("output/model.onnx");

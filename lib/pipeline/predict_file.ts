@@ -132,7 +132,7 @@ export async function predictFile(
  * that name (a labeled file's `label`) — `<name>_predicted`, then `<name>_predicted_2`, … until
  * no input or output column has it. Input columns keep their names.
  *
- * @example
+ * @example A labeled input keeps its label column
  * ```ts
  * import { outputNames } from "./predict_file.ts";
  * outputNames(["probability", "label"], ["id", "label"]);

@@ -79,7 +79,7 @@ const PARALLEL_ROWS = 50_000, PARALLEL_SHAP_ROWS = 2_000;
  * @param flag What named the model or asked for explanations, for the message.
  * @returns SHAP values, row-major `rows × (features + 1)`, the bias last.
  * @throws {ConfigError} for an ONNX model.
- * @example
+ * @example A saved model's SHAP values
  * ```ts
  * import { contributionsOf, loadScorer } from "./scorer.ts";
  * import { Frame } from "../data/frame.ts";

@@ -28,7 +28,7 @@ export interface InRunOptions<T> {
  * `work`'s value, with `run` ended FINISHED after it; if `work` (or ending the run) fails, the
  * run is ended FAILED — a failure to mark it is ignored, the first error is what the caller sees.
  *
- * @example
+ * @example A run that ends FINISHED, or FAILED if the work throws
  * ```ts
  * import { inRun } from "./in_run.ts";
  * import { SqliteStore } from "./sqlite_store.ts";

@@ -152,7 +152,7 @@ class Relay {
 
 /** Accepts connections on `hostname:port` and relays them to the server, within the timeouts. */
 export class ConnectionGuard {
-  readonly #o: GuardOptions;
+  readonly #options: GuardOptions;
   readonly #listener: Deno.TcpListener;
   readonly #relays = new Set<Relay>();
   readonly #sweep: ReturnType<typeof setInterval>;
@@ -166,10 +166,10 @@ export class ConnectionGuard {
   #idleTimeouts = 0;
 
   /** Listens at once (throws the listen error, e.g. the port is in use). */
-  constructor(o: GuardOptions) {
-    this.#o = o;
-    this.#listener = Deno.listen({ hostname: o.hostname, port: o.port });
-    const every = Math.min(o.headerTimeoutMs, o.idleTimeoutMs) / 4;
+  constructor(options: GuardOptions) {
+    this.#options = options;
+    this.#listener = Deno.listen({ hostname: options.hostname, port: options.port });
+    const every = Math.min(options.headerTimeoutMs, options.idleTimeoutMs) / 4;
     this.#sweep = setInterval(() => this.#check(), Math.min(1000, Math.max(25, every)));
     this.#accepting = this.#accept();
   }
@@ -252,7 +252,7 @@ export class ConnectionGuard {
   }
 
   async #connect(r: Relay): Promise<Deno.Conn> {
-    const upstream = await Deno.connect({ transport: "unix", path: this.#o.upstream });
+    const upstream = await Deno.connect({ transport: "unix", path: this.#options.upstream });
     if (r.closed) {
       upstream.close();
       throw new Deno.errors.BadResource("the client connection closed");
@@ -277,7 +277,7 @@ export class ConnectionGuard {
 
   /** Closes the connections past a timeout. */
   #check(): void {
-    const now = performance.now(), { headerTimeoutMs, idleTimeoutMs } = this.#o;
+    const now = performance.now(), { headerTimeoutMs, idleTimeoutMs } = this.#options;
     for (const r of this.#relays) {
       if (r.headSince !== undefined && now - r.headSince > headerTimeoutMs) {
         this.#headerTimeouts++;

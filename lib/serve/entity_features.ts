@@ -43,15 +43,15 @@ export interface EntityFeatures {
 export async function entityFeatures(
   store: OnlineStore,
   ids: readonly string[],
-  o: { readonly features: readonly string[]; readonly minPresentShare: number },
+  wanted: { readonly features: readonly string[]; readonly minPresentShare: number },
 ): Promise<EntityFeatures> {
   const got = await readOnline(store.conn, store, ids);
-  const n = ids.length, width = o.features.length;
+  const n = ids.length, width = wanted.features.length;
   const missing = new Int32Array(n), unreadable = new Int32Array(n);
   if (got.unknown.length) {
     return { columns: [], missing, unreadable, unknown: got.unknown, refused: [] };
   }
-  const at = o.features.map((f) => store.view.features.findIndex((s) => s.name === f));
+  const at = wanted.features.map((f) => store.view.features.findIndex((s) => s.name === f));
   const columns = at.map(() => new Float64Array(n));
   const refused: string[] = [];
   ids.forEach((id, i) => {
@@ -63,7 +63,7 @@ export async function entityFeatures(
       else if (Number.isNaN(v)) missing[i]!++;
     });
     const present = width - missing[i]! - unreadable[i]!;
-    const line = tooFewPresent(`entity ${id}`, { present, width }, o.minPresentShare);
+    const line = tooFewPresent(`entity ${id}`, { present, width }, wanted.minPresentShare);
     if (line) refused.push(line);
   });
   return { columns, missing, unreadable, unknown: [], refused };

@@ -44,10 +44,10 @@ const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 export async function reasonCodesInSlices(
   model: Classifier,
   frame: Frame,
-  o: SliceOptions,
+  options: SliceOptions,
 ): Promise<ReasonColumn[]> {
-  const names = model.featureNames, rows = frame.rows, target = o.sliceMs ?? 20;
-  const take = Math.min(o.k, names.length);
+  const names = model.featureNames, rows = frame.rows, target = options.sliceMs ?? 20;
+  const take = Math.min(options.k, names.length);
   const out = Array.from({ length: take }, (_, r) => ({
     rank: r + 1,
     feature: new Array<string>(rows).fill(""),

@@ -51,12 +51,13 @@ type Handler = (req: Request) => Response | Promise<Response>;
  * await s.shutdown();
  * ```
  */
-export async function listen(handler: Handler, o: ListenOptions): Promise<Listening> {
-  const where = `${o.hostname}:${o.port}`;
-  if (o.headerTimeoutMs === 0) {
+export async function listen(handler: Handler, options: ListenOptions): Promise<Listening> {
+  const where = `${options.hostname}:${options.port}`;
+  if (options.headerTimeoutMs === 0) {
     const server = tryTo(
       `listen on ${where}`,
-      () => Deno.serve({ hostname: o.hostname, port: o.port, onListen: () => {} }, handler),
+      () =>
+        Deno.serve({ hostname: options.hostname, port: options.port, onListen: () => {} }, handler),
     );
     return { port: server.addr.port, shutdown: () => server.shutdown() };
   }
@@ -70,7 +71,7 @@ export async function listen(handler: Handler, o: ListenOptions): Promise<Listen
   const removeDir = () => Deno.remove(dir, { recursive: true }).catch(() => {});
   let guard: ConnectionGuard;
   try {
-    guard = tryTo(`listen on ${where}`, () => new ConnectionGuard({ ...o, upstream: path }));
+    guard = tryTo(`listen on ${where}`, () => new ConnectionGuard({ ...options, upstream: path }));
   } catch (error) {
     await server.shutdown();
     await removeDir();

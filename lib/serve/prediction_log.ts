@@ -34,22 +34,25 @@ export interface PredictionLog {
 }
 
 /** Appends rows to a Redis stream (one pipelined XADD per row). */
-export function redisPredictionLog(conn: RedisConnection, o: PredictionLogOptions): PredictionLog {
-  const rng = new Rng(o.seed);
+export function redisPredictionLog(
+  conn: RedisConnection,
+  options: PredictionLogOptions,
+): PredictionLog {
+  const rng = new Rng(options.seed);
   let written = 0, failed = 0;
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
   return {
     write(rows) {
-      const names = o.features();
+      const names = options.features();
       for (const r of rows) {
-        if (o.sample < 1 && rng.next() >= o.sample) continue;
+        if (options.sample < 1 && rng.next() >= options.sample) continue;
         const features = Object.fromEntries(names.map((n, j) => [n, r.features[j]]));
         client.xadd(
-          o.stream,
+          options.stream,
           "MAXLEN",
           "~",
-          String(o.maxLen),
+          String(options.maxLen),
           "*",
           "time",
           new Date().toISOString(),
@@ -96,14 +99,20 @@ export interface LoggedSample {
  */
 export async function readPredictionLog(
   conn: RedisConnection,
-  o: { stream: string; feedback: string; max: number },
+  source: { stream: string; feedback: string; max: number },
 ): Promise<LoggedSample> {
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
-  const entries: [string, string[]][] = await client.xrevrange(o.stream, "+", "-", "COUNT", o.max);
+  const entries: [string, string[]][] = await client.xrevrange(
+    source.stream,
+    "+",
+    "-",
+    "COUNT",
+    source.max,
+  );
   if (!entries.length) {
     throw new DataError(
-      `the prediction log ${o.stream} on ${conn.where} is empty: serve some requests first`,
+      `the prediction log ${source.stream} on ${conn.where} is empty: serve some requests first`,
     );
   }
   const rows = entries.reverse().map(([, kv]) => {
@@ -119,7 +128,7 @@ export async function readPredictionLog(
   });
   const entityIds = rows.map((r) => r.get("entity_id") ?? "");
   const known: (string | null)[] = entityIds.length
-    ? await client.hmget(o.feedback, ...entityIds.map((id) => id || "\u0000"))
+    ? await client.hmget(source.feedback, ...entityIds.map((id) => id || "\u0000"))
     : [];
   const labeledRows = Int32Array.from(known.flatMap((v, i) => (v === "0" || v === "1" ? [i] : [])));
   return {

@@ -25,19 +25,19 @@ export class RequestError extends Error {
   readonly closesConnection: boolean;
   /**
    * @param problems One line per problem.
-   * @param o The status (default 400), the one-line summary (default "bad request"), and whether
-   *   the connection is to be closed after the answer (default false).
+   * @param answer The status (default 400), the one-line summary (default "bad request"), and
+   *   whether the connection is to be closed after the answer (default false).
    */
   constructor(
     problems: readonly string[],
-    o: { status?: number; error?: string; closesConnection?: boolean } = {},
+    answer: { status?: number; error?: string; closesConnection?: boolean } = {},
   ) {
     super(problems.join("\n"));
     this.name = "RequestError";
     this.problems = problems;
-    this.status = o.status ?? 400;
-    this.error = o.error ?? "bad request";
-    this.closesConnection = o.closesConnection ?? false;
+    this.status = answer.status ?? 400;
+    this.error = answer.error ?? "bad request";
+    this.closesConnection = answer.closesConnection ?? false;
   }
 }
 

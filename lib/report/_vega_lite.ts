@@ -109,8 +109,10 @@ function traceLayer(t: Trace, ctx: TraceContext): Spec {
   }
 }
 
-function barLayer(t: Trace, o: { name: string; series: Spec; grouped: boolean }): Spec {
-  const { name, series, grouped } = o;
+function barLayer(
+  t: Trace,
+  { name, series, grouped }: { name: string; series: Spec; grouped: boolean },
+): Spec {
   const horizontal = t.orientation === "h";
   const values = points(t.x, t.y).map(([x, y]) => ({ x, y, series: name }));
   const cat = horizontal ? "y" : "x", num = horizontal ? "x" : "y";
@@ -166,8 +168,10 @@ function waterfallLayer(t: Trace): Spec {
   };
 }
 
-function histogramLayer(t: Trace, o: { name: string; series: Spec; bins: number }): Spec {
-  const { name, series, bins } = o;
+function histogramLayer(
+  t: Trace,
+  { name, series, bins }: { name: string; series: Spec; bins: number },
+): Spec {
   const values = Array.from(t.x as ArrayLike<number>, (x) => ({ x, series: name }));
   return {
     data: { values },

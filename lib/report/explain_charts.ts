@@ -38,16 +38,16 @@ export interface WaterfallOptions {
 export function waterfallFigure(
   contributions: Float64Array,
   names: readonly string[],
-  o: WaterfallOptions,
+  options: WaterfallOptions,
 ): Figure {
   const width = names.length + 1, rows = contributions.length / width;
-  if (!(o.row >= 0 && o.row < rows)) {
-    throw new RangeError(`Expected a row in [0, ${rows}) but found ${o.row}`);
+  if (!(options.row >= 0 && options.row < rows)) {
+    throw new RangeError(`Expected a row in [0, ${rows}) but found ${options.row}`);
   }
-  const phi = contributions.subarray(o.row * width, (o.row + 1) * width);
+  const phi = contributions.subarray(options.row * width, (options.row + 1) * width);
   const bias = phi[names.length]!, margin = phi.reduce((a, b) => a + b, 0);
   const order = names.map((_, j) => j).sort((a, b) => Math.abs(phi[b]!) - Math.abs(phi[a]!));
-  const shown = order.slice(0, o.top ?? 10), rest = order.slice(o.top ?? 10);
+  const shown = order.slice(0, options.top ?? 10), rest = order.slice(options.top ?? 10);
   const other = rest.reduce((a, j) => a + phi[j]!, 0);
   const labels = ["bias (expected margin)", ...shown.map((j) => names[j]!)];
   const x = [bias, ...shown.map((j) => phi[j]!)];
@@ -71,7 +71,9 @@ export function waterfallFigure(
       totals: { marker: { color: "#7f7f7f" } },
     }],
     layout: {
-      title: { text: `${o.title ?? `Why row ${o.row} scored as it did`} (P = ${p.toFixed(3)})` },
+      title: {
+        text: `${options.title ?? `Why row ${options.row} scored as it did`} (P = ${p.toFixed(3)})`,
+      },
       margin: { l: 200 },
       height: 480,
       yaxis: { autorange: "reversed" },

@@ -87,18 +87,18 @@ export function importanceFigure(
 /** Ranked `[label, value]` pairs as horizontal bars, the first on top. */
 export function rankedBarsFigure(
   ranked: ReadonlyArray<readonly [string, number]>,
-  o: { title: string; name: string },
+  labels: { title: string; name: string },
 ): Figure {
   const top = [...ranked].reverse();
   return new Figure({
     data: [{
       type: "bar",
       orientation: "h",
-      name: o.name,
+      name: labels.name,
       x: top.map((r) => r[1]),
       y: top.map((r) => r[0]),
     }],
-    layout: { title: { text: o.title }, margin: { l: 180 }, height: 480 },
+    layout: { title: { text: labels.title }, margin: { l: 180 }, height: 480 },
   });
 }
 

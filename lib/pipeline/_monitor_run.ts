@@ -22,28 +22,32 @@ export async function logCycleRun(
   config: TrainingConfig,
   what: { outcome: Unlogged; report: DriftReport },
 ): Promise<string> {
-  const o = what.outcome, m = config.monitor;
+  const outcome = what.outcome, m = config.monitor;
   const exp = await store.experimentId(config.mlflow.experimentName);
   const run = await store.startRun(exp, {
-    runName: `monitor-${o.model}-${new Date().toISOString()}`,
+    runName: `monitor-${outcome.model}-${new Date().toISOString()}`,
     tags: {
       run_type: "monitor",
-      decision: o.decision,
-      reason: o.reason.slice(0, 4900), // MLflow caps tag values at 5000 characters
-      triggers_fired: o.triggers.filter((t) => t.fired).map((t) => t.name).join(",") || "none",
-      champion_version_before: o.championBefore,
-      champion_version_after: o.championAfter,
-      ...(o.challenger
-        ? { challenger_version: o.challenger.version, challenger_run_id: o.challenger.runId }
+      decision: outcome.decision,
+      reason: outcome.reason.slice(0, 4900), // MLflow caps tag values at 5000 characters
+      triggers_fired: outcome.triggers.filter((t) => t.fired).map((t) => t.name).join(",") ||
+        "none",
+      champion_version_before: outcome.championBefore,
+      champion_version_after: outcome.championAfter,
+      ...(outcome.challenger
+        ? {
+          challenger_version: outcome.challenger.version,
+          challenger_run_id: outcome.challenger.runId,
+        }
         : {}),
-      ...(o.promotion ? { promotion_run_id: o.promotion.runId } : {}),
+      ...(outcome.promotion ? { promotion_run_id: outcome.promotion.runId } : {}),
       reference_run_id: what.report.context.referenceRunId ?? "",
-      lock_token: String(o.lock.token),
+      lock_token: String(outcome.lock.token),
     },
   });
   await inRun(run, async () => {
     await run.logParams({
-      model_name: o.model,
+      model_name: outcome.model,
       triggers: m.triggers.join(","),
       drift_severity: m.driftSeverity,
       drift_importance_share: m.driftImportanceShare,
@@ -57,24 +61,24 @@ export async function logCycleRun(
       min_gain: m.minGain,
       scenario: config.data.scenario,
       source: config.data.source,
-      ...(o.challenger ? { retrain_seed: o.challenger.seed } : {}),
+      ...(outcome.challenger ? { retrain_seed: outcome.challenger.seed } : {}),
     });
     const metrics: Record<string, number> = {
-      retrained: o.challenger ? 1 : 0,
-      promoted: o.decision === "promoted" ? 1 : 0,
-      data_alarm: o.decision === "data_alarm" ? 1 : 0,
-      drifted_share: o.driftedShare,
+      retrained: outcome.challenger ? 1 : 0,
+      promoted: outcome.decision === "promoted" ? 1 : 0,
+      data_alarm: outcome.decision === "data_alarm" ? 1 : 0,
+      drifted_share: outcome.driftedShare,
     };
-    if (Number.isFinite(o.championCurrentAuc)) {
-      metrics.champion_current_roc_auc = o.championCurrentAuc;
+    if (Number.isFinite(outcome.championCurrentAuc)) {
+      metrics.champion_current_roc_auc = outcome.championCurrentAuc;
     }
-    for (const t of o.triggers) {
+    for (const t of outcome.triggers) {
       metrics[`trigger_${t.name}_fired`] = t.fired ? 1 : 0;
       if (Number.isFinite(t.value)) metrics[`trigger_${t.name}_value`] = t.value;
       if (Number.isFinite(t.threshold)) metrics[`trigger_${t.name}_threshold`] = t.threshold;
     }
     await run.logMetrics(metrics);
-    await run.logArtifact("cycle.json", JSON.stringify(o, null, 2) + "\n");
+    await run.logArtifact("cycle.json", JSON.stringify(outcome, null, 2) + "\n");
     await run.logArtifact("drift_report.json", JSON.stringify(what.report, null, 2) + "\n");
     await run.logArtifact("drift_report.html", await driftReportHtml(what.report));
   });

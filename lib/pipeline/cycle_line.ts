@@ -10,31 +10,31 @@ import { LockHeldError, type LockLostError } from "../monitor/cycle_lock.ts";
 import { round } from "../monitor/triggers.ts";
 
 /** The outcome as a flat, printable object. */
-export function cycleLine(o: CycleOutcome): Record<string, unknown> {
+export function cycleLine(outcome: CycleOutcome): Record<string, unknown> {
   return {
-    decision: o.decision,
-    exit_code: CYCLE_EXIT_CODES[o.decision],
-    model: o.model,
-    champion_before: o.championBefore,
-    champion_after: o.championAfter,
-    ...(o.challenger
-      ? { challenger: o.challenger.version, challenger_run_id: o.challenger.runId }
+    decision: outcome.decision,
+    exit_code: CYCLE_EXIT_CODES[outcome.decision],
+    model: outcome.model,
+    champion_before: outcome.championBefore,
+    champion_after: outcome.championAfter,
+    ...(outcome.challenger
+      ? { challenger: outcome.challenger.version, challenger_run_id: outcome.challenger.runId }
       : {}),
-    ...(o.promotion?.scores ? { scores: o.promotion.scores } : {}),
-    triggers: o.triggers.map((t) => ({
+    ...(outcome.promotion?.scores ? { scores: outcome.promotion.scores } : {}),
+    triggers: outcome.triggers.map((t) => ({
       name: t.name,
       fired: t.fired,
       value: Number.isFinite(t.value) ? round(t.value) : null,
       threshold: Number.isFinite(t.threshold) ? round(t.threshold) : null,
     })),
-    drifted_share: round(o.driftedShare),
-    champion_current_roc_auc: Number.isFinite(o.championCurrentAuc)
-      ? round(o.championCurrentAuc)
+    drifted_share: round(outcome.driftedShare),
+    champion_current_roc_auc: Number.isFinite(outcome.championCurrentAuc)
+      ? round(outcome.championCurrentAuc)
       : null,
-    reason: o.reason,
-    run_id: o.runId,
-    lock_token: o.lock.token,
-    duration_s: round(o.durationMs / 1000),
+    reason: outcome.reason,
+    run_id: outcome.runId,
+    lock_token: outcome.lock.token,
+    duration_s: round(outcome.durationMs / 1000),
   };
 }
 

@@ -38,7 +38,9 @@ export const DriftOptionsSchema = z.strictObject({
   /** Where the HTML report goes. */
   html: z.string().min(1).optional(),
 }).refine(
-  (o) => (o.reference === undefined) === (o.current === undefined || o.current === "predictions"),
+  (options) =>
+    (options.reference === undefined) ===
+      (options.current === undefined || options.current === "predictions"),
   {
     message:
       'give both `reference` and `current`, or neither (`current` "predictions" takes no `reference`)',

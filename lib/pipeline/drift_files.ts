@@ -167,15 +167,15 @@ type ReadOf = (cells: ArrayLike<Cell>) => NumericRead;
 function featureKinds(
   tables: readonly [Table, Table],
   names: readonly string[],
-  o: { categorical: readonly string[]; readOf: ReadOf },
+  { categorical, readOf }: { categorical: readonly string[]; readOf: ReadOf },
 ): Map<string, ColumnKind> {
-  const named = new Set(o.categorical);
+  const named = new Set(categorical);
   const cells = (t: Table, n: string) =>
     t.names.includes(n) ? [t.columns[t.names.indexOf(n)]!] : [];
   const binary = (read: NumericRead) =>
     read.values.every((v) => Number.isNaN(v) || v === 0 || v === 1);
   return new Map(names.map((n) => {
-    const sides = tables.flatMap((t) => cells(t, n)).map(o.readOf);
+    const sides = tables.flatMap((t) => cells(t, n)).map(readOf);
     const text = sides.some(holdsText);
     const known = CATALOG_KINDS.get(n);
     const kind: FeatureKind = known ??
@@ -188,14 +188,14 @@ function featureKinds(
 function sampleOf(
   t: Table,
   names: readonly string[],
-  o: { kinds: ReadonlyMap<string, ColumnKind>; readOf: ReadOf },
+  { kinds, readOf }: { kinds: ReadonlyMap<string, ColumnKind>; readOf: ReadOf },
 ) {
   const unreadable: Record<string, number> = {};
   const columns = names.map((name): FeatureColumn => {
-    const { kind, text } = o.kinds.get(name)!;
+    const { kind, text } = kinds.get(name)!;
     const cells = t.columns[t.names.indexOf(name)]!;
     if (text) return { name, kind, values: Array.from(cells, asText) };
-    const read = o.readOf(cells);
+    const read = readOf(cells);
     if (read.unreadable) unreadable[name] = read.unreadable;
     return { name, kind, values: read.values };
   });
@@ -206,23 +206,26 @@ function sampleOf(
 function modelDrift(
   ref: Table,
   cur: Table,
-  o: FileDriftOptions & typeof FILE_DRIFT_DEFAULTS & { label: string; prediction: string },
+  options: FileDriftOptions & typeof FILE_DRIFT_DEFAULTS & { label: string; prediction: string },
 ) {
   const both = (n: string) => ref.names.includes(n) && cur.names.includes(n);
-  if (!both(o.prediction)) return { drift: {}, notes: [] };
-  const alpha = o.significanceLevel;
+  if (!both(options.prediction)) return { drift: {}, notes: [] };
+  const alpha = options.significanceLevel;
   const scores = (t: Table) =>
-    present(numericColumns(t, [o.prediction]).frame.column(o.prediction));
+    present(numericColumns(t, [options.prediction]).frame.column(options.prediction));
   const [rs, cs] = [scores(ref), scores(cur)];
-  const tooFew = scoreNote("prediction drift", "scores", { rs, cs, min: o.minSamples });
+  const tooFew = scoreNote("prediction drift", "scores", { rs, cs, min: options.minSamples });
   if (tooFew) return { drift: {}, notes: [tooFew] };
-  const prediction = predictionDrift(rs, cs, { alpha, psiBins: o.psiBins });
-  if (!both(o.label)) return { drift: { prediction }, notes: [] };
-  const [r, c] = [labeled(ref, o.label, o.prediction), labeled(cur, o.label, o.prediction)];
+  const prediction = predictionDrift(rs, cs, { alpha, psiBins: options.psiBins });
+  if (!both(options.label)) return { drift: { prediction }, notes: [] };
+  const [r, c] = [
+    labeled(ref, options.label, options.prediction),
+    labeled(cur, options.label, options.prediction),
+  ];
   const few = scoreNote("performance drift", "labeled rows", {
     rs: r.labels,
     cs: c.labels,
-    min: o.minSamples,
+    min: options.minSamples,
   });
   if (few) return { drift: { prediction }, notes: [few] };
   const threshold = evaluateBinary(r.labels, r.scores).best_threshold;
@@ -232,7 +235,7 @@ function modelDrift(
   };
   const performance = performanceDrift(reference, c, {
     threshold,
-    margin: o.performanceMargin,
+    margin: options.performanceMargin,
   });
   return { drift: { prediction, performance }, notes: [] };
 }

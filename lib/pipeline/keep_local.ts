@@ -59,23 +59,26 @@ export interface LostRun {
  * @throws the original {@link ServiceUnreachableError} (with the local failure as its cause) when
  *   the embedded store cannot take it either.
  */
-export async function keepLocally(o: LostRun): Promise<TrainingResult> {
+export async function keepLocally(lostRun: LostRun): Promise<TrainingResult> {
   const where = localStoreUri();
-  o.log.warn(`${o.error.message}; keeping run ${o.lost.runId} in ${where}`);
+  lostRun.log.warn(`${lostRun.error.message}; keeping run ${lostRun.lost.runId} in ${where}`);
   let local: TrackingStore | undefined;
   try {
     local = await openTrackingStore({ trackingUri: where });
-    const experimentId = await local.experimentId(o.config.mlflow.experimentName);
+    const experimentId = await local.experimentId(lostRun.config.mlflow.experimentName);
     const run = await local.startRun(experimentId, {
-      runName: o.lost.runName,
-      tags: { ...trainingTags(o.config), [LOST_RUN_TAG]: o.lost.runId },
+      runName: lostRun.lost.runName,
+      tags: { ...trainingTags(lostRun.config), [LOST_RUN_TAG]: lostRun.lost.runId },
     });
-    const result = await o.record(run, local.where);
-    await markLost(o.lost, `${local.where} run ${run.runId}`);
-    return { ...result, offline: { from: o.server, to: local.where, lostRunId: o.lost.runId } };
+    const result = await lostRun.record(run, local.where);
+    await markLost(lostRun.lost, `${local.where} run ${run.runId}`);
+    return {
+      ...result,
+      offline: { from: lostRun.server, to: local.where, lostRunId: lostRun.lost.runId },
+    };
   } catch (cause) {
     throw new ServiceUnreachableError(
-      `${o.error.message}; the embedded store ${where} could not keep the run either: ${
+      `${lostRun.error.message}; the embedded store ${where} could not keep the run either: ${
         cause instanceof Error ? cause.message : cause
       }`,
       { cause },

@@ -51,9 +51,9 @@ export interface MlflowModelOptions {
  */
 export function mlflowModelFiles(
   model: Classifier,
-  o: MlflowModelOptions,
+  options: MlflowModelOptions,
 ): Record<string, string | Uint8Array> {
-  const meta = { runId: o.runId, threshold: o.threshold };
+  const meta = { runId: options.runId, threshold: options.threshold };
   const tree = model instanceof GbtModel;
   const files: Record<string, string | Uint8Array> = {
     "model.json": model.serialize(),
@@ -64,14 +64,14 @@ export function mlflowModelFiles(
       "dependencies:\n- -r requirements.txt\n",
     "conda.yaml": "channels:\n- conda-forge\ndependencies:\n- python=3.11\n- pip\n- pip:\n" +
       requirements(tree).trim().split("\n").map((r) => `  - ${r}`).join("\n") + "\n",
-    ...examples(model.featureNames, o.trainingRows),
+    ...examples(model.featureNames, options.trainingRows),
   };
   const size = Object.values(files).reduce(
     (a, f) => a + (typeof f === "string" ? f.length : f.length),
     0,
   );
-  const types = columnTypes(model, o.trainingRows, o.specs);
-  files.MLmodel = mlmodelYaml(model, { runId: o.runId, size, tree, types });
+  const types = columnTypes(model, options.trainingRows, options.specs);
+  files.MLmodel = mlmodelYaml(model, { runId: options.runId, size, tree, types });
   return files;
 }
 
@@ -116,15 +116,15 @@ function examples(names: readonly string[], frame: Frame): Record<string, string
 /** The `MLmodel` file, in the layout MLflow writes. */
 function mlmodelYaml(
   model: Classifier,
-  o: { runId: string; size: number; tree: boolean; types: readonly string[] },
+  facts: { runId: string; size: number; tree: boolean; types: readonly string[] },
 ): string {
   const q = (s: string) => `'${s.replaceAll("'", "''")}'`;
   const inputs = "[" +
     model.featureNames.map((name, j) =>
-      `{"type": "${o.types[j]}", "name": ${JSON.stringify(name)}, "required": true}`
+      `{"type": "${facts.types[j]}", "name": ${JSON.stringify(name)}, "required": true}`
     ).join(", ") + "]";
   const outputs = '[{"type": "float", "name": "probability", "required": true}]';
-  const xgb = o.tree
+  const xgb = facts.tree
     ? `  xgboost:\n    code: null\n    data: model.json\n    model_class: xgboost.core.Booster\n` +
       `    model_format: json\n    xgb_version: ${PYTHON_REQUIREMENTS.xgboost}\n`
     : "";
@@ -145,9 +145,9 @@ flavors:
     loader_module: mlflow.onnx
     python_version: '3.11'
 ${xgb}mlflow_version: ${PYTHON_REQUIREMENTS.mlflow}
-model_size_bytes: ${o.size}
+model_size_bytes: ${facts.size}
 model_uuid: ${crypto.randomUUID().replaceAll("-", "")}
-run_id: ${o.runId}
+run_id: ${facts.runId}
 saved_input_example_info:
   artifact_path: input_example.json
   pandas_orient: split

@@ -217,13 +217,13 @@ async function lastAttempt(store: TrackingStore, name: string, champion: ModelVe
  * Right before `champion` moves: the lock must still be this cycle's, and the champion must not
  * carry a newer cycle's token of the same lock kind (fencing).
  */
-function fence(w: { lock: CycleLock; store: TrackingStore; name: string }) {
+function fence(held: { lock: CycleLock; store: TrackingStore; name: string }) {
   return async () => {
-    if (!(await w.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
-    const now = await ifFound(w.store.registry!.getModelVersionByAlias(w.name, "champion"));
+    if (!(await held.lock.stillHeld())) throw new LockLostError("of this cycle (before promotion)");
+    const now = await ifFound(held.store.registry!.getModelVersionByAlias(held.name, "champion"));
     const [kind, token] = (now?.tags[TAG_LOCK] ?? "").split(":");
-    if (kind === w.lock.kind && Number(token) > w.lock.token) {
-      throw new LockLostError(`of this cycle (token ${w.lock.token}; a newer cycle promoted)`);
+    if (kind === held.lock.kind && Number(token) > held.lock.token) {
+      throw new LockLostError(`of this cycle (token ${held.lock.token}; a newer cycle promoted)`);
     }
   };
 }
@@ -231,11 +231,11 @@ function fence(w: { lock: CycleLock; store: TrackingStore; name: string }) {
 /** Trains and registers a challenger on fresh data, then promotes it only if it is better. */
 async function retrain(
   config: TrainingConfig,
-  w: { champion: ModelVersion; lock: CycleLock; log: Logger; store: TrackingStore },
+  cycle: { champion: ModelVersion; lock: CycleLock; log: Logger; store: TrackingStore },
 ): Promise<{ challenger: NonNullable<CycleOutcome["challenger"]>; promotion: Promotion }> {
   const name = config.monitor.modelName;
-  const seed = retrainSeed(config.seed, w.lock.token);
-  w.log.info("step", { step: "training", seed });
+  const seed = retrainSeed(config.seed, cycle.lock.token);
+  cycle.log.info("step", { step: "training", seed });
   const trained = await train({
     ...config,
     seed,
@@ -243,9 +243,9 @@ async function retrain(
       ...config.mlflow,
       registerModel: name,
       registerAlias: "challenger",
-      runName: `challenger-of-v${w.champion.version}-seed-${seed}`,
+      runName: `challenger-of-v${cycle.champion.version}-seed-${seed}`,
     },
-  }, { log: w.log });
+  }, { log: cycle.log });
   if (trained.offline || !trained.registered) {
     // The server stopped answering while the challenger was recorded: it is kept locally.
     throw new ServiceUnreachableError(
@@ -255,14 +255,14 @@ async function retrain(
     );
   }
   const version = trained.registered.version;
-  await w.store.registry!.setModelVersionTags(name, version, {
-    [TAG_AGAINST]: w.champion.version,
-    [TAG_LOCK]: `${w.lock.kind}:${w.lock.token}`,
+  await cycle.store.registry!.setModelVersionTags(name, version, {
+    [TAG_AGAINST]: cycle.champion.version,
+    [TAG_LOCK]: `${cycle.lock.kind}:${cycle.lock.token}`,
   });
-  w.log.info("step", { step: "registered", version, run_id: trained.runId });
-  const guard = fence({ lock: w.lock, store: w.store, name });
+  cycle.log.info("step", { step: "registered", version, run_id: trained.runId });
+  const guard = fence({ lock: cycle.lock, store: cycle.store, name });
   await guard();
-  w.log.info("step", { step: "promoting", version });
+  cycle.log.info("step", { step: "promoting", version });
   const promotion = await promote(config, {
     name,
     compare: true,

@@ -35,7 +35,7 @@ export const PromoteOptionsSchema = z.strictObject({
   minGain: z.number().min(0).default(0.001),
   /** The metric compared (any of the tracked test metrics). */
   metric: z.enum(SCALAR_METRICS).default("roc_auc"),
-}).refine((o) => (o.version === undefined) !== !o.compare, {
+}).refine((options) => (options.version === undefined) !== !options.compare, {
   message: "give `version` or `compare`, one of them",
   path: ["version"],
   when: (p) => typeof p.value === "object" && p.value !== null,
@@ -134,19 +134,19 @@ interface Decision {
 async function compare(
   store: TrackingStore,
   reg: ModelRegistry,
-  o: PromoteOptions & { previous: ModelVersion | undefined; challengerVersion?: string },
+  options: PromoteOptions & { previous: ModelVersion | undefined; challengerVersion?: string },
 ): Promise<Decision> {
-  const candidate = o.challengerVersion
-    ? await reg.getModelVersion(o.name, o.challengerVersion)
-    : await reg.getModelVersionByAlias(o.name, "challenger");
-  if (!o.previous) {
+  const candidate = options.challengerVersion
+    ? await reg.getModelVersion(options.name, options.challengerVersion)
+    : await reg.getModelVersionByAlias(options.name, "challenger");
+  if (!options.previous) {
     return {
       candidate,
       promoted: true,
       reason: "no champion yet: the challenger becomes champion",
     };
   }
-  if (o.previous.version === candidate.version) {
+  if (options.previous.version === candidate.version) {
     throw new ConfigError([
       `compare: the challenger is already the champion (version ${candidate.version})`,
     ]);
@@ -155,20 +155,20 @@ async function compare(
   const score = async (v: ModelVersion) => {
     const at = await locateModel(store, `models:/${v.name}/${v.version}`);
     const p = (await readModelAt(store, at)).predictProba(rows.frame);
-    return evaluateBinary(rows.labels, p)[o.metric];
+    return evaluateBinary(rows.labels, p)[options.metric];
   };
-  const [challenger, champion] = [await score(candidate), await score(o.previous)];
-  const gain = LOWER_IS_BETTER.has(o.metric) ? champion - challenger : challenger - champion;
-  const promoted = gain >= o.minGain;
+  const [challenger, champion] = [await score(candidate), await score(options.previous)];
+  const gain = LOWER_IS_BETTER.has(options.metric) ? champion - challenger : challenger - champion;
+  const promoted = gain >= options.minGain;
   const f = (x: number) => x.toFixed(4);
   return {
     candidate,
     promoted,
-    scores: { metric: o.metric, champion, challenger, gain, rows: rows.labels.length },
-    reason:
-      `${o.metric} on ${rows.labels.length} held-out rows: challenger v${candidate.version} ` +
-      `${f(challenger)}, champion v${o.previous.version} ${f(champion)}, gain ${f(gain)} ` +
-      `${promoted ? "≥" : "<"} ${o.minGain}`,
+    scores: { metric: options.metric, champion, challenger, gain, rows: rows.labels.length },
+    reason: `${options.metric} on ${rows.labels.length} held-out rows: ` +
+      `challenger v${candidate.version} ${f(challenger)}, ` +
+      `champion v${options.previous.version} ${f(champion)}, gain ${f(gain)} ` +
+      `${promoted ? "≥" : "<"} ${options.minGain}`,
   };
 }
 

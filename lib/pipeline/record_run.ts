@@ -213,17 +213,17 @@ function coefficientsCsv(rows: readonly CoefficientRow[]): string {
  */
 function sampleCsv(
   result: TrainingResult,
-  o: { rows: Int32Array; scores: Float64Array; seed: number },
+  sample: { rows: Int32Array; scores: Float64Array; seed: number },
 ): string {
   const { features, labels } = result.data;
-  const pick = sampleRows(o.rows.length, REFERENCE_SAMPLE_ROWS, o.seed);
-  const rows = Array.from(pick, (k) => o.rows[k]!);
+  const pick = sampleRows(sample.rows.length, REFERENCE_SAMPLE_ROWS, sample.seed);
+  const rows = Array.from(pick, (k) => sample.rows[k]!);
   return toCsv([
     ["entity_id", rows.map((i) => features.entityIds[i]!)],
     ["feature_timestamp", rows.map((i) => features.timestamps[i]!)],
     ...frameColumns(features.frame.take(rows)),
     ["label", rows.map((i) => labels[i]!)],
-    ["prediction", Array.from(pick, (k) => o.scores[k]!)],
+    ["prediction", Array.from(pick, (k) => sample.scores[k]!)],
   ]);
 }
 

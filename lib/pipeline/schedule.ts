@@ -35,23 +35,26 @@ export interface ScheduleCyclesOptions {
  */
 export function scheduleCycles(
   config: TrainingConfig,
-  o: ScheduleCyclesOptions,
+  options: ScheduleCyclesOptions,
 ): Promise<number> {
   const cycle = async () => {
     const t0 = performance.now();
-    o.metrics.started();
+    options.metrics.started();
     try {
-      const outcome = await monitorCycle(config, { log: o.log });
-      o.metrics.record(outcome, performance.now() - t0);
-      o.log.info("cycle", cycleLine(outcome));
+      const outcome = await monitorCycle(config, { log: options.log });
+      options.metrics.record(outcome, performance.now() - t0);
+      options.log.info("cycle", cycleLine(outcome));
     } catch (error) {
       const lockHeld = error instanceof LockHeldError || error instanceof LockLostError;
-      o.metrics.record({ decision: lockHeld ? "lock_held" : "failed" }, performance.now() - t0);
+      options.metrics.record(
+        { decision: lockHeld ? "lock_held" : "failed" },
+        performance.now() - t0,
+      );
       const message = error instanceof Error ? error.message : String(error);
-      if (lockHeld) o.log.warn("cycle skipped", { reason: message });
-      else if (isUserError(error)) o.log.error("cycle failed", { reason: message });
+      if (lockHeld) options.log.warn("cycle skipped", { reason: message });
+      else if (isUserError(error)) options.log.error("cycle failed", { reason: message });
       else {
-        o.log.error("cycle failed", {
+        options.log.error("cycle failed", {
           reason: message,
           stack: error instanceof Error ? error.stack ?? "" : "",
         });
@@ -59,10 +62,10 @@ export function scheduleCycles(
     }
   };
   return runSchedule({
-    spec: o.spec,
+    spec: options.spec,
     cycle,
-    signal: o.signal,
-    ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    signal: options.signal,
+    ...(options.maxCycles !== undefined ? { maxCycles: options.maxCycles } : {}),
   });
 }
 
@@ -91,31 +94,35 @@ export interface ServeScheduleOptions {
  */
 export async function serveSchedule(
   config: TrainingConfig,
-  o: ServeScheduleOptions,
+  options: ServeScheduleOptions,
 ): Promise<{ cycles: number; abandoned: boolean }> {
-  nextStart(o.spec); // a bad expression fails before the server starts
-  const metrics = new CycleMetrics({ stuckAfterMs: o.stuckAfterSeconds * 1000 });
-  const server = serveHealth(metrics, { hostname: o.hostname, port: o.port });
-  o.log.info("schedule started", {
-    ...o.spec,
-    health: `http://${o.hostname}:${server.port}/healthz`,
+  nextStart(options.spec); // a bad expression fails before the server starts
+  const metrics = new CycleMetrics({ stuckAfterMs: options.stuckAfterSeconds * 1000 });
+  const server = serveHealth(metrics, { hostname: options.hostname, port: options.port });
+  options.log.info("schedule started", {
+    ...options.spec,
+    health: `http://${options.hostname}:${server.port}/healthz`,
   });
   const loop = scheduleCycles(config, {
-    spec: o.spec,
-    log: o.log,
+    spec: options.spec,
+    log: options.log,
     metrics,
-    signal: o.stop,
-    ...(o.maxCycles !== undefined ? { maxCycles: o.maxCycles } : {}),
+    signal: options.stop,
+    ...(options.maxCycles !== undefined ? { maxCycles: options.maxCycles } : {}),
   });
-  const stopped = new Promise<void>((r) => o.stop.addEventListener("abort", () => r()));
+  const stopped = new Promise<void>((r) => options.stop.addEventListener("abort", () => r()));
   let abandoned = false;
   if (await Promise.race([loop.then(() => false), stopped.then(() => true)])) {
-    o.log.info("stopping", { running: metrics.health().running });
-    const bound = new Promise((r) => Deno.unrefTimer(setTimeout(r, o.stopTimeoutSeconds * 1000)));
+    options.log.info("stopping", { running: metrics.health().running });
+    const bound = new Promise((r) =>
+      Deno.unrefTimer(setTimeout(r, options.stopTimeoutSeconds * 1000))
+    );
     abandoned = !(await Promise.race([loop.then(() => true), bound.then(() => false)]));
-    if (abandoned) o.log.warn("cycle abandoned", { after_seconds: o.stopTimeoutSeconds });
+    if (abandoned) {
+      options.log.warn("cycle abandoned", { after_seconds: options.stopTimeoutSeconds });
+    }
   }
   await server.shutdown();
-  o.log.info("schedule stopped", { cycles: metrics.cycles, abandoned });
+  options.log.info("schedule stopped", { cycles: metrics.cycles, abandoned });
   return { cycles: metrics.cycles, abandoned };
 }

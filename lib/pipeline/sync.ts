@@ -45,12 +45,12 @@ export interface SyncedRun {
 const SOURCE_TAG = "mlflow_sync.source_run_id";
 
 /** Copies the selected runs; returns what happened to each. */
-export async function syncRuns(o: SyncOptions): Promise<SyncedRun[]> {
-  const source = await openTrackingStore({ ...o.auth, trackingUri: o.from });
-  const target = await openTrackingStore({ ...o.auth, trackingUri: o.to });
+export async function syncRuns(options: SyncOptions): Promise<SyncedRun[]> {
+  const source = await openTrackingStore({ ...options.auth, trackingUri: options.from });
+  const target = await openTrackingStore({ ...options.auth, trackingUri: options.to });
   try {
     const out: SyncedRun[] = [];
-    for (const { name, runs } of await selectRuns(source, o)) {
+    for (const { name, runs } of await selectRuns(source, options)) {
       const exp = await target.experimentId(name);
       const done = new Map(
         (await target.listRuns(exp)).map((r) => [r.tags[SOURCE_TAG], r.runId] as const),
@@ -72,14 +72,16 @@ export async function syncRuns(o: SyncOptions): Promise<SyncedRun[]> {
 }
 
 /** Runs of the source, by experiment name (oldest first, so copies keep their order). */
-async function selectRuns(source: TrackingStore, o: SyncOptions) {
-  const names = o.experiment ? [o.experiment] : (await source.listExperiments()).map((e) => e.name);
+async function selectRuns(source: TrackingStore, options: SyncOptions) {
+  const names = options.experiment
+    ? [options.experiment]
+    : (await source.listExperiments()).map((e) => e.name);
   const out: Array<{ name: string; runs: RunInfo[] }> = [];
   for (const name of names) {
     const id = await source.findExperiment(name);
     if (!id) throw new ConfigError([`experiment: no experiment "${name}" in ${source.where}`]);
     const runs = (await source.listRuns(id))
-      .filter((r) => o.runIds.length === 0 || o.runIds.includes(r.runId)).reverse();
+      .filter((r) => options.runIds.length === 0 || options.runIds.includes(r.runId)).reverse();
     if (runs.length) out.push({ name, runs });
   }
   return out;
@@ -111,10 +113,13 @@ async function copyRun(
 }
 
 /** The server run a kept copy stands for, left RUNNING when the server was lost: FAILED now. */
-async function endReplaced(target: TrackingStore, o: { lost: string; by: string }): Promise<void> {
-  const info = await target.getRun(o.lost);
+async function endReplaced(
+  target: TrackingStore,
+  { lost, by }: { lost: string; by: string },
+): Promise<void> {
+  const info = await target.getRun(lost);
   if (info?.status !== "RUNNING") return;
   const run = target.writerFor(info);
-  await run.setTags({ "mlflow_sync.replaced_by": o.by });
+  await run.setTags({ "mlflow_sync.replaced_by": by });
   await run.end("FAILED");
 }

@@ -127,17 +127,20 @@ interface TrainingInputs {
  * The fit inside a tracked run: the run ends FINISHED with every artifact, or FAILED. A server
  * lost while the run is recorded loses nothing: the run is kept in the embedded store.
  */
-async function trackedFit(w: TrainingInputs, session: TrackingSession): Promise<TrainingResult> {
-  const { run, lines } = await startRun(session.store, w.config, w.log);
+async function trackedFit(
+  inputs: TrainingInputs,
+  session: TrackingSession,
+): Promise<TrainingResult> {
+  const { run, lines } = await startRun(session.store, inputs.config, inputs.log);
   const onFailure = async (error: unknown) => {
-    w.log.error("run failed", { run_id: run.runId, error: String(error) });
+    inputs.log.error("run failed", { run_id: run.runId, error: String(error) });
     await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
   };
-  const fitted = await inRun(run, () => fitForRun(w, { store: session.store, run }), {
+  const fitted = await inRun(run, () => fitForRun(inputs, { store: session.store, run }), {
     end: () => null, // the run stays open until it is recorded
     onFailure,
   });
-  const record = (to: RunWriter, where: string) => finishRun(to, { w, fitted, lines, where });
+  const record = (to: RunWriter, where: string) => finishRun(to, { inputs, fitted, lines, where });
   // A server lost while recording (not one already given up for the embedded store): kept locally.
   const keep = (error: unknown) =>
     error instanceof ServiceUnreachableError && !session.offline
@@ -145,8 +148,8 @@ async function trackedFit(w: TrainingInputs, session: TrackingSession): Promise<
         lost: run,
         server: session.store.where,
         error,
-        config: w.config,
-        log: w.log,
+        config: inputs.config,
+        log: inputs.log,
         record,
       })
       : undefined;
@@ -165,10 +168,10 @@ interface Fitted {
 
 /** Tuning (its trials nested in `run`), the final fit and its evaluation. */
 async function fitForRun(
-  w: TrainingInputs,
+  inputs: TrainingInputs,
   at: { store: TrackingStore; run: RunWriter },
 ): Promise<Fitted> {
-  const { config, log, data, parts, phases } = w;
+  const { config, log, data, parts, phases } = inputs;
   const tuning = config.tune.enabled
     ? await phases.time("tune", () =>
       tuneParams({
@@ -181,7 +184,7 @@ async function fitForRun(
     : undefined;
   const estimator = tuning
     ? createEstimator({ type: config.model.type, params: tuning.params, seed: config.seed })
-    : w.estimator;
+    : inputs.estimator;
   if (tuning) log.info("tuned", { [`cv_${tuning.metric}`]: round(tuning.bestScore, 4) });
   const evaluated = await fitAndEvaluate(estimator, parts, { config, log, phases });
   const result = {
@@ -196,7 +199,7 @@ async function fitForRun(
     ...evaluated,
     testIndices: parts.split.test,
     ...(parts.timeRanges ? { timeRanges: parts.timeRanges } : {}),
-    durationMs: performance.now() - w.started,
+    durationMs: performance.now() - inputs.started,
     phases: phases.toJSON(),
     ...(tuning ? { tuning } : {}),
   };
@@ -206,19 +209,19 @@ async function fitForRun(
 /** Records a fitted result in `run` (params, metrics, artifacts, the log) and ends it FINISHED. */
 async function finishRun(
   run: RunWriter,
-  o: { w: TrainingInputs; fitted: Fitted; lines: string[]; where: string },
+  finished: { inputs: TrainingInputs; fitted: Fitted; lines: string[]; where: string },
 ): Promise<TrainingResult> {
-  const { log, phases } = o.w;
+  const { log, phases } = finished.inputs;
   const result: TrainingResult = {
-    ...o.fitted.result,
+    ...finished.fitted.result,
     runId: run.runId,
     experimentId: run.experimentId,
     artifactUri: run.artifactUri,
-    trackingUri: o.where,
+    trackingUri: finished.where,
   };
   const inner = () => (phases.toJSON().onnx ?? 0) + (phases.toJSON().explain ?? 0);
   const innerBefore = inner(), t0 = performance.now();
-  await recordRun(run, result, { modelParams: o.fitted.params, phases });
+  await recordRun(run, result, { modelParams: finished.fitted.params, phases });
   phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
   const spent = phases.toJSON();
   await run.logMetrics(
@@ -226,9 +229,9 @@ async function finishRun(
   );
   log.info("phases", Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, sec(ms)])));
   log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
-  await run.logArtifact("logs/train.log", o.lines.join("\n") + "\n");
+  await run.logArtifact("logs/train.log", finished.lines.join("\n") + "\n");
   await run.end("FINISHED");
-  return { ...result, phases: spent, durationMs: performance.now() - o.w.started };
+  return { ...result, phases: spent, durationMs: performance.now() - finished.inputs.started };
 }
 
 /** Registers the finished run's model when `mlflow.registerModel` asks (not when offline). */
@@ -455,13 +458,13 @@ async function fitAndEvaluate(
  */
 function referencePool(
   p: Parts,
-  o: { model: Classifier; testProbabilities: Float64Array; seed: number },
+  scoring: { model: Classifier; testProbabilities: Float64Array; seed: number },
 ): ReferencePool {
-  if (!p.timeRanges) return { rows: p.split.test, scores: o.testProbabilities, from: "test" };
-  const pick = sampleRows(p.split.train.length, REFERENCE_SAMPLE_ROWS, o.seed);
+  if (!p.timeRanges) return { rows: p.split.test, scores: scoring.testProbabilities, from: "test" };
+  const pick = sampleRows(p.split.train.length, REFERENCE_SAMPLE_ROWS, scoring.seed);
   return {
     rows: pick.map((k) => p.split.train[k]!),
-    scores: o.model.predictProba(p.xTrain.take(pick)),
+    scores: scoring.model.predictProba(p.xTrain.take(pick)),
     from: "training",
   };
 }

@@ -62,13 +62,13 @@ const BUDGET: Readonly<Record<string, string>> = {
  *
  * @throws {ConfigError} without CV folds, or for a bad search space.
  */
-export async function tuneParams(w: TuneInput): Promise<Tuning> {
-  const { config, log } = w, t = config.tune, type = config.model.type;
-  if (!w.folds) throw new ConfigError(["tune: needs CV folds (data.cvFolds ≥ 2)"]);
+export async function tuneParams(input: TuneInput): Promise<Tuning> {
+  const { config, log } = input, t = config.tune, type = config.model.type;
+  if (!input.folds) throw new ConfigError(["tune: needs CV folds (data.cvFolds ≥ 2)"]);
   const space = searchSpace(type, t.space);
   const configs = sampleConfigurations(space, t.trials, config.seed);
-  const { budgets, full, paramsAt, score } = scoring(w);
-  const trials = trialRuns(w);
+  const { budgets, full, paramsAt, score } = scoring(input);
+  const trials = trialRuns(input);
   const deadline = t.timeBudgetSeconds > 0
     ? performance.now() + t.timeBudgetSeconds * 1000
     : Infinity;
@@ -99,7 +99,7 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
         }),
     });
     const refined = await refine({
-      w,
+      input,
       best: outcome.best,
       space,
       score: (c) => score(paramsAt(c, full)),
@@ -124,8 +124,8 @@ export async function tuneParams(w: TuneInput): Promise<Tuning> {
 }
 
 /** The rung budgets, the parameters of a configuration at a budget, and its CV score. */
-function scoring(w: TuneInput) {
-  const { config } = w, t = config.tune, type = config.model.type;
+function scoring(input: TuneInput) {
+  const { config } = input, t = config.tune, type = config.model.type;
   const budgetParam = BUDGET[type];
   const full = budgetParam ? fullBudget(config, budgetParam) : 1;
   const budgets = budgetParam ? rungBudgets(Math.min(t.minBudget, full), full, t.eta) : [1];
@@ -140,7 +140,7 @@ function scoring(w: TuneInput) {
   });
   const score = async (params: Params) => {
     const estimator = createEstimator({ type, params, seed: config.seed });
-    const cv = await crossValidate(estimator, { ...w.train, folds: w.folds! }, {
+    const cv = await crossValidate(estimator, { ...input.train, folds: input.folds! }, {
       evalOnFold: "early_stopping_rounds" in params,
     });
     return cv.summary[t.metric].mean;
@@ -152,8 +152,8 @@ function scoring(w: TuneInput) {
  * The exploitation step: configurations near the halving's best, scored at the full budget;
  * the best of all wins (ties keep the incumbent).
  */
-async function refine(o: {
-  w: TuneInput;
+async function refine(search: {
+  input: TuneInput;
   best: TrialResult<Params>;
   space: ReturnType<typeof searchSpace>;
   score: (c: Params) => Promise<number>;
@@ -164,28 +164,32 @@ async function refine(o: {
   /** No refinement evaluation starts after this `performance.now()`. */
   deadline: number;
 }): Promise<{ best: TrialResult<Params>; results: TrialResult<Params>[] }> {
-  const t = o.w.config.tune;
+  const t = search.input.config.tune;
   const n = t.refine ?? Math.ceil(t.trials / 3);
-  const near = sampleAround(o.space, o.best.config, { n, seed: o.w.config.seed + 1, scale: 0.1 });
+  const near = sampleAround(search.space, search.best.config, {
+    n,
+    seed: search.input.config.seed + 1,
+    scale: 0.1,
+  });
   const results: TrialResult<Params>[] = [];
-  let best = o.best;
+  let best = search.best;
   for (const [k, config] of near.entries()) {
-    if (performance.now() > o.deadline) break;
+    if (performance.now() > search.deadline) break;
     const t0 = performance.now();
     const r = {
-      trial: o.first + k,
+      trial: search.first + k,
       config,
-      rung: o.rung,
-      budget: o.budget,
-      score: await o.score(config),
+      rung: search.rung,
+      budget: search.budget,
+      score: await search.score(config),
       seconds: (performance.now() - t0) / 1000,
     };
     results.push(r);
-    await o.onResult(r);
+    await search.onResult(r);
     if (r.score > best.score) best = r;
   }
   if (results.length) {
-    o.w.log.info("tune refine", {
+    search.input.log.info("tune refine", {
       around_best: results.length,
       best: Number(best.score.toFixed(4)),
     });
@@ -204,26 +208,31 @@ function fullBudget(config: TrainingConfig, param: string): number {
  * server that stops answering stops the tracking of trials (once, with a warning), not the
  * search: `tuning.json` keeps every evaluation.
  */
-function trialRuns(w: TuneInput) {
+function trialRuns(input: TuneInput) {
   const runs = new Map<number, RunWriter>();
   let lost = false;
   const log = async (r: TrialResult<Params>) => {
-    if (!w.parent || lost) return;
+    if (!input.parent || lost) return;
     try {
       let run = runs.get(r.trial);
       if (!run) {
-        run = await w.parent.store.startRun(w.parent.experimentId, {
+        run = await input.parent.store.startRun(input.parent.experimentId, {
           runName: `trial-${r.trial}`,
-          tags: { "mlflow.parentRunId": w.parent.runId, run_type: "tune_trial" },
+          tags: { "mlflow.parentRunId": input.parent.runId, run_type: "tune_trial" },
         });
         runs.set(r.trial, run);
         await run.logParams(r.config);
       }
-      await run.logMetrics({ [`cv_${w.config.tune.metric}`]: r.score, budget: r.budget }, r.rung);
+      await run.logMetrics(
+        { [`cv_${input.config.tune.metric}`]: r.score, budget: r.budget },
+        r.rung,
+      );
     } catch (error) {
       if (!(error instanceof ServiceUnreachableError)) throw error;
       lost = true;
-      w.log.warn(`${error.message}; trials are no longer tracked as runs (tuning.json keeps them)`);
+      input.log.warn(
+        `${error.message}; trials are no longer tracked as runs (tuning.json keeps them)`,
+      );
     }
   };
   const end = async (status: "FINISHED" | "FAILED") => {

@@ -1,7 +1,8 @@
 /**
  * The one feature source: rows of the configured feature views from the embedded stream (with an
- * optional drift scenario) or the Redis feature store, `samples` of them chosen with the seed.
- * Training, drift and the notebooks all read features through {@link readFeatures}.
+ * optional drift scenario), the Redis feature store, or a labeled file (whose labels come along),
+ * `samples` of them chosen with the seed. Training, drift and the notebooks all read features
+ * through {@link readFeatures}.
  *
  * @module
  */
@@ -11,7 +12,8 @@ import type { SourceNotes } from "../data/quality.ts";
 import { sampleRows } from "../data/sample.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf, oneView } from "./catalog.ts";
-import type { FeatureView } from "../data/feature_spec.ts";
+import type { FeatureSpec, FeatureView } from "../data/feature_spec.ts";
+import { type FileSettings, readLabeledFile } from "./file_source.ts";
 import { embeddedFeatures } from "./embedded_source.ts";
 import { countUnreadable, describeShrink, type Extraction } from "./redis/extract.ts";
 import { readRedisFeatures, type RedisConfig } from "./redis/source.ts";
@@ -20,8 +22,10 @@ import type { FeatureSet } from "./window_processor.ts";
 
 /** The data settings the source reads (the config's `data` section is one). */
 export interface SourceSettings {
-  /** `embedded` (the synthetic stream) or `redis` (the feature store); `file` is read with labels by the pipeline. */
+  /** `embedded` (the synthetic stream), `redis` (the feature store) or `file` (a labeled file). */
   readonly source: "embedded" | "redis" | "file";
+  /** The labeled file (`source: "file"`). */
+  readonly file?: FileSettings;
   /** Rows to read unless `samples` is given. */
   readonly maxSamples: number;
   /** Snapshot time of the embedded stream. */
@@ -41,6 +45,8 @@ export interface ReadFeaturesOptions {
   readonly samples?: number;
   /** A known shift injected into the embedded stream. @default settings.scenario ?? "none" */
   readonly scenario?: DriftScenario;
+  /** A file's columns to read as text whatever they hold (as the model was trained on them). */
+  readonly textColumns?: ReadonlySet<string>;
 }
 
 /** The rows read and what the source reported. */
@@ -55,13 +61,14 @@ export interface FeatureRead {
   readonly notes?: SourceNotes;
   /** Where the rows came from, in words (`embedded stream, seed 7 (1000 rows)`). */
   readonly description: string;
+  /** A labeled file's own labels and inferred feature specs (`source: "file"`). */
+  readonly labeled?: { readonly labels: Uint8Array; readonly specs: readonly FeatureSpec[] };
 }
 
 /**
  * Reads feature rows from the configured source.
  *
- * @throws {ConfigError} when asked for more than one view, or for the file source (whose rows
- *   come with labels: `readLabeledFile`).
+ * @throws {ConfigError} when asked for more than one view.
  * @throws {DataError} when the source returns no rows or cannot be read.
  * @example 1,000 rows from the embedded stream
  * ```ts
@@ -77,14 +84,9 @@ export async function readFeatures(
   settings: SourceSettings,
   options: ReadFeaturesOptions,
 ): Promise<FeatureRead> {
+  if (settings.source === "file") return await fromFile(settings, options);
   const names = featuresOf(options.views).map((s) => s.name);
   const samples = options.samples ?? settings.maxSamples;
-  if (settings.source === "file") {
-    throw new ConfigError([
-      `data.source: "file" rows are read with their labels for training; drift between files ` +
-      `takes the reference and current files`,
-    ]);
-  }
   const view = oneView(options.views, `the ${settings.source} source reads`);
   const read = settings.source === "redis"
     ? await fromRedis(settings.redis, { view, samples, seed: options.seed })
@@ -94,6 +96,35 @@ export async function readFeatures(
     throw new DataError(`the ${settings.source} feature source returned no rows`);
   }
   return { ...read, features: { ...f, frame: f.frame.select(names) } };
+}
+
+/** Every row of the labeled file, or `samples` of them (chosen with the seed) when asked. */
+async function fromFile(
+  settings: SourceSettings,
+  options: ReadFeaturesOptions,
+): Promise<FeatureRead> {
+  if (!settings.file) throw new ConfigError(["data.file: the file source needs data.file.path"]);
+  const text = options.textColumns ? { textColumns: options.textColumns } : {};
+  const file = await readLabeledFile(settings.file, text);
+  const all = file.features, rows = all.frame.rows;
+  const keep = options.samples === undefined
+    ? null
+    : sampleRows(rows, options.samples, options.seed);
+  const features = keep === null ? all : {
+    frame: all.frame.take(keep),
+    entityIds: Array.from(keep, (i) => all.entityIds[i]!),
+    timestamps: takeValues(all.timestamps, keep),
+  };
+  return {
+    features,
+    nonNumeric: file.nonNumeric,
+    staleRows: 0,
+    description: keep === null ? file.description : `${file.description}, ${keep.length} sampled`,
+    labeled: {
+      labels: keep === null ? file.labels : takeValues(file.labels, keep),
+      specs: file.specs,
+    },
+  };
 }
 
 function fromEmbedded(

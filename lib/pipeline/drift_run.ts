@@ -19,7 +19,6 @@ import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../d
 import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
-import { readLabeledFile } from "../features/file_source.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { redisSettings } from "../features/redis/source.ts";
 import { logKeys, readPredictionLog } from "../serve/prediction_log.ts";
@@ -287,32 +286,21 @@ async function currentSample(
   config: TrainingConfig,
   o: { seed: number; samples: number; scenario: DriftScenario; textColumns: ReadonlySet<string> },
 ): Promise<CurrentSample> {
-  if (config.data.source === "file") {
-    const file = await readLabeledFile(config.data.file, { textColumns: o.textColumns });
-    const keep = sampleRows(file.features.frame.rows, o.samples, o.seed);
-    return {
-      frame: file.features.frame.take(keep),
-      labels: takeValues(file.labels, keep),
-      specs: file.specs,
-      description: `${file.description}, ${keep.length} sampled`,
-      warnings: readWarnings({ nonNumeric: file.nonNumeric }, "the current file"),
-    };
-  }
-  const { textColumns: _, ...sample } = o;
-  const read = await readFeatures(config.data, { views: config.featureViews, ...sample });
+  const read = await readFeatures(config.data, { views: config.featureViews, ...o });
   const frame = read.features.frame;
-  const labels = labelByRules(frame, ruleSet(config.data.labelRules), {
+  const labels = read.labeled?.labels ?? labelByRules(frame, ruleSet(config.data.labelRules), {
     targetRate: config.data.positiveRate,
     seed: o.seed,
   }).labels;
+  const what = read.labeled ? "the current file" : "the current sample";
   return {
     frame,
     labels,
-    specs: featuresOf(config.featureViews),
+    specs: read.labeled?.specs ?? featuresOf(config.featureViews),
     description: read.description,
     warnings: [
       ...(read.notes?.warnings ?? []),
-      ...readWarnings({ nonNumeric: read.nonNumeric }, "the current sample"),
+      ...readWarnings({ nonNumeric: read.nonNumeric }, what),
     ],
   };
 }

@@ -13,7 +13,6 @@ import { type QualityReport, qualityReport, type SourceNotes } from "../data/qua
 import { assertTrainableLabels } from "../data/split.ts";
 import { DataError } from "../errors.ts";
 import { featuresOf } from "../features/catalog.ts";
-import { readLabeledFile } from "../features/file_source.ts";
 import { readFeatures } from "../features/source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
 import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
@@ -64,9 +63,7 @@ export async function loadLabeledData(
   config: TrainingConfig,
   phases = new Phases(),
 ): Promise<LabeledData> {
-  const loaded = config.data.source === "file"
-    ? await fromFile(config, phases)
-    : await fromRules(config, phases);
+  const loaded = await labeledRows(config, phases);
   const { features: raw, specs } = loaded;
   const frame = raw.frame;
   const quality = {
@@ -115,38 +112,28 @@ export async function loadLabeledData(
   };
 }
 
-async function fromRules(config: TrainingConfig, phases: Phases): Promise<Loaded> {
+/** The source's rows with labels: a labeled file's own, else the configured rules'. */
+async function labeledRows(config: TrainingConfig, phases: Phases): Promise<Loaded> {
   const read = await phases.time(
     "features",
     () => readFeatures(config.data, { views: config.featureViews, seed: config.seed }),
   );
+  const common = {
+    features: read.features,
+    nonNumeric: read.nonNumeric,
+    notes: read.notes,
+    staleRows: read.staleRows,
+    description: read.description,
+  };
+  if (read.labeled) {
+    const { labels, specs } = read.labeled;
+    return { ...common, labels, specs, labeling: fileLabeling(labels, config.data.file.label!) };
+  }
   const { labels, scores: _scores, ...labeling } = await phases.time("labels", () =>
     labelByRules(
       read.features.frame,
       ruleSet(config.data.labelRules),
       { targetRate: config.data.positiveRate, noise: config.data.labelNoise, seed: config.seed },
     ));
-  return {
-    features: read.features,
-    labels,
-    specs: featuresOf(config.featureViews),
-    labeling,
-    nonNumeric: read.nonNumeric,
-    notes: read.notes,
-    staleRows: read.staleRows,
-    description: read.description,
-  };
-}
-
-async function fromFile(config: TrainingConfig, phases: Phases): Promise<Loaded> {
-  const file = await phases.time("features", () => readLabeledFile(config.data.file));
-  return {
-    features: file.features,
-    labels: file.labels,
-    specs: file.specs,
-    labeling: fileLabeling(file.labels, config.data.file.label!),
-    nonNumeric: file.nonNumeric,
-    staleRows: 0,
-    description: file.description,
-  };
+  return { ...common, labels, specs: featuresOf(config.featureViews), labeling };
 }

@@ -67,7 +67,8 @@ Deno.test("the file lock between processes: of two cycles at once one exits 12 n
   const [winner, loser] = ra.code === 12 ? [b, ra] : [a, rb];
   assert.equal(loser.code, 12, `${ra.stderr}\n${rb.stderr}`);
   assert.match(JSON.parse(loser.stdout).holder, new RegExp(`:${winner.pid} since `));
-  assert.match(loser.stderr, /^monitor: another cycle holds the lock monitor\.lock: /m);
+  assert.match(loser.stderr, /^monitor: another cycle holds the lock output\/monitor\.lock: /m);
+  await Deno.stat(join(dir, "output", "monitor.lock")); // under the ignored output folder
   // A newer cycle's token on the champion (as after a lost lock): this cycle must not promote.
   const reset = await runTask("promote", ["--name", "fraud_detection", "--version", "1"], {
     cwd: dir,

@@ -253,8 +253,11 @@ export const MonitorConfigSchema = z.strictObject({
   minGain: z.number().min(0).default(0.001),
   /** The Redis cycle lock expires this long after its last renewal (a crashed cycle's frees itself; a file lock is freed by the OS when its process ends). */
   lockTtlSeconds: z.number().int().min(1).max(86_400).default(120),
-  /** The file lock (when Redis is not the source). */
-  lockFile: z.string().min(1).default("monitor.lock"),
+  /**
+   * The file lock (when Redis is not the source); it keeps the fencing token, so it stays. Under
+   * `output/` (ignored, as everything tasks write by default), not in the work tree.
+   */
+  lockFile: z.string().min(1).default("output/monitor.lock"),
 });
 
 /** The whole training configuration. */

@@ -38,7 +38,7 @@ export type StreamOptions = Omit<EmbeddedOptions, "snapshotTime" | "view"> & {
 
 /** How the embedded source makes a view's stream, and whether that stream takes drift scenarios. */
 export interface EmbeddedStream {
-  readonly make: (o: StreamOptions) => EntityStream;
+  readonly make: (options: StreamOptions) => EntityStream;
   readonly scenarios: boolean;
 }
 
@@ -46,18 +46,24 @@ export interface EmbeddedStream {
 export const EMBEDDED_STREAMS: ReadonlyMap<string, EmbeddedStream> = new Map([
   ["transaction", {
     scenarios: true,
-    make: (o: StreamOptions) =>
+    make: (options: StreamOptions) =>
       transactionStream(generateTransactions({
-        cards: o.samples,
-        seed: o.seed,
-        snapshotTime: o.snapshotTime,
-        ...(o.scenario ? { scenario: o.scenario } : {}),
+        cards: options.samples,
+        seed: options.seed,
+        snapshotTime: options.snapshotTime,
+        ...(options.scenario ? { scenario: options.scenario } : {}),
       })),
   }],
   ["clickstream", {
     scenarios: false,
-    make: (o: StreamOptions) =>
-      clickStream(generateClicks({ users: o.samples, seed: o.seed, snapshotTime: o.snapshotTime })),
+    make: (options: StreamOptions) =>
+      clickStream(
+        generateClicks({
+          users: options.samples,
+          seed: options.seed,
+          snapshotTime: options.snapshotTime,
+        }),
+      ),
   }],
 ]);
 

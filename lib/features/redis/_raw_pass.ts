@@ -56,19 +56,19 @@ const IN_FLIGHT = 4;
  * Runs one complete pass. An error reply to a read (other than WRONGTYPE), or a failed SCAN,
  * fails the pass, so the caller rescans or stops — no row is ever dropped silently.
  */
-export async function rawPass(o: PassOptions): Promise<PassStats> {
-  const at = o.node.options as { host?: string; port?: number };
+export async function rawPass(pass: PassOptions): Promise<PassStats> {
+  const at = pass.node.options as { host?: string; port?: number };
   const opened = await Promise.allSettled([
-    openLean(o.conn, at),
-    openLean(o.conn, at, { transient: true }),
+    openLean(pass.conn, at),
+    openLean(pass.conn, at, { transient: true }),
   ]);
   const conns = opened.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
-  const keys = new KeyQueue(IN_FLIGHT * o.batchSize + o.scanCount);
+  const keys = new KeyQueue(IN_FLIGHT * pass.batchSize + pass.scanCount);
   let scanning: Promise<void> = Promise.resolve();
   try {
     for (const r of opened) if (r.status === "rejected") throw r.reason;
-    scanning = scanKeys(conns[0]!, o, keys);
-    return await readKeys(conns[1]!, o, keys);
+    scanning = scanKeys(conns[0]!, pass, keys);
+    return await readKeys(conns[1]!, pass, keys);
   } finally {
     keys.stop();
     for (const c of conns) c.close(); // a scan still waiting on the server fails into `keys`
@@ -77,14 +77,14 @@ export async function rawPass(o: PassOptions): Promise<PassStats> {
 }
 
 /** Walks the SCAN cursor to its end, handing each page's keys to `keys` (never rejects). */
-async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<void> {
+async function scanKeys(conn: RespConnection, pass: PassOptions, keys: KeyQueue): Promise<void> {
   const w = new CommandWriter();
   try {
     for (let cursor = "0"; !keys.stopped;) {
       await keys.room();
       if (keys.stopped) return;
       w.reset();
-      w.command("SCAN", cursor, "MATCH", o.layout.pattern, "COUNT", String(o.scanCount));
+      w.command("SCAN", cursor, "MATCH", pass.layout.pattern, "COUNT", String(pass.scanCount));
       const page = scanPage((await conn.send(w.bytes.slice(), 1))[0]);
       cursor = page.cursor;
       keys.add(page.keys, cursor === "0");
@@ -99,26 +99,30 @@ async function scanKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): P
  * Reads the scanned keys' values batch by batch, up to {@link IN_FLIGHT} batches ahead, each
  * reply decoded as soon as it is read.
  */
-async function readKeys(conn: RespConnection, o: PassOptions, keys: KeyQueue): Promise<PassStats> {
+async function readKeys(
+  conn: RespConnection,
+  pass: PassOptions,
+  keys: KeyQueue,
+): Promise<PassStats> {
   const stats: PassStats = { requests: 0, wrongType: 0, gone: 0 };
-  const whole = o.layout.wholeHash ? new FieldIndex(o.layout.fields) : undefined;
-  const tail = encodeArgs(o.layout.fields), w = new CommandWriter();
+  const whole = pass.layout.wholeHash ? new FieldIndex(pass.layout.fields) : undefined;
+  const tail = encodeArgs(pass.layout.fields), w = new CommandWriter();
   const command = whole ? "HGETALL" : "HMGET";
   const inFlight: Promise<void>[] = [];
   for (;;) {
     if (keys.error !== undefined) throw keys.error;
-    while (inFlight.length < IN_FLIGHT && keys.ready(o.batchSize)) {
-      const batch = keys.take(o.batchSize);
+    while (inFlight.length < IN_FLIGHT && keys.ready(pass.batchSize)) {
+      const batch = keys.take(pass.batchSize);
       w.reset();
       for (const k of batch) {
-        w.header(whole ? 2 : 2 + o.layout.fields.length);
+        w.header(whole ? 2 : 2 + pass.layout.fields.length);
         w.arg(command);
         w.arg(k);
         if (!whole) w.raw(tail);
       }
       stats.requests++;
       const each = (r: Bulks | Reply, k: number) =>
-        o.accept(batch[k]!, values(r, { stats, command }));
+        pass.accept(batch[k]!, values(r, { stats, command }));
       inFlight.push(conn.sendEach(w.bytes.slice(), { count: batch.length, each, fields: whole }));
     }
     if (inFlight.length) await inFlight.shift();
@@ -143,17 +147,20 @@ function scanPage(reply: Reply | undefined): { cursor: string; keys: Uint8Array[
  * A reply as values; WRONGTYPE → no values (counted), an empty hash → no values (a key gone,
  * counted), any other error throws.
  */
-function values(r: Bulks | Reply, o: { stats: PassStats; command: string }): Bulks {
+function values(
+  r: Bulks | Reply,
+  { stats, command }: { stats: PassStats; command: string },
+): Bulks {
   if (r instanceof Bulks) {
-    if (r.length === 0) o.stats.gone++; // HGETALL of a key no more (HMGET gives nulls instead)
+    if (r.length === 0) stats.gone++; // HGETALL of a key no more (HMGET gives nulls instead)
     return r;
   }
   if (r instanceof RespError && r.message.startsWith("WRONGTYPE")) {
-    o.stats.wrongType++;
+    stats.wrongType++;
     return NONE;
   }
   throw new Error(
-    `${o.command} failed: ${r instanceof RespError ? r.message : "unexpected reply"}`,
+    `${command} failed: ${r instanceof RespError ? r.message : "unexpected reply"}`,
   );
 }
 

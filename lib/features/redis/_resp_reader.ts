@@ -72,8 +72,8 @@ export class RespReader {
   readonly #transient: boolean;
   #pos = new Int32Array(0);
 
-  constructor(o: { transient?: boolean } = {}) {
-    this.#transient = o.transient ?? false;
+  constructor(options: { transient?: boolean } = {}) {
+    this.#transient = options.transient ?? false;
   }
 
   /** Where the next bytes go (non-empty); call {@link commit} with how many were written. */

@@ -41,14 +41,17 @@ export interface RedisConnection {
  * reconnect forever in the background, and fail a command at once while disconnected (the
  * caller answers "unavailable" and the next request finds the store back).
  */
-export function connectRedis(s: RedisSettings, o: { serving?: boolean } = {}): RedisConnection {
+export function connectRedis(
+  s: RedisSettings,
+  { serving }: { serving?: boolean } = {},
+): RedisConnection {
   const retryStrategy = (times: number) =>
-    o.serving || times <= s.retries ? Math.min(50 * 2 ** (times - 1), 2000) : null;
+    serving || times <= s.retries ? Math.min(50 * 2 ** (times - 1), 2000) : null;
   const common = {
     connectTimeout: s.connectTimeoutMs,
     retryStrategy,
-    maxRetriesPerRequest: o.serving ? 0 : s.retries,
-    ...(o.serving ? { enableOfflineQueue: false } : {}),
+    maxRetriesPerRequest: serving ? 0 : s.retries,
+    ...(serving ? { enableOfflineQueue: false } : {}),
     enableAutoPipelining: true,
     lazyConnect: false,
     ...(s.password !== undefined ? { password: s.password } : {}),
@@ -92,11 +95,11 @@ export function connectRedis(s: RedisSettings, o: { serving?: boolean } = {}): R
 export function openLean(
   conn: RedisConnection,
   at: { host?: string; port?: number } = {},
-  o: { transient?: boolean } = {},
+  options: { transient?: boolean } = {},
 ): Promise<RespConnection> {
   const s = conn.settings;
   return RespConnection.open({
-    transient: o.transient ?? false,
+    transient: options.transient ?? false,
     host: at.host ?? s.host,
     port: at.port ?? s.port,
     tls: s.tls,

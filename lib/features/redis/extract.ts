@@ -141,14 +141,14 @@ export async function extractFeatures(
 /** Decodes each key read into `store` (keys that hold no hash are counted by the pass). */
 function acceptInto(
   store: RowStore,
-  o: { layout: Layout; totals: ScanTotals },
+  { layout, totals }: { layout: Layout; totals: ScanTotals },
 ): NodeScan["accept"] {
   const width = store.columns.length;
   const row = { values: new Float64Array(width), bad: new Uint8Array(width) };
   return (key, values) => {
-    o.totals.keysRead++;
+    totals.keysRead++;
     if (values.length === 0) return;
-    const r = o.layout.decode(key, values, row);
+    const r = layout.decode(key, values, row);
     if (!r) return;
     store.push(r.entityId, r.timestamp, row.values);
     if (r.badCount) store.markBad(row.bad);
@@ -207,21 +207,21 @@ async function scanNode(s: NodeScan, totals: ScanTotals): Promise<void> {
 function assemble(
   store: RowStore,
   view: FeatureView,
-  o: ExtractOptions & { totals: ScanTotals },
+  options: ExtractOptions & { totals: ScanTotals },
 ): Extraction {
   const ids = store.ids, ts = store.ts;
   const unique = newestOfEach(store);
   let keep = unique;
-  const maxAge = o.maxAgeMinutes ?? 0;
+  const maxAge = options.maxAgeMinutes ?? 0;
   if (maxAge > 0) {
-    let asOf = o.asOf ?? -Infinity;
-    if (o.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, ts[i]!); }
+    let asOf = options.asOf ?? -Infinity;
+    if (options.asOf === undefined) { for (const i of keep) asOf = Math.max(asOf, ts[i]!); }
     keep = keep.filter((i) => asOf - ts[i]! <= maxAge * 60_000);
   }
   const names = view.features.map((f) => f.name);
   const columns = store.columnsOf(keep);
   const unreadable = unreadableIn(store, keep);
-  const { totals } = o;
+  const { totals } = options;
   return {
     features: {
       frame: new Frame(names, columns),
@@ -304,8 +304,8 @@ export function countUnreadable(
 
 /** `host:port` of a master. */
 function nodeName(s: { node: Node; conn: RedisConnection }): string {
-  const o = s.node.options as { host?: string; port?: number };
-  return `${o.host ?? s.conn.settings.host}:${o.port ?? s.conn.settings.port}`;
+  const address = s.node.options as { host?: string; port?: number };
+  return `${address.host ?? s.conn.settings.host}:${address.port ?? s.conn.settings.port}`;
 }
 
 /**

@@ -181,12 +181,15 @@ async function openTargets(conn: RedisConnection): Promise<Targets> {
  * The rows whose write was redirected (MOVED/ASK/TRYAGAIN: the cluster is resharding); any other
  * error reply fails the ingest.
  */
-function movedRows(replies: Reply[], o: { rows: number[]; perRow: number }): number[] {
+function movedRows(
+  replies: Reply[],
+  { rows, perRow }: { rows: number[]; perRow: number },
+): number[] {
   const moved = new Set<number>();
   replies.forEach((r, k) => {
     if (!(r instanceof RespError)) return;
     if (!/^(MOVED|ASK|TRYAGAIN) /.test(r.message)) throw r;
-    moved.add(o.rows[Math.floor(k / o.perRow)]!);
+    moved.add(rows[Math.floor(k / perRow)]!);
   });
   return [...moved];
 }

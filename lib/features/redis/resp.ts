@@ -125,29 +125,29 @@ export class RespConnection {
   }
 
   /** Connects (TLS when asked), authenticates and selects the database. */
-  static async open(o: RespConnectOptions): Promise<RespConnection> {
-    const connecting = o.tls
-      ? Deno.connectTls({ hostname: o.host, port: o.port })
-      : Deno.connect({ hostname: o.host, port: o.port });
+  static async open(options: RespConnectOptions): Promise<RespConnection> {
+    const connecting = options.tls
+      ? Deno.connectTls({ hostname: options.host, port: options.port })
+      : Deno.connect({ hostname: options.host, port: options.port });
     let timer: ReturnType<typeof setTimeout> | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`connect timeout after ${o.timeoutMs} ms`)),
-        o.timeoutMs,
+        () => reject(new Error(`connect timeout after ${options.timeoutMs} ms`)),
+        options.timeoutMs,
       );
     });
     const conn = await Promise.race([connecting, timeout]).finally(() => clearTimeout(timer));
     // Batches go out whole at once, not held back waiting for the last one's acknowledgement.
-    if (!o.tls) (conn as Deno.TcpConn).setNoDelay(true);
-    const c = new RespConnection(conn, o.transient ?? false);
+    if (!options.tls) (conn as Deno.TcpConn).setNoDelay(true);
+    const c = new RespConnection(conn, options.transient ?? false);
     const w = new CommandWriter();
     let expected = 0;
-    if (o.password !== undefined) {
-      w.command("AUTH", o.password);
+    if (options.password !== undefined) {
+      w.command("AUTH", options.password);
       expected++;
     }
-    if (o.db !== 0) {
-      w.command("SELECT", String(o.db));
+    if (options.db !== 0) {
+      w.command("SELECT", String(options.db));
       expected++;
     }
     if (expected) {
@@ -193,19 +193,20 @@ export class RespConnection {
   }
 
   /**
-   * Writes `bytes` and hands each of the next `o.count` replies to `o.each` as soon as it is
-   * read (as {@link sendBulks} gives them), valid only during that call: on a connection opened
-   * `transient`, the read buffer is then reused. Resolves once the last reply has been handled;
-   * a throw from `o.each` fails it, and every later read on the connection (close it).
+   * Writes `bytes` and hands each of the next `replies.count` replies to `replies.each` as soon
+   * as it is read (as {@link sendBulks} gives them), valid only during that call: on a connection
+   * opened `transient`, the read buffer is then reused. Resolves once the last reply has been
+   * handled; a throw from `replies.each` fails it, and every later read on the connection (close
+   * it).
    */
-  sendEach(bytes: Uint8Array, o: EachReply): Promise<void> {
+  sendEach(bytes: Uint8Array, replies: EachReply): Promise<void> {
     let k = 0;
     const next = () => {
-      const r = this.#reader.nextBulks(o.fields);
-      if (r !== undefined) o.each(r, k++);
+      const r = this.#reader.nextBulks(replies.fields);
+      if (r !== undefined) replies.each(r, k++);
       return r;
     };
-    return this.#exchange(bytes, o.count, { next, keep: false }).then(() => {});
+    return this.#exchange(bytes, replies.count, { next, keep: false }).then(() => {});
   }
 
   /** Replies handed out must outlive later reads: not on a transient connection. */
@@ -232,19 +233,19 @@ export class RespConnection {
     for (let o = 0; o < bytes.length;) o += await this.#conn.write(bytes.subarray(o));
   }
 
-  /** Reads `count` replies with `o.next` (returned if `o.keep`). */
+  /** Reads `count` replies with `how.next` (returned if `how.keep`). */
   async #read(
     count: number,
-    o: { next: () => Bulks | Reply | undefined; keep: boolean },
+    how: { next: () => Bulks | Reply | undefined; keep: boolean },
   ): Promise<(Bulks | Reply)[]> {
     // After a failed read the stream's position is unknown: no later read may parse from it.
     if (this.#failed !== undefined) throw this.#failed;
     const out: (Bulks | Reply)[] = [];
     try {
       for (let k = 0; k < count;) {
-        const r = o.next();
+        const r = how.next();
         if (r !== undefined) {
-          if (o.keep) out.push(r);
+          if (how.keep) out.push(r);
           k++;
           continue;
         }

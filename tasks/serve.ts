@@ -25,7 +25,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "body-timeout-ms",   option: "bodyTimeoutMs",           type: "number", arg: "<ms>",          help: "time for a request body to arrive (then 408)" },
   { flag: "header-timeout-ms", option: "headerTimeoutMs",         type: "number", arg: "<ms>",          help: "time for a connection to send a request head, else it is closed (0 = no guard: behind a proxy that enforces it)" },
   { flag: "idle-timeout-ms",   option: "idleTimeoutMs",           type: "number", arg: "<ms>",          help: "a connection with no byte either way for this long, outside a request, is closed" },
-  { flag: "min-present-share", option: "minPresentShare",         type: "number", arg: "<share>",       help: "least share of the model's features an entity read by id needs present and readable (else 422)" },
+  { flag: "min-present-share", option: "minPresentShare",         type: "number", arg: "<share>",       help: "least share of the model's features a row (sent, or read by id) needs present and readable (else 422)" },
   { flag: "source",            config: "data.source",             type: "string", arg: "<name>",        help: "redis: read features by entity id and log predictions there" },
   { flag: "use-case",          config: "useCase",                 type: "string", arg: "<name>",        help: "fraud or personalization: the feature view read by entity id" },
   { flag: "redis-layout",      config: "data.redis.layout",       type: "string", arg: "<l>",           help: "hash or feast" },

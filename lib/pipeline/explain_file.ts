@@ -60,7 +60,7 @@ export async function explainFile(
     const raw = await readTable(options.input);
     const { table, unseen } = encodeCategories(raw, scorer.vocabulary);
     const { frame, nonNumeric } = numericColumns(table, scorer.featureNames);
-    const phi = await contributionsOf(scorer, frame, "--model");
+    const phi = await contributionsOf(scorer, frame, "model");
     const names = scorer.featureNames, width = names.length + 1;
     const features = new Set(names);
     const ids = raw.names.filter((n) => !features.has(n));

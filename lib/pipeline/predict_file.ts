@@ -88,7 +88,7 @@ export async function predictFile(
     const columns: CsvColumn[] = raw.names.map((name, j) => [name, raw.columns[j]!] as const);
     const reasons = options.explain > 0
       ? reasonCodes(
-        await contributionsOf(scorer, frame, "--explain"),
+        await contributionsOf(scorer, frame, "explain"),
         scorer.featureNames,
         options.explain,
       )

@@ -76,7 +76,8 @@ const PARALLEL_ROWS = 50_000, PARALLEL_SHAP_ROWS = 2_000;
  *
  * @param scorer The loaded model.
  * @param frame The rows to explain.
- * @param flag What named the model or asked for explanations, for the message.
+ * @param option The option that named the model or asked for explanations (`explain`, `model`),
+ *   for the message (the task writes it as its flag).
  * @returns SHAP values, row-major `rows × (features + 1)`, the bias last.
  * @throws {ConfigError} for an ONNX model.
  * @example A saved model's SHAP values
@@ -92,11 +93,11 @@ const PARALLEL_ROWS = 50_000, PARALLEL_SHAP_ROWS = 2_000;
 export async function contributionsOf(
   scorer: Scorer,
   frame: Frame,
-  flag: string,
+  option: string,
 ): Promise<Float64Array> {
   if (!scorer.contributions) {
     throw new ConfigError([
-      `${flag}: explanations need the model's JSON (model.json or a models:/ reference), not ONNX`,
+      `${option}: explanations need the model's JSON (model.json or a models:/ reference), not ONNX`,
     ]);
   }
   return await scorer.contributions(frame);

@@ -91,18 +91,18 @@ export async function computeCuts(
  */
 function cutsOfSorted(
   sorted: Float32Array,
-  o: { bins: number; distinct: number; values: Float32Array },
+  { bins, distinct, values }: { bins: number; distinct: number; values: Float32Array },
 ): Float32Array {
   const last = sorted[sorted.length - 1]!, top = Math.fround(last + Math.abs(last) + 1e-5);
-  if (o.distinct <= o.bins) {
-    const out = new Float32Array(o.distinct);
-    out.set(o.values.subarray(1, o.distinct));
-    out[o.distinct - 1] = top;
+  if (distinct <= bins) {
+    const out = new Float32Array(distinct);
+    out.set(values.subarray(1, distinct));
+    out[distinct - 1] = top;
     return out;
   }
   const picked: number[] = [];
-  for (let i = 1; i < o.bins; i++) {
-    const v = sorted[Math.floor((i * sorted.length) / o.bins)]!;
+  for (let i = 1; i < bins; i++) {
+    const v = sorted[Math.floor((i * sorted.length) / bins)]!;
     if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
   }
   picked.push(top);

@@ -75,13 +75,13 @@ export function growsInOneRound(p: LeafwiseParams, nfeat: number): boolean {
  */
 export async function growLeafwiseRound(
   ctx: LeafwiseContext,
-  o: { p: LeafwiseParams; root: LeafwiseRoot; features: Int32Array; take: () => number },
+  tree: { p: LeafwiseParams; root: LeafwiseRoot; features: Int32Array; take: () => number },
 ): Promise<RecordedSplit[]> {
   const { ws, shares } = ctx, threads = shares.length, width = 9 + threads;
   const block = ws.alloc(8 * (40 + 8 * threads)), words = ws.f64(block, 40 + 8 * threads);
-  const records = ws.alloc(8 * width * o.p.max_leaves);
-  words.set(commonWords(ctx, o, records));
-  shares.forEach((share, t) => words.set(threadWords(ctx, { ...o, share, t }), 40 + 8 * t));
+  const records = ws.alloc(8 * width * tree.p.max_leaves);
+  words.set(commonWords(ctx, tree, records));
+  shares.forEach((share, t) => words.set(threadWords(ctx, { ...tree, share, t }), 40 + 8 * t));
   Atomics.store(ws.i32(ctx.barrier, 1), 0, 0);
   await ctx.pool.run(shares.map((_, t) => [OP_GROW_LEAFWISE, block, t]));
   const count = ws.f64(block, 40)[23]!, r = ws.f64(records, width * count);
@@ -98,13 +98,13 @@ export async function growLeafwiseRound(
 /** Words 0–35 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
-  o: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number },
+  tree: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number },
   records: number,
 ): number[] {
-  const { ws, shares } = ctx, { p, root } = o, threads = shares.length;
+  const { ws, shares } = ctx, { p, root } = tree, threads = shares.length;
   const spares = ws.alloc(4 * p.max_leaves), partials = ws.alloc(4 * Math.max(1, threads - 1));
-  ws.i32(spares, p.max_leaves).set(Array.from({ length: p.max_leaves }, o.take));
-  ws.i32(partials, threads - 1).set(shares.slice(1).map(o.take));
+  ws.i32(spares, p.max_leaves).set(Array.from({ length: p.max_leaves }, tree.take));
+  ws.i32(partials, threads - 1).set(shares.slice(1).map(tree.take));
   const candidates = ws.alloc(8 * 9 * 2 * threads), s = root.split;
   return [
     ...[threads, ctx.nfeat, ctx.n, ctx.binsCol, ctx.bins, ctx.gh, ctx.rowIndex, ctx.scratch],
@@ -118,14 +118,20 @@ function commonWords(
 /** Thread t's words: its features (the sample's within its share), buffers and root region. */
 function threadWords(
   ctx: LeafwiseContext,
-  o: { p: LeafwiseParams; root: LeafwiseRoot; features: Int32Array; share: ThreadShare; t: number },
+  thread: {
+    p: LeafwiseParams;
+    root: LeafwiseRoot;
+    features: Int32Array;
+    share: ThreadShare;
+    t: number;
+  },
 ): number[] {
   const { ws } = ctx,
-    { share: sh, t } = o,
-    mine = o.features.filter((f) => f >= sh.f0 && f < sh.f1);
+    { share: sh, t } = thread,
+    mine = thread.features.filter((f) => f >= sh.f0 && f < sh.f1);
   const features = ws.alloc(4 * Math.max(1, mine.length));
   ws.i32(features, mine.length).set(mine);
-  const state = ws.alloc(ws.k.leafwiseStateBytes(o.p.max_leaves));
+  const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves));
   return [
     sh.f0,
     sh.f1,
@@ -133,6 +139,6 @@ function threadWords(
     mine.length,
     sh.buf,
     state,
-    ...o.root.ranges.subarray(2 * t, 2 * t + 2),
+    ...thread.root.ranges.subarray(2 * t, 2 * t + 2),
   ];
 }

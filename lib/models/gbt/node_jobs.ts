@@ -26,12 +26,12 @@ export interface ThreadShare extends FeatureShare {
 /** A share per thread: contiguous feature ranges (empty ones when threads outnumber features). */
 export function threadShares(
   ws: Workspace,
-  o: { nfeat: number; threads: number },
+  { nfeat, threads }: { nfeat: number; threads: number },
 ): ThreadShare[] {
-  return splitRange(o.nfeat, o.threads).map(([f0, f1]) => ({
+  return splitRange(nfeat, threads).map(([f0, f1]) => ({
     f0,
     f1,
-    buf: ws.alloc(ws.k.gatherBytes(o.nfeat)),
+    buf: ws.alloc(ws.k.gatherBytes(nfeat)),
   }));
 }
 
@@ -55,14 +55,14 @@ export interface NodeRows {
  */
 export function rootHistJobs(
   shares: readonly ThreadShare[],
-  o: NodeRows & { contiguous: boolean; dests: readonly number[]; binsCol: number; n: number },
+  root: NodeRows & { contiguous: boolean; dests: readonly number[]; binsCol: number; n: number },
 ): number[][] {
   const nf = shares.at(-1)!.f1;
   return shares.map((s, t) => {
-    const [start, end] = [o.ranges[2 * t]!, o.ranges[2 * t + 1]!], dest = o.dests[t]!;
-    return o.contiguous
-      ? [OP_HIST_COLS, o.binsCol, o.n, start, end, dest, 0, nf]
-      : [OP_HIST, o.rowIndex, start, end, dest, 0, nf, s.buf];
+    const [start, end] = [root.ranges[2 * t]!, root.ranges[2 * t + 1]!], dest = root.dests[t]!;
+    return root.contiguous
+      ? [OP_HIST_COLS, root.binsCol, root.n, start, end, dest, 0, nf]
+      : [OP_HIST, root.rowIndex, start, end, dest, 0, nf, s.buf];
   });
 }
 
@@ -124,13 +124,18 @@ export function appendPartitionJobs(
 export function appendReduceJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
-  o: { ws: Workspace; dests: readonly number[]; parent: number; builtRight: boolean },
+  { ws, dests, parent, builtRight }: {
+    ws: Workspace;
+    dests: readonly number[];
+    parent: number;
+    builtRight: boolean;
+  },
 ): void {
-  const others = o.dests.slice(1), parts = o.ws.alloc(4 * Math.max(1, others.length));
-  o.ws.i32(parts, others.length).set(others);
+  const others = dests.slice(1), parts = ws.alloc(4 * Math.max(1, others.length));
+  ws.i32(parts, others.length).set(others);
   shares.forEach((sh, t) => {
     if (sh.f0 === sh.f1) return;
-    jobs[t]!.push(OP_REDUCE, parts, others.length, o.dests[0]!, o.parent, sh.f0, sh.f1);
-    jobs[t]!.push(o.builtRight ? 1 : 0);
+    jobs[t]!.push(OP_REDUCE, parts, others.length, dests[0]!, parent, sh.f0, sh.f1);
+    jobs[t]!.push(builtRight ? 1 : 0);
   });
 }

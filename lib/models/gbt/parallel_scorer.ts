@@ -30,14 +30,19 @@ export class ParallelScorer {
 
   private constructor(
     model: GbtModel,
-    o: { ws: Workspace; pool: ThreadPool; forest: PlacedForest; covers: number },
+    { ws, pool, forest, covers }: {
+      ws: Workspace;
+      pool: ThreadPool;
+      forest: PlacedForest;
+      covers: number;
+    },
   ) {
     this.#model = model;
-    this.#ws = o.ws;
-    this.#pool = o.pool;
-    this.#forest = o.forest;
-    this.#covers = o.covers;
-    this.#mark = o.ws.used;
+    this.#ws = ws;
+    this.#pool = pool;
+    this.#forest = forest;
+    this.#covers = covers;
+    this.#mark = ws.used;
   }
 
   /** Places `model`'s forest and starts `threads − 1` workers (0 = every core). */

@@ -32,11 +32,11 @@ export function placeCovers(ws: Workspace, trees: readonly RegTree[]): number {
  */
 export function expectedMargin(
   trees: readonly RegTree[],
-  o: { base: number; scales?: readonly number[] },
+  { base, scales }: { base: number; scales?: readonly number[] },
 ): number {
-  let sum = o.base;
+  let sum = base;
   trees.forEach((t, k) => {
-    const scale = o.scales?.[k] ?? 1;
+    const scale = scales?.[k] ?? 1;
     const mean = (node: number): number => {
       if (t.left[node] === -1) return Math.fround(t.threshold[node]! * scale);
       const l = t.left[node]!, r = t.right[node]!;

@@ -63,14 +63,19 @@ export class ThreadPool {
   #queue: Promise<unknown> = Promise.resolve();
 
   private constructor(
-    o: { ws: Workspace; data: KernelData; workers: Worker[]; shared: SharedArrayBuffer[] },
+    { ws, data, workers, shared }: {
+      ws: Workspace;
+      data: KernelData;
+      workers: Worker[];
+      shared: SharedArrayBuffer[];
+    },
   ) {
-    this.#ws = o.ws;
-    this.#data = o.data;
-    this.#workers = o.workers;
-    this.#ctl = new Int32Array(o.shared[0]!);
-    this.#jobs = new Float64Array(o.shared[1]!);
-    for (const w of o.workers) {
+    this.#ws = ws;
+    this.#data = data;
+    this.#workers = workers;
+    this.#ctl = new Int32Array(shared[0]!);
+    this.#jobs = new Float64Array(shared[1]!);
+    for (const w of workers) {
       w.onerror = (e) => {
         e.preventDefault();
         this.#failed = new Error(`kernel worker failed: ${e.message}`);

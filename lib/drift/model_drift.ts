@@ -70,12 +70,12 @@ export function predictionDrift(
 export function scoreNote(
   what: string,
   unit: string,
-  o: { rs: ArrayLike<number>; cs: ArrayLike<number>; min?: number | undefined },
+  samples: { rs: ArrayLike<number>; cs: ArrayLike<number>; min?: number | undefined },
 ): string | null {
-  const min = o.min ?? MIN_SAMPLES;
-  if (Math.min(o.rs.length, o.cs.length) >= min) return null;
-  return `${what} not measurable: ${o.rs.length} reference and ${o.cs.length} current ${unit} ` +
-    `(drift.minSamples ${min})`;
+  const min = samples.min ?? MIN_SAMPLES;
+  if (Math.min(samples.rs.length, samples.cs.length) >= min) return null;
+  return `${what} not measurable: ${samples.rs.length} reference and ` +
+    `${samples.cs.length} current ${unit} (drift.minSamples ${min})`;
 }
 
 /** The metrics compared. */

@@ -17,9 +17,9 @@ export interface HealthServer {
 /** Serves `/healthz` and `/metrics` for `metrics` on `hostname:port` (port 0 = any free one). */
 export function serveHealth(
   metrics: CycleMetrics,
-  o: { hostname: string; port: number },
+  { hostname, port }: { hostname: string; port: number },
 ): HealthServer {
-  const server = Deno.serve({ hostname: o.hostname, port: o.port, onListen: () => {} }, (req) => {
+  const server = Deno.serve({ hostname, port, onListen: () => {} }, (req) => {
     const path = new URL(req.url).pathname;
     if (path === "/healthz") {
       const h = metrics.health();

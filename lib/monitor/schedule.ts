@@ -57,15 +57,17 @@ export interface RunScheduleOptions {
  * Runs cycles one at a time: the first at once (by default), then at each next start; a cycle
  * that overruns its slot is followed at once by the next. Resolves when stopped.
  */
-export async function runSchedule(o: RunScheduleOptions): Promise<number> {
-  const next = nextStart(o.spec);
+export async function runSchedule(options: RunScheduleOptions): Promise<number> {
+  const next = nextStart(options.spec);
   let cycles = 0;
-  let at = o.runAtStart === false ? next(new Date()) : new Date();
-  while (at && !o.signal.aborted && (o.maxCycles === undefined || cycles < o.maxCycles)) {
-    await sleepUntil(at, o.signal);
-    if (o.signal.aborted) break;
+  let at = options.runAtStart === false ? next(new Date()) : new Date();
+  while (
+    at && !options.signal.aborted && (options.maxCycles === undefined || cycles < options.maxCycles)
+  ) {
+    await sleepUntil(at, options.signal);
+    if (options.signal.aborted) break;
     const started = new Date();
-    await o.cycle();
+    await options.cycle();
     cycles++;
     const following = next(started);
     at = following && following.getTime() < Date.now() ? new Date() : following;

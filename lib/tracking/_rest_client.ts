@@ -109,13 +109,13 @@ export class RestClient {
   async #json<T>(
     method: string,
     path: string,
-    o: { body?: string; recover?: () => Promise<T | undefined> } = {},
+    request: { body?: string; recover?: () => Promise<T | undefined> } = {},
   ): Promise<T> {
     let found: T | undefined;
-    const lookup = o.recover
+    const lookup = request.recover
       ? async (): Promise<Lookup> => {
         try {
-          found = await o.recover!();
+          found = await request.recover!();
           return found === undefined ? "absent" : "found";
         } catch {
           return "unknown"; // not "absent": a create is sent again only when it surely made nothing
@@ -123,7 +123,7 @@ export class RestClient {
       }
       : undefined;
     const r = await this.#send(method, path, {
-      ...(o.body !== undefined ? { body: o.body } : {}),
+      ...(request.body !== undefined ? { body: request.body } : {}),
       ...(lookup ? { lookup } : {}),
     });
     if (!r) return found as T;
@@ -147,9 +147,9 @@ export class RestClient {
   async #send(
     method: string,
     path: string,
-    o: { body?: string | Uint8Array; lookup?: () => Promise<Lookup> } = {},
+    { body, lookup }: { body?: string | Uint8Array; lookup?: () => Promise<Lookup> } = {},
   ): Promise<Response | undefined> {
-    const { body, lookup } = o, what = `${method} ${path.split("?")[0]}`;
+    const what = `${method} ${path.split("?")[0]}`;
     const attempts = this.#s.attempts ?? 5;
     let look = false, failure = "";
     for (let attempt = 1;; attempt++) {
@@ -180,9 +180,8 @@ export class RestClient {
   async #attempt(
     method: string,
     path: string,
-    o: { body: string | Uint8Array | undefined; creates: boolean },
+    { body, creates }: { body: string | Uint8Array | undefined; creates: boolean },
   ): Promise<Response | string> {
-    const { body, creates } = o;
     try {
       const reply = await fetch(this.#base + path, {
         method,

@@ -133,12 +133,12 @@ export class RestStore implements TrackingStore {
   /** The run a failed `runs/create` made (its reply lost): same name and start time, if any. */
   async #runMade(
     experimentId: string,
-    o: { name: string; startTime: number },
+    { name, startTime }: { name: string; startTime: number },
   ): Promise<{ run: ApiRun } | undefined> {
     const r = await this.#api.post<{ runs?: ApiRun[] }>("runs/search", {
       experiment_ids: [experimentId],
-      filter: `attributes.run_name = '${o.name.replaceAll("'", "\\'")}' and ` +
-        `attributes.start_time = ${o.startTime}`,
+      filter: `attributes.run_name = '${name.replaceAll("'", "\\'")}' and ` +
+        `attributes.start_time = ${startTime}`,
       max_results: 2,
     });
     return r.runs?.length === 1 ? { run: r.runs[0]! } : undefined;

@@ -12,9 +12,7 @@ import { resolveTask } from "../lib/config/resolve_task.ts";
 import type { TrainingConfig } from "../lib/config/schema.ts";
 import type { TaskSpec } from "../lib/config/task_spec.ts";
 import { ConfigError, isSystemError, isUserError } from "../lib/errors.ts";
-import { type FlagTermsOptions, inFlagTerms } from "../lib/config/flag_terms.ts";
-import type { LogOptions } from "../lib/config/log_flags.ts";
-import { Logger } from "../lib/util/logger.ts";
+import { errorInFlagTerms } from "../lib/config/flag_terms.ts";
 
 /** Runs `main`, mapping errors to exit codes; exits with `main`'s return code (default 0). */
 export async function runMain(
@@ -61,7 +59,7 @@ export async function runTask<O extends z.ZodType>(
 ): Promise<never> {
   return await runMain(spec.name, async () => {
     const args = await resolveTask(spec, Deno.args, Deno.env.toObject()).catch((error) => {
-      throw inTaskTerms(spec, error, { bare: false }); // its lines name their flags already
+      throw errorInFlagTerms(spec, error, { bare: false }); // its lines name their flags already
     });
     if (args.help !== undefined) {
       console.log(args.help);
@@ -70,26 +68,7 @@ export async function runTask<O extends z.ZodType>(
     try {
       return await main(args);
     } catch (error) {
-      throw inTaskTerms(spec, error);
+      throw errorInFlagTerms(spec, error);
     }
   });
-}
-
-/** A library error as the task's user reads it: config paths and options named by their flags. */
-function inTaskTerms(spec: TaskSpec, error: unknown, terms: FlagTermsOptions = {}): unknown {
-  if (error instanceof ConfigError) {
-    const problems = error.problems.map((p) => inFlagTerms(spec, p, terms));
-    return new ConfigError(problems, { cause: error });
-  }
-  if (error instanceof Error && (isUserError(error) || isSystemError(error))) {
-    error.message = inFlagTerms(spec, error.message, terms);
-  }
-  return error;
-}
-
-/** The task's logger, as `--log-format` and `--verbose` ask: its lines go to stderr. */
-export function stderrLogger(o: LogOptions): Logger {
-  const log = new Logger({ format: o.logFormat, level: o.verbose ? "debug" : "info" });
-  log.addSink((line) => console.error(line));
-  return log;
 }

@@ -14,7 +14,8 @@ import { cycleLine, lockHeldLine } from "../lib/pipeline/cycle_line.ts";
 import { CYCLE_EXIT_CODES } from "../lib/pipeline/cycle_outcome.ts";
 import { monitorCycle } from "../lib/pipeline/monitor.ts";
 import { LOG_OPTIONS } from "../lib/config/log_flags.ts";
-import { runTask, stderrLogger } from "./_main.ts";
+import { runTask } from "./_main.ts";
+import { stderrLogger } from "./_logger.ts";
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({

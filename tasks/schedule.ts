@@ -11,7 +11,8 @@ import { MONITOR_FLAGS } from "../lib/config/monitor_flags.ts";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { serveSchedule } from "../lib/pipeline/schedule.ts";
 import { LOG_OPTIONS } from "../lib/config/log_flags.ts";
-import { runTask, stderrLogger } from "./_main.ts";
+import { runTask } from "./_main.ts";
+import { stderrLogger } from "./_logger.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [

@@ -11,7 +11,8 @@
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { ServeOptionsSchema, startServing } from "../lib/pipeline/serve.ts";
 import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
-import { runTask, stderrLogger } from "./_main.ts";
+import { runTask } from "./_main.ts";
+import { stderrLogger } from "./_logger.ts";
 
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [

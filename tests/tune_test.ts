@@ -130,6 +130,9 @@ out = dict(children=len(kids), params=run.data.params, tuning=tuning)`,
   assert.ok("model.params.eta" in got.params || "model.params.max_depth" in got.params);
   const noFolds = await runTask("train", ["--cv-folds", "0", "--tune"], { cwd: dir });
   assert.equal(noFolds.code, 2);
-  assert.match(noFolds.stderr, /train: --tune: needs CV folds to score configurations \(--cv-folds ≥ 2\)/);
+  assert.match(
+    noFolds.stderr,
+    /train: --tune: needs CV folds to score configurations \(--cv-folds ≥ 2\)/,
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -24,9 +24,12 @@ export async function readConfigFile(path: string): Promise<ConfigLayer> {
   try {
     values = JSON.parse(text);
   } catch (cause) {
-    throw new ConfigError([`config file: "${path}" is not valid JSON: ${(cause as Error).message}`], {
-      cause,
-    });
+    throw new ConfigError(
+      [`config file: "${path}" is not valid JSON: ${(cause as Error).message}`],
+      {
+        cause,
+      },
+    );
   }
   if (typeof values !== "object" || values === null || Array.isArray(values)) {
     throw new ConfigError([`config file: "${path}" must hold a JSON object`]);

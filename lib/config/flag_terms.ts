@@ -5,6 +5,7 @@
  * @module
  */
 
+import { ConfigError, isSystemError, isUserError } from "../errors.ts";
 import type { TaskSpec } from "./task_spec.ts";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -58,3 +59,22 @@ export function inFlagTerms(
 
 /** The config path or option a flag sets. */
 const nameOf = (f: TaskSpec["flags"][number]) => f.config ?? f.option!;
+
+/**
+ * A library error as a task's user reads it: a {@link ConfigError}'s lines, or a user or system
+ * error's message, in the terms of `spec`'s flags ({@link inFlagTerms}); other errors as they are.
+ */
+export function errorInFlagTerms(
+  spec: TaskSpec,
+  error: unknown,
+  options: FlagTermsOptions = {},
+): unknown {
+  if (error instanceof ConfigError) {
+    const problems = error.problems.map((p) => inFlagTerms(spec, p, options));
+    return new ConfigError(problems, { cause: error });
+  }
+  if (error instanceof Error && (isUserError(error) || isSystemError(error))) {
+    error.message = inFlagTerms(spec, error.message, options);
+  }
+  return error;
+}

@@ -284,13 +284,18 @@ interface CurrentSample {
 /** Rows from the configured source: a labeled file, or features labeled by the configured rules. */
 async function currentSample(
   config: TrainingConfig,
-  o: { seed: number; samples: number; scenario: DriftScenario; textColumns: ReadonlySet<string> },
+  sampling: {
+    seed: number;
+    samples: number;
+    scenario: DriftScenario;
+    textColumns: ReadonlySet<string>;
+  },
 ): Promise<CurrentSample> {
-  const read = await readFeatures(config.data, { views: config.featureViews, ...o });
+  const read = await readFeatures(config.data, { views: config.featureViews, ...sampling });
   const frame = read.features.frame;
   const labels = read.labeled?.labels ?? labelByRules(frame, ruleSet(config.data.labelRules), {
     targetRate: config.data.positiveRate,
-    seed: o.seed,
+    seed: sampling.seed,
   }).labels;
   const what = read.labeled ? "the current file" : "the current sample";
   return {
@@ -308,7 +313,7 @@ async function currentSample(
 /** The latest rows of a model's prediction log, with the feedback labels that arrived. */
 async function loggedSample(
   config: TrainingConfig,
-  o: { model: string; samples: number },
+  { model, samples }: { model: string; samples: number },
 ): Promise<CurrentSample> {
   if (config.data.source !== "redis") {
     throw new ConfigError([
@@ -317,8 +322,8 @@ async function loggedSample(
   }
   const conn = connectRedis(redisSettings(config.data.redis));
   try {
-    const keys = logKeys(o.model);
-    const log = await readPredictionLog(conn, { ...keys, max: o.samples });
+    const keys = logKeys(model);
+    const log = await readPredictionLog(conn, { ...keys, max: samples });
     const specs = featuresOf(config.featureViews).filter((s) => log.names.includes(s.name));
     return {
       frame: new Frame([...log.names], log.columns),

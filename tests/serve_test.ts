@@ -59,7 +59,8 @@ Deno.test("serve: features and entity ids score as predict does; 400/404/503 say
       p: Number(r[p.header.indexOf("probability")]),
     }));
     const features = p.header.filter((h) =>
-      !["entity_id", "feature_timestamp", "label", "prediction", "probability"].includes(h)
+      !["entity_id", "feature_timestamp", "label", "prediction", "probability", "label_predicted"]
+        .includes(h)
     );
     await t.step(
       "by features and by entity ids: the probabilities of deno task predict (≤ 1e-6)",

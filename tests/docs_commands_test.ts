@@ -313,7 +313,9 @@ Deno.test("every shell block of README.md and docs/ runs, in order, as written, 
       env: sessionEnv(ports),
       timeoutMs: 480_000,
     });
-    if (Deno.env.get("DOCS_TEST_VERBOSE")) report(results, join(tmp, "session.log"));
+    if (Deno.env.get("DOCS_TEST_VERBOSE")) {
+      report(results, Deno.makeTempFileSync({ prefix: "docs_session_", suffix: ".log" }));
+    }
     const failed = failures(results);
     assert.equal(
       failed.length,

@@ -232,6 +232,25 @@ Deno.test("predict --explain 3 adds reasons that agree with deno task explain's 
       `row ${i}: sigmoid(sum) = probability`,
     );
   });
+  // An input column named bias (not a feature) keeps its name; the bias column is bias_shap.
+  const [rh, ...rrows] = (await Deno.readTextFile(input)).trim().split("\n");
+  await Deno.writeTextFile(
+    join(dir, "with_bias.csv"),
+    [`${rh},bias`, ...rrows.map((r) => `${r},x`)].join("\n") + "\n",
+  );
+  const biased = await runTask("explain", [
+    "--model",
+    model,
+    "--input",
+    join(dir, "with_bias.csv"),
+    "--output",
+    join(dir, "shap_bias.csv"),
+  ]);
+  assert.equal(biased.code, 0, biased.stderr);
+  const [bh, ...brows] = await csv("shap_bias.csv");
+  assert.deepEqual([bh!.filter((h) => h === "bias").length, bh!.at(-1)], [1, "bias_shap"]);
+  assert.equal(brows[0]![bh!.indexOf("bias")], "x");
+  assert.equal(brows[0]!.at(-1), erows[0]!.at(-1), "the same bias value");
   const onnx = await runTask("predict", [
     "--model",
     join(runDir, "model", "model.onnx"),

@@ -15,6 +15,7 @@ import { meanAbsShap } from "../explain/shap_importance.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
 import type { ModelStoreSettings } from "./load_model.ts";
 import { contributionsOf, loadScorer } from "./scorer.ts";
+import { outputNames } from "./predict_file.ts";
 
 /** What to explain, with which model, and where the matrix goes. */
 export const ExplainOptionsSchema = z.strictObject({
@@ -69,7 +70,8 @@ export async function explainFile(
     const out: CsvColumn[] = [
       ...ids.map((n): CsvColumn => [n, raw.columns[raw.names.indexOf(n)]!]),
       ...names.map((n, j): CsvColumn => [n, column(j)]),
-      ["bias", column(names.length)],
+      // An input column named bias keeps its name; the bias column is then bias_shap.
+      [outputNames(["bias"], ids, { suffix: "_shap" }).get("bias")!, column(names.length)],
     ];
     await writeFileAtomic(options.output, toCsv(out));
     return {

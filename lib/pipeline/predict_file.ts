@@ -127,6 +127,12 @@ export async function predictFile(
   }
 }
 
+/** Options of {@link outputNames}. */
+export interface OutputNamesOptions {
+  /** What a taken name gets (then `_2`, `_3`, …). @default "_predicted" */
+  readonly suffix?: string;
+}
+
 /**
  * The name each output column is written under: its own, or — when the input has a column of
  * that name (a labeled file's `label`) — `<name>_predicted`, then `<name>_predicted_2`, … until
@@ -142,7 +148,9 @@ export async function predictFile(
 export function outputNames(
   outputs: readonly string[],
   inputs: readonly string[],
+  options: OutputNamesOptions = {},
 ): Map<string, string> {
+  const suffix = options.suffix ?? "_predicted";
   const taken = new Set([...inputs, ...outputs]);
   const names = new Map<string, string>();
   for (const name of outputs) {
@@ -150,8 +158,8 @@ export function outputNames(
       names.set(name, name);
       continue;
     }
-    let free = `${name}_predicted`;
-    for (let k = 2; taken.has(free); k++) free = `${name}_predicted_${k}`;
+    let free = `${name}${suffix}`;
+    for (let k = 2; taken.has(free); k++) free = `${name}${suffix}_${k}`;
     taken.add(free);
     names.set(name, free);
   }

@@ -60,3 +60,22 @@ Deno.test("a notebook that does not exist is one line and exit 2", async () => {
   const r = await runTask("notebooks", ["/nonexistent/x.ipynb"]);
   assertOneLine(r, "notebooks", /\/nonexistent\/x\.ipynb: no such notebook/);
 });
+
+Deno.test("a permission the process lacks is one line at once, not retried as a network error", async () => {
+  const root = new URL("..", import.meta.url).pathname;
+  const started = performance.now();
+  const out = await new Deno.Command(Deno.execPath(), {
+    // Everything predict needs but the network.
+    args: ["run", "--allow-read", "--allow-write", "--allow-env", "--allow-sys", "--allow-ffi"]
+      .concat([join(root, "tasks/predict.ts"), "--model", "models:/m@champion"])
+      .concat(["--input", "x.csv", "--output", "y.csv"]),
+    env: { NO_COLOR: "1", MLFLOW_TRACKING_URI: `http://127.0.0.1:${freePort()}` },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, stderr);
+  assert.match(stderr.trim(), /^predict: .*network access is not permitted/);
+  assert.equal(stderr.trim().split("\n").length, 1, stderr);
+  assert.ok(performance.now() - started < 3000, "no retries with backoff");
+});

@@ -37,6 +37,9 @@ Deno.test("every task answers --help with its usage, flags and exit 0", async ()
       assert.ok(text.includes(`--${f.flag}`), `${name}: --${f.flag} in help`);
     }
     if (TASK.config) assert.match(text, /MLFLOW_TRACKING_URI/, `${name} lists the environment`);
+    if (["predict", "explain", "export-onnx", "serve"].includes(name)) {
+      assert.match(text, /models:\/<name>@<alias>/, `${name} says it takes a registered model`);
+    }
   }));
 });
 

@@ -322,6 +322,16 @@ Deno.test("every shell block of README.md and docs/ runs, in order, as written, 
       0,
       `${failed.length} of ${steps.length} steps failed:\n\n${failed.join("\n\n")}`,
     );
+    // What the commands wrote is ignored (output/, mlflow.db, mlruns/): the work tree is as
+    // cloned, so the gate (which checks only the sources) stays green after following the docs.
+    const status = await new Deno.Command("git", {
+      args: ["status", "--porcelain"],
+      cwd: clone,
+      stdout: "piped",
+    }).output();
+    const left = new TextDecoder().decode(status.stdout).split("\n")
+      .filter((l) => l && l !== "?? .venv"); // the linked .venv (a symlink, not the ignored dir)
+    assert.deepEqual(left, [], "files the docs' commands left in the work tree");
   } finally {
     // A daemonized Redis leaves the session's process group: stop it by its port.
     await new Deno.Command("redis-cli", {

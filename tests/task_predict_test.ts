@@ -25,14 +25,20 @@ function featuresCsv(d: ReturnType<typeof nonLinear>, rows: number): string {
   return lines.join("\n") + "\n";
 }
 
-Deno.test("predict scores a CSV with our model: rows in order, a probability column, missing cells as missing", async () => {
+/** A temp folder holding `model.json`: a tree model fitted on a seeded non-linear set. */
+async function savedModel(o: { rows: number; noise: number; rounds: number }) {
   const dir = await Deno.makeTempDir();
-  const d = nonLinear(2000, 6, 4, 0.1);
-  const model = await new GradientBoosting({ num_boost_round: 20, nthread: 1 }).fit(
+  const d = nonLinear(o.rows, 6, 4, o.noise);
+  const model = await new GradientBoosting({ num_boost_round: o.rounds, nthread: 1 }).fit(
     d.frame,
     d.labels,
   );
   await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  return { dir, d, model };
+}
+
+Deno.test("predict scores a CSV with our model: rows in order, a probability column, missing cells as missing", async () => {
+  const { dir, d, model } = await savedModel({ rows: 2000, noise: 0.1, rounds: 20 });
   let csv = featuresCsv(d, 500);
   csv = csv.replace(/\n("row 7, quoted"),[^,\n]*/, "\n$1,oops"); // a non-numeric cell in f0
   await Deno.writeTextFile(join(dir, "in.csv"), csv);
@@ -105,13 +111,7 @@ out = 0
 });
 
 Deno.test("predict never writes a column name twice: output names the input has get _predicted (a labeled file's label stays the truth)", async () => {
-  const dir = await Deno.makeTempDir();
-  const d = nonLinear(300, 6, 4, 0.1);
-  const model = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }).fit(
-    d.frame,
-    d.labels,
-  );
-  await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  const { dir, d, model } = await savedModel({ rows: 300, noise: 0.1, rounds: 5 });
   // The input has every output name: label (the truth), probability, reason_1, reason_1_value,
   // and even label_predicted.
   const taken = ["label", "probability", "reason_1", "reason_1_value", "label_predicted"];
@@ -185,13 +185,7 @@ Deno.test("predict, explain and export-onnx name the model type it was trained a
 });
 
 Deno.test("predict refuses input lacking a model feature (exit 2, names it, writes nothing)", async () => {
-  const dir = await Deno.makeTempDir();
-  const d = nonLinear(500, 6, 4, 0);
-  const model = await new GradientBoosting({ num_boost_round: 3, nthread: 1 }).fit(
-    d.frame,
-    d.labels,
-  );
-  await Deno.writeTextFile(join(dir, "model.json"), model.serialize());
+  const { dir } = await savedModel({ rows: 500, noise: 0, rounds: 3 });
   await Deno.writeTextFile(join(dir, "in.csv"), "f0,f1\n1,2\n");
   const r = await predict([
     "--model",

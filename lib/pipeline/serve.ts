@@ -69,36 +69,42 @@ interface ServingStore {
  * @throws {ConfigError} / {@link ModelFormatError} / {@link DataError} for a model that cannot be
  * loaded; {@link EnvironmentError} for an address that cannot be listened on.
  */
-export async function startServing(config: TrainingConfig, o: ServeOptions): Promise<Serving> {
-  const slot = await ModelSlot.open(o.model, registrySource(config));
+export async function startServing(
+  config: TrainingConfig,
+  options: ServeOptions,
+): Promise<Serving> {
+  const slot = await ModelSlot.open(options.model, registrySource(config));
   const metrics = new ServeMetrics();
   const setModel = (m: Loaded) => metrics.model = { name: m.name, version: m.version };
   setModel(slot.current);
   const store = config.data.source === "redis"
-    ? await openStore(config, o, { slot, metrics })
+    ? await openStore(config, options, { slot, metrics })
     : undefined;
   const handler = scoreHandler({
     slot,
     metrics,
-    limits: o,
+    limits: options,
     ...(store ? { online: store.online, storeProblem: () => store.health.problem } : {}),
     ...(store?.predictionLog ? { logRows: store.predictionLog.write } : {}),
     ...(store ? { feedback: feedbackSink(store.conn, logKeys(slot.current.name).feedback) } : {}),
-    onError: (e) => o.log.error("request failed", { reason: e instanceof Error ? e.stack : e }),
+    onError: (e) =>
+      options.log.error("request failed", { reason: e instanceof Error ? e.stack : e }),
   });
-  const server = await listen(handler, { ...o, hostname: o.host }).catch(async (error) => {
-    await store?.conn.close().catch(() => {});
-    throw error;
-  });
+  const server = await listen(handler, { ...options, hostname: options.host }).catch(
+    async (error) => {
+      await store?.conn.close().catch(() => {});
+      throw error;
+    },
+  );
   metrics.connections = server.connections;
-  const follow = o.followSeconds > 0 && /@/.test(o.model)
+  const follow = options.followSeconds > 0 && /@/.test(options.model)
     ? setInterval(() => {
       slot.refresh().then((m) => {
         if (!m) return;
         setModel(m);
-        o.log.info("model swapped", { name: m.name, version: m.version });
-      }, (e) => o.log.warn("alias check failed", { reason: String(e) }));
-    }, o.followSeconds * 1000)
+        options.log.info("model swapped", { name: m.name, version: m.version });
+      }, (e) => options.log.warn("alias check failed", { reason: String(e) }));
+    }, options.followSeconds * 1000)
     : undefined;
   return {
     port: server.port,
@@ -118,27 +124,27 @@ export async function startServing(config: TrainingConfig, o: ServeOptions): Pro
  */
 async function openStore(
   config: TrainingConfig,
-  o: ServeOptions,
+  options: ServeOptions,
   s: { slot: ModelSlot; metrics: ServeMetrics },
 ): Promise<ServingStore> {
   const conn = connectRedis(redisSettings(config.data.redis), { serving: true });
   const health = new StoreHealth(conn, (problem) => {
-    if (problem) o.log.error(`feature store ${problem}`, { store: conn.where });
-    else o.log.info("feature store connected", { store: conn.where });
+    if (problem) options.log.error(`feature store ${problem}`, { store: conn.where });
+    else options.log.info("feature store connected", { store: conn.where });
   });
   // Serve once connected (commands fail fast while not): wait up to the connect timeout.
   if (!(await ready(conn, health, config.data.redis.connectTimeoutMs)) && !health.problem) {
-    o.log.warn("feature store not reachable yet; entity requests answer 503 until it is", {
+    options.log.warn("feature store not reachable yet; entity requests answer 503 until it is", {
       store: conn.where,
     });
   }
   const view = oneView(config.featureViews, "serving reads");
   const online = { conn, layout: layoutFor(config.data.redis, view), view };
-  if (o.logSample <= 0) return { conn, online, health };
+  if (options.logSample <= 0) return { conn, online, health };
   const predictionLog = redisPredictionLog(conn, {
     stream: logKeys(s.slot.current.name).stream,
-    maxLen: o.logMaxLen,
-    sample: o.logSample,
+    maxLen: options.logMaxLen,
+    sample: options.logSample,
     seed: config.seed,
     features: () => s.slot.current.model.featureNames,
   });

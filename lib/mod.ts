@@ -23,12 +23,13 @@
  * @example Explain a registered model's scores
  * ```ts
  * import { explain, Frame, loadModel } from "./mod.ts";
- * const model = await loadModel("models:/fraud-detector@champion");
+ * const model = await loadModel("models:/fraud_detection@champion");
  * const missing = new Frame(model.featureNames, model.featureNames.map(() => Float64Array.of(NaN)));
  * explain(model, missing).row(0); // every feature missing: where the trees send NaN
  * ```
  *
- * Sub-modules stay importable for what this module does not list (`lib/drift/ks.ts`, …).
+ * `deno.json` exports this module (`"exports": "./lib/mod.ts"`). Sub-modules stay importable for
+ * what it does not list (`lib/drift/ks.ts`, …).
  *
  * @module
  */

@@ -214,7 +214,8 @@ Deno.test("the stack's commands, run directly: bootstrap, ingest, the scheduler,
     assert.equal((await runTask("ingest", ["--samples", "5000"], opts)).code, 0);
     const boot = await runTask(c.bootstrap!.command![0]!, c.bootstrap!.command!.slice(1), opts);
     assert.equal(boot.code, 0, boot.stderr);
-    assert.match(boot.stdout, /Registered as fraud_detection version 1/);
+    // The service logs json, so its stdout is the summary as one JSON object.
+    assert.deepEqual(JSON.parse(boot.stdout).registered, { name: "fraud_detection", version: "1" });
     // The scheduler's command (its port replaced by a free one): the first cycle runs at start.
     const args = c.scheduler!.command!.slice(1);
     args[args.indexOf("--port") + 1] = String(freePort());

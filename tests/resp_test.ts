@@ -158,3 +158,29 @@ Deno.test("replies already returned stay valid when the reader's buffer fills an
   }
   for (const k of kept) assert.equal(dec.decode(k), value);
 });
+
+Deno.test("a connection lost with several sendEach in flight: the awaited one rejects, the others raise no unhandled rejection", async () => {
+  // A server that reads the first request and hangs up, as a Redis that dies mid-extraction.
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const serving = (async () => {
+    const c = await listener.accept();
+    await c.read(new Uint8Array(1024));
+    c.close();
+  })();
+  const { RespConnection } = await import("../lib/features/redis/resp.ts");
+  const conn = await RespConnection.open({
+    host: "127.0.0.1",
+    port: (listener.addr as Deno.NetAddr).port,
+    tls: false,
+    db: 0,
+    timeoutMs: 2000,
+  });
+  const ping = new TextEncoder().encode("*1\r\n$4\r\nPING\r\n");
+  const inFlight = [1, 2, 3].map(() => conn.sendEach(ping, { count: 1, each: () => {} }));
+  await assert.rejects(inFlight[0]!, /connection closed/);
+  // The other two fail too, unawaited: the test runner reports an unhandled rejection, if any.
+  await new Promise((r) => setTimeout(r, 50));
+  conn.close();
+  await serving;
+  listener.close();
+});

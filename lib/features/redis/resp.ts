@@ -206,7 +206,11 @@ export class RespConnection {
       if (r !== undefined) replies.each(r, k++);
       return r;
     };
-    return this.#exchange(bytes, replies.count, { next, keep: false }).then(() => {});
+    const done = this.#exchange(bytes, replies.count, { next, keep: false }).then(() => {});
+    // Callers keep several in flight and stop awaiting at the first failure: the others' failure
+    // (the same lost connection) must not surface as an unhandled rejection that kills the process.
+    done.catch(() => {});
+    return done;
   }
 
   /** Replies handed out must outlive later reads: not on a transient connection. */

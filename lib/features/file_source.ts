@@ -102,7 +102,12 @@ function checkColumns(table: Table, file: FileSettings, path: string): void {
   }
 }
 
-function readLabels(table: Table, column: string, path: string): Uint8Array {
+/**
+ * A column of 0/1 labels.
+ *
+ * @throws {DataError} naming the values that are not 0/1 (with counts).
+ */
+export function readLabels(table: Table, column: string, path: string): Uint8Array {
   const cells = table.columns[table.names.indexOf(column)]!;
   const labels = new Uint8Array(table.rows);
   const bad = new Map<string, number>();
@@ -190,7 +195,17 @@ function entityIds(table: Table, column: string | undefined): string[] {
   return Array.from({ length: table.rows }, (_, i) => String(cells[i] ?? ""));
 }
 
-function timestamps(table: Table, column: string | undefined, path: string): Float64Array {
+/**
+ * A column of times as epoch milliseconds: ISO strings, epoch-ms numbers or Parquet timestamps
+ * (NaN for every row when `column` is undefined).
+ *
+ * @throws {DataError} counting the values that are neither, with an example.
+ */
+export function timestamps(
+  table: Table,
+  column: string | undefined,
+  path: string,
+): Float64Array {
   const out = new Float64Array(table.rows).fill(NaN);
   if (column === undefined) return out;
   const cells = table.columns[table.names.indexOf(column)]! as ArrayLike<unknown>;

@@ -1,0 +1,179 @@
+/**
+ * Point-in-time features of a transaction log: equal to a brute-force reference to the last
+ * digit, blind to the future (appending later transactions changes no earlier row), and blind to
+ * labels confirmed after a window's end; the log reader maps, sorts and checks its columns.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { pointInTimeFeatures } from "../lib/features/point_in_time.ts";
+import { readTransactionLog } from "../lib/features/log_source.ts";
+import { DAY_MS, type TransactionLog } from "../lib/features/transaction_log.ts";
+import { Rng } from "../lib/util/rng.ts";
+
+/** A seeded log: cards and terminals, times over `days`, frauds confirmed 0–20 days later. */
+function randomLog(o: { rows: number; days: number; seed: number }): TransactionLog {
+  const rng = new Rng(o.seed);
+  const time = Float64Array.from({ length: o.rows }, () => Math.floor(rng.next() * o.days * DAY_MS))
+    .sort();
+  // Some exact ties, and rows a whole window apart, to exercise the bounds.
+  for (let i = 5; i < o.rows; i += 97) time[i] = time[i - 1]!;
+  const label = Uint8Array.from({ length: o.rows }, () => (rng.next() < 0.08 ? 1 : 0));
+  const labelTime = Float64Array.from(
+    time,
+    (t, i) => label[i] ? t + Math.floor(rng.next() * 20) * DAY_MS : t,
+  );
+  return {
+    rows: o.rows,
+    ids: Array.from({ length: o.rows }, (_, i) => `tx_${i}`),
+    entity: Int32Array.from({ length: o.rows }, () => Math.floor(rng.next() * 40)),
+    entityNames: Array.from({ length: 40 }, (_, i) => `card_${i}`),
+    counterparty: Int32Array.from({ length: o.rows }, () => Math.floor(rng.next() * 15)),
+    counterpartyNames: Array.from({ length: 15 }, (_, i) => `t_${i}`),
+    time,
+    amount: Float64Array.from({ length: o.rows }, () => Math.round(rng.next() * 30000) / 100 + 0.1),
+    label,
+    labelTime,
+  };
+}
+
+/** The features by their definitions, one row at a time, summing in log order. */
+function bruteForce(log: TransactionLog, windows: number[], delayDays: number) {
+  const out = new Map<string, Float64Array>();
+  const col = (name: string) => {
+    if (!out.has(name)) out.set(name, new Float64Array(log.rows));
+    return out.get(name)!;
+  };
+  for (let i = 0; i < log.rows; i++) {
+    const t = log.time[i]!;
+    for (const w of windows) {
+      let n = 0, sum = 0;
+      for (let j = 0; j <= i; j++) {
+        if (log.entity[j] !== log.entity[i] || log.time[j]! <= t - w * DAY_MS) continue;
+        n++;
+        sum += log.amount[j]!;
+      }
+      col(`entity_count_${w}d`)[i] = n;
+      col(`entity_mean_amount_${w}d`)[i] = sum / n;
+      const end = t - delayDays * DAY_MS;
+      let m = 0, frauds = 0;
+      for (let j = 0; j < i; j++) {
+        const tj = log.time[j]!;
+        if (log.counterparty[j] !== log.counterparty[i] || tj > end || tj <= end - w * DAY_MS) {
+          continue;
+        }
+        m++;
+        if (log.label[j] === 1 && log.labelTime[j]! <= end) frauds++;
+      }
+      col(`counterparty_count_${w}d`)[i] = m;
+      col(`counterparty_risk_${w}d`)[i] = m ? frauds / m : 0;
+    }
+  }
+  return out;
+}
+
+Deno.test("point-in-time features equal a brute-force reference to the last digit", () => {
+  const log = randomLog({ rows: 3000, days: 60, seed: 11 });
+  for (const [windows, delay] of [[[1, 7, 30], 7], [[2, 14], 0]] as const) {
+    const { frame, specs } = pointInTimeFeatures(log, {
+      windowsDays: windows,
+      delayDays: delay,
+    });
+    const expected = bruteForce(log, [...windows], delay);
+    for (const [name, values] of expected) {
+      assert.deepEqual(frame.column(name), values, `${name} (delay ${delay})`);
+    }
+    assert.equal(specs.length, frame.width);
+    assert.ok(frame.column("counterparty_risk_" + windows[0] + "d").some((v) => v > 0));
+  }
+});
+
+Deno.test("appending future transactions changes no earlier row's features", () => {
+  const full = randomLog({ rows: 2500, days: 60, seed: 5 });
+  const cut = 1800; // the first 1800 rows, as if the log ended there
+  const slice = <T extends { subarray(a: number, b: number): T }>(a: T) => a.subarray(0, cut);
+  const early: TransactionLog = {
+    ...full,
+    rows: cut,
+    ids: full.ids.slice(0, cut),
+    entity: slice(full.entity),
+    counterparty: slice(full.counterparty),
+    time: slice(full.time),
+    amount: slice(full.amount),
+    label: slice(full.label),
+    labelTime: slice(full.labelTime),
+  };
+  const a = pointInTimeFeatures(early).frame, b = pointInTimeFeatures(full).frame;
+  for (const name of a.names) {
+    assert.deepEqual(a.column(name), b.column(name).subarray(0, cut), name);
+  }
+});
+
+Deno.test("a fraud confirmed after a window's end is not yet a fraud there", () => {
+  const day = DAY_MS;
+  // One terminal: a fraud on day 0 confirmed on day 20, then transactions on days 9 and 30.
+  const log: TransactionLog = {
+    rows: 3,
+    ids: ["a", "b", "c"],
+    entity: Int32Array.of(0, 1, 2),
+    entityNames: ["x", "y", "z"],
+    counterparty: Int32Array.of(0, 0, 0),
+    counterpartyNames: ["t"],
+    time: Float64Array.of(0, 9 * day, 30 * day),
+    amount: Float64Array.of(5, 6, 7),
+    label: Uint8Array.of(1, 0, 0),
+    labelTime: Float64Array.of(20 * day, 9 * day, 30 * day),
+  };
+  const f = pointInTimeFeatures(log, { windowsDays: [30], delayDays: 7 }).frame;
+  // Day 9: the window (−28, 2] holds the fraud, still unconfirmed on day 2: risk 0 of 1.
+  assert.deepEqual([f.column("counterparty_count_30d")[1], f.column("counterparty_risk_30d")[1]], [
+    1,
+    0,
+  ]);
+  // Day 30: the window (−7, 23] holds both, the fraud confirmed on day 20: risk 1 of 2.
+  assert.deepEqual([f.column("counterparty_count_30d")[2], f.column("counterparty_risk_30d")[2]], [
+    2,
+    0.5,
+  ]);
+});
+
+Deno.test("a transaction log file: columns mapped, rows sorted by time, empty label times are the row's own", async () => {
+  const dir = await Deno.makeTempDir();
+  const path = join(dir, "log.csv");
+  await Deno.writeTextFile(
+    path,
+    "id,card,terminal,when,amt,fraud,confirmed\n" +
+      "t2,c1,m1,2024-01-02T10:00:00Z,20,1,2024-01-09T00:00:00Z\n" +
+      "t1,c2,m1,2024-01-01T10:00:00Z,10,0,\n" +
+      "t3,c1,m2,1704276000000,30,0,\n",
+  );
+  const log = await readTransactionLog({
+    path,
+    entityColumn: "card",
+    counterpartyColumn: "terminal",
+    timeColumn: "when",
+    amountColumn: "amt",
+    labelColumn: "fraud",
+    labelTimeColumn: "confirmed",
+    idColumn: "id",
+  });
+  assert.deepEqual(log.ids, ["t1", "t2", "t3"]);
+  assert.deepEqual([...log.entity].map((c) => log.entityNames[c]), ["c2", "c1", "c1"]);
+  assert.deepEqual([...log.amount], [10, 20, 30]);
+  assert.deepEqual([...log.label], [0, 1, 0]);
+  assert.equal(log.labelTime[1], Date.parse("2024-01-09T00:00:00Z"));
+  assert.equal(log.labelTime[0], log.time[0]);
+  await Deno.writeTextFile(path, "card,when,amt\nc1,2024-01-01,5\n");
+  await assert.rejects(
+    readTransactionLog({
+      path,
+      entityColumn: "card",
+      counterpartyColumn: "terminal",
+      timeColumn: "when",
+      amountColumn: "amt",
+      labelColumn: "fraud",
+    }),
+    /has no column "terminal", "fraud"/,
+  );
+  await Deno.remove(dir, { recursive: true });
+});

@@ -10,6 +10,7 @@ import { pointInTimeFeatures } from "../lib/features/point_in_time.ts";
 import { readTransactionLog } from "../lib/features/log_source.ts";
 import { DAY_MS, type TransactionLog } from "../lib/features/transaction_log.ts";
 import { Rng } from "../lib/util/rng.ts";
+import { runTask } from "./helpers/tasks.ts";
 
 /** A seeded log: cards and terminals, times over `days`, frauds confirmed 0–20 days later. */
 function randomLog(o: { rows: number; days: number; seed: number }): TransactionLog {
@@ -175,5 +176,44 @@ Deno.test("a transaction log file: columns mapped, rows sorted by time, empty la
     }),
     /has no column "terminal", "fraud"/,
   );
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("deno task train --source transactions: one row per transaction, point-in-time features, the log's own labels", async () => {
+  const dir = await Deno.makeTempDir();
+  const log = randomLog({ rows: 4000, days: 60, seed: 21 });
+  // Frauds at a few terminals: the counterparty risk features can find them.
+  for (let i = 0; i < log.rows; i++) log.label[i] = log.counterparty[i]! < 2 && i % 3 ? 1 : 0;
+  const lines = ["tx_id,entity_id,counterparty_id,time,amount,label"];
+  for (let i = 0; i < log.rows; i++) {
+    lines.push(
+      [log.ids[i], log.entityNames[log.entity[i]!], log.counterpartyNames[log.counterparty[i]!]]
+        .concat([new Date(log.time[i]!).toISOString(), String(log.amount[i]), String(log.label[i])])
+        .join(","),
+    );
+  }
+  await Deno.writeTextFile(join(dir, "log.csv"), lines.join("\n") + "\n");
+  const r = await runTask("train", [
+    "--source",
+    "transactions",
+    "--input",
+    join(dir, "log.csv"),
+    "--id-column",
+    "tx_id",
+    "--windows-days",
+    "1,7",
+    "--delay-days",
+    "3",
+    "--cv-folds",
+    "0",
+    "--log-format",
+    "json",
+  ], { cwd: dir });
+  assert.equal(r.code, 0, r.stderr);
+  const summary = JSON.parse(r.stdout);
+  assert.equal(summary.rows.total, 4000);
+  const names = summary.top_features.map((f: { feature: string }) => f.feature);
+  assert.ok(names.some((n: string) => n.startsWith("counterparty_risk_")), names.join(", "));
+  assert.ok(summary.test.roc_auc > 0.8, String(summary.test.roc_auc));
   await Deno.remove(dir, { recursive: true });
 });

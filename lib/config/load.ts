@@ -7,7 +7,7 @@
 
 import { ConfigError } from "../errors.ts";
 import { formatIssues } from "../util/format_issues.ts";
-import { type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
+import { LOG_COLUMNS, type TrainingConfig, TrainingConfigSchema } from "./schema.ts";
 import { USE_CASES } from "./use_cases.ts";
 import { redactUri } from "../util/redact_uri.ts";
 import type { z } from "zod";
@@ -123,9 +123,11 @@ export function resolveConfig(layers: readonly ConfigLayer[]): TrainingConfig {
     deepMerge(given, layer.values);
     for (const [k, v] of layer.origins) origins.set(k, v);
   }
-  // The use case's defaults go under everything the user gave.
+  // The use case's defaults go under everything the user gave, and a log's column names too.
   const useCase = USE_CASES.get(typeof given.useCase === "string" ? given.useCase : "fraud");
   const merged: ConfigTree = structuredClone(useCase?.defaults ?? {});
+  const data = given.data as ConfigTree | undefined;
+  if (data?.source === "transactions") deepMerge(merged, { data: { file: { ...LOG_COLUMNS } } });
   deepMerge(merged, given);
   const result = TrainingConfigSchema.safeParse(merged);
   if (result.success) return result.data;

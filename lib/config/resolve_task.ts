@@ -149,6 +149,7 @@ function parse(spec: TaskSpec, argv: readonly string[]) {
 function flagValue(f: FlagSpec, v: unknown): unknown {
   if (f.type === "number") return toNumber(v as string);
   if (f.type === "list") return (v as string).split(",").map((s) => s.trim()).filter(Boolean);
+  if (f.type === "numbers") return (flagValue({ ...f, type: "list" }, v) as string[]).map(toNumber);
   return v;
 }
 

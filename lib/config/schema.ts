@@ -14,7 +14,7 @@ import { MODEL_TYPES } from "../models/model_types.ts";
 import { USE_CASES } from "./use_cases.ts";
 
 /** Feature sources. */
-export const SOURCES = ["embedded", "redis", "file"] as const;
+export const SOURCES = ["embedded", "redis", "file", "transactions"] as const;
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
   message: "must be an ISO-8601 time such as 2024-06-03T03:00:00Z",
@@ -66,11 +66,35 @@ export const FileSourceSchema = z.strictObject({
   timestampColumn: z.string().min(1).optional(),
   /** Feature columns; empty = every column but the label, entity and timestamp columns. */
   featureColumns: z.array(z.string().min(1)).default([]),
+  /** A transaction log's terminal or merchant id column (`source: "transactions"`). */
+  counterpartyColumn: z.string().min(1).optional(),
+  /** A transaction log's amount column. */
+  amountColumn: z.string().min(1).optional(),
+  /** A transaction log's label-time column: when each fraud was confirmed (optional). */
+  labelTimeColumn: z.string().min(1).optional(),
+  /** A transaction log's transaction id column (optional). */
+  idColumn: z.string().min(1).optional(),
 });
+
+/**
+ * The column names a transaction log (`data.source: "transactions"`) is read with unless
+ * `data.file` names others: the handbook's layout in snake case.
+ */
+export const LOG_COLUMNS = {
+  label: "label",
+  entityColumn: "entity_id",
+  counterpartyColumn: "counterparty_id",
+  timestampColumn: "time",
+  amountColumn: "amount",
+} as const;
 
 /** Where features come from and how rows are labeled, cleaned and split. */
 export const DataConfigSchema = z.strictObject({
-  /** `embedded` (synthetic stream), `redis` (the feature store) or `file` (labeled rows). */
+  /**
+   * `embedded` (synthetic stream), `redis` (the feature store), `file` (labeled rows) or
+   * `transactions` (a transaction log in `data.file`: one row per transaction, point-in-time
+   * features computed from the log).
+   */
   source: z.enum(SOURCES).default("embedded"),
   /** Rows (entities) to use. */
   maxSamples: z.number().int().min(10).max(10_000_000).default(10_000),
@@ -107,9 +131,23 @@ export const DataConfigSchema = z.strictObject({
   snapshotTime: isoTime.default("2024-06-03T03:00:00Z"),
   /** Redis feature store (used with `source: "redis"`, and by `deno task ingest`). */
   redis: RedisConfigSchema.default(RedisConfigSchema.parse({})),
-  /** The labeled file (used with `source: "file"`). */
+  /** The labeled file (used with `source: "file"`), or the transaction log (`"transactions"`). */
   file: FileSourceSchema.default(FileSourceSchema.parse({})),
+  /** A transaction log's feature windows, in days (`source: "transactions"`). */
+  windowsDays: z.array(z.number().int().min(1).max(365)).min(1).default([1, 7, 30]),
+  /**
+   * How many days late fraud labels are known: counterparty risk windows end this much earlier
+   * (`source: "transactions"`).
+   */
+  delayDays: z.number().int().min(0).max(365).default(7),
 }).superRefine((d, ctx) => {
+  if (d.source === "transactions" && !d.file.path) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["file", "path"],
+      message: `is required with data.source "transactions" (--input)`,
+    });
+  }
   if (d.source !== "file") return;
   for (const key of ["path", "label"] as const) {
     if (!d.file[key]) {

@@ -19,6 +19,8 @@ export type FlagType =
   | "boolean"
   /** `a,b,c` → `["a", "b", "c"]`. */
   | "list"
+  /** `1,7,30` → `[1, 7, 30]` (an item that is not a number is kept, for validation to report). */
+  | "numbers"
   /** Repeatable `key=value`: sets `<target>.<key>` (value read as a number or boolean when it is one). */
   | "pairs";
 

@@ -14,6 +14,9 @@ import { ConfigError, DataError } from "../errors.ts";
 import { featuresOf, oneView } from "./catalog.ts";
 import type { FeatureSpec, FeatureView } from "../data/feature_spec.ts";
 import { type FileSettings, readLabeledFile } from "./file_source.ts";
+import { readTransactionLog } from "./log_source.ts";
+import { pointInTimeFeatures } from "./point_in_time.ts";
+import type { TransactionLog } from "./transaction_log.ts";
 import { embeddedFeatures } from "./embedded_source.ts";
 import { countUnreadable, describeShrink, type Extraction } from "./redis/extract.ts";
 import { readRedisFeatures, type RedisConfig } from "./redis/source.ts";
@@ -22,10 +25,17 @@ import type { FeatureSet } from "./window_processor.ts";
 
 /** The data settings the source reads (the config's `data` section is one). */
 export interface SourceSettings {
-  /** `embedded` (the synthetic stream), `redis` (the feature store) or `file` (a labeled file). */
-  readonly source: "embedded" | "redis" | "file";
-  /** The labeled file (`source: "file"`). */
-  readonly file?: FileSettings;
+  /**
+   * `embedded` (the synthetic stream), `redis` (the feature store), `file` (a labeled file) or
+   * `transactions` (a transaction log, one row per transaction).
+   */
+  readonly source: "embedded" | "redis" | "file" | "transactions";
+  /** The labeled file (`source: "file"`), or the log's path and columns (`"transactions"`). */
+  readonly file?: FileSettings & LogColumns;
+  /** A log's feature windows in days. */
+  readonly windowsDays?: readonly number[];
+  /** How late a log's labels are known, in days. */
+  readonly delayDays?: number;
   /** Rows to read unless `samples` is given. */
   readonly maxSamples: number;
   /** Snapshot time of the embedded stream. */
@@ -61,8 +71,18 @@ export interface FeatureRead {
   readonly notes?: SourceNotes;
   /** Where the rows came from, in words (`embedded stream, seed 7 (1000 rows)`). */
   readonly description: string;
-  /** A labeled file's own labels and inferred feature specs (`source: "file"`). */
+  /** A labeled file's own labels and inferred feature specs (`source: "file"`, `"transactions"`). */
   readonly labeled?: { readonly labels: Uint8Array; readonly specs: readonly FeatureSpec[] };
+  /** The transaction log the rows are (`source: "transactions"`; row i of the log is row i here). */
+  readonly log?: TransactionLog;
+}
+
+/** A transaction log's columns beyond a labeled file's (see `data.file` in the config). */
+export interface LogColumns {
+  readonly counterpartyColumn?: string | undefined;
+  readonly amountColumn?: string | undefined;
+  readonly labelTimeColumn?: string | undefined;
+  readonly idColumn?: string | undefined;
 }
 
 /**
@@ -85,6 +105,7 @@ export async function readFeatures(
   options: ReadFeaturesOptions,
 ): Promise<FeatureRead> {
   if (settings.source === "file") return await fromFile(settings, options);
+  if (settings.source === "transactions") return await fromLog(settings);
   const names = featuresOf(options.views).map((s) => s.name);
   const samples = options.samples ?? settings.maxSamples;
   const view = oneView(options.views, `the ${settings.source} source reads`);
@@ -124,6 +145,42 @@ async function fromFile(
       labels: keep === null ? file.labels : takeValues(file.labels, keep),
       specs: file.specs,
     },
+  };
+}
+
+/**
+ * Every transaction of the log with its point-in-time features (a log is not sampled: each
+ * row's features read the rows before it).
+ */
+async function fromLog(settings: SourceSettings): Promise<FeatureRead> {
+  const f = settings.file;
+  if (!f?.path) throw new ConfigError(["data.file.path: the transaction log is not set"]);
+  const log = await readTransactionLog({
+    path: f.path,
+    entityColumn: f.entityColumn ?? "",
+    counterpartyColumn: f.counterpartyColumn ?? "",
+    timeColumn: f.timestampColumn ?? "",
+    amountColumn: f.amountColumn ?? "",
+    labelColumn: f.label ?? "",
+    labelTimeColumn: f.labelTimeColumn,
+    idColumn: f.idColumn,
+  });
+  const { frame, specs } = pointInTimeFeatures(log, {
+    ...(settings.windowsDays ? { windowsDays: settings.windowsDays } : {}),
+    ...(settings.delayDays !== undefined ? { delayDays: settings.delayDays } : {}),
+  });
+  return {
+    features: {
+      frame,
+      entityIds: Array.from(log.entity, (c) => log.entityNames[c]!),
+      timestamps: log.time,
+    },
+    nonNumeric: {},
+    staleRows: 0,
+    description: `transaction log "${f.path}" (${log.rows} transactions, ` +
+      `${log.entityNames.length} entities, ${log.counterpartyNames.length} counterparties)`,
+    labeled: { labels: log.label, specs },
+    log,
   };
 }
 

@@ -18,6 +18,7 @@ import type { FeatureSet } from "../features/window_processor.ts";
 import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
 import { Phases } from "../util/phases.ts";
+import type { TransactionLog } from "../features/transaction_log.ts";
 
 /** Labeled, cleaned feature rows ready to split. */
 export interface LabeledData {
@@ -37,6 +38,8 @@ export interface LabeledData {
   readonly staleRows: number;
   /** Where the rows came from, in words. */
   readonly description: string;
+  /** The transaction log the rows are (`data.source: "transactions"`), row for row. */
+  readonly log?: TransactionLog;
 }
 
 /** Rows and labels before the missing-value policy. */
@@ -49,6 +52,7 @@ interface Loaded {
   readonly notes?: SourceNotes | undefined;
   readonly staleRows: number;
   readonly description: string;
+  readonly log?: TransactionLog | undefined;
 }
 
 /**
@@ -109,6 +113,8 @@ export async function loadLabeledData(
     droppedRows: frame.rows - features.frame.rows,
     staleRows: loaded.staleRows,
     description: loaded.description,
+    // A log stays row for row with the features (its features are never missing, none dropped).
+    ...(loaded.log && features.frame.rows === frame.rows ? { log: loaded.log } : {}),
   };
 }
 
@@ -124,6 +130,7 @@ async function labeledRows(config: TrainingConfig, phases: Phases): Promise<Load
     notes: read.notes,
     staleRows: read.staleRows,
     description: read.description,
+    log: read.log,
   };
   if (read.labeled) {
     const { labels, specs } = read.labeled;

@@ -11,6 +11,7 @@ import { readTransactionLog } from "../lib/features/log_source.ts";
 import { DAY_MS, type TransactionLog } from "../lib/features/transaction_log.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { runTask } from "./helpers/tasks.ts";
+import { readTable } from "../lib/data/read_table.ts";
 
 /** A seeded log: cards and terminals, times over `days`, frauds confirmed 0–20 days later. */
 function randomLog(o: { rows: number; days: number; seed: number }): TransactionLog {
@@ -215,5 +216,33 @@ Deno.test("deno task train --source transactions: one row per transaction, point
   const names = summary.top_features.map((f: { feature: string }) => f.feature);
   assert.ok(names.some((n: string) => n.startsWith("counterparty_risk_")), names.join(", "));
   assert.ok(summary.test.roc_auc > 0.8, String(summary.test.roc_auc));
+  // deno task features writes the same rows: ids, time, the features, the label.
+  const f = await runTask("features", [
+    "--source",
+    "transactions",
+    "--input",
+    join(dir, "log.csv"),
+    "--id-column",
+    "tx_id",
+    "--output",
+    join(dir, "set.parquet"),
+  ], { cwd: dir });
+  assert.equal(f.code, 0, f.stderr);
+  const set = await readTable(join(dir, "set.parquet"));
+  assert.deepEqual(set.names.slice(0, 5), [
+    "tx_id",
+    "entity_id",
+    "counterparty_id",
+    "time",
+    "amount",
+  ]);
+  assert.equal(set.names.at(-1), "label");
+  assert.equal(set.rows, 4000);
+  const expected = pointInTimeFeatures({ ...log, labelTime: log.time }).frame; // no label-time column
+  const risk = set.columns[set.names.indexOf("counterparty_risk_30d")]!;
+  assert.deepEqual(
+    Float64Array.from(risk as ArrayLike<number>),
+    expected.column("counterparty_risk_30d"),
+  );
   await Deno.remove(dir, { recursive: true });
 });

@@ -1,0 +1,39 @@
+/**
+ * Named columns as the bytes of a CSV or Parquet file, chosen by the file name: what a task
+ * writes (atomically) when it hands a table to a user or another tool.
+ *
+ * @module
+ */
+
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { type CsvColumn, toCsv } from "./csv.ts";
+
+/**
+ * The file's bytes: Parquet for a `.parquet` name (numbers as DOUBLE, anything else as STRING,
+ * a missing cell as null), CSV otherwise (as {@link toCsv} writes it).
+ *
+ * @example A two-column table as Parquet
+ * ```ts
+ * import { tableBytes } from "./table_bytes.ts";
+ * const bytes = tableBytes("scores.parquet", [
+ *   ["id", ["a", "b"]],
+ *   ["score", Float64Array.of(0.1, 0.9)],
+ * ]);
+ * bytes.length > 0; // true
+ * ```
+ */
+export function tableBytes(path: string, columns: readonly CsvColumn[]): Uint8Array {
+  if (!/\.parquet$/i.test(path)) return new TextEncoder().encode(toCsv(columns));
+  const columnData = columns.map(([name, cells]) => {
+    if (cells instanceof Float64Array) return { name, data: cells, type: "DOUBLE" as const };
+    const numeric = Array.from(cells).every((c) => typeof c === "number" || c === null);
+    return numeric
+      ? { name, data: Float64Array.from(cells as ArrayLike<number>), type: "DOUBLE" as const }
+      : {
+        name,
+        data: Array.from(cells, (c) => (c === null || c === undefined ? null : String(c))),
+        type: "STRING" as const,
+      };
+  });
+  return new Uint8Array(parquetWriteBuffer({ columnData }));
+}

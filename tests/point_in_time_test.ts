@@ -216,6 +216,8 @@ Deno.test("deno task train --source transactions: one row per transaction, point
   const names = summary.top_features.map((f: { feature: string }) => f.feature);
   assert.ok(names.some((n: string) => n.startsWith("counterparty_risk_")), names.join(", "));
   assert.ok(summary.test.roc_auc > 0.8, String(summary.test.roc_auc));
+  const logged = await readTable(join(summary.artifact_uri, "training_set.parquet"));
+  assert.equal(logged.rows, 4000, "the run logs the training set it trained on");
   // deno task features writes the same rows: ids, time, the features, the label.
   const f = await runTask("features", [
     "--source",

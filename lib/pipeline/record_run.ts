@@ -16,6 +16,7 @@ import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
 import type { Phases } from "../util/phases.ts";
+import { logTrainingSet } from "./training_set_artifact.ts";
 
 /** Most rows kept in the reference sample for drift checks. */
 export const REFERENCE_SAMPLE_ROWS = 5000;
@@ -28,7 +29,8 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
  * `reference_sample.csv` (a sample of the reference pool — test rows, or with a time split
  * training rows: entity id, timestamp, features, label, prediction; with a time split also
  * `holdout_sample.csv`, test rows, which promotion compares models on),
- * the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
+ * with a transaction log the training set (`training_set.parquet`, or its fingerprint
+ * `training_set.json` past 200,000 rows), the MLflow Model folder `model/` (with `exportOnnx`: `MLmodel`, ONNX, requirements, examples)
  * and, last, `model/model.json`.
  */
 export async function recordRun(
@@ -170,6 +172,7 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
     "entities.csv",
     toCsv([["entity_id", entityIds], ["feature_timestamp", timestamps]]),
   );
+  if (result.data.log) await logTrainingSet(run, result.data);
   if (config.exportOnnx) {
     // The MLflow Model folder; onnxruntime must accept both ONNX files before they are logged.
     const files = await phases.time("onnx", async () => {

@@ -14,8 +14,13 @@
  * @module
  */
 
-import { type AlertCost, alertCost, type CostInput, type CostModel } from "./alert_cost.ts";
-import { minimumCostThreshold } from "./alert_cost.ts";
+import {
+  type AlertCost,
+  alertCost,
+  type CostInput,
+  type CostModel,
+  minimumCostThreshold,
+} from "./alert_cost.ts";
 
 /** Scored transactions: parallel arrays, one entry per row. */
 export interface ScoredTransactions extends CostInput {
@@ -218,7 +223,7 @@ export function cardPrecisionTopK(
   groups.each((rows, d) => {
     const day = cardsOfDay(scored, rows, caught);
     const top = day.order.subarray(0, k);
-    const detected = Array.from(top, (c) => day.cards[c]!).filter((_, j) => day.fraud[top[j]!]);
+    const detected = Array.from(top).filter((c) => day.fraud[c]).map((c) => day.cards[c]!);
     fraudCards[d] = day.fraud.reduce((s, f) => s + f, 0);
     detectedCards[d] = detected.length;
     precision[d] = detected.length / k;

@@ -8,9 +8,11 @@
 import { z } from "zod";
 import { defineTask } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
+import { denoTask, runBenchmarks } from "./bench/_run_all.ts";
 import { RATIO_NOTE } from "./bench/_ratio.ts";
 import { TASK as DRIFT } from "./bench_drift.ts";
 import { TASK as EXPLAIN } from "./bench_explain.ts";
+import { TASK as FEATURES } from "./bench_features.ts";
 import { TASK as LOAD } from "./bench_load.ts";
 import { TASK as PREDICT } from "./bench_predict.ts";
 import { TASK as REDIS } from "./bench_redis.ts";
@@ -19,7 +21,17 @@ import { TASK as TRAIN } from "./bench_train.ts";
 import { TASK as TUNE } from "./bench_tune.ts";
 
 /** The benchmarks in the order they run. */
-export const BENCHMARKS = [TRAIN, PREDICT, EXPLAIN, TUNE, DRIFT, REDIS, SERVE, LOAD] as const;
+export const BENCHMARKS = [
+  TRAIN,
+  PREDICT,
+  EXPLAIN,
+  TUNE,
+  DRIFT,
+  REDIS,
+  SERVE,
+  FEATURES,
+  LOAD,
+] as const;
 
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
@@ -36,41 +48,6 @@ export const TASK = defineTask({
     RATIO_NOTE,
   ],
 });
-
-/**
- * Runs `names` in order with `run`, stopping at the first non-zero exit code.
- *
- * @returns That code, or 0 when every one passed.
- */
-export async function runBenchmarks(
-  names: readonly string[],
-  run: (name: string) => Promise<number>,
-): Promise<number> {
-  for (const [i, name] of names.entries()) {
-    const code = await run(name);
-    if (code === 0) continue;
-    const rest = names.slice(i + 1);
-    console.error(
-      `bench: ${name} failed (exit code ${code})${
-        rest.length ? `; not run: ${rest.join(", ")}` : ""
-      }`,
-    );
-    return code;
-  }
-  return 0;
-}
-
-/** `deno task <name>` from the repository root, sharing this terminal; its exit code. */
-async function denoTask(name: string): Promise<number> {
-  const status = await new Deno.Command(Deno.execPath(), {
-    args: ["task", name],
-    cwd: new URL("..", import.meta.url).pathname,
-    stdin: "inherit",
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn().status;
-  return status.success ? 0 : status.code || 1;
-}
 
 if (import.meta.main) {
   await runTask(TASK, () => runBenchmarks(BENCHMARKS.map((b) => b.name), denoTask));

@@ -14,7 +14,8 @@ import {
   speedLegend,
   speedSentence,
 } from "../tasks/bench/_ratio.ts";
-import { BENCHMARKS, runBenchmarks, TASK as BENCH } from "../tasks/bench.ts";
+import { BENCHMARKS, TASK as BENCH } from "../tasks/bench.ts";
+import { runBenchmarks } from "../tasks/bench/_run_all.ts";
 import { formatTrainBench, type TrainBenchRow } from "../tasks/bench/train_bench.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
@@ -127,7 +128,7 @@ function handRatios(file: string, text: string): string[] {
 Deno.test("every benchmark states speeds and goals through tasks/bench/_ratio.ts, none by hand", async () => {
   const files = await benchSources();
   const reports = files.filter((f) => /^tasks\/bench\/\w+_bench\.ts$/.test(f));
-  assert.equal(reports.length, 8, `benchmark modules: ${reports}`);
+  assert.equal(reports.length, 9, `benchmark modules: ${reports}`);
   const problems: string[] = [];
   for (const file of files) {
     if (file === "tasks/bench/_ratio.ts") continue;
@@ -146,7 +147,7 @@ Deno.test("every benchmark states speeds and goals through tasks/bench/_ratio.ts
   assert.deepEqual(problems, []);
 });
 
-Deno.test("tasks/bench.ts runs every bench:* task of deno.json, in the old chain's order", async () => {
+Deno.test("tasks/bench.ts runs every bench:* task of deno.json, in the old chain's order (bench:features before bench:load)", async () => {
   const names = BENCHMARKS.map((b) => b.name);
   const tasks = JSON.parse(await Deno.readTextFile(join(ROOT, "deno.json"))).tasks as Record<
     string,
@@ -164,6 +165,7 @@ Deno.test("tasks/bench.ts runs every bench:* task of deno.json, in the old chain
     "bench:drift",
     "bench:redis",
     "bench:serve",
+    "bench:features",
     "bench:load",
   ]);
   const chain = [...tasks.bench!.command.matchAll(/deno task (bench:[\w-]+)/g)].map((m) => m[1]);
@@ -193,7 +195,7 @@ Deno.test("deno task bench stops at the first failing benchmark and exits with i
 
 Deno.test("every tasks/bench*.ts answers --help quickly, exit 0, starting nothing", async () => {
   const scripts = (await benchSources()).filter((f) => /^tasks\/bench[^/]*\.ts$/.test(f));
-  assert.equal(scripts.length, 9, `scripts: ${scripts}`);
+  assert.equal(scripts.length, 10, `scripts: ${scripts}`);
   await Promise.all(scripts.map(async (script) => {
     const t0 = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {

@@ -18,6 +18,12 @@ import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
 import { designMatrix, designNames, designOwners, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
 import { modelCardHtml } from "./model_card.ts";
+import {
+  applyCalibrator,
+  type CalibrationInput,
+  type Calibrator,
+  readCalibrator,
+} from "./calibration/calibrator.ts";
 
 /** Format tag of serialized logistic-regression models. */
 export const LOGISTIC_FORMAT = "fraud-pipeline/logistic_regression@1";
@@ -179,6 +185,8 @@ export interface LogisticState {
   readonly decisionThreshold?: number;
   /** Categories of text-trained features (see `Classifier.vocabulary`). */
   readonly vocabulary?: Readonly<Record<string, readonly string[]>>;
+  /** The calibrator applied to the margin (absent: the sigmoid of the margin). */
+  readonly calibration?: Calibrator;
 }
 
 /** A fitted logistic regression. */
@@ -187,6 +195,8 @@ export class LogisticRegressionModel implements Classifier {
   readonly type = "logistic_regression";
   /** The learned state. */
   state: LogisticState;
+  /** A calibrator reads the margin (scikit-learn's `decision_function`). */
+  readonly calibrationInput: CalibrationInput = "margin";
 
   /** @param state Learned state (from `fit` or {@link LogisticRegressionModel.load}). */
   constructor(state: LogisticState) {
@@ -232,11 +242,31 @@ export class LogisticRegressionModel implements Classifier {
     this.state = Object.keys(v).length ? { ...rest, vocabulary: v } : rest;
   }
 
-  /** P(class 1) per row; missing inputs take the learned fill values, unseen categories the reference. */
+  /** The calibrator applied to the margin, saved in the state (undefined: none). */
+  get calibration(): Calibrator | undefined {
+    return this.state.calibration;
+  }
+
+  set calibration(c: Calibrator | undefined) {
+    const { calibration: _, ...rest } = this.state;
+    this.state = c ? { ...rest, calibration: c } : rest;
+  }
+
+  /**
+   * P(class 1) per row: the sigmoid of the margin, or the calibrator's probability; missing inputs
+   * take the learned fill values, unseen categories the reference.
+   */
   predictProba(frame: Frame): Float64Array {
+    const margin = this.calibrationScores(frame);
+    if (this.state.calibration) return applyCalibrator(this.state.calibration, margin);
+    for (let i = 0; i < margin.length; i++) margin[i] = sigmoid(margin[i]!);
+    return margin;
+  }
+
+  /** The margin (log-odds before calibration) per row: what a calibrator reads. */
+  calibrationScores(frame: Frame): Float64Array {
     const out = new Float64Array(frame.rows).fill(this.state.intercept);
     this.#terms(frame, (_k, i, v) => out[i] = out[i]! + v);
-    for (let i = 0; i < out.length; i++) out[i] = sigmoid(out[i]!);
     return out;
   }
 
@@ -335,6 +365,7 @@ export class LogisticRegressionModel implements Classifier {
     if (typeof s.intercept !== "number") {
       throw new ModelFormatError(`Logistic model lacks "intercept"`);
     }
+    if (s.calibration !== undefined) model.calibration = readCalibrator(s.calibration, "margin");
     return model;
   }
 }

@@ -5,6 +5,7 @@
  */
 
 import type { Frame } from "../data/frame.ts";
+import type { CalibrationInput, Calibrator } from "./calibration/calibrator.ts";
 
 /**
  * A serialized model: a JSON object. Our own formats carry a `format` tag that loading checks;
@@ -62,8 +63,20 @@ export interface Classifier {
    * model so that raw text columns can be scored; empty when every input was numeric.
    */
   vocabulary: Readonly<Record<string, readonly string[]>>;
-  /** P(class 1) per row of `frame` (columns looked up by name). */
+  /** P(class 1) per row of `frame` (columns looked up by name), calibrated when it has a calibrator. */
   predictProba(frame: Frame): Float64Array;
+  /**
+   * The calibrator `predictProba` applies to {@link calibrationScores}, saved with the model;
+   * undefined for none (`predictProba` is then the model's own probability).
+   */
+  calibration: Calibrator | undefined;
+  /**
+   * What a calibrator of this model reads, as scikit-learn's `CalibratedClassifierCV` does: the
+   * margin of a model with a `decision_function` (logistic regression), else P(class 1).
+   */
+  readonly calibrationInput: CalibrationInput;
+  /** The uncalibrated score per row that a calibrator reads (see {@link calibrationInput}). */
+  calibrationScores(frame: Frame): Float64Array;
   /** Importance per feature name (larger = more important; the meaning is the model's). */
   featureImportance(): Record<string, number>;
   /**

@@ -36,6 +36,7 @@ export function modelCardHtml(
   const rows = [
     ["features", String(model.featureNames.length)],
     ["decision threshold", model.decisionThreshold.toFixed(4)],
+    ...(model.calibration ? [["calibration", model.calibration.method]] : []),
     ...facts,
   ].map(([k, v]) => `<tr><th>${esc(k!)}</th><td>${esc(v!)}</td></tr>`).join("");
   const top = importance.map(([f, v]) =>

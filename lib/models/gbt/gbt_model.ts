@@ -20,6 +20,13 @@ import {
   toXGBoostJSON,
 } from "./xgboost_json.ts";
 import { modelCardHtml } from "../model_card.ts";
+import {
+  applyCalibrator,
+  type CalibrationInput,
+  type Calibrator,
+  readCalibrator,
+} from "../calibration/calibrator.ts";
+import { ModelFormatError } from "../../errors.ts";
 
 /** A model's prediction workspace and the trees it holds. */
 interface Predictor {
@@ -56,6 +63,10 @@ export class GbtModel implements Classifier {
   history: IterationMetrics[] = [];
   /** The prediction workspace: the forest placed once, reused by every call. */
   #predictor: Predictor | undefined;
+  /** The calibrator read from the attribute it is saved in (that attribute's text, and it). */
+  #calibrator: { readonly saved: string; readonly calibrator: Calibrator } | undefined;
+  /** A calibrator reads P(class 1): xgboost's classifiers have no `decision_function`. */
+  readonly calibrationInput: CalibrationInput = "probability";
 
   /**
    * @param state The ensemble.
@@ -102,6 +113,35 @@ export class GbtModel implements Classifier {
       attributes: Object.keys(v).length
         ? { ...rest, category_vocabulary: JSON.stringify(v) }
         : rest,
+    };
+  }
+
+  /**
+   * The calibrator applied to P(class 1), saved in the learner attribute `calibration` (JSON; a
+   * learner attribute, so Python's xgboost keeps it but does not apply it).
+   *
+   * @throws {ModelFormatError} when the saved attribute is not a calibrator.
+   */
+  get calibration(): Calibrator | undefined {
+    const saved = this.state.attributes.calibration;
+    if (saved === undefined) return undefined;
+    if (this.#calibrator?.saved !== saved) {
+      let json: unknown;
+      try {
+        json = JSON.parse(saved);
+      } catch (cause) {
+        throw new ModelFormatError(`learner attribute "calibration" is not JSON`, { cause });
+      }
+      this.#calibrator = { saved, calibrator: readCalibrator(json, this.calibrationInput) };
+    }
+    return this.#calibrator.calibrator;
+  }
+
+  set calibration(c: Calibrator | undefined) {
+    const { calibration: _, ...rest } = this.state.attributes;
+    this.state = {
+      ...this.state,
+      attributes: c ? { ...rest, calibration: JSON.stringify(c) } : rest,
     };
   }
 
@@ -190,11 +230,40 @@ export class GbtModel implements Classifier {
     }, cols);
   }
 
-  /** P(class 1) for logistic objectives (the prediction itself for squared error). */
+  /**
+   * P(class 1) for logistic objectives (the prediction itself for squared error), through the
+   * calibrator when the model has one.
+   */
   predictProba(frame: Frame): Float64Array {
+    return this.probabilities(this.predictMargin(frame));
+  }
+
+  /** P(class 1) before calibration (what a calibrator reads). */
+  calibrationScores(frame: Frame): Float64Array {
     const m = this.predictMargin(frame);
     for (let i = 0; i < m.length; i++) m[i] = transform(this.state.objective, m[i]!);
     return m;
+  }
+
+  /**
+   * {@link predictProba} from raw margins (as {@link predictMargin} gives them): the objective's
+   * transform, then the calibrator. `margins` is overwritten when there is no calibrator.
+   *
+   * @example Probabilities from margins scored elsewhere
+   * ```ts
+   * import { GbtModel } from "./gbt_model.ts";
+   * import { Frame } from "../../data/frame.ts";
+   * const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile("model.json")));
+   * const rows = new Frame(model.featureNames, model.featureNames.map(() => Float64Array.of(NaN)));
+   * model.probabilities(model.predictMargin(rows)); // model.predictProba(rows)
+   * ```
+   */
+  probabilities(margins: Float64Array): Float64Array {
+    for (let i = 0; i < margins.length; i++) {
+      margins[i] = transform(this.state.objective, margins[i]!);
+    }
+    const c = this.calibration;
+    return c ? applyCalibrator(c, margins) : margins;
   }
 
   /** Average gain per feature (XGBoost's `get_score(importance_type="gain")`), 0 for unused ones. */
@@ -251,6 +320,8 @@ export class GbtModel implements Classifier {
    * @throws {ModelFormatError} for what the engine does not support.
    */
   static fromJSON(json: unknown): GbtModel {
-    return new GbtModel(parseXGBoostJSON(json));
+    const model = new GbtModel(parseXGBoostJSON(json));
+    void model.calibration; // a saved calibrator is checked on loading
+    return model;
   }
 }

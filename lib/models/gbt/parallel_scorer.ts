@@ -11,7 +11,7 @@ import { type Frame, modelColumns } from "../../data/frame.ts";
 import { OP_FOREST, OP_ROWS, OP_SHAP } from "./_jobs.ts";
 import type { GbtModel } from "./gbt_model.ts";
 import { Workspace } from "./kernel/workspace.ts";
-import { baseMargin, transform } from "./objective.ts";
+import { baseMargin } from "./objective.ts";
 import { expectedMargin, maxDepth, placeCovers } from "./shap.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { forestArgs, type PlacedForest, placeForest } from "./tree.ts";
@@ -84,11 +84,9 @@ export class ParallelScorer {
     });
   }
 
-  /** P(class 1) per row (as `GbtModel.predictProba`). */
+  /** P(class 1) per row (as `GbtModel.predictProba`: calibrated when the model has a calibrator). */
   async predictProba(frame: Frame): Promise<Float64Array> {
-    const m = await this.margins(frame), objective = this.#model.state.objective;
-    for (let i = 0; i < m.length; i++) m[i] = transform(objective, m[i]!);
-    return m;
+    return this.#model.probabilities(await this.margins(frame));
   }
 
   /** SHAP values (as `GbtModel.contributions`). */

@@ -3,7 +3,8 @@
  * (logistic post-transform, the base margin as base value, `BRANCH_LT` as XGBoost's `x < t`,
  * missing values routed by the learned default direction), logistic regression as standard ops
  * (impute, MatMul + Add, Sigmoid). Input `float_input` [N, F]; outputs `label` [N] and
- * `probabilities` [N, 2] (no ZipMap).
+ * `probabilities` [N, 2] (no ZipMap). A calibrated model's graph ends in its calibrator, and
+ * computes the score the calibrator reads as our engine does (see `_calibrated_graph.ts`).
  *
  * @module
  */
@@ -13,6 +14,7 @@ import { GbtModel } from "../models/gbt/gbt_model.ts";
 import { baseMargin, isLogistic } from "../models/gbt/objective.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { Classifier } from "../models/model.ts";
+import { calibratedGraph } from "./_calibrated_graph.ts";
 import {
   attribute,
   ElemType,
@@ -61,11 +63,14 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
     ...(Object.keys(model.vocabulary).length
       ? { category_vocabulary: JSON.stringify(model.vocabulary) }
       : {}),
+    ...(model.calibration ? { calibration: model.calibration.method } : {}),
     ...(meta.runId ? { run_id: meta.runId } : {}),
     ...(meta.version ? { version: meta.version } : {}),
   };
   const inputs = [valueInfo("float_input", ElemType.FLOAT, ["N", f])];
-  const graph = model instanceof GbtModel
+  const graph = model.calibration
+    ? { graphName: `calibrated_${model.type}`, ...calibratedGraph(model, model.calibration) }
+    : model instanceof GbtModel
     ? { graphName: "tree_ensemble", nodes: [treeEnsembleNode(model)], initializers: [] }
     : model instanceof LogisticRegressionModel
     ? { graphName: "logistic_regression", ...linearGraph(model) }

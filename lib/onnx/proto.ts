@@ -11,7 +11,7 @@ import onnxProto from "onnx-proto";
 const onnx = (onnxProto as any).onnx;
 
 /** ONNX tensor element types used here. */
-export const ElemType = { FLOAT: 1, INT64: 7, BOOL: 9 } as const;
+export const ElemType = { FLOAT: 1, INT64: 7, BOOL: 9, DOUBLE: 11 } as const;
 
 /** IR version of the models written (ONNX 1.12+; onnxruntime 1.14+). */
 export const IR_VERSION = 8;
@@ -66,6 +66,15 @@ export function floatTensor(
   values: ArrayLike<number>,
 ): unknown {
   return { name, dims: [...dims], dataType: ElemType.FLOAT, floatData: Array.from(values) };
+}
+
+/** A float64 tensor initializer. */
+export function doubleTensor(
+  name: string,
+  dims: readonly number[],
+  values: ArrayLike<number>,
+): unknown {
+  return { name, dims: [...dims], dataType: ElemType.DOUBLE, doubleData: Array.from(values) };
 }
 
 /** An int64 tensor initializer. */

@@ -6,6 +6,7 @@
  */
 
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
+import { LOG_SOURCE_FLAGS } from "../lib/config/log_source_flags.ts";
 import { FeaturesOptionsSchema, writeTrainingSet } from "../lib/pipeline/features_file.ts";
 import { runTask } from "./_main.ts";
 
@@ -18,13 +19,8 @@ const FLAGS: FlagSpec[] = [
   { flag: "seed",                config: "seed",                     type: "number",  arg: "<n>",                help: "seed of the embedded stream and the sample" },
   { flag: "label",               config: "data.file.label",          type: "string",  arg: "<column>",           help: "the 0/1 label column" },
   { flag: "entity-column",       config: "data.file.entityColumn",   type: "string",  arg: "<column>",           help: "the card or customer id column" },
-  { flag: "counterparty-column", config: "data.file.counterpartyColumn", type: "string", arg: "<column>",        help: "a log's terminal or merchant id column" },
   { flag: "timestamp-column",    config: "data.file.timestampColumn", type: "string", arg: "<column>",           help: "the transaction time column" },
-  { flag: "amount-column",       config: "data.file.amountColumn",   type: "string",  arg: "<column>",           help: "a log's amount column" },
-  { flag: "label-time-column",   config: "data.file.labelTimeColumn", type: "string", arg: "<column>",           help: "a log's label-time column: when each fraud was confirmed" },
-  { flag: "id-column",           config: "data.file.idColumn",       type: "string",  arg: "<column>",           help: "a log's transaction id column" },
-  { flag: "windows-days",        config: "data.windowsDays",         type: "numbers", arg: "<d,d,…>",            help: "a log's feature windows in days" },
-  { flag: "delay-days",          config: "data.delayDays",           type: "number",  arg: "<d>",                help: "how many days late fraud labels are known" },
+  ...LOG_SOURCE_FLAGS,
 ];
 
 /** The task's declaration (also read by tests). */

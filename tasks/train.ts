@@ -6,6 +6,7 @@
 
 import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
+import { LOG_EVALUATION_FLAGS, LOG_SOURCE_FLAGS } from "../lib/config/log_source_flags.ts";
 import { train } from "../lib/pipeline/train.ts";
 import { formatTrainingSummary, trainingSummaryJson } from "../lib/report/training_summary.ts";
 import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
@@ -17,6 +18,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "use-case",          config: "useCase",                  type: "string", arg: "<name>",         help: "fraud or personalization: the view, labels and defaults to start from" },
   { flag: "model-type",        config: "model.type",               type: "string", arg: "<type>",         help: "xgboost, lightgbm, random_forest or logistic_regression" },
   { flag: "param",             config: "model.params",             type: "pairs",  arg: "<name>=<value>", help: "a model parameter, repeatable (e.g. --param max_depth=4)" },
+  { flag: "calibrate",         config: "model.calibration",        type: "string", arg: "<method>",       help: "isotonic or sigmoid: calibrate probabilities on out-of-fold scores (--split time: on the latest 20% of training)" },
   { flag: "experiment-name",   config: "mlflow.experimentName",    type: "string", arg: "<name>",         help: "MLflow experiment (created if missing)" },
   { flag: "run-name",          config: "mlflow.runName",           type: "string", arg: "<name>",         help: "MLflow run name (default <model>-<time>)" },
   { flag: "positive-rate",     config: "data.positiveRate",        type: "number", arg: "<rate>",         help: "target share of positive labels the rules give (fraud, purchases)" },
@@ -31,12 +33,6 @@ const FLAGS: FlagSpec[] = [
   { flag: "entity-column",     config: "data.file.entityColumn",   type: "string", arg: "<column>",       help: "the file's entity id column (not a feature)" },
   { flag: "timestamp-column",  config: "data.file.timestampColumn", type: "string", arg: "<column>",      help: "the file's event time column (not a feature; --split time)" },
   { flag: "feature-columns",   config: "data.file.featureColumns", type: "list",   arg: "<a,b,…>",        help: "the file's feature columns (default: all other columns)" },
-  { flag: "counterparty-column", config: "data.file.counterpartyColumn", type: "string", arg: "<column>", help: "a log's terminal or merchant id column" },
-  { flag: "amount-column",     config: "data.file.amountColumn",   type: "string", arg: "<column>",       help: "a log's amount column" },
-  { flag: "label-time-column", config: "data.file.labelTimeColumn", type: "string", arg: "<column>",      help: "a log's label-time column: when each fraud was confirmed" },
-  { flag: "id-column",         config: "data.file.idColumn",       type: "string", arg: "<column>",       help: "a log's transaction id column" },
-  { flag: "windows-days",      config: "data.windowsDays",         type: "numbers", arg: "<d,d,…>",        help: "a log's feature windows in days" },
-  { flag: "delay-days",        config: "data.delayDays",           type: "number", arg: "<d>",            help: "how many days late fraud labels are known (a log's counterparty risk windows end that much earlier)" },
   { flag: "redis-layout",      config: "data.redis.layout",        type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
   { flag: "redis-cluster",     config: "data.redis.clusterNodes",  type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
   { flag: "tune",              config: "tune.enabled",             type: "boolean",                       help: "search hyperparameters first (successive halving, CV-scored, nested runs)" },
@@ -46,6 +42,8 @@ const FLAGS: FlagSpec[] = [
   { flag: "alias",             config: "mlflow.registerAlias",     type: "string", arg: "<alias>",        help: "point this alias (e.g. challenger) at the registered version" },
   { flag: "offline-ok",        config: "mlflow.offlineOk",         type: "boolean",                       help: "a tracking server that is down: track to sqlite:///mlflow.db, sync later" },
   ...LOG_FLAGS,
+  ...LOG_SOURCE_FLAGS,
+  ...LOG_EVALUATION_FLAGS,
 ];
 
 /** The task's declaration (also read by tests). */

@@ -49,6 +49,7 @@ const NUMERIC_PATHS = new Set([
   "data.testSize",
   "data.maxSamples",
   "data.labelNoise",
+  "evaluation.missedFraudCost",
   "seed",
 ]);
 

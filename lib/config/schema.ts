@@ -140,7 +140,35 @@ export const DataConfigSchema = z.strictObject({
    * (`source: "transactions"`).
    */
   delayDays: z.number().int().min(0).max(365).default(7),
+  /**
+   * With `split: "time"` on a transaction log, the handbook's validation: `trainDays` of training,
+   * a gap of `delayDays`, `testDays` of test (cards known compromised before a test day leave
+   * it); forward-chaining CV folds keep the same gap. Unset: the latest `testSize` share is test.
+   */
+  trainDays: z.number().int().min(1).max(3650).optional(),
+  /** Days of test (and of each CV fold's test period), with `trainDays`. */
+  testDays: z.number().int().min(1).max(3650).optional(),
+  /** The first training day (`YYYY-MM-DD`, UTC); unset: the test period ends on the log's last day. */
+  trainStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
+  /** The first test day (`YYYY-MM-DD`, UTC), instead of `trainStart`. */
+  testStart: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional(),
 }).superRefine((d, ctx) => {
+  const days = d.trainDays !== undefined || d.testDays !== undefined;
+  if (days && (d.trainDays === undefined || d.testDays === undefined)) {
+    ctx.addIssue({
+      code: "custom",
+      path: [d.trainDays === undefined ? "trainDays" : "testDays"],
+      message: "is needed too: the split by days takes data.trainDays and data.testDays",
+    });
+  }
+  if (days && (d.source !== "transactions" || d.split !== "time")) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["trainDays"],
+      message:
+        'splits a transaction log by days: needs data.source "transactions" and data.split "time"',
+    });
+  }
   if (d.source === "transactions" && !d.file.path) {
     ctx.addIssue({
       code: "custom",
@@ -298,6 +326,16 @@ export const MonitorConfigSchema = z.strictObject({
   lockFile: z.string().min(1).default("output/monitor.lock"),
 });
 
+/** How a fraud model is judged beside ROC and PR AUC: the alert budget and the cost model. */
+export const EvaluationConfigSchema = z.strictObject({
+  /** Alerts investigators can check a day: k of precision@k and card precision@k. */
+  alertBudget: z.number().int().min(1).default(100),
+  /** The cost of reviewing one alert, in the amounts' currency. */
+  reviewCost: z.number().min(0).default(10),
+  /** The cost of a missed fraud: its amount, or a fixed value. */
+  missedFraudCost: z.union([z.literal("amount"), z.number().min(0)]).default("amount"),
+});
+
 /** The whole training configuration. */
 export const TrainingConfigSchema = z.strictObject({
   /** The use case whose defaults sit under the user's settings (see `use_cases.ts`). */
@@ -310,6 +348,7 @@ export const TrainingConfigSchema = z.strictObject({
   drift: DriftConfigSchema.default(DriftConfigSchema.parse({})),
   monitor: MonitorConfigSchema.default(MonitorConfigSchema.parse({})),
   tune: TuneConfigSchema.default(TuneConfigSchema.parse({})),
+  evaluation: EvaluationConfigSchema.default(EvaluationConfigSchema.parse({})),
   /** Also write the model as ONNX (`model/model.onnx`), verified loadable by onnxruntime. */
   exportOnnx: z.boolean().default(true),
   /** Feature views to train on. */

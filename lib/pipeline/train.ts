@@ -31,6 +31,7 @@ import { tuneParams } from "./tune.ts";
 import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
 import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
 import { withDisplay } from "../report/display.ts";
+import { delayParts } from "./delay_parts.ts";
 import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
 
@@ -319,11 +320,16 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
   const { frame, timestamps } = data.features;
   const { testSize, cvFolds, split: how } = config.data;
   const byTime = how === "time";
-  const split = byTime
-    ? timeSplit(data.labels, timestamps, testSize)
-    : stratifiedSplit(data.labels, testSize, config.seed);
+  // A transaction log split by days: training, the label delay, test (the handbook's way).
+  const byDays = config.data.trainDays !== undefined ? delayParts(data, config) : undefined;
+  const split = byDays?.split ??
+    (byTime
+      ? timeSplit(data.labels, timestamps, testSize)
+      : stratifiedSplit(data.labels, testSize, config.seed));
   const yTrain = takeValues(data.labels, split.train);
-  const folds = cvFolds < 2
+  const folds = byDays
+    ? byDays.folds
+    : cvFolds < 2
     ? undefined
     : byTime
     ? timeSeriesFolds(yTrain, cvFolds)
@@ -349,7 +355,7 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
     vocabulary: Object.fromEntries(
       data.specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])),
     ),
-    ...(byTime
+    ...(byDays ? { timeRanges: byDays.timeRanges } : byTime
       ? {
         timeRanges: {
           train: span(split.train),

@@ -11,6 +11,7 @@ import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import { DRIFT_SCENARIOS } from "../features/transactions.ts";
 import { RULE_SETS } from "../labels/rule_sets.ts";
 import { MODEL_TYPES } from "../models/model_types.ts";
+import { CALIBRATION_METHODS } from "../models/calibration/calibrator.ts";
 import { USE_CASES } from "./use_cases.ts";
 
 /** Feature sources. */
@@ -194,6 +195,12 @@ export const ModelConfigSchema = z.strictObject({
   type: z.enum(MODEL_TYPES).default("xgboost"),
   /** Model parameters, by the model's own names (e.g. `C` for logistic regression). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+  /**
+   * Calibrate the model's probabilities (`isotonic` or Platt's `sigmoid`, as scikit-learn's
+   * `CalibratedClassifierCV`) on scores it did not train on: the CV's out-of-fold scores, or with
+   * `data.split: "time"` the latest 20% of the training part scored by a model fitted on the rest.
+   */
+  calibration: z.enum(CALIBRATION_METHODS).default("none"),
 });
 
 /** Drift detection: sample sizes, tests, thresholds and the alarm rules (`deno task drift`). */

@@ -20,6 +20,11 @@ export interface CrossValidation {
   readonly summary: Record<ScalarMetric, MeanStd>;
   /** Out-of-fold probability per row; NaN for rows in no fold's held-out part (forward-chaining CV's first block). */
   readonly oof: Float64Array;
+  /**
+   * Out-of-fold score per row of the kind a calibrator reads (`Classifier.calibrationScores`:
+   * the probability itself, or a logistic regression's margin); NaN where `oof` is.
+   */
+  readonly oofScores: Float64Array;
 }
 
 /** Options of {@link crossValidate}. */
@@ -58,6 +63,7 @@ export async function crossValidate(
 ): Promise<CrossValidation> {
   const { frame, labels, folds } = data;
   const oof = new Float64Array(frame.rows).fill(NaN);
+  const oofScores = new Float64Array(frame.rows).fill(NaN);
   const metrics: BinaryMetrics[] = [];
   for (const [k, { train, test }] of folds.entries()) {
     const xValid = frame.take(test), yValid = takeValues(labels, test);
@@ -67,10 +73,14 @@ export async function crossValidate(
       categorical: data.categorical ?? [],
     });
     const p = model.predictProba(xValid);
-    for (let i = 0; i < test.length; i++) oof[test[i]!] = p[i]!;
+    const s = model.calibrationInput === "probability" ? p : model.calibrationScores(xValid);
+    for (let i = 0; i < test.length; i++) {
+      oof[test[i]!] = p[i]!;
+      oofScores[test[i]!] = s[i]!;
+    }
     const m = evaluateBinary(yValid, p);
     options.onFold?.(k, m);
     metrics.push(m);
   }
-  return { folds: metrics, summary: summarizeFolds(metrics), oof };
+  return { folds: metrics, summary: summarizeFolds(metrics), oof, oofScores };
 }

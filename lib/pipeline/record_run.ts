@@ -24,7 +24,10 @@ export const REFERENCE_SAMPLE_ROWS = 5000;
 /**
  * Logs params, metrics and artifacts of `result` to `run`.
  *
- * Artifacts: `config.json`, `feature_names.json`, `metrics.json`, `data_quality.json`,
+ * Metrics include, with `model.calibration`, the test ECE and Brier score before and after
+ * calibration (`test_ece_before_calibration`, …). Artifacts: `config.json`,
+ * `feature_names.json`, `metrics.json` (with the calibration's reliability bins),
+ * `data_quality.json`,
  * `shap_importance.json` (mean |SHAP| per feature over ≤ 1,000 test rows),
  * `reference_sample.csv` (a sample of the reference pool — test rows, or with a time split
  * training rows: entity id, timestamp, features, label, prediction; with a time split also
@@ -49,6 +52,7 @@ export async function recordRun(
     ...flat,
     useCase: config.useCase,
     "model.type": config.model.type,
+    "model.calibration": config.model.calibration,
     "featureViews": config.featureViews.join(","),
     ...(ranges
       ? {
@@ -79,6 +83,15 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
     duration_seconds: result.durationMs / 1000,
   };
   for (const m of SCALAR_METRICS) metrics[`test_${m}`] = result.test[m];
+  const calibration = result.calibration;
+  if (calibration) {
+    // test_brier is the calibrated model's; these put it beside the uncalibrated one's.
+    metrics.calibration_rows = calibration.rows;
+    metrics.test_ece_before_calibration = calibration.before.ece;
+    metrics.test_ece_after_calibration = calibration.after.ece;
+    metrics.test_brier_before_calibration = calibration.before.brier;
+    metrics.test_brier_after_calibration = calibration.after.brier;
+  }
   for (const m of result.cv ? SCALAR_METRICS : []) {
     metrics[`cv_${m}_mean`] = result.cv!.summary[m].mean;
     metrics[`cv_${m}_std`] = result.cv!.summary[m].std;
@@ -133,6 +146,8 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       test: result.test,
       test_at_chosen_threshold: { threshold: result.chosenThreshold, ...result.testAtChosen },
       cv: result.cv ?? null,
+      // Reliability bins (10 equal-width), ECE and Brier score of the test rows, before and after.
+      calibration: result.calibration ?? null,
       readiness: result.readiness,
       feature_importance: result.importance,
       labeling: result.data.labeling,

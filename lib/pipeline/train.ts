@@ -27,6 +27,12 @@ import type { Frame } from "../data/frame.ts";
 import { recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
 import type { ReferencePool, TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
+import {
+  calibrateModel,
+  type CalibrationOutcome,
+  checkCalibration,
+  outOfFoldProbabilities,
+} from "./calibrate.ts";
 import { tuneParams } from "./tune.ts";
 import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
 import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
@@ -83,6 +89,7 @@ export async function train(
       "tune.enabled: needs CV folds to score configurations (data.cvFolds ≥ 2)",
     ]);
   }
+  checkCalibration(config);
   const started = performance.now();
   const phases = new Phases();
   const estimator = options.estimator ?? estimatorFor(config);
@@ -403,9 +410,13 @@ type Evaluated = Pick<
   | "testProbabilities"
   | "referencePool"
   | "history"
+  | "calibration"
 >;
 
-/** CV on the training part, the final fit, the chosen threshold and the test metrics. */
+/**
+ * CV on the training part, the final fit, its calibration (when asked), the chosen threshold (on
+ * calibrated scores when calibrated) and the test metrics.
+ */
 async function fitAndEvaluate(
   estimator: Estimator,
   p: Parts,
@@ -413,15 +424,7 @@ async function fitAndEvaluate(
 ): Promise<Evaluated> {
   const train = trainingPart(p);
   const cv = p.folds
-    ? await phases.time("cv", () =>
-      crossValidate(estimator, { ...train, folds: p.folds! }, {
-        evalOnFold: wantsEarlyStopping(estimator),
-        onFold: (k, m) =>
-          log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
-            roc_auc: round(m.roc_auc, 4),
-            pr_auc: round(m.pr_auc, 4),
-          }),
-      }))
+    ? await phases.time("cv", () => crossValidated(estimator, p, { config, log }))
     : undefined;
   const { model, history } = await phases.time(
     "fit",
@@ -431,9 +434,22 @@ async function fitAndEvaluate(
   if (history.length) {
     log.info("boosting rounds", { rounds: history.length, last: history.at(-1)!.values });
   }
+  const method = config.model.calibration;
+  const calibration = method === "none"
+    ? undefined
+    : await phases.time("calibrate", () =>
+      calibrateModel(model, {
+        method,
+        estimator,
+        train,
+        ...(cv ? { cv } : {}),
+        test: { frame: p.xTest, labels: p.yTest },
+        seed: config.seed,
+      }));
+  if (calibration) logCalibration(log, calibration);
   const t0 = performance.now();
   const chosenThreshold = cv
-    ? outOfFoldThreshold(p.yTrain, cv.oof)
+    ? outOfFoldThreshold(p.yTrain, outOfFoldProbabilities(cv, model))
     : evaluateBinary(p.yTrain, model.predictProba(p.xTrain)).best_threshold;
   model.decisionThreshold = chosenThreshold;
   const testProbabilities = model.predictProba(p.xTest);
@@ -455,7 +471,37 @@ async function fitAndEvaluate(
     testProbabilities,
     referencePool: referencePool(p, { model, testProbabilities, seed: config.seed }),
     history,
+    ...(calibration ? { calibration } : {}),
   };
+}
+
+/** Cross-validation of the training part, a log line per fold. */
+function crossValidated(
+  estimator: Estimator,
+  p: Parts,
+  { config, log }: { config: TrainingConfig; log: Logger },
+) {
+  return crossValidate(estimator, { ...trainingPart(p), folds: p.folds! }, {
+    evalOnFold: wantsEarlyStopping(estimator),
+    onFold: (k, m) =>
+      log.info(`cv fold ${k + 1}/${config.data.cvFolds}`, {
+        roc_auc: round(m.roc_auc, 4),
+        pr_auc: round(m.pr_auc, 4),
+      }),
+  });
+}
+
+/** The calibration's log line: where it was fitted, and the test ECE and Brier score it changed. */
+function logCalibration(log: Logger, c: CalibrationOutcome): void {
+  log.info("calibrated", {
+    method: c.method,
+    fitted_on: c.fittedOn,
+    rows: c.rows,
+    test_ece_before: round(c.before.ece, 4),
+    test_ece_after: round(c.after.ece, 4),
+    test_brier_before: round(c.before.brier, 4),
+    test_brier_after: round(c.after.brier, 4),
+  });
 }
 
 /**

@@ -10,6 +10,7 @@ import type { BinaryMetrics } from "../evaluate/binary_metrics.ts";
 import type { rankImportance, Readiness } from "../evaluate/summary.ts";
 import type { Classifier, IterationMetrics } from "../models/model.ts";
 import type { CrossValidation } from "./cross_validate.ts";
+import type { CalibrationOutcome } from "./calibrate.ts";
 import type { LabeledData } from "./load_features.ts";
 
 /** First and last feature time of a part, ISO. */
@@ -58,7 +59,7 @@ export interface TrainingResult {
   /** The labeled data (features, labels, quality report, labeling evidence). */
   readonly data: LabeledData;
   /** Cross-validation on the training part (absent when `cvFolds` is 0). */
-  readonly cv?: Omit<CrossValidation, "oof">;
+  readonly cv?: Omit<CrossValidation, "oof" | "oofScores">;
   /** Test-set metrics at 0.5 and at the test set's best-F1 threshold. */
   readonly test: BinaryMetrics;
   /** Operating threshold chosen without the test set (best F1 on out-of-fold predictions). */
@@ -79,6 +80,11 @@ export interface TrainingResult {
   readonly referencePool: ReferencePool;
   /** With `data.split: "time"`: the time span of each part and fold (ISO times). */
   readonly timeRanges?: TimeRanges;
+  /**
+   * The calibration, when `model.calibration` asked for one: how it was fitted, and the test
+   * rows' reliability bins, ECE and Brier score before and after (`model` is calibrated).
+   */
+  readonly calibration?: CalibrationOutcome;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
   /** The hyperparameter search, when `tune.enabled` asked for one. */
@@ -95,7 +101,7 @@ export interface TrainingResult {
   readonly durationMs: number;
   /**
    * Wall time per phase, ms, in order: `features` (generate or read), `labels`, `split`, `cv`,
-   * `fit`, `evaluate`, `onnx` (export and onnxruntime check), `tracking` (params, metrics, artifacts).
+   * `fit`, `calibrate` (when asked), `evaluate`, `onnx` (export and onnxruntime check), `tracking` (params, metrics, artifacts).
    */
   readonly phases: Readonly<Record<string, number>>;
 }

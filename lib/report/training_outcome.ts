@@ -8,6 +8,7 @@
 
 import type { BinaryMetrics, ScalarMetric } from "../evaluate/binary_metrics.ts";
 import type { MeanStd } from "../evaluate/summary.ts";
+import type { CalibrationFacts } from "./calibration_summary.ts";
 
 /** The parts of a training run that reports show. */
 export interface TrainingOutcome {
@@ -46,6 +47,8 @@ export interface TrainingOutcome {
     readonly train: { readonly from: string; readonly to: string };
     readonly test: { readonly from: string; readonly to: string };
   };
+  /** With `model.calibration`: how the calibrator was fitted, the test rows before and after. */
+  readonly calibration?: CalibrationFacts;
   readonly registered?: { readonly name: string; readonly version: string };
   readonly offline?: { readonly from: string; readonly to: string; readonly lostRunId?: string };
 }

@@ -9,6 +9,7 @@ import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 import { textTable } from "./text_table.ts";
+import { calibrationJson, calibrationText } from "./calibration_summary.ts";
 
 const SHOWN = [
   ["roc_auc", "ROC AUC"],
@@ -65,10 +66,11 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
     "",
     metrics,
     "",
-    `Chosen threshold ${
-      f(r.chosenThreshold)
-    } (best F1 on out-of-fold predictions): test precision ` +
+    `Chosen threshold ${f(r.chosenThreshold)} (best F1 on ${r.calibration ? "calibrated " : ""}${
+      r.cv ? "out-of-fold" : "training"
+    } predictions): test precision ` +
     `${f(chosen.precision)}, recall ${f(chosen.recall)}, F1 ${f(chosen.f1)}`,
+    ...(r.calibration ? ["", calibrationText(r.calibration)] : []),
     "",
     confusion,
     "",
@@ -125,6 +127,7 @@ export function trainingSummaryJson(r: TrainingOutcome): Record<string, unknown>
     ...(r.cv ? { cv: r.cv.summary } : {}),
     chosen_threshold: r.chosenThreshold,
     test_at_chosen: r.testAtChosen,
+    ...(r.calibration ? { calibration: calibrationJson(r.calibration) } : {}),
     readiness: r.readiness,
     top_features: r.importance.slice(0, 10),
     ...(r.registered ? { registered: r.registered } : {}),

@@ -88,6 +88,7 @@ export {
   thresholdFigure,
 } from "./report/training_charts.ts";
 export { correlationFigure, featureByLabelFigure } from "./report/feature_charts.ts";
+export { reliabilityFigure } from "./report/reliability_figure.ts";
 export { shapImportanceFigure, waterfallFigure } from "./report/explain_charts.ts";
 export { distributionFigure } from "./report/drift_html.ts";
 export { takeValues } from "./data/frame.ts";

@@ -13,6 +13,7 @@ import { runTask } from "./_main.ts";
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
   { flag: "output",              option: "output",                   type: "string",  arg: "<set.csv|.parquet>", help: "where the training set goes (ids, time, features, label)" },
+  { flag: "log",                 option: "log",                      type: "string",  arg: "<log.csv>",          help: "also write the transaction log itself (tx_id, entity_id, counterparty_id, time, amount, label, label_time)" },
   { flag: "source",              config: "data.source",              type: "string",  arg: "<name>",             help: "embedded, redis, file or transactions (a log)" },
   { flag: "input",               config: "data.file.path",           type: "string",  arg: "<file>",             help: "the labeled file or transaction log" },
   { flag: "max-samples",         config: "data.maxSamples",          type: "number",  arg: "<n>",                help: "rows of the embedded or Redis source" },
@@ -30,6 +31,7 @@ export const TASK = defineTask({
   usage: [
     "deno task features --output output/training_set.parquet",
     "deno task features --source transactions --input log.parquet --output output/log_features.csv",
+    "deno task features --labels scenarios --log output/log.csv --output output/log_features.parquet",
   ],
   config: true,
   options: FeaturesOptionsSchema,

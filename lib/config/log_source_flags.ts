@@ -11,6 +11,8 @@ import type { FlagSpec } from "./task_spec.ts";
 // deno-fmt-ignore
 /** A log's columns, windows and label delay. */
 export const LOG_SOURCE_FLAGS: readonly FlagSpec[] = [
+  { flag: "labels",              config: "data.labels",                  type: "string",  arg: "<how>",    help: "embedded source: rules, or scenarios (a simulated transaction log with ground-truth fraud confirmed days later)" },
+  { flag: "log-days",            config: "data.logDays",                 type: "number",  arg: "<d>",      help: "days of the simulated log (--labels scenarios)" },
   { flag: "counterparty-column", config: "data.file.counterpartyColumn", type: "string",  arg: "<column>", help: "a log's terminal or merchant id column" },
   { flag: "amount-column",       config: "data.file.amountColumn",       type: "string",  arg: "<column>", help: "a log's amount column" },
   { flag: "label-time-column",   config: "data.file.labelTimeColumn",    type: "string",  arg: "<column>", help: "a log's label-time column: when each fraud was confirmed" },

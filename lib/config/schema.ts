@@ -134,6 +134,15 @@ export const DataConfigSchema = z.strictObject({
   redis: RedisConfigSchema.default(RedisConfigSchema.parse({})),
   /** The labeled file (used with `source: "file"`), or the transaction log (`"transactions"`). */
   file: FileSourceSchema.default(FileSourceSchema.parse({})),
+  /**
+   * How the embedded source labels: `rules` (the rule set on each card's latest state, at the
+   * target rate) or `scenarios` (a simulated transaction log with the handbook's ground-truth
+   * fraud scenarios, confirmed days later: one row per transaction, point-in-time features,
+   * about `maxSamples` transactions over `logDays` days).
+   */
+  labels: z.enum(["rules", "scenarios"]).default("rules"),
+  /** Days the simulated log spans (`labels: "scenarios"`). */
+  logDays: z.number().int().min(7).max(3650).default(60),
   /** A transaction log's feature windows, in days (`source: "transactions"`). */
   windowsDays: z.array(z.number().int().min(1).max(365)).min(1).default([1, 7, 30]),
   /**
@@ -162,12 +171,20 @@ export const DataConfigSchema = z.strictObject({
       message: "is needed too: the split by days takes data.trainDays and data.testDays",
     });
   }
-  if (days && (d.source !== "transactions" || d.split !== "time")) {
+  const log = d.source === "transactions" || d.labels === "scenarios";
+  if (days && (!log || d.split !== "time")) {
     ctx.addIssue({
       code: "custom",
       path: ["trainDays"],
       message:
         'splits a transaction log by days: needs data.source "transactions" and data.split "time"',
+    });
+  }
+  if (d.labels === "scenarios" && d.source !== "embedded") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["labels"],
+      message: 'simulates a log: it needs data.source "embedded" (a log file has its own labels)',
     });
   }
   if (d.source === "transactions" && !d.file.path) {

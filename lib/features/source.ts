@@ -16,6 +16,7 @@ import type { FeatureSpec, FeatureView } from "../data/feature_spec.ts";
 import { type FileSettings, readLabeledFile } from "./file_source.ts";
 import { readTransactionLog } from "./log_source.ts";
 import { pointInTimeFeatures } from "./point_in_time.ts";
+import { generateTransactionLog } from "./embedded_log.ts";
 import type { TransactionLog } from "./transaction_log.ts";
 import { embeddedFeatures } from "./embedded_source.ts";
 import { countUnreadable, describeShrink, type Extraction } from "./redis/extract.ts";
@@ -34,6 +35,10 @@ export interface SourceSettings {
   readonly file?: FileSettings & LogColumns;
   /** A log's feature windows in days. */
   readonly windowsDays?: readonly number[];
+  /** `scenarios`: the embedded source simulates a transaction log with ground-truth fraud. */
+  readonly labels?: "rules" | "scenarios";
+  /** Days of the simulated log. */
+  readonly logDays?: number;
   /** How late a log's labels are known, in days. */
   readonly delayDays?: number;
   /** Rows to read unless `samples` is given. */
@@ -106,6 +111,12 @@ export async function readFeatures(
 ): Promise<FeatureRead> {
   if (settings.source === "file") return await fromFile(settings, options);
   if (settings.source === "transactions") return await fromLog(settings);
+  if (settings.source === "embedded" && settings.labels === "scenarios") {
+    return logRead(simulatedLog(settings, options), {
+      settings,
+      what: "simulated transaction log",
+    });
+  }
   const names = featuresOf(options.views).map((s) => s.name);
   const samples = options.samples ?? settings.maxSamples;
   const view = oneView(options.views, `the ${settings.source} source reads`);
@@ -165,9 +176,28 @@ async function fromLog(settings: SourceSettings): Promise<FeatureRead> {
     labelTimeColumn: f.labelTimeColumn,
     idColumn: f.idColumn,
   });
+  return logRead(log, { settings, what: `transaction log "${f.path}"` });
+}
+
+/**
+ * The handbook's simulated log, about `samples` transactions over `logDays` days (customers to
+ * match, twice as many terminals), seeded; its frauds are confirmed days later.
+ */
+function simulatedLog(settings: SourceSettings, options: ReadFeaturesOptions): TransactionLog {
+  const days = settings.logDays ?? 60, samples = options.samples ?? settings.maxSamples;
+  const customers = Math.max(20, Math.round(samples / (2 * days)));
+  return generateTransactionLog({ seed: options.seed, customers, terminals: 2 * customers, days })
+    .log;
+}
+
+/** A log's rows with their point-in-time features and the log's own labels. */
+function logRead(
+  log: TransactionLog,
+  o: { settings: SourceSettings; what: string },
+): FeatureRead {
   const { frame, specs } = pointInTimeFeatures(log, {
-    ...(settings.windowsDays ? { windowsDays: settings.windowsDays } : {}),
-    ...(settings.delayDays !== undefined ? { delayDays: settings.delayDays } : {}),
+    ...(o.settings.windowsDays ? { windowsDays: o.settings.windowsDays } : {}),
+    ...(o.settings.delayDays !== undefined ? { delayDays: o.settings.delayDays } : {}),
   });
   return {
     features: {
@@ -177,8 +207,8 @@ async function fromLog(settings: SourceSettings): Promise<FeatureRead> {
     },
     nonNumeric: {},
     staleRows: 0,
-    description: `transaction log "${f.path}" (${log.rows} transactions, ` +
-      `${log.entityNames.length} entities, ${log.counterpartyNames.length} counterparties)`,
+    description: `${o.what} (${log.rows} transactions, ${log.entityNames.length} entities, ` +
+      `${log.counterpartyNames.length} counterparties)`,
     labeled: { labels: log.label, specs },
     log,
   };

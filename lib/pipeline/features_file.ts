@@ -11,12 +11,16 @@ import type { TrainingConfig } from "../config/schema.ts";
 import type { CsvColumn } from "../data/csv.ts";
 import { tableBytes } from "../data/table_bytes.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
+import { ConfigError } from "../errors.ts";
+import { writeTransactionLogCsv } from "../features/transaction_log_csv.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 
 /** Where the training set goes. */
 export const FeaturesOptionsSchema = z.strictObject({
   /** A `.csv` or `.parquet` file. */
   output: z.string().min(1),
+  /** Also the transaction log itself, as CSV (a log source only: a file's, or the simulated one). */
+  log: z.string().min(1).optional(),
 });
 
 /** What was written. */
@@ -47,6 +51,14 @@ export async function writeTrainingSet(
   options: z.infer<typeof FeaturesOptionsSchema>,
 ): Promise<FeaturesOutcome> {
   const data = await loadLabeledData(config);
+  if (options.log) {
+    if (!data.log) {
+      throw new ConfigError([
+        'log: only a transaction log can be written (data.source "transactions" or data.labels "scenarios")',
+      ]);
+    }
+    await writeTransactionLogCsv(data.log, options.log);
+  }
   const columns = trainingSetColumns(data);
   const bytes = tableBytes(options.output, columns);
   await writeFileAtomic(options.output, bytes);

@@ -134,7 +134,9 @@ async function labeledRows(config: TrainingConfig, phases: Phases): Promise<Load
   };
   if (read.labeled) {
     const { labels, specs } = read.labeled;
-    return { ...common, labels, specs, labeling: fileLabeling(labels, config.data.file.label!) };
+    // A transaction log's positives are frauds, whatever its label column is called.
+    const positive = read.log ? "fraud" : config.data.file.label!;
+    return { ...common, labels, specs, labeling: fileLabeling(labels, positive) };
   }
   const { labels, scores: _scores, ...labeling } = await phases.time("labels", () =>
     labelByRules(

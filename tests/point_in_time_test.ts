@@ -301,5 +301,14 @@ Deno.test("--labels scenarios: the embedded stream simulates a log with ground-t
   // Far below the rules' 0.997: scenarios 2 and 3 are not in a row's own values.
   assert.ok(a > 0.6 && a < 0.95, `simulated: ${a}`);
   assert.ok(b > 0.6 && b < 0.95, `from the written log: ${b}`);
+  // The fraud team's view of the 7 test days, in the summary and the run's metrics.json.
+  const summary = JSON.parse(simulated.stdout);
+  assert.equal(summary.fraud.per_day.length, 7);
+  const cp = summary.fraud.card_precision_at_100;
+  assert.ok(cp >= 0 && cp <= 1 && summary.fraud.minimum_cost <= summary.fraud.expected_cost);
+  const metrics = JSON.parse(
+    await Deno.readTextFile(join(summary.artifact_uri, "metrics.json")),
+  );
+  assert.equal(metrics.fraud.card_precision_at_100, cp);
   await Deno.remove(dir, { recursive: true });
 });

@@ -17,6 +17,7 @@ import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
 import type { Phases } from "../util/phases.ts";
 import { logTrainingSet } from "./training_set_artifact.ts";
+import { fraudMetricsJson, fraudMetricValues } from "../report/fraud_summary.ts";
 
 /** Most rows kept in the reference sample for drift checks. */
 export const REFERENCE_SAMPLE_ROWS = 5000;
@@ -96,6 +97,7 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
     metrics[`cv_${m}_mean`] = result.cv!.summary[m].mean;
     metrics[`cv_${m}_std`] = result.cv!.summary[m].std;
   }
+  if (result.fraud) Object.assign(metrics, fraudMetricValues(result.fraud));
   await run.logMetrics(metrics);
   for (const [k, fold] of (result.cv?.folds ?? []).entries()) {
     await run.logMetrics({
@@ -153,6 +155,8 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
       labeling: result.data.labeling,
       rows: result.rows,
       time_ranges: result.timeRanges ?? null,
+      // With a transaction log: P@k and card P@k per test day at the alert budget, the costs.
+      fraud: result.fraud ? fraudMetricsJson(result.fraud) : null,
       reference_sample: {
         from: result.referencePool.from,
         rows: Math.min(result.referencePool.rows.length, REFERENCE_SAMPLE_ROWS),

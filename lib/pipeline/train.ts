@@ -40,6 +40,7 @@ import { withDisplay } from "../report/display.ts";
 import { delayParts } from "./delay_parts.ts";
 import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
+import { fraudEvaluation } from "./fraud_evaluation.ts";
 
 /**
  * The estimator `config.model` names, with the run's seed for its random choices (unless the
@@ -195,6 +196,18 @@ async function fitForRun(
     : inputs.estimator;
   if (tuning) log.info("tuned", { [`cv_${tuning.metric}`]: round(tuning.bestScore, 4) });
   const evaluated = await fitAndEvaluate(estimator, parts, { config, log, phases });
+  const fraud = fraudEvaluation(data, {
+    rows: parts.split.test,
+    scores: evaluated.testProbabilities,
+    threshold: evaluated.chosenThreshold,
+  }, config);
+  if (fraud) {
+    log.info("fraud metrics", {
+      [`card_precision_at_${fraud.k}`]: round(fraud.meanCardPrecisionAtK, 4),
+      [`precision_at_${fraud.k}`]: round(fraud.meanPrecisionAtK, 4),
+      days: fraud.days.length,
+    });
+  }
   const result = {
     config: redact(config),
     rows: {
@@ -210,6 +223,7 @@ async function fitForRun(
     durationMs: performance.now() - inputs.started,
     phases: phases.toJSON(),
     ...(tuning ? { tuning } : {}),
+    ...(fraud ? { fraud } : {}),
   };
   return { result, params: estimator.params };
 }

@@ -12,6 +12,7 @@ import type { Classifier, IterationMetrics } from "../models/model.ts";
 import type { CrossValidation } from "./cross_validate.ts";
 import type { CalibrationOutcome } from "./calibrate.ts";
 import type { LabeledData } from "./load_features.ts";
+import type { FraudMetrics } from "../evaluate/fraud_metrics.ts";
 
 /** First and last feature time of a part, ISO. */
 export interface TimeRange {
@@ -85,6 +86,11 @@ export interface TrainingResult {
    * rows' reliability bins, ECE and Brier score before and after (`model` is calibrated).
    */
   readonly calibration?: CalibrationOutcome;
+  /**
+   * With a transaction log: the test period judged as a fraud team judges it (precision@k and
+   * card precision@k per day at `evaluation.alertBudget`, card recall, the alert cost).
+   */
+  readonly fraud?: FraudMetrics;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
   /** The hyperparameter search, when `tune.enabled` asked for one. */

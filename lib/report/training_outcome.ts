@@ -9,6 +9,7 @@
 import type { BinaryMetrics, ScalarMetric } from "../evaluate/binary_metrics.ts";
 import type { MeanStd } from "../evaluate/summary.ts";
 import type { CalibrationFacts } from "./calibration_summary.ts";
+import type { FraudMetrics } from "../evaluate/fraud_metrics.ts";
 
 /** The parts of a training run that reports show. */
 export interface TrainingOutcome {
@@ -49,6 +50,8 @@ export interface TrainingOutcome {
   };
   /** With `model.calibration`: how the calibrator was fitted, the test rows before and after. */
   readonly calibration?: CalibrationFacts;
+  /** With a transaction log: the fraud team's metrics of the test period. */
+  readonly fraud?: FraudMetrics;
   readonly registered?: { readonly name: string; readonly version: string };
   readonly offline?: { readonly from: string; readonly to: string; readonly lostRunId?: string };
 }

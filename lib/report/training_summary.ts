@@ -10,6 +10,7 @@ import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 import { textTable } from "./text_table.ts";
 import { calibrationJson, calibrationText } from "./calibration_summary.ts";
+import { fraudMetricsJson, fraudSummaryLines } from "./fraud_summary.ts";
 
 const SHOWN = [
   ["roc_auc", "ROC AUC"],
@@ -82,6 +83,7 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
         `tested on ${r.timeRanges.test.from} … ${r.timeRanges.test.to}`,
       ]
       : []),
+    ...(r.fraud ? ["", ...fraudSummaryLines(r.fraud)] : []),
     "",
     `Readiness: ${r.readiness.toUpperCase()} (test ROC AUC ${
       f(r.test.roc_auc)
@@ -129,6 +131,7 @@ export function trainingSummaryJson(r: TrainingOutcome): Record<string, unknown>
     test_at_chosen: r.testAtChosen,
     ...(r.calibration ? { calibration: calibrationJson(r.calibration) } : {}),
     readiness: r.readiness,
+    ...(r.fraud ? { fraud: fraudMetricsJson(r.fraud) } : {}),
     top_features: r.importance.slice(0, 10),
     ...(r.registered ? { registered: r.registered } : {}),
     ...(r.offline ? { offline: r.offline } : {}),

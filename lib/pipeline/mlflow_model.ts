@@ -5,6 +5,12 @@
  * `xgboost` flavor for tree models (on `model.json`, XGBoost's own format), the input signature
  * (a column per feature, in model order), an input example, and pinned requirements.
  *
+ * A calibrated model (`model.calibration`): the ONNX files and so `python_function` end in the
+ * calibrator and return calibrated probabilities, as our `predictProba` does. The `xgboost` flavor
+ * is XGBoost's own Booster: its `predict` returns the uncalibrated P(class 1); the calibrator
+ * travels in `model.json` as the learner attribute `calibration` (JSON: the method, the score it
+ * reads, and `thresholds`/`values` or `a`/`b`), which xgboost keeps but does not apply.
+ *
  * @module
  */
 

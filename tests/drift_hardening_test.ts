@@ -196,7 +196,7 @@ function fileConfig(dir: string, input: string, split: "time" | "stratified"): T
   return {
     ...c,
     exportOnnx: false,
-    model: { type: "logistic_regression", params: {} },
+    model: { ...c.model, type: "logistic_regression", params: {} },
     data: {
       ...c.data,
       source: "file",

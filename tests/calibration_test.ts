@@ -30,6 +30,7 @@ import { loadModel } from "../lib/pipeline/load_model.ts";
 import { mlflowModelFiles } from "../lib/pipeline/mlflow_model.ts";
 import { train } from "../lib/pipeline/train.ts";
 import { reliabilityFigure } from "../lib/report/reliability_figure.ts";
+import { formatTrainingSummary, trainingSummaryJson } from "../lib/report/training_summary.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { maxAbsDiff, nonLinear } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
@@ -454,6 +455,13 @@ Deno.test("train calibrates on out-of-fold scores, chooses its threshold on cali
   }
   const saved = await loadModel(join(result.artifactUri, "model/model.json"));
   assert.deepEqual(saved.predictProba(test), result.testProbabilities);
+  const json = trainingSummaryJson(result).calibration as Record<string, Record<string, unknown>>;
+  assert.equal(json.after!.ece, c.after.ece);
+  assert.equal(json.fitted_on, "out-of-fold");
+  assert.match(
+    formatTrainingSummary(result),
+    /^Calibrated \(isotonic\) on \d+ out-of-fold scores:$/m,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -91,4 +91,5 @@ export { correlationFigure, featureByLabelFigure } from "./report/feature_charts
 export { reliabilityFigure } from "./report/reliability_figure.ts";
 export { shapImportanceFigure, waterfallFigure } from "./report/explain_charts.ts";
 export { distributionFigure } from "./report/drift_html.ts";
+export { cardPrecisionFigure } from "./report/fraud_charts.ts";
 export { takeValues } from "./data/frame.ts";

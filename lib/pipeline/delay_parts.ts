@@ -10,7 +10,7 @@
 import type { TrainingConfig } from "../config/schema.ts";
 import { delaySplit, type DelayWindow } from "../data/delay_split.ts";
 import type { SplitIndices } from "../data/split.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, DataError } from "../errors.ts";
 import type { LabeledData } from "./load_features.ts";
 import type { TimeRange, TimeRanges } from "./training_result.ts";
 
@@ -52,6 +52,17 @@ export function delayParts(data: LabeledData, config: TrainingConfig): DelayPart
   const within = (rows: Int32Array) =>
     Int32Array.from(rows.filter((r) => position.has(r)), (r) => position.get(r)!);
   const folds = split.folds.map((f) => ({ train: within(f.train), test: within(f.test) }));
+  folds.forEach((f, i) => {
+    const has = (rows: Int32Array) => rows.some((k) => data.labels[split.train[k]!] === 1);
+    if (!has(f.train) || !has(f.test)) {
+      throw new DataError(
+        `data.cvFolds: fold ${i + 1} of ${folds.length} holds ${f.train.length} training and ` +
+          `${f.test.length} test rows of the training period (from ${split.periods.train.start}), ` +
+          `${has(f.train) ? "no fraud in its test rows" : "no fraud to train on"}: use fewer ` +
+          `folds, more data.trainDays or a later data.trainStart`,
+      );
+    }
+  });
   const range = (p: DelayWindow["periods"]["train"], rows: number): TimeRange => ({
     from: `${p.start}T00:00:00.000Z`,
     to: `${p.end}T00:00:00.000Z`,

@@ -12,8 +12,7 @@
 import type { TrainingConfig } from "../config/schema.ts";
 import { type Frame, takeValues } from "../data/frame.ts";
 import { latestSplit } from "../data/time_split.ts";
-import { DataError } from "../errors.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, DataError } from "../errors.ts";
 import { type CalibrationQuality, calibrationQuality } from "../evaluate/reliability.ts";
 import {
   applyCalibrator,
@@ -76,7 +75,10 @@ export interface CalibrationInputs {
   readonly estimator: Estimator;
   /** The training part; in time order (`timeOrdered`) with the time split. */
   readonly train: TrainingPart;
-  /** The CV's out-of-fold scores, used unless the training part is in time order. */
+  /**
+   * The CV's out-of-fold scores, used unless the training part is in time order; without them,
+   * the last 20% of the training rows (in their order) are held out instead.
+   */
   readonly cv?: Pick<CrossValidation, "oofScores">;
   /** The test rows, measured before and after. */
   readonly test: { readonly frame: Frame; readonly labels: Uint8Array };

@@ -5,10 +5,10 @@
  * @module
  */
 
-import { asyncBufferFromFile, parquetMetadataAsync, parquetRead, parquetSchema } from "hyparquet";
 import { DataError } from "../errors.ts";
-import { checkNames, parseCsvBytes } from "./csv_parse.ts";
+import { parseCsvBytes } from "./csv_parse.ts";
 import { Frame } from "./frame.ts";
+import { readParquet } from "./read_parquet.ts";
 import type { Cell, Table } from "./table.ts";
 
 /**
@@ -47,72 +47,6 @@ function systemReason(cause: unknown): string {
   return cause instanceof Error ? cause.message : String(cause);
 }
 
-async function readParquet(path: string): Promise<Table> {
-  try {
-    return await parquetTable(path);
-  } catch (cause) {
-    if (cause instanceof DataError) throw cause;
-    const why = cause instanceof Error ? cause.message : String(cause);
-    throw new DataError(`"${path}" is not a readable Parquet file (${why})`, { cause });
-  }
-}
-
-async function parquetTable(path: string): Promise<Table> {
-  const file = await asyncBufferFromFile(path);
-  const metadata = await parquetMetadataAsync(file);
-  const children = parquetSchema(metadata).children;
-  const names = children.map((c) => c.element.name);
-  checkNames(names, `"${path}"`);
-  const rows = Number(metadata.num_rows);
-  const columns: Array<Float64Array | Cell[]> = children.map(({ element }) =>
-    NUMERIC_PARQUET.has(element.type ?? "") && !element.converted_type?.startsWith("TIMESTAMP") &&
-      !element.logical_type
-      ? new Float64Array(rows).fill(NaN)
-      : new Array<Cell>(rows).fill(null)
-  );
-  const index = new Map(names.map((n, j) => [n, j]));
-  await parquetRead({
-    file,
-    metadata,
-    onChunk: ({ columnName, columnData, rowStart }) => {
-      const col = columns[index.get(columnName) ?? -1];
-      if (col) copyChunk(col, columnData as ArrayLike<unknown>, rowStart);
-    },
-  });
-  return { names, columns, rows };
-}
-
-const NUMERIC_PARQUET = new Set(["BOOLEAN", "INT32", "INT64", "FLOAT", "DOUBLE"]);
-
-function copyChunk(col: Float64Array | Cell[], data: ArrayLike<unknown>, at: number): void {
-  if (!(col instanceof Float64Array)) {
-    for (let i = 0; i < data.length; i++) col[at + i] = asCell(data[i]);
-    return;
-  }
-  if (data instanceof Float64Array || data instanceof Float32Array || data instanceof Int32Array) {
-    col.set(data, at);
-    return;
-  }
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    col[at + i] = typeof v === "number"
-      ? v
-      : typeof v === "bigint"
-      ? Number(v)
-      : typeof v === "boolean"
-      ? (v ? 1 : 0)
-      : NaN;
-  }
-}
-
-/** A Parquet value as a cell: times as ISO text, bytes as UTF-8 text, nested values as JSON. */
-function asCell(v: unknown): Cell {
-  if (v === null || v === undefined || typeof v !== "object") return v as Cell;
-  if (v instanceof Date) return Number.isNaN(v.getTime()) ? null : v.toISOString();
-  if (v instanceof Uint8Array) return new TextDecoder().decode(v);
-  return JSON.stringify(v, (_, x) => (typeof x === "bigint" ? String(x) : x));
-}
-
 /** A numeric frame and the count of present-but-non-numeric cells per column. */
 export interface NumericColumns {
   /** The columns as numbers (NaN = missing or not a number). */
@@ -145,22 +79,27 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
 
 /** Cells as numbers by {@link numericCell} (NaN = missing or unreadable), and the unreadable count. */
 export function numericValues(cells: ArrayLike<Cell>): NumericRead {
+  if (cells instanceof Float64Array) return finiteValues(cells);
   const n = cells.length, values = new Float64Array(n);
   let unreadable = 0;
-  if (cells instanceof Float64Array) {
-    for (let i = 0; i < n; i++) {
-      const v = cells[i]!;
-      if (v === Infinity || v === -Infinity) {
-        unreadable++;
-        values[i] = NaN;
-      } else values[i] = v;
-    }
-    return { values, unreadable };
-  }
   for (let i = 0; i < n; i++) {
     const v = numericCell(cells[i]);
     if (v === undefined) unreadable++;
     values[i] = v ?? NaN;
+  }
+  return { values, unreadable };
+}
+
+/** A copy of numbers with ±Infinity (unreadable) as NaN: one block copy, then one scan. */
+function finiteValues(cells: Float64Array): NumericRead {
+  const values = cells.slice();
+  let unreadable = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v - v !== 0 && v === v) { // ±Infinity (NaN fails v === v)
+      unreadable++;
+      values[i] = NaN;
+    }
   }
   return { values, unreadable };
 }
@@ -179,6 +118,7 @@ export interface NumericRead {
  * missing). `read` is the column as {@link numericValues} read it.
  */
 export function holdsText(read: NumericRead): boolean {
+  if (read.unreadable === 0) return false; // no scan: nothing unreadable outnumbers nothing
   let numbers = 0;
   for (const v of read.values) if (!Number.isNaN(v)) numbers++;
   return read.unreadable > numbers;

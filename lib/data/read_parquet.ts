@@ -1,0 +1,139 @@
+/**
+ * The Parquet reader: columns decoded by `parquet-wasm` (arrow-rs compiled to WebAssembly) in
+ * worker threads, each worker taking a share of the columns (balanced by compressed size, one
+ * worker per core up to four) and reading them row group by row group. The footer is read here
+ * with `hyparquet` (names, row count, sizes); the few column types the columnar decoder does not
+ * take (nested, binary, float16, …) are read with `hyparquet` too.
+ *
+ * @module
+ */
+
+import {
+  asyncBufferFromFile,
+  type FileMetaData,
+  parquetMetadataAsync,
+  parquetSchema,
+} from "hyparquet";
+import { DataError, EnvironmentError } from "../errors.ts";
+import { checkNames } from "./csv_parse.ts";
+import type { Decoded, DecodeJob, DecodeReply } from "./_parquet_worker.ts";
+import { readCellColumns } from "./_parquet_cells.ts";
+import { utf8Cells } from "./_utf8_column.ts";
+import type { Cell, Table } from "./table.ts";
+
+/** Most decoding workers for one file. */
+const MAX_WORKERS = 4;
+/** Below this many compressed bytes one worker reads every column (a worker costs ~30 ms). */
+const SHARE_ABOVE = 8 * 2 ** 20;
+
+/**
+ * Reads a Parquet file into a {@link Table}: numeric columns as `Float64Array` (NaN = null),
+ * text as strings, timestamps and dates as ISO text.
+ *
+ * @throws {DataError} naming the file for duplicate column names and for a file that cannot be
+ *   read as Parquet (truncated, corrupt, not Parquet at all).
+ * @throws {EnvironmentError} when the decoder itself cannot be loaded (`deno install` not run).
+ */
+export async function readParquet(path: string): Promise<Table> {
+  try {
+    return await parquetTable(path);
+  } catch (cause) {
+    if (cause instanceof DataError || cause instanceof EnvironmentError) throw cause;
+    const why = cause instanceof Error ? cause.message : String(cause);
+    throw new DataError(`"${path}" is not a readable Parquet file (${why})`, { cause });
+  }
+}
+
+async function parquetTable(path: string): Promise<Table> {
+  const file = await asyncBufferFromFile(path);
+  const metadata = await parquetMetadataAsync(file);
+  const names = parquetSchema(metadata).children.map((c) => c.element.name);
+  checkNames(names, `"${path}"`);
+  const columns = names.length ? await decodeColumns(path, shares(metadata, names)) : new Map();
+  const rest = names.filter((n) => !columns.has(n));
+  if (rest.length) {
+    for (const [n, c] of await readCellColumns({ file, metadata, names: rest })) columns.set(n, c);
+  }
+  return { names, columns: names.map((n) => columns.get(n)!), rows: Number(metadata.num_rows) };
+}
+
+/** The columns split among workers, largest first to the least loaded. */
+function shares(metadata: FileMetaData, names: readonly string[]): string[][] {
+  const bytes = new Map(names.map((n) => [n, 0]));
+  for (const group of metadata.row_groups) {
+    for (const { meta_data } of group.columns) {
+      const name = meta_data?.path_in_schema[0] ?? "";
+      if (bytes.has(name)) {
+        bytes.set(name, bytes.get(name)! + Number(meta_data!.total_compressed_size));
+      }
+    }
+  }
+  const total = [...bytes.values()].reduce((a, b) => a + b, 0);
+  const cores = Math.max(1, navigator.hardwareConcurrency ?? 1);
+  const n = total < SHARE_ABOVE ? 1 : Math.min(cores, MAX_WORKERS, names.length);
+  const out = Array.from({ length: n }, () => ({ bytes: 0, names: [] as string[] }));
+  for (const [name, size] of [...bytes].sort((a, b) => b[1] - a[1])) {
+    const least = out.reduce((a, b) => (b.bytes < a.bytes ? b : a));
+    least.bytes += size;
+    least.names.push(name);
+  }
+  return out.map((s) => s.names);
+}
+
+/** Each share decoded by its own worker; the columns a worker leaves out are absent. */
+async function decodeColumns(
+  path: string,
+  columns: string[][],
+): Promise<Map<string, Float64Array | Cell[]>> {
+  const module = await decoderModule();
+  const url = new URL("./_parquet_worker.ts", import.meta.url);
+  const workers = columns.map(() => new Worker(url, { type: "module" }));
+  try {
+    // Each reply's text becomes strings as it arrives, while other workers still decode.
+    const replies = await Promise.all(
+      workers.map((w, k) =>
+        ask(w, { module, path, columns: columns[k]! }).then((decoded) =>
+          decoded.map(({ name, values: v }) =>
+            [name, v instanceof Float64Array ? v : utf8Cells(v)] as const
+          )
+        )
+      ),
+    );
+    return new Map(replies.flat());
+  } finally {
+    for (const w of workers) w.terminate();
+  }
+}
+
+function ask(worker: Worker, job: DecodeJob): Promise<readonly Decoded[]> {
+  return new Promise((resolve, reject) => {
+    worker.onmessage = ({ data }: MessageEvent<DecodeReply>) =>
+      "error" in data ? reject(new Error(data.error)) : resolve(data.columns);
+    worker.onerror = (event) => {
+      event.preventDefault(); // a decoder panic: this read fails, the process goes on
+      reject(new Error(`the decoder failed: ${event.message}`));
+    };
+    worker.onmessageerror = () => reject(new Error("the decoded columns could not be received"));
+    worker.postMessage(job);
+  });
+}
+
+let decoder: Promise<WebAssembly.Module> | undefined;
+
+/** The decoder's WebAssembly, compiled once per process and shared with every worker. */
+function decoderModule(): Promise<WebAssembly.Module> {
+  decoder ??= (async () => {
+    const wasm = import.meta.resolve("parquet-wasm/esm/parquet_wasm_bg.wasm");
+    try {
+      return await WebAssembly.compile(await Deno.readFile(new URL(wasm)));
+    } catch (cause) {
+      decoder = undefined;
+      const why = cause instanceof Error ? cause.message : String(cause);
+      throw new EnvironmentError(
+        `cannot load the Parquet decoder ${wasm} (${why}); run \`deno install\``,
+        { cause },
+      );
+    }
+  })();
+  return decoder;
+}

@@ -1,6 +1,6 @@
 /**
- * `deno task bench:load`: loading a wide labeled Parquet file (default 1M × 50) for training,
- * beside pyarrow in the same run.
+ * `deno task bench:load`: reading a wide labeled Parquet file (default 1M × 50) and loading it for
+ * training, beside pyarrow in the same run; the goal: our reader at most 2× `read_table`'s time.
  *
  * @module
  */
@@ -22,7 +22,8 @@ const FLAGS: FlagSpec[] = [
 /** The task's declaration (also read by tests). */
 export const TASK = defineTask({
   name: "bench:load",
-  summary: "Benchmark loading a wide labeled Parquet file beside pyarrow.",
+  summary:
+    "Benchmark reading (goal: at most 2× pyarrow's read_table) and loading a wide labeled Parquet file beside pyarrow.",
   usage: ["deno task bench:load [--rows 1000000] [--columns 50] [--repeats 3]"],
   options: z.strictObject({
     rows: z.number().int().min(10).default(1_000_000),

@@ -77,7 +77,11 @@ export function numericColumns(table: Table, names: readonly string[]): NumericC
   return { frame: new Frame(names, cols), nonNumeric };
 }
 
-/** Cells as numbers by {@link numericCell} (NaN = missing or unreadable), and the unreadable count. */
+/**
+ * Cells as numbers by {@link numericCell} (NaN = missing or unreadable), and the unreadable count.
+ * A `Float64Array` column without ±Infinity is its own values, not copied (a million-row column is
+ * 8 MB): read them, never write them.
+ */
 export function numericValues(cells: ArrayLike<Cell>): NumericRead {
   if (cells instanceof Float64Array) return finiteValues(cells);
   const n = cells.length, values = new Float64Array(n);
@@ -90,23 +94,22 @@ export function numericValues(cells: ArrayLike<Cell>): NumericRead {
   return { values, unreadable };
 }
 
-/** A copy of numbers with ±Infinity (unreadable) as NaN: one block copy, then one scan. */
+/** Numbers with ±Infinity (unreadable) as NaN: the column itself when it holds none, else a copy. */
 function finiteValues(cells: Float64Array): NumericRead {
-  const values = cells.slice();
   let unreadable = 0;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (v - v !== 0 && v === v) { // ±Infinity (NaN fails v === v)
-      unreadable++;
-      values[i] = NaN;
-    }
+  for (let i = 0; i < cells.length; i++) {
+    const v = cells[i]!;
+    if (v - v !== 0 && v === v) unreadable++; // ±Infinity (NaN fails v === v)
   }
+  if (unreadable === 0) return { values: cells, unreadable };
+  const values = cells.slice();
+  for (let i = 0; i < values.length; i++) if (values[i]! - values[i]! !== 0) values[i] = NaN;
   return { values, unreadable };
 }
 
 /** A column read as numbers by {@link numericValues}. */
 export interface NumericRead {
-  /** NaN = missing or unreadable. */
+  /** NaN = missing or unreadable; may be the column read itself (read-only). */
   readonly values: Float64Array;
   /** Cells present but not a finite number. */
   readonly unreadable: number;

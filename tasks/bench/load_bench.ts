@@ -1,8 +1,8 @@
 /**
  * The file-loading benchmark: a Parquet file of rows × columns (float64 features and a 0/1 label,
  * written by pyarrow) read by our Parquet reader (`readTable`: a `Float64Array` per column) and
- * loaded by the training file source (`readLabeledFile`: the reader, then labels checked, kinds
- * inferred, a copy per feature), beside pyarrow's `read_table` (and `read_table` plus one NumPy
+ * loaded by the training file source (`readLabeledFile`: the reader, then labels checked and
+ * feature kinds inferred), beside pyarrow's `read_table` (and `read_table` plus one NumPy
  * array per column), alternating, medians of several runs. The goal: the reader at most 2×
  * `read_table`'s time.
  *
@@ -100,7 +100,7 @@ export async function benchLoad(o: LoadBenchOptions): Promise<string> {
           goalCheck(vsTable, GOAL),
         ],
         [
-          "ours: file source (readLabeledFile: reader, labels, kinds, a copy per feature)",
+          "ours: file source (readLabeledFile: the reader, then labels and feature kinds)",
           source!.toFixed(2),
           formatSpeed(speedFromSeconds(source!, table!)),
           "",

@@ -116,7 +116,7 @@ Deno.test("every notebook runs in Jupyter with the Deno kernel and shows what th
       "SHAP importance",
       "The riskiest test row",
       "Threshold choice",
-      "Card precision@100 per test day",
+      "Card precision@10 per test day",
     ]
   ) {
     assert.ok(titles.some((x) => x.startsWith(t)), `${t} in ${titles.join(" | ")}`);

@@ -57,10 +57,17 @@ export function columnKind(field: ArrowField): ColumnKind | undefined {
   return f === "n" ? "null" : undefined;
 }
 
-/** An empty column of `rows` for a kind: numbers (each row written by a copy), or text. */
-export function newColumn(kind: ColumnKind, rows: number): Column {
-  return kind === "number" ? new Float64Array(rows) : new Utf8Builder(rows);
+/**
+ * An empty column of `rows` for a kind: numbers (each row written by a copy), or text; times as
+ * epoch milliseconds (NaN = null) when `times` is `"ms"`, else as ISO text.
+ */
+export function newColumn(kind: ColumnKind, rows: number, times: TimeForm = "iso"): Column {
+  const numeric = kind === "number" || (kind === "time" && times === "ms");
+  return numeric ? new Float64Array(rows) : new Utf8Builder(rows);
 }
+
+/** How timestamp and date columns are read: ISO text, or epoch milliseconds. */
+export type TimeForm = "iso" | "ms";
 
 /**
  * Copies `source` into `out` from row `at`: numbers in place, text appended (so `at` must be the
@@ -69,6 +76,7 @@ export function newColumn(kind: ColumnKind, rows: number): Column {
 export function copyColumn(source: ArrowSource, out: Column, at: number): void {
   if (out instanceof Float64Array) {
     if (source.dictionary !== undefined) copyDictionary(source, out, at);
+    else if (TIME.test(source.format)) out.set(timeMillis(source), at);
     else copyNumbers(source, out, at);
     return;
   }
@@ -128,6 +136,11 @@ const UNIT_MS: Record<string, { times: number } | { over: number }> = {
 };
 
 function appendTimes(source: ArrowSource, out: Utf8Builder): void {
+  appendIsoTimes(out, timeMillis(source));
+}
+
+/** A timestamp or date array as epoch milliseconds (NaN = null). */
+function timeMillis(source: ArrowSource): Float64Array {
   const { memory, array, format } = source, n = array.length, data = array.buffers[1]!;
   const ms = new Float64Array(n);
   if (format === "tdD") {
@@ -144,7 +157,7 @@ function appendTimes(source: ArrowSource, out: Utf8Builder): void {
     }
   }
   eachNull(source, (i) => (ms[i] = NaN));
-  appendIsoTimes(out, ms);
+  return ms;
 }
 
 /**

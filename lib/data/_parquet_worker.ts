@@ -10,7 +10,7 @@
 
 import { initSync, ParquetFile, wasmMemory } from "parquet-wasm/esm";
 import { arrowArray, type ArrowField, schemaFields } from "./_arrow_ffi.ts";
-import { type Column, columnKind, copyColumn, newColumn } from "./_arrow_values.ts";
+import { type Column, columnKind, copyColumn, newColumn, type TimeForm } from "./_arrow_values.ts";
 import { FileBlob } from "./_file_blob.ts";
 import type { Utf8Column } from "./_utf8_column.ts";
 
@@ -19,6 +19,8 @@ export interface DecodeJob {
   readonly module: WebAssembly.Module;
   readonly path: string;
   readonly columns: readonly string[];
+  /** Timestamps and dates as ISO text (the default) or epoch milliseconds. */
+  readonly times?: TimeForm;
 }
 
 /** A decoded column: numbers, or text (strings, ISO times, nulls). */
@@ -68,7 +70,7 @@ async function decode(job: DecodeJob): Promise<Decoded[]> {
     const fields = schemaFields(wasmMemory().buffer, schema.addr())
       .filter((f) => wanted.has(f.name) && columnKind(f) !== undefined);
     schema.free();
-    const out = new Map(fields.map((f) => [f.name, newColumn(columnKind(f)!, rows)]));
+    const out = new Map(fields.map((f) => [f.name, newColumn(columnKind(f)!, rows, job.times)]));
     let at = 0;
     for (let group = 0; group < meta.numRowGroups() && fields.length; group++) {
       const size = meta.rowGroup(group).numRows();

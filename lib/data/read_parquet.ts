@@ -18,8 +18,11 @@ import { DataError, EnvironmentError } from "../errors.ts";
 import { checkNames } from "./csv_parse.ts";
 import type { Decoded, DecodeJob, DecodeReply } from "./_parquet_worker.ts";
 import { readCellColumns } from "./_parquet_cells.ts";
-import { utf8Cells } from "./_utf8_column.ts";
+import { utf8Cells, type Utf8Column } from "./_utf8_column.ts";
+import { type TextCodes, utf8Codes } from "./_utf8_codes.ts";
 import type { Cell, Table } from "./table.ts";
+
+export type { TextCodes } from "./_utf8_codes.ts";
 
 /** Most decoding workers for one file. */
 const MAX_WORKERS = 4;
@@ -35,8 +38,57 @@ const SHARE_ABOVE = 8 * 2 ** 20;
  * @throws {EnvironmentError} when the decoder itself cannot be loaded (`deno install` not run).
  */
 export async function readParquet(path: string): Promise<Table> {
+  const read = await readParquetColumns(path);
+  const columns = read.names.map((n) => read.columns.get(n) as Float64Array | Cell[]);
+  return { names: read.names, columns, rows: read.rows };
+}
+
+/** Which columns {@link readParquetColumns} reads, and how. */
+export interface ParquetColumnsOptions {
+  /** The columns to read; names the file lacks are skipped. @default every column */
+  readonly columns?: readonly string[] | undefined;
+  /** Text columns to return as {@link TextCodes} instead of strings. @default none */
+  readonly codes?: readonly string[] | undefined;
+  /** Timestamps and dates as ISO text or as epoch milliseconds (NaN = null). @default "iso" */
+  readonly times?: "iso" | "ms" | undefined;
+}
+
+/** Columns read by {@link readParquetColumns}. */
+export interface ParquetColumns {
+  /** Every column name of the file (read or not). */
+  readonly names: readonly string[];
+  /** Rows in the file. */
+  readonly rows: number;
+  /** The columns read: numbers (and `"ms"` times) as `Float64Array`, text as cells or codes. */
+  readonly columns: ReadonlyMap<string, Float64Array | Cell[] | TextCodes>;
+}
+
+/**
+ * Reads some columns of a Parquet file as {@link readParquet} reads them, or with text as codes
+ * (no string per row: rows coded by their bytes, codes in order of first appearance, a null row
+ * as the empty text) and times as epoch milliseconds: what a transaction log needs.
+ *
+ * @throws {DataError} as {@link readParquet}.
+ * @throws {EnvironmentError} as {@link readParquet}.
+ * @example Read a log's entity column as codes and its times as milliseconds
+ * ```ts
+ * import { readParquetColumns } from "./read_parquet.ts";
+ * import { parquetWriteBuffer } from "hyparquet-writer";
+ * const path = await Deno.makeTempFile({ suffix: ".parquet" });
+ * await Deno.writeFile(path, new Uint8Array(parquetWriteBuffer({ columnData: [
+ *   { name: "entity_id", data: ["a", "b", "a"], type: "STRING" },
+ *   { name: "amount", data: [1, 2, 3], type: "DOUBLE" },
+ * ] })));
+ * const read = await readParquetColumns(path, { columns: ["entity_id"], codes: ["entity_id"] });
+ * read.columns.get("entity_id"); // { codes: Int32Array [0, 1, 0], names: ["a", "b"] }
+ * ```
+ */
+export async function readParquetColumns(
+  path: string,
+  options: ParquetColumnsOptions = {},
+): Promise<ParquetColumns> {
   try {
-    return await parquetTable(path);
+    return await parquetColumns(path, options);
   } catch (cause) {
     if (cause instanceof DataError || cause instanceof EnvironmentError) throw cause;
     const why = cause instanceof Error ? cause.message : String(cause);
@@ -44,17 +96,21 @@ export async function readParquet(path: string): Promise<Table> {
   }
 }
 
-async function parquetTable(path: string): Promise<Table> {
+async function parquetColumns(path: string, options: ParquetColumnsOptions) {
   const file = await asyncBufferFromFile(path);
   const metadata = await parquetMetadataAsync(file);
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
   checkNames(names, `"${path}"`);
-  const columns = names.length ? await decodeColumns(path, shares(metadata, names)) : new Map();
-  const rest = names.filter((n) => !columns.has(n));
+  const wanted = options.columns ? names.filter((n) => options.columns!.includes(n)) : names;
+  const plan = { path, times: options.times ?? "iso", codes: new Set(options.codes ?? []) };
+  const columns = wanted.length
+    ? await decodeColumns(plan, shares(metadata, wanted))
+    : new Map<string, Float64Array | Cell[] | TextCodes>();
+  const rest = wanted.filter((n) => !columns.has(n));
   if (rest.length) {
     for (const [n, c] of await readCellColumns({ file, metadata, names: rest })) columns.set(n, c);
   }
-  return { names, columns: names.map((n) => columns.get(n)!), rows: Number(metadata.num_rows) };
+  return { names, columns, rows: Number(metadata.num_rows) };
 }
 
 /** The columns split among workers, largest first to the least loaded. */
@@ -80,21 +136,32 @@ function shares(metadata: FileMetaData, names: readonly string[]): string[][] {
   return out.map((s) => s.names);
 }
 
+/** What the workers read: the file, how times come, the text columns to code. */
+interface DecodePlan {
+  readonly path: string;
+  readonly times: "iso" | "ms";
+  readonly codes: ReadonlySet<string>;
+}
+
 /** Each share decoded by its own worker; the columns a worker leaves out are absent. */
 async function decodeColumns(
-  path: string,
+  plan: DecodePlan,
   columns: string[][],
-): Promise<Map<string, Float64Array | Cell[]>> {
+): Promise<Map<string, Float64Array | Cell[] | TextCodes>> {
   const module = await decoderModule();
   const url = new URL("./_parquet_worker.ts", import.meta.url);
   const workers = columns.map(() => new Worker(url, { type: "module" }));
   try {
-    // Each reply's text becomes strings as it arrives, while other workers still decode.
+    // Each reply's text becomes strings (or codes) as it arrives, while other workers decode.
+    const text = (name: string, v: Utf8Column) =>
+      plan.codes.has(name) ? utf8Codes(v) : utf8Cells(v);
     const replies = await Promise.all(
       workers.map((w, k) =>
-        ask(w, { module, path, columns: columns[k]! }).then((decoded) =>
+        ask(w, { module, path: plan.path, columns: columns[k]!, times: plan.times }).then((
+          decoded,
+        ) =>
           decoded.map(({ name, values: v }) =>
-            [name, v instanceof Float64Array ? v : utf8Cells(v)] as const
+            [name, v instanceof Float64Array ? v : text(name, v)] as const
           )
         )
       ),

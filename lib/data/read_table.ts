@@ -8,7 +8,12 @@
 import { DataError } from "../errors.ts";
 import { parseCsvBytes } from "./csv_parse.ts";
 import { Frame } from "./frame.ts";
-import { readParquet } from "./read_parquet.ts";
+import {
+  type ParquetColumns,
+  type ParquetColumnsOptions,
+  readParquet,
+  readParquetColumns,
+} from "./read_parquet.ts";
 import type { Cell, Table } from "./table.ts";
 
 /**
@@ -29,12 +34,51 @@ import type { Cell, Table } from "./table.ts";
  * ```
  */
 export async function readTable(path: string): Promise<Table> {
+  await checkFile(path);
+  if (/\.parquet$/i.test(path)) return await readParquet(path);
+  return await readCsv(path);
+}
+
+/**
+ * Reads some columns of a `.parquet` file as {@link readParquetColumns} does (text as codes,
+ * times as epoch milliseconds, when asked), or of a CSV file as {@link readTable} does (every
+ * named column as text cells; `codes` and `times` do not apply). Names the file lacks are
+ * skipped: `names` lists the file's columns.
+ *
+ * @throws {DataError} as {@link readTable}.
+ * @example Read two columns of a CSV file
+ * ```ts
+ * import { readColumns } from "./read_table.ts";
+ * const path = await Deno.makeTempFile({ suffix: ".csv" });
+ * await Deno.writeTextFile(path, "entity_id,amount,note\ncard_1,12.5,x\n");
+ * const read = await readColumns(path, { columns: ["entity_id", "amount"] });
+ * read.columns.get("amount"); // ["12.5"]
+ * ```
+ */
+export async function readColumns(
+  path: string,
+  options: ParquetColumnsOptions = {},
+): Promise<ParquetColumns> {
+  await checkFile(path);
+  if (/\.parquet$/i.test(path)) return await readParquetColumns(path, options);
+  const table = await readCsv(path);
+  const wanted = options.columns;
+  const columns = new Map(
+    table.names.map((n, j) => [n, table.columns[j] as Cell[]] as const)
+      .filter(([n]) => !wanted || wanted.includes(n)),
+  );
+  return { names: table.names, rows: table.rows, columns };
+}
+
+async function checkFile(path: string): Promise<void> {
   const info = await Deno.stat(path).catch((cause) => {
     throw new DataError(`cannot read "${path}": ${systemReason(cause)}`, { cause });
   });
   if (!info.isFile) throw new DataError(`cannot read "${path}": not a file`);
   if (info.size === 0) throw new DataError(`"${path}" is empty (0 bytes)`);
-  if (/\.parquet$/i.test(path)) return await readParquet(path);
+}
+
+async function readCsv(path: string): Promise<Table> {
   const bytes = await Deno.readFile(path).catch((cause) => {
     throw new DataError(`cannot read "${path}": ${systemReason(cause)}`, { cause });
   });

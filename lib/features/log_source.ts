@@ -6,8 +6,9 @@
  * @module
  */
 
-import { numericValues, readTable } from "../data/read_table.ts";
-import type { Table } from "../data/table.ts";
+import type { ParquetColumns, TextCodes } from "../data/read_parquet.ts";
+import { numericValues, readColumns } from "../data/read_table.ts";
+import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
 import { readLabels, timestamps } from "./file_source.ts";
 import type { TransactionLog } from "./transaction_log.ts";
@@ -55,8 +56,11 @@ export interface LogSettings {
  */
 export async function readTransactionLog(settings: LogSettings): Promise<TransactionLog> {
   if (!settings.path) throw new DataError("data.log.path: the transaction log file is not set");
-  const path = settings.path, table = await readTable(path);
-  checkLogColumns(table, settings, path);
+  const path = settings.path, named = logColumns(settings);
+  const entityColumns = [settings.entityColumn, settings.counterpartyColumn];
+  const read = await readColumns(path, { columns: named, codes: entityColumns, times: "ms" });
+  checkLogColumns(read.names, named, path);
+  const table = cellTable(read);
   const time = timestamps(table, settings.timeColumn, path);
   const order = byTime(time);
   const take = <T extends Float64Array | Uint8Array>(a: T): T => {
@@ -67,8 +71,7 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   const given = settings.labelTimeColumn
     ? labelTimes(table, { column: settings.labelTimeColumn, time, path })
     : time;
-  const [entity, counterparty] = [settings.entityColumn, settings.counterpartyColumn]
-    .map((c) => codes(table, c, order));
+  const [entity, counterparty] = entityColumns.map((c) => codes(read.columns.get(c)!, order));
   const log: TransactionLog = {
     rows: table.rows,
     ids: ids(table, settings.idColumn, order),
@@ -85,8 +88,9 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   return log;
 }
 
-function checkLogColumns(table: Table, s: LogSettings, path: string): void {
-  const named = [
+/** The columns the settings name. */
+function logColumns(s: LogSettings): string[] {
+  return [
     s.entityColumn,
     s.counterpartyColumn,
     s.timeColumn,
@@ -95,25 +99,44 @@ function checkLogColumns(table: Table, s: LogSettings, path: string): void {
     ...(s.labelTimeColumn ? [s.labelTimeColumn] : []),
     ...(s.idColumn ? [s.idColumn] : []),
   ];
-  const missing = named.filter((c) => !table.names.includes(c));
+}
+
+function checkLogColumns(names: readonly string[], named: readonly string[], path: string): void {
+  const missing = named.filter((c) => !names.includes(c));
   if (missing.length) {
     throw new DataError(
       `"${path}" has no column ${missing.map((c) => `"${c}"`).join(", ")} (it has ${
-        table.names.slice(0, 12).join(", ")
-      }${table.names.length > 12 ? ", …" : ""})`,
+        names.slice(0, 12).join(", ")
+      }${names.length > 12 ? ", …" : ""})`,
     );
   }
 }
 
-/** Row order by time, stable. */
+/** The columns read as cells (coded text left out: {@link codes} reads it). */
+function cellTable(read: ParquetColumns): Table {
+  const cells = [...read.columns].filter((e): e is [string, Float64Array | Cell[]] =>
+    !isCoded(e[1])
+  );
+  return { names: cells.map((e) => e[0]), columns: cells.map((e) => e[1]), rows: read.rows };
+}
+
+function isCoded(column: Float64Array | Cell[] | TextCodes): column is TextCodes {
+  return !ArrayBuffer.isView(column) && !Array.isArray(column);
+}
+
+/** Row order by time, stable (no sort for a log already in order, as most are). */
 function byTime(time: Float64Array): Int32Array {
-  const order = Int32Array.from({ length: time.length }, (_, i) => i);
-  return order.sort((a, b) => time[a]! - time[b]! || a - b);
+  const order = new Int32Array(time.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  let sorted = true;
+  for (let i = 1; i < time.length && sorted; i++) sorted = time[i - 1]! <= time[i]!;
+  return sorted ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
 }
 
 /** A column's values as codes in first-seen (time) order, with the names. */
-function codes(table: Table, column: string, order: Int32Array) {
-  const cells = table.columns[table.names.indexOf(column)]!;
+function codes(column: Float64Array | Cell[] | TextCodes, order: Int32Array): TextCodes {
+  if (isCoded(column)) return recoded(column, order);
+  const cells = column;
   const index = new Map<string, number>(), names: string[] = [];
   const out = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -128,12 +151,28 @@ function codes(table: Table, column: string, order: Int32Array) {
   return { codes: out, names };
 }
 
+/** Codes in file order renumbered in first-seen order of the rows taken in `order`. */
+function recoded(read: TextCodes, order: Int32Array): TextCodes {
+  const to = new Int32Array(read.names.length).fill(-1), names: string[] = [];
+  const out = new Int32Array(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const from = read.codes[order[i]!]!;
+    let code = to[from]!;
+    if (code < 0) code = to[from] = names.push(read.names[from]!) - 1;
+    out[i] = code;
+  }
+  return { codes: out, names };
+}
+
 /** The label-time column; an empty cell (a label never confirmed later) is the row's own time. */
 function labelTimes(
   table: Table,
   labelTime: { column: string; time: Float64Array; path: string },
 ): Float64Array {
   const cells = table.columns[table.names.indexOf(labelTime.column)]!;
+  if (cells instanceof Float64Array) { // epoch milliseconds, NaN = empty
+    return cells.map((t, i) => Number.isNaN(t) ? labelTime.time[i]! : t);
+  }
   const empty = (c: unknown) =>
     c === null || c === undefined || c === "" || (typeof c === "number" && Number.isNaN(c));
   const filled = Array.from({ length: table.rows }, (_, i) => {
@@ -149,7 +188,12 @@ function labelTimes(
 
 function ids(table: Table, column: string | undefined, order: Int32Array): string[] {
   const cells = column ? table.columns[table.names.indexOf(column)]! : undefined;
-  return Array.from(order, (r) => (cells ? String(cells[r] ?? "") : `tx_${r + 1}`));
+  const out = new Array<string>(order.length);
+  for (let i = 0; i < order.length; i++) {
+    const r = order[i]!, cell = cells?.[r];
+    out[i] = !cells ? `tx_${r + 1}` : typeof cell === "string" ? cell : String(cell ?? "");
+  }
+  return out;
 }
 
 function amounts(table: Table, column: string, path: string): Float64Array {

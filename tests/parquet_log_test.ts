@@ -21,9 +21,12 @@ const SETTINGS = {
   idColumn: "tx_id",
 };
 
-/** `rows` transactions: times out of order with ties, names repeated (one not ASCII). */
-function csvLog(rows: number): string {
-  const lines = ["tx_id,entity_id,counterparty_id,time,amount,label,label_time"];
+/**
+ * `rows` transactions: times out of order with ties (or in order when `sorted`), names repeated
+ * (one not ASCII).
+ */
+function csvLog(rows: number, sorted: boolean): string {
+  const lines: string[] = [];
   const start = Date.parse("2024-03-01T00:00:00Z");
   for (let i = 0; i < rows; i++) {
     const time = start + ((i * 7919) % 997) * 61_000 + (i % 3 === 0 ? 0 : 1);
@@ -38,7 +41,9 @@ function csvLog(rows: number): string {
       fraud ? new Date(time + 5 * 86_400_000).toISOString() : "",
     ].join(","));
   }
-  return lines.join("\n") + "\n";
+  if (sorted) lines.sort((a, b) => a.split(",")[3]!.localeCompare(b.split(",")[3]!));
+  const header = "tx_id,entity_id,counterparty_id,time,amount,label,label_time";
+  return [header, ...lines].join("\n") + "\n";
 }
 
 const TO_PARQUET = `
@@ -66,15 +71,22 @@ function shown(log: TransactionLog) {
   };
 }
 
-Deno.test("a Parquet transaction log reads as the same rows from CSV: codes in first-seen time order, names, times, amounts, labels, label times, ids", async () => {
-  const dir = await Deno.makeTempDir();
-  const csv = join(dir, "log.csv"), parquet = join(dir, "log.parquet");
-  await Deno.writeTextFile(csv, csvLog(4000));
-  assert.equal(await runPython(TO_PARQUET, { csv, parquet }), 4000);
-  const fromCsv = shown(await readTransactionLog({ path: csv, ...SETTINGS }));
-  const fromParquet = shown(await readTransactionLog({ path: parquet, ...SETTINGS }));
-  assert.deepEqual(fromParquet, fromCsv);
-  assert.ok(fromCsv.entityNames.includes("café"));
-  assert.ok(fromCsv.time.every((t, i) => i === 0 || fromCsv.time[i - 1]! <= t));
-  await Deno.remove(dir, { recursive: true });
-});
+for (const sorted of [false, true]) {
+  Deno.test(
+    `a Parquet transaction log ${
+      sorted ? "in time order" : "out of order"
+    } reads as the same rows from CSV: codes in first-seen time order, names, times, amounts, labels, label times, ids`,
+    async () => {
+      const dir = await Deno.makeTempDir();
+      const csv = join(dir, "log.csv"), parquet = join(dir, "log.parquet");
+      await Deno.writeTextFile(csv, csvLog(4000, sorted));
+      assert.equal(await runPython(TO_PARQUET, { csv, parquet }), 4000);
+      const fromCsv = shown(await readTransactionLog({ path: csv, ...SETTINGS }));
+      const fromParquet = shown(await readTransactionLog({ path: parquet, ...SETTINGS }));
+      assert.deepEqual(fromParquet, fromCsv);
+      assert.ok(fromCsv.entityNames.includes("café"));
+      assert.ok(fromCsv.time.every((t, i) => i === 0 || fromCsv.time[i - 1]! <= t));
+      await Deno.remove(dir, { recursive: true });
+    },
+  );
+}

@@ -62,8 +62,10 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   checkLogColumns(read.names, named, path);
   const table = cellTable(read);
   const time = timestamps(table, settings.timeColumn, path);
-  const order = byTime(time);
+  const order = byTime(time), inOrder = isSorted(time);
+  // Columns read for the log alone are taken as they are when the file is in time order.
   const take = <T extends Float64Array | Uint8Array>(a: T): T => {
+    if (inOrder && a !== time) return a;
     const out = new (a.constructor as { new (n: number): T })(a.length);
     for (let i = 0; i < order.length; i++) out[i] = a[order[i]!]!;
     return out;
@@ -79,7 +81,7 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
     entityNames: entity!.names,
     counterparty: counterparty!.codes,
     counterpartyNames: counterparty!.names,
-    time: take(time),
+    time: inOrder ? time : take(time),
     amount: take(amounts(table, settings.amountColumn, path)),
     label: take(readLabels(table, settings.labelColumn, path)),
     labelTime: take(given),
@@ -128,9 +130,12 @@ function isCoded(column: Float64Array | Cell[] | TextCodes): column is TextCodes
 function byTime(time: Float64Array): Int32Array {
   const order = new Int32Array(time.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  let sorted = true;
-  for (let i = 1; i < time.length && sorted; i++) sorted = time[i - 1]! <= time[i]!;
-  return sorted ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
+  return isSorted(time) ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
+}
+
+function isSorted(time: Float64Array): boolean {
+  for (let i = 1; i < time.length; i++) if (!(time[i - 1]! <= time[i]!)) return false;
+  return true;
 }
 
 /** A column's values as codes in first-seen (time) order, with the names. */
@@ -171,7 +176,9 @@ function labelTimes(
 ): Float64Array {
   const cells = table.columns[table.names.indexOf(labelTime.column)]!;
   if (cells instanceof Float64Array) { // epoch milliseconds, NaN = empty
-    return cells.map((t, i) => Number.isNaN(t) ? labelTime.time[i]! : t);
+    const out = cells.slice();
+    for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = labelTime.time[i]!;
+    return out;
   }
   const empty = (c: unknown) =>
     c === null || c === undefined || c === "" || (typeof c === "number" && Number.isNaN(c));

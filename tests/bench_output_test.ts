@@ -226,7 +226,8 @@ Deno.test("every tasks/bench*.ts answers --help quickly, exit 0, starting nothin
   }).output();
   const help = new TextDecoder().decode(stdout);
   for (const b of BENCHMARKS) {
-    assert.match(help, new RegExp(`^  ${b.name} +${b.summary.slice(0, 20)}`, "m"));
+    const escaped = b.summary.slice(0, 20).replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    assert.match(help, new RegExp(`^  ${b.name} +${escaped}`, "m"));
   }
   assert.equal(BENCH.flags.length, 0);
 });

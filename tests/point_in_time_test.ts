@@ -177,6 +177,21 @@ Deno.test("a transaction log file: columns mapped, rows sorted by time, empty la
     }),
     /has no column "terminal", "fraud"/,
   );
+  await Deno.writeTextFile(
+    path,
+    "card,terminal,when,amt,fraud\n,m1,2024-01-01,5,0\nc1,m1,2024-01-02,6,0\n",
+  );
+  await assert.rejects(
+    readTransactionLog({
+      path,
+      entityColumn: "card",
+      counterpartyColumn: "terminal",
+      timeColumn: "when",
+      amountColumn: "amt",
+      labelColumn: "fraud",
+    }),
+    /id column "card" is empty in 1 of 2 rows/,
+  );
   await Deno.remove(dir, { recursive: true });
 });
 

@@ -73,7 +73,11 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   const given = settings.labelTimeColumn
     ? labelTimes(table, { column: settings.labelTimeColumn, time, path })
     : time;
-  const [entity, counterparty] = entityColumns.map((c) => codes(read.columns.get(c)!, order));
+  const [entity, counterparty] = entityColumns.map((c) => {
+    const coded = codes(read.columns.get(c)!, order);
+    checkIds(coded, { column: c, path });
+    return coded;
+  });
   const log: TransactionLog = {
     rows: table.rows,
     ids: ids(table, settings.idColumn, order),
@@ -145,7 +149,8 @@ function codes(column: Float64Array | Cell[] | TextCodes, order: Int32Array): Te
   const index = new Map<string, number>(), names: string[] = [];
   const out = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
-    const name = String(cells[order[i]!] ?? "");
+    const cell = cells[order[i]!];
+    const name = typeof cell === "number" && Number.isNaN(cell) ? "" : String(cell ?? "");
     let code = index.get(name);
     if (code === undefined) {
       code = names.push(name) - 1;
@@ -154,6 +159,16 @@ function codes(column: Float64Array | Cell[] | TextCodes, order: Int32Array): Te
     out[i] = code;
   }
   return { codes: out, names };
+}
+
+/** A row without an entity or counterparty id cannot be placed in a window: refused, counted. */
+function checkIds(coded: TextCodes, where: { column: string; path: string }): void {
+  const empty = coded.names.indexOf("");
+  if (empty < 0) return;
+  const rows = coded.codes.reduce((n, c) => n + (c === empty ? 1 : 0), 0);
+  throw new DataError(
+    `"${where.path}": id column "${where.column}" is empty in ${rows} of ${coded.codes.length} rows`,
+  );
 }
 
 /** Codes in file order renumbered in first-seen order of the rows taken in `order`. */

@@ -88,3 +88,23 @@ Deno.test("toCsv writes missing values as empty cells and quotes text", () => {
   assert.equal(csv, 'id,x,label\n"a,b",1.5,1\nc,,0\n');
   assert.equal(toCsv([['say "hi"', [null, "a\nb"]]]), '"say ""hi"""\n\n"a\nb"\n');
 });
+
+Deno.test("tableBytes writes a missing number as a Parquet null (read back as missing), never as 0", async () => {
+  const { tableBytes } = await import("../lib/data/table_bytes.ts");
+  const { readTable } = await import("../lib/data/read_table.ts");
+  const dir = await Deno.makeTempDir();
+  const path = `${dir}/t.parquet`;
+  await Deno.writeFile(
+    path,
+    tableBytes(path, [["a", Float64Array.of(1, NaN, 3)], ["b", [null, null, 2]], ["t", [
+      "x",
+      null,
+      "z",
+    ]]]),
+  );
+  const t = await readTable(path);
+  assert.deepEqual(Array.from(t.columns[0]!), [1, NaN, 3]);
+  assert.deepEqual(Array.from(t.columns[1]!), [NaN, NaN, 2]);
+  assert.deepEqual(Array.from(t.columns[2]!), ["x", null, "z"]);
+  await Deno.remove(dir, { recursive: true });
+});

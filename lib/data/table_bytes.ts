@@ -25,15 +25,18 @@ import { type CsvColumn, toCsv } from "./csv.ts";
 export function tableBytes(path: string, columns: readonly CsvColumn[]): Uint8Array {
   if (!/\.parquet$/i.test(path)) return new TextEncoder().encode(toCsv(columns));
   const columnData = columns.map(([name, cells]) => {
-    if (cells instanceof Float64Array) return { name, data: cells, type: "DOUBLE" as const };
     const numeric = Array.from(cells).every((c) => typeof c === "number" || c === null);
-    return numeric
-      ? { name, data: Float64Array.from(cells as ArrayLike<number>), type: "DOUBLE" as const }
-      : {
-        name,
-        data: Array.from(cells, (c) => (c === null || c === undefined ? null : String(c))),
-        type: "STRING" as const,
-      };
+    if (!numeric) {
+      const data = Array.from(cells, (c) => (c === null || c === undefined ? null : String(c)));
+      return { name, data, type: "STRING" as const };
+    }
+    const values = cells as ArrayLike<number | null>;
+    const missing = Array.from(values).some((v) => v === null || Number.isNaN(v));
+    // A missing number is null (never 0); a column with none goes as it is.
+    const data = !missing
+      ? Float64Array.from(values as ArrayLike<number>)
+      : Array.from(values, (v) => (v === null || Number.isNaN(v) ? null : v));
+    return { name, data, type: "DOUBLE" as const };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData }));
 }

@@ -65,7 +65,7 @@ export function sigmoid(z: number): number {
 }
 
 /** log(1 + e^z), stable. */
-function softplus(z: number): number {
+export function softplus(z: number): number {
   return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
 }
 

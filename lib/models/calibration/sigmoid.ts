@@ -12,6 +12,8 @@
  * @module
  */
 
+import { sigmoid, softplus } from "../_logistic_newton.ts";
+
 /** A fitted Platt calibrator: P(class 1 | f) = 1 / (1 + exp(a·f + b)). */
 export interface SigmoidParams {
   /** The slope A (negative when a higher score means more positives). */
@@ -59,7 +61,7 @@ export function fitSigmoid(scores: ArrayLike<number>, labels: ArrayLike<number>)
 }
 
 /**
- * P(class 1) = 1 / (1 + exp(a·f + b)) per score f (scikit-learn's `expit(-(a·f + b))`).
+ * P(class 1) = 1 / (1 + exp(a·f + b)) per score f (scikit-learn's `sigmoid(-(a·f + b))`).
  *
  * @param params A fitted calibrator.
  * @param scores Scores to calibrate.
@@ -71,19 +73,7 @@ export function fitSigmoid(scores: ArrayLike<number>, labels: ArrayLike<number>)
  * ```
  */
 export function sigmoidPredict(params: SigmoidParams, scores: ArrayLike<number>): Float64Array {
-  return Float64Array.from(scores, (f) => expit(-(params.a * f + params.b)));
-}
-
-/** The logistic function, without overflow. */
-function expit(z: number): number {
-  if (z >= 0) return 1 / (1 + Math.exp(-z));
-  const e = Math.exp(z);
-  return e / (1 + e);
-}
-
-/** log(1 + exp(z)), without overflow. */
-function softplus(z: number): number {
-  return z > 0 ? z + Math.log1p(Math.exp(-z)) : Math.log1p(Math.exp(z));
+  return Float64Array.from(scores, (f) => sigmoid(-(params.a * f + params.b)));
 }
 
 /** Platt's loss Σ softplus(r) − t·r with r = −(A·f + B). */
@@ -130,7 +120,7 @@ function newton(f: Float64Array, t: Float64Array, start: Pair): Pair {
 function newtonStep(f: Float64Array, t: Float64Array, [a, b]: Pair): { gradient: Pair; d: Pair } {
   let ga = 0, gb = 0, haa = 0, hab = 0, hbb = 0;
   for (let i = 0; i < f.length; i++) {
-    const p = expit(-(a * f[i]! + b)), fi = f[i]!;
+    const p = sigmoid(-(a * f[i]! + b)), fi = f[i]!;
     const g = p - t[i]!, w = p * (1 - p);
     ga -= g * fi;
     gb -= g;

@@ -327,3 +327,17 @@ Deno.test("--labels scenarios: the embedded stream simulates a log with ground-t
   assert.equal(metrics.fraud.card_precision_at_100, cp);
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("the training set's names (a large run's fingerprint) are its columns' names, for a log and for the card stream", async () => {
+  const { config } = await import("../lib/config/load.ts");
+  const { loadLabeledData } = await import("../lib/pipeline/load_features.ts");
+  const { trainingSetColumns, trainingSetNames } = await import("../lib/pipeline/features_file.ts");
+  for (const labels of ["scenarios", "rules"] as const) {
+    const data = await loadLabeledData(config({ data: { labels, maxSamples: 3000 } }, { env: {} }));
+    assert.deepEqual(
+      trainingSetNames(data),
+      trainingSetColumns(data).map(([name]) => name),
+      labels,
+    );
+  }
+});

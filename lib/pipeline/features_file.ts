@@ -70,6 +70,14 @@ export async function writeTrainingSet(
   };
 }
 
+/** The names of {@link trainingSetColumns}, without building the columns. */
+export function trainingSetNames(data: LabeledData): string[] {
+  const ids = data.log
+    ? ["tx_id", "entity_id", "counterparty_id", "time"]
+    : ["entity_id", "feature_timestamp"];
+  return [...ids, ...data.features.frame.names, "label"];
+}
+
 /**
  * The training set's columns: a log's `tx_id`, `entity_id`, `counterparty_id`, `time` (ISO,
  * UTC), else `entity_id` and `feature_timestamp`; then the features in order and `label`.

@@ -9,7 +9,7 @@
 
 import { tableBytes } from "../data/table_bytes.ts";
 import type { RunWriter } from "../tracking/store.ts";
-import { trainingSetColumns } from "./features_file.ts";
+import { trainingSetColumns, trainingSetNames } from "./features_file.ts";
 import type { LabeledData } from "./load_features.ts";
 
 /** Rows up to which the training set itself is logged. */
@@ -20,8 +20,8 @@ export const TRAINING_SET_ROWS = 200_000;
  * over every feature column and then the labels, as little-endian float64 values in row order.
  */
 export async function logTrainingSet(run: RunWriter, data: LabeledData): Promise<void> {
-  const columns = trainingSetColumns(data);
   if (data.labels.length <= TRAINING_SET_ROWS) {
+    const columns = trainingSetColumns(data);
     await run.logArtifact("training_set.parquet", tableBytes("training_set.parquet", columns));
     return;
   }
@@ -37,7 +37,7 @@ export async function logTrainingSet(run: RunWriter, data: LabeledData): Promise
   const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
   const fingerprint = {
     rows: data.labels.length,
-    columns: columns.map(([name]) => name),
+    columns: trainingSetNames(data),
     sha256,
     sha256_of: "feature columns then labels, float64 little-endian, row order",
     written_by: "deno task features (the same rows, to CSV or Parquet)",

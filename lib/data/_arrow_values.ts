@@ -12,6 +12,7 @@
 import { type ArrowArray, arrowArray, type ArrowField } from "./_arrow_ffi.ts";
 import { appendIsoTimes } from "./_iso_times.ts";
 import { Utf8Builder, type Utf8Column } from "./_utf8_column.ts";
+import { DAY_MS } from "./days.ts";
 
 /** A column being filled row group by row group: numbers, or text (times, strings, nulls). */
 export type Column = Float64Array<ArrayBuffer> | Utf8Builder;
@@ -145,7 +146,7 @@ function timeMillis(source: ArrowSource): Float64Array {
   const ms = new Float64Array(n);
   if (format === "tdD") {
     const days = new Int32Array(memory, data + array.offset * 4, n);
-    for (let i = 0; i < n; i++) ms[i] = days[i]! * 86_400_000;
+    for (let i = 0; i < n; i++) ms[i] = days[i]! * DAY_MS;
   } else {
     const unit = UNIT_MS[format === "tdm" ? "m" : format[2]!]!;
     const words = new Int32Array(memory, data + array.offset * 8, 2 * n);

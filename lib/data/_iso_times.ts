@@ -8,9 +8,9 @@
  */
 
 import type { Utf8Builder } from "./_utf8_column.ts";
+import { DAY_MS as DAY } from "./days.ts";
 
 const WIDTH = 24; // "YYYY-MM-DDTHH:MM:SS.sssZ"
-const DAY = 86_400_000;
 const LOW = -62_167_219_200_000; // 0000-01-01T00:00:00.000Z
 const HIGH = 253_402_300_800_000; // 10000-01-01T00:00:00.000Z
 const TEMPLATE = new TextEncoder().encode("0000-00-00T00:00:00.000Z");

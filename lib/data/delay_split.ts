@@ -11,9 +11,7 @@
 
 import { DataError } from "../errors.ts";
 import type { SplitIndices } from "./split.ts";
-
-/** Milliseconds in a day (the transaction log's `DAY_MS`; `data` cannot import `features`). */
-const DAY_MS = 86_400_000;
+import { DAY_MS, isoDay } from "./days.ts";
 
 /** The columns of a transaction log the split reads (a `TransactionLog` has them). */
 export interface DelaySplitInput {
@@ -266,11 +264,6 @@ function assertUsable(spec: WindowSpec, window: DelayWindow): void {
 /** `days` days from day `start`. */
 function period(start: number, days: number): Period {
   return { start: isoDay(start), end: isoDay(start + days), days };
-}
-
-/** A UTC day index as `YYYY-MM-DD`. */
-function isoDay(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
 
 /** A `YYYY-MM-DD` date as a UTC day index. */

@@ -34,10 +34,5 @@ export interface TransactionLog {
   readonly labelTime: Float64Array;
 }
 
-/** Milliseconds in a day: windows, delays and test periods are counted in days. */
-export const DAY_MS = 86_400_000;
-
-/** The day index of an epoch-millisecond time (UTC days since 1970-01-01). */
-export function dayOf(time: number): number {
-  return Math.floor(time / DAY_MS);
-}
+/** Days: `DAY_MS` and `dayOf` live with the data layer (`lib/data/days.ts`). */
+export { DAY_MS, dayOf } from "../data/days.ts";

@@ -7,6 +7,7 @@
 
 import type { FraudMetrics } from "../evaluate/fraud_metrics.ts";
 import { Figure } from "./figure.ts";
+import { isoDay } from "../data/days.ts";
 
 /**
  * Card precision@k and precision@k per test day (bars and a line), with the mean in the title.
@@ -25,7 +26,7 @@ import { Figure } from "./figure.ts";
  * ```
  */
 export function cardPrecisionFigure(metrics: FraudMetrics): Figure {
-  const days = Array.from(metrics.days, (d) => new Date(d * 86_400_000).toISOString().slice(0, 10));
+  const days = Array.from(metrics.days, isoDay);
   const k = metrics.k;
   return new Figure({
     data: [

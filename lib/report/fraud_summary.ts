@@ -7,6 +7,7 @@
  */
 
 import type { FraudMetrics } from "../evaluate/fraud_metrics.ts";
+import { isoDay } from "../data/days.ts";
 
 /** MLflow metric names → values: `card_precision_at_100`, `expected_cost`, … */
 export function fraudMetricValues(f: FraudMetrics): Record<string, number> {
@@ -32,7 +33,7 @@ export function fraudMetricsJson(f: FraudMetrics): Record<string, unknown> {
     alert_budget: f.k,
     ...fraudMetricValues(f),
     per_day: Array.from(f.days, (d, i) => ({
-      day: new Date(d * 86_400_000).toISOString().slice(0, 10),
+      day: isoDay(d),
       precision_at_k: f.precisionAtK[i],
       card_precision_at_k: f.cardPrecisionAtK[i],
       fraud_cards: f.fraudCards[i],

@@ -1,0 +1,35 @@
+/**
+ * Days as fraud teams count them: UTC days since 1970-01-01, and their `YYYY-MM-DD` names. Windows,
+ * label delays, test periods and per-day metrics all count in these days.
+ *
+ * @module
+ */
+
+/** Milliseconds in a day. */
+export const DAY_MS = 86_400_000;
+
+/**
+ * The day index of an epoch-millisecond time.
+ *
+ * @example
+ * ```ts
+ * import { dayOf } from "./days.ts";
+ * dayOf(Date.parse("2018-04-01T12:00:00Z")); // 17622
+ * ```
+ */
+export function dayOf(time: number): number {
+  return Math.floor(time / DAY_MS);
+}
+
+/**
+ * A day index's `YYYY-MM-DD` (UTC).
+ *
+ * @example
+ * ```ts
+ * import { isoDay } from "./days.ts";
+ * isoDay(17622); // "2018-04-01"
+ * ```
+ */
+export function isoDay(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}

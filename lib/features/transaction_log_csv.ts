@@ -6,8 +6,9 @@
  * `readTable` and the file source read them back as the same epoch milliseconds (`Date.parse`).
  * Epoch milliseconds would come back from pandas as plain integers.
  *
- * Parquet: nothing in `lib/` writes Parquet (`hyparquet` only reads); the tests turn this CSV into
- * Parquet with pyarrow (`tests/helpers/transaction_log_parquet.ts`).
+ * Times go through the one ISO formatter (`isoTimeCells`). Parquet tables are written by
+ * `tableBytes`; the tests turn this CSV into a pyarrow-typed Parquet log (timestamps as
+ * `timestamp[ms, UTC]`) with `tests/helpers/transaction_log_parquet.ts`.
  *
  * @module
  */
@@ -15,7 +16,8 @@
 import { dirname } from "node:path";
 import { type CsvColumn, toCsv } from "../data/csv.ts";
 import { orEnvironmentError } from "../errors.ts";
-import { DAY_MS, type TransactionLog } from "./transaction_log.ts";
+import type { TransactionLog } from "./transaction_log.ts";
+import { isoTimeCells } from "../data/iso_times.ts";
 
 /** The columns of a transaction log file, in order. */
 export const TRANSACTION_LOG_COLUMNS = [
@@ -99,7 +101,7 @@ function* csvPieces(log: TransactionLog): Generator<string> {
 function columns(log: TransactionLog, from: number, to: number): CsvColumn[] {
   const names = (codes: Int32Array, of: readonly string[]) =>
     Array.from(codes.subarray(from, to), (k) => of[k]!);
-  const iso = (times: Float64Array) => isoTimes(times.subarray(from, to));
+  const iso = (times: Float64Array) => isoTimeCells(times.subarray(from, to));
   const cells: CsvColumn[1][] = [
     log.ids.slice(from, to),
     names(log.entity, log.entityNames),
@@ -110,24 +112,4 @@ function columns(log: TransactionLog, from: number, to: number): CsvColumn[] {
     iso(log.labelTime),
   ];
   return TRANSACTION_LOG_COLUMNS.map((name, j) => [name, cells[j]!] as const);
-}
-
-/**
- * Epoch milliseconds as `Date.prototype.toISOString` writes them (NaN as a missing cell), the
- * date part made once per day: formatting every time through `Date` took most of the writing.
- */
-function isoTimes(times: Float64Array): string[] {
-  const days = new Map<number, string>();
-  const pad = (v: number, width: number) => String(v).padStart(width, "0");
-  return Array.from(times, (t) => {
-    if (!Number.isFinite(t)) return "";
-    const day = Math.floor(t / DAY_MS), ms = t - day * DAY_MS;
-    if (!Number.isInteger(ms)) return new Date(t).toISOString();
-    let date = days.get(day);
-    if (date === undefined) days.set(day, date = new Date(day * DAY_MS).toISOString().slice(0, 11));
-    const s = Math.floor(ms / 1000);
-    return `${date}${pad(Math.floor(s / 3600), 2)}:${pad(Math.floor(s / 60) % 60, 2)}:${
-      pad(s % 60, 2)
-    }.${pad(ms % 1000, 3)}Z`;
-  });
 }

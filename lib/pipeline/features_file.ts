@@ -14,6 +14,7 @@ import { writeFileAtomic } from "../tracking/atomic.ts";
 import { ConfigError } from "../errors.ts";
 import { writeTransactionLogCsv } from "../features/transaction_log_csv.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
+import { isoTimeCells } from "../data/iso_times.ts";
 
 /** Where the training set goes. */
 export const FeaturesOptionsSchema = z.strictObject({
@@ -84,7 +85,7 @@ export function trainingSetNames(data: LabeledData): string[] {
  */
 export function trainingSetColumns(data: LabeledData): CsvColumn[] {
   const { frame, entityIds, timestamps } = data.features;
-  const iso = Array.from(timestamps, (t) => (Number.isNaN(t) ? null : new Date(t).toISOString()));
+  const iso = isoTimeCells(timestamps);
   const log = data.log;
   const ids: CsvColumn[] = log
     ? [

@@ -10,9 +10,8 @@ import type { DriftResult } from "../drift/drift_result.ts";
 import type { PsiResult } from "../drift/psi.ts";
 import { driftFindings, missingCell, reportNumber } from "./drift_summary.ts";
 import { Figure, plotlyScript } from "./figure.ts";
+import { escapeHtml } from "./_html.ts";
 
-const esc = (s: string) =>
-  s.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
 const num = (v: number | null, digits = 4) => (v === null ? "—" : reportNumber(v, digits));
 
 /** The summary: what was found (the verdict last, in bold), then one row per feature. */
@@ -23,7 +22,7 @@ export function driftSummaryHtml(report: DriftResult): string {
   const rows = d.features.map((f) =>
     `<tr${flagged(f) ? ' class="drifted" style="background:#fde2e1"' : ""}>` +
     [
-      esc(f.name),
+      escapeHtml(f.name),
       f.kind,
       f.test,
       num(f.statistic),
@@ -40,8 +39,8 @@ export function driftSummaryHtml(report: DriftResult): string {
   const head = ["feature", "kind", "test", "statistic", "p-value", "PSI", "missing"]
     .concat(withImportance ? ["importance"] : [], ["severity", "drifted"])
     .map((h) => `<th>${h}</th>`).join("");
-  return `<div class="drift-report"><p class="verdict"><b>${esc(verdict)}</b></p>` +
-    findings.map((l) => `<p>${esc(l)}</p>`).join("") +
+  return `<div class="drift-report"><p class="verdict"><b>${escapeHtml(verdict)}</b></p>` +
+    findings.map((l) => `<p>${escapeHtml(l)}</p>`).join("") +
     `<p>α = ${d.significanceLevel}${
       d.correction !== "none" ? `, ${d.correction} correction` : ""
     }</p><table><thead><tr>${head}</tr></thead><tbody>${rows}</tbody></table></div>`;
@@ -138,11 +137,11 @@ export async function driftReportHtml(report: DriftResult): Promise<string> {
 <html><head><meta charset="utf-8"><title>Drift report</title>
 <style>body{font-family:system-ui,sans-serif;margin:2em}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}td:first-child,th:first-child{text-align:left}</style>
 ${await plotlyScript()}</head>
-<body><h1>Drift report</h1><p>Reference: ${esc(report.context.reference)}<br>Current: ${
-    esc(report.context.current)
-  }${report.context.scenario ? ` (scenario ${esc(report.context.scenario)})` : ""}<br>Created ${
-    esc(report.context.createdAt)
-  }</p>
+<body><h1>Drift report</h1><p>Reference: ${escapeHtml(report.context.reference)}<br>Current: ${
+    escapeHtml(report.context.current)
+  }${
+    report.context.scenario ? ` (scenario ${escapeHtml(report.context.scenario)})` : ""
+  }<br>Created ${escapeHtml(report.context.createdAt)}</p>
 ${driftSummaryHtml(report)}
 <noscript><p>The figures below are drawn by plotly.js: open this page with JavaScript on.</p></noscript>
 ${divs.join("\n")}

@@ -12,6 +12,7 @@ import { RULE_SETS } from "../labels/rule_sets.ts";
 import type { CoefficientRow } from "../models/logistic_stats.ts";
 import type { TrainingOutcome } from "./training_outcome.ts";
 import { JUPYTER_DISPLAY } from "./display.ts";
+import { escapeHtml } from "./_html.ts";
 
 const f4 = (v: number) => (Number.isNaN(v) ? "nan" : v.toFixed(4));
 
@@ -86,12 +87,6 @@ export function trainingView(r: TrainingOutcome): HtmlView {
     ` precision ${f4(at.precision)}, recall ${f4(at.recall)} on the test set · top features: ` +
     `${top.join(", ")}</p>`;
   return new HtmlView(head + metricsView(r).html);
-}
-
-/** `text` with `&`, `<`, `>` and `"` written as HTML entities. */
-export function escapeHtml(text: string): string {
-  return text.replaceAll("&", "&amp;").replaceAll("<", "&lt;").replaceAll(">", "&gt;")
-    .replaceAll('"', "&quot;");
 }
 
 /** The confusion matrix at a threshold, classes named by what label 1 means (default `fraud`). */

@@ -21,7 +21,6 @@ import { readWarnings } from "../data/read_counts.ts";
 import {
   holdsText,
   numericCell,
-  numericColumns,
   type NumericRead,
   numericValues,
   readTable,
@@ -136,10 +135,14 @@ export function driftBetween(
   const sample = (t: Table) => sampleOf(t, features(t), { kinds, readOf });
   const [r, c] = [sample(ref), sample(cur)];
   const data = detectDataDrift(r.columns, c.columns, options);
-  const model = modelDrift(ref, cur, { ...options, label, prediction });
+  const model = modelDrift(ref, cur, { ...options, label, prediction, readOf });
   // Unreadable scores and labels are counted like features' cells.
   const scoreCells = (t: Table) =>
-    numericColumns(t, [label, prediction].filter((n) => t.names.includes(n))).nonNumeric;
+    Object.fromEntries(
+      [label, prediction].filter((n) => t.names.includes(n))
+        .map((n) => [n, columnRead(t, n, readOf).unreadable] as const)
+        .filter(([, unreadable]) => unreadable > 0),
+    );
   const warnings = [
     ...readWarnings({ nonNumeric: { ...r.unreadable, ...scoreCells(ref) } }, "the reference file"),
     ...readWarnings({ nonNumeric: { ...c.unreadable, ...scoreCells(cur) } }, "the current file"),
@@ -206,33 +209,30 @@ function sampleOf(
 function modelDrift(
   ref: Table,
   cur: Table,
-  options: FileDriftOptions & typeof FILE_DRIFT_DEFAULTS & { label: string; prediction: string },
+  options: FileDriftOptions & typeof FILE_DRIFT_DEFAULTS & {
+    label: string;
+    prediction: string;
+    readOf: ReadOf;
+  },
 ) {
   const both = (n: string) => ref.names.includes(n) && cur.names.includes(n);
   if (!both(options.prediction)) return { drift: {}, notes: [] };
   const alpha = options.significanceLevel;
-  const scores = (t: Table) =>
-    present(numericColumns(t, [options.prediction]).frame.column(options.prediction));
+  const scores = (t: Table) => present(columnRead(t, options.prediction, options.readOf).values);
   const [rs, cs] = [scores(ref), scores(cur)];
   const tooFew = scoreNote("prediction drift", "scores", { rs, cs, min: options.minSamples });
   if (tooFew) return { drift: {}, notes: [tooFew] };
   const prediction = predictionDrift(rs, cs, { alpha, psiBins: options.psiBins });
   if (!both(options.label)) return { drift: { prediction }, notes: [] };
-  const [r, c] = [
-    labeled(ref, options.label, options.prediction),
-    labeled(cur, options.label, options.prediction),
-  ];
+  const [r, c] = [labeled(ref, options), labeled(cur, options)];
   const few = scoreNote("performance drift", "labeled rows", {
     rs: r.labels,
     cs: c.labels,
     min: options.minSamples,
   });
   if (few) return { drift: { prediction }, notes: [few] };
-  const threshold = evaluateBinary(r.labels, r.scores).best_threshold;
-  const reference = {
-    roc_auc: evaluateBinary(r.labels, r.scores).roc_auc,
-    ...prf(confusionAt(r.labels, r.scores, threshold)),
-  };
+  const { best_threshold: threshold, roc_auc } = evaluateBinary(r.labels, r.scores);
+  const reference = { roc_auc, ...prf(confusionAt(r.labels, r.scores, threshold)) };
   const performance = performanceDrift(reference, c, {
     threshold,
     margin: options.performanceMargin,
@@ -240,10 +240,15 @@ function modelDrift(
   return { drift: { prediction, performance }, notes: [] };
 }
 
+/** A column's cells as numbers, through the memo every column of the comparison is read by. */
+function columnRead(t: Table, name: string, readOf: ReadOf): NumericRead {
+  return readOf(t.columns[t.names.indexOf(name)]!);
+}
+
 /** Rows with both a 0/1 label and a score. */
-function labeled(t: Table, label: string, prediction: string) {
-  const frame = numericColumns(t, [label, prediction]).frame;
-  const y = frame.column(label), p = frame.column(prediction);
+function labeled(t: Table, o: { label: string; prediction: string; readOf: ReadOf }) {
+  const label = o.label;
+  const y = columnRead(t, label, o.readOf).values, p = columnRead(t, o.prediction, o.readOf).values;
   const labels: number[] = [], scores: number[] = [];
   for (let i = 0; i < y.length; i++) {
     if (Number.isNaN(y[i]!) || Number.isNaN(p[i]!)) continue;

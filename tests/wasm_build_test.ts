@@ -1,22 +1,24 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-Deno.test("the committed kernels.wasm is exactly what its AssemblyScript source builds to", async () => {
+Deno.test("the committed kernels.wasm and pages.wasm are exactly what their AssemblyScript sources build to", async () => {
   const dir = await Deno.makeTempDir();
-  const out = join(dir, "kernels.wasm");
   const root = new URL("..", import.meta.url).pathname;
   const r = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "tasks/build_wasm.ts", "--out", out],
+    args: ["run", "-A", "tasks/build_wasm.ts", "--out", dir],
     cwd: root,
     stdout: "piped",
     stderr: "piped",
   }).output();
   assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-  const built = await Deno.readFile(out);
-  const committed = await Deno.readFile(join(root, "lib/models/gbt/kernel/kernels.wasm"));
-  assert.ok(
-    built.length === committed.length && built.every((b, i) => b === committed[i]),
-    "kernels.wasm is stale: run `deno task build:wasm` and commit the result",
-  );
+  for (const committed of ["lib/models/gbt/kernel/kernels.wasm", "lib/data/kernel/pages.wasm"]) {
+    const name = committed.split("/").at(-1)!;
+    const built = await Deno.readFile(join(dir, name));
+    const want = await Deno.readFile(join(root, committed));
+    assert.ok(
+      built.length === want.length && built.every((b, i) => b === want[i]),
+      `${name} is stale: run \`deno task build:wasm\` and commit the result`,
+    );
+  }
   await Deno.remove(dir, { recursive: true });
 });

@@ -165,7 +165,7 @@ function timeMillis(source: ArrowSource): Float64Array {
  * The 64-bit integer `high · 2^32 + low` over `d` (1000 or 10^6), truncated toward zero as
  * `BigInt` division does, exact in doubles: 2^32 = a·d + b splits it into parts under 2^53.
  */
-function truncatedQuotient(high: number, low: number, d: number): number {
+export function truncatedQuotient(high: number, low: number, d: number): number {
   const a = Math.floor(4294967296 / d), b = 4294967296 - a * d;
   const r = high * b + low, q = Math.floor(r / d);
   return high * a + q + (high < 0 && r !== q * d ? 1 : 0);

@@ -35,13 +35,22 @@ export class FileBlob {
   /** The range's bytes (a synchronous positioned read: slices never interleave). */
   arrayBuffer(): Promise<ArrayBuffer> {
     const out = new Uint8Array(this.size);
+    try {
+      this.readInto(out);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return Promise.resolve(out.buffer);
+  }
+
+  /** Reads the range into `out` (its length must be the range's size). */
+  readInto(out: Uint8Array): void {
     this.#file.seekSync(this.#start, Deno.SeekMode.Start);
     for (let got = 0; got < out.length;) {
       const n = this.#file.readSync(out.subarray(got));
-      if (n === null) return Promise.reject(new RangeError("the file ended before the range"));
+      if (n === null) throw new RangeError("the file ended before the range");
       got += n;
     }
-    return Promise.resolve(out.buffer);
   }
 
   /** Closes the file (every slice shares it). */

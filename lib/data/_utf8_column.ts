@@ -106,3 +106,24 @@ export function utf8Cells(column: Utf8Column): Cell[] {
   }
   return out;
 }
+
+/** A text column kept as UTF-8 until its cells are asked for (then decoded once). */
+export class LazyTexts {
+  readonly #column: Utf8Column;
+  #cells: Cell[] | undefined;
+
+  /** Wraps a decoded column. */
+  constructor(column: Utf8Column) {
+    this.#column = column;
+  }
+
+  /** Rows in the column. */
+  get length(): number {
+    return this.#column.ends.length;
+  }
+
+  /** The column as cells (null for a missing row), decoded on the first call. */
+  cells(): Cell[] {
+    return (this.#cells ??= utf8Cells(this.#column));
+  }
+}

@@ -16,13 +16,16 @@ import {
 } from "hyparquet";
 import { DataError, EnvironmentError } from "../errors.ts";
 import { checkNames } from "./csv_parse.ts";
-import type { Decoded, DecodeJob, DecodeReply } from "./_parquet_worker.ts";
+import type { CodedText } from "./_parquet_worker.ts";
+import { decodeOnWorker } from "./_decode_pool.ts";
 import { readCellColumns } from "./_parquet_cells.ts";
-import { utf8Cells, type Utf8Column } from "./_utf8_column.ts";
+import { pageKernelModule } from "./_page_kernels.ts";
+import { LazyTexts, utf8Cells, type Utf8Column } from "./_utf8_column.ts";
 import { type TextCodes, utf8Codes } from "./_utf8_codes.ts";
 import type { Cell, Table } from "./table.ts";
 
 export type { TextCodes } from "./_utf8_codes.ts";
+export { LazyTexts } from "./_utf8_column.ts";
 
 /** Most decoding workers for one file. */
 const MAX_WORKERS = 4;
@@ -49,9 +52,14 @@ export interface ParquetColumnsOptions {
   readonly columns?: readonly string[] | undefined;
   /** Text columns to return as {@link TextCodes} instead of strings. @default none */
   readonly codes?: readonly string[] | undefined;
+  /** Text columns to return as {@link LazyTexts} (strings only when asked). @default none */
+  readonly lazy?: readonly string[] | undefined;
   /** Timestamps and dates as ISO text or as epoch milliseconds (NaN = null). @default "iso" */
   readonly times?: "iso" | "ms" | undefined;
 }
+
+/** A column as {@link readParquetColumns} returns it. */
+export type ReadColumn = Float64Array | Cell[] | TextCodes | LazyTexts;
 
 /** Columns read by {@link readParquetColumns}. */
 export interface ParquetColumns {
@@ -60,7 +68,7 @@ export interface ParquetColumns {
   /** Rows in the file. */
   readonly rows: number;
   /** The columns read: numbers (and `"ms"` times) as `Float64Array`, text as cells or codes. */
-  readonly columns: ReadonlyMap<string, Float64Array | Cell[] | TextCodes>;
+  readonly columns: ReadonlyMap<string, ReadColumn>;
 }
 
 /**
@@ -102,10 +110,15 @@ async function parquetColumns(path: string, options: ParquetColumnsOptions) {
   const names = parquetSchema(metadata).children.map((c) => c.element.name);
   checkNames(names, `"${path}"`);
   const wanted = options.columns ? names.filter((n) => options.columns!.includes(n)) : names;
-  const plan = { path, times: options.times ?? "iso", codes: new Set(options.codes ?? []) };
+  const plan = {
+    path,
+    times: options.times ?? "iso",
+    codes: new Set(options.codes ?? []),
+    lazy: new Set(options.lazy ?? []),
+  };
   const columns = wanted.length
     ? await decodeColumns(plan, shares(metadata, wanted))
-    : new Map<string, Float64Array | Cell[] | TextCodes>();
+    : new Map<string, ReadColumn>();
   const rest = wanted.filter((n) => !columns.has(n));
   if (rest.length) {
     for (const [n, c] of await readCellColumns({ file, metadata, names: rest })) columns.set(n, c);
@@ -141,48 +154,32 @@ interface DecodePlan {
   readonly path: string;
   readonly times: "iso" | "ms";
   readonly codes: ReadonlySet<string>;
+  readonly lazy: ReadonlySet<string>;
 }
 
 /** Each share decoded by its own worker; the columns a worker leaves out are absent. */
 async function decodeColumns(
   plan: DecodePlan,
   columns: string[][],
-): Promise<Map<string, Float64Array | Cell[] | TextCodes>> {
-  const module = await decoderModule();
-  const url = new URL("./_parquet_worker.ts", import.meta.url);
-  const workers = columns.map(() => new Worker(url, { type: "module" }));
-  try {
-    // Each reply's text becomes strings (or codes) as it arrives, while other workers decode.
-    const text = (name: string, v: Utf8Column) =>
-      plan.codes.has(name) ? utf8Codes(v) : utf8Cells(v);
-    const replies = await Promise.all(
-      workers.map((w, k) =>
-        ask(w, { module, path: plan.path, columns: columns[k]!, times: plan.times }).then((
-          decoded,
-        ) =>
-          decoded.map(({ name, values: v }) =>
-            [name, v instanceof Float64Array ? v : text(name, v)] as const
-          )
-        )
-      ),
+): Promise<Map<string, ReadColumn>> {
+  const module = await decoderModule(), kernels = pageKernelModule();
+  const codes = [...plan.codes], { path, times } = plan;
+  // Each reply's text becomes strings (or codes) as it arrives, while other workers decode.
+  const text = (name: string, v: Utf8Column | CodedText) =>
+    "codes" in v
+      ? { codes: v.codes, names: utf8Cells(v.names) as string[] }
+      : plan.codes.has(name)
+      ? utf8Codes(v)
+      : plan.lazy.has(name)
+      ? new LazyTexts(v)
+      : utf8Cells(v);
+  const replies = await Promise.all(columns.map(async (share) => {
+    const decoded = await decodeOnWorker({ module, kernels, path, columns: share, times, codes });
+    return decoded.map(({ name, values: v }) =>
+      [name, v instanceof Float64Array ? v : text(name, v)] as const
     );
-    return new Map(replies.flat());
-  } finally {
-    for (const w of workers) w.terminate();
-  }
-}
-
-function ask(worker: Worker, job: DecodeJob): Promise<readonly Decoded[]> {
-  return new Promise((resolve, reject) => {
-    worker.onmessage = ({ data }: MessageEvent<DecodeReply>) =>
-      "error" in data ? reject(new Error(data.error)) : resolve(data.columns);
-    worker.onerror = (event) => {
-      event.preventDefault(); // a decoder panic: this read fails, the process goes on
-      reject(new Error(`the decoder failed: ${event.message}`));
-    };
-    worker.onmessageerror = () => reject(new Error("the decoded columns could not be received"));
-    worker.postMessage(job);
-  });
+  }));
+  return new Map(replies.flat());
 }
 
 let decoder: Promise<WebAssembly.Module> | undefined;

@@ -1,6 +1,7 @@
 /**
  * `deno task bench:load`: reading a wide labeled Parquet file (default 1M × 50) and loading it for
- * training, beside pyarrow in the same run; the goal: our reader at most 2× `read_table`'s time.
+ * training, then reading a transaction log (default 1.75M transactions), beside pyarrow in the
+ * same run; the goal: at most 2× `read_table`'s time for each.
  *
  * @module
  */
@@ -16,6 +17,7 @@ import { benchLoad } from "./bench/load_bench.ts";
 const FLAGS: FlagSpec[] = [
   { flag: "rows",    option: "rows",    type: "number", arg: "<n>", help: "rows of the file" },
   { flag: "columns", option: "columns", type: "number", arg: "<n>", help: "columns (features + label)" },
+  { flag: "log-rows", option: "logRows", type: "number", arg: "<n>", help: "transactions in the log read beside it (0: none)" },
   { flag: "repeats", option: "repeats", type: "number", arg: "<n>", help: "runs of each (median)" },
 ];
 
@@ -23,11 +25,14 @@ const FLAGS: FlagSpec[] = [
 export const TASK = defineTask({
   name: "bench:load",
   summary:
-    "Benchmark reading (goal: at most 2× pyarrow's read_table) and loading a wide labeled Parquet file beside pyarrow.",
-  usage: ["deno task bench:load [--rows 1000000] [--columns 50] [--repeats 3]"],
+    "Benchmark reading (goal: at most 2× pyarrow's read_table) and loading a wide labeled Parquet file and a transaction log beside pyarrow.",
+  usage: [
+    "deno task bench:load [--rows 1000000] [--columns 50] [--log-rows 1750000] [--repeats 3]",
+  ],
   options: z.strictObject({
     rows: z.number().int().min(10).default(1_000_000),
     columns: z.number().int().min(2).default(50),
+    logRows: z.number().int().min(0).default(1_750_000),
     repeats: z.number().int().min(1).default(3),
   }),
   flags: FLAGS,

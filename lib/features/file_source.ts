@@ -110,6 +110,7 @@ function checkColumns(table: Table, file: FileSettings, path: string): void {
 export function readLabels(table: Table, column: string, path: string): Uint8Array {
   const cells = table.columns[table.names.indexOf(column)]!;
   const labels = new Uint8Array(table.rows);
+  if (cells instanceof Float64Array && labelBits(cells, labels)) return labels;
   const bad = new Map<string, number>();
   for (let i = 0; i < table.rows; i++) {
     const v = numericCell(cells[i]);
@@ -128,6 +129,21 @@ export function readLabels(table: Table, column: string, path: string): Uint8Arr
     );
   }
   return labels;
+}
+
+function hasNaN(values: Float64Array): boolean {
+  for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
+  return false;
+}
+
+/** Numbers that are all 0 or 1 into `labels`; false (labels partly written) when one is not. */
+function labelBits(values: Float64Array, labels: Uint8Array): boolean {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v !== 0 && v !== 1) return false;
+    labels[i] = v;
+  }
+  return true;
 }
 
 /** One feature column as numbers, with its inferred spec. */
@@ -197,7 +213,7 @@ function entityIds(table: Table, column: string | undefined): string[] {
 
 /**
  * A column of times as epoch milliseconds: ISO strings, epoch-ms numbers or Parquet timestamps
- * (NaN for every row when `column` is undefined).
+ * (NaN for every row when `column` is undefined); a column of numbers is returned itself.
  *
  * @throws {DataError} counting the values that are neither, with an example.
  */
@@ -209,6 +225,7 @@ export function timestamps(
   const out = new Float64Array(table.rows).fill(NaN);
   if (column === undefined) return out;
   const cells = table.columns[table.names.indexOf(column)]! as ArrayLike<unknown>;
+  if (cells instanceof Float64Array && !hasNaN(cells)) return cells; // read as times already
   let bad = 0, example = "";
   for (let i = 0; i < table.rows; i++) {
     const c = cells[i];

@@ -6,7 +6,12 @@
  * @module
  */
 
-import type { ParquetColumns, TextCodes } from "../data/read_parquet.ts";
+import {
+  LazyTexts,
+  type ParquetColumns,
+  type ReadColumn,
+  type TextCodes,
+} from "../data/read_parquet.ts";
 import { numericValues, readColumns } from "../data/read_table.ts";
 import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
@@ -58,29 +63,39 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   if (!settings.path) throw new DataError("data.log.path: the transaction log file is not set");
   const path = settings.path, named = logColumns(settings);
   const entityColumns = [settings.entityColumn, settings.counterpartyColumn];
-  const read = await readColumns(path, { columns: named, codes: entityColumns, times: "ms" });
+  const lazy = settings.idColumn ? [settings.idColumn] : [];
+  const read = await readColumns(path, { columns: named, codes: entityColumns, lazy, times: "ms" });
   checkLogColumns(read.names, named, path);
   const table = cellTable(read);
   const time = timestamps(table, settings.timeColumn, path);
-  const order = byTime(time), inOrder = isSorted(time);
+  const inOrder = isSorted(time);
+  let byTimeOrder: Int32Array | undefined; // built when a column needs it
+  const order = () => (byTimeOrder ??= byTime(time, inOrder));
   // Columns read for the log alone are taken as they are when the file is in time order.
   const take = <T extends Float64Array | Uint8Array>(a: T): T => {
     if (inOrder && a !== time) return a;
     const out = new (a.constructor as { new (n: number): T })(a.length);
-    for (let i = 0; i < order.length; i++) out[i] = a[order[i]!]!;
+    const rows = order();
+    for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]!]!;
     return out;
   };
   const given = settings.labelTimeColumn
     ? labelTimes(table, { column: settings.labelTimeColumn, time, path })
     : time;
   const [entity, counterparty] = entityColumns.map((c) => {
-    const coded = codes(read.columns.get(c)!, order);
+    const column = read.columns.get(c)!;
+    // Coded in first-seen file order, which is time order when the file is in order.
+    const coded = inOrder && isCoded(column) ? column : codes(column, order());
     checkIds(coded, { column: c, path });
     return coded;
   });
+  const idCells = settings.idColumn ? read.columns.get(settings.idColumn) : undefined;
+  let idList: string[] | undefined; // most runs never look at the ids: decoded when asked
   const log: TransactionLog = {
     rows: table.rows,
-    ids: ids(table, settings.idColumn, order),
+    get ids() {
+      return (idList ??= ids(idCells, order()));
+    },
     entity: entity!.codes,
     entityNames: entity!.names,
     counterparty: counterparty!.codes,
@@ -118,23 +133,23 @@ function checkLogColumns(names: readonly string[], named: readonly string[], pat
   }
 }
 
-/** The columns read as cells (coded text left out: {@link codes} reads it). */
+/** The columns read as cells (coded and lazy text left out: {@link codes} and `ids` read it). */
 function cellTable(read: ParquetColumns): Table {
   const cells = [...read.columns].filter((e): e is [string, Float64Array | Cell[]] =>
-    !isCoded(e[1])
+    !isCoded(e[1]) && !(e[1] instanceof LazyTexts)
   );
   return { names: cells.map((e) => e[0]), columns: cells.map((e) => e[1]), rows: read.rows };
 }
 
-function isCoded(column: Float64Array | Cell[] | TextCodes): column is TextCodes {
-  return !ArrayBuffer.isView(column) && !Array.isArray(column);
+function isCoded(column: ReadColumn): column is TextCodes {
+  return !ArrayBuffer.isView(column) && !Array.isArray(column) && !(column instanceof LazyTexts);
 }
 
 /** Row order by time, stable (no sort for a log already in order, as most are). */
-function byTime(time: Float64Array): Int32Array {
+function byTime(time: Float64Array, sorted: boolean): Int32Array {
   const order = new Int32Array(time.length);
   for (let i = 0; i < order.length; i++) order[i] = i;
-  return isSorted(time) ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
+  return sorted ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
 }
 
 function isSorted(time: Float64Array): boolean {
@@ -143,9 +158,9 @@ function isSorted(time: Float64Array): boolean {
 }
 
 /** A column's values as codes in first-seen (time) order, with the names. */
-function codes(column: Float64Array | Cell[] | TextCodes, order: Int32Array): TextCodes {
+function codes(column: ReadColumn, order: Int32Array): TextCodes {
   if (isCoded(column)) return recoded(column, order);
-  const cells = column;
+  const cells = column instanceof LazyTexts ? column.cells() : column;
   const index = new Map<string, number>(), names: string[] = [];
   const out = new Int32Array(order.length);
   for (let i = 0; i < order.length; i++) {
@@ -190,10 +205,9 @@ function labelTimes(
   labelTime: { column: string; time: Float64Array; path: string },
 ): Float64Array {
   const cells = table.columns[table.names.indexOf(labelTime.column)]!;
-  if (cells instanceof Float64Array) { // epoch milliseconds, NaN = empty
-    const out = cells.slice();
-    for (let i = 0; i < out.length; i++) if (out[i] !== out[i]) out[i] = labelTime.time[i]!;
-    return out;
+  if (cells instanceof Float64Array) { // epoch milliseconds, NaN = empty: filled in place
+    for (let i = 0; i < cells.length; i++) if (cells[i] !== cells[i]) cells[i] = labelTime.time[i]!;
+    return cells;
   }
   const empty = (c: unknown) =>
     c === null || c === undefined || c === "" || (typeof c === "number" && Number.isNaN(c));
@@ -208,8 +222,12 @@ function labelTimes(
   );
 }
 
-function ids(table: Table, column: string | undefined, order: Int32Array): string[] {
-  const cells = column ? table.columns[table.names.indexOf(column)]! : undefined;
+function ids(column: ReadColumn | undefined, order: Int32Array): string[] {
+  const cells = column instanceof LazyTexts
+    ? column.cells()
+    : column && isCoded(column)
+    ? Array.from(column.codes, (c) => column.names[c]!)
+    : column;
   const out = new Array<string>(order.length);
   for (let i = 0; i < order.length; i++) {
     const r = order[i]!, cell = cells?.[r];
@@ -220,7 +238,8 @@ function ids(table: Table, column: string | undefined, order: Int32Array): strin
 
 function amounts(table: Table, column: string, path: string): Float64Array {
   const read = numericValues(table.columns[table.names.indexOf(column)]!);
-  const bad = read.values.reduce((n, v) => n + (Number.isFinite(v) ? 0 : 1), 0);
+  let bad = 0;
+  for (let i = 0; i < read.values.length; i++) if (!Number.isFinite(read.values[i]!)) bad++;
   if (bad) {
     throw new DataError(
       `"${path}": amount column "${column}" has ${bad} value(s) that are not numbers`,

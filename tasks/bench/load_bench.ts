@@ -4,7 +4,8 @@
  * loaded by the training file source (`readLabeledFile`: the reader, then labels checked and
  * feature kinds inferred), beside pyarrow's `read_table` (and `read_table` plus one NumPy
  * array per column), alternating, medians of several runs. The goal: the reader at most 2×
- * `read_table`'s time.
+ * `read_table`'s time. Then a transaction log read by the log source beside `read_table`
+ * (`log_load.ts`), with the same goal.
  *
  * @module
  */
@@ -14,6 +15,7 @@ import { readTable } from "../../lib/data/read_table.ts";
 import { readLabeledFile } from "../../lib/features/file_source.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { median } from "./_stats.ts";
+import { benchLogLoad, LOG_GOAL } from "./log_load.ts";
 import {
   atLeast,
   formatSpeed,
@@ -28,6 +30,8 @@ import {
 export interface LoadBenchOptions {
   readonly rows: number;
   readonly columns: number;
+  /** Transactions in the log (0: no log). */
+  readonly logRows: number;
   readonly repeats: number;
   readonly python: string;
 }
@@ -91,6 +95,9 @@ export async function benchLoad(o: LoadBenchOptions): Promise<string> {
     const [reader, source, table, numpy] = [t.reader, t.source, t.table, t.numpy].map(median);
     const vsTable = speedFromSeconds(reader!, table!);
     const size = `${o.rows.toLocaleString("en-US")} × ${o.columns}`;
+    const log = o.logRows
+      ? await benchLogLoad({ ...o, rows: o.logRows, dir, py: (args) => py(o.python, args) })
+      : undefined;
     return [
       textTable(["load", "seconds", speedHeader("read_table"), "goal"], [
         [
@@ -107,12 +114,19 @@ export async function benchLoad(o: LoadBenchOptions): Promise<string> {
         ],
         ["pyarrow read_table", table!.toFixed(2), "", ""],
         ["pyarrow read_table + NumPy float64 per column", numpy!.toFixed(2), "", ""],
+        ...(log?.rows ?? []),
       ]),
       speedLegend("read_table", "pyarrow read_table's time / ours"),
       `median of ${o.repeats} runs, alternating (pyarrow timed after its imports); ` +
       `file ${(bytes! / 2 ** 20).toFixed(0)} MiB; ` +
       `our peak RSS ${(t.peak / 2 ** 30).toFixed(2)} GiB`,
-      goalSummary([{ what: "Parquet reader vs read_table", value: vsTable, goal: GOAL }]),
+      ...(log ? [log.note] : []),
+      goalSummary([
+        { what: "Parquet reader vs read_table", value: vsTable, goal: GOAL },
+        ...(log
+          ? [{ what: "transaction log vs read_table", value: log.speed, goal: LOG_GOAL }]
+          : []),
+      ]),
     ].join("\n");
   } finally {
     await Deno.remove(dir, { recursive: true });

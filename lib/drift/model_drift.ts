@@ -112,7 +112,7 @@ export function performanceDrift(
   options: { readonly threshold: number; readonly margin?: number },
 ): PerformanceDrift {
   const { labels, scores } = current, { threshold } = options, margin = options.margin ?? 0.05;
-  const at = prf(confusionAt(labels, scores, threshold));
+  const at = prf(confusionAt(labels, scores, { threshold }));
   const now: Record<string, number> = { roc_auc: rocAuc(labels, scores), ...at };
   const metrics = PERFORMANCE_METRICS.map((metric) => {
     const ref = reference[metric] ?? NaN, cur = now[metric]!;

@@ -55,19 +55,34 @@ export interface BinaryMetrics {
   readonly best_f1: number;
 }
 
+/** Where {@link confusionAt} cuts, and the rows' weights. */
+export interface ConfusionOptions {
+  /** Predicted positive when the score is at least this. */
+  readonly threshold: number;
+  /** Row weights: the counts are sums of weights. @default all 1 */
+  readonly weights?: ArrayLike<number> | undefined;
+}
+
 /**
  * Confusion matrix for predictions `score ≥ threshold`.
+ *
+ * @example Two of four rows above 0.5
+ * ```ts
+ * import { confusionAt } from "./binary_metrics.ts";
+ * confusionAt([0, 1, 0, 1], [0.2, 0.9, 0.7, 0.4], { threshold: 0.5 }); // { tn: 1, fp: 1, fn: 1, tp: 1 }
+ * ```
  */
 export function confusionAt(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
-  threshold: number,
+  options: ConfusionOptions,
 ): Confusion {
+  const { threshold, weights } = options;
   let tn = 0, fp = 0, fn = 0, tp = 0;
   for (let i = 0; i < labels.length; i++) {
-    const pred = scores[i]! >= threshold;
-    if (labels[i] === 1) pred ? tp++ : fn++;
-    else pred ? fp++ : tn++;
+    const pred = scores[i]! >= threshold, w = weights ? weights[i]! : 1;
+    if (labels[i] === 1) pred ? (tp += w) : (fn += w);
+    else pred ? (fp += w) : (tn += w);
   }
   return { tn, fp, fn, tp };
 }
@@ -81,7 +96,8 @@ export function prf(c: Confusion): { precision: number; recall: number; f1: numb
 }
 
 /**
- * Evaluates probabilities against 0/1 labels.
+ * Evaluates probabilities against 0/1 labels; with row weights, every metric is weighted as
+ * scikit-learn's `sample_weight` weighs it (`rows` and `positives` stay counts of rows).
  *
  * @example Four scored rows
  * ```ts
@@ -95,19 +111,21 @@ export function prf(c: Confusion): { precision: number; recall: number; f1: numb
 export function evaluateBinary(
   labels: ArrayLike<number>,
   probabilities: ArrayLike<number>,
-  threshold = 0.5,
+  options: { readonly threshold?: number; readonly weights?: ArrayLike<number> | undefined } = {},
 ): BinaryMetrics {
-  const n = labels.length;
-  const counts = thresholdCounts(labels, probabilities);
+  const n = labels.length, { threshold = 0.5, weights } = options;
+  const counts = thresholdCounts(labels, probabilities, weights);
   const eps = 2 ** -52;
-  let ll = 0, brier = 0;
+  let ll = 0, brier = 0, total = 0, positives = 0;
   for (let i = 0; i < n; i++) {
     const p = Math.min(1 - eps, Math.max(eps, probabilities[i]!));
-    const y = labels[i] === 1 ? 1 : 0;
-    ll -= y ? Math.log(p) : Math.log(1 - p);
-    brier += (probabilities[i]! - y) ** 2;
+    const y = labels[i] === 1 ? 1 : 0, w = weights ? weights[i]! : 1;
+    ll -= w * (y ? Math.log(p) : Math.log(1 - p));
+    brier += w * (probabilities[i]! - y) ** 2;
+    total += w;
+    positives += y;
   }
-  const confusion = confusionAt(labels, probabilities, threshold);
+  const confusion = confusionAt(labels, probabilities, { threshold, weights });
   const at = prf(confusion);
   let best = { threshold: NaN, precision: 0, recall: 0, f1: -1 };
   for (let k = 0; k < counts.tp.length; k++) {
@@ -122,14 +140,14 @@ export function evaluateBinary(
   }
   return {
     rows: n,
-    positives: counts.positives,
+    positives,
     roc_auc: rocAucFrom(counts),
     pr_auc: averagePrecisionFrom(counts),
-    log_loss: n ? ll / n : NaN,
-    brier: n ? brier / n : NaN,
+    log_loss: total ? ll / total : NaN,
+    brier: total ? brier / total : NaN,
     threshold,
     ...at,
-    accuracy: n ? (confusion.tp + confusion.tn) / n : NaN,
+    accuracy: total ? (confusion.tp + confusion.tn) / total : NaN,
     confusion,
     best_threshold: best.threshold,
     best_precision: best.precision,

@@ -9,7 +9,7 @@
 export interface ThresholdCounts {
   /** Distinct scores, descending; a row is predicted positive when its score ≥ threshold. */
   readonly thresholds: Float64Array;
-  /** True positives at each threshold. */
+  /** True positives at each threshold (sums of weights when weighted, as every count here). */
   readonly tp: Float64Array;
   /** False positives at each threshold. */
   readonly fp: Float64Array;
@@ -20,15 +20,18 @@ export interface ThresholdCounts {
 }
 
 /**
- * Counts true and false positives at every distinct score, highest first.
+ * Counts true and false positives at every distinct score, highest first; with row weights, the
+ * counts are sums of weights (scikit-learn's `sample_weight`).
  *
  * @param labels 0/1 labels.
  * @param scores Scores (higher = more likely positive); NaN is not allowed.
+ * @param weights Row weights. @default all 1
  * @throws {RangeError} when lengths differ or a score is NaN.
  */
 export function thresholdCounts(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
+  weights?: ArrayLike<number>,
 ): ThresholdCounts {
   const n = labels.length;
   if (scores.length !== n) {
@@ -45,9 +48,9 @@ export function thresholdCounts(
   const thresholds: number[] = [], tp: number[] = [], fp: number[] = [];
   let t = 0, f = 0;
   for (let k = 0; k < n; k++) {
-    const i = order[k]!;
-    if (labels[i] === 1) t++;
-    else f++;
+    const i = order[k]!, w = weights ? weights[i]! : 1;
+    if (labels[i] === 1) t += w;
+    else f += w;
     const next = order[k + 1];
     if (next === undefined || scores[next]! !== scores[i]!) {
       thresholds.push(scores[i]!);
@@ -66,7 +69,8 @@ export function thresholdCounts(
 
 /**
  * Area under the ROC curve (trapezoid rule over distinct thresholds, as scikit-learn's
- * `roc_auc_score`). NaN when only one class is present.
+ * `roc_auc_score`, weighted as its `sample_weight` when weights are given). NaN when only one
+ * class is present.
  *
  * @example Four scored rows, one pair out of order
  * ```ts
@@ -74,8 +78,12 @@ export function thresholdCounts(
  * rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]); // 0.75
  * ```
  */
-export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  return rocAucFrom(thresholdCounts(labels, scores));
+export function rocAuc(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): number {
+  return rocAucFrom(thresholdCounts(labels, scores, weights));
 }
 
 /** ROC AUC from precomputed counts. */
@@ -92,10 +100,15 @@ export function rocAucFrom(c: ThresholdCounts): number {
 
 /**
  * Average precision, Σ (Rₖ − Rₖ₋₁) · Pₖ over distinct thresholds (scikit-learn's
- * `average_precision_score`), reported as PR AUC. NaN when there are no positives.
+ * `average_precision_score`, weighted as its `sample_weight`), reported as PR AUC. NaN when there
+ * are no positives.
  */
-export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
-  return averagePrecisionFrom(thresholdCounts(labels, scores));
+export function averagePrecision(
+  labels: ArrayLike<number>,
+  scores: ArrayLike<number>,
+  weights?: ArrayLike<number>,
+): number {
+  return averagePrecisionFrom(thresholdCounts(labels, scores, weights));
 }
 
 /** Average precision from precomputed counts. */

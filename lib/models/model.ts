@@ -39,8 +39,16 @@ export interface TrainingCallback {
 
 /** Options of `fit`. */
 export interface FitOptions {
-  /** Named evaluation sets scored after each iteration (where the model iterates). */
-  readonly evalSets?: ReadonlyArray<{ name: string; frame: Frame; labels: Uint8Array }>;
+  /**
+   * Named evaluation sets scored after each iteration (where the model iterates), each with its
+   * own row weights when given (weighted metrics).
+   */
+  readonly evalSets?: ReadonlyArray<EvalSet>;
+  /**
+   * Row weights (≥ 0, not all 0): a row of weight 2 counts as that row twice in the gradients,
+   * hessians, `min_child_weight`, cut points, base score and every eval metric. @default all 1
+   */
+  readonly weights?: ArrayLike<number>;
   /** Training callbacks. */
   readonly callbacks?: readonly TrainingCallback[];
   /**
@@ -48,6 +56,14 @@ export interface FitOptions {
    * one-hot encodes them inside the model); tree models split on the codes.
    */
   readonly categorical?: readonly string[];
+}
+
+/** An evaluation set: a name, its rows and labels, and optionally row weights. */
+export interface EvalSet {
+  readonly name: string;
+  readonly frame: Frame;
+  readonly labels: Uint8Array;
+  readonly weights?: ArrayLike<number>;
 }
 
 /** A fitted binary classifier. */

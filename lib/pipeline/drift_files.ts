@@ -232,7 +232,7 @@ function modelDrift(
   });
   if (few) return { drift: { prediction }, notes: [few] };
   const { best_threshold: threshold, roc_auc } = evaluateBinary(r.labels, r.scores);
-  const reference = { roc_auc, ...prf(confusionAt(r.labels, r.scores, threshold)) };
+  const reference = { roc_auc, ...prf(confusionAt(r.labels, r.scores, { threshold })) };
   const performance = performanceDrift(reference, c, {
     threshold,
     margin: options.performanceMargin,

@@ -478,7 +478,7 @@ async function fitAndEvaluate(
     ...(cv ? { cv: { folds: cv.folds, summary: cv.summary } } : {}),
     test,
     chosenThreshold,
-    testAtChosen: prf(confusionAt(p.yTest, testProbabilities, chosenThreshold)),
+    testAtChosen: prf(confusionAt(p.yTest, testProbabilities, { threshold: chosenThreshold })),
     importance: rankImportance(model.featureImportance()),
     readiness: readiness(test.roc_auc),
     model,

@@ -59,7 +59,7 @@ export function thresholdFigure(
   chosen: number,
 ): Figure {
   const ts = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
-  const m = ts.map((t) => prf(confusionAt(labels, scores, t)));
+  const m = ts.map((t) => prf(confusionAt(labels, scores, { threshold: t })));
   return new Figure({
     data: [
       { type: "scatter", mode: "lines", name: "precision", x: ts, y: m.map((v) => v.precision) },

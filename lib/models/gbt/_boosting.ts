@@ -33,6 +33,7 @@ import { placeTree, type RegTree } from "./tree.ts";
 interface EvalState {
   readonly name: string;
   readonly labels: ArrayLike<number>;
+  readonly weights: ArrayLike<number> | undefined;
   readonly rows: number;
   /** Row-major f32 features (unused when `shared`). */
   readonly x: number;
@@ -99,6 +100,9 @@ export class Booster {
   readonly #bins: ReturnType<typeof layoutBins>;
   readonly #frame: Frame;
   readonly #label: number;
+  /** Row weights (f32), or 0 when every row weighs 1. */
+  readonly #weight: number;
+  readonly #weights: ArrayLike<number> | undefined;
   readonly #margin: number;
   readonly #gh: number;
   readonly #rowIndex: number;
@@ -121,6 +125,7 @@ export class Booster {
       baseScore: number;
       p: GbtParams;
       evalSets: NonNullable<FitOptions["evalSets"]>;
+      weights?: ArrayLike<number> | undefined;
     },
   ) {
     const { ws } = this, n = frame.rows, nf = frame.width;
@@ -132,6 +137,9 @@ export class Booster {
     this.#bins = layoutBins(ws, n, nf);
     const base = baseMargin(data.p.objective, data.baseScore);
     this.#label = ws.alloc(4 * n);
+    this.#weights = data.weights;
+    this.#weight = data.weights ? ws.alloc(4 * n) : 0;
+    if (data.weights) ws.f32(this.#weight, n).set(data.weights);
     this.#margin = ws.alloc(8 * n);
     this.#gh = ws.alloc(16 * n);
     this.#rowIndex = ws.alloc(4 * n);
@@ -147,8 +155,10 @@ export class Booster {
     base: number,
   ): EvalState {
     const { ws, nf } = this, m = e.frame.rows;
+    const weights = e.weights;
     if (e.frame === frame) {
-      return { name: e.name, labels: e.labels, rows: m, x: 0, margin: this.#margin, shared: true };
+      const margin = this.#margin;
+      return { name: e.name, labels: e.labels, weights, rows: m, x: 0, margin, shared: true };
     }
     const x = ws.alloc(4 * m * nf), margin = ws.alloc(8 * m);
     const xs = ws.f32(x, m * nf);
@@ -157,7 +167,7 @@ export class Booster {
       for (let i = 0; i < m; i++) xs[i * nf + j] = c[i]!;
     });
     ws.f64(margin, m).fill(base);
-    return { name: e.name, labels: e.labels, rows: m, x, margin, shared: false };
+    return { name: e.name, labels: e.labels, weights, rows: m, x, margin, shared: false };
   }
 
   /**
@@ -171,21 +181,25 @@ export class Booster {
     // receives a shared memory grown after it was sent sees the old length from JavaScript.
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
     const on = { ws, pool: this.#pool };
-    this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, on);
+    this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, {
+      ...on,
+      weights: this.#weights,
+    });
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);
-    const [margin, label, gh] = [this.#margin, this.#label, this.#gh];
+    const [margin, label, gh, weight] = [this.#margin, this.#label, this.#gh, this.#weight];
+    const w = (s: number) => (weight ? weight + 4 * s : 0);
     this.#gradParts = parts.map(([start, end]) => ({ start, end, max: ws.alloc(16) }));
     this.#gradJobs = this.#gradParts.map(({ start: s, end: e, max }) => [
       ...(p.objective === "reg:squarederror"
-        ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, 0, e - s, gh + 16 * s]
+        ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, w(s), e - s, gh + 16 * s]
         : [
           OP_GRAD_LOGISTIC,
           margin + 8 * s,
           label + 4 * s,
-          0,
+          w(s),
           e - s,
           p.scale_pos_weight,
           gh + 16 * s,
@@ -320,7 +334,8 @@ export class Booster {
       const objective = this.p.objective;
       for (let i = 0; i < out.length; i++) out[i] = transform(objective, margin[i]!);
       for (const metric of metrics) {
-        values[`${e.name}-${metric}`] = EVAL_METRIC_REGISTRY[metric]!.compute(e.labels, out);
+        const compute = EVAL_METRIC_REGISTRY[metric]!.compute;
+        values[`${e.name}-${metric}`] = compute(e.labels, out, e.weights);
       }
     }
     return values;

@@ -25,10 +25,15 @@ export interface Cuts {
   readonly minValues: Float32Array;
 }
 
-/** Where {@link computeCuts} sorts its samples: a workspace and the threads that share the sorts. */
+/**
+ * Where {@link computeCuts} sorts its samples — a workspace and the threads that share the sorts —
+ * and the rows' weights, if any.
+ */
 export interface SortOn {
   readonly ws: Workspace;
   readonly pool: ThreadPool;
+  /** Row weights: quantile cuts by cumulative weight (XGBoost's weighted sketch). */
+  readonly weights?: ArrayLike<number> | undefined;
 }
 
 /** A feature's sample in the workspace: its values, their count, and where its distinct count goes. */
@@ -43,7 +48,9 @@ interface Sample {
  * value (cuts at the next distinct value); otherwise cuts sit at evenly spaced quantiles of up to
  * {@link SKETCH_SAMPLE} evenly strided values. The samples are sorted and their distinct values
  * counted in the workspace by the WASM kernels, a share of the features per thread; their memory
- * is returned before this resolves.
+ * is returned before this resolves. With row weights, each quantile is the first sampled value
+ * whose cumulative weight passes its share of the total (with weights 1, the same cuts): a row of
+ * weight 2 places cuts as that row twice.
  *
  * @example Three distinct values, one bin each
  * ```ts
@@ -62,6 +69,7 @@ export async function computeCuts(
   on: SortOn,
 ): Promise<Cuts> {
   const { ws } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
+  if (on.weights) return weightedCuts(columns, { bins, weights: on.weights });
   try {
     const samples = columns.map((col): Sample => {
       const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
@@ -106,6 +114,52 @@ function cutsOfSorted(
     if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
   }
   picked.push(top);
+  return Float32Array.from(picked);
+}
+
+/** Cuts by weighted quantiles, sorted here (a feature's sample with its rows' weights). */
+function weightedCuts(
+  columns: readonly ArrayLike<number>[],
+  { bins, weights }: { bins: number; weights: ArrayLike<number> },
+): Cuts {
+  const minValues = new Float32Array(columns.length);
+  const cuts = columns.map((col, j) => {
+    const step = sampleStep(col.length), at: number[] = [];
+    for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) at.push(i);
+    if (at.length === 0) {
+      minValues[j] = 0;
+      return Float32Array.of(1e-5);
+    }
+    const values = Float32Array.from(at, (i) => col[i]!);
+    const order = Int32Array.from(at.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
+    const sorted = Float32Array.from(order, (k) => values[k]!);
+    const w = Float64Array.from(order, (k) => weights[at[k]!]!);
+    minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
+    const distinct = [sorted[0]!];
+    for (let k = 1; k < sorted.length && distinct.length <= bins; k++) {
+      if (sorted[k]! !== distinct[distinct.length - 1]!) distinct.push(sorted[k]!);
+    }
+    if (distinct.length <= bins) {
+      const values = Float32Array.from(distinct);
+      return cutsOfSorted(sorted, { bins, distinct: distinct.length, values });
+    }
+    return weightedQuantiles(sorted, w, bins);
+  });
+  return { cuts, minValues };
+}
+
+/** `bins − 1` cuts at the first value whose cumulative weight exceeds i/bins of the total. */
+function weightedQuantiles(sorted: Float32Array, w: Float64Array, bins: number): Float32Array {
+  const total = w.reduce((a, b) => a + b, 0), picked: number[] = [];
+  const last = sorted[sorted.length - 1]!;
+  let k = 0, cumulative = w[0]!;
+  for (let i = 1; i < bins; i++) {
+    const target = (i * total) / bins;
+    while (cumulative <= target && k < sorted.length - 1) cumulative += w[++k]!;
+    const v = sorted[k]!;
+    if (v > sorted[0]! && (picked.length === 0 || v > picked[picked.length - 1]!)) picked.push(v);
+  }
+  picked.push(Math.fround(last + Math.abs(last) + 1e-5));
   return Float32Array.from(picked);
 }
 

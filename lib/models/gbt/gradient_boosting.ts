@@ -88,8 +88,10 @@ export class GradientBoosting implements Estimator {
    * @throws {ConfigError} for early stopping without an eval set.
    */
   async fit(frame: Frame, labels: ArrayLike<number>, options: FitOptions = {}): Promise<GbtModel> {
-    const p = this.params;
+    const p = this.params, weights = options.weights;
     checkLabels(p, labels, frame.rows);
+    if (weights) checkWeights(weights, frame.rows, "weights");
+    options.evalSets?.forEach((e) => e.weights && checkWeights(e.weights, e.frame.rows, e.name));
     const evalSets = options.evalSets ?? [];
     const metrics = [p.eval_metric ?? (isLogistic(p.objective) ? "logloss" : "rmse")].flat();
     const stopper = earlyStopping(p, evalSets, metrics);
@@ -97,8 +99,9 @@ export class GradientBoosting implements Estimator {
     const y = Float32Array.from(labels);
     const baseScore = p.base_score ?? estimateBaseScore(p.objective, y, {
       scalePosWeight: p.scale_pos_weight,
+      ...(weights ? { weights } : {}),
     });
-    const booster = new Booster(frame, { labels: y, baseScore, p, evalSets });
+    const booster = new Booster(frame, { labels: y, baseScore, p, evalSets, weights });
     const trees: RegTree[] = [], history: IterationMetrics[] = [];
     try {
       await booster.start();
@@ -136,6 +139,22 @@ function checkLabels(p: GbtParams, labels: ArrayLike<number>, n: number): void {
       throw new DataError(`label ${labels[i]} at row ${i} is outside [0, 1] for ${p.objective}`);
     }
   }
+}
+
+/** Row weights: one per row, finite, at least 0, and not all 0. */
+function checkWeights(weights: ArrayLike<number>, n: number, name: string): void {
+  if (weights.length !== n) {
+    throw new DataError(`${name}: ${weights.length} weights for ${n} rows`);
+  }
+  let total = 0;
+  for (let i = 0; i < n; i++) {
+    const w = weights[i]!;
+    if (!(w >= 0 && w < Infinity)) {
+      throw new DataError(`${name}: weight ${w} at row ${i} is not a finite number ≥ 0`);
+    }
+    total += w;
+  }
+  if (total === 0) throw new DataError(`${name}: every weight is 0`);
 }
 
 /** The early-stopping callback `early_stopping_rounds` asks for, watching the last eval set. */

@@ -33,6 +33,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "entity-column",     config: "data.file.entityColumn",   type: "string", arg: "<column>",       help: "the file's entity id column (not a feature)" },
   { flag: "timestamp-column",  config: "data.file.timestampColumn", type: "string", arg: "<column>",      help: "the file's event time column (not a feature; --split time)" },
   { flag: "feature-columns",   config: "data.file.featureColumns", type: "list",   arg: "<a,b,…>",        help: "the file's feature columns (default: all other columns)" },
+  { flag: "weight-column",     config: "data.file.weightColumn",   type: "string", arg: "<column>",       help: "a file's or log's row weights (≥ 0): each row counts as its weight in training and every metric (not a feature)" },
   { flag: "redis-layout",      config: "data.redis.layout",        type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
   { flag: "redis-cluster",     config: "data.redis.clusterNodes",  type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
   { flag: "tune",              config: "tune.enabled",             type: "boolean",                       help: "search hyperparameters first (successive halving, CV-scored, nested runs)" },

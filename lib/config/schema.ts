@@ -75,6 +75,11 @@ export const FileSourceSchema = z.strictObject({
   labelTimeColumn: z.string().min(1).optional(),
   /** A transaction log's transaction id column (optional). */
   idColumn: z.string().min(1).optional(),
+  /**
+   * A column of row weights (numbers ≥ 0, not all 0; a file or a transaction log): each row counts
+   * as its weight in training and in every metric. Not a feature.
+   */
+  weightColumn: z.string().min(1).optional(),
 });
 
 /**
@@ -178,6 +183,13 @@ export const DataConfigSchema = z.strictObject({
       path: ["trainDays"],
       message:
         'splits a transaction log by days: needs data.source "transactions" and data.split "time"',
+    });
+  }
+  if (d.file.weightColumn && d.source !== "file" && d.source !== "transactions") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["file", "weightColumn"],
+      message: `weighs the rows of a file or a log: needs data.source "file" or "transactions"`,
     });
   }
   if (d.labels === "scenarios" && d.source !== "embedded") {

@@ -21,6 +21,8 @@ export interface FileSettings {
   readonly entityColumn?: string | undefined;
   readonly timestampColumn?: string | undefined;
   readonly featureColumns: readonly string[];
+  /** Row weights (not a feature). */
+  readonly weightColumn?: string | undefined;
 }
 
 /** Options of {@link readLabeledFile}. */
@@ -38,6 +40,8 @@ export interface LabeledFile {
   readonly features: FeatureSet;
   /** 0/1 labels. */
   readonly labels: Uint8Array;
+  /** Row weights, when the settings name a weight column. */
+  readonly weights?: Float64Array;
   /** Inferred specs of the feature columns, in order. */
   readonly specs: readonly FeatureSpec[];
   /** Present-but-unreadable values per numeric feature (loaded as missing). */
@@ -62,7 +66,7 @@ export async function readLabeledFile(
   checkColumns(table, file, path);
   if (table.rows === 0) throw new DataError(`"${path}" has a header but no rows`);
   const labels = readLabels(table, labelColumn, path);
-  const skip = new Set([labelColumn, file.entityColumn, file.timestampColumn]);
+  const skip = new Set([labelColumn, file.entityColumn, file.timestampColumn, file.weightColumn]);
   const names = file.featureColumns.length
     ? [...file.featureColumns]
     : table.names.filter((n) => !skip.has(n));
@@ -79,6 +83,7 @@ export async function readLabeledFile(
       timestamps: timestamps(table, file.timestampColumn, path),
     },
     labels,
+    ...(file.weightColumn ? { weights: readWeights(table, file.weightColumn, path) } : {}),
     specs: read.map((c) => c.spec),
     nonNumeric,
     description: `file ${path} (${table.rows} rows, label ${labelColumn})`,
@@ -91,6 +96,7 @@ function checkColumns(table: Table, file: FileSettings, path: string): void {
     ["label column", file.label],
     ["entity column", file.entityColumn],
     ["timestamp column", file.timestampColumn],
+    ["weight column", file.weightColumn],
     ...file.featureColumns.map((c): [string, string] => ["feature column", c]),
   ];
   for (const [what, name] of wanted) {
@@ -134,6 +140,33 @@ export function readLabels(table: Table, column: string, path: string): Uint8Arr
 function hasNaN(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (values[i] !== values[i]) return true;
   return false;
+}
+
+/**
+ * A column of row weights: numbers ≥ 0, not all 0.
+ *
+ * @throws {DataError} counting the cells that are not such numbers (with an example), or when
+ *   every weight is 0.
+ */
+export function readWeights(table: Table, column: string, path: string): Float64Array {
+  const cells = table.columns[table.names.indexOf(column)]!;
+  const out = new Float64Array(table.rows);
+  let bad = 0, example: Cell = null, total = 0;
+  for (let i = 0; i < table.rows; i++) {
+    const v = cells instanceof Float64Array ? cells[i]! : numericCell(cells[i]!) ?? NaN;
+    if (v >= 0 && v < Infinity) {
+      out[i] = v;
+      total += v;
+    } else if (bad++ === 0) example = cells[i] ?? null;
+  }
+  if (bad) {
+    throw new DataError(
+      `"${path}": weight column "${column}" has ${bad} value(s) that are not numbers ≥ 0 ` +
+        `(e.g. ${JSON.stringify(example)})`,
+    );
+  }
+  if (total === 0) throw new DataError(`"${path}": every weight in "${column}" is 0`);
+  return out;
 }
 
 /** Numbers that are all 0 or 1 into `labels`; false (labels partly written) when one is not. */

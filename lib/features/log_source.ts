@@ -15,7 +15,7 @@ import {
 import { numericValues, readColumns } from "../data/read_table.ts";
 import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
-import { readLabels, timestamps } from "./file_source.ts";
+import { readLabels, readWeights, timestamps } from "./file_source.ts";
 import type { TransactionLog } from "./transaction_log.ts";
 
 /** Which columns of the file hold what (the config's `data.log` section). */
@@ -36,6 +36,8 @@ export interface LogSettings {
   readonly labelTimeColumn?: string | undefined;
   /** Transaction ids (absent: `tx_<n>` in file order). */
   readonly idColumn?: string | undefined;
+  /** Row weights (numbers ≥ 0). */
+  readonly weightColumn?: string | undefined;
 }
 
 /**
@@ -104,6 +106,9 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
     amount: take(amounts(table, settings.amountColumn, path)),
     label: take(readLabels(table, settings.labelColumn, path)),
     labelTime: take(given),
+    ...(settings.weightColumn
+      ? { weights: take(readWeights(table, settings.weightColumn, path)) }
+      : {}),
   };
   checkLabelTimes(log, path);
   return log;
@@ -119,6 +124,7 @@ function logColumns(s: LogSettings): string[] {
     s.labelColumn,
     ...(s.labelTimeColumn ? [s.labelTimeColumn] : []),
     ...(s.idColumn ? [s.idColumn] : []),
+    ...(s.weightColumn ? [s.weightColumn] : []),
   ];
 }
 

@@ -77,7 +77,12 @@ export interface FeatureRead {
   /** Where the rows came from, in words (`embedded stream, seed 7 (1000 rows)`). */
   readonly description: string;
   /** A labeled file's own labels and inferred feature specs (`source: "file"`, `"transactions"`). */
-  readonly labeled?: { readonly labels: Uint8Array; readonly specs: readonly FeatureSpec[] };
+  readonly labeled?: {
+    readonly labels: Uint8Array;
+    readonly specs: readonly FeatureSpec[];
+    /** Row weights from the weight column (`data.file.weightColumn`). */
+    readonly weights?: Float64Array;
+  };
   /** The transaction log the rows are (`source: "transactions"`; row i of the log is row i here). */
   readonly log?: TransactionLog;
 }
@@ -155,6 +160,9 @@ async function fromFile(
     labeled: {
       labels: keep === null ? file.labels : takeValues(file.labels, keep),
       specs: file.specs,
+      ...(file.weights
+        ? { weights: keep === null ? file.weights : takeValues(file.weights, keep) }
+        : {}),
     },
   };
 }
@@ -175,6 +183,7 @@ async function fromLog(settings: SourceSettings): Promise<FeatureRead> {
     labelColumn: f.label ?? "",
     labelTimeColumn: f.labelTimeColumn,
     idColumn: f.idColumn,
+    weightColumn: f.weightColumn,
   });
   return logRead(log, { settings, what: `transaction log "${f.path}"` });
 }
@@ -209,7 +218,7 @@ function logRead(
     staleRows: 0,
     description: `${o.what} (${log.rows} transactions, ${log.entityNames.length} entities, ` +
       `${log.counterpartyNames.length} counterparties)`,
-    labeled: { labels: log.label, specs },
+    labeled: { labels: log.label, specs, ...(log.weights ? { weights: log.weights } : {}) },
     log,
   };
 }

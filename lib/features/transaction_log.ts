@@ -32,6 +32,8 @@ export interface TransactionLog {
    * how late labels arrive).
    */
   readonly labelTime: Float64Array;
+  /** Row weights, when the log has a weight column. */
+  readonly weights?: Float64Array;
 }
 
 /** Days: `DAY_MS` and `dayOf` live with the data layer (`lib/data/days.ts`). */

@@ -15,6 +15,7 @@ import { ModelFormatError } from "../errors.ts";
 import { type Problem, sigmoid, solveNewton } from "./_logistic_newton.ts";
 import { type CoefficientRow, coefficientTable, standardErrors } from "./logistic_stats.ts";
 import type { Classifier, Estimator, FitOptions, ModelJSON } from "./model.ts";
+import { checkWeights } from "./weights.ts";
 import { designMatrix, designNames, designOwners, fitOneHot, type OneHot } from "./one_hot.ts";
 import { validateParams } from "./params.ts";
 import { modelCardHtml } from "./model_card.ts";
@@ -106,7 +107,7 @@ export class LogisticRegression implements Estimator {
     const problem: Problem = {
       z,
       y: labels,
-      sw: sampleWeights(labels, classWeight),
+      sw: sampleWeights(labels, { mode: classWeight, weights: options.weights }),
       C,
       l2: penalty === "l2",
     };
@@ -370,11 +371,24 @@ export class LogisticRegressionModel implements Classifier {
   }
 }
 
-function sampleWeights(labels: Uint8Array, mode: "none" | "balanced"): Float64Array {
+/**
+ * Each row's weight in the loss: its class weight times its own weight, when given
+ * (scikit-learn's `sample_weight`); `balanced` class weights come from the weighted class totals,
+ * W / (2 · W_class), as scikit-learn ≥ 1.6 computes them.
+ */
+function sampleWeights(
+  labels: Uint8Array,
+  { mode, weights }: { mode: "none" | "balanced"; weights?: ArrayLike<number> | undefined },
+): Float64Array {
   const n = labels.length;
-  if (mode === "none") return new Float64Array(n).fill(1);
-  let pos = 0;
-  for (const y of labels) pos += y;
-  const wPos = n / (2 * pos), wNeg = n / (2 * (n - pos));
-  return Float64Array.from(labels, (y) => (y ? wPos : wNeg));
+  if (weights) checkWeights(weights, n, "weights");
+  const w = (i: number) => (weights ? weights[i]! : 1);
+  let pos = 0, all = 0;
+  for (let i = 0; i < n; i++) {
+    all += w(i);
+    if (labels[i]) pos += w(i);
+  }
+  const wPos = mode === "none" ? 1 : all / (2 * pos);
+  const wNeg = mode === "none" ? 1 : all / (2 * (all - pos));
+  return Float64Array.from(labels, (y, i) => (y ? wPos : wNeg) * w(i));
 }

@@ -48,7 +48,7 @@ export interface FitOptions {
    * Row weights (≥ 0, not all 0): a row of weight 2 counts as that row twice in the gradients,
    * hessians, `min_child_weight`, cut points, base score and every eval metric. @default all 1
    */
-  readonly weights?: ArrayLike<number>;
+  readonly weights?: ArrayLike<number> | undefined;
   /** Training callbacks. */
   readonly callbacks?: readonly TrainingCallback[];
   /**
@@ -63,7 +63,7 @@ export interface EvalSet {
   readonly name: string;
   readonly frame: Frame;
   readonly labels: Uint8Array;
-  readonly weights?: ArrayLike<number>;
+  readonly weights?: ArrayLike<number> | undefined;
 }
 
 /** A fitted binary classifier. */

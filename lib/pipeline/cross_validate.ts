@@ -36,7 +36,8 @@ export interface CrossValidateOptions {
 }
 
 /**
- * Fits `estimator` on k−1 folds and scores the remaining one, k times.
+ * Fits `estimator` on k−1 folds and scores the remaining one, k times (with row weights, each
+ * fit and each fold's metrics weighted).
  *
  * @param data The rows, their labels and the folds (e.g. `stratifiedKFold(labels, 5, seed)`).
  * @example Five folds of logistic regression on fraud-labeled rows
@@ -61,16 +62,23 @@ export async function crossValidate(
   data: TrainingPart & { folds: readonly SplitIndices[] },
   options: CrossValidateOptions = {},
 ): Promise<CrossValidation> {
-  const { frame, labels, folds } = data;
+  const { frame, labels, folds, weights } = data;
   const oof = new Float64Array(frame.rows).fill(NaN);
   const oofScores = new Float64Array(frame.rows).fill(NaN);
   const metrics: BinaryMetrics[] = [];
   for (const [k, { train, test }] of folds.entries()) {
     const xValid = frame.take(test), yValid = takeValues(labels, test);
-    const evalSets = options.evalOnFold ? [{ name: "valid", frame: xValid, labels: yValid }] : [];
+    const wValid = weights && takeValues(weights, test);
+    const valid = {
+      name: "valid",
+      frame: xValid,
+      labels: yValid,
+      ...(wValid ? { weights: wValid } : {}),
+    };
     const model = await estimator.fit(frame.take(train), takeValues(labels, train), {
-      evalSets,
+      evalSets: options.evalOnFold ? [valid] : [],
       categorical: data.categorical ?? [],
+      ...(weights ? { weights: takeValues(weights, train) } : {}),
     });
     const p = model.predictProba(xValid);
     const s = model.calibrationInput === "probability" ? p : model.calibrationScores(xValid);
@@ -78,7 +86,7 @@ export async function crossValidate(
       oof[test[i]!] = p[i]!;
       oofScores[test[i]!] = s[i]!;
     }
-    const m = evaluateBinary(yValid, p);
+    const m = evaluateBinary(yValid, p, { weights: wValid });
     options.onFold?.(k, m);
     metrics.push(m);
   }

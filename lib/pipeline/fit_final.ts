@@ -33,6 +33,8 @@ export function wantsEarlyStopping(estimator: Estimator): boolean {
 export interface TrainingPart {
   readonly frame: Frame;
   readonly labels: Uint8Array;
+  /** Row weights (see `FitOptions.weights`); absent: every row weighs 1. */
+  readonly weights?: Float64Array | undefined;
   /** Features holding category codes (see `FitOptions.categorical`). */
   readonly categorical?: readonly string[];
   /** Rows are in time order (the time split): validation carve-outs take the latest rows. */
@@ -64,15 +66,17 @@ export async function fitFinal(
   data: TrainingPart,
   seed: number,
 ): Promise<FinalFit> {
-  const { frame: x, labels: y } = data;
+  const { frame: x, labels: y, weights: w } = data;
   const categorical = data.categorical ?? [];
   const history: IterationMetrics[] = [];
   const collect = { afterIteration: (m: IterationMetrics) => void history.push(m) };
+  const weighted = (weights: Float64Array | undefined) => (weights ? { weights } : {});
   if (!wantsEarlyStopping(estimator)) {
     const options: FitOptions = {
-      evalSets: [{ name: "train", frame: x, labels: y }],
+      evalSets: [{ name: "train", frame: x, labels: y, ...weighted(w) }],
       callbacks: [collect],
       categorical,
+      ...weighted(w),
     };
     return { model: await estimator.fit(x, y, options), history, validationRows: 0 };
   }
@@ -80,13 +84,15 @@ export async function fitFinal(
     ? latestSplit(y.length, EARLY_STOPPING_SHARE)
     : stratifiedSplit(y, EARLY_STOPPING_SHARE, seed + 1);
   const xt = x.take(train), yt = takeValues(y, train);
+  const wt = w && takeValues(w, train), wv = w && takeValues(w, test);
   const model = await estimator.fit(xt, yt, {
     evalSets: [
-      { name: "train", frame: xt, labels: yt },
-      { name: "valid", frame: x.take(test), labels: takeValues(y, test) },
+      { name: "train", frame: xt, labels: yt, ...weighted(wt) },
+      { name: "valid", frame: x.take(test), labels: takeValues(y, test), ...weighted(wv) },
     ],
     callbacks: [collect],
     categorical,
+    ...weighted(wt),
   });
   return { model, history, validationRows: test.length };
 }

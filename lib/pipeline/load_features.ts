@@ -26,6 +26,8 @@ export interface LabeledData {
   readonly features: FeatureSet;
   /** 0/1 labels, parallel to the rows. */
   readonly labels: Uint8Array;
+  /** Row weights, parallel to the rows (`data.file.weightColumn`); absent: every row weighs 1. */
+  readonly weights?: Float64Array;
   /** Specs of the columns, in order (the catalog's, or inferred from a file). */
   readonly specs: readonly FeatureSpec[];
   /** Quality report of the rows as loaded (before dropping). */
@@ -46,6 +48,7 @@ export interface LabeledData {
 interface Loaded {
   readonly features: FeatureSet;
   readonly labels: Uint8Array;
+  readonly weights?: Float64Array | undefined;
   readonly specs: readonly FeatureSpec[];
   readonly labeling: Labeling;
   readonly nonNumeric: Readonly<Record<string, number>>;
@@ -83,7 +86,7 @@ export async function loadLabeledData(
     );
   }
   let features: FeatureSet = raw;
-  let labels = loaded.labels;
+  let labels = loaded.labels, weights = loaded.weights;
   if (quality.rowsWithMissing > 0 && config.data.missing === "error") {
     const cols = quality.features.filter((f) => f.missing > 0).map((f) =>
       `${f.name} (${f.missing})`
@@ -102,11 +105,13 @@ export async function loadLabeledData(
       timestamps: takeValues(raw.timestamps, keep),
     };
     labels = takeValues(labels, keep);
+    if (weights) weights = takeValues(weights, keep);
   }
   assertTrainableLabels(labels, "the labeled data");
   return {
     features,
     labels,
+    ...(weights ? { weights } : {}),
     specs,
     quality,
     labeling: loaded.labeling,
@@ -133,10 +138,10 @@ async function labeledRows(config: TrainingConfig, phases: Phases): Promise<Load
     log: read.log,
   };
   if (read.labeled) {
-    const { labels, specs } = read.labeled;
+    const { labels, specs, weights } = read.labeled;
     // A transaction log's positives are frauds, whatever its label column is called.
     const positive = read.log ? "fraud" : config.data.file.label!;
-    return { ...common, labels, specs, labeling: fileLabeling(labels, positive) };
+    return { ...common, labels, weights, specs, labeling: fileLabeling(labels, positive) };
   }
   const { labels, scores: _scores, ...labeling } = await phases.time("labels", () =>
     labelByRules(

@@ -330,6 +330,9 @@ interface Parts {
   readonly yTrain: Uint8Array;
   readonly xTest: Frame;
   readonly yTest: Uint8Array;
+  /** Row weights of the training and test parts (`data.file.weightColumn`). */
+  readonly wTrain?: Float64Array;
+  readonly wTest?: Float64Array;
   readonly folds?: readonly SplitIndices[];
   readonly categorical: readonly string[];
   /** Categories of text columns (a file source), saved with the model. */
@@ -371,6 +374,12 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
     yTrain,
     xTest: frame.take(split.test),
     yTest: takeValues(data.labels, split.test),
+    ...(data.weights
+      ? {
+        wTrain: takeValues(data.weights, split.train),
+        wTest: takeValues(data.weights, split.test),
+      }
+      : {}),
     ...(folds ? { folds } : {}),
     categorical: data.specs.filter((s) => s.kind === "categorical").map((s) => s.name),
     vocabulary: Object.fromEntries(
@@ -463,11 +472,11 @@ async function fitAndEvaluate(
   if (calibration) logCalibration(log, calibration);
   const t0 = performance.now();
   const chosenThreshold = cv
-    ? outOfFoldThreshold(p.yTrain, outOfFoldProbabilities(cv, model))
-    : evaluateBinary(p.yTrain, model.predictProba(p.xTrain)).best_threshold;
+    ? outOfFoldThreshold(p, outOfFoldProbabilities(cv, model))
+    : evaluateBinary(p.yTrain, model.predictProba(p.xTrain), { weights: p.wTrain }).best_threshold;
   model.decisionThreshold = chosenThreshold;
   const testProbabilities = model.predictProba(p.xTest);
-  const test = evaluateBinary(p.yTest, testProbabilities);
+  const test = evaluateBinary(p.yTest, testProbabilities, { weights: p.wTest });
   phases.add("evaluate", performance.now() - t0);
   log.info("test metrics", {
     roc_auc: round(test.roc_auc, 4),
@@ -478,7 +487,9 @@ async function fitAndEvaluate(
     ...(cv ? { cv: { folds: cv.folds, summary: cv.summary } } : {}),
     test,
     chosenThreshold,
-    testAtChosen: prf(confusionAt(p.yTest, testProbabilities, { threshold: chosenThreshold })),
+    testAtChosen: prf(
+      confusionAt(p.yTest, testProbabilities, { threshold: chosenThreshold, weights: p.wTest }),
+    ),
     importance: rankImportance(model.featureImportance()),
     readiness: readiness(test.roc_auc),
     model,
@@ -540,15 +551,18 @@ function trainingPart(p: Parts) {
   return {
     frame: p.xTrain,
     labels: p.yTrain,
+    weights: p.wTrain,
     categorical: p.categorical,
     timeOrdered: p.timeRanges !== undefined,
   };
 }
 
 /** Best-F1 threshold on the rows that have an out-of-fold prediction (forward-chaining CV leaves the first block without one). */
-function outOfFoldThreshold(labels: Uint8Array, oof: Float64Array): number {
+function outOfFoldThreshold(p: Parts, oof: Float64Array): number {
   const rows = Int32Array.from(oof.keys()).filter((i) => !Number.isNaN(oof[i]!));
-  return evaluateBinary(takeValues(labels, rows), takeValues(oof, rows)).best_threshold;
+  const weights = p.wTrain && takeValues(p.wTrain, rows);
+  return evaluateBinary(takeValues(p.yTrain, rows), takeValues(oof, rows), { weights })
+    .best_threshold;
 }
 
 /** Seconds with one decimal, for log lines. */

@@ -10,6 +10,7 @@ import type { Frame } from "../../data/frame.ts";
 import { ConfigError, DataError } from "../../errors.ts";
 import type { Estimator, FitOptions, IterationMetrics } from "../model.ts";
 import { validateParams } from "../params.ts";
+import { checkWeights } from "../weights.ts";
 import { Booster } from "./_boosting.ts";
 import { EarlyStopping } from "./early_stopping.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
@@ -139,22 +140,6 @@ function checkLabels(p: GbtParams, labels: ArrayLike<number>, n: number): void {
       throw new DataError(`label ${labels[i]} at row ${i} is outside [0, 1] for ${p.objective}`);
     }
   }
-}
-
-/** Row weights: one per row, finite, at least 0, and not all 0. */
-function checkWeights(weights: ArrayLike<number>, n: number, name: string): void {
-  if (weights.length !== n) {
-    throw new DataError(`${name}: ${weights.length} weights for ${n} rows`);
-  }
-  let total = 0;
-  for (let i = 0; i < n; i++) {
-    const w = weights[i]!;
-    if (!(w >= 0 && w < Infinity)) {
-      throw new DataError(`${name}: weight ${w} at row ${i} is not a finite number ≥ 0`);
-    }
-    total += w;
-  }
-  if (total === 0) throw new DataError(`${name}: every weight is 0`);
 }
 
 /** The early-stopping callback `early_stopping_rounds` asks for, watching the last eval set. */

@@ -11,7 +11,8 @@ import { Rng } from "../../util/rng.ts";
 import type { FitOptions } from "../model.ts";
 import { computeCuts, type Cuts } from "./binning.ts";
 import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
-import { type GrownTree, growTree } from "./grow_tree.ts";
+import { type GrownTree, growTree, type PlacedConstraints } from "./grow_tree.ts";
+import { resolveConstraints } from "./constraints.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import {
   OP_ADD_LEAF,
@@ -110,6 +111,7 @@ export class Booster {
   readonly #evals: EvalState[];
   #pool!: ThreadPool;
   #cuts!: Cuts;
+  #constraints: PlacedConstraints | undefined;
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
@@ -147,6 +149,19 @@ export class Booster {
     ws.f32(this.#label, n).set(data.labels);
     ws.f64(this.#margin, n).fill(base);
     this.#evals = data.evalSets.map((e) => this.#placeEval(frame, e, base));
+    this.#constraints = this.#placeConstraints(frame);
+  }
+
+  /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */
+  #placeConstraints(frame: Frame): PlacedConstraints | undefined {
+    const { p, ws } = this;
+    if (p.monotone_constraints === undefined && p.interaction_constraints === undefined) {
+      return undefined;
+    }
+    const c = resolveConstraints(p, frame.names);
+    const monotonePtr = c.monotone ? ws.alloc(4 * this.nf) : 0;
+    if (c.monotone) ws.i32(monotonePtr, this.nf).set(c.monotone);
+    return { ...c, monotonePtr };
   }
 
   #placeEval(
@@ -259,6 +274,7 @@ export class Booster {
           pool: this.#pool,
           barrier: this.#barrier,
           rng: this.rng,
+          constraints: this.#constraints,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );
     }

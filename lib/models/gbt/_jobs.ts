@@ -30,8 +30,9 @@ export const OP_GRAD_SQUARED = 3;
 export const OP_PARTITION = 4;
 /**
  * Best split over a feature chunk: hist, binCounts, features, nsel, g, h, minGain, out (f64 × 9:
- * the split, then 1 when found), and the gain parameters lambda, alpha, max_delta_step,
- * min_child_weight (set on the running thread's kernels first: each thread has its own).
+ * the split, then 1 when found), the gain parameters lambda, alpha, max_delta_step,
+ * min_child_weight (set on the running thread's kernels first: each thread has its own), and the
+ * node's weight bounds lower, upper with the monotone constraints (i32 per feature; 0: none).
  */
 export const OP_SPLIT = 5;
 
@@ -112,7 +113,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 8,
-  [OP_SPLIT]: 12,
+  [OP_SPLIT]: 15,
 };
 
 /** Where the job starting at `i` ends (the index of the next one). */
@@ -186,7 +187,7 @@ export function runJobs(
         break;
       case OP_SPLIT:
         k.setGainParams(a(8), a(9), a(10), a(11));
-        k.findBestSplit(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
+        k.findBestSplit(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(12), a(13), a(14));
         break;
       default:
         runScoringJob(k, op, a);

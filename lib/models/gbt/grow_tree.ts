@@ -26,6 +26,7 @@ import type { ThreadPool } from "./thread_pool.ts";
 import { calcWeight, type GainParams, planSplitSearch, type Split } from "./split.ts";
 import { growLeafwiseRound, growsInOneRound } from "./leafwise_round.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
+import { allowedFeatures, type TreeConstraints } from "./constraints.ts";
 
 /** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
 export interface GrowContext {
@@ -53,6 +54,14 @@ export interface GrowContext {
   /** An i32 the threads count themselves at (zeroed before each round that uses it). */
   readonly barrier: number;
   readonly rng: Rng;
+  /** Monotone and interaction constraints, resolved; absent: none. */
+  readonly constraints?: PlacedConstraints | undefined;
+}
+
+/** {@link TreeConstraints} with the monotone ones also in the workspace (i32 per feature). */
+export interface PlacedConstraints extends TreeConstraints {
+  /** Where the monotone constraints are in the workspace (0: none). */
+  readonly monotonePtr: number;
 }
 
 /** Growth parameters (XGBoost names). */
@@ -75,6 +84,11 @@ interface OpenNode {
   g: number;
   h: number;
   hist: number;
+  /** Weight bounds under monotone constraints (±∞ without). */
+  lower: number;
+  upper: number;
+  /** The features split on from the root to here (interaction constraints). */
+  path: readonly number[];
   split?: Split | undefined;
 }
 
@@ -125,8 +139,10 @@ class TreeBuilder {
     this.#eta = Math.fround(p.eta);
   }
 
-  #leaf(g: number, h: number) {
-    const raw = Math.fround(calcWeight(this.#p, g, h));
+  /** A leaf's weight (clamped to its bounds) and value, XGBoost's float32 steps. */
+  #leaf(g: number, h: number, bounds = UNBOUNDED) {
+    const w = Math.min(bounds.upper, Math.max(bounds.lower, calcWeight(this.#p, g, h)));
+    const raw = Math.fround(w);
     return { raw, value: Math.fround(raw * this.#eta), hess: h };
   }
 
@@ -144,14 +160,22 @@ class TreeBuilder {
     return s;
   }
 
-  /** Each node's column sample (drawn node by node, in order). */
-  #searches(nodes: readonly Pick<OpenNode, "hist" | "depth" | "g" | "h">[]) {
-    return nodes.map((n) => ({
-      hist: n.hist,
-      features: sampleColumns(this.#levelSet(n.depth), this.#p.colsample_bynode, this.#ctx.rng),
-      g: n.g,
-      h: n.h,
-    }));
+  /**
+   * Each node's column sample (drawn node by node, in order), then only the features its path
+   * allows under interaction constraints.
+   */
+  #searches(nodes: readonly SearchNode[]) {
+    const sets = this.#ctx.constraints?.interactions;
+    return nodes.map((n) => {
+      let features = sampleColumns(
+        this.#levelSet(n.depth),
+        this.#p.colsample_bynode,
+        this.#ctx.rng,
+      );
+      const allowed = sets && allowedFeatures(sets, n.path);
+      if (allowed) features = features.filter((f) => allowed.has(f));
+      return { hist: n.hist, features, g: n.g, h: n.h, lower: n.lower, upper: n.upper };
+    });
   }
 
   /** A split, or none when its gain is below gamma. */
@@ -169,6 +193,8 @@ class TreeBuilder {
       g: 0,
       h: 0,
       hist: this.#pool.take(),
+      ...UNBOUNDED,
+      path: [],
     };
     const dests = this.#partials(root.hist);
     // Every row sampled: the row index is the identity, the column-wise kernel applies.
@@ -209,7 +235,13 @@ class TreeBuilder {
 
   #searchOn() {
     const { ws, shares, binCounts } = this.#ctx;
-    return { ws, shares, binCounts, gain: this.#p };
+    return {
+      ws,
+      shares,
+      binCounts,
+      gain: this.#p,
+      monotone: this.#ctx.constraints?.monotonePtr ?? 0,
+    };
   }
 
   /**
@@ -253,8 +285,9 @@ class TreeBuilder {
     const kids = nodes.flatMap((n, k) => {
       const b = builds[k], s = n.split!, depth = n.depth + 1;
       if (!b) return [];
-      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]! };
-      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist }];
+      const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
+      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]!, ...lb, path };
+      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist, ...rb, path }];
     });
     const read = planSplitSearch(this.#searchOn(), this.#searches(kids), second);
     await this.#runHalves(first, kids.length > 0 ? second : []);
@@ -293,17 +326,34 @@ class TreeBuilder {
       ? cuts.cuts[s.feature]![s.splitBin]!
       : cuts.minValues[s.feature]!;
     const [l, r] = this.#grower.split(n.id, { ...s, threshold }, {
-      left: this.#leaf(s.gl, s.hl),
-      right: this.#leaf(s.gr, s.hr),
+      left: this.#leaf(s.gl, s.hl, n),
+      right: this.#leaf(s.gr, s.hr, n),
     });
     const lr = n.ranges.slice(), rr = n.ranges.slice(), depth = n.depth + 1;
     nl.forEach((count, t) => (lr[2 * t + 1] = rr[2 * t] = n.ranges[2 * t]! + count));
-    const left: OpenNode = { id: l, ranges: lr, depth, g: s.gl, h: s.hl, hist: 0 };
-    const right: OpenNode = { id: r, ranges: rr, depth, g: s.gr, h: s.hr, hist: 0 };
+    const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
+    const left: OpenNode = { id: l, ranges: lr, depth, g: s.gl, h: s.hl, hist: 0, ...lb, path };
+    const right: OpenNode = { id: r, ranges: rr, depth, g: s.gr, h: s.hr, hist: 0, ...rb, path };
     this.#addRanges(left);
     this.#addRanges(right);
     this.#leaves++;
     return [left, right];
+  }
+
+  /**
+   * The children's weight bounds (XGBoost's TreeEvaluator::AddSplit): the parent's, and on a
+   * feature constrained increasing the left child's upper and the right child's lower bound at
+   * the mean of their clamped weights (the other way round when decreasing).
+   */
+  #childBounds(n: OpenNode): [Bounds, Bounds] {
+    const s = n.split!, c = this.#ctx.constraints?.monotone?.[s.feature] ?? 0;
+    const same = { lower: n.lower, upper: n.upper };
+    if (c === 0) return [same, same];
+    const wl = this.#leaf(s.gl, s.hl, n).raw, wr = this.#leaf(s.gr, s.hr, n).raw;
+    const mid = Math.fround((wl + wr) / 2);
+    return c > 0
+      ? [{ lower: n.lower, upper: mid }, { lower: mid, upper: n.upper }]
+      : [{ lower: mid, upper: n.upper }, { lower: n.lower, upper: mid }];
   }
 
   /** Records a node's row ranges (those of the leaves update the margins). */
@@ -334,7 +384,11 @@ class TreeBuilder {
    * draws its own column sample (`growLeafwiseRound`), else a split per round.
    */
   async growLossguide(root: OpenNode): Promise<void> {
-    if (growsInOneRound(this.#p, this.#ctx.nfeat)) return await this.#growInOneRound(root);
+    // Constrained trees grow a split per round: the one-round kernel knows no bounds or paths.
+    const constrained = this.#ctx.constraints !== undefined;
+    if (!constrained && growsInOneRound(this.#p, this.#ctx.nfeat)) {
+      return await this.#growInOneRound(root);
+    }
     const open: OpenNode[] = [root];
     while (open.length > 0) {
       let bi = 0;
@@ -381,6 +435,17 @@ class TreeBuilder {
     this.#ctx.ws.reset(this.#mark);
   }
 }
+
+/** A node's weight bounds. */
+interface Bounds {
+  readonly lower: number;
+  readonly upper: number;
+}
+
+const UNBOUNDED: Bounds = { lower: -Infinity, upper: Infinity };
+
+/** What a node's split search needs of it. */
+type SearchNode = Pick<OpenNode, "hist" | "depth" | "g" | "h" | "lower" | "upper" | "path">;
 
 /** Histogram buffers in the workspace, reused through a free list. */
 class HistPool {

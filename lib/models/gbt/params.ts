@@ -58,6 +58,17 @@ export const GbtParamsSchema = z.strictObject({
   early_stopping_rounds: int(1, 100_000).optional(),
   seed: int(0, 2 ** 32 - 1).default(0),
   nthread: int(0, 256).default(0),
+  /** Per feature 1 (increasing), −1 (decreasing) or 0: `"(1,0,-1)"`, a list, or by feature name. */
+  monotone_constraints: z.union([
+    z.string(),
+    z.array(z.number()),
+    z.record(z.string(), z.number()),
+  ]).optional(),
+  /** Sets of features that may interact: `"[[0,1],[2,3]]"`, or lists of indices or names. */
+  interaction_constraints: z.union([
+    z.string(),
+    z.array(z.array(z.union([z.number(), z.string()]))),
+  ]).optional(),
 });
 
 /** Validated engine parameters. */

@@ -78,6 +78,9 @@ export interface SplitSearch {
   /** The node's gradient and hessian sums. */
   readonly g: number;
   readonly h: number;
+  /** The node's weight bounds under monotone constraints (±∞ otherwise). */
+  readonly lower: number;
+  readonly upper: number;
 }
 
 /** A thread's features [f0, f1). */
@@ -95,7 +98,14 @@ export interface FeatureShare {
  * takes workspace memory: reset it after reading.
  */
 export function planSplitSearch(
-  on: { ws: Workspace; shares: readonly FeatureShare[]; binCounts: number; gain: GainParams },
+  on: {
+    ws: Workspace;
+    shares: readonly FeatureShare[];
+    binCounts: number;
+    gain: GainParams;
+    /** Monotone constraints (i32 per feature in the workspace), or 0 for none. */
+    monotone: number;
+  },
   nodes: readonly SplitSearch[],
   jobs: number[][],
 ): () => Array<Split | undefined> {
@@ -113,6 +123,7 @@ export function planSplitSearch(
       ws.i32(feats, to - from).set(node.features.subarray(from, to));
       jobs[t]!.push(OP_SPLIT, node.hist, on.binCounts, feats, to - from, node.g, node.h);
       jobs[t]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+      jobs[t]!.push(node.lower, node.upper, on.monotone);
       outs.push(out);
     });
     chunks.push(outs);

@@ -140,7 +140,11 @@ export interface Kernels {
     h: number,
     minGain: number,
     out: number,
+    lower: number,
+    upper: number,
+    monotone: number,
   ): void;
+  boundBetween(wl: number, wr: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -704,10 +704,29 @@ const HOPE: f64 = 1.0 + 1e-12;
 /**
  * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 9):
  * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr, then 1 when a split beats `minGain` (else 0).
+ * With monotone constraints (`monotone`: i32 per feature, 0 = none) the search is XGBoost's
+ * constrained one ({@link scanConstrained}) within the node's weight bounds [`lower`, `upper`].
  */
 export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
+  lower: f64, upper: f64, monotone: usize,
 ): void {
+  if (monotone != 0) {
+    const bounds = f64x2.replace_lane(f64x2.splat(lower), 1, upper);
+    const parentGain = gainGivenWeight(g, h, clamped(calcWeight(g, h), bounds));
+    let best = minGain;
+    for (let fi = 0; fi < nsel; fi++) {
+      const f = load<i32>(features + (<usize>fi << 2));
+      const base = hist + (<usize>f << 12);
+      const nb = load<i32>(binCounts + (<usize>f << 2));
+      const c = load<i32>(monotone + (<usize>f << 2));
+      const missing = load<f64>(base + 4080) != 0.0 || load<f64>(base + 4088) != 0.0;
+      best = scanConstrained(out, f, base, nb, g, h, parentGain, bounds, c, best, true);
+      if (missing) best = scanConstrained(out, f, base, nb, g, h, parentGain, bounds, c, best, false);
+    }
+    store<f64>(out + 64, best > minGain ? 1.0 : 0.0);
+    return;
+  }
   const parentGain = calcGain(g, h);
   const plain = pAlpha == 0.0 && pMaxDelta == 0.0;
   const total = f64x2.replace_lane(f64x2.splat(g), 1, h);
@@ -729,6 +748,60 @@ export function findBestSplit(
     }
   }
   store<f64>(out + 64, bestGain > minGain ? 1.0 : 0.0);
+}
+
+// ---- Monotone constraints (XGBoost's TreeEvaluator) ----
+
+/** `w` within the node's bounds (lane 0 the lower, lane 1 the upper). */
+@inline function clamped(w: f64, bounds: v128): f64 {
+  const lo = f64x2.extract_lane(bounds, 0), hi = f64x2.extract_lane(bounds, 1);
+  return w < lo ? lo : w > hi ? hi : w;
+}
+
+/** A child's score at weight `w` (XGBoost's CalcGainGivenWeight): 0 without hessian. */
+@inline function gainGivenWeight(g: f64, h: f64, w: f64): f64 {
+  if (h <= 0.0) return 0.0;
+  return -(2.0 * g * w + (h + pLambda) * w * w);
+}
+
+/** The bound both children of a split take between them: the mean of their clamped weights. */
+export function boundBetween(wl: f64, wr: f64): f64 {
+  return <f64>(<f32>((<f32>wl + <f32>wr) / 2.0));
+}
+
+/**
+ * One direction of the constrained scan over a feature's bins: both children's weights are
+ * clamped to the node's bounds, the gain is computed from the clamped weights, and a split whose
+ * weights run against the feature's constraint (`c` > 0: left above right; < 0: below) is no split.
+ * Returns the best gain so far, recording a better split.
+ */
+function scanConstrained(
+  out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, bounds: v128,
+  c: i32, best: f64, forward: bool,
+): f64 {
+  const mcw = pMinChild;
+  let sg = 0.0, sh = 0.0;
+  for (let k = 0; k < nb; k++) {
+    const b = forward ? k : nb - 1 - k;
+    const at = base + (<usize>b << 4);
+    const bg = load<f64>(at), bh = load<f64>(at + 8);
+    if (bg == 0.0 && bh == 0.0) continue;
+    sg += bg;
+    sh += bh;
+    const og = g - sg, oh = h - sh;
+    if (sh < mcw || sh <= 0.0) continue;
+    if (oh < mcw || oh <= 0.0) break;
+    const gl = forward ? sg : og, hl = forward ? sh : oh;
+    const gr = forward ? og : sg, hr = forward ? oh : sh;
+    const wl = clamped(calcWeight(gl, hl), bounds), wr = clamped(calcWeight(gr, hr), bounds);
+    if ((c > 0 && wl > wr) || (c < 0 && wl < wr)) continue;
+    const gain = gainGivenWeight(gl, hl, wl) + gainGivenWeight(gr, hr, wr) - parentGain;
+    if (gain > best) {
+      best = gain;
+      record(out, gain, f, forward ? b : b - 1, forward ? 0.0 : 1.0, gl, hl, gr, hr);
+    }
+  }
+  return best;
 }
 
 /** One branchless step down a forest laid out by `placeForest` (leaves loop to themselves). */

@@ -191,6 +191,7 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   }
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
+    0.0, 0.0, 0, // no monotone constraints: such trees grow a split per round
   );
 }
 

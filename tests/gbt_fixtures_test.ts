@@ -47,11 +47,11 @@ Deno.test("unsupported XGBoost models are refused with a clear ModelFormatError"
     () => GbtModel.fromJSON(multi),
     (e) => e instanceof ModelFormatError && /num_class=3/.test(e.message),
   );
-  const rank = structuredClone(json);
-  rank.learner.objective.name = "rank:pairwise";
+  const survival = structuredClone(json);
+  survival.learner.objective.name = "survival:cox";
   assert.throws(
-    () => GbtModel.fromJSON(rank),
-    (e) => e instanceof ModelFormatError && /rank:pairwise/.test(e.message),
+    () => GbtModel.fromJSON(survival),
+    (e) => e instanceof ModelFormatError && /survival:cox/.test(e.message),
   );
   const cat = structuredClone(json);
   cat.learner.gradient_booster.model.trees[0].split_type[0] = 1;

@@ -165,7 +165,7 @@ Deno.test("weighted training matches xgboost's quality with the same weights, an
   // xgboost's own weighted eval metrics on its predictions equal ours on the same predictions.
   const theirs = await readFloat64(r.p);
   for (const metric of ["logloss", "error", "rmse", "auc"]) {
-    const mine = EVAL_METRIC_REGISTRY[metric]!.compute(test.labels, theirs, wt);
+    const mine = EVAL_METRIC_REGISTRY[metric]!.compute(test.labels, theirs, { weights: wt });
     assert.ok(
       Math.abs(mine - r.xgb_last[metric]!) < 2e-6,
       `${metric}: ${mine} vs xgboost ${r.xgb_last[metric]}`,

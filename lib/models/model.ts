@@ -49,6 +49,11 @@ export interface FitOptions {
    * hessians, `min_child_weight`, cut points, base score and every eval metric. @default all 1
    */
   readonly weights?: ArrayLike<number> | undefined;
+  /**
+   * Query-group ids, one per row, rows of a group together (ranking objectives: documents are
+   * ranked within their group, metrics averaged over groups).
+   */
+  readonly groups?: ArrayLike<number> | undefined;
   /** Training callbacks. */
   readonly callbacks?: readonly TrainingCallback[];
   /**
@@ -62,8 +67,10 @@ export interface FitOptions {
 export interface EvalSet {
   readonly name: string;
   readonly frame: Frame;
-  readonly labels: Uint8Array;
+  readonly labels: ArrayLike<number>;
   readonly weights?: ArrayLike<number> | undefined;
+  /** Query-group ids (ranking), as `FitOptions.groups`. */
+  readonly groups?: ArrayLike<number> | undefined;
 }
 
 /** A fitted binary classifier. */

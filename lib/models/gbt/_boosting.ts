@@ -10,7 +10,9 @@ import type { Frame } from "../../data/frame.ts";
 import { Rng } from "../../util/rng.ts";
 import type { FitOptions } from "../model.ts";
 import { computeCuts, type Cuts } from "./binning.ts";
-import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
+import { evalMetric } from "./eval_metrics.ts";
+import { lambdaRankGradients } from "./ranking.ts";
+import type { RankSetup } from "./_rank_setup.ts";
 import { type GrownTree, growTree, type PlacedConstraints } from "./grow_tree.ts";
 import { resolveConstraints } from "./constraints.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
@@ -35,6 +37,8 @@ interface EvalState {
   readonly name: string;
   readonly labels: ArrayLike<number>;
   readonly weights: ArrayLike<number> | undefined;
+  /** Query groups (ranking): offsets and per-group weights. */
+  readonly groups?: { offsets: Int32Array; groupWeights?: Float64Array | undefined } | undefined;
   readonly rows: number;
   /** Row-major f32 features (unused when `shared`). */
   readonly x: number;
@@ -112,6 +116,7 @@ export class Booster {
   #pool!: ThreadPool;
   #cuts!: Cuts;
   #constraints: PlacedConstraints | undefined;
+  readonly #ranking: RankSetup | undefined;
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
@@ -128,6 +133,7 @@ export class Booster {
       p: GbtParams;
       evalSets: NonNullable<FitOptions["evalSets"]>;
       weights?: ArrayLike<number> | undefined;
+      ranking?: RankSetup | undefined;
     },
   ) {
     const { ws } = this, n = frame.rows, nf = frame.width;
@@ -148,7 +154,11 @@ export class Booster {
     this.#scratch = ws.alloc(4 * n);
     ws.f32(this.#label, n).set(data.labels);
     ws.f64(this.#margin, n).fill(base);
-    this.#evals = data.evalSets.map((e) => this.#placeEval(frame, e, base));
+    this.#ranking = data.ranking;
+    this.#evals = data.evalSets.map((e, k) => ({
+      ...this.#placeEval(frame, e, base),
+      groups: data.ranking?.evals[k],
+    }));
     this.#constraints = this.#placeConstraints(frame);
   }
 
@@ -208,7 +218,9 @@ export class Booster {
     const w = (s: number) => (weight ? weight + 4 * s : 0);
     this.#gradParts = parts.map(([start, end]) => ({ start, end, max: ws.alloc(16) }));
     this.#gradJobs = this.#gradParts.map(({ start: s, end: e, max }) => [
-      ...(p.objective === "reg:squarederror"
+      ...(this.#ranking
+        ? []
+        : p.objective === "reg:squarederror"
         ? [OP_GRAD_SQUARED, margin + 8 * s, label + 4 * s, w(s), e - s, gh + 16 * s]
         : [
           OP_GRAD_LOGISTIC,
@@ -226,8 +238,16 @@ export class Booster {
     ]);
   }
 
-  /** Gradients, rounded to quanta that make every histogram sum exact ({@link gradientQuantum}). */
+  /**
+   * Gradients (a ranking objective's computed here, group by group; the others on the pool),
+   * rounded to quanta that make every histogram sum exact ({@link gradientQuantum}).
+   */
   async #gradients(): Promise<void> {
+    const r = this.#ranking;
+    if (r) {
+      const input = { ...r, margin: this.ws.f64(this.#margin, this.n), labels: this.#labels() };
+      lambdaRankGradients(input, r.params, this.ws.f64(this.#gh, 2 * this.n));
+    }
     await this.#pool.run(this.#gradJobs);
     let mg = 0, mh = 0;
     for (const { max } of this.#gradParts) {
@@ -336,6 +356,11 @@ export class Booster {
     await this.#pool.run(jobs);
   }
 
+  /** The training labels, as placed in the workspace. */
+  #labels(): Float32Array {
+    return this.ws.f32(this.#label, this.n);
+  }
+
   /** 0, 1, …, n − 1 (the row index of a tree that samples every row), made once. */
   #identity(): Int32Array {
     this.#iota ??= Int32Array.from({ length: this.n }, (_, i) => i);
@@ -350,8 +375,12 @@ export class Booster {
       const objective = this.p.objective;
       for (let i = 0; i < out.length; i++) out[i] = transform(objective, margin[i]!);
       for (const metric of metrics) {
-        const compute = EVAL_METRIC_REGISTRY[metric]!.compute;
-        values[`${e.name}-${metric}`] = compute(e.labels, out, e.weights);
+        const rows = {
+          weights: e.weights,
+          groups: e.groups?.offsets,
+          groupWeights: e.groups?.groupWeights,
+        };
+        values[`${e.name}-${metric}`] = evalMetric(metric).compute(e.labels, out, rows);
       }
     }
     return values;

@@ -6,6 +6,17 @@
  */
 
 import { averagePrecision, rocAuc } from "../../evaluate/curves.ts";
+import { rankMetric, rankMetricName } from "./ranking.ts";
+
+/** What a metric may weigh its rows by: row weights, and query groups for ranking metrics. */
+export interface MetricRows {
+  /** Row weights (as xgboost weighs a DMatrix's). */
+  readonly weights?: ArrayLike<number> | undefined;
+  /** Query-group offsets (ranking metrics; see `groupOffsets`). */
+  readonly groups?: Int32Array | undefined;
+  /** One weight per group (ranking metrics). */
+  readonly groupWeights?: ArrayLike<number> | undefined;
+}
 
 /** A metric over outputs (probabilities, or predictions for regression) and labels. */
 export interface EvalMetric {
@@ -17,7 +28,7 @@ export interface EvalMetric {
   readonly compute: (
     labels: ArrayLike<number>,
     outputs: ArrayLike<number>,
-    weights?: ArrayLike<number>,
+    rows?: MetricRows,
   ) => number;
 }
 
@@ -43,8 +54,8 @@ export const EVAL_METRIC_REGISTRY: Readonly<Record<string, EvalMetric>> = {
   logloss: {
     name: "logloss",
     higherIsBetter: false,
-    compute: (y, p, w) =>
-      weightedMean(y.length, w, (i) => {
+    compute: (y, p, r = {}) =>
+      weightedMean(y.length, r.weights, (i) => {
         const q = Math.min(1 - EPS, Math.max(EPS, p[i]!));
         return -(y[i]! * Math.log(q) + (1 - y[i]!) * Math.log(1 - q));
       }),
@@ -52,13 +63,45 @@ export const EVAL_METRIC_REGISTRY: Readonly<Record<string, EvalMetric>> = {
   error: {
     name: "error",
     higherIsBetter: false,
-    compute: (y, p, w) => weightedMean(y.length, w, (i) => (p[i]! > 0.5 ? 1 : 0) !== y[i] ? 1 : 0),
+    compute: (y, p, r = {}) =>
+      weightedMean(y.length, r.weights, (i) => (p[i]! > 0.5 ? 1 : 0) !== y[i] ? 1 : 0),
   },
-  auc: { name: "auc", higherIsBetter: true, compute: rocAuc },
-  aucpr: { name: "aucpr", higherIsBetter: true, compute: averagePrecision },
+  auc: { name: "auc", higherIsBetter: true, compute: (y, p, r = {}) => rocAuc(y, p, r.weights) },
+  aucpr: {
+    name: "aucpr",
+    higherIsBetter: true,
+    compute: (y, p, r = {}) => averagePrecision(y, p, r.weights),
+  },
   rmse: {
     name: "rmse",
     higherIsBetter: false,
-    compute: (y, p, w) => Math.sqrt(weightedMean(y.length, w, (i) => (p[i]! - y[i]!) ** 2)),
+    compute: (y, p, r = {}) =>
+      Math.sqrt(weightedMean(y.length, r.weights, (i) => (p[i]! - y[i]!) ** 2)),
   },
 };
+
+/**
+ * The metric a name stands for: one of the registry's, or a ranking metric (`ndcg`, `ndcg@5`,
+ * `map@10-`; its rows need their query groups).
+ *
+ * @throws {RangeError} for a name that is neither (parameter validation refuses it first).
+ */
+export function evalMetric(name: string): EvalMetric {
+  const fixed = EVAL_METRIC_REGISTRY[name];
+  if (fixed) return fixed;
+  const rank = rankMetricName(name);
+  if (!rank) throw new RangeError(`unknown eval metric "${name}"`);
+  return {
+    name,
+    higherIsBetter: true,
+    compute: (labels, scores, rows = {}) => {
+      if (!rows.groups) throw new RangeError(`${name} needs the rows' query groups`);
+      return rankMetric(rank, {
+        labels,
+        scores,
+        offsets: rows.groups,
+        groupWeights: rows.groupWeights,
+      });
+    },
+  };
+}

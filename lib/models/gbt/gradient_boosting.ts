@@ -13,9 +13,11 @@ import { validateParams } from "../params.ts";
 import { checkWeights } from "../weights.ts";
 import { Booster } from "./_boosting.ts";
 import { EarlyStopping } from "./early_stopping.ts";
-import { EVAL_METRIC_REGISTRY } from "./eval_metrics.ts";
+import { evalMetric } from "./eval_metrics.ts";
+import { rankBaseScore } from "./ranking.ts";
+import { rankSetup } from "./_rank_setup.ts";
 import { GbtModel } from "./gbt_model.ts";
-import { estimateBaseScore, isLogistic } from "./objective.ts";
+import { estimateBaseScore, isLogistic, isRanking } from "./objective.ts";
 import {
   ALIASES,
   type GbtParams,
@@ -94,15 +96,21 @@ export class GradientBoosting implements Estimator {
     if (weights) checkWeights(weights, frame.rows, "weights");
     options.evalSets?.forEach((e) => e.weights && checkWeights(e.weights, e.frame.rows, e.name));
     const evalSets = options.evalSets ?? [];
-    const metrics = [p.eval_metric ?? (isLogistic(p.objective) ? "logloss" : "rmse")].flat();
+    const ranking = isRanking(p.objective)
+      ? rankSetup(p, { rows: frame.rows, labels, groups: options.groups, weights, evalSets })
+      : undefined;
+    const metrics = [p.eval_metric ?? defaultMetric(p)].flat();
     const stopper = earlyStopping(p, evalSets, metrics);
     const callbacks = [...(options.callbacks ?? []), ...(stopper ? [stopper] : [])];
     const y = Float32Array.from(labels);
-    const baseScore = p.base_score ?? estimateBaseScore(p.objective, y, {
-      scalePosWeight: p.scale_pos_weight,
-      ...(weights ? { weights } : {}),
-    });
-    const booster = new Booster(frame, { labels: y, baseScore, p, evalSets, weights });
+    const baseScore = p.base_score ??
+      (ranking
+        ? rankBaseScore({ ...ranking, labels: y }, ranking.params)
+        : estimateBaseScore(p.objective, y, {
+          scalePosWeight: p.scale_pos_weight,
+          ...(weights ? { weights } : {}),
+        }));
+    const booster = new Booster(frame, { labels: y, baseScore, p, evalSets, weights, ranking });
     const trees: RegTree[] = [], history: IterationMetrics[] = [];
     try {
       await booster.start();
@@ -129,6 +137,12 @@ export class GradientBoosting implements Estimator {
     model.history = history;
     return model;
   }
+}
+
+/** XGBoost's default eval metric: logloss, rmse, or ndcg over the ranking objective's top k. */
+function defaultMetric(p: GbtParams): string {
+  if (isRanking(p.objective)) return `ndcg@${p.lambdarank_num_pair_per_sample}`;
+  return isLogistic(p.objective) ? "logloss" : "rmse";
 }
 
 /** Labels must lie in [0, 1] for logistic objectives; the data must not be empty. */
@@ -159,6 +173,6 @@ function earlyStopping(
   return new EarlyStopping({
     rounds: p.early_stopping_rounds,
     key: `${last.name}-${metric}`,
-    maximize: EVAL_METRIC_REGISTRY[metric]!.higherIsBetter,
+    maximize: evalMetric(metric).higherIsBetter,
   });
 }

@@ -9,7 +9,14 @@ export type ObjectiveName =
   | "binary:logistic"
   | "reg:logistic"
   | "reg:squarederror"
-  | "binary:logitraw";
+  | "binary:logitraw"
+  | "rank:pairwise"
+  | "rank:ndcg";
+
+/** True for the learning-to-rank objectives (scores are margins, labels relevance grades). */
+export function isRanking(objective: ObjectiveName): objective is "rank:pairwise" | "rank:ndcg" {
+  return objective === "rank:pairwise" || objective === "rank:ndcg";
+}
 
 /** True for objectives whose output is a probability (margin through the sigmoid). */
 export function isLogistic(objective: ObjectiveName): boolean {
@@ -18,7 +25,7 @@ export function isLogistic(objective: ObjectiveName): boolean {
 
 /** The margin a base score stands for (logit for logistic objectives), in float32 as XGBoost. */
 export function baseMargin(objective: ObjectiveName, baseScore: number): number {
-  if (objective !== "reg:squarederror") {
+  if (isLogistic(objective) || objective === "binary:logitraw") {
     // −logf(1/x − 1), each step in float32 as XGBoost computes it.
     const inv = Math.fround(Math.fround(1 / Math.fround(baseScore)) - 1);
     return Math.fround(-Math.fround(Math.log(inv)));

@@ -28,10 +28,22 @@ function num(lo: number, hi: number, options: { loOpen?: boolean; hiOpen?: boole
 }
 
 /** Training objectives. */
-export const OBJECTIVES = ["binary:logistic", "reg:logistic", "reg:squarederror"] as const;
+export const OBJECTIVES = [
+  "binary:logistic",
+  "reg:logistic",
+  "reg:squarederror",
+  "rank:pairwise",
+  "rank:ndcg",
+] as const;
 
 /** Evaluation metrics. */
 export const EVAL_METRICS = ["logloss", "auc", "aucpr", "error", "rmse"] as const;
+
+/** An eval metric: one of {@link EVAL_METRICS}, or a ranking metric (`ndcg`, `map@10`, `ndcg@5-`). */
+const EvalMetricName = z.string().refine(
+  (m) => (EVAL_METRICS as readonly string[]).includes(m) || /^(ndcg|map)(@\d+)?-?$/.test(m),
+  { message: `must be one of ${EVAL_METRICS.join(", ")}, ndcg[@k][-] or map[@k][-]` },
+);
 
 /** The engine's parameters (XGBoost names; aliases are folded in by {@link normalizeAliases}). */
 export const GbtParamsSchema = z.strictObject({
@@ -54,10 +66,16 @@ export const GbtParamsSchema = z.strictObject({
   base_score: num(0, 1, { loOpen: true, hiOpen: true }).optional(),
   max_bin: int(2, 256).default(256),
   num_parallel_tree: int(1, 10_000).default(1),
-  eval_metric: z.union([z.enum(EVAL_METRICS), z.array(z.enum(EVAL_METRICS)).min(1)]).optional(),
+  eval_metric: z.union([EvalMetricName, z.array(EvalMetricName).min(1)]).optional(),
   early_stopping_rounds: int(1, 100_000).optional(),
   seed: int(0, 2 ** 32 - 1).default(0),
   nthread: int(0, 256).default(0),
+  /** Ranking: how pairs are chosen (XGBoost's default `topk`, the only one here). */
+  lambdarank_pair_method: z.enum(["topk"]).default("topk"),
+  /** Ranking: the top k positions each pair's higher member comes from (XGBoost's default 32). */
+  lambdarank_num_pair_per_sample: int(1, INT_MAX).default(32),
+  /** Ranking: gains 2^rel − 1 (true) or rel. */
+  ndcg_exp_gain: z.boolean().default(true),
   /** Per feature 1 (increasing), −1 (decreasing) or 0: `"(1,0,-1)"`, a list, or by feature name. */
   monotone_constraints: z.union([
     z.string(),

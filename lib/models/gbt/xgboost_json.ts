@@ -34,8 +34,21 @@ const OBJECTIVES: readonly string[] = [
   "reg:logistic",
   "reg:squarederror",
   "binary:logitraw",
+  "rank:pairwise",
+  "rank:ndcg",
 ];
 const ROOT_PARENT = 2147483647;
+
+/** The ranking objectives' parameters as XGBoost 3.2 writes its defaults (the ones trained here). */
+const LAMBDARANK_DEFAULTS = {
+  lambdarank_bias_norm: "1",
+  lambdarank_normalization: "1",
+  lambdarank_num_pair_per_sample: "4294967295",
+  lambdarank_pair_method: "topk",
+  lambdarank_score_normalization: "1",
+  lambdarank_unbiased: "0",
+  ndcg_exp_gain: "1",
+};
 
 /** True when `json` looks like an XGBoost JSON model. */
 export function isXGBoostJSON(json: unknown): boolean {
@@ -208,10 +221,12 @@ export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
         num_feature: numFeature,
         num_target: "1",
       },
-      objective: {
-        name: s.objective,
-        reg_loss_param: { scale_pos_weight: floatString(s.scalePosWeight) },
-      },
+      objective: s.objective.startsWith("rank:")
+        ? { name: s.objective, lambdarank_param: LAMBDARANK_DEFAULTS }
+        : {
+          name: s.objective,
+          reg_loss_param: { scale_pos_weight: floatString(s.scalePosWeight) },
+        },
     },
     version: [2, 1, 0],
   };

@@ -36,6 +36,8 @@ const FLAGS: FlagSpec[] = [
   { flag: "weight-column",     config: "data.file.weightColumn",   type: "string", arg: "<column>",       help: "a file's or log's row weights (≥ 0): each row counts as its weight in training and every metric (not a feature)" },
   { flag: "redis-layout",      config: "data.redis.layout",        type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
   { flag: "redis-cluster",     config: "data.redis.clusterNodes",  type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
+  { flag: "select-features",   config: "model.featureSelection.keep",       type: "number", arg: "<k|share>", help: "keep the k most important features (or those with that share of the importance), chosen on the training part" },
+  { flag: "selection-importance", config: "model.featureSelection.importance", type: "string", arg: "<how>", help: "--select-features by shap (mean |SHAP|, the default) or permutation" },
   { flag: "tune",              config: "tune.enabled",             type: "boolean",                       help: "search hyperparameters first (successive halving, CV-scored, nested runs)" },
   { flag: "tune-trials",       config: "tune.trials",              type: "number", arg: "<n>",            help: "configurations sampled for --tune" },
   { flag: "tune-time",         config: "tune.timeBudgetSeconds",   type: "number", arg: "<s>",            help: "stop starting --tune evaluations after this many seconds" },

@@ -230,6 +230,18 @@ export const ModelConfigSchema = z.strictObject({
    * `data.split: "time"` the latest 20% of the training part scored by a model fitted on the rest.
    */
   calibration: z.enum(CALIBRATION_METHODS).default("none"),
+  /**
+   * Select features inside the training part before the final fit: keep the `keep` most important
+   * (an integer ≥ 1) or those with at least that share of the total importance (a number in
+   * (0, 1)); importance by mean |SHAP| on each CV fold's training rows or by permutation on its
+   * held-out rows. Off when unset.
+   */
+  featureSelection: z.strictObject({
+    keep: z.number().gt(0).refine((v) => v < 1 || Number.isInteger(v), {
+      message: "must be a share in (0, 1) or a whole number of features ≥ 1",
+    }),
+    importance: z.enum(["shap", "permutation"]).default("shap"),
+  }).optional(),
 });
 
 /** Drift detection: sample sizes, tests, thresholds and the alarm rules (`deno task drift`). */

@@ -54,6 +54,9 @@ export async function recordRun(
     useCase: config.useCase,
     "model.type": config.model.type,
     "model.calibration": config.model.calibration,
+    ...(result.featureSelection
+      ? { "model.selected_features": result.featureSelection.kept.join(",") }
+      : {}),
     "featureViews": config.featureViews.join(","),
     ...(ranges
       ? {
@@ -141,6 +144,9 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
   const json = (v: unknown) => JSON.stringify(v, null, 2) + "\n";
   await run.logArtifact("config.json", json(config));
   await run.logArtifact("feature_names.json", json(result.model.featureNames));
+  if (result.featureSelection) {
+    await run.logArtifact("feature_selection.json", json(result.featureSelection));
+  }
   await run.logArtifact("data_quality.json", json(result.data.quality));
   await run.logArtifact(
     "metrics.json",

@@ -40,6 +40,7 @@ import { withDisplay } from "../report/display.ts";
 import { delayParts } from "./delay_parts.ts";
 import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
+import { selectFeatures } from "./feature_selection.ts";
 import { fraudEvaluation } from "./fraud_evaluation.ts";
 
 /**
@@ -180,7 +181,11 @@ async function fitForRun(
   inputs: TrainingInputs,
   at: { store: TrackingStore; run: RunWriter },
 ): Promise<Fitted> {
-  const { config, log, data, parts, phases } = inputs;
+  const { config, log, data, phases } = inputs;
+  const selection = config.model.featureSelection
+    ? await phases.time("select", () => selectedParts(inputs, config.model.featureSelection!))
+    : undefined;
+  const parts = selection?.parts ?? inputs.parts;
   const tuning = config.tune.enabled
     ? await phases.time("tune", () =>
       tuneParams({
@@ -224,8 +229,38 @@ async function fitForRun(
     phases: phases.toJSON(),
     ...(tuning ? { tuning } : {}),
     ...(fraud ? { fraud } : {}),
+    ...(selection ? { featureSelection: selection.selection } : {}),
   };
   return { result, params: estimator.params };
+}
+
+/** The features kept by `model.featureSelection` (chosen on the training part), and the parts cut to them. */
+async function selectedParts(
+  inputs: TrainingInputs,
+  settings: { keep: number; importance: "shap" | "permutation" },
+) {
+  const { parts, config, log } = inputs;
+  const keep = settings.keep >= 1 ? { top: settings.keep } : { minShare: settings.keep };
+  const selection = await selectFeatures(inputs.estimator, {
+    ...trainingPart(parts),
+    folds: parts.folds,
+  }, { settings: { importance: settings.importance, ...keep }, seed: config.seed });
+  log.info("features selected", {
+    kept: selection.kept.join(","),
+    dropped: selection.dropped.join(",") || "none",
+    importance: selection.importance,
+  });
+  const kept = new Set(selection.kept);
+  return {
+    selection,
+    parts: {
+      ...parts,
+      xTrain: parts.xTrain.select(selection.kept),
+      xTest: parts.xTest.select(selection.kept),
+      categorical: parts.categorical.filter((c) => kept.has(c)),
+      vocabulary: Object.fromEntries(Object.entries(parts.vocabulary).filter(([k]) => kept.has(k))),
+    },
+  };
 }
 
 /** Records a fitted result in `run` (params, metrics, artifacts, the log) and ends it FINISHED. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { FeatureSelection } from "./feature_selection.ts";
 import type { Tuning } from "./tune.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import type { BinaryMetrics } from "../evaluate/binary_metrics.ts";
@@ -91,6 +92,8 @@ export interface TrainingResult {
    * card precision@k per day at `evaluation.alertBudget`, card recall, the alert cost).
    */
   readonly fraud?: FraudMetrics;
+  /** The features selected before the final fit (`model.featureSelection`), when asked. */
+  readonly featureSelection?: FeatureSelection;
   /** Per-round eval metrics of the final fit (boosted models; empty otherwise). */
   readonly history: readonly IterationMetrics[];
   /** The hyperparameter search, when `tune.enabled` asked for one. */

@@ -125,7 +125,7 @@ function permutationImportance(
   const w = on.part.weights && takeValues(on.part.weights, on.rows);
   const base = rocAuc(y, model.predictProba(x), w);
   const rng = new Rng(on.seed);
-  return Float64Array.from(x.names, (name, j) => {
+  return Float64Array.from(x.names, (_name, j) => {
     const shuffled = x.columns[j]!.slice();
     for (let i = shuffled.length - 1; i > 0; i--) {
       const k = rng.int(i + 1);

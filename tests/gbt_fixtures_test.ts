@@ -53,11 +53,11 @@ Deno.test("unsupported XGBoost models are refused with a clear ModelFormatError"
     () => GbtModel.fromJSON(survival),
     (e) => e instanceof ModelFormatError && /survival:cox/.test(e.message),
   );
-  const cat = structuredClone(json);
+  const cat = structuredClone(json); // a categorical node without its categories
   cat.learner.gradient_booster.model.trees[0].split_type[0] = 1;
   assert.throws(
     () => GbtModel.fromJSON(cat),
-    (e) => e instanceof ModelFormatError && /categorical/.test(e.message),
+    (e) => e instanceof ModelFormatError && /categorical split/.test(e.message),
   );
   const broken = structuredClone(json);
   broken.learner.gradient_booster.model.trees[0].left_children[0] = 0;

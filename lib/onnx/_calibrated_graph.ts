@@ -21,6 +21,7 @@ import { baseMargin, isLogistic } from "../models/gbt/objective.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { Classifier } from "../models/model.ts";
 import { calibratorNodes, type Subgraph } from "./_calibrator_nodes.ts";
+import { categoricalInput, treeNodes } from "./_tree_nodes.ts";
 import { attribute, doubleTensor, ElemType, floatTensor, int64Tensor, node } from "./proto.ts";
 
 /** The graph of a calibrated model: input `float_input`, outputs `label`, `probabilities`. */
@@ -69,8 +70,10 @@ function treeProbability(model: GbtModel): Subgraph {
       `ONNX export needs a binary classifier, got objective "${s.objective}"`,
     );
   }
-  const nodes: unknown[] = [],
+  const input = categoricalInput(s);
+  const nodes: unknown[] = [...input.nodes],
     initializers: unknown[] = [
+      ...input.initializers,
       floatTensor("base_margin", [1], [baseMargin(s.objective, s.baseScore)]),
       floatTensor("exp_cap", [1], [88.7]),
       floatTensor("unit", [1], [1]),
@@ -78,7 +81,7 @@ function treeProbability(model: GbtModel): Subgraph {
   let margin = "base_margin";
   s.trees.forEach((t, k) => {
     nodes.push(
-      singleTree(t, s.weightDrop?.[k] ?? 1, `tree_${k}`),
+      singleTree(t, s.weightDrop?.[k] ?? 1, { input: input.input, output: `tree_${k}` }),
       node("Add", { inputs: [margin, `tree_${k}`], outputs: [`margin_${k}`] }),
     );
     margin = `margin_${k}`;
@@ -97,29 +100,28 @@ function treeProbability(model: GbtModel): Subgraph {
 }
 
 /** One tree's leaf value per row, [N, 1] float32 (`x < threshold` left, NaN the default way). */
-function singleTree(t: GbtModel["state"]["trees"][number], scale: number, output: string) {
-  const n = t.left.length, leaf = (i: number) => t.left[i] === -1;
-  const ids = Array.from({ length: n }, (_, i) => i);
-  const leaves = ids.filter(leaf);
-  return node("TreeEnsembleRegressor", { inputs: ["float_input"], outputs: [output] }, {
+function singleTree(
+  t: GbtModel["state"]["trees"][number],
+  scale: number,
+  io: { input: string; output: string },
+) {
+  const tn = treeNodes(t, scale);
+  return node("TreeEnsembleRegressor", { inputs: [io.input], outputs: [io.output] }, {
     domain: "ai.onnx.ml",
     attributes: [
       attribute("n_targets", 1),
-      attribute("nodes_treeids", ids.map(() => 0)),
-      attribute("nodes_nodeids", ids),
-      attribute("nodes_featureids", ids.map((i) => (leaf(i) ? 0 : t.feature[i]!))),
-      attribute("nodes_values", ids.map((i) => (leaf(i) ? 0 : t.threshold[i]!)), true),
-      attribute("nodes_modes", ids.map((i) => (leaf(i) ? "LEAF" : "BRANCH_LT"))),
-      attribute("nodes_truenodeids", ids.map((i) => (leaf(i) ? 0 : t.left[i]!))),
-      attribute("nodes_falsenodeids", ids.map((i) => (leaf(i) ? 0 : t.right[i]!))),
-      attribute(
-        "nodes_missing_value_tracks_true",
-        ids.map((i) => (leaf(i) ? 0 : t.defaultLeft[i]!)),
-      ),
-      attribute("target_treeids", leaves.map(() => 0)),
-      attribute("target_nodeids", leaves),
-      attribute("target_ids", leaves.map(() => 0)),
-      attribute("target_weights", leaves.map((i) => Math.fround(t.threshold[i]! * scale)), true),
+      attribute("nodes_treeids", tn.nodeids.map(() => 0)),
+      attribute("nodes_nodeids", tn.nodeids),
+      attribute("nodes_featureids", tn.featureids),
+      attribute("nodes_values", tn.values, true),
+      attribute("nodes_modes", tn.modes),
+      attribute("nodes_truenodeids", tn.truenodeids),
+      attribute("nodes_falsenodeids", tn.falsenodeids),
+      attribute("nodes_missing_value_tracks_true", tn.missing),
+      attribute("target_treeids", tn.leaves.map(() => 0)),
+      attribute("target_nodeids", tn.leaves.map((l) => l.nodeid)),
+      attribute("target_ids", tn.leaves.map(() => 0)),
+      attribute("target_weights", tn.leaves.map((l) => l.weight), true),
       attribute("post_transform", "NONE"),
     ],
   });

@@ -15,6 +15,7 @@ import { baseMargin, isLogistic } from "../models/gbt/objective.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { Classifier } from "../models/model.ts";
 import { calibratedGraph } from "./_calibrated_graph.ts";
+import { categoricalInput, treeNodes } from "./_tree_nodes.ts";
 import {
   attribute,
   ElemType,
@@ -71,7 +72,7 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
   const graph = model.calibration
     ? { graphName: `calibrated_${model.type}`, ...calibratedGraph(model, model.calibration) }
     : model instanceof GbtModel
-    ? { graphName: "tree_ensemble", nodes: [treeEnsembleNode(model)], initializers: [] }
+    ? treeGraph(model)
     : model instanceof LogisticRegressionModel
     ? { graphName: "logistic_regression", ...linearGraph(model) }
     : undefined;
@@ -98,7 +99,8 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
   return encodeModel({ ...graph, inputs, outputs, metadata });
 }
 
-function treeEnsembleNode(model: GbtModel): unknown {
+/** The ensemble as a TreeEnsembleClassifier over `input` (see `_tree_nodes.ts`). */
+function treeEnsembleNode(model: GbtModel, input: string): unknown {
   const s = model.state;
   if (!isLogistic(s.objective)) {
     throw new ModelFormatError(
@@ -117,23 +119,26 @@ function treeEnsembleNode(model: GbtModel): unknown {
   const modes: string[] = [];
   const c: Record<string, number[]> = { treeids: [], nodeids: [], ids: [], weights: [] };
   s.trees.forEach((t, ti) => {
-    const scale = s.weightDrop?.[ti] ?? 1;
-    for (let i = 0; i < t.left.length; i++) {
-      const leaf = t.left[i] === -1;
-      n.treeids!.push(ti);
-      n.nodeids!.push(i);
-      n.featureids!.push(leaf ? 0 : t.feature[i]!);
-      n.values!.push(leaf ? 0 : t.threshold[i]!);
-      n.truenodeids!.push(leaf ? 0 : t.left[i]!);
-      n.falsenodeids!.push(leaf ? 0 : t.right[i]!);
-      n.missing!.push(leaf ? 0 : t.defaultLeft[i]!);
-      modes.push(leaf ? "LEAF" : "BRANCH_LT");
-      if (leaf) {
-        c.treeids!.push(ti);
-        c.nodeids!.push(i);
-        c.ids!.push(0);
-        c.weights!.push(Math.fround(t.threshold[i]! * scale));
-      }
+    const tn = treeNodes(t, s.weightDrop?.[ti] ?? 1);
+    n.treeids!.push(...tn.nodeids.map(() => ti));
+    for (
+      const k of [
+        "nodeids",
+        "featureids",
+        "values",
+        "truenodeids",
+        "falsenodeids",
+        "missing",
+      ] as const
+    ) {
+      n[k]!.push(...tn[k]);
+    }
+    modes.push(...tn.modes);
+    for (const leaf of tn.leaves) {
+      c.treeids!.push(ti);
+      c.nodeids!.push(leaf.nodeid);
+      c.ids!.push(0);
+      c.weights!.push(leaf.weight);
     }
   });
   const attributes = [
@@ -154,9 +159,19 @@ function treeEnsembleNode(model: GbtModel): unknown {
     attribute("post_transform", "LOGISTIC"),
   ];
   return node("TreeEnsembleClassifier", {
-    inputs: ["float_input"],
+    inputs: [input],
     outputs: ["label", "probabilities"],
   }, { attributes, domain: "ai.onnx.ml" });
+}
+
+/** The tree ensemble's graph: categorical columns floored first, then the classifier. */
+function treeGraph(model: GbtModel) {
+  const input = categoricalInput(model.state);
+  return {
+    graphName: "tree_ensemble",
+    nodes: [...input.nodes, treeEnsembleNode(model, input.input)],
+    initializers: input.initializers,
+  };
 }
 
 function linearGraph(model: LogisticRegressionModel) {

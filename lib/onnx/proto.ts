@@ -86,6 +86,15 @@ export function int64Tensor(
   return { name, dims: [...dims], dataType: ElemType.INT64, int64Data: [...values] };
 }
 
+/** A bool tensor initializer (ONNX stores bools in `int32_data`). */
+export function boolTensor(
+  name: string,
+  dims: readonly number[],
+  values: readonly boolean[],
+): unknown {
+  return { name, dims: [...dims], dataType: ElemType.BOOL, int32Data: values.map(Number) };
+}
+
 /** A typed graph input or output; string dims are symbolic (e.g. "N"). */
 export function valueInfo(
   name: string,

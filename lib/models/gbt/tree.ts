@@ -1,6 +1,7 @@
 /**
  * A regression tree in XGBoost's array form: node i is a leaf when `left[i] === -1`; an internal
- * node sends `x` left when `x < threshold[i]` (float32), missing values by `defaultLeft[i]`.
+ * node sends `x` left when `x < threshold[i]` (float32) — or, splitting on categories, when `x`
+ * is not one of its categories — and missing values by `defaultLeft[i]`.
  *
  * @module
  */
@@ -29,6 +30,35 @@ export interface RegTree {
   readonly sumHessian: Float32Array;
   /** Bin of the split per node, when the tree was grown here (−2 for leaves); absent when loaded. */
   readonly splitBin?: Int32Array;
+  /**
+   * Categorical splits (XGBoost's `split_type` 1): per such node, its categories in ascending
+   * order — a row whose category is listed goes RIGHT, any other (negative, unseen, too large)
+   * LEFT, a missing one by `defaultLeft`. Absent: every split is numeric.
+   */
+  readonly categories?: ReadonlyMap<number, Int32Array>;
+}
+
+/** A node's flag byte for the kernels: bit 0 missing goes left, bit 1 categorical split. */
+function nodeFlags(tree: RegTree, i: number): number {
+  return tree.defaultLeft[i]! | (tree.categories?.has(i) ? 2 : 0);
+}
+
+/**
+ * Writes each categorical node's set into the workspace (a u32 bit count, then u32 words, bit c
+ * set for category c) and returns node → its address.
+ */
+function placeCategories(ws: Workspace, tree: RegTree): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [node, cats] of tree.categories ?? []) {
+    const bits = cats.length ? cats[cats.length - 1]! + 1 : 0, words = (bits + 31) >>> 5;
+    const at = ws.alloc(4 * (1 + words));
+    const u = new Uint32Array(ws.memory.buffer, at, 1 + words);
+    u.fill(0);
+    u[0] = bits;
+    for (const c of cats) u[1 + (c >>> 5)] = u[1 + (c >>> 5)]! | (1 << (c & 31));
+    out.set(node, at);
+  }
+  return out;
 }
 
 /** Pointers of a tree laid out for the kernels. */
@@ -58,7 +88,7 @@ export function placeTree(
   options: { binned: boolean; scale?: number },
 ): PlacedTree {
   const { binned, scale = 1 } = options;
-  const n = tree.left.length;
+  const n = tree.left.length, sets = placeCategories(ws, tree);
   const feature = ws.alloc(4 * n), split = ws.alloc(4 * n), left = ws.alloc(4 * n);
   const right = ws.alloc(4 * n), defaultLeft = ws.alloc(n), value = ws.alloc(8 * n);
   ws.i32(feature, n).set(tree.feature);
@@ -68,9 +98,10 @@ export function placeTree(
   } else {
     ws.f32(split, n).set(tree.threshold);
   }
+  for (const [node, at] of sets) ws.i32(split, n)[node] = at;
   ws.i32(left, n).set(tree.left);
   ws.i32(right, n).set(tree.right);
-  ws.u8(defaultLeft, n).set(tree.defaultLeft);
+  ws.u8(defaultLeft, n).set(Uint8Array.from(tree.defaultLeft, (_, i) => nodeFlags(tree, i)));
   const v = ws.f64(value, n);
   for (let i = 0; i < n; i++) {
     v[i] = tree.left[i] === -1 ? Math.fround(tree.threshold[i]! * scale) : 0;
@@ -94,11 +125,12 @@ export function placeForest(
   scales?: readonly number[],
 ): PlacedForest {
   const total = trees.reduce((a, t) => a + t.left.length, 0);
+  const sets = trees.map((t) => placeCategories(ws, t));
   const roots = ws.alloc(8 * trees.length); // first nodes, then depths
   const feature = ws.alloc(4 * total), split = ws.alloc(4 * total), left = ws.alloc(4 * total);
   const right = ws.alloc(4 * total), defaultLeft = ws.alloc(total), value = ws.alloc(8 * total);
   const r = ws.i32(roots, 2 * trees.length), fe = ws.i32(feature, total);
-  const th = ws.f32(split, total);
+  const th = ws.f32(split, total), at = ws.i32(split, total);
   const le = ws.i32(left, total), ri = ws.i32(right, total), dl = ws.u8(defaultLeft, total);
   const va = ws.f64(value, total);
   let off = 0;
@@ -111,9 +143,11 @@ export function placeForest(
       const leaf = t.left[i] === -1;
       fe[off + i] = leaf ? 0 : t.feature[i]!;
       th[off + i] = t.threshold[i]!;
+      const set = sets[k]!.get(i);
+      if (set !== undefined) at[off + i] = set;
       le[off + i] = (leaf ? i : t.left[i]!) + off;
       ri[off + i] = (leaf ? i : t.right[i]!) + off;
-      dl[off + i] = t.defaultLeft[i]!;
+      dl[off + i] = nodeFlags(t, i);
       va[off + i] = leaf ? Math.fround(t.threshold[i]! * scale) : 0;
     }
     off += t.left.length;

@@ -27,6 +27,11 @@ export interface GbtState {
   readonly weightDrop?: readonly number[];
   /** Learner attributes (e.g. best_iteration). */
   readonly attributes: Readonly<Record<string, string>>;
+  /**
+   * XGBoost's `feature_types` per feature (`"c"` for a categorical one, `"float"` otherwise); absent:
+   * those of the trees (a feature any categorical split uses is `"c"`).
+   */
+  readonly featureTypes?: readonly string[];
 }
 
 const OBJECTIVES: readonly string[] = [
@@ -58,8 +63,8 @@ export function isXGBoostJSON(json: unknown): boolean {
 /**
  * Reads an XGBoost JSON model.
  *
- * @throws {ModelFormatError} for multi-class models, categorical splits, unsupported objectives
- *   or boosters, and malformed trees.
+ * @throws {ModelFormatError} for multi-class models, unsupported objectives or boosters, and
+ *   malformed trees (categorical splits included).
  */
 export function parseXGBoostJSON(json: unknown): GbtState {
   const learner = obj(obj(json, "model").learner, "learner");
@@ -113,6 +118,9 @@ export function parseXGBoostJSON(json: unknown): GbtState {
     attributes: Object.fromEntries(
       Object.entries(obj(learner.attributes ?? {}, "attributes")).map(([k, v]) => [k, String(v)]),
     ),
+    ...(Array.isArray(learner.feature_types) && learner.feature_types.length === featureNames.length
+      ? { featureTypes: learner.feature_types.map(String) }
+      : {}),
   };
 }
 
@@ -123,10 +131,7 @@ function parseTree(t: Record<string, unknown>, index: number, numFeature: number
     return v.map((x) => (typeof x === "boolean" ? (x ? 1 : 0) : Number(x)));
   };
   const left = arr("left_children"), n = left.length;
-  const splitType = Array.isArray(t.split_type) ? arr("split_type") : [];
-  if (splitType.some((s) => s !== 0)) {
-    throw new ModelFormatError(`tree ${index} has categorical splits, which are not supported`);
-  }
+  const categories = parseCategories(t, { index, n, arr });
   const fields = {
     right: arr("right_children"),
     parent: arr("parents"),
@@ -164,7 +169,45 @@ function parseTree(t: Record<string, unknown>, index: number, numFeature: number
     baseWeight: Float32Array.from(fields.baseWeight),
     lossChange: Float32Array.from(fields.lossChange),
     sumHessian: Float32Array.from(fields.sumHessian),
+    ...(categories.size ? { categories } : {}),
   };
+}
+
+/**
+ * A tree's categorical splits: `split_type` 1 nodes, in `categories_nodes` (ascending), each with
+ * its run of `categories` (`categories_segments`, `categories_sizes`): the categories going right.
+ */
+function parseCategories(
+  t: Record<string, unknown>,
+  at: { index: number; n: number; arr: (key: string) => number[] },
+): Map<number, Int32Array> {
+  const out = new Map<number, Int32Array>();
+  const types = Array.isArray(t.split_type) ? at.arr("split_type") : [];
+  if (!types.some((s) => s !== 0)) return out;
+  const [nodes, segments, sizes, cats] = [
+    "categories_nodes",
+    "categories_segments",
+    "categories_sizes",
+    "categories",
+  ].map((k) => at.arr(k));
+  const bad = (why: string) => new ModelFormatError(`tree ${at.index}: categorical split ${why}`);
+  if (nodes!.length !== segments!.length || nodes!.length !== sizes!.length) {
+    throw bad("fields of different lengths");
+  }
+  nodes!.forEach((node, k) => {
+    const from = segments![k]!, size = sizes![k]!;
+    if (!(node >= 0 && node < at.n) || types[node] !== 1) throw bad(`node ${node} is not one`);
+    if (!(size > 0 && from >= 0 && from + size <= cats!.length)) {
+      throw bad(`of node ${node} is out of range`);
+    }
+    const set = Int32Array.from(cats!.slice(from, from + size)).sort();
+    if (set.some((c) => !(c >= 0 && c < 16_777_216))) {
+      throw bad(`of node ${node} holds a bad category`);
+    }
+    out.set(node, set);
+  });
+  if (types.filter((s) => s === 1).length !== out.size) throw bad("nodes are not all listed");
+  return out;
 }
 
 /** Writes a model as XGBoost JSON (loadable by xgboost 2.x and 3.x). */
@@ -173,19 +216,16 @@ export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
   const rounds = s.trees.length / s.numParallelTree;
   const trees = s.trees.map((t, id) => ({
     base_weights: Array.from(t.baseWeight),
-    categories: [],
-    categories_nodes: [],
-    categories_segments: [],
-    categories_sizes: [],
+    ...categoryFields(t),
     default_left: Array.from(t.defaultLeft),
     id,
     left_children: Array.from(t.left),
     loss_changes: Array.from(t.lossChange),
     parents: Array.from(t.parent, (p) => (p < 0 ? ROOT_PARENT : p)),
     right_children: Array.from(t.right),
-    split_conditions: Array.from(t.threshold),
+    split_conditions: Array.from(t.threshold, (v, i) => (t.categories?.has(i) ? 1e-45 : v)),
     split_indices: Array.from(t.feature),
-    split_type: Array.from(t.left, () => 0),
+    split_type: Array.from(t.left, (_, i) => (t.categories?.has(i) ? 1 : 0)),
     sum_hessian: Array.from(t.sumHessian),
     tree_param: {
       num_deleted: "0",
@@ -210,7 +250,7 @@ export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
     learner: {
       attributes: { ...s.attributes },
       feature_names: [...s.featureNames],
-      feature_types: s.featureNames.map(() => "float"),
+      feature_types: featureTypes(s),
       gradient_booster: s.weightDrop
         ? { gbtree, name: "dart", weight_drop: [...s.weightDrop] }
         : gbtree,
@@ -229,6 +269,34 @@ export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
         },
     },
     version: [2, 1, 0],
+  };
+}
+
+/** Each feature's XGBoost type: the model's own, or "c" where a categorical split uses it. */
+export function featureTypes(s: GbtState): string[] {
+  if (s.featureTypes) return [...s.featureTypes];
+  const categorical = new Set<number>();
+  for (const t of s.trees) {
+    for (const node of t.categories?.keys() ?? []) categorical.add(t.feature[node]!);
+  }
+  return s.featureNames.map((_, j) => (categorical.has(j) ? "c" : "float"));
+}
+
+/** A tree's categorical splits in XGBoost's fields (nodes ascending, their categories in runs). */
+function categoryFields(t: RegTree) {
+  const nodes = [...(t.categories?.keys() ?? [])].sort((a, b) => a - b);
+  const categories: number[] = [], segments: number[] = [], sizes: number[] = [];
+  for (const node of nodes) {
+    const set = t.categories!.get(node)!;
+    segments.push(categories.length);
+    sizes.push(set.length);
+    categories.push(...set);
+  }
+  return {
+    categories,
+    categories_nodes: nodes,
+    categories_segments: segments,
+    categories_sizes: sizes,
   };
 }
 

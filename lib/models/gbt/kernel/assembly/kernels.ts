@@ -7,8 +7,12 @@
 //   rows    i32 row indices; a node owns a contiguous range [start, end) of each thread's region
 //   gh      f64 pairs (grad, hess) per row, 16-byte aligned
 //   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature
-//   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk), left i32,
-//           right i32 (-1 for a leaf), defaultLeft u8, value f64
+//   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk) — or for a
+//           categorical split the address of its category set (categories.ts) —, left i32,
+//           right i32 (-1 for a leaf), flags u8 (bit 0 missing goes left, bit 1 categorical),
+//           value f64
+
+import { CATEGORICAL, DEFAULT_LEFT, goesLeft, inCategories } from "./categories";
 
 const MISSING: u32 = 255;
 
@@ -327,8 +331,12 @@ export function addTreeBinned(
     let l = load<i32>(left);
     while (l >= 0) {
       const b = <i32>load<u8>(rowp + <usize>load<i32>(feature + (node << 2)));
+      const flags = load<u8>(defaultLeft + node);
+      // A categorical feature's bin is its category; its node's split slot holds the set.
       const goLeft = b == <i32>MISSING
-        ? load<u8>(defaultLeft + node) != 0
+        ? (flags & DEFAULT_LEFT) != 0
+        : (flags & CATEGORICAL) != 0
+        ? !inCategories(<usize>load<i32>(splitBin + (node << 2)), <f32>b)
         : b <= load<i32>(splitBin + (node << 2));
       node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
       l = load<i32>(left + (node << 2));
@@ -350,7 +358,7 @@ export function addTreeBinned(
   let l = load<i32>(left + (node << 2));
   while (l >= 0) {
     const v = load<f32>(rowp + (<usize>load<i32>(feature + (node << 2)) << 2));
-    const goLeft = v != v ? load<u8>(defaultLeft + node) != 0 : v < load<f32>(threshold + (node << 2));
+    const goLeft = goesLeft(v, load<u8>(defaultLeft + node), threshold + (node << 2));
     node = goLeft ? <usize>l : <usize>load<i32>(right + (node << 2));
     l = load<i32>(left + (node << 2));
   }
@@ -811,7 +819,10 @@ function scanConstrained(
 ): usize {
   const o = node << 2;
   const v = load<f32>(rowp + (<usize>load<i32>(feature + o) << 2));
-  const goLeft = select<bool>(load<u8>(defaultLeft + node) != 0, v < load<f32>(threshold + o), v != v);
+  const flags = load<u8>(defaultLeft + node);
+  const goLeft = (flags & CATEGORICAL) != 0
+    ? goesLeft(v, flags, threshold + o)
+    : select<bool>((flags & DEFAULT_LEFT) != 0, v < load<f32>(threshold + o), v != v);
   return select<usize>(<usize>load<i32>(left + o), <usize>load<i32>(right + o), goLeft);
 }
 

@@ -8,6 +8,8 @@
 // each recursion level copies its parent's elements after them with one memory.copy. Divisions by
 // small integers go through a table of reciprocals (1/k) at the start of the scratch.
 
+import { goesLeft } from "./categories";
+
 const EL: usize = 32;
 
 let gx: usize = 0; // the row (f32 values)
@@ -79,9 +81,7 @@ function recurse(node: i32, depth: i32, parent: i32, zero: f64, one: f64, feat: 
   const f = load<i32>(gFeature + (<usize>node << 2));
   const r = load<i32>(gRight + (<usize>node << 2));
   const xv = load<f32>(gx + (<usize>f << 2));
-  const goLeft = xv != xv
-    ? load<u8>(gDefault + <usize>node) != 0
-    : xv < load<f32>(gThreshold + (<usize>node << 2));
+  const goLeft = goesLeft(xv, load<u8>(gDefault + <usize>node), gThreshold + (<usize>node << 2));
   const hot = goLeft ? l : r, cold = goLeft ? r : l;
   const ch = load<f64>(gCover + (<usize>hot << 3)), cc = load<f64>(gCover + (<usize>cold << 3));
   const total = ch + cc;

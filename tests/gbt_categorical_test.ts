@@ -1,0 +1,94 @@
+/**
+ * Native categorical splits as XGBoost defines them (`split_type` 1: the listed categories go
+ * right; negative, unseen or too large ones left; missing by the default direction; a value
+ * truncated to its integer): a categorical model trained in Python xgboost predicts identically
+ * here, its TreeSHAP equals `pred_contribs`, our JSON of it predicts identically back in xgboost,
+ * and ONNX (BRANCH_EQ chains over floored codes) agrees with onnxruntime.
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { Frame } from "../lib/data/frame.ts";
+import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
+import { exportOnnx } from "../lib/onnx/export_model.ts";
+import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
+import { readFloat64 } from "./helpers/datasets.ts";
+import { runPython } from "./helpers/python.ts";
+
+const NAMES = ["merchant", "amount", "channel"];
+
+/** xgboost trains on a pandas frame with two categorical columns; rows and references come back. */
+const XGB_CATEGORICAL = `
+import numpy as np, pandas as pd, xgboost as xgb
+rng = np.random.default_rng(1)
+n = 3000
+cat = rng.integers(0, 12, n); num = rng.normal(size=n); cat2 = rng.integers(0, 3, n)
+z = np.where(np.isin(cat, [1, 4, 7, 9]), 1.5, -0.5) + num + np.where(cat2 == 1, 0.8, 0)
+y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
+df = pd.DataFrame({"merchant": pd.Categorical(cat, categories=list(range(12))), "amount": num,
+                   "channel": pd.Categorical(cat2, categories=[0, 1, 2])})
+df.loc[::17, "merchant"] = np.nan
+b = xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 4,
+               **data["params"]}, xgb.DMatrix(df, label=y, enable_categorical=True), 20)
+b.save_model(data["dir"] + "/theirs.json")
+X = np.column_stack([df["merchant"].cat.codes.replace(-1, np.nan).astype(float), df["amount"],
+                     df["channel"].cat.codes.astype(float)])
+X[5, 0] = -1; X[6, 0] = 2.7; X[7, 0] = 40; X[8, 2] = 1e9   # negative, fractional, unseen, huge
+X.astype("<f8").tofile(data["dir"] + "/x")
+dm = lambda: xgb.DMatrix(X, feature_names=["merchant", "amount", "channel"],
+                         feature_types=["c", "q", "c"], enable_categorical=True)
+b.predict(dm()).astype("<f8").tofile(data["dir"] + "/p")
+b.predict(dm(), pred_contribs=True).astype("<f8").tofile(data["dir"] + "/contribs")
+out = len(X)
+`;
+
+const BACK = `
+import numpy as np, xgboost as xgb
+X = np.fromfile(data["dir"] + "/x", dtype="<f8").reshape(-1, 3)
+b = xgb.Booster(); b.load_model(data["dir"] + "/ours.json")
+dm = xgb.DMatrix(X, feature_names=["merchant", "amount", "channel"], feature_types=["c", "q", "c"],
+                 enable_categorical=True)
+b.predict(dm).astype("<f8").tofile(data["dir"] + "/back")
+out = None
+`;
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  assert.equal(a.length, b.length);
+  let d = 0;
+  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
+  return d;
+}
+
+for (
+  const [what, params] of [["partition splits", {}], ["one-hot splits", {
+    max_cat_to_onehot: 16,
+  }]] as const
+) {
+  Deno.test(`a categorical xgboost model (${what}) predicts identically here, SHAP = pred_contribs, our JSON back in xgboost, ONNX`, async () => {
+    const dir = await Deno.makeTempDir();
+    const n = await runPython<number>(XGB_CATEGORICAL, { dir, params });
+    const x = await readFloat64(join(dir, "x"));
+    const frame = new Frame(
+      NAMES,
+      NAMES.map((_, j) => Float64Array.from({ length: n }, (_, i) => x[3 * i + j]!)),
+    );
+    const model = GbtModel.fromJSON(JSON.parse(await Deno.readTextFile(join(dir, "theirs.json"))));
+    assert.ok(
+      model.state.trees.some((t) => t.categories?.size),
+      "the model has categorical splits",
+    );
+    const p = model.predictProba(frame);
+    assert.ok(maxDiff(p, await readFloat64(join(dir, "p"))) <= 1e-6, "predictions");
+    assert.ok(
+      maxDiff(model.contributions(frame), await readFloat64(join(dir, "contribs"))) <= 1e-5,
+      "SHAP",
+    );
+    await Deno.writeTextFile(join(dir, "ours.json"), model.serialize());
+    await runPython(BACK, { dir });
+    assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our JSON in xgboost");
+    const scorer = await OnnxScorer.load(exportOnnx(model));
+    assert.ok(maxDiff(await scorer.predictProba(frame), p) <= 1e-5, "onnxruntime");
+    await scorer.release();
+    await Deno.remove(dir, { recursive: true });
+  });
+}

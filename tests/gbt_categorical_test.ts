@@ -3,12 +3,16 @@
  * right; negative, unseen or too large ones left; missing by the default direction; a value
  * truncated to its integer): a categorical model trained in Python xgboost predicts identically
  * here, its TreeSHAP equals `pred_contribs`, our JSON of it predicts identically back in xgboost,
- * and ONNX (BRANCH_EQ chains over floored codes) agrees with onnxruntime.
+ * and ONNX (BRANCH_EQ chains over floored codes) agrees with onnxruntime; trained here
+ * (`enable_categorical`), one-hot and partition splits score as xgboost's do on the same data.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Frame } from "../lib/data/frame.ts";
+import { ConfigError, DataError } from "../lib/errors.ts";
+import { rocAuc } from "../lib/evaluate/curves.ts";
+import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
 import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
@@ -92,3 +96,105 @@ for (
     await Deno.remove(dir, { recursive: true });
   });
 }
+
+/** Training data: a 40-category merchant with its own effects, an amount, a 3-category channel. */
+const MAKE_CATEGORICAL = `
+import numpy as np, xgboost as xgb
+def make(n, seed):
+    rng = np.random.default_rng(seed)
+    cat = rng.integers(0, 40, n); num = rng.normal(size=n); cat2 = rng.integers(0, 3, n)
+    cat[cat == 5] = 6  # code 5 never occurs: bins must be the codes themselves
+    eff = np.random.default_rng(0).normal(size=40)
+    z = eff[cat] + num + np.where(cat2 == 1, 0.8, 0)
+    y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
+    X = np.column_stack([cat.astype(float), num, cat2.astype(float)]); X[::17, 0] = np.nan
+    return X, y
+X, y = make(8000, 1); Xt, yt = make(20000, 2)
+for name, a in [("x", X), ("y", y), ("xt", Xt), ("yt", yt)]:
+    a.astype("<f8").tofile(data["dir"] + "/" + name)
+dm = lambda A, l=None: xgb.DMatrix(A, label=l, feature_names=["merchant", "amount", "channel"],
+                                   feature_types=["c", "q", "c"], enable_categorical=True)
+b = xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 5, "eta": 0.3},
+              dm(X, y), 30)
+b.predict(dm(Xt)).astype("<f8").tofile(data["dir"] + "/pt")
+out = None
+`;
+
+const OURS_IN_XGB = `
+import numpy as np, xgboost as xgb
+Xt = np.fromfile(data["dir"] + "/xt", dtype="<f8").reshape(-1, 3)
+b = xgb.Booster(); b.load_model(data["dir"] + "/trained.json")
+dm = xgb.DMatrix(Xt, feature_names=["merchant", "amount", "channel"], feature_types=["c", "q", "c"],
+                 enable_categorical=True)
+b.predict(dm).astype("<f8").tofile(data["dir"] + "/back")
+b.predict(dm, pred_contribs=True).astype("<f8").tofile(data["dir"] + "/contribs")
+out = None
+`;
+
+Deno.test("categorical splits trained here: as good as xgboost's on the same data, our JSON scores identically in xgboost (TreeSHAP too), ONNX agrees, two threads the same model", async () => {
+  const dir = await Deno.makeTempDir();
+  await runPython(MAKE_CATEGORICAL, { dir });
+  const columns = async (name: string, width: number) => {
+    const a = await readFloat64(join(dir, name)), m = a.length / width;
+    return Array.from(
+      { length: width },
+      (_, j) => Float64Array.from({ length: m }, (_, i) => a[i * width + j]!),
+    );
+  };
+  const x = new Frame(NAMES, await columns("x", 3)), xt = new Frame(NAMES, await columns("xt", 3));
+  const y = Uint8Array.from((await columns("y", 1))[0]!),
+    yt = Uint8Array.from((await columns("yt", 1))[0]!);
+  const params = {
+    max_depth: 5,
+    eta: 0.3,
+    num_boost_round: 30,
+    enable_categorical: true,
+    nthread: 1,
+  };
+  const options = { categorical: ["merchant", "channel"] };
+  const model = await new GradientBoosting(params).fit(x, y, options);
+  const splits = model.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
+  assert.ok(splits.some((s) => s.length > 1), "partition splits (merchant)");
+  assert.ok(splits.some((s) => s.length === 1), "one-hot splits (channel, 3 categories)");
+  const ours = rocAuc(yt, model.predictProba(xt)),
+    theirs = rocAuc(yt, await readFloat64(join(dir, "pt")));
+  assert.ok(Math.abs(ours - theirs) <= 0.002, `test ROC AUC ours ${ours} vs xgboost ${theirs}`);
+  await Deno.writeTextFile(join(dir, "trained.json"), model.serialize());
+  await runPython(OURS_IN_XGB, { dir });
+  const p = model.predictProba(xt);
+  assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our model in xgboost");
+  assert.ok(
+    maxDiff(model.contributions(xt), await readFloat64(join(dir, "contribs"))) <= 1e-5,
+    "TreeSHAP",
+  );
+  const scorer = await OnnxScorer.load(exportOnnx(model));
+  assert.ok(maxDiff(await scorer.predictProba(xt), p) <= 1e-5, "onnxruntime");
+  await scorer.release();
+  const two = await new GradientBoosting({ ...params, nthread: 2 }).fit(x, y, options);
+  assert.equal(two.serialize(), model.serialize(), "the same model on two threads");
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("categorical features refuse codes they cannot bin and monotone constraints, one line each", async () => {
+  const x = new Frame(["c", "v"], [
+    Float64Array.of(0, 1, 2, 300, 1, 0),
+    Float64Array.of(1, 2, 3, 4, 5, 6),
+  ]);
+  const y = Uint8Array.of(0, 1, 0, 1, 1, 0);
+  const fit = (p: Record<string, unknown>) =>
+    new GradientBoosting({ enable_categorical: true, num_boost_round: 2, ...p }).fit(x, y, {
+      categorical: ["c"],
+    });
+  await assert.rejects(
+    fit({}),
+    (e) =>
+      e instanceof DataError &&
+      /categorical feature "c": value 300 at row 3 is not a category code in \[0, 254\]/.test(
+        e.message,
+      ),
+  );
+  await assert.rejects(
+    fit({ monotone_constraints: "(0,1)" }),
+    (e) => e instanceof ConfigError && /not with categorical features/.test(e.message),
+  );
+});

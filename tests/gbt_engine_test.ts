@@ -381,7 +381,7 @@ function referenceSplit(
 Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and near ties included", () => {
   const ws = new Workspace(), rng = new Rng(21), nf = 12;
   const hist = ws.alloc(nf * 4096), counts = ws.alloc(4 * nf), feats = ws.alloc(4 * nf);
-  const out = ws.alloc(8 * 9);
+  const out = ws.alloc(8 * 10); // the split, found, the categorical flag
   ws.i32(feats, nf).set(Array.from({ length: nf }, (_, f) => f));
   const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
   const params: GainParams[] = [
@@ -422,7 +422,7 @@ Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and
     ws.i32(counts, nf).set(bins);
     const p = params[trial % params.length]!;
     ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.findBestSplit(hist, counts, feats, nf, g * quantum, h * quantum, RT_EPS, out, 0, 0, 0);
+    ws.k.findBestSplit(hist, counts, feats, nf, g * quantum, h * quantum, RT_EPS, out, 0, 0, 0, 0, 0, 0);
     const got = ws.f64(out, 9),
       want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });
     assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);

@@ -15,6 +15,8 @@ import { lambdaRankGradients } from "./ranking.ts";
 import type { RankSetup } from "./_rank_setup.ts";
 import { type GrownTree, growTree, type PlacedConstraints } from "./grow_tree.ts";
 import { resolveConstraints } from "./constraints.ts";
+import type { CategoricalSearch } from "./split.ts";
+import { ConfigError, DataError } from "../../errors.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import {
   OP_ADD_LEAF,
@@ -95,6 +97,38 @@ async function binColumns(
   ws.reset(mark);
 }
 
+/** Largest category code a categorical feature may hold (bin 255 is the missing bin). */
+const MAX_CATEGORY = 254;
+
+/**
+ * The cuts with one bin per category code for the categorical columns (code c in bin c, up to the
+ * largest code seen), as XGBoost bins categories.
+ *
+ * @throws {DataError} naming the feature for a value that is not an integer code in [0, 254].
+ */
+function categoryCuts(cuts: Cuts, on: { frame: Frame; columns: ReadonlySet<number> }): Cuts {
+  if (on.columns.size === 0) return cuts;
+  const all = [...cuts.cuts];
+  for (const j of on.columns) {
+    const col = on.frame.columns[j]!;
+    let most = -1;
+    for (let i = 0; i < col.length; i++) {
+      const v = col[i]!;
+      if (Number.isNaN(v)) continue;
+      if (!(Number.isInteger(v) && v >= 0 && v <= MAX_CATEGORY)) {
+        throw new DataError(
+          `categorical feature "${
+            on.frame.names[j]
+          }": value ${v} at row ${i} is not a category code in [0, ${MAX_CATEGORY}]`,
+        );
+      }
+      if (v > most) most = v;
+    }
+    all[j] = Float32Array.from({ length: Math.max(1, most + 1) }, (_, c) => c + 1);
+  }
+  return { cuts: all, minValues: cuts.minValues };
+}
+
 /** One boosting run's memory and steps. */
 export class Booster {
   readonly ws = new Workspace();
@@ -117,6 +151,8 @@ export class Booster {
   #cuts!: Cuts;
   #constraints: PlacedConstraints | undefined;
   readonly #ranking: RankSetup | undefined;
+  readonly #categorical: CategoricalSearch | undefined;
+  #catColumns = new Set<number>();
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
@@ -134,6 +170,8 @@ export class Booster {
       evalSets: NonNullable<FitOptions["evalSets"]>;
       weights?: ArrayLike<number> | undefined;
       ranking?: RankSetup | undefined;
+      /** Features to split by category sets (with `enable_categorical`). */
+      categorical?: readonly string[] | undefined;
     },
   ) {
     const { ws } = this, n = frame.rows, nf = frame.width;
@@ -160,6 +198,24 @@ export class Booster {
       groups: data.ranking?.evals[k],
     }));
     this.#constraints = this.#placeConstraints(frame);
+    this.#categorical = this.#placeCategorical(frame, data.categorical ?? []);
+  }
+
+  /** The categorical features' flags in the workspace, when `enable_categorical` names any. */
+  #placeCategorical(frame: Frame, names: readonly string[]): CategoricalSearch | undefined {
+    const { p, ws, nf } = this;
+    const catIndex = names.map((n) => frame.names.indexOf(n)).filter((j) => j >= 0);
+    if (!p.enable_categorical || catIndex.length === 0) return undefined;
+    if (this.#constraints?.monotone) {
+      throw new ConfigError([
+        "model.params.monotone_constraints: not with categorical features (enable_categorical) here",
+      ]);
+    }
+    const flags = ws.alloc(nf);
+    ws.u8(flags, nf).fill(0);
+    for (const j of catIndex) ws.u8(flags, nf)[j] = 1;
+    this.#catColumns = new Set(catIndex);
+    return { flags, onehotBelow: p.max_cat_to_onehot, maxThreshold: p.max_cat_threshold };
   }
 
   /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */
@@ -206,10 +262,11 @@ export class Booster {
     // receives a shared memory grown after it was sent sees the old length from JavaScript.
     this.#pool = await ThreadPool.start(ws, data, threadCount(p.nthread));
     const on = { ws, pool: this.#pool };
-    this.#cuts = await computeCuts(this.#frame.columns, p.max_bin, {
+    const cuts = await computeCuts(this.#frame.columns, p.max_bin, {
       ...on,
       weights: this.#weights,
     });
+    this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
@@ -295,6 +352,7 @@ export class Booster {
           barrier: this.#barrier,
           rng: this.rng,
           constraints: this.#constraints,
+          categorical: this.#categorical,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );
     }

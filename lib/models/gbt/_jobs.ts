@@ -25,14 +25,16 @@ export const OP_GRAD_LOGISTIC = 2;
 export const OP_GRAD_SQUARED = 3;
 /**
  * Partition a node's rows (`partition`): column, rows, start, end, splitBin, defaultLeft, scratch,
- * result (i32 slot for the left count).
+ * result (i32 slot for the left count), and for a categorical split its set (256 bits; else 0).
  */
 export const OP_PARTITION = 4;
 /**
  * Best split over a feature chunk: hist, binCounts, features, nsel, g, h, minGain, out (f64 × 9:
  * the split, then 1 when found), the gain parameters lambda, alpha, max_delta_step,
  * min_child_weight (set on the running thread's kernels first: each thread has its own), and the
- * node's weight bounds lower, upper with the monotone constraints (i32 per feature; 0: none).
+ * node's weight bounds lower, upper with the monotone constraints (i32 per feature; 0: none),
+ * and the categorical features (u8 flag per feature; 0: none) with max_cat_to_onehot and
+ * max_cat_threshold. `out` takes 3,184 bytes with categorical features (the set and sort scratch).
  */
 export const OP_SPLIT = 5;
 
@@ -112,8 +114,8 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
-  [OP_PARTITION]: 8,
-  [OP_SPLIT]: 15,
+  [OP_PARTITION]: 9,
+  [OP_SPLIT]: 18,
 };
 
 /** Where the job starting at `i` ends (the index of the next one). */
@@ -183,17 +185,37 @@ export function runJobs(
         k.gradSquared(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_PARTITION:
-        k.partition(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7));
+        k.partition(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8));
         break;
       case OP_SPLIT:
-        k.setGainParams(a(8), a(9), a(10), a(11));
-        k.findBestSplit(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(12), a(13), a(14));
+        runSplit(k, a);
         break;
       default:
         runScoringJob(k, op, a);
     }
     i += 1 + ARITY[op]!;
   }
+}
+
+/** A split search: the thread's gain parameters set, then the search. */
+function runSplit(k: Kernels, a: (j: number) => number): void {
+  k.setGainParams(a(8), a(9), a(10), a(11));
+  k.findBestSplit(
+    a(0),
+    a(1),
+    a(2),
+    a(3),
+    a(4),
+    a(5),
+    a(6),
+    a(7),
+    a(12),
+    a(13),
+    a(14),
+    a(15),
+    a(16),
+    a(17),
+  );
 }
 
 /** The scoring jobs (rows, forest margins, SHAP), or a RangeError for an unknown op. */

@@ -110,7 +110,16 @@ export class GradientBoosting implements Estimator {
           scalePosWeight: p.scale_pos_weight,
           ...(weights ? { weights } : {}),
         }));
-    const booster = new Booster(frame, { labels: y, baseScore, p, evalSets, weights, ranking });
+    const categorical = p.enable_categorical ? options.categorical ?? [] : [];
+    const booster = new Booster(frame, {
+      labels: y,
+      baseScore,
+      p,
+      evalSets,
+      weights,
+      ranking,
+      categorical,
+    });
     const trees: RegTree[] = [], history: IterationMetrics[] = [];
     try {
       await booster.start();
@@ -132,6 +141,9 @@ export class GradientBoosting implements Estimator {
       objective: p.objective,
       scalePosWeight: p.scale_pos_weight,
       attributes: {},
+      ...(categorical.length
+        ? { featureTypes: frame.names.map((n) => (categorical.includes(n) ? "c" : "float")) }
+        : {}),
     }, this.type);
     for (const cb of callbacks) cb.afterTraining?.(model);
     model.history = history;

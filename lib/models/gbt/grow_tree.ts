@@ -18,12 +18,19 @@ import { sampleColumns } from "./column_sampler.ts";
 import {
   appendPartitionJobs,
   appendReduceJobs,
+  placeCategorySet,
   rootHistJobs,
   rowRegions,
   type ThreadShare,
 } from "./node_jobs.ts";
 import type { ThreadPool } from "./thread_pool.ts";
-import { calcWeight, type GainParams, planSplitSearch, type Split } from "./split.ts";
+import {
+  calcWeight,
+  type CategoricalSearch,
+  type GainParams,
+  planSplitSearch,
+  type Split,
+} from "./split.ts";
 import { growLeafwiseRound, growsInOneRound } from "./leafwise_round.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 import { allowedFeatures, type TreeConstraints } from "./constraints.ts";
@@ -56,6 +63,8 @@ export interface GrowContext {
   readonly rng: Rng;
   /** Monotone and interaction constraints, resolved; absent: none. */
   readonly constraints?: PlacedConstraints | undefined;
+  /** Categorical features and how they are searched; absent: every feature is numeric. */
+  readonly categorical?: CategoricalSearch | undefined;
 }
 
 /** {@link TreeConstraints} with the monotone ones also in the workspace (i32 per feature). */
@@ -241,6 +250,7 @@ class TreeBuilder {
       binCounts,
       gain: this.#p,
       monotone: this.#ctx.constraints?.monotonePtr ?? 0,
+      categorical: this.#ctx.categorical ?? NO_CATEGORIES,
     };
   }
 
@@ -265,7 +275,15 @@ class TreeBuilder {
     const results = nodes.map((n, k) => {
       const s = n.split!, out = ws.alloc(4 * shares.length);
       const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
-      const node = { ...this.#rowsOf(n), split: s, column, results: out, build: builds[k] };
+      const categorySet = s.categories ? placeCategorySet(ws, s.categories) : undefined;
+      const node = {
+        ...this.#rowsOf(n),
+        split: s,
+        column,
+        results: out,
+        build: builds[k],
+        categorySet,
+      };
       appendPartitionJobs(first, shares, node);
       return out;
     });
@@ -322,7 +340,9 @@ class TreeBuilder {
   /** Creates a partitioned node's children (leaves for now); `nl` holds each thread's left count. */
   #expand(n: OpenNode, nl: Int32Array): [OpenNode, OpenNode] {
     const s = n.split!, cuts = this.#ctx.cuts;
-    const threshold = s.splitBin >= 0
+    const threshold = s.categories
+      ? 0 // a categorical split decides by its categories
+      : s.splitBin >= 0
       ? cuts.cuts[s.feature]![s.splitBin]!
       : cuts.minValues[s.feature]!;
     const [l, r] = this.#grower.split(n.id, { ...s, threshold }, {
@@ -385,7 +405,7 @@ class TreeBuilder {
    */
   async growLossguide(root: OpenNode): Promise<void> {
     // Constrained trees grow a split per round: the one-round kernel knows no bounds or paths.
-    const constrained = this.#ctx.constraints !== undefined;
+    const constrained = this.#ctx.constraints !== undefined || this.#ctx.categorical !== undefined;
     if (!constrained && growsInOneRound(this.#p, this.#ctx.nfeat)) {
       return await this.#growInOneRound(root);
     }
@@ -443,6 +463,8 @@ interface Bounds {
 }
 
 const UNBOUNDED: Bounds = { lower: -Infinity, upper: Infinity };
+
+const NO_CATEGORIES: CategoricalSearch = { flags: 0, onehotBelow: 0, maxThreshold: 0 };
 
 /** What a node's split search needs of it. */
 type SearchNode = Pick<OpenNode, "hist" | "depth" | "g" | "h" | "lower" | "upper" | "path">;

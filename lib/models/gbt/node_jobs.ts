@@ -73,6 +73,8 @@ export interface NodeSplit extends NodeRows {
   readonly column: number;
   /** Per thread, an i32 slot for its left count. */
   readonly results: number;
+  /** A categorical split's set in the workspace (256 bits; see {@link placeCategorySet}). */
+  readonly categorySet?: number | undefined;
   /**
    * When the children may split again: which child's histogram to build (the one with the
    * smaller hessian sum, a proxy for fewer rows) and where each thread builds its partial.
@@ -86,7 +88,7 @@ export function appendPartitionJobs(
   shares: readonly ThreadShare[],
   node: NodeSplit,
 ): void {
-  const s = node.split;
+  const s = node.split, cats = s.categories ? node.categorySet ?? 0 : 0;
   shares.forEach((sh, t) => {
     const [start, end] = [node.ranges[2 * t]!, node.ranges[2 * t + 1]!];
     const result = node.results + 4 * t;
@@ -100,6 +102,7 @@ export function appendPartitionJobs(
       s.defaultLeft ? 1 : 0,
       node.scratch + 4 * start,
       result,
+      cats,
     );
     if (!node.build) return;
     const { right, dests } = node.build;
@@ -138,4 +141,12 @@ export function appendReduceJobs(
     jobs[t]!.push(OP_REDUCE, parts, others.length, dests[0]!, parent, sh.f0, sh.f1);
     jobs[t]!.push(builtRight ? 1 : 0);
   });
+}
+
+/** Writes a categorical split's categories as 256 bits (eight u32) in the workspace; returns where. */
+export function placeCategorySet(ws: Workspace, categories: Int32Array): number {
+  const at = ws.alloc(32), bits = ws.u8(at, 32);
+  bits.fill(0);
+  for (const c of categories) bits[c >> 3] = bits[c >> 3]! | (1 << (c & 7));
+  return at;
 }

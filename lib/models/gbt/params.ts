@@ -70,6 +70,12 @@ export const GbtParamsSchema = z.strictObject({
   early_stopping_rounds: int(1, 100_000).optional(),
   seed: int(0, 2 ** 32 - 1).default(0),
   nthread: int(0, 256).default(0),
+  /** Split the features the fit names categorical (`FitOptions.categorical`) by category sets. */
+  enable_categorical: z.boolean().default(false),
+  /** One category against the rest below this many categories, else partitions. */
+  max_cat_to_onehot: int(1, INT_MAX).default(4),
+  /** At most this many categories on the scanned side of a partition split. */
+  max_cat_threshold: int(1, INT_MAX).default(64),
   /** Ranking: how pairs are chosen (XGBoost's default `topk`, the only one here). */
   lambdarank_pair_method: z.enum(["topk"]).default("topk"),
   /** Ranking: the top k positions each pair's higher member comes from (XGBoost's default 32). */

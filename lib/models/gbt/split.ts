@@ -35,7 +35,22 @@ export interface Split {
   readonly hl: number;
   readonly gr: number;
   readonly hr: number;
+  /** A categorical split's categories going right (ascending); absent for a numeric split. */
+  readonly categories?: Int32Array;
 }
+
+/** How categorical features are searched (XGBoost's parameters), and which they are. */
+export interface CategoricalSearch {
+  /** A u8 flag per feature in the workspace (1: categorical), or 0 when none is. */
+  readonly flags: number;
+  /** One category against the rest below this many categories (`max_cat_to_onehot`). */
+  readonly onehotBelow: number;
+  /** At most this many categories on the scanned side of a partition (`max_cat_threshold`). */
+  readonly maxThreshold: number;
+}
+
+/** Bytes of a search's result: the split, found, the categorical flag, then its set and sort scratch. */
+const OUT_BYTES = 80, CAT_OUT_BYTES = 3184;
 
 /** Loss reductions at or below this are no split (XGBoost's kRtEps). */
 export const RT_EPS = 1e-6;
@@ -105,6 +120,8 @@ export function planSplitSearch(
     gain: GainParams;
     /** Monotone constraints (i32 per feature in the workspace), or 0 for none. */
     monotone: number;
+    /** Categorical features, or flags 0 for none. */
+    categorical: CategoricalSearch;
   },
   nodes: readonly SplitSearch[],
   jobs: number[][],
@@ -119,11 +136,20 @@ export function planSplitSearch(
       let to = from;
       while (to < node.features.length && node.features[to]! < sh.f1) to++;
       if (to === from) return;
-      const feats = ws.alloc(4 * (to - from)), out = ws.alloc(8 * 9); // the split, then "found"
+      const cat = on.categorical;
+      const feats = ws.alloc(4 * (to - from)),
+        out = ws.alloc(cat.flags ? CAT_OUT_BYTES : OUT_BYTES);
       ws.i32(feats, to - from).set(node.features.subarray(from, to));
       jobs[t]!.push(OP_SPLIT, node.hist, on.binCounts, feats, to - from, node.g, node.h);
       jobs[t]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-      jobs[t]!.push(node.lower, node.upper, on.monotone);
+      jobs[t]!.push(
+        node.lower,
+        node.upper,
+        on.monotone,
+        cat.flags,
+        cat.onehotBelow,
+        cat.maxThreshold,
+      );
       outs.push(out);
     });
     chunks.push(outs);
@@ -131,12 +157,23 @@ export function planSplitSearch(
   return () =>
     chunks.map((outs) => {
       let best: Float64Array | undefined;
+      let bestOut = 0;
       for (const out of outs) {
-        const r = ws.f64(out, 9);
-        if (r[8] === 1 && (!best || r[0]! > best[0]!)) best = r.slice();
+        const r = ws.f64(out, 10);
+        if (r[8] === 1 && (!best || r[0]! > best[0]!)) [best, bestOut] = [r.slice(), out];
       }
-      return best ? toSplit(best) : undefined;
+      if (!best) return undefined;
+      return on.categorical.flags && best[9] === 1 // word 9 is written only then
+        ? { ...toSplit(best), categories: categoriesAt(ws, bestOut + 80) }
+        : toSplit(best);
     });
+}
+
+/** The categories of a 256-bit set in the workspace, ascending. */
+function categoriesAt(ws: Workspace, at: number): Int32Array {
+  const bits = ws.u8(at, 32), out: number[] = [];
+  for (let c = 0; c < 256; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
+  return Int32Array.from(out);
 }
 
 /** A split from the kernels' words: gain, feature, splitBin, defaultLeft (1/0), gl, hl, gr, hr. */

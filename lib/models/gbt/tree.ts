@@ -197,6 +197,7 @@ export class TreeGrower {
     loss: number;
     hess: number;
   }> = [];
+  readonly #categories = new Map<number, Int32Array>();
 
   /**
    * Adds a leaf node and returns its id. As XGBoost stores them, a leaf's base weight is its
@@ -222,7 +223,14 @@ export class TreeGrower {
   /** Turns leaf `id` into a split with two new leaf children; returns [left, right]. */
   split(
     id: number,
-    s: { feature: number; splitBin: number; threshold: number; defaultLeft: boolean; gain: number },
+    s: {
+      feature: number;
+      splitBin: number;
+      threshold: number;
+      defaultLeft: boolean;
+      gain: number;
+      categories?: Int32Array | undefined;
+    },
     children: {
       left: { value: number; raw: number; hess: number };
       right: { value: number; raw: number; hess: number };
@@ -241,6 +249,7 @@ export class TreeGrower {
       defaultLeft: s.defaultLeft ? 1 : 0,
       loss: s.gain,
     });
+    if (s.categories) this.#categories.set(id, s.categories);
     return [l, r];
   }
 
@@ -259,6 +268,7 @@ export class TreeGrower {
       lossChange: f32((i) => ns[i]!.loss),
       sumHessian: f32((i) => ns[i]!.hess),
       splitBin: Int32Array.from(ns, (n) => n.splitBin),
+      ...(this.#categories.size ? { categories: new Map(this.#categories) } : {}),
     };
   }
 }

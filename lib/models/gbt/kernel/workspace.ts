@@ -64,6 +64,7 @@ export interface Kernels {
     defaultLeft: number,
     scratch: number,
     result: number,
+    cats: number,
   ): void;
   addTreeBinned(
     bins: number,
@@ -143,6 +144,9 @@ export interface Kernels {
     lower: number,
     upper: number,
     monotone: number,
+    catFlags: number,
+    onehotBelow: number,
+    maxCatThreshold: number,
   ): void;
   boundBetween(wl: number, wr: number): number;
 }

@@ -298,8 +298,9 @@ function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
  */
 export function partition(
   column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
-  result: usize,
+  result: usize, cats: usize,
 ): void {
+  if (cats != 0) return partitionCategories(column, rows, start, end, defaultLeft, scratch, result, cats);
   // Branchless: each row is written to both sides and only its side's cursor advances (which
   // side a row takes is unpredictable, and a mispredicted branch per row cost more than a store).
   const sb = splitBin, dl = defaultLeft != 0;
@@ -717,7 +718,7 @@ const HOPE: f64 = 1.0 + 1e-12;
  */
 export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
-  lower: f64, upper: f64, monotone: usize,
+  lower: f64, upper: f64, monotone: usize, catFlags: usize, onehotBelow: i32, maxCatThreshold: i32,
 ): void {
   if (monotone != 0) {
     const bounds = f64x2.replace_lane(f64x2.splat(lower), 1, upper);
@@ -738,13 +739,19 @@ export function findBestSplit(
   const parentGain = calcGain(g, h);
   const plain = pAlpha == 0.0 && pMaxDelta == 0.0;
   const total = f64x2.replace_lane(f64x2.splat(g), 1, h);
-  let bestGain = minGain;
+  let bestGain = minGain, bestIsCat = false;
   for (let fi = 0; fi < nsel; fi++) {
     const f = load<i32>(features + (<usize>fi << 2));
     const base = hist + (<usize>f << 12);
     const nb = load<i32>(binCounts + (<usize>f << 2));
     const gm = load<f64>(base + 4080);
     const hm = load<f64>(base + 4088);
+    const before = bestGain;
+    if (catFlags != 0 && load<u8>(catFlags + <usize>f) != 0) {
+      bestGain = scanCategorical(out, f, base, nb, g, h, parentGain, bestGain, onehotBelow, maxCatThreshold);
+      if (bestGain > before) bestIsCat = true;
+      continue;
+    }
     if (hm == 0.0 && gm == 0.0) {
       bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
     } else if (plain) {
@@ -754,8 +761,114 @@ export function findBestSplit(
       bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
       bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, false);
     }
+    if (bestGain > before) bestIsCat = false;
   }
   store<f64>(out + 64, bestGain > minGain ? 1.0 : 0.0);
+  // With categorical features the caller's `out` is larger: mark which kind the best is.
+  if (catFlags != 0) store<f64>(out + CAT_FLAG, bestIsCat ? 1.0 : 0.0);
+}
+
+// ---- Categorical splits (XGBoost's EnumerateOneHot and EnumeratePart) ----
+//
+// A categorical feature's bin is its category (0..nb−1); bin 255 holds the missing rows. The
+// chosen set S of categories goes RIGHT. `out` (as findBestSplit's) is followed by a flag
+// (out + 72: 1 for a categorical split), S as 256 bits (out + 80, eight u32), and scratch for
+// the sort: 256 i32 (out + 112) and 256 f64 keys (out + 1136).
+
+const CAT_FLAG: usize = 72;
+const CAT_BITS: usize = 80;
+const CAT_ORDER: usize = 112;
+const CAT_KEYS: usize = 1136;
+
+/** The candidate (sums of left and right) is valid and better than `best`: its gain, else −1. */
+@inline function catGain(gl: f64, hl: f64, gr: f64, hr: f64, parentGain: f64): f64 {
+  const mcw = pMinChild;
+  if (hl < mcw || hr < mcw || hl <= 0.0 || hr <= 0.0) return -Infinity;
+  return calcGain(gl, hl) + calcGain(gr, hr) - parentGain;
+}
+
+/** Records a categorical split: S = the first `size` categories of the order at `order`. */
+function recordCategories(out: usize, order: usize, size: i32): void {
+  memory.fill(out + CAT_BITS, 0, 32);
+  for (let k = 0; k < size; k++) {
+    const c = <u32>load<i32>(order + (<usize>k << 2));
+    const w = out + CAT_BITS + (<usize>(c >> 5) << 2);
+    store<u32>(w, load<u32>(w) | (<u32>1 << (c & 31)));
+  }
+}
+
+/**
+ * The best split of a categorical feature: one category against the rest when it has fewer than
+ * `onehotBelow` bins (missing values tried on either side), else a partition — categories sorted
+ * by their leaf weight, ascending and stable, a prefix S of that order going right, scanned
+ * forward (S grows, missing left) and backward (the left side grows from the end, missing right),
+ * each side at most `maxCatThreshold` − 1 categories. Returns the best gain so far.
+ */
+function scanCategorical(
+  out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
+  onehotBelow: i32, maxCatThreshold: i32,
+): f64 {
+  const mg = load<f64>(base + 4080), mh = load<f64>(base + 4088);
+  const order = out + CAT_ORDER, keys = out + CAT_KEYS;
+  if (nb < onehotBelow) {
+    for (let c = 0; c < nb; c++) {
+      const rg = load<f64>(base + (<usize>c << 4)), rh = load<f64>(base + (<usize>c << 4) + 8);
+      store<i32>(order, c);
+      for (let side = 0; side < 2; side++) { // missing left, then with the category (right)
+        const gr = side == 0 ? rg : rg + mg, hr = side == 0 ? rh : rh + mh;
+        const gain = catGain(g - gr, h - hr, gr, hr, parentGain);
+        if (gain > best) {
+          best = gain;
+          record(out, gain, f, -3, side == 0 ? 1.0 : 0.0, g - gr, h - hr, gr, hr);
+          recordCategories(out, order, 1);
+        }
+      }
+    }
+    return best;
+  }
+  sortByWeight(base, nb, order, keys);
+  const k = min(maxCatThreshold, nb);
+  let sg = 0.0, sh = 0.0;
+  for (let j = 0; j < k - 1; j++) { // forward: S = order[0..j], missing left
+    const c = <usize>load<i32>(order + (<usize>j << 2));
+    sg += load<f64>(base + (c << 4));
+    sh += load<f64>(base + (c << 4) + 8);
+    const gain = catGain(g - sg, h - sh, sg, sh, parentGain);
+    if (gain > best) {
+      best = gain;
+      record(out, gain, f, -3, 1.0, g - sg, h - sh, sg, sh);
+      recordCategories(out, order, j + 1);
+    }
+  }
+  sg = 0.0;
+  sh = 0.0;
+  for (let i = nb - 1; i > nb - k; i--) { // backward: left = order[i..], S = order[0..i−1], missing right
+    const c = <usize>load<i32>(order + (<usize>i << 2));
+    sg += load<f64>(base + (c << 4));
+    sh += load<f64>(base + (c << 4) + 8);
+    const gain = catGain(sg, sh, g - sg, h - sh, parentGain);
+    if (gain > best) {
+      best = gain;
+      record(out, gain, f, -3, 0.0, sg, sh, g - sg, h - sh);
+      recordCategories(out, order, i);
+    }
+  }
+  return best;
+}
+
+/** order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight). */
+function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
+  for (let c = 0; c < nb; c++) {
+    const key = calcWeight(load<f64>(base + (<usize>c << 4)), load<f64>(base + (<usize>c << 4) + 8));
+    let j = c;
+    while (j > 0 && load<f64>(keys + (<usize>(j - 1) << 3)) > key) { // insertion: stable
+      store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
+      store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
+      j--;
+    }
+    store<f64>(keys + (<usize>j << 3), key);
+    store<i32>(order + (<usize>j << 2), c);
+  }
 }
 
 // ---- Monotone constraints (XGBoost's TreeEvaluator) ----
@@ -810,6 +923,31 @@ function scanConstrained(
     }
   }
   return best;
+}
+
+/**
+ * {@link partition} for a categorical split: rows whose bin (category) is in the set `cats` (256
+ * bits, eight u32) go right, the others left, missing ones by `defaultLeft`.
+ */
+function partitionCategories(
+  column: usize, rows: usize, start: i32, end: i32, defaultLeft: i32, scratch: usize,
+  result: usize, cats: usize,
+): void {
+  const dl = defaultLeft != 0;
+  let nl: usize = <usize>start;
+  let nr: usize = 0;
+  for (let k = start; k < end; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const b = <u32>load<u8>(column + <usize>r);
+    const inSet = ((load<u32>(cats + (<usize>(b >> 5) << 2)) >> (b & 31)) & 1) != 0;
+    const left = b == <u32>MISSING ? dl : !inSet;
+    store<i32>(rows + (nl << 2), r);
+    store<i32>(scratch + (nr << 2), r);
+    nl += <usize>left;
+    nr += <usize>!left;
+  }
+  memory.copy(rows + (nl << 2), scratch, nr << 2);
+  store<i32>(result, <i32>(nl - <usize>start));
 }
 
 /** One branchless step down a forest laid out by `placeForest` (leaves loop to themselves). */

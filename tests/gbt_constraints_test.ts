@@ -148,13 +148,16 @@ Deno.test("constraints by feature name equal constraints by index; bad ones are 
     interaction_constraints: "[[0,1],[2,3]]",
   }).fit(d.frame, d.labels);
   assert.equal(byName.serialize(), byIndex.serialize());
-  const twoThreads = await new GradientBoosting({
-    ...base,
-    nthread: 2,
-    monotone_constraints: [0, 1, 0, -1],
-    interaction_constraints: "[[0,1],[2,3]]",
-  }).fit(d.frame, d.labels);
-  assert.equal(twoThreads.serialize(), byIndex.serialize(), "the same model on two threads");
+  // Enough cells that two threads are used (smaller fits run on one).
+  const big = nonLinear(50_000, F, 62, 0.1),
+    both = {
+      ...base,
+      monotone_constraints: [0, 1, 0, -1],
+      interaction_constraints: "[[0,1],[2,3]]",
+    };
+  const one = await new GradientBoosting({ ...both, nthread: 1 }).fit(big.frame, big.labels);
+  const two = await new GradientBoosting({ ...both, nthread: 2 }).fit(big.frame, big.labels);
+  assert.equal(two.serialize(), one.serialize(), "the same model on two threads");
   const fit = (p: Record<string, unknown>) =>
     new GradientBoosting({ ...base, ...p }).fit(d.frame, d.labels);
   await assert.rejects(

@@ -422,7 +422,22 @@ Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and
     ws.i32(counts, nf).set(bins);
     const p = params[trial % params.length]!;
     ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.findBestSplit(hist, counts, feats, nf, g * quantum, h * quantum, RT_EPS, out, 0, 0, 0, 0, 0, 0);
+    ws.k.findBestSplit(
+      hist,
+      counts,
+      feats,
+      nf,
+      g * quantum,
+      h * quantum,
+      RT_EPS,
+      out,
+      0,
+      0,
+      0,
+      0,
+      0,
+      0,
+    );
     const got = ws.f64(out, 9),
       want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });
     assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);

@@ -72,3 +72,18 @@ Deno.test("thread pool: a barrier holds each thread until every thread has reach
     pool.close();
   }
 });
+
+Deno.test("a small split-by-split fit runs on one thread (the pool costs more than it saves there), a larger one or a one-round leaf-wise fit on the threads asked", async () => {
+  const { fitThreads } = await import("../lib/models/gbt/_boosting.ts");
+  const { GbtParamsSchema } = await import("../lib/models/gbt/params.ts");
+  const depthwise = GbtParamsSchema.parse({ nthread: 2 });
+  const leafwise = GbtParamsSchema.parse({
+    nthread: 2,
+    grow_policy: "lossguide",
+    max_leaves: 31,
+    max_depth: 0,
+  });
+  assert.equal(fitThreads(depthwise, { rows: 5_000, nfeat: 30 }), 1);
+  assert.equal(fitThreads(depthwise, { rows: 20_000, nfeat: 30 }), 2);
+  assert.equal(fitThreads(leafwise, { rows: 5_000, nfeat: 30 }), 2);
+});

@@ -1,5 +1,6 @@
 """What the one-run training scripts of `bench:train` share: the data the benchmark wrote (train
 and held-out parts) and peak-memory readings."""
+import json
 import sys
 
 import numpy as np
@@ -26,3 +27,13 @@ def load(base, features):
         return (np.fromfile(base + x, dtype="<f8").reshape(-1, features),
                 np.fromfile(base + y, dtype=np.uint8))
     return (*part(".x", ".y"), *part(".tx", ".ty"))
+
+
+def extras(base):
+    """The training weights (None when unweighted) and the categorical columns' indices."""
+    try:
+        weights = np.fromfile(base + ".w", dtype="<f8")
+    except FileNotFoundError:
+        weights = None
+    with open(base + ".cat") as f:
+        return weights, json.load(f)

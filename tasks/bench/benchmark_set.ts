@@ -39,3 +39,57 @@ export function nonLinear(rows: number, features: number, seed: number, missing 
   }
   return { frame: new Frame(cols.map((_, j) => `f${j}`), cols), labels };
 }
+
+/** The benchmark's datasets: plain numbers, with categorical columns, with row weights. */
+export const DATASETS = ["plain", "categorical", "weighted"] as const;
+
+/** A dataset name. */
+export type DatasetName = typeof DATASETS[number];
+
+/** Category counts of the categorical set's first columns (at most 255: one bin per category). */
+export const CATEGORY_COUNTS = [10, 50, 250] as const;
+
+/** A labeled frame with what the dataset adds: categorical columns, row weights. */
+export interface BenchDataset extends Dataset {
+  /** Names of the categorical columns (integer codes). */
+  readonly categorical: readonly string[];
+  /** Row weights, for the weighted set. */
+  readonly weights?: Float64Array;
+}
+
+/**
+ * One of {@link DATASETS}: `plain` is {@link nonLinear}; `categorical` replaces its first columns by
+ * codes of 10, 50 and 250 categories, each category with its own seeded effect on the label;
+ * `weighted` is `plain` with row weights (positives 3, the rest 0.5–1.5, seeded).
+ */
+export function benchDataset(
+  name: DatasetName,
+  size: { rows: number; features: number },
+  seed: number,
+): BenchDataset {
+  const base = nonLinear(size.rows, size.features, seed, 0.05);
+  if (name === "plain") return { ...base, categorical: [] };
+  const rng = new Rng(seed + 1000);
+  if (name === "weighted") {
+    const weights = Float64Array.from(base.labels, (y) => (y ? 3 : 0.5 + rng.next()));
+    return { ...base, categorical: [], weights };
+  }
+  const k = Math.min(CATEGORY_COUNTS.length, size.features);
+  const effects = CATEGORY_COUNTS.slice(0, k).map((n, j) => {
+    const r = new Rng(77 + j); // the same category effects for every part of the data
+    return Float64Array.from({ length: n }, () => r.normal());
+  });
+  const cols = base.frame.columns.map((c) => Float64Array.from(c));
+  const labels = new Uint8Array(size.rows);
+  for (let i = 0; i < size.rows; i++) {
+    let z = -0.5 + 0.8 * (Number.isNaN(cols[k]![i]!) ? 0 : cols[k]![i]!);
+    for (let j = 0; j < k; j++) {
+      const code = rng.int(CATEGORY_COUNTS[j]!);
+      cols[j]![i] = code;
+      z += effects[j]![code]!;
+    }
+    labels[i] = rng.next() < 1 / (1 + Math.exp(-z)) ? 1 : 0;
+  }
+  const names = base.frame.names;
+  return { frame: new Frame([...names], cols), labels, categorical: names.slice(0, k) };
+}

@@ -9,7 +9,7 @@
  */
 
 import { join } from "node:path";
-import { nonLinear } from "./benchmark_set.ts";
+import { benchDataset, type DatasetName } from "./benchmark_set.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { median, writeMatrix } from "./_stats.ts";
 import {
@@ -43,6 +43,8 @@ export type Mode = keyof typeof MODES;
 /** What to time. */
 export interface TrainBenchOptions {
   readonly rows: readonly number[];
+  /** The datasets (plain, categorical, weighted). */
+  readonly data: readonly DatasetName[];
   readonly threads: readonly number[];
   readonly modes: readonly Mode[];
   readonly rounds: number;
@@ -63,6 +65,7 @@ export interface Timing {
 /** One size/mode/thread triple. */
 export interface TrainBenchRow {
   readonly rows: number;
+  readonly data: DatasetName;
   readonly mode: Mode;
   readonly threads: number;
   readonly ours: Timing;
@@ -78,14 +81,22 @@ async function once(cmd: string, args: string[]): Promise<Run> {
   return JSON.parse(new TextDecoder().decode(out.stdout).trim().split("\n").at(-1)!);
 }
 
-/** Writes raw f64 rows and labels: `.x`/`.y` to train on, `.tx`/`.ty` (a fifth as many) to score. */
-async function writeData(dir: string, n: number, features: number): Promise<string> {
-  const base = join(dir, `data${n}`);
-  const parts = [["x", "y", n, 1], ["tx", "ty", Math.ceil(n / 5), 2]] as const;
+/**
+ * Writes raw f64 rows and labels: `.x`/`.y` to train on, `.tx`/`.ty` (a fifth as many) to score;
+ * the training weights (`.w`, f64) and the categorical columns' indices (`.cat`, JSON).
+ */
+async function writeData(dir: string, set: { data: DatasetName; n: number; features: number }) {
+  const base = join(dir, `${set.data}${set.n}`);
+  const parts = [["x", "y", set.n, 1], ["tx", "ty", Math.ceil(set.n / 5), 2]] as const;
   for (const [xs, ys, rows, seed] of parts) {
-    const d = nonLinear(rows, features, seed, 0.05);
+    const d = benchDataset(set.data, { rows, features: set.features }, seed);
     await writeMatrix(`${base}.${xs}`, d.frame);
     await Deno.writeFile(`${base}.${ys}`, d.labels);
+    if (xs === "x" && d.weights) {
+      await Deno.writeFile(`${base}.w`, new Uint8Array(d.weights.buffer));
+    }
+    const cat = d.categorical.map((c) => d.frame.names.indexOf(c));
+    await Deno.writeTextFile(`${base}.cat`, JSON.stringify(cat));
   }
   return base;
 }
@@ -104,17 +115,21 @@ export async function benchTrain(o: TrainBenchOptions): Promise<TrainBenchRow[]>
   const out: TrainBenchRow[] = [];
   try {
     for (const n of o.rows) {
-      const base = await writeData(dir, n, o.features);
-      for (const mode of o.modes) {
-        for (const t of o.threads) {
-          const row = await triple(o, { base, n, mode, t });
-          out.push(row);
-          o.progress?.(
-            `${n} rows, ${mode}, ${t} thread(s): ours ${row.ours.seconds.toFixed(2)} s, ` +
-              Object.entries(row.peers).map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s`).join(
-                ", ",
-              ),
-          );
+      for (const data of o.data) {
+        const base = await writeData(dir, { data, n, features: o.features });
+        for (const mode of o.modes) {
+          for (const t of o.threads) {
+            const row = { ...await triple(o, { base, n, mode, t }), data };
+            out.push(row);
+            o.progress?.(
+              `${n} rows ${data}, ${mode}, ${t} thread(s): ours ${
+                row.ours.seconds.toFixed(2)
+              } s, ` +
+                Object.entries(row.peers).map(([k, v]) => `${k} ${v.seconds.toFixed(2)} s`).join(
+                  ", ",
+                ),
+            );
+          }
         }
       }
     }
@@ -127,7 +142,7 @@ export async function benchTrain(o: TrainBenchOptions): Promise<TrainBenchRow[]>
 async function triple(
   o: TrainBenchOptions,
   { base, n, mode, t }: { base: string; n: number; mode: Mode; t: number },
-): Promise<TrainBenchRow> {
+): Promise<Omit<TrainBenchRow, "data">> {
   const args = [base, String(o.features), String(t), String(o.rounds), mode];
   const ours: Run[] = [];
   const peers: Record<string, Run[]> = {};
@@ -162,12 +177,13 @@ export function formatTrainBench(
     const best = Math.min(...Object.values(r.peers).map((p) => p.seconds));
     const speed = speedFromSeconds(r.ours.seconds, best);
     goals.push({
-      what: `${r.rows} rows, ${r.mode}, ${r.threads} thread(s)`,
+      what: `${r.rows} rows ${r.data}, ${r.mode}, ${r.threads} thread(s)`,
       value: speed,
       goal: GOAL,
     });
     return [
       String(r.rows),
+      r.data,
       r.mode,
       String(r.threads),
       f(r.ours.seconds),
@@ -187,10 +203,12 @@ export function formatTrainBench(
   return [
     `Training ${o.features} features, ${o.rounds} rounds; depthwise: depth 6, eta 0.3, 256 bins ` +
     `(peer xgboost hist); leafwise: 31 leaves, eta 0.1, 255 bins (peers LightGBM, xgboost ` +
-    `lossguide); median of ${o.repeats} runs, alternating`,
+    `lossguide); median of ${o.repeats} runs, alternating; data: plain, categorical (columns of ` +
+    `10, 50 and 250 categories, each trainer's native categorical splits), weighted (row weights)`,
     textTable(
       [
         "rows",
+        "data",
         "mode",
         "threads",
         ...times,

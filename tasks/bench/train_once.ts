@@ -33,9 +33,22 @@ async function read(x: string, y: string): Promise<{ frame: Frame; labels: Uint8
 
 const train = await read(`${base}.x`, `${base}.y`);
 const test = await read(`${base}.tx`, `${base}.ty`);
+const categorical = (JSON.parse(await Deno.readTextFile(`${base}.cat`)) as number[]).map((j) =>
+  `f${j}`
+);
+const weightBytes = await Deno.readFile(`${base}.w`).catch(() => undefined);
+const weights = weightBytes && new Float64Array(weightBytes.buffer, 0, weightBytes.byteLength / 8);
+const enable_categorical = categorical.length > 0;
 const estimator = mode === "leafwise"
   ? new GradientBoosting(
-    { max_leaves: 31, eta: 0.1, num_boost_round: rounds, max_bin: 255, nthread: threads },
+    {
+      max_leaves: 31,
+      eta: 0.1,
+      num_boost_round: rounds,
+      max_bin: 255,
+      nthread: threads,
+      enable_categorical,
+    },
     { type: "lightgbm" },
   )
   : new GradientBoosting({
@@ -44,10 +57,11 @@ const estimator = mode === "leafwise"
     num_boost_round: rounds,
     max_bin: 256,
     nthread: threads,
+    enable_categorical,
   });
 const baseline = rssMb("VmRSS");
 const t0 = performance.now();
-const model = await estimator.fit(train.frame, train.labels);
+const model = await estimator.fit(train.frame, train.labels, { categorical, weights });
 const seconds = (performance.now() - t0) / 1000;
 const peakMb = rssMb("VmHWM");
 const auc = rocAuc(test.labels, model.predictProba(test.frame));

@@ -124,16 +124,11 @@ function weightedCuts(
 ): Cuts {
   const minValues = new Float32Array(columns.length);
   const cuts = columns.map((col, j) => {
-    const step = sampleStep(col.length), at: number[] = [];
-    for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) at.push(i);
-    if (at.length === 0) {
+    const { sorted, w } = sortedSample(col, weights);
+    if (sorted.length === 0) {
       minValues[j] = 0;
       return Float32Array.of(1e-5);
     }
-    const values = Float32Array.from(at, (i) => col[i]!);
-    const order = Int32Array.from(at.keys()).sort((a, b) => values[a]! - values[b]! || a - b);
-    const sorted = Float32Array.from(order, (k) => values[k]!);
-    const w = Float64Array.from(order, (k) => weights[at[k]!]!);
     minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
     const distinct = [sorted[0]!];
     for (let k = 1; k < sorted.length && distinct.length <= bins; k++) {
@@ -146,6 +141,31 @@ function weightedCuts(
     return weightedQuantiles(sorted, w, bins);
   });
   return { cuts, minValues };
+}
+
+/**
+ * A column's sampled non-NaN values (float32) in ascending order (ties in row order) with their
+ * rows' weights: each value's float32 bits made order-preserving and packed with its sample
+ * position into one exactly representable double, so a native numeric sort does it.
+ */
+function sortedSample(col: ArrayLike<number>, weights: ArrayLike<number>) {
+  const step = sampleStep(col.length), rows = new Int32Array(Math.ceil(col.length / step));
+  let n = 0;
+  for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) rows[n++] = i;
+  const f32 = new Float32Array(1), bits = new Uint32Array(f32.buffer), keys = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    f32[0] = col[rows[k]!]!;
+    const b = bits[0]!, ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
+    keys[k] = ordered * 65536 + k; // k < 65,536: the sample's size
+  }
+  keys.sort();
+  const sorted = new Float32Array(n), w = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    const at = keys[k]! % 65536, row = rows[at]!;
+    sorted[k] = col[row]!;
+    w[k] = weights[row]!;
+  }
+  return { sorted, w };
 }
 
 /** `bins − 1` cuts at the first value whose cumulative weight exceeds i/bins of the total. */

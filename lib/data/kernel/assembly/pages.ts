@@ -74,6 +74,21 @@ function copyBack(out: usize, offset: usize, len: usize): void {
   for (let k: usize = 0; k < len; k++) store<u8>(out + k, load<u8>(from + k));
 }
 
+// Where runHeader reads (a global: a kernel returns one value).
+let cursor: usize = 0;
+
+// A run's header of the RLE / bit-packed hybrid (an unsigned LEB128 varint) at `cursor`, which
+// moves past it.
+@inline function runHeader(): u32 {
+  let header: u32 = 0, shift: u32 = 0, b: u32;
+  do {
+    b = <u32>load<u8>(cursor++);
+    header |= (b & 127) << shift;
+    shift += 7;
+  } while (b >= 128 && shift < 32);
+  return header;
+}
+
 // Definition levels of width 1 (RLE / bit-packed hybrid, `len` bytes at `src`) as one byte per
 // row (1 = a value) at `out`; returns the rows holding a value, or -1 when the runs end early.
 export function levels(src: usize, len: usize, count: i32, out: usize): i32 {
@@ -81,12 +96,9 @@ export function levels(src: usize, len: usize, count: i32, out: usize): i32 {
   let pos = src, seen: i32 = 0, present: i32 = 0;
   while (seen < count) {
     if (pos >= end) return -1;
-    let header: u32 = 0, shift: u32 = 0, b: u32;
-    do {
-      b = <u32> load<u8>(pos++);
-      header |= (b & 127) << shift;
-      shift += 7;
-    } while (b >= 128 && shift < 32);
+    cursor = pos;
+    const header = runHeader();
+    pos = cursor;
     if ((header & 1) == 0) {
       const value = <u8> (load<u8>(pos++) & 1);
       const run = min(<i32> (header >> 1), count - seen);
@@ -116,12 +128,9 @@ export function hybrid(src: usize, len: usize, width: i32, count: i32, out: usiz
   let pos = src, seen: i32 = 0;
   while (seen < count) {
     if (pos >= end) return -1;
-    let header: u32 = 0, shift: u32 = 0, b: u32;
-    do {
-      b = <u32> load<u8>(pos++);
-      header |= (b & 127) << shift;
-      shift += 7;
-    } while (b >= 128 && shift < 32);
+    cursor = pos;
+    const header = runHeader();
+    pos = cursor;
     if ((header & 1) == 0) {
       let value: i32 = 0;
       for (let k: usize = 0; k < byteWidth; k++) value |= <i32> load<u8>(pos + k) << <i32> (k << 3);

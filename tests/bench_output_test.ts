@@ -60,9 +60,18 @@ Deno.test("a goal prints what it asks and met, MISSED or not measured", () => {
 Deno.test("bench:train's table states speed vs the fastest peer and marks a missed goal", () => {
   const t = (seconds: number, auc = 0.9) => ({ seconds, mb: 100, auc });
   const rows: TrainBenchRow[] = [
-    { rows: 1000, mode: "depthwise", threads: 1, ours: t(1), peers: { xgboost: t(2) }, dataMb: 50 },
     {
       rows: 1000,
+      data: "plain",
+      mode: "depthwise",
+      threads: 1,
+      ours: t(1),
+      peers: { xgboost: t(2) },
+      dataMb: 50,
+    },
+    {
+      rows: 1000,
+      data: "weighted",
       mode: "leafwise",
       threads: 2,
       ours: t(2),
@@ -74,7 +83,7 @@ Deno.test("bench:train's table states speed vs the fastest peer and marks a miss
   assert.match(text, /speed vs fastest peer \(higher is better\)/);
   assert.match(text, /2\.00×\s+goal ≥ 1\.25×: met/, "ours twice as fast as xgboost");
   assert.match(text, /0\.50×\s+goal ≥ 1\.25×: MISSED/, "ours half LightGBM's speed");
-  assert.match(text, /goals: 1 of 2 met — MISSED: 1000 rows, leafwise, 2 thread\(s\)/);
+  assert.match(text, /goals: 1 of 2 met — MISSED: 1000 rows weighted, leafwise, 2 thread\(s\)/);
   assert.match(text, /lower is better/, "the memory ratio states its direction");
   assert.doesNotMatch(text, /ours \//);
 });

@@ -112,6 +112,8 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
     };
     // The same kernels on every thread (rows split per thread).
     const pool = await ParallelScorer.start(model, 0);
+    // One untimed call: the workers' first pass over fresh memory (as the main thread's had).
+    await pool.predictProba(rows.frame);
     const wasmAll: number[] = [];
     for (let r = 0; r < repeats; r++) {
       const t0 = performance.now();
@@ -163,8 +165,8 @@ export async function benchPredict(o: PredictBenchOptions): Promise<string> {
   }
 }
 
-/** Our WASM predictor 1.2× xgboost's speed at the same thread count. */
-const GOAL = atLeast(1.2);
+/** Our WASM predictor 1.5× xgboost's speed at the same thread count. */
+const GOAL = atLeast(1.5);
 
 /** One scorer's timings; `peer` (xgboost's seconds at the same threads) when it is compared. */
 interface ScorerTiming {

@@ -108,8 +108,12 @@ async function binColumns(
 const SMALL_CELLS = 240_000;
 
 /** The threads a fit uses: `nthread` (0: every core), but one for a small split-by-split fit. */
-export function fitThreads(p: GbtParams, data: { rows: number; nfeat: number }): number {
-  const oneRound = p.grow_policy === "lossguide" && growsInOneRound(p, data.nfeat);
+export function fitThreads(
+  p: GbtParams,
+  data: { rows: number; nfeat: number; constrained?: boolean },
+): number {
+  const tree = { nfeat: data.nfeat, constrained: data.constrained ?? false };
+  const oneRound = p.grow_policy === "lossguide" && growsInOneRound(p, tree);
   return !oneRound && data.rows * data.nfeat < SMALL_CELLS ? 1 : threadCount(p.nthread);
 }
 
@@ -276,7 +280,9 @@ export class Booster {
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     // Started (each worker holding the memory) before the memory grows again: a worker that
     // receives a shared memory grown after it was sent sees the old length from JavaScript.
-    this.#pool = await ThreadPool.start(ws, data, fitThreads(p, { rows: this.n, nfeat: this.nf }));
+    const constrained = this.#constraints !== undefined || this.#categorical !== undefined;
+    const threads = fitThreads(p, { rows: this.n, nfeat: this.nf, constrained });
+    this.#pool = await ThreadPool.start(ws, data, threads);
     const on = { ws, pool: this.#pool };
     const cuts = await computeCuts(this.#frame.columns, p.max_bin, {
       ...on,
@@ -443,19 +449,20 @@ export class Booster {
 
   /** Each eval set's metrics, keyed `"{set}-{metric}"`. */
   evaluate(metrics: readonly string[]): Record<string, number> {
-    const values: Record<string, number> = {};
+    const values: Record<string, number> = {}, resolved = metrics.map(evalMetric);
     for (const e of this.#evals) {
       const margin = this.ws.f64(e.margin, e.rows), out = new Float64Array(e.rows);
       const objective = this.p.objective;
       for (let i = 0; i < out.length; i++) out[i] = transform(objective, margin[i]!);
-      for (const metric of metrics) {
-        const rows = {
-          weights: e.weights,
-          groups: e.groups?.offsets,
-          groupWeights: e.groups?.groupWeights,
-        };
-        values[`${e.name}-${metric}`] = evalMetric(metric).compute(e.labels, out, rows);
-      }
+      const rows = {
+        weights: e.weights,
+        groups: e.groups?.offsets,
+        groupWeights: e.groups?.groupWeights,
+      };
+      resolved.forEach((
+        m,
+        k,
+      ) => (values[`${e.name}-${metrics[k]}`] = m.compute(e.labels, out, rows)));
     }
     return values;
   }

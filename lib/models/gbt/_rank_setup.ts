@@ -9,7 +9,7 @@
 import { DataError } from "../../errors.ts";
 import type { EvalSet } from "../model.ts";
 import type { GbtParams } from "./params.ts";
-import { groupOffsets, type LambdaRankParams } from "./ranking.ts";
+import { groupOffsets, inverseIdealDcg, type LambdaRankParams } from "./ranking.ts";
 
 /** The groups of a ranking fit. */
 export interface RankSetup {
@@ -17,6 +17,8 @@ export interface RankSetup {
   /** The training rows' group offsets. */
   readonly offsets: Int32Array;
   readonly groupWeights?: Float64Array | undefined;
+  /** 1 / ideal DCG per training group (the labels never change). */
+  readonly invIdcg: Float64Array;
   /** Per eval set (in order): its group offsets and weights. */
   readonly evals: ReadonlyArray<{ offsets: Int32Array; groupWeights?: Float64Array | undefined }>;
 }
@@ -54,7 +56,8 @@ export function rankSetup(p: GbtParams, data: RankData): RankSetup {
     return { offsets: o, groupWeights: e.weights && perGroup(e.weights, o, e.name) };
   });
   const groupWeights = data.weights && perGroup(data.weights, offsets, "weights");
-  return { params, offsets, groupWeights, evals };
+  const invIdcg = inverseIdealDcg(data.labels, offsets, params);
+  return { params, offsets, groupWeights, invIdcg, evals };
 }
 
 /** The weight of each group: its rows' (one value per group, as XGBoost's ranking weights). */

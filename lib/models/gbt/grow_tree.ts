@@ -404,9 +404,8 @@ class TreeBuilder {
    * draws its own column sample (`growLeafwiseRound`), else a split per round.
    */
   async growLossguide(root: OpenNode): Promise<void> {
-    // Constrained trees grow a split per round: the one-round kernel knows no bounds or paths.
     const constrained = this.#ctx.constraints !== undefined || this.#ctx.categorical !== undefined;
-    if (!constrained && growsInOneRound(this.#p, this.#ctx.nfeat)) {
+    if (growsInOneRound(this.#p, { nfeat: this.#ctx.nfeat, constrained })) {
       return await this.#growInOneRound(root);
     }
     const open: OpenNode[] = [root];

@@ -63,10 +63,17 @@ export interface RecordedSplit {
   readonly leftCounts: Int32Array;
 }
 
-/** Whether a tree with these parameters grows in one round. */
-export function growsInOneRound(p: LeafwiseParams, nfeat: number): boolean {
-  return p.max_leaves > 0 && p.colsample_bylevel >= 1 && p.colsample_bynode >= 1 &&
-    p.max_leaves * nfeat * 4096 <= MAX_BUFFER_BYTES;
+/**
+ * Whether a loss-guided tree with these parameters grows in one round: bounded leaves, no
+ * per-node column samples, and no constraints or categorical features (the one-round kernel knows
+ * no weight bounds, interaction paths or category sets).
+ */
+export function growsInOneRound(
+  p: LeafwiseParams,
+  tree: { readonly nfeat: number; readonly constrained: boolean },
+): boolean {
+  return !tree.constrained && p.max_leaves > 0 && p.colsample_bylevel >= 1 &&
+    p.colsample_bynode >= 1 && p.max_leaves * tree.nfeat * 4096 <= MAX_BUFFER_BYTES;
 }
 
 /**

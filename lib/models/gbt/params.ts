@@ -6,6 +6,7 @@
  */
 
 import { z } from "zod";
+import { rankMetricName } from "./ranking.ts";
 
 const INT_MAX = 2 ** 31 - 1;
 
@@ -41,7 +42,7 @@ export const EVAL_METRICS = ["logloss", "auc", "aucpr", "error", "rmse"] as cons
 
 /** An eval metric: one of {@link EVAL_METRICS}, or a ranking metric (`ndcg`, `map@10`, `ndcg@5-`). */
 const EvalMetricName = z.string().refine(
-  (m) => (EVAL_METRICS as readonly string[]).includes(m) || /^(ndcg|map)(@\d+)?-?$/.test(m),
+  (m) => (EVAL_METRICS as readonly string[]).includes(m) || rankMetricName(m) !== undefined,
   { message: `must be one of ${EVAL_METRICS.join(", ")}, ndcg[@k][-] or map[@k][-]` },
 );
 

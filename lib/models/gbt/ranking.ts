@@ -9,6 +9,7 @@
  */
 
 import { DataError } from "../../errors.ts";
+import { transform } from "./objective.ts";
 
 /** XGBoost's parameters of the LambdaMART objectives that this engine takes. */
 export interface LambdaRankParams {
@@ -79,12 +80,6 @@ function idealDcg(
   return dcg;
 }
 
-/** XGBoost's float32 sigmoid: 1 / (expf(min(−x, 88.7)) + 1 + 1e-16). */
-function sigmoid32(x: number): number {
-  const e = Math.fround(Math.exp(Math.fround(Math.min(-x, 88.7))));
-  return Math.fround(1 / Math.fround(Math.fround(e + 1) + Math.fround(1e-16)));
-}
-
 /** What {@link lambdaRankGradients} reads: scores (float32 values), labels, groups and their weights. */
 export interface RankInput {
   readonly margin: ArrayLike<number>;
@@ -92,6 +87,28 @@ export interface RankInput {
   readonly offsets: Int32Array;
   /** One weight per group (XGBoost's ranking weights are per group); absent: 1 each. */
   readonly groupWeights?: ArrayLike<number> | undefined;
+  /** 1 / ideal DCG per group ({@link inverseIdealDcg}); absent: computed here. */
+  readonly invIdcg?: Float64Array | undefined;
+}
+
+/**
+ * 1 / the ideal DCG of each group over the objective's top k (0 for a group without relevant
+ * documents): the labels never change, so a fit computes it once.
+ */
+export function inverseIdealDcg(
+  labels: ArrayLike<number>,
+  offsets: Int32Array,
+  p: LambdaRankParams,
+): Float64Array {
+  return Float64Array.from({ length: offsets.length - 1 }, (_, g) => {
+    const idcg = idealDcg(labels, {
+      from: offsets[g]!,
+      to: offsets[g + 1]!,
+      k: p.topK,
+      exp: p.expGain,
+    });
+    return idcg === 0 ? 0 : 1 / idcg;
+  });
 }
 
 /**
@@ -100,19 +117,24 @@ export interface RankInput {
  */
 export function lambdaRankGradients(input: RankInput, p: LambdaRankParams, gh: Float64Array): void {
   const { offsets, groupWeights } = input, groups = offsets.length - 1;
-  let total = 0;
-  for (let g = 0; g < groups; g++) total += groupWeights ? groupWeights[g]! : 1;
+  const invIdcg = input.invIdcg ?? inverseIdealDcg(input.labels, offsets, p);
+  let total = 0, largest = 0;
+  for (let g = 0; g < groups; g++) {
+    total += groupWeights ? groupWeights[g]! : 1;
+    largest = Math.max(largest, offsets[g + 1]! - offsets[g]!);
+  }
   const wNorm = Math.fround(groups / total);
+  const gradAll = new Float32Array(largest), hessAll = new Float32Array(largest); // reused
   for (let g = 0; g < groups; g++) {
     const from = offsets[g]!, to = offsets[g + 1]!;
-    const grad = new Float32Array(to - from), hess = new Float32Array(to - from);
-    const sum = groupLambdas(input, { from, to, p, grad, hess });
+    const grad = gradAll.subarray(0, to - from).fill(0),
+      hess = hessAll.subarray(0, to - from).fill(0);
+    const sum = groupLambdas(input, { from, to, p, grad, hess, invIdcg: invIdcg[g]! });
     const norm = Math.fround(sum > 0 ? Math.log2(1 + sum) / sum : 1);
     const w = Math.fround(groupWeights ? groupWeights[g]! : 1);
     for (let i = 0; i < to - from; i++) {
-      const scale = (v: number) => Math.fround(Math.fround(Math.fround(v * norm) * w) * wNorm);
-      gh[2 * (from + i)] = scale(grad[i]!);
-      gh[2 * (from + i) + 1] = scale(hess[i]!);
+      gh[2 * (from + i)] = Math.fround(Math.fround(Math.fround(grad[i]! * norm) * w) * wNorm);
+      gh[2 * (from + i) + 1] = Math.fround(Math.fround(Math.fround(hess[i]! * norm) * w) * wNorm);
     }
   }
 }
@@ -120,13 +142,18 @@ export function lambdaRankGradients(input: RankInput, p: LambdaRankParams, gh: F
 /** One group's pairs into its float32 gradients; returns Σ|λ|·2 (XGBoost's sum_lambda). */
 function groupLambdas(
   input: RankInput,
-  at: { from: number; to: number; p: LambdaRankParams; grad: Float32Array; hess: Float32Array },
+  at: {
+    from: number;
+    to: number;
+    p: LambdaRankParams;
+    grad: Float32Array;
+    hess: Float32Array;
+    invIdcg: number;
+  },
 ): number {
-  const { margin, labels } = input, { from, to, p, grad, hess } = at, n = to - from;
+  const { margin, labels } = input, { from, to, p, grad, hess, invIdcg } = at, n = to - from;
   const rank = ranked(margin, from, to);
   const best = margin[rank[0]!]!, worst = margin[rank[n - 1]!]!;
-  const idcg = idealDcg(labels, { from, to, k: p.topK, exp: p.expGain });
-  const invIdcg = idcg === 0 ? 0 : 1 / idcg;
   let sum = 0;
   for (let i = 0; i < Math.min(n, p.topK); i++) {
     for (let j = i + 1; j < n; j++) {
@@ -135,7 +162,7 @@ function groupLambdas(
       if (labels[rank[hi]!]! < labels[rank[lo]!]!) [hi, lo] = [lo, hi];
       const h = rank[hi]!, l = rank[lo]!;
       const diff = Math.fround(margin[h]! - margin[l]!);
-      const s = sigmoid32(diff);
+      const s = transform("binary:logistic", diff); // XGBoost's float32 sigmoid (its 1e-16 cannot move it)
       let delta = p.objective === "rank:pairwise" ? 1 : Math.abs(
         (gain(labels[h]!, p.expGain) - gain(labels[l]!, p.expGain)) *
           (discount(hi) - discount(lo)) * invIdcg,

@@ -6,7 +6,7 @@
  */
 
 import { ModelFormatError } from "../../errors.ts";
-import type { ObjectiveName } from "./objective.ts";
+import { isRanking, type ObjectiveName } from "./objective.ts";
 import type { RegTree } from "./tree.ts";
 
 /** Everything a tree ensemble model holds. */
@@ -261,7 +261,7 @@ export function toXGBoostJSON(s: GbtState): Record<string, unknown> {
         num_feature: numFeature,
         num_target: "1",
       },
-      objective: s.objective.startsWith("rank:")
+      objective: isRanking(s.objective)
         ? { name: s.objective, lambdarank_param: LAMBDARANK_DEFAULTS }
         : {
           name: s.objective,

@@ -148,7 +148,6 @@ export interface Kernels {
     onehotBelow: number,
     maxCatThreshold: number,
   ): void;
-  boundBetween(wl: number, wr: number): number;
 }
 
 let compiled: WebAssembly.Module | undefined;

@@ -301,6 +301,7 @@ export function partition(
   column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
   result: usize, cats: usize,
 ): void {
+  if (cats != 0) return partitionCategories(column, rows, start, end, defaultLeft, scratch, result, cats);
   // Branchless: each row is written to both sides and only its side's cursor advances (which
   // side a row takes is unpredictable, and a mispredicted branch per row cost more than a store).
   const sb = splitBin, dl = defaultLeft != 0;
@@ -309,9 +310,7 @@ export function partition(
   for (let k = start; k < end; k++) {
     const r = load<i32>(rows + (<usize>k << 2));
     const b = <i32>load<u8>(column + <usize>r);
-    // A categorical split (`cats`: 256 bits): categories in the set go right, others left.
-    const inSet = cats != 0 && ((load<u32>(cats + (<usize>(b >> 5) << 2)) >> (b & 31)) & 1) != 0;
-    const left = b == <i32>MISSING ? dl : cats != 0 ? !inSet : b <= sb;
+    const left = select<bool>(dl, b <= sb, b == <i32>MISSING);
     store<i32>(rows + (nl << 2), r);
     store<i32>(scratch + (nr << 2), r);
     nl += <usize>left;
@@ -887,11 +886,6 @@ function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
   return -(2.0 * g * w + (h + pLambda) * w * w);
 }
 
-/** The bound both children of a split take between them: the mean of their clamped weights. */
-export function boundBetween(wl: f64, wr: f64): f64 {
-  return <f64>(<f32>((<f32>wl + <f32>wr) / 2.0));
-}
-
 /**
  * One direction of the constrained scan over a feature's bins: both children's weights are
  * clamped to the node's bounds, the gain is computed from the clamped weights, and a split whose
@@ -925,6 +919,32 @@ function scanConstrained(
     }
   }
   return best;
+}
+
+/**
+ * {@link partition} for a categorical split (its own loop: the numeric one stays branchless): rows
+ * whose category is in the set `cats` (256 bits, eight u32) go right, the others left, missing
+ * ones by `defaultLeft`.
+ */
+function partitionCategories(
+  column: usize, rows: usize, start: i32, end: i32, defaultLeft: i32, scratch: usize,
+  result: usize, cats: usize,
+): void {
+  const dl = defaultLeft != 0;
+  let nl: usize = <usize>start;
+  let nr: usize = 0;
+  for (let k = start; k < end; k++) {
+    const r = load<i32>(rows + (<usize>k << 2));
+    const b = <u32>load<u8>(column + <usize>r);
+    const inSet = ((load<u32>(cats + (<usize>(b >> 5) << 2)) >> (b & 31)) & 1) != 0;
+    const left = b == <u32>MISSING ? dl : !inSet;
+    store<i32>(rows + (nl << 2), r);
+    store<i32>(scratch + (nr << 2), r);
+    nl += <usize>left;
+    nr += <usize>!left;
+  }
+  memory.copy(rows + (nl << 2), scratch, nr << 2);
+  store<i32>(result, <i32>(nl - <usize>start));
 }
 
 /** One branchless step down a forest laid out by `placeForest` (leaves loop to themselves). */

@@ -15,12 +15,19 @@ export class ByteCodes {
   #ends = new Int32Array(256);
   #count = 0;
   #slots = new Int32Array(1024).fill(-1);
+  /** The string {@link code} is looking up (no subarray per probe). */
+  #probe: Uint8Array = new Uint8Array(0);
+  #from = 0;
+  #to = 0;
 
   /** The code of `bytes[start .. stop)`, a new one when not seen before. */
   code(bytes: Uint8Array, start: number, stop: number): number {
     const mask = this.#slots.length - 1, h = hash(bytes, start, stop);
     let s = h & mask, code = this.#slots[s]!;
-    while (code >= 0 && !this.#same(code, bytes.subarray(start, stop))) {
+    this.#probe = bytes;
+    this.#from = start;
+    this.#to = stop;
+    while (code >= 0 && !this.#same(code)) {
       s = (s + 1) & mask;
       code = this.#slots[s]!;
     }
@@ -62,11 +69,14 @@ export class ByteCodes {
     return this.#store.subarray(this.#start(code), this.#ends[code]);
   }
 
-  /** Whether `text` is the string of `code`. */
-  #same(code: number, text: Uint8Array): boolean {
-    const from = this.#start(code), store = this.#store;
-    if (this.#ends[code]! - from !== text.length) return false;
-    for (let k = 0; k < text.length; k++) if (store[from + k] !== text[k]) return false;
+  /** Whether the string being coded (`#probe[#from .. #to)`) is the string of `code`. */
+  #same(code: number): boolean {
+    const at = this.#start(code),
+      store = this.#store,
+      text = this.#probe,
+      n = this.#to - this.#from;
+    if (this.#ends[code]! - at !== n) return false;
+    for (let k = 0; k < n; k++) if (store[at + k] !== text[this.#from + k]) return false;
     return true;
   }
 

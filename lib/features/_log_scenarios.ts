@@ -80,7 +80,11 @@ function compromiseTerminals(
   for (let day = 0; day < world.days; day++) {
     const picked = sampleRows(world.terminals, perDay, world.terminalRng.nextUint32());
     drawn.set(picked, day * perDay);
-    for (const t of picked) windows.set(t, [...(windows.get(t) ?? []), day]);
+    for (const t of picked) {
+      const days = windows.get(t);
+      if (days) days.push(day);
+      else windows.set(t, [day]);
+    }
   }
   for (let i = 0; i < tx.rows; i++) {
     const starts = windows.get(tx.terminal[i]!);

@@ -255,10 +255,10 @@ export function timestamps(
   column: string | undefined,
   path: string,
 ): Float64Array {
-  const out = new Float64Array(table.rows).fill(NaN);
-  if (column === undefined) return out;
+  if (column === undefined) return new Float64Array(table.rows).fill(NaN);
   const cells = table.columns[table.names.indexOf(column)]! as ArrayLike<unknown>;
   if (cells instanceof Float64Array && !hasNaN(cells)) return cells; // read as times already
+  const out = new Float64Array(table.rows);
   let bad = 0, example = "";
   for (let i = 0; i < table.rows; i++) {
     const c = cells[i];

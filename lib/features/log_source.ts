@@ -15,6 +15,7 @@ import {
 import { numericValues, readColumns } from "../data/read_table.ts";
 import type { Cell, Table } from "../data/table.ts";
 import { DataError } from "../errors.ts";
+import { timeOrder } from "../data/time_split.ts";
 import { readLabels, readWeights, timestamps } from "./file_source.ts";
 import type { TransactionLog } from "./transaction_log.ts";
 
@@ -72,18 +73,20 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
   const time = timestamps(table, settings.timeColumn, path);
   const inOrder = isSorted(time);
   let byTimeOrder: Int32Array | undefined; // built when a column needs it
-  const order = () => (byTimeOrder ??= byTime(time, inOrder));
+  const order = () => (byTimeOrder ??= inOrder ? identity(time.length) : timeOrder(time));
   // Columns read for the log alone are taken as they are when the file is in time order.
   const take = <T extends Float64Array | Uint8Array>(a: T): T => {
-    if (inOrder && a !== time) return a;
+    if (inOrder) return a;
     const out = new (a.constructor as { new (n: number): T })(a.length);
     const rows = order();
     for (let i = 0; i < rows.length; i++) out[i] = a[rows[i]!]!;
     return out;
   };
-  const given = settings.labelTimeColumn
-    ? labelTimes(table, { column: settings.labelTimeColumn, time, path })
-    : time;
+  const sortedTime = take(time);
+  // Without a label-time column a label is known at its transaction's time.
+  const labelTime = settings.labelTimeColumn
+    ? take(labelTimes(table, { column: settings.labelTimeColumn, time, path }))
+    : sortedTime.slice();
   const [entity, counterparty] = entityColumns.map((c) => {
     const column = read.columns.get(c)!;
     // Coded in first-seen file order, which is time order when the file is in order.
@@ -102,10 +105,10 @@ export async function readTransactionLog(settings: LogSettings): Promise<Transac
     entityNames: entity!.names,
     counterparty: counterparty!.codes,
     counterpartyNames: counterparty!.names,
-    time: inOrder ? time : take(time),
+    time: sortedTime,
     amount: take(amounts(table, settings.amountColumn, path)),
     label: take(readLabels(table, settings.labelColumn, path)),
-    labelTime: take(given),
+    labelTime,
     ...(settings.weightColumn
       ? { weights: take(readWeights(table, settings.weightColumn, path)) }
       : {}),
@@ -152,10 +155,11 @@ function isCoded(column: ReadColumn): column is TextCodes {
 }
 
 /** Row order by time, stable (no sort for a log already in order, as most are). */
-function byTime(time: Float64Array, sorted: boolean): Int32Array {
-  const order = new Int32Array(time.length);
-  for (let i = 0; i < order.length; i++) order[i] = i;
-  return sorted ? order : order.sort((a, b) => time[a]! - time[b]! || a - b);
+/** 0, 1, …, n − 1: the order of a log already in time order. */
+function identity(n: number): Int32Array {
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  return order;
 }
 
 function isSorted(time: Float64Array): boolean {

@@ -22,7 +22,7 @@
 
 import { Frame } from "../data/frame.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
-import { DAY_MS, type TransactionLog } from "./transaction_log.ts";
+import { DAY_MS, dayOf, type TransactionLog } from "./transaction_log.ts";
 
 /** Options of {@link pointInTimeFeatures}. */
 export interface PointInTimeOptions {
@@ -157,9 +157,9 @@ function counterpartyWindow(
 function calendarFlags(time: Float64Array) {
   const weekend = new Float64Array(time.length), night = new Float64Array(time.length);
   for (let i = 0; i < time.length; i++) {
-    const d = new Date(time[i]!), day = d.getUTCDay();
-    weekend[i] = day === 0 || day === 6 ? 1 : 0;
-    night[i] = d.getUTCHours() <= 6 ? 1 : 0;
+    const t = time[i]!, d = dayOf(t), weekday = (((d + 4) % 7) + 7) % 7; // 1970-01-01: a Thursday
+    weekend[i] = weekday === 0 || weekday === 6 ? 1 : 0;
+    night[i] = Math.floor((t - d * DAY_MS) / 3_600_000) <= 6 ? 1 : 0; // UTC hours 0–6
   }
   return { weekend, night };
 }

@@ -296,6 +296,10 @@ Deno.test("--labels scenarios: the embedded stream simulates a log with ground-t
     { cwd: dir },
   );
   assert.equal(simulated.code, 0, simulated.stderr);
+  // Test rows of cards known compromised before their day are left out, and said so with a count.
+  const leftOut = simulated.stderr.split("\n").map((l) => (l.startsWith("{") ? JSON.parse(l) : {}))
+    .find((l) => l.message === "test rows left out");
+  assert.ok(leftOut?.rows > 0 && leftOut.why === "card known compromised", simulated.stderr);
   const fromFile = await runTask(
     "train",
     [

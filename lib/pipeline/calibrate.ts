@@ -11,6 +11,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import { type Frame, takeValues } from "../data/frame.ts";
+import { classCounts } from "../data/split.ts";
 import { latestSplit } from "../data/time_split.ts";
 import { ConfigError, DataError } from "../errors.ts";
 import { type CalibrationQuality, calibrationQuality } from "../evaluate/reliability.ts";
@@ -131,8 +132,7 @@ export async function calibrateModel(
   const held = inputs.train.timeOrdered || !inputs.cv
     ? await latestSlice(inputs)
     : outOfFold(inputs.train.labels, inputs.cv.oofScores);
-  let positives = 0;
-  for (const y of held.labels) positives += y;
+  const positives = classCounts(held.labels)[1];
   if (positives === 0 || positives === held.labels.length) {
     throw new DataError(
       `model.calibration: the ${held.labels.length} ${held.fittedOn} rows it is fitted on hold ` +

@@ -73,12 +73,12 @@ export async function crossValidate(
       name: "valid",
       frame: xValid,
       labels: yValid,
-      ...(wValid ? { weights: wValid } : {}),
+      weights: wValid,
     };
     const model = await estimator.fit(frame.take(train), takeValues(labels, train), {
       evalSets: options.evalOnFold ? [valid] : [],
       categorical: data.categorical ?? [],
-      ...(weights ? { weights: takeValues(weights, train) } : {}),
+      weights: weights && takeValues(weights, train),
     });
     const p = model.predictProba(xValid);
     const s = model.calibrationInput === "probability" ? p : model.calibrationScores(xValid);

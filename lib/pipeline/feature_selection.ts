@@ -126,11 +126,7 @@ function permutationImportance(
   const base = rocAuc(y, model.predictProba(x), w);
   const rng = new Rng(on.seed);
   return Float64Array.from(x.names, (_name, j) => {
-    const shuffled = x.columns[j]!.slice();
-    for (let i = shuffled.length - 1; i > 0; i--) {
-      const k = rng.int(i + 1);
-      [shuffled[i], shuffled[k]] = [shuffled[k]!, shuffled[i]!];
-    }
+    const shuffled = rng.shuffle(x.columns[j]!.slice());
     const cols = x.columns.map((c, k) => (k === j ? shuffled : c));
     const auc = rocAuc(y, model.predictProba(new Frame([...x.names], cols)), w);
     return Number.isNaN(auc) || Number.isNaN(base) ? 0 : base - auc;

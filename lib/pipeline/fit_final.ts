@@ -70,13 +70,12 @@ export async function fitFinal(
   const categorical = data.categorical ?? [];
   const history: IterationMetrics[] = [];
   const collect = { afterIteration: (m: IterationMetrics) => void history.push(m) };
-  const weighted = (weights: Float64Array | undefined) => (weights ? { weights } : {});
   if (!wantsEarlyStopping(estimator)) {
     const options: FitOptions = {
-      evalSets: [{ name: "train", frame: x, labels: y, ...weighted(w) }],
+      evalSets: [{ name: "train", frame: x, labels: y, weights: w }],
       callbacks: [collect],
       categorical,
-      ...weighted(w),
+      weights: w,
     };
     return { model: await estimator.fit(x, y, options), history, validationRows: 0 };
   }
@@ -87,12 +86,12 @@ export async function fitFinal(
   const wt = w && takeValues(w, train), wv = w && takeValues(w, test);
   const model = await estimator.fit(xt, yt, {
     evalSets: [
-      { name: "train", frame: xt, labels: yt, ...weighted(wt) },
-      { name: "valid", frame: x.take(test), labels: takeValues(y, test), ...weighted(wv) },
+      { name: "train", frame: xt, labels: yt, weights: wt },
+      { name: "valid", frame: x.take(test), labels: takeValues(y, test), weights: wv },
     ],
     callbacks: [collect],
     categorical,
-    ...weighted(wt),
+    weights: wt,
   });
   return { model, history, validationRows: test.length };
 }

@@ -100,6 +100,9 @@ export async function train(
   logData(log, data);
   // Data and folds are checked before the store is touched.
   const parts = await phases.time("split", () => splitData(data, config));
+  if (parts.removedTestRows) {
+    log.info("test rows left out", { rows: parts.removedTestRows, why: "card known compromised" });
+  }
   const session = await openSession(config, log);
   try {
     const result = await trackedFit(
@@ -373,6 +376,8 @@ interface Parts {
   /** Categories of text columns (a file source), saved with the model. */
   readonly vocabulary: Record<string, readonly string[]>;
   readonly timeRanges?: TimeRanges;
+  /** Test rows of cards known compromised before their day, left out (the split by days). */
+  readonly removedTestRows?: number;
 }
 
 function splitData(data: LabeledData, config: TrainingConfig): Parts {
@@ -420,6 +425,7 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
     vocabulary: Object.fromEntries(
       data.specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])),
     ),
+    ...(byDays?.removedRows ? { removedTestRows: byDays.removedRows } : {}),
     ...(byDays ? { timeRanges: byDays.timeRanges } : byTime
       ? {
         timeRanges: {

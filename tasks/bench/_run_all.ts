@@ -32,7 +32,7 @@ export async function runBenchmarks(
 export async function denoTask(name: string): Promise<number> {
   const status = await new Deno.Command(Deno.execPath(), {
     args: ["task", name],
-    cwd: new URL("..", import.meta.url).pathname,
+    cwd: new URL("../..", import.meta.url).pathname,
     stdin: "inherit",
     stdout: "inherit",
     stderr: "inherit",

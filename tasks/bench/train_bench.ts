@@ -95,8 +95,10 @@ async function writeData(dir: string, set: { data: DatasetName; n: number; featu
     if (xs === "x" && d.weights) {
       await Deno.writeFile(`${base}.w`, new Uint8Array(d.weights.buffer));
     }
-    const cat = d.categorical.map((c) => d.frame.names.indexOf(c));
-    await Deno.writeTextFile(`${base}.cat`, JSON.stringify(cat));
+    if (xs === "x") {
+      const cat = d.categorical.map((c) => d.frame.names.indexOf(c));
+      await Deno.writeTextFile(`${base}.cat`, JSON.stringify(cat));
+    }
   }
   return base;
 }

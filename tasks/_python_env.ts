@@ -12,6 +12,8 @@ import { EnvironmentError } from "../lib/errors.ts";
 /** The environment's folder, relative to the repository root. */
 export const VENV = ".venv";
 const REQUIREMENTS = "requirements-dev.txt";
+/** Installed with `--no-deps` after the others (see the file). */
+const NO_DEPS = "requirements-nannyml.txt";
 const STAMP = `${VENV}/.requirements.sha256`;
 
 async function run(cmd: string, args: string[]): Promise<void> {
@@ -26,15 +28,16 @@ async function run(cmd: string, args: string[]): Promise<void> {
 }
 
 /**
- * Creates `.venv` from `requirements-dev.txt` when it is missing or the requirements changed (a
- * hash stamp in `.venv/.requirements.sha256`); fast when current. `PYTHON` names the interpreter
+ * Creates `.venv` from `requirements-dev.txt` (then `requirements-nannyml.txt` without its
+ * dependencies) when it is missing or the requirements changed (a hash stamp in
+ * `.venv/.requirements.sha256`); fast when current. `PYTHON` names the interpreter
  * that makes the environment (default `python3`).
  *
  * @returns The environment's interpreter.
  */
 export async function ensurePythonEnv(log: (line: string) => void): Promise<string> {
   const python = `${VENV}/bin/python`;
-  const text = await Deno.readTextFile(REQUIREMENTS);
+  const text = await Deno.readTextFile(REQUIREMENTS) + await Deno.readTextFile(NO_DEPS);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
   const current = await Deno.readTextFile(STAMP).catch(() => "");
@@ -43,6 +46,7 @@ export async function ensurePythonEnv(log: (line: string) => void): Promise<stri
   await run(Deno.env.get("PYTHON") ?? "python3", ["-m", "venv", VENV]);
   await run(python, ["-m", "pip", "install", "-q", "--upgrade", "pip"]);
   await run(python, ["-m", "pip", "install", "-q", "-r", REQUIREMENTS]);
+  await run(python, ["-m", "pip", "install", "-q", "--no-deps", "-r", NO_DEPS]);
   await Deno.writeTextFile(STAMP, hash + "\n");
   return python;
 }

@@ -70,6 +70,9 @@ export { explain, Explanation } from "./explain/explanation.ts";
 export { driftBetween, driftFromFiles } from "./pipeline/drift_files.ts";
 export { driftFromRun, type RunDrift } from "./pipeline/drift_run.ts";
 export { DriftReport } from "./report/drift_report.ts";
+export { estimatePerformance, type PerformanceEstimate } from "./drift/cbpe.ts";
+export { chunkedDrift, type ChunkedDrift } from "./drift/chunked_drift.ts";
+export { reconstructionDrift } from "./drift/reconstruction.ts";
 
 // Report views and figures (each displays itself in a notebook).
 export {
@@ -91,5 +94,6 @@ export { correlationFigure, featureByLabelFigure } from "./report/feature_charts
 export { reliabilityFigure } from "./report/reliability_figure.ts";
 export { shapImportanceFigure, waterfallFigure } from "./report/explain_charts.ts";
 export { distributionFigure } from "./report/drift_html.ts";
+export { chunkFigure, chunkFigures } from "./report/chunk_charts.ts";
 export { cardPrecisionFigure } from "./report/fraud_charts.ts";
 export { takeValues } from "./data/frame.ts";

@@ -270,7 +270,18 @@ export const DriftConfigSchema = z.strictObject({
   tests: z.record(z.string(), z.enum(DRIFT_TEST_NAMES)).default({}),
   /** Threshold per feature, kind or `*`, on the test's own scale. */
   thresholds: z.record(z.string(), z.number().gt(0)).default({}),
-});
+  /** Rows per chunk: every chunked measure (estimated performance, multivariate drift) per chunk. */
+  chunkSize: z.number().int().min(2).optional(),
+  /** Number of chunks (each `rows // chunkCount` rows, the remainder a last chunk). */
+  chunkCount: z.number().int().min(1).optional(),
+  /** Chunks by calendar period of the timestamp column (UTC days; weeks Monday to Sunday). */
+  chunkBy: z.enum(["day", "week"]).optional(),
+  /** PCA variance share kept by the reconstruction-error drift (NannyML's 0.65). */
+  reconstructionVariance: z.number().gt(0).max(1).default(0.65),
+}).refine(
+  (d) => [d.chunkSize, d.chunkCount, d.chunkBy].filter((v) => v !== undefined).length <= 1,
+  { message: "give one of chunkSize, chunkCount and chunkBy", path: ["chunkSize"] },
+);
 
 /** Where runs are tracked. */
 export const MlflowConfigSchema = z.strictObject({

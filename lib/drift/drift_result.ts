@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { ChunkedDrift } from "./chunked_drift.ts";
 import type { DataDrift } from "./data_drift.ts";
 import type { PerformanceDrift, PredictionDrift } from "./model_drift.ts";
 import { DRIFT_TESTS, isDrifted } from "./registry.ts";
@@ -29,7 +30,9 @@ export interface DriftAlarm {
     | "schema"
     | "missing_values"
     | "prediction"
-    | "performance";
+    | "performance"
+    | "estimated_performance"
+    | "multivariate";
   /** What was found, with its value and threshold. */
   readonly detail: string;
 }
@@ -39,6 +42,8 @@ export interface DriftResult {
   readonly data: DataDrift;
   readonly prediction?: PredictionDrift;
   readonly performance?: PerformanceDrift;
+  /** The chunked measures, when chunks were asked for. */
+  readonly chunks?: ChunkedDrift;
   readonly context: DriftContext;
   /** Why the alarm is raised (empty: no alarm). */
   readonly alarms: readonly DriftAlarm[];
@@ -74,7 +79,7 @@ export function missingRises(d: DataDrift): string {
  * do not raise the alarm alone.
  */
 export function driftAlarms(
-  result: Pick<DriftResult, "data" | "prediction" | "performance">,
+  result: Pick<DriftResult, "data" | "prediction" | "performance" | "chunks">,
 ): DriftAlarm[] {
   const d = result.data;
   const out: DriftAlarm[] = d.dataset.triggers.filter((t) => t.fired).map((t) => ({
@@ -97,6 +102,29 @@ export function driftAlarms(
       detail: `ROC AUC fell from ${auc.reference.toFixed(3)} to ${
         auc.current.toFixed(3)
       } (margin ${result.performance.margin})`,
+    });
+  }
+  return [...out, ...chunkAlarms(result.chunks)];
+}
+
+/** Chunks whose estimated ROC AUC or reconstruction error left the reference's band. */
+function chunkAlarms(chunks: ChunkedDrift | undefined): DriftAlarm[] {
+  const out: DriftAlarm[] = [];
+  const rules = [
+    ["estimated_roc_auc", "estimated_performance", "estimated ROC AUC"],
+    ["reconstruction_error", "multivariate", "reconstruction error"],
+  ] as const;
+  for (const [measure, trigger, what] of rules) {
+    const m = chunks?.measures.find((x) => x.measure === measure);
+    const alerted = m?.chunks.filter((c) => c.alert) ?? [];
+    if (!m || alerted.length === 0) continue;
+    const band = `[${m.band.lower?.toFixed(4) ?? "−∞"}, ${m.band.upper?.toFixed(4) ?? "∞"}]`;
+    const shown = alerted.slice(0, 3).map((c) => `${c.key} ${c.value.toFixed(4)}`).join(", ");
+    out.push({
+      trigger,
+      detail:
+        `${what} left the reference band ${band} in ${alerted.length} of ${m.chunks.length} ` +
+        `chunk(s): ${shown}${alerted.length > 3 ? ", …" : ""}`,
     });
   }
   return out;

@@ -244,9 +244,13 @@ function entityIds(table: Table, column: string | undefined): string[] {
   return Array.from({ length: table.rows }, (_, i) => String(cells[i] ?? ""));
 }
 
+/** A date and time without a zone (`2018-01-01 00:08:43.152`): read as UTC. */
+const NAIVE_TIME = /^\s*\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}(:\d{2}(\.\d+)?)?\s*$/;
+
 /**
- * A column of times as epoch milliseconds: ISO strings, epoch-ms numbers or Parquet timestamps
- * (NaN for every row when `column` is undefined); a column of numbers is returned itself.
+ * A column of times as epoch milliseconds: ISO strings (UTC when they name no zone), epoch-ms
+ * numbers or Parquet timestamps (NaN for every row when `column` is undefined); a column of
+ * numbers is returned itself.
  *
  * @throws {DataError} counting the values that are neither, with an example.
  */
@@ -269,7 +273,7 @@ export function timestamps(
       : typeof c === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(c)
       ? Number(c)
       : typeof c === "string"
-      ? Date.parse(c)
+      ? Date.parse(NAIVE_TIME.test(c) ? `${c.trim().replace(" ", "T")}Z` : c)
       : NaN;
     if (Number.isNaN(t)) {
       bad++;

@@ -15,6 +15,7 @@ import { writeFileAtomic } from "../tracking/atomic.ts";
 import { driftFromFiles } from "./drift_files.ts";
 import { driftFromRun } from "./drift_run.ts";
 import { dataDriftOptions } from "./drift_options.ts";
+import type { ChunkBy } from "../drift/chunks.ts";
 
 /** What a drift check compares and where its reports go. */
 export const DriftOptionsSchema = z.strictObject({
@@ -27,6 +28,10 @@ export const DriftOptionsSchema = z.strictObject({
   labelColumn: z.string().min(1).default("label"),
   predictionColumn: z.string().min(1).default("prediction"),
   idColumns: z.array(z.string()).default(["entity_id", "feature_timestamp"]),
+  /** The files' time column: orders and cuts chunks (needed by `drift.chunkBy`); not a feature. */
+  timestampColumn: z.string().min(1).optional(),
+  /** The files' 0/1 decision column (default: score ≥ the reference's best-F1 threshold). */
+  predictedClassColumn: z.string().min(1).optional(),
   /** The training run to compare with (default: the latest finished one). */
   runId: z.string().min(1).optional(),
   /** A registered model whose run is the reference (`models:/name@alias`, `models:/name/3`). */
@@ -80,6 +85,12 @@ export async function runDrift(
       predictionColumn: options.predictionColumn,
       idColumns: options.idColumns,
       performanceMargin: config.drift.performanceMargin,
+      ...chunkOptions(config.drift),
+      ...(options.timestampColumn ? { timestampColumn: options.timestampColumn } : {}),
+      ...(options.predictedClassColumn
+        ? { predictedClassColumn: options.predictedClassColumn }
+        : {}),
+      seed: config.seed,
     });
     outcome = { report };
   } else {
@@ -97,4 +108,21 @@ export async function runDrift(
   }
   if (options.html) await writeFileAtomic(options.html, await driftReportHtml(outcome.report));
   return outcome;
+}
+
+/** The chunking the config asks for (none: no chunked measures) and the PCA variance share. */
+function chunkOptions(
+  drift: TrainingConfig["drift"],
+): { chunking?: ChunkBy; reconstructionVariance: number } {
+  const chunking: ChunkBy | undefined = drift.chunkSize !== undefined
+    ? { size: drift.chunkSize }
+    : drift.chunkCount !== undefined
+    ? { count: drift.chunkCount }
+    : drift.chunkBy !== undefined
+    ? { period: drift.chunkBy }
+    : undefined;
+  return {
+    ...(chunking ? { chunking } : {}),
+    reconstructionVariance: drift.reconstructionVariance,
+  };
 }

@@ -34,6 +34,8 @@ import { confusionAt, evaluateBinary, prf } from "../evaluate/binary_metrics.ts"
 import { FEATURE_VIEWS } from "../features/catalog.ts";
 import { DriftConfigSchema } from "../config/schema.ts";
 import { dataDriftOptions } from "./drift_options.ts";
+import { driftByChunk, type ReadOf } from "./drift_chunks.ts";
+import type { ChunkBy } from "../drift/chunks.ts";
 
 /** Options of {@link driftFromFiles}. */
 export interface FileDriftOptions extends DataDriftOptions {
@@ -47,6 +49,16 @@ export interface FileDriftOptions extends DataDriftOptions {
   readonly idColumns?: readonly string[];
   /** Performance degradation margin (absolute). @default config `drift.performanceMargin` */
   readonly performanceMargin?: number;
+  /** Measure per chunk too (estimated performance, multivariate drift). */
+  readonly chunking?: ChunkBy;
+  /** The time column: orders and cuts the chunks; not a feature. */
+  readonly timestampColumn?: string;
+  /** The model's 0/1 decisions; without it, score ≥ the reference's best-F1 threshold. */
+  readonly predictedClassColumn?: string;
+  /** PCA variance share of the reconstruction error. @default 0.65 */
+  readonly reconstructionVariance?: number;
+  /** Seed of the calibration check. @default 42 */
+  readonly seed?: number;
 }
 
 /** What options leave unset: the config schema's `drift` defaults. */
@@ -116,6 +128,7 @@ export function driftBetween(
     label,
     prediction,
     ...(options.idColumns ?? ["entity_id", "feature_timestamp"]),
+    ...[options.timestampColumn, options.predictedClassColumn].filter((n) => n !== undefined),
   ]);
   const features = (t: Table) => t.names.filter((n) => !special.has(n));
   const common = features(ref).filter((n) => cur.names.includes(n));
@@ -136,6 +149,16 @@ export function driftBetween(
   const [r, c] = [sample(ref), sample(cur)];
   const data = detectDataDrift(r.columns, c.columns, options);
   const model = modelDrift(ref, cur, { ...options, label, prediction, readOf });
+  const chunks = options.chunking
+    ? driftByChunk({ table: ref, columns: r.columns }, { table: cur, columns: c.columns }, {
+      ...options,
+      by: options.chunking,
+      label,
+      prediction,
+      readOf,
+      names: options.names ?? { reference: "reference", current: "current" },
+    })
+    : undefined;
   // Unreadable scores and labels are counted like features' cells.
   const scoreCells = (t: Table) =>
     Object.fromEntries(
@@ -154,7 +177,7 @@ export function driftBetween(
     createdAt: new Date().toISOString(),
     ...(warnings.length ? { warnings } : {}),
   };
-  return new DriftReport(data, context, model.drift);
+  return new DriftReport(data, context, { ...model.drift, ...(chunks ? { chunks } : {}) });
 }
 
 /** How a feature is compared: its kind, and for categorical ones whether as text. */
@@ -162,9 +185,6 @@ interface ColumnKind {
   readonly kind: FeatureKind;
   readonly text: boolean;
 }
-
-/** A column's cells as numbers, read once. */
-type ReadOf = (cells: ArrayLike<Cell>) => NumericRead;
 
 /** Every feature's kind, decided once from both files (see the module docs). */
 function featureKinds(

@@ -10,6 +10,7 @@ import type { DriftResult } from "../drift/drift_result.ts";
 import type { PsiResult } from "../drift/psi.ts";
 import { driftFindings, missingCell, reportNumber } from "./drift_summary.ts";
 import { Figure, plotlyScript } from "./figure.ts";
+import { chunkFigures } from "./chunk_charts.ts";
 import { escapeHtml } from "./_html.ts";
 
 const num = (v: number | null, digits = 4) => (v === null ? "—" : reportNumber(v, digits));
@@ -130,6 +131,7 @@ export async function driftReportHtml(report: DriftResult): Promise<string> {
       distributionFigure("model scores (prediction drift)", report.prediction.distribution),
     );
   }
+  if (report.chunks) figures.unshift(...chunkFigures(report.chunks));
   // The page inlines plotly.js, so figures are drawn by it; no static SVG placeholders (rendering
   // those would take most of the report's time).
   const divs = await Promise.all(figures.map((f) => f.toHtml({ svg: "" })));

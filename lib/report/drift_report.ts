@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ChunkedDrift } from "../drift/chunked_drift.ts";
+import type { ChunkValue } from "../drift/chunk_band.ts";
 import type { DataDrift } from "../drift/data_drift.ts";
 import {
   type DriftAlarm,
@@ -37,6 +39,7 @@ export class DriftReport implements DriftResult {
   readonly data: DataDrift;
   readonly prediction?: PredictionDrift;
   readonly performance?: PerformanceDrift;
+  readonly chunks?: ChunkedDrift;
   readonly context: DriftContext;
   /** Why the report raises the alarm (see {@link driftAlarms}). */
   readonly alarms: readonly DriftAlarm[];
@@ -44,12 +47,17 @@ export class DriftReport implements DriftResult {
   constructor(
     data: DataDrift,
     context: DriftContext,
-    model: { prediction?: PredictionDrift; performance?: PerformanceDrift } = {},
+    model: {
+      prediction?: PredictionDrift;
+      performance?: PerformanceDrift;
+      chunks?: ChunkedDrift;
+    } = {},
   ) {
     this.data = data;
     this.context = context;
     if (model.prediction) this.prediction = model.prediction;
     if (model.performance) this.performance = model.performance;
+    if (model.chunks) this.chunks = model.chunks;
     this.alarms = driftAlarms(this);
   }
 
@@ -110,6 +118,7 @@ export class DriftReport implements DriftResult {
           },
         }
         : {}),
+      ...(this.chunks ? { chunks: chunksJson(this.chunks) } : {}),
       alarms: this.alarms,
       drift_found: this.driftFound,
       context: this.context,
@@ -130,5 +139,33 @@ function predictionJson(p: PredictionDrift): Record<string, unknown> {
     psi: p.psi,
     severity: p.severity,
     drifted: p.drifted,
+  };
+}
+
+/** The chunked measures: per measure its band, the reference's chunks, the current ones, overall. */
+function chunksJson(c: ChunkedDrift): Record<string, unknown> {
+  const chunk = (v: ChunkValue) => ({
+    key: v.key,
+    rows: v.rows,
+    ...(v.start !== undefined ? { start: new Date(v.start).toISOString() } : {}),
+    ...(v.end !== undefined ? { end: new Date(v.end).toISOString() } : {}),
+    value: v.value,
+    sampling_error: v.samplingError,
+    lower_confidence_bound: v.lowerBound,
+    upper_confidence_bound: v.upperBound,
+    alert: v.alert,
+  });
+  return {
+    by: c.by,
+    ...(c.calibrated !== undefined ? { calibrated: c.calibrated } : {}),
+    measures: c.measures.map((m) => ({
+      measure: m.measure,
+      lower_threshold: m.band.lower,
+      upper_threshold: m.band.upper,
+      alerts: m.alerts,
+      overall: chunk(m.overall),
+      reference: m.reference.map(chunk),
+      chunks: m.chunks.map(chunk),
+    })),
   };
 }

@@ -9,6 +9,7 @@
 
 import { type DriftResult, missingRises } from "../drift/drift_result.ts";
 import { textTable } from "./text_table.ts";
+import { chunkTable } from "./chunk_charts.ts";
 
 /** A number for a report: 4 decimals, exponent form below 1e-4, "-" for null. */
 export function reportNumber(x: number | null, digits = 4): string {
@@ -183,5 +184,6 @@ export function formatDriftSummary(r: DriftResult): string {
       x.measurable ? (x.drifted ? "yes" : "no") : "n/a",
     ]),
   );
-  return `${table}\n\n${driftFindings(r).join("\n")}`;
+  const chunks = r.chunks ? `\n\n${chunkTable(r.chunks)}` : "";
+  return `${table}${chunks}\n\n${driftFindings(r).join("\n")}`;
 }

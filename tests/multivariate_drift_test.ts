@@ -1,0 +1,89 @@
+/**
+ * Chunked drift beyond NannyML parity: the chunkers' cuts, a broken correlation that only the
+ * multivariate measure sees, and the one-line refusals of the chunked measures.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { Frame } from "../lib/data/frame.ts";
+import { chunkRows } from "../lib/drift/chunks.ts";
+import { estimatePerformance } from "../lib/drift/cbpe.ts";
+import { DataError } from "../lib/errors.ts";
+import { driftBetween } from "../lib/pipeline/drift_files.ts";
+import { Rng } from "../lib/util/rng.ts";
+
+const DAY = 86_400_000;
+
+Deno.test("chunks: by size keeps a short last chunk, by count divides, by week runs Monday to Sunday", () => {
+  assert.deepEqual(chunkRows(11, { size: 4 }).map((c) => [c.key, c.rows.length]), [
+    ["[0:3]", 4],
+    ["[4:7]", 4],
+    ["[8:11]", 3],
+  ]);
+  assert.deepEqual(chunkRows(23, { count: 4 }).map((c) => c.rows.length), [5, 5, 5, 5, 3]);
+  // Rows out of time order are put in order; ties keep their row order.
+  const times = [
+    Date.UTC(2024, 0, 8),
+    Date.UTC(2024, 0, 7, 23),
+    Date.UTC(2024, 0, 1),
+    Date.UTC(2024, 0, 8),
+  ];
+  const weeks = chunkRows(4, { period: "week" }, times);
+  assert.deepEqual(weeks.map((c) => [c.key, Array.from(c.rows)]), [
+    ["2024-01-01/2024-01-07", [2, 1]],
+    ["2024-01-08/2024-01-14", [0, 3]],
+  ]);
+  assert.equal(weeks[0]!.start, Date.UTC(2024, 0, 1));
+  assert.equal(weeks[0]!.end, Date.UTC(2024, 0, 8) - 1);
+  const days = chunkRows(4, { period: "day" }, times.map((t) => t + 0.5 * DAY));
+  assert.deepEqual(days.map((c) => [c.key, Array.from(c.rows)]), [
+    ["2024-01-01", [2]],
+    ["2024-01-08", [1, 0, 3]],
+  ]);
+  assert.throws(() => chunkRows(4, { period: "day" }), DataError);
+  assert.throws(() => chunkRows(4, { size: 0 }), /drift\.chunkSize must be a whole number/);
+  assert.throws(() => chunkRows(4, { size: 2 }, [1, NaN, 2, 3]), /1 have none/);
+});
+
+/** Two features, b following a or against it; each marginal the same either way. */
+function correlated(rows: number, sign: number, seed: number): Frame {
+  const rng = new Rng(seed);
+  const a = Float64Array.from({ length: rows }, () => rng.normal());
+  const b = a.map((v) => sign * v + 0.3 * rng.normal());
+  const c = Float64Array.from({ length: rows }, () => rng.normal());
+  return new Frame(["a", "b", "c"], [a, b, c]);
+}
+
+Deno.test("a broken correlation: univariate tests stay quiet, the reconstruction error alarms", () => {
+  const reference = correlated(4000, 1, 1), current = correlated(4000, -1, 2);
+  const report = driftBetween(reference, current, { chunking: { size: 500 } });
+  assert.equal(report.data.dataset.drifted, false);
+  assert.equal(report.data.features.filter((f) => f.drifted).length, 0);
+  const error = report.chunks!.measures.find((m) => m.measure === "reconstruction_error")!;
+  assert.equal(error.alerts, 8, "every current chunk leaves the band");
+  const width = error.band.upper! - error.band.lower!;
+  assert.ok(error.overall.value > error.band.upper! + 2 * width, `${error.overall.value}`);
+  assert.deepEqual(report.alarms.map((a) => a.trigger), ["multivariate"]);
+  // The same relation on fresh rows: no alarm.
+  const same = driftBetween(reference, correlated(4000, 1, 3), { chunking: { size: 500 } });
+  assert.deepEqual(same.alarms, []);
+});
+
+Deno.test("performance estimation refuses what it cannot read, in one line each", () => {
+  const scored = { scores: [0.2, 0.8, 0.6], predictions: [0, 1, 1] };
+  const by = { by: { size: 2 } };
+  assert.throws(() => estimatePerformance(scored, scored, by), /needs labels in the reference/);
+  assert.throws(
+    () => estimatePerformance({ ...scored, labels: [0, NaN, 1] }, scored, by),
+    /1 have no label and 0 no score/,
+  );
+  assert.throws(
+    () => estimatePerformance({ ...scored, labels: [1, 1, 1] }, scored, by),
+    /both classes/,
+  );
+  assert.throws(
+    () => estimatePerformance({ ...scored, labels: [0, 2, 1] }, scored, by),
+    /must be 0\/1, found 2 in data row 2/,
+  );
+});

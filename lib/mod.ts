@@ -71,7 +71,7 @@ export { driftBetween, driftFromFiles } from "./pipeline/drift_files.ts";
 export { driftFromRun, type RunDrift } from "./pipeline/drift_run.ts";
 export { DriftReport } from "./report/drift_report.ts";
 export { estimatePerformance, type PerformanceEstimate } from "./drift/cbpe.ts";
-export { chunkedDrift, type ChunkedDrift } from "./drift/chunked_drift.ts";
+export { type ChunkedDrift, chunkedDrift } from "./drift/chunked_drift.ts";
 export { reconstructionDrift } from "./drift/reconstruction.ts";
 
 // Report views and figures (each displays itself in a notebook).

@@ -11,6 +11,7 @@ import { chunkRows } from "../lib/drift/chunks.ts";
 import { estimatePerformance } from "../lib/drift/cbpe.ts";
 import { DataError } from "../lib/errors.ts";
 import { driftBetween } from "../lib/pipeline/drift_files.ts";
+import { chunkTrigger } from "../lib/monitor/triggers.ts";
 import { Rng } from "../lib/util/rng.ts";
 
 const DAY = 86_400_000;
@@ -86,4 +87,39 @@ Deno.test("performance estimation refuses what it cannot read, in one line each"
     () => estimatePerformance({ ...scored, labels: [0, 2, 1] }, scored, by),
     /must be 0\/1, found 2 in data row 2/,
   );
+});
+
+Deno.test("the monitor's chunk triggers read the latest chunk against the reference band", () => {
+  const reference = correlated(3000, 1, 1);
+  const later = correlated(3000, 1, 4), broken = correlated(1000, -1, 5);
+  // The correlation breaks in the last third of the current rows: only the latest chunks alert.
+  const current = new Frame(
+    ["a", "b", "c"],
+    ["a", "b", "c"].map((n) => Float64Array.from([...later.column(n), ...broken.column(n)])),
+  );
+  const report = driftBetween(reference, current, { chunking: { size: 500 } });
+  const error = report.chunks!.measures.find((m) => m.measure === "reconstruction_error")!;
+  assert.deepEqual(error.chunks.map((c) => c.alert), [
+    false,
+    false,
+    false,
+    false,
+    false,
+    false,
+    true,
+    true,
+  ]);
+  const fired = chunkTrigger("multivariate", error);
+  assert.equal(fired.fired, true);
+  assert.equal(fired.value, error.chunks.at(-1)!.value);
+  assert.equal(fired.threshold, error.band.upper);
+  assert.match(
+    fired.detail,
+    /latest chunk \[3500:3999\] .* outside the reference band .*; 2 of 8 chunk\(s\) outside/,
+  );
+  const quiet = chunkTrigger("multivariate", { ...error, chunks: error.chunks.slice(0, 6) });
+  assert.equal(quiet.fired, false);
+  assert.deepEqual(report.chunks!.warnings, [], "6 reference chunks make a band");
+  const few = driftBetween(reference, current, { chunking: { size: 1000 } });
+  assert.match(few.chunks!.warnings[0]!, /from 3 reference chunk\(s\), fewer than 6/);
 });

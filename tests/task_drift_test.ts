@@ -190,6 +190,28 @@ Deno.test("run mode names what drifted; files mode reads a run's reference sampl
   assert.doesNotMatch(lines.at(-1)!, /Nothing drifted/);
   assert.match(lines.at(-1)!, /amount_sum_5m/);
 
+  // Per chunk against the run: the champion's estimated ROC AUC drops on a new fraud pattern.
+  const out = join(dir, "chunks.json");
+  const chunked = await runTask("drift", [
+    "--scenario",
+    "new_fraud_pattern",
+    "--chunk-size",
+    "250",
+    "--output",
+    out,
+  ], { env });
+  assert.equal(chunked.code, 3, chunked.stderr);
+  const byChunk = JSON.parse(await Deno.readTextFile(out)).chunks;
+  const measures = byChunk.measures.map((m: { measure: string }) => m.measure);
+  for (const m of ["reconstruction_error", "estimated_roc_auc", "realized_roc_auc"]) {
+    assert.ok(measures.includes(m), m);
+  }
+  const auc = byChunk.measures.find((m: { measure: string }) => m.measure === "estimated_roc_auc");
+  assert.equal(auc.chunks.length, 4);
+  assert.ok(auc.overall.value < auc.lower_threshold, JSON.stringify(auc.overall));
+  assert.match(chunked.stdout, /estimated ROC AUC left the reference band/);
+  assert.match(byChunk.warnings[0], /from 4 reference chunk\(s\), fewer than 6/);
+
   // The run's reference sample, against itself and against a copy lacking a feature.
   const sample = (await Array.fromAsync(walk(join(dir, "mlruns")))).find((p) =>
     p.endsWith("reference_sample.csv")

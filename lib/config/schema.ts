@@ -348,7 +348,14 @@ export const TuneConfigSchema = z.strictObject({
 });
 
 /** Retraining triggers a monitoring cycle evaluates. */
-export const TRIGGERS = ["drift", "performance", "age", "data"] as const;
+export const TRIGGERS = [
+  "drift",
+  "performance",
+  "age",
+  "data",
+  "estimated_performance",
+  "multivariate",
+] as const;
 
 /** Continuous learning: the triggers of a monitoring cycle, promotion and the cycle lock. */
 export const MonitorConfigSchema = z.strictObject({

@@ -27,7 +27,12 @@ export interface ChunkedDrift {
   readonly calibrated?: boolean;
   /** `reconstruction_error`, then `estimated_<metric>` and `realized_<metric>` ones. */
   readonly measures: readonly ChunkedMeasure[];
+  /** What weakens the bands (too few reference chunks). */
+  readonly warnings: readonly string[];
 }
+
+/** Reference chunks below which a band is a guess (NannyML warns below 6 too). */
+export const MIN_REFERENCE_CHUNKS = 6;
 
 /**
  * Measures both sides chunk by chunk.
@@ -66,9 +71,17 @@ export function chunkedDrift(
       { by: options.by, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
     );
   }
+  const made = multivariate.reference.length;
+  const warnings = made < MIN_REFERENCE_CHUNKS
+    ? [
+      `the bands come from ${made} reference chunk(s), fewer than ${MIN_REFERENCE_CHUNKS}: ` +
+      `expect false alerts (smaller chunks, or a larger reference)`,
+    ]
+    : [];
   return {
     by: options.by,
     ...(performance ? { calibrated: performance.calibrated } : {}),
     measures: [multivariate, ...(performance?.estimated ?? []), ...(performance?.realized ?? [])],
+    warnings,
   };
 }

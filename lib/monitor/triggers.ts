@@ -7,12 +7,19 @@
  * @module
  */
 
+import type { ChunkedMeasure } from "../drift/chunked_measure.ts";
 import type { DataDrift } from "../drift/data_drift.ts";
 import type { PerformanceDrift } from "../drift/model_drift.ts";
 import type { Severity } from "../drift/severity.ts";
 
 /** A trigger's name. */
-export type TriggerName = "drift" | "performance" | "age" | "data";
+export type TriggerName =
+  | "drift"
+  | "performance"
+  | "age"
+  | "data"
+  | "estimated_performance"
+  | "multivariate";
 
 /** One evaluated trigger. */
 export interface Trigger {
@@ -118,6 +125,51 @@ export function ageTrigger(since: number, maxAgeHours: number, now = Date.now())
       ? `champion unquestioned for ${round(hours)} h (since its registration or the last ` +
         `challenger against it) ${fired ? "≥" : "<"} ${maxAgeHours} h`
       : "off (maxAgeHours 0)",
+  };
+}
+
+/**
+ * Fires when the latest chunk of a chunked measure left the reference's band: the estimated ROC
+ * AUC (`estimated_performance`: the threshold is the band's lower side) or the reconstruction
+ * error (`multivariate`: its upper side).
+ *
+ * @example The latest chunk's error above the band
+ * ```ts
+ * import { chunkTrigger } from "./triggers.ts";
+ * const chunk = (value: number, alert: boolean) =>
+ *   ({ key: "[0:99]", rows: 100, value, samplingError: 0.01, lowerBound: 0, upperBound: 0, alert });
+ * const measure = {
+ *   measure: "reconstruction_error",
+ *   band: { lower: 1, upper: 1.2 },
+ *   reference: [],
+ *   chunks: [chunk(1.1, false), chunk(1.5, true)],
+ *   overall: chunk(1.3, true),
+ *   alerts: 1,
+ * };
+ * chunkTrigger("multivariate", measure).fired; // true
+ * ```
+ */
+export function chunkTrigger(
+  name: "estimated_performance" | "multivariate",
+  measure: ChunkedMeasure,
+): Trigger {
+  const latest = measure.chunks.at(-1);
+  const side = name === "multivariate" ? "upper" : "lower";
+  const threshold = measure.band[side] ?? Number.NaN;
+  const what = name === "multivariate" ? "reconstruction error" : "estimated ROC AUC";
+  const band = `[${round(measure.band.lower ?? -Infinity)}, ${
+    round(measure.band.upper ?? Infinity)
+  }]`;
+  return {
+    name,
+    fired: latest?.alert ?? false,
+    value: latest?.value ?? Number.NaN,
+    threshold,
+    detail: latest
+      ? `${what} of the latest chunk ${latest.key} ${round(latest.value)} ${
+        latest.alert ? "outside" : "inside"
+      } the reference band ${band}; ${measure.alerts} of ${measure.chunks.length} chunk(s) outside`
+      : `${what}: no current chunk`,
   };
 }
 

@@ -14,8 +14,7 @@ import type { DriftReport } from "../report/drift_report.ts";
 import { writeFileAtomic } from "../tracking/atomic.ts";
 import { driftFromFiles } from "./drift_files.ts";
 import { driftFromRun } from "./drift_run.ts";
-import { dataDriftOptions } from "./drift_options.ts";
-import type { ChunkBy } from "../drift/chunks.ts";
+import { chunkOptions, dataDriftOptions } from "./drift_options.ts";
 
 /** What a drift check compares and where its reports go. */
 export const DriftOptionsSchema = z.strictObject({
@@ -108,21 +107,4 @@ export async function runDrift(
   }
   if (options.html) await writeFileAtomic(options.html, await driftReportHtml(outcome.report));
   return outcome;
-}
-
-/** The chunking the config asks for (none: no chunked measures) and the PCA variance share. */
-function chunkOptions(
-  drift: TrainingConfig["drift"],
-): { chunking?: ChunkBy; reconstructionVariance: number } {
-  const chunking: ChunkBy | undefined = drift.chunkSize !== undefined
-    ? { size: drift.chunkSize }
-    : drift.chunkCount !== undefined
-    ? { count: drift.chunkCount }
-    : drift.chunkBy !== undefined
-    ? { period: drift.chunkBy }
-    : undefined;
-  return {
-    ...(chunking ? { chunking } : {}),
-    reconstructionVariance: drift.reconstructionVariance,
-  };
 }

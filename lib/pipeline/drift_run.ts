@@ -28,7 +28,9 @@ import { labelByRules } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
 import { driftReportHtml, driftSummaryHtml } from "../report/drift_html.ts";
 import { withDisplay } from "../report/display.ts";
-import { dataDriftOptions } from "./drift_options.ts";
+import { chunkOptions, dataDriftOptions } from "./drift_options.ts";
+import type { ScoredSample } from "../drift/cbpe.ts";
+import { chunkedDrift } from "../drift/chunked_drift.ts";
 import { DriftReport } from "../report/drift_report.ts";
 import type { RunInfo, TrackingStore } from "../tracking/store.ts";
 import { readModelAt } from "./load_model.ts";
@@ -170,7 +172,8 @@ export async function measureDrift(
     seed: config.seed,
   });
   const metrics = JSON.parse(await text(store, run, "metrics.json"));
-  const report = compareSamples({ run, ref, current, model, metrics, scenario }, options);
+  const chunks = { ...chunkOptions(config.drift), seed: config.seed };
+  const report = compareSamples({ run, ref, current, model, metrics, scenario, chunks }, options);
   return { report, run, reference: ref, current: current.frame };
 }
 
@@ -213,6 +216,8 @@ interface Samples {
   /** The run's `metrics.json`. */
   readonly metrics: RunMetrics;
   readonly scenario: DriftScenario;
+  /** The chunking asked for (none: no chunked measures). */
+  readonly chunks: ReturnType<typeof chunkOptions> & { readonly seed: number };
 }
 
 /** Data drift, and prediction and performance drift where each has enough values to measure. */
@@ -265,7 +270,46 @@ function compareSamples(s: Samples, options: ResolvedRunDriftOptions): DriftRepo
     ...(labelGap === null
       ? { performance: performanceDrift(reference, perf, { threshold, margin }) }
       : {}),
+    ...(s.chunks.chunking
+      ? {
+        chunks: chunkedDrift(
+          { columns: columns(ref, "reference"), scored: scoredReference(ref, threshold) },
+          {
+            columns: columns(cur, "current"),
+            scored: {
+              scores,
+              predictions: decided(scores, threshold),
+              labels: knownLabels(current),
+            },
+          },
+          {
+            by: s.chunks.chunking,
+            varianceShare: s.chunks.reconstructionVariance,
+            seed: s.chunks.seed,
+          },
+        ),
+      }
+      : {}),
   });
+}
+
+/** The reference sample's scores, decisions at `threshold` and labels. */
+function scoredReference(ref: Frame, threshold: number): ScoredSample {
+  const scores = ref.column("prediction");
+  return { scores, predictions: decided(scores, threshold), labels: ref.column("label") };
+}
+
+/** 1 where the score reaches the threshold, else 0. */
+function decided(scores: Float64Array, threshold: number): Float64Array {
+  return scores.map((s) => (Number.isNaN(s) ? NaN : s >= threshold ? 1 : 0));
+}
+
+/** Each current row's label, NaN where none has arrived. */
+function knownLabels(current: CurrentSample): Float64Array {
+  const out = new Float64Array(current.frame.rows).fill(NaN);
+  const rows = current.labeledRows;
+  current.labels.forEach((y, k) => (out[rows ? rows[k]! : k] = y));
+  return out;
 }
 
 /** A current sample: features, labels (the rules', or the file's own) and what they are. */

@@ -22,7 +22,13 @@ import { type CycleLock, keepAlive, LockLostError } from "../monitor/cycle_lock.
 import { acquireFileLock } from "../monitor/file_lock.ts";
 import { patternShiftTrigger } from "../monitor/pattern_shift.ts";
 import { acquireRedisLock, redisLockKey } from "../monitor/redis_lock.ts";
-import { ageTrigger, driftTrigger, performanceTrigger, type Trigger } from "../monitor/triggers.ts";
+import {
+  ageTrigger,
+  chunkTrigger,
+  driftTrigger,
+  performanceTrigger,
+  type Trigger,
+} from "../monitor/triggers.ts";
 import type { ModelVersion, TrackingStore } from "../tracking/store.ts";
 import { Logger } from "../util/logger.ts";
 import { dataDriftOptions } from "./drift_options.ts";
@@ -164,6 +170,10 @@ function evaluateTriggers(
   { since }: { champion: ModelVersion; since: number },
 ): Trigger[] {
   const m = config.monitor, report = measured.report;
+  const chunked = (measure: string, name: "estimated_performance" | "multivariate") => {
+    const found = report.chunks?.measures.find((x) => x.measure === measure);
+    return found && chunkTrigger(name, found);
+  };
   const make: Record<Trigger["name"], () => Trigger | undefined> = {
     drift: () =>
       driftTrigger(report.data, {
@@ -177,6 +187,9 @@ function evaluateTriggers(
         margin: m.performanceMargin,
       }),
     age: () => ageTrigger(since, m.maxAgeHours),
+    // Measured only with a chunking (drift.chunkSize, chunkCount or chunkBy).
+    estimated_performance: () => chunked("estimated_roc_auc", "estimated_performance"),
+    multivariate: () => chunked("reconstruction_error", "multivariate"),
     data: () =>
       patternShiftTrigger(measured, ruleSet(config.data.labelRules), {
         band: m.dataBand,

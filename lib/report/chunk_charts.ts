@@ -21,7 +21,7 @@ const fixed = (v: number | null) => (v === null || Number.isNaN(v) ? "-" : v.toF
  * @example No chunks, no rows
  * ```ts
  * import { chunkTable } from "./chunk_charts.ts";
- * chunkTable({ by: { size: 100 }, measures: [] }).includes("measure"); // true
+ * chunkTable({ by: { size: 100 }, measures: [], warnings: [] }).includes("measure"); // true
  * ```
  */
 export function chunkTable(c: ChunkedDrift): string {

@@ -158,6 +158,7 @@ function chunksJson(c: ChunkedDrift): Record<string, unknown> {
   return {
     by: c.by,
     ...(c.calibrated !== undefined ? { calibrated: c.calibrated } : {}),
+    warnings: c.warnings,
     measures: c.measures.map((m) => ({
       measure: m.measure,
       lower_threshold: m.band.lower,

@@ -31,7 +31,8 @@ export function missingCell(m: { reference: number; current: number }): string {
 export function driftFindings(r: DriftResult): string[] {
   const d = r.data, f = reportNumber;
   const drifted = d.features.filter((x) => x.drifted);
-  const lines: string[] = (r.context.warnings ?? []).map((w) => `Warning: ${w}`);
+  const lines: string[] = [...(r.context.warnings ?? []), ...(r.chunks?.warnings ?? [])]
+    .map((w) => `Warning: ${w}`);
   const importance = d.dataset.driftedImportanceShare;
   if (d.features.some((x) => x.missingRose)) lines.push(`Missing values rose: ${missingRises(d)}`);
   const unmeasured = d.features.filter((x) => !x.measurable);

@@ -11,6 +11,8 @@ import { chunkRows } from "../lib/drift/chunks.ts";
 import { estimatePerformance } from "../lib/drift/cbpe.ts";
 import { DataError } from "../lib/errors.ts";
 import { driftBetween } from "../lib/pipeline/drift_files.ts";
+import type { FeatureColumn } from "../lib/drift/data_drift.ts";
+import { domainClassifierDrift } from "../lib/drift/domain_classifier.ts";
 import { chunkTrigger } from "../lib/monitor/triggers.ts";
 import { Rng } from "../lib/util/rng.ts";
 
@@ -122,4 +124,24 @@ Deno.test("the monitor's chunk triggers read the latest chunk against the refere
   assert.deepEqual(report.chunks!.warnings, [], "6 reference chunks make a band");
   const few = driftBetween(reference, current, { chunking: { size: 1000 } });
   assert.match(few.chunks!.warnings[0]!, /from 3 reference chunk\(s\), fewer than 6/);
+});
+
+Deno.test("the domain classifier tells a broken correlation apart, and not fresh rows of the same relation", async () => {
+  const reference = correlated(3000, 1, 1);
+  const columns = (f: Frame): FeatureColumn[] =>
+    f.names.map((name) => ({ name, kind: "continuous", values: f.column(name) }));
+  const by = { by: { size: 500 }, seed: 7 };
+  const broken = await domainClassifierDrift(
+    { columns: columns(reference) },
+    { columns: columns(correlated(1000, -1, 2)) },
+    by,
+  );
+  assert.equal(broken.alerts, 2);
+  assert.ok(broken.chunks.every((c) => c.value > 0.9), JSON.stringify(broken.chunks));
+  const same = await domainClassifierDrift(
+    { columns: columns(reference) },
+    { columns: columns(correlated(1000, 1, 3)) },
+    by,
+  );
+  assert.equal(same.alerts, 0, JSON.stringify(same.chunks.map((c) => c.value)));
 });

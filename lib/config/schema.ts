@@ -278,6 +278,8 @@ export const DriftConfigSchema = z.strictObject({
   chunkBy: z.enum(["day", "week"]).optional(),
   /** PCA variance share kept by the reconstruction-error drift (NannyML's 0.65). */
   reconstructionVariance: z.number().gt(0).max(1).default(0.65),
+  /** With a chunking, the domain classifier per chunk too (5-fold trees per chunk: slower). */
+  domainClassifier: z.boolean().default(false),
 }).refine(
   (d) => [d.chunkSize, d.chunkCount, d.chunkBy].filter((v) => v !== undefined).length <= 1,
   { message: "give one of chunkSize, chunkCount and chunkBy", path: ["chunkSize"] },

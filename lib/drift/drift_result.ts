@@ -113,6 +113,7 @@ function chunkAlarms(chunks: ChunkedDrift | undefined): DriftAlarm[] {
   const rules = [
     ["estimated_roc_auc", "estimated_performance", "estimated ROC AUC"],
     ["reconstruction_error", "multivariate", "reconstruction error"],
+    ["domain_classifier_auc", "multivariate", "domain classifier ROC AUC"],
   ] as const;
   for (const [measure, trigger, what] of rules) {
     const m = chunks?.measures.find((x) => x.measure === measure);

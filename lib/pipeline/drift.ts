@@ -90,6 +90,7 @@ export async function runDrift(
         ? { predictedClassColumn: options.predictedClassColumn }
         : {}),
       seed: config.seed,
+      domainClassifier: config.drift.domainClassifier,
     });
     outcome = { report };
   } else {

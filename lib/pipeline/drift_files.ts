@@ -35,6 +35,8 @@ import { FEATURE_VIEWS } from "../features/catalog.ts";
 import { DriftConfigSchema } from "../config/schema.ts";
 import { dataDriftOptions } from "./drift_options.ts";
 import { driftByChunk, type ReadOf } from "./drift_chunks.ts";
+import { domainClassifierDrift } from "../drift/domain_classifier.ts";
+import { timestamps } from "../features/file_source.ts";
 import type { ChunkBy } from "../drift/chunks.ts";
 
 /** Options of {@link driftFromFiles}. */
@@ -57,8 +59,10 @@ export interface FileDriftOptions extends DataDriftOptions {
   readonly predictedClassColumn?: string;
   /** PCA variance share of the reconstruction error. @default 0.65 */
   readonly reconstructionVariance?: number;
-  /** Seed of the calibration check. @default 42 */
+  /** Seed of the calibration check and the domain classifier. @default 42 */
   readonly seed?: number;
+  /** With a chunking, the domain classifier per chunk too (a few model fits per chunk). */
+  readonly domainClassifier?: boolean;
 }
 
 /** What options leave unset: the config schema's `drift` defaults. */
@@ -85,7 +89,21 @@ export async function driftFromFiles(
   options: FileDriftOptions = {},
 ): Promise<DriftReport> {
   const [ref, cur] = [await readTable(reference), await readTable(current)];
-  return driftBetween(ref, cur, { ...options, names: { reference, current } });
+  const given = { ...options, names: { reference, current } };
+  const report = driftBetween(ref, cur, given);
+  if (!options.domainClassifier || !options.chunking) return report;
+  const { r, c } = featureSides(ref, cur, given);
+  const names = new Set(c.columns.map((x) => x.name));
+  const column = options.timestampColumn;
+  const domain = await domainClassifierDrift(
+    { columns: r.columns.filter((x) => names.has(x.name)) },
+    {
+      columns: c.columns,
+      ...(column !== undefined ? { timestamps: timestamps(cur, column, current) } : {}),
+    },
+    { by: options.chunking, seed: options.seed ?? 42 },
+  );
+  return report.withChunkMeasure(domain);
 }
 
 /** Options of {@link driftBetween}: those of files, and what the report calls each side. */
@@ -122,31 +140,7 @@ export function driftBetween(
       `need rows in both samples, found ${ref.rows} (reference) and ${cur.rows} (current)`,
     );
   }
-  const label = options.labelColumn ?? "label";
-  const prediction = options.predictionColumn ?? "prediction";
-  const special = new Set([
-    label,
-    prediction,
-    ...(options.idColumns ?? ["entity_id", "feature_timestamp"]),
-    ...[options.timestampColumn, options.predictedClassColumn].filter((n) => n !== undefined),
-  ]);
-  const features = (t: Table) => t.names.filter((n) => !special.has(n));
-  const common = features(ref).filter((n) => cur.names.includes(n));
-  if (common.length === 0) {
-    throw new DataError("the reference and current files have no feature column in common");
-  }
-  // Each column is read as numbers once: for its kind, and as its values.
-  const reads = new Map<ArrayLike<Cell>, NumericRead>();
-  const readOf: ReadOf = (cells) => {
-    if (!reads.has(cells)) reads.set(cells, numericValues(cells));
-    return reads.get(cells)!;
-  };
-  const kinds = featureKinds([ref, cur], features(ref).concat(features(cur)), {
-    categorical: options.categorical ?? [],
-    readOf,
-  });
-  const sample = (t: Table) => sampleOf(t, features(t), { kinds, readOf });
-  const [r, c] = [sample(ref), sample(cur)];
+  const { label, prediction, readOf, r, c } = featureSides(ref, cur, options);
   const data = detectDataDrift(r.columns, c.columns, options);
   const model = modelDrift(ref, cur, { ...options, label, prediction, readOf });
   const chunks = options.chunking
@@ -178,6 +172,35 @@ export function driftBetween(
     ...(warnings.length ? { warnings } : {}),
   };
   return new DriftReport(data, context, { ...model.drift, ...(chunks ? { chunks } : {}) });
+}
+
+/** Both tables' feature columns as the decided kinds read them (see the module docs). */
+function featureSides(ref: Table, cur: Table, options: TableDriftOptions) {
+  const label = options.labelColumn ?? "label";
+  const prediction = options.predictionColumn ?? "prediction";
+  const special = new Set([
+    label,
+    prediction,
+    ...(options.idColumns ?? ["entity_id", "feature_timestamp"]),
+    ...[options.timestampColumn, options.predictedClassColumn].filter((n) => n !== undefined),
+  ]);
+  const features = (t: Table) => t.names.filter((n) => !special.has(n));
+  const common = features(ref).filter((n) => cur.names.includes(n));
+  if (common.length === 0) {
+    throw new DataError("the reference and current files have no feature column in common");
+  }
+  // Each column is read as numbers once: for its kind, and as its values.
+  const reads = new Map<ArrayLike<Cell>, NumericRead>();
+  const readOf: ReadOf = (cells) => {
+    if (!reads.has(cells)) reads.set(cells, numericValues(cells));
+    return reads.get(cells)!;
+  };
+  const kinds = featureKinds([ref, cur], features(ref).concat(features(cur)), {
+    categorical: options.categorical ?? [],
+    readOf,
+  });
+  const sample = (t: Table) => sampleOf(t, features(t), { kinds, readOf });
+  return { label, prediction, readOf, r: sample(ref), c: sample(cur) };
 }
 
 /** How a feature is compared: its kind, and for categorical ones whether as text. */

@@ -7,6 +7,7 @@
 
 import type { ChunkedDrift } from "../drift/chunked_drift.ts";
 import type { ChunkValue } from "../drift/chunk_band.ts";
+import type { ChunkedMeasure } from "../drift/chunked_measure.ts";
 import type { DataDrift } from "../drift/data_drift.ts";
 import {
   type DriftAlarm,
@@ -59,6 +60,17 @@ export class DriftReport implements DriftResult {
     if (model.performance) this.performance = model.performance;
     if (model.chunks) this.chunks = model.chunks;
     this.alarms = driftAlarms(this);
+  }
+
+  /** This report with one more chunked measure (its alarms recomputed). */
+  withChunkMeasure(measure: ChunkedMeasure): DriftReport {
+    if (!this.chunks) throw new RangeError("a chunked measure needs a report with chunks");
+    const chunks = { ...this.chunks, measures: [...this.chunks.measures, measure] };
+    return new DriftReport(this.data, this.context, {
+      ...(this.prediction ? { prediction: this.prediction } : {}),
+      ...(this.performance ? { performance: this.performance } : {}),
+      chunks,
+    });
   }
 
   /** True when any alarm is raised (exit code 3 in the task). */

@@ -24,6 +24,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "chunk-count",        config: "drift.chunkCount",      type: "number", arg: "<k>",            help: "number of chunks instead" },
   { flag: "chunk-by",           config: "drift.chunkBy",         type: "string", arg: "<day|week>",     help: "chunks by calendar period of the timestamp column instead" },
   { flag: "domain-classifier",  config: "drift.domainClassifier", type: "boolean",                       help: "per chunk also the domain classifier's ROC AUC (slower)" },
+  { flag: "label-maturity-days", config: "monitor.labelMaturityDays", type: "number", arg: "<days>",   help: "against a run: labels count once their row is this old" },
   { flag: "run-id",             option: "runId",                 type: "string", arg: "<id>",           help: "training run to compare with (default: the latest)" },
   { flag: "model",              option: "model",                 type: "string", arg: "<models:/…>",    help: "a registered model (models:/<name>@<alias>): its run is the reference" },
   { flag: "scenario",           option: "scenario",              type: "string", arg: "<s>",            help: "shift in the embedded sample: none, amount_shift, foreign_countries, new_fraud_pattern" },

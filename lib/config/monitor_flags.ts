@@ -19,6 +19,7 @@ export const MONITOR_FLAGS: FlagSpec[] = [
   { flag: "label",                  config: "data.file.label",              type: "string", arg: "<column>",    help: "with --source file: its 0/1 label column" },
   { flag: "current-samples",        config: "drift.maxSamples",             type: "number", arg: "<n>",         help: "rows of the current sample (and of the reference sample used)" },
   { flag: "chunk-size",             config: "drift.chunkSize",              type: "number", arg: "<n>",         help: "rows per chunk: the estimated_performance and multivariate triggers" },
+  { flag: "label-maturity-days",    config: "monitor.labelMaturityDays",    type: "number", arg: "<days>",      help: "labels count for realized performance once their row is this old" },
   { flag: "samples",                config: "data.maxSamples",              type: "number", arg: "<n>",         help: "rows a challenger is trained on" },
   { flag: "cv-folds",               config: "data.cvFolds",                 type: "number", arg: "<k>",         help: "CV folds of a challenger's training, 0 = off" },
   { flag: "triggers",               config: "monitor.triggers",             type: "list",   arg: "<a,b>",       help: "triggers evaluated: drift, performance, age, data, estimated_performance, multivariate" },

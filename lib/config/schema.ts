@@ -375,6 +375,11 @@ export const MonitorConfigSchema = z.strictObject({
   performanceMargin: z.number().min(0).max(1).default(0.05),
   /** Age: a champion older than this many hours fires (a schedule); 0 = off. */
   maxAgeHours: z.number().min(0).default(168),
+  /**
+   * Labels count for realized performance only once their row is this many days old (chargebacks
+   * arrive late); younger rows are measured by the estimated performance only. 0 = every label.
+   */
+  labelMaturityDays: z.number().min(0).default(0),
   /** Data: a rule's hit rate (or the rule-based positive rate) outside [ref / band, ref × band]… */
   dataBand: z.number().gt(1).default(2),
   /** …at least this far from the reference's, absolutely (small rates are noisy)… */

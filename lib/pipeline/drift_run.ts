@@ -58,6 +58,8 @@ export interface RunDriftOptions extends DataDriftOptions {
   readonly seed?: number;
   /** Performance degradation margin (absolute). @default config `drift.performanceMargin` */
   readonly performanceMargin?: number;
+  /** The time label maturity is counted from (ms). @default now */
+  readonly now?: number;
 }
 
 /** The report and where it was logged. */
@@ -166,6 +168,10 @@ export async function measureDrift(
       // A file's columns are read as the model was trained: text only where it had categories.
       textColumns: new Set(Object.keys(model.vocabulary)),
     });
+  const matured = withMatureLabels(current, {
+    days: config.monitor.labelMaturityDays,
+    now: options.now ?? Date.now(),
+  });
   const ref = await referenceSample(store, run, {
     names: current.specs.map((s) => s.name),
     max: maxSamples,
@@ -173,7 +179,10 @@ export async function measureDrift(
   });
   const metrics = JSON.parse(await text(store, run, "metrics.json"));
   const chunks = { ...chunkOptions(config.drift), seed: config.seed };
-  const report = compareSamples({ run, ref, current, model, metrics, scenario, chunks }, options);
+  const report = compareSamples(
+    { run, ref, current: matured, model, metrics, scenario, chunks },
+    options,
+  );
   return { report, run, reference: ref, current: current.frame };
 }
 
@@ -320,6 +329,8 @@ interface CurrentSample {
   readonly labeledRows?: Int32Array;
   /** The scores production returned (the prediction log), instead of rescoring. */
   readonly scores?: Float64Array;
+  /** Each row's time (ms), when the source has one: label maturity counts from it. */
+  readonly times?: Float64Array;
   readonly specs: readonly FeatureSpec[];
   readonly description: string;
   readonly warnings: readonly string[];
@@ -342,14 +353,45 @@ async function currentSample(
     seed: sampling.seed,
   }).labels;
   const what = read.labeled ? "the current file" : "the current sample";
+  const times = read.features.timestamps;
   return {
     frame,
     labels,
+    ...(times.some((t) => !Number.isNaN(t)) ? { times } : {}),
     specs: read.labeled?.specs ?? featuresOf(config.featureViews),
     description: read.description,
     warnings: [
       ...(read.notes?.warnings ?? []),
       ...readWarnings({ nonNumeric: read.nonNumeric }, what),
+    ],
+  };
+}
+
+/**
+ * The sample with only its mature labels: those of rows at least `days` old at `now` (rows
+ * without a time keep theirs). A younger row is unlabeled: the estimated performance covers it.
+ */
+function withMatureLabels(
+  current: CurrentSample,
+  { days, now }: { days: number; now: number },
+): CurrentSample {
+  if (days === 0 || !current.times) return current;
+  const cutoff = now - days * 86_400_000, times = current.times;
+  const rows = current.labeledRows ??
+    Int32Array.from({ length: current.frame.rows }, (_, i) => i);
+  const keep = rows.map((_, k) => k).filter((k) => !(times[rows[k]!]! > cutoff));
+  const young = rows.length - keep.length;
+  return {
+    ...current,
+    labels: Uint8Array.from(keep, (k) => current.labels[k]!),
+    labeledRows: Int32Array.from(keep, (k) => rows[k]!),
+    warnings: [
+      ...current.warnings,
+      ...(young
+        ? [
+          `${young} label(s) younger than monitor.labelMaturityDays (${days}) left out of realized performance`,
+        ]
+        : []),
     ],
   };
 }
@@ -374,6 +416,7 @@ async function loggedSample(
       labels: log.labels,
       labeledRows: log.labeledRows,
       scores: log.scores,
+      times: log.times,
       specs,
       description: `prediction log ${keys.stream} on ${conn.where} (${log.scores.length} rows, ` +
         `${log.labels.length} with feedback)`,

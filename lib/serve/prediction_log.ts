@@ -85,6 +85,8 @@ export interface LoggedSample {
   readonly names: readonly string[];
   readonly columns: Float64Array[];
   readonly scores: Float64Array;
+  /** When each row was scored (ms). */
+  readonly times: Float64Array;
   readonly entityIds: readonly string[];
   /** Rows with feedback, and their labels (empty without feedback). */
   readonly labeledRows: Int32Array;
@@ -135,6 +137,7 @@ export async function readPredictionLog(
     names,
     columns,
     scores: Float64Array.from(rows, (r) => Number(r.get("probability"))),
+    times: Float64Array.from(rows, (r) => Date.parse(r.get("time") ?? "")),
     entityIds,
     labeledRows,
     labels: Uint8Array.from(labeledRows, (i) => Number(known[i])),

@@ -14,6 +14,9 @@ const FLAGS: FlagSpec[] = [
   { flag: "name",            option: "name",                  type: "string",  arg: "<model>",  help: "the registered model" },
   { flag: "version",         option: "version",               type: "string",  arg: "<n>",      help: "move champion to this version" },
   { flag: "compare",         option: "compare",               type: "boolean",                  help: "move champion to the challenger only if it is better" },
+  { flag: "from-live",       option: "fromLive",              type: "boolean",                  help: "decide on live traffic: the prediction log of a shadow or canary, and matured feedback" },
+  { flag: "label-maturity-days", config: "monitor.labelMaturityDays", type: "number", arg: "<days>", help: "with --from-live: labels count once their row is this old" },
+  { flag: "source",          config: "data.source",           type: "string",  arg: "<name>",   help: "with --from-live: redis (where the prediction log is)" },
   { flag: "min-gain",        option: "minGain",               type: "number",  arg: "<g>",      help: "how much better the challenger must be (on --metric)" },
   { flag: "metric",          option: "metric",                type: "string",  arg: "<m>",      help: "roc_auc, pr_auc, f1, log_loss, brier, … (lower is better for the last two)" },
   { flag: "experiment-name", config: "mlflow.experimentName", type: "string",  arg: "<name>",   help: "experiment of the decision run" },
@@ -26,6 +29,7 @@ export const TASK = defineTask({
   usage: [
     "deno task promote --name fraud_detection --version 7",
     "deno task promote --name fraud_detection --compare [--min-gain 0.001] [--metric roc_auc]",
+    "deno task promote --name fraud_detection --from-live --source redis   on live traffic",
   ],
   config: true,
   options: PromoteOptionsSchema,

@@ -409,7 +409,7 @@ async function loggedSample(
   const conn = connectRedis(redisSettings(config.data.redis));
   try {
     const keys = logKeys(model);
-    const log = await readPredictionLog(conn, { ...keys, max: samples });
+    const log = await readPredictionLog(conn, { ...keys, max: samples, answered: true });
     const specs = featuresOf(config.featureViews).filter((s) => log.names.includes(s.name));
     return {
       frame: new Frame([...log.names], log.columns),

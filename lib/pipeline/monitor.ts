@@ -279,6 +279,7 @@ async function retrain(
   const promotion = await promote(config, {
     name,
     compare: true,
+    fromLive: false,
     minGain: config.monitor.minGain,
     metric: config.monitor.promotionMetric,
   }, { challengerVersion: version, guard });

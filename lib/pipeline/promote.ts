@@ -19,6 +19,7 @@ import type { ModelRegistry, ModelVersion, TrackingStore } from "../tracking/sto
 import { readModelAt } from "./load_model.ts";
 import { locateModel } from "./model_ref.ts";
 import { openSession } from "./tracking_session.ts";
+import { compareLive, MIN_LABELED } from "./live_comparison.ts";
 
 /** Metrics where lower is better. */
 const LOWER_IS_BETTER = new Set(["log_loss", "brier"]);
@@ -31,12 +32,14 @@ export const PromoteOptionsSchema = z.strictObject({
   version: z.string().regex(/^\d+$/, { message: "must be a version number" }).optional(),
   /** Compare `challenger` with `champion` and move `champion` only if it is better. */
   compare: z.boolean().default(false),
+  /** Compare them on live traffic (the prediction log and matured feedback) instead. */
+  fromLive: z.boolean().default(false),
   /** How much better (on `metric`) the challenger must be. */
   minGain: z.number().min(0).default(0.001),
   /** The metric compared (any of the tracked test metrics). */
   metric: z.enum(SCALAR_METRICS).default("roc_auc"),
-}).refine((options) => (options.version === undefined) !== !options.compare, {
-  message: "give `version` or `compare`, one of them",
+}).refine((o) => [o.version !== undefined, o.compare, o.fromLive].filter(Boolean).length === 1, {
+  message: "give `version`, `compare` or `fromLive`, one of them",
   path: ["version"],
   when: (p) => typeof p.value === "object" && p.value !== null,
 });
@@ -91,6 +94,8 @@ export async function promote(
     const previous = await ifFound(reg.getModelVersionByAlias(options.name, "champion"));
     const decision = options.compare
       ? await compare(store, reg, { ...options, ...hooks, previous })
+      : options.fromLive
+      ? await compareOnLive(config, store, { ...options, previous })
       : {
         candidate: await reg.getModelVersion(options.name, options.version!),
         promoted: true,
@@ -173,6 +178,44 @@ async function compare(
 }
 
 /**
+ * The live decision: the challenger's realized metric on matured feedback against the champion's
+ * (on the rows both scored when there are enough), with the gain rule of {@link compare}; kept
+ * when either lacks enough matured labels.
+ */
+async function compareOnLive(
+  config: TrainingConfig,
+  store: TrackingStore,
+  options: PromoteOptions & { previous: ModelVersion | undefined },
+): Promise<Decision> {
+  const live = await compareLive(config, store, { name: options.name, metric: options.metric });
+  const candidate = await store.registry!.getModelVersion(options.name, live.challenger.version);
+  const [champion, challenger] = [live.champion.realized, live.challenger.realized];
+  const f = (x: number) => x.toFixed(4);
+  const rows = Math.min(live.champion.labeled, live.challenger.labeled);
+  if (Number.isNaN(champion) || Number.isNaN(challenger)) {
+    return {
+      candidate,
+      promoted: false,
+      reason: `live ${options.metric} not measurable: ${live.champion.labeled} (champion) and ` +
+        `${live.challenger.labeled} (challenger) rows with matured labels, at least ${MIN_LABELED} ` +
+        `of both classes needed (estimated ROC AUC ${f(live.champion.estimatedRocAuc)} vs ` +
+        `${f(live.challenger.estimatedRocAuc)})`,
+    };
+  }
+  const gain = LOWER_IS_BETTER.has(options.metric) ? champion - challenger : challenger - champion;
+  const promoted = gain >= options.minGain;
+  return {
+    candidate,
+    promoted,
+    scores: { metric: options.metric, champion, challenger, gain, rows },
+    reason: `live ${options.metric} on ${rows} rows with matured labels (${live.realizedOn}): ` +
+      `challenger v${live.challenger.version} ${f(challenger)}, champion ` +
+      `v${live.champion.version} ${f(champion)}, gain ${f(gain)} ${promoted ? "≥" : "<"} ` +
+      `${options.minGain}; decisions agree on ${f(live.agreement)} of ${live.paired} paired rows`,
+  };
+}
+
+/**
  * The challenger's held-out test rows with labels: its run's reference sample, or — when that is
  * a sample of the training part (a time split) — its holdout sample.
  */
@@ -209,7 +252,7 @@ async function logDecision(
   await inRun(run, async () => {
     await run.logParams({
       name: d.options.name,
-      mode: d.options.compare ? "compare" : "explicit",
+      mode: d.options.compare ? "compare" : d.options.fromLive ? "live" : "explicit",
       candidate_version: d.candidate.version,
       champion_version_before: d.previous?.version ?? "none",
       metric: d.options.metric,

@@ -17,6 +17,8 @@ import type { OnlineStore } from "../serve/entity_features.ts";
 import { ServeLimitsSchema } from "../serve/limits.ts";
 import { listen } from "../serve/listen.ts";
 import { type Loaded, ModelSlot, type ModelSource } from "../serve/model_slot.ts";
+import type { Rollout } from "../serve/rollout.ts";
+import { ConfigError } from "../errors.ts";
 import { logKeys, type PredictionLog, redisPredictionLog } from "../serve/prediction_log.ts";
 import { scoreHandler } from "../serve/score_handler.ts";
 import { ServeMetrics } from "../serve/serve_metrics.ts";
@@ -40,6 +42,14 @@ export const ServeOptionsSchema = z.strictObject({
   logSample: z.number().min(0).max(1).default(1),
   /** Entries the prediction stream keeps (about). */
   logMaxLen: z.number().int().min(1).default(100_000),
+  /** A challenger that scores the same rows after each answer (its scores only logged). */
+  shadow: z.string().min(1).optional(),
+  /** Share of rows the shadow scores. */
+  shadowShare: z.number().gt(0).max(1).default(1),
+  /** Share of entities (by a hash of the id) the challenger answers. */
+  canary: z.number().min(0).max(1).default(0),
+  /** The canary's challenger (default: the shadow, else `models:/<name>@challenger`). */
+  challenger: z.string().min(1).optional(),
   ...ServeLimitsSchema.shape,
 });
 
@@ -80,8 +90,10 @@ export async function startServing(
   const store = config.data.source === "redis"
     ? await openStore(config, options, { slot, metrics })
     : undefined;
+  const rollout = await openRollout(config, options, slot);
   const handler = scoreHandler({
     slot,
+    ...(rollout ? { rollout } : {}),
     metrics,
     limits: options,
     ...(store ? { online: store.online, storeProblem: () => store.health.problem } : {}),
@@ -97,13 +109,18 @@ export async function startServing(
     },
   );
   metrics.connections = server.connections;
-  const follow = options.followSeconds > 0 && /@/.test(options.model)
+  const follow = options.followSeconds > 0
     ? setInterval(() => {
-      slot.refresh().then((m) => {
-        if (!m) return;
-        setModel(m);
-        options.log.info("model swapped", { name: m.name, version: m.version });
-      }, (e) => options.log.warn("alias check failed", { reason: String(e) }));
+      if (/@/.test(options.model)) {
+        slot.refresh().then((m) => {
+          if (!m) return;
+          setModel(m);
+          options.log.info("model swapped", { name: m.name, version: m.version });
+        }, (e) => options.log.warn("alias check failed", { reason: String(e) }));
+      }
+      rollout?.challenger.refresh().then((m) => {
+        if (m) options.log.info("challenger swapped", { name: m.name, version: m.version });
+      }, (e) => options.log.warn("challenger alias check failed", { reason: String(e) }));
     }, options.followSeconds * 1000)
     : undefined;
   return {
@@ -115,6 +132,47 @@ export async function startServing(
       await server.shutdown();
       await store?.conn.close().catch(() => {});
     },
+  };
+}
+
+/**
+ * The challenger of a shadow or canary (none without either): `shadow`, else `challenger`, else
+ * the champion's registered name at `@challenger`.
+ *
+ * @throws {ConfigError} for a canary with no challenger to name, or a challenger whose features
+ *   differ from the champion's.
+ */
+async function openRollout(
+  config: TrainingConfig,
+  options: ServeOptions,
+  slot: ModelSlot,
+): Promise<Rollout | undefined> {
+  if (!options.shadow && options.canary === 0) return undefined;
+  const named = /^models:\/([^@/]+)[@/]/.exec(options.model)?.[1];
+  const ref = options.shadow ?? options.challenger ??
+    (named ? `models:/${named}@challenger` : undefined);
+  if (!ref) {
+    throw new ConfigError([
+      "challenger: a canary needs a challenger (challenger, or a registered model to take @challenger from)",
+    ]);
+  }
+  const challenger = await ModelSlot.open(ref, registrySource(config));
+  const [a, b] = [slot.current.model.featureNames, challenger.current.model.featureNames];
+  if (a.join(",") !== b.join(",")) {
+    throw new ConfigError([
+      `challenger: ${ref} reads other features than the champion (${b.length} vs ${a.length}); ` +
+      "shadow and canary need the same feature list",
+    ]);
+  }
+  options.log.info("rollout", {
+    challenger: `${challenger.current.name}/${challenger.current.version}`,
+    shadow_share: options.shadow ? options.shadowShare : 0,
+    canary_share: options.canary,
+  });
+  return {
+    challenger,
+    shadowShare: options.shadow ? options.shadowShare : 0,
+    canaryShare: options.canary,
   };
 }
 

@@ -62,6 +62,10 @@ export function redisPredictionLog(
           r.model.name,
           "version",
           r.model.version,
+          "role",
+          r.role ?? "champion",
+          "request",
+          r.request ?? "",
           "probability",
           String(r.probability),
           "label",
@@ -88,6 +92,13 @@ export interface LoggedSample {
   /** When each row was scored (ms). */
   readonly times: Float64Array;
   readonly entityIds: readonly string[];
+  /** The version that scored each row, and for whom: `champion`, `canary` or `shadow`. */
+  readonly versions: readonly string[];
+  readonly roles: readonly string[];
+  /** Each row's request row (`<request>:<row>`): a shadow row shares it with its answer. */
+  readonly requests: readonly string[];
+  /** Each row's 0/1 decision (the score against its model's threshold). */
+  readonly decisions: Uint8Array;
   /** Rows with feedback, and their labels (empty without feedback). */
   readonly labeledRows: Int32Array;
   readonly labels: Uint8Array;
@@ -95,13 +106,14 @@ export interface LoggedSample {
 
 /**
  * The latest `max` entries of a prediction stream, joined with the feedback hash (`entity id →
- * label`, the latest label given for the entity).
+ * label`, the latest label given for the entity); with `answered`, only the rows whose score was
+ * the answer (a shadow's are left out).
  *
  * @throws {DataError} for an empty or missing stream.
  */
 export async function readPredictionLog(
   conn: RedisConnection,
-  source: { stream: string; feedback: string; max: number },
+  source: { stream: string; feedback: string; max: number; answered?: boolean },
 ): Promise<LoggedSample> {
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
@@ -121,7 +133,12 @@ export async function readPredictionLog(
     const m = new Map<string, string>();
     for (let i = 0; i + 1 < kv.length; i += 2) m.set(kv[i]!, kv[i + 1]!);
     return m;
-  });
+  }).filter((m) => !source.answered || m.get("role") !== "shadow");
+  if (!rows.length) {
+    throw new DataError(
+      `the prediction log ${source.stream} on ${conn.where} holds shadow rows only`,
+    );
+  }
   const names = Object.keys(JSON.parse(rows[0]!.get("features") ?? "{}"));
   const columns = names.map(() => new Float64Array(rows.length));
   rows.forEach((r, i) => {
@@ -139,6 +156,10 @@ export async function readPredictionLog(
     scores: Float64Array.from(rows, (r) => Number(r.get("probability"))),
     times: Float64Array.from(rows, (r) => Date.parse(r.get("time") ?? "")),
     entityIds,
+    versions: rows.map((r) => r.get("version") ?? ""),
+    roles: rows.map((r) => r.get("role") ?? "champion"),
+    requests: rows.map((r) => r.get("request") ?? ""),
+    decisions: Uint8Array.from(rows, (r) => (r.get("label") === "1" ? 1 : 0)),
     labeledRows,
     labels: Uint8Array.from(labeledRows, (i) => Number(known[i])),
   };

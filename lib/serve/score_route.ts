@@ -23,7 +23,9 @@ import {
   parseScoreRequest,
   RequestError,
 } from "./score_request.ts";
-import type { ServeContext } from "./serve_context.ts";
+import type { LoggedRow, ServeContext } from "./serve_context.ts";
+import type { Loaded } from "./model_slot.ts";
+import { canaryRows, shadowRows } from "./rollout.ts";
 
 /** The columns to score, whose rows they are, and what was missing from them. */
 interface ScoreInput {
@@ -54,31 +56,126 @@ export async function score(ctx: ServeContext, req: Request, url: URL): Promise<
     : await entityInput(ctx, parsed.ids, model.featureNames);
   if (input instanceof Response) return input;
   const frame = new Frame([...model.featureNames], input.columns);
-  const p = model.predictProba(frame), t = model.decisionThreshold;
-  const reasons = explain > 0 ? await reasonCodesInSlices(model, frame, { k: explain }) : [];
-  const predictions = Array.from(p, (prob, i) => ({
+  const canary = ctx.rollout?.canaryShare ? canaryRows(input.ids, ctx.rollout.canaryShare) : null;
+  const who = { champion: loaded, challenger: canary && ctx.rollout!.challenger.current, canary };
+  const answered = await answerRows(frame, { ...who, explain });
+  const predictions = answered.map((a, i) => ({
     ...(input.ids[i] !== null ? { entity_id: input.ids[i] } : {}),
-    probability: prob,
-    label: prob >= t ? 1 : 0,
+    probability: a.probability,
+    label: a.label,
+    ...(canary ? { model_version: a.by.version } : {}),
     ...(input.missing?.[i] ? { missing: input.missing[i] } : {}),
     ...(input.unreadable?.[i] ? { unreadable: input.unreadable[i] } : {}),
-    ...(reasons.length ? { reasons: reasonsOf(reasons, i) } : {}),
+    ...(a.reasons ? { reasons: a.reasons } : {}),
   }));
-  ctx.metrics.scored(p.length, input.fetchSeconds);
-  ctx.logRows?.(predictions.map((o, i) => ({
+  ctx.metrics.scored(frame.rows, input.fetchSeconds);
+  const request = nextRequestId();
+  const logged = (i: number, a: { probability: number; label: number; by: Loaded }) => ({
     entityId: input.ids[i] ?? null,
     features: input.columns.map((c) => c[i]!),
-    probability: o.probability,
-    label: o.label,
-    model: loaded,
+    probability: a.probability,
+    label: a.label,
+    model: a.by,
+    role: canary?.[i] ? "canary" as const : "champion" as const,
+    request: `${request}:${i}`,
     missing: input.missing?.[i] ?? 0,
     unreadable: input.unreadable?.[i] ?? 0,
-  })));
+  });
+  ctx.logRows?.(answered.map((a, i) => logged(i, a)));
+  if (ctx.rollout?.shadowShare) scheduleShadow(ctx, { frame, input, canary, request, logged });
   return json(200, {
     model: { name: loaded.name, version: loaded.version },
-    threshold: t,
+    threshold: model.decisionThreshold,
     predictions,
   });
+}
+
+/** One row's answer: its probability, label, the model that gave them, and its reasons. */
+interface Answer {
+  readonly probability: number;
+  readonly label: number;
+  readonly by: Loaded;
+  readonly reasons?: { feature: string; value: number }[];
+}
+
+/** Each row answered by its model: the champion, or the challenger for canary rows. */
+async function answerRows(
+  frame: Frame,
+  o: { champion: Loaded; challenger: Loaded | null; canary: boolean[] | null; explain: number },
+): Promise<Answer[]> {
+  const answers = new Array<Answer>(frame.rows);
+  const groups: [Loaded, Int32Array][] = o.challenger && o.canary
+    ? [
+      [o.champion, rowsWhere(o.canary, false)],
+      [o.challenger, rowsWhere(o.canary, true)],
+    ]
+    : [[o.champion, Int32Array.from({ length: frame.rows }, (_, i) => i)]];
+  for (const [by, rows] of groups) {
+    if (rows.length === 0) continue;
+    const part = rows.length === frame.rows ? frame : frame.take(rows);
+    const p = by.model.predictProba(part), t = by.model.decisionThreshold;
+    const reasons = o.explain > 0
+      ? await reasonCodesInSlices(by.model, part, { k: o.explain })
+      : [];
+    rows.forEach((row, k) => {
+      answers[row] = {
+        probability: p[k]!,
+        label: p[k]! >= t ? 1 : 0,
+        by,
+        ...(reasons.length ? { reasons: reasonsOf(reasons, k) } : {}),
+      };
+    });
+  }
+  return answers;
+}
+
+/** Rows whose flag is `value`. */
+function rowsWhere(flags: boolean[], value: boolean): Int32Array {
+  return Int32Array.from(flags.flatMap((f, i) => (f === value ? [i] : [])));
+}
+
+/**
+ * After the answer is sent, the challenger scores the shadowed rows the champion answered; its
+ * scores go to the prediction log (role `shadow`, the champion row's request id) and never to the
+ * caller. A failure is counted, never raised.
+ */
+function scheduleShadow(
+  ctx: ServeContext,
+  s: {
+    frame: Frame;
+    input: ScoreInput;
+    canary: boolean[] | null;
+    request: string;
+    logged: (i: number, a: Answer) => LoggedRow;
+  },
+): void {
+  const rollout = ctx.rollout!;
+  const sampled = shadowRows(s.input.ids, { share: rollout.shadowShare, sequence: sequence });
+  const rows = rowsWhere(sampled.map((x, i) => x && !s.canary?.[i]), true);
+  if (rows.length === 0) return;
+  setTimeout(() => {
+    try {
+      const by = rollout.challenger.current;
+      const p = by.model.predictProba(rows.length === s.frame.rows ? s.frame : s.frame.take(rows));
+      const t = by.model.decisionThreshold;
+      ctx.logRows?.(Array.from(rows, (row, k) => ({
+        ...s.logged(row, { probability: p[k]!, label: p[k]! >= t ? 1 : 0, by }),
+        role: "shadow" as const,
+      })));
+      ctx.metrics.shadowed(rows.length);
+    } catch (error) {
+      ctx.metrics.shadowFailed();
+      ctx.onError?.(error);
+    }
+  }, 0);
+}
+
+let sequence = 0;
+const PROCESS = crypto.randomUUID().slice(0, 8);
+
+/** A request id unique across the server's life and its restarts (`<process>-<n>`). */
+function nextRequestId(): string {
+  return `${PROCESS}-${++sequence}`;
 }
 
 /** Row `i`'s reasons. */

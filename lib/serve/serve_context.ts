@@ -10,6 +10,7 @@ import type { Loaded, ModelSlot } from "./model_slot.ts";
 import type { OnlineStore } from "./entity_features.ts";
 import type { BodyLimits } from "./read_body.ts";
 import type { ServeMetrics } from "./serve_metrics.ts";
+import type { Rollout } from "./rollout.ts";
 
 /** A scored row as the prediction log keeps it. */
 export interface LoggedRow {
@@ -18,6 +19,10 @@ export interface LoggedRow {
   readonly probability: number;
   readonly label: number;
   readonly model: Loaded;
+  /** Who the row was scored for: the answer (champion or canary), or the shadow. */
+  readonly role?: "champion" | "canary" | "shadow";
+  /** The request row it belongs to (`<request>:<row>`): pairs a shadow score with the answer. */
+  readonly request?: string;
   /** Model features with no value (`null`, an absent key or store field). */
   readonly missing: number;
   /** Model features with a value that could not be read (scored as missing). */
@@ -27,6 +32,8 @@ export interface LoggedRow {
 /** What the routes need. */
 export interface ServeContext {
   readonly slot: ModelSlot;
+  /** A challenger in shadow and/or canary (none: the champion alone). */
+  readonly rollout?: Rollout;
   readonly metrics: ServeMetrics;
   /** Body size and time, and the least share of a row's features present to score it. */
   readonly limits: BodyLimits & { readonly minPresentShare: number };

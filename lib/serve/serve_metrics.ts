@@ -40,6 +40,8 @@ export class ServeMetrics {
   #fetchCount = 0;
   #values = { present: 0, missing: 0, unreadable: 0 };
   #refused = 0;
+  #shadowRows = 0;
+  #shadowFailures = 0;
   model = { name: "", version: "" };
   /** The prediction log's counts, when there is one. */
   predictionLog: (() => { written: number; failed: number }) | undefined;
@@ -64,6 +66,16 @@ export class ServeMetrics {
       this.#fetchSum += fetchSeconds;
       this.#fetchCount++;
     }
+  }
+
+  /** Records rows the shadow challenger scored. */
+  shadowed(rows: number): void {
+    this.#shadowRows += rows;
+  }
+
+  /** Records a shadow scoring that failed (the answer was not affected). */
+  shadowFailed(): void {
+    this.#shadowFailures++;
   }
 
   /** Records the feature values of an entity read, and the entities refused for too few. */
@@ -92,6 +104,14 @@ export class ServeMetrics {
     out.push(`serve_request_duration_seconds_count ${this.#latencyCount}`);
     head("serve_rows_scored_total", "counter", "Rows scored.");
     out.push(`serve_rows_scored_total ${this.#rows}`);
+    head("serve_shadow_rows_total", "counter", "Rows the shadow challenger scored.");
+    out.push(`serve_shadow_rows_total ${this.#shadowRows}`);
+    head(
+      "serve_shadow_failures_total",
+      "counter",
+      "Shadow scorings that failed (the answers were not affected).",
+    );
+    out.push(`serve_shadow_failures_total ${this.#shadowFailures}`);
     head("serve_feature_fetch_seconds", "summary", "Feature-store reads of entity requests.");
     out.push(`serve_feature_fetch_seconds_sum ${this.#fetchSum}`);
     out.push(`serve_feature_fetch_seconds_count ${this.#fetchCount}`);

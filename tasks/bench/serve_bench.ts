@@ -2,7 +2,8 @@
  * The serving benchmark: our server (`deno task serve`) and the original design's FastAPI +
  * onnxruntime box, scoring the same model from the same Redis, driven by `wrk` with single-row
  * requests — by features and by entity id — one after the other on the same machine: requests/s
- * and p50/p99 latency of each, speed vs FastAPI (our requests/s over its) and the goals. Ours runs as deployed (behind its connection guard)
+ * and p50/p99 latency of each, speed vs FastAPI (our requests/s over its) and the goals; and the
+ * champion's p99 with a shadow challenger against without (both logging every prediction). Ours runs as deployed (behind its connection guard)
  * and serving directly (`--header-timeout-ms 0`), so the guard's cost is measured too.
  *
  * @module
@@ -142,13 +143,26 @@ interface ServedModel {
 function startServers(
   m: ServedModel,
   children: Deno.ChildProcess[],
-): { ours: string; direct: string; fastapi: string } {
+): { ours: string; direct: string; fastapi: string; logged: string; shadow: string } {
   const ours = freePort(), direct = freePort(), theirs = freePort();
-  for (const [port, extra] of [[ours, []], [direct, ["--header-timeout-ms", "0"]]] as const) {
+  const logged = freePort(), shadow = freePort();
+  const servers = [
+    [ours, []],
+    [direct, ["--header-timeout-ms", "0"]],
+    // The prediction log on, without and with a shadow challenger (a second copy of the model).
+    [logged, ["--log-sample", "1"]],
+    [shadow, ["--log-sample", "1", "--shadow", m.model]],
+  ] as const;
+  for (const [port, extra] of servers) {
     children.push(new Deno.Command(Deno.execPath(), {
       args: [
         ...["run", "-A", "tasks/serve.ts", "--model", m.model, "--port", String(port)],
-        ...["--source", "redis", "--log-sample", "0", ...extra],
+        ...[
+          "--source",
+          "redis",
+          ...(extra.length && extra[0] === "--log-sample" ? [] : ["--log-sample", "0"]),
+        ],
+        ...extra,
       ],
       env: { REDIS_HOST: "127.0.0.1", REDIS_PORT: String(m.redisPort) },
       stdout: "null",
@@ -168,7 +182,13 @@ function startServers(
     stderr: "inherit",
   }).spawn());
   const url = (port: number) => `http://127.0.0.1:${port}/v1/score`;
-  return { ours: url(ours), direct: url(direct), fastapi: url(theirs) };
+  return {
+    ours: url(ours),
+    direct: url(direct),
+    fastapi: url(theirs),
+    logged: url(logged),
+    shadow: url(shadow),
+  };
 }
 
 /** Runs the benchmark and returns the printed report. */
@@ -218,7 +238,9 @@ export async function benchServe(o: ServeBenchOptions): Promise<string> {
       const guarded = await wrk(urls.ours, bodies, { ...o, dir });
       const fastapi = await wrk(urls.fastapi, bodies, { ...o, dir });
       const direct = await wrk(urls.direct, bodies, { ...o, dir });
-      runs.push({ kind, guarded, direct, fastapi });
+      const logged = await wrk(urls.logged, bodies, { ...o, dir });
+      const shadowed = await wrk(urls.shadow, bodies, { ...o, dir });
+      runs.push({ kind, guarded, direct, fastapi, logged, shadowed });
     }
     return serveTable(o, runs);
   } finally {
@@ -240,7 +262,13 @@ interface ServeRuns {
   readonly guarded: WrkResult;
   readonly direct: WrkResult;
   readonly fastapi: WrkResult;
+  /** Ours with the prediction log, without and with a shadow challenger. */
+  readonly logged: WrkResult;
+  readonly shadowed: WrkResult;
 }
+
+/** The champion's p99 with a shadow, over its p99 without (both logging predictions). */
+const SHADOW_P99_GOAL = below(1.5);
 
 /** Three times FastAPI's throughput (and, per row, a p99 below FastAPI's). */
 const THROUGHPUT_GOAL = atLeast(3);
@@ -248,7 +276,7 @@ const THROUGHPUT_GOAL = atLeast(3);
 /** The printed table: req/s, latency, speed vs FastAPI and both goals of each of our rows. */
 function serveTable(o: ServeBenchOptions, runs: readonly ServeRuns[]): string {
   const goals: GoalResult[] = [];
-  const rows = runs.flatMap(({ kind, guarded, direct, fastapi }) => {
+  const rows = runs.flatMap(({ kind, guarded, direct, fastapi, logged, shadowed }) => {
     const p99Goal = below(fastapi.p99, { format: (ms) => `FastAPI's ${ms.toFixed(2)} ms` });
     const row = (name: string, r: WrkResult, ours: boolean) => {
       const speed = speedFromRates(r.rps, fastapi.rps);
@@ -268,9 +296,20 @@ function serveTable(o: ServeBenchOptions, runs: readonly ServeRuns[]): string {
         ours ? goalCheck(r.p99, p99Goal) : "",
       ];
     };
+    const shadowCost = shadowed.p99 / logged.p99;
+    goals.push({
+      what: `shadow, ${kind}: p99 with / without`,
+      value: shadowCost,
+      goal: SHADOW_P99_GOAL,
+    });
     return [
       row("ours (deno task serve)", guarded, true),
       row("ours, no guard", direct, true),
+      row("ours, prediction log", logged, false),
+      [
+        ...row("ours, log + shadow", shadowed, false).slice(0, 8),
+        `p99 ${shadowCost.toFixed(2)}× ${goalCheck(shadowCost, SHADOW_P99_GOAL)}`,
+      ],
       row("FastAPI + onnxruntime", fastapi, false),
     ];
   });

@@ -68,6 +68,9 @@ Deno.test("a broken correlation: univariate tests stay quiet, the reconstruction
   const width = error.band.upper! - error.band.lower!;
   assert.ok(error.overall.value > error.band.upper! + 2 * width, `${error.overall.value}`);
   assert.deepEqual(report.alarms.map((a) => a.trigger), ["multivariate"]);
+  const share = report.chunks!.measures.find((m) => m.measure === "drifted_share")!;
+  assert.equal(share.alerts, 0, "no chunk's univariate tests see it either");
+  assert.equal(share.chunks.length, 8);
   // The same relation on fresh rows: no alarm.
   const same = driftBetween(reference, correlated(4000, 1, 3), { chunking: { size: 500 } });
   assert.deepEqual(same.alarms, []);

@@ -1,16 +1,17 @@
 /**
- * Drift chunk by chunk: the measures that read the current sample per chunk against the band of
- * the reference's own chunks — multivariate drift (PCA reconstruction error) always, and with
- * scores and predictions on both sides, the estimated performance (CBPE) and, where current
- * labels are known, the realized one beside it.
+ * Drift chunk by chunk: the measures that read the current sample per chunk — the drifted-feature
+ * share and multivariate drift (PCA reconstruction error) always, and with scores and predictions
+ * on both sides, the scores' shift (KS), the estimated performance (CBPE) and, where current labels
+ * are known, the realized one beside it.
  *
  * @module
  */
 
 import { estimatePerformance, type PerformanceEstimate, type ScoredSample } from "./cbpe.ts";
 import type { ChunkedMeasure } from "./chunked_measure.ts";
-import type { ChunkBy } from "./chunks.ts";
-import type { FeatureColumn } from "./data_drift.ts";
+import { type ChunkBy, chunkRows } from "./chunks.ts";
+import type { DataDriftOptions, FeatureColumn } from "./data_drift.ts";
+import { driftedShareByChunk, scoreShiftByChunk } from "./chunk_univariate.ts";
 import { reconstructionDrift } from "./reconstruction.ts";
 
 /** One side: its features, timestamps and, when it has them, its scores. */
@@ -25,7 +26,10 @@ export interface ChunkedDrift {
   readonly by: ChunkBy;
   /** The scores were calibrated before estimating (absent without scores). */
   readonly calibrated?: boolean;
-  /** `reconstruction_error`, then `estimated_<metric>` and `realized_<metric>` ones. */
+  /**
+   * `drifted_share`, `score_ks` (with scores), `reconstruction_error`, then `estimated_<metric>`
+   * and `realized_<metric>` ones.
+   */
   readonly measures: readonly ChunkedMeasure[];
   /** What weakens the bands (too few reference chunks). */
   readonly warnings: readonly string[];
@@ -57,9 +61,34 @@ export const MIN_REFERENCE_CHUNKS = 6;
 export function chunkedDrift(
   reference: ChunkedSide,
   current: ChunkedSide,
-  options: { readonly by: ChunkBy; readonly varianceShare?: number; readonly seed?: number },
+  options: {
+    readonly by: ChunkBy;
+    readonly varianceShare?: number;
+    readonly seed?: number;
+    /** The per-feature tests and dataset rule (the drifted share per chunk). */
+    readonly dataDrift?: DataDriftOptions;
+  },
 ): ChunkedDrift {
   const multivariate = reconstructionDrift(reference, current, options);
+  const nCur = current.columns[0]?.values.length ?? 0;
+  const curChunks = chunkRows(nCur, options.by, current.timestamps);
+  const univariate = [
+    driftedShareByChunk(reference.columns, current.columns, {
+      chunks: curChunks,
+      ...(options.dataDrift ? { options: options.dataDrift } : {}),
+    }),
+  ];
+  if (reference.scored && current.scored) {
+    univariate.push(scoreShiftByChunk(
+      { reference: reference.scored.scores, current: current.scored.scores },
+      {
+        chunks: curChunks,
+        ...(options.dataDrift?.significanceLevel !== undefined
+          ? { alpha: options.dataDrift.significanceLevel }
+          : {}),
+      },
+    ));
+  }
   let performance: PerformanceEstimate | undefined;
   if (reference.scored && current.scored) {
     performance = estimatePerformance(
@@ -81,7 +110,12 @@ export function chunkedDrift(
   return {
     by: options.by,
     ...(performance ? { calibrated: performance.calibrated } : {}),
-    measures: [multivariate, ...(performance?.estimated ?? []), ...(performance?.realized ?? [])],
+    measures: [
+      ...univariate,
+      multivariate,
+      ...(performance?.estimated ?? []),
+      ...(performance?.realized ?? []),
+    ],
     warnings,
   };
 }

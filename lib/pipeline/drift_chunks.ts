@@ -11,7 +11,7 @@ import type { Cell, Table } from "../data/table.ts";
 import type { ScoredSample } from "../drift/cbpe.ts";
 import { type ChunkedDrift, chunkedDrift, type ChunkedSide } from "../drift/chunked_drift.ts";
 import type { ChunkBy } from "../drift/chunks.ts";
-import type { FeatureColumn } from "../drift/data_drift.ts";
+import type { DataDriftOptions, FeatureColumn } from "../drift/data_drift.ts";
 import { DataError } from "../errors.ts";
 import { evaluateBinary } from "../evaluate/binary_metrics.ts";
 import { timestamps } from "../features/file_source.ts";
@@ -36,6 +36,8 @@ export interface DriftByChunkOptions {
   readonly predictedClassColumn?: string;
   readonly reconstructionVariance?: number;
   readonly seed?: number;
+  /** The per-feature tests and dataset rule (the drifted share per chunk). */
+  readonly dataDrift?: DataDriftOptions;
 }
 
 /**
@@ -74,6 +76,7 @@ export function driftByChunk(
         ? { varianceShare: options.reconstructionVariance }
         : {}),
       ...(options.seed !== undefined ? { seed: options.seed } : {}),
+      ...(options.dataDrift ? { dataDrift: options.dataDrift } : {}),
     },
   );
 }

@@ -151,6 +151,7 @@ export function driftBetween(
       prediction,
       readOf,
       names: options.names ?? { reference: "reference", current: "current" },
+      dataDrift: options,
     })
     : undefined;
   // Unreadable scores and labels are counted like features' cells.

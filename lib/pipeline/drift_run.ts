@@ -295,6 +295,7 @@ function compareSamples(s: Samples, options: ResolvedRunDriftOptions): DriftRepo
             by: s.chunks.chunking,
             varianceShare: s.chunks.reconstructionVariance,
             seed: s.chunks.seed,
+            dataDrift: { ...options, importance: model.featureImportance() },
           },
         ),
       }

@@ -26,6 +26,7 @@ import {
 import type { LoggedRow, ServeContext } from "./serve_context.ts";
 import type { Loaded } from "./model_slot.ts";
 import { canaryRows, shadowRows } from "./rollout.ts";
+import { queueShadow } from "./shadow_batch.ts";
 
 /** The columns to score, whose rows they are, and what was missing from them. */
 interface ScoreInput {
@@ -82,7 +83,7 @@ export async function score(ctx: ServeContext, req: Request, url: URL): Promise<
     unreadable: input.unreadable?.[i] ?? 0,
   });
   ctx.logRows?.(answered.map((a, i) => logged(i, a)));
-  if (ctx.rollout?.shadowShare) scheduleShadow(ctx, { frame, input, canary, request, logged });
+  if (ctx.rollout?.shadowShare) scheduleShadow(ctx, { frame, input, canary, logged });
   return json(200, {
     model: { name: loaded.name, version: loaded.version },
     threshold: model.decisionThreshold,
@@ -134,40 +135,19 @@ function rowsWhere(flags: boolean[], value: boolean): Int32Array {
   return Int32Array.from(flags.flatMap((f, i) => (f === value ? [i] : [])));
 }
 
-/**
- * After the answer is sent, the challenger scores the shadowed rows the champion answered; its
- * scores go to the prediction log (role `shadow`, the champion row's request id) and never to the
- * caller. A failure is counted, never raised.
- */
+/** The shadowed rows the champion answered, queued for the challenger (`shadow_batch.ts`). */
 function scheduleShadow(
   ctx: ServeContext,
   s: {
     frame: Frame;
     input: ScoreInput;
     canary: boolean[] | null;
-    request: string;
     logged: (i: number, a: Answer) => LoggedRow;
   },
 ): void {
-  const rollout = ctx.rollout!;
-  const sampled = shadowRows(s.input.ids, { share: rollout.shadowShare, sequence: sequence });
+  const sampled = shadowRows(s.input.ids, { share: ctx.rollout!.shadowShare, sequence });
   const rows = rowsWhere(sampled.map((x, i) => x && !s.canary?.[i]), true);
-  if (rows.length === 0) return;
-  setTimeout(() => {
-    try {
-      const by = rollout.challenger.current;
-      const p = by.model.predictProba(rows.length === s.frame.rows ? s.frame : s.frame.take(rows));
-      const t = by.model.decisionThreshold;
-      ctx.logRows?.(Array.from(rows, (row, k) => ({
-        ...s.logged(row, { probability: p[k]!, label: p[k]! >= t ? 1 : 0, by }),
-        role: "shadow" as const,
-      })));
-      ctx.metrics.shadowed(rows.length);
-    } catch (error) {
-      ctx.metrics.shadowFailed();
-      ctx.onError?.(error);
-    }
-  }, 0);
+  if (rows.length) queueShadow(ctx, { frame: s.frame, rows, logged: s.logged });
 }
 
 let sequence = 0;

@@ -268,7 +268,7 @@ interface ServeRuns {
 }
 
 /** The champion's p99 with a shadow, over its p99 without (both logging predictions). */
-const SHADOW_P99_GOAL = below(1.5);
+const SHADOW_P99_GOAL = below(1.25);
 
 /** Three times FastAPI's throughput (and, per row, a p99 below FastAPI's). */
 const THROUGHPUT_GOAL = atLeast(3);

@@ -15,7 +15,7 @@ COPY lib/ lib/
 COPY tasks/ tasks/
 COPY data/ data/
 RUN deno cache tasks/train.ts tasks/drift.ts tasks/monitor.ts tasks/schedule.ts tasks/ingest.ts \
-      tasks/predict.ts tasks/promote.ts tasks/export_onnx.ts tasks/mlflow_sync.ts tasks/calibrate_drift.ts \
+      tasks/predict.ts tasks/promote.ts tasks/compare.ts tasks/export_onnx.ts tasks/mlflow_sync.ts tasks/calibrate_drift.ts \
       tasks/explain.ts tasks/serve.ts tasks/features.ts tasks/healthcheck.ts \
  && ls node_modules/.deno/onnxruntime-node@*/node_modules/onnxruntime-node/bin/napi-v6/linux/*/libonnxruntime.so.1 \
  && mkdir -p /data && chown -R deno:deno /data /app/node_modules

@@ -22,7 +22,7 @@ Deno.test("chunks: by size keeps a short last chunk, by count divides, by week r
   assert.deepEqual(chunkRows(11, { size: 4 }).map((c) => [c.key, c.rows.length]), [
     ["[0:3]", 4],
     ["[4:7]", 4],
-    ["[8:11]", 3],
+    ["[8:10]", 3],
   ]);
   assert.deepEqual(chunkRows(23, { count: 4 }).map((c) => c.rows.length), [5, 5, 5, 5, 3]);
   // Rows out of time order are put in order; ties keep their row order.
@@ -120,7 +120,7 @@ Deno.test("the monitor's chunk triggers read the latest chunk against the refere
   assert.equal(fired.threshold, error.band.upper);
   assert.match(
     fired.detail,
-    /latest chunk \[3500:3999\] .* outside the reference band .*; 2 of 8 chunk\(s\) outside/,
+    /latest chunk \[3500:3999\] .* above the reference band .*; 2 of 8 chunk\(s\) outside/,
   );
   const quiet = chunkTrigger("multivariate", { ...error, chunks: error.chunks.slice(0, 6) });
   assert.equal(quiet.fired, false);
@@ -147,4 +147,51 @@ Deno.test("the domain classifier tells a broken correlation apart, and not fresh
     by,
   );
   assert.equal(same.alerts, 0, JSON.stringify(same.chunks.map((c) => c.value)));
+});
+
+Deno.test("chunked measures at their edges: an improvement does not fire, a short tail is not acted on, one feature has no reconstruction, a tiny chunk no domain score", async () => {
+  const value = (v: number, rows = 100) => ({
+    key: `k${v}`,
+    rows,
+    value: v,
+    samplingError: 0.01,
+    lowerBound: v,
+    upperBound: v,
+    alert: true,
+  });
+  const auc = {
+    measure: "estimated_roc_auc",
+    band: { lower: 0.8, upper: 0.9 },
+    reference: [],
+    chunks: [value(0.95)],
+    overall: value(0.95),
+    alerts: 1,
+  };
+  assert.equal(chunkTrigger("estimated_performance", auc).fired, false, "better is not a trigger");
+  const tail = { ...auc, chunks: [value(0.85), value(0.5, 3)] };
+  assert.equal(
+    chunkTrigger("estimated_performance", tail).value,
+    0.85,
+    "3 rows are not the latest",
+  );
+  assert.equal(chunkTrigger("estimated_performance", { ...auc, chunks: [value(0.7)] }).fired, true);
+
+  const one = (seed: number) => correlated(600, 1, seed);
+  const single = (f: Frame) => new Frame(["a"], [f.column("a")]);
+  const report = driftBetween(single(one(1)), single(one(2)), { chunking: { size: 100 } });
+  assert.deepEqual(report.chunks!.measures.map((m) => m.measure), ["drifted_share"]);
+  assert.match(
+    report.chunks!.warnings.join(),
+    /multivariate drift not measured: the PCA keeps every component/,
+  );
+
+  const columns = (f: Frame): FeatureColumn[] =>
+    f.names.map((name) => ({ name, kind: "continuous", values: f.column(name) }));
+  const domain = await domainClassifierDrift(
+    { columns: columns(one(1)) },
+    { columns: columns(correlated(203, 1, 3)) },
+    { by: { size: 100 }, seed: 7 },
+  );
+  assert.deepEqual(domain.chunks.map((c) => c.key), ["[0:99]", "[100:199]", "[200:202]"]);
+  assert.ok(Number.isNaN(domain.chunks[2]!.value) && !domain.chunks[2]!.alert);
 });

@@ -37,7 +37,8 @@ Deno.test("shadow and canary: the shadow never changes an answer and is logged b
   };
   try {
     assert.equal((await runTask("ingest", ["--samples", "2000"], { env, cwd: dir })).code, 0);
-    await trainChampion({ cwd: dir, env });
+    const first = await trainChampion({ cwd: dir, env });
+    const runDir = /Artifacts: (\S+)/.exec(first.stdout)![1]!;
     // The challenger: another model (shallower, fewer rounds) at @challenger.
     await trainChampion({
       cwd: dir,
@@ -151,8 +152,41 @@ Deno.test("shadow and canary: the shadow never changes an answer and is logged b
         answered.forEach((p) =>
           assert.equal(p.model_version === "2", stablePlace(p.entity_id!) < 0.2)
         );
+        // Rows without an entity id stay with the champion.
+        const anonymous = (await post(url, { rows: Array.from({ length: 50 }, () => features) }))
+          .predictions as Prediction[];
+        assert.ok(anonymous.every((p) => p.model_version === "1"));
       },
     );
+
+    await t.step("a rollout that cannot work is refused in one line (exit 2)", async () => {
+      const refused = async (args: string[], line: RegExp) => {
+        const r = await runTask("serve", ["--port", "0", ...args], {
+          env,
+          cwd: dir,
+          timeoutMs: 60_000,
+        });
+        assert.equal(r.code, 2, r.stderr);
+        assert.match(r.stderr, line);
+      };
+      const champion = "models:/fraud_detection@champion";
+      await refused(
+        [
+          "--model",
+          champion,
+          "--shadow",
+          "models:/fraud_detection@challenger",
+          "--log-sample",
+          "0",
+        ],
+        /--shadow: its scores go only to the prediction log/,
+      );
+      const file = join(runDir, "model", "model.json");
+      await refused(
+        ["--model", file, "--canary", "0.1"],
+        /--challenger: a canary needs a challenger/,
+      );
+    });
   } finally {
     for (const s of servers) {
       s.kill("SIGTERM");
@@ -207,7 +241,12 @@ Deno.test("live comparison: compare reads the shadow's log and matured feedback;
       body: JSON.stringify(labeled),
     });
     assert.equal(fed.status, 200, await fed.text());
-    await new Promise((r) => setTimeout(r, 300)); // the shadow's log writes
+    // Every answer and its shadow row in the log (the shadow writes 5 ms after its batch).
+    const logged = `serve_prediction_log_rows_total{result="written"} ${2 * labeled.length}`;
+    for (let i = 0; i < 200; i++) {
+      if ((await (await fetch(`${url}/metrics`)).text()).includes(logged)) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
 
     // Labels a few seconds old do not count with a 30-day maturity: the champion stays.
     const young = await run("promote", [

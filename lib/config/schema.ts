@@ -277,12 +277,15 @@ export const DriftConfigSchema = z.strictObject({
   /** Chunks by calendar period of the timestamp column (UTC days; weeks Monday to Sunday). */
   chunkBy: z.enum(["day", "week"]).optional(),
   /** PCA variance share kept by the reconstruction-error drift (NannyML's 0.65). */
-  reconstructionVariance: z.number().gt(0).max(1).default(0.65),
+  reconstructionVariance: z.number().gt(0).lt(1).default(0.65),
   /** With a chunking, the domain classifier per chunk too (5-fold trees per chunk: slower). */
   domainClassifier: z.boolean().default(false),
 }).refine(
   (d) => [d.chunkSize, d.chunkCount, d.chunkBy].filter((v) => v !== undefined).length <= 1,
   { message: "give one of chunkSize, chunkCount and chunkBy", path: ["chunkSize"] },
+).refine(
+  (d) => !d.domainClassifier || [d.chunkSize, d.chunkCount, d.chunkBy].some((v) => v !== undefined),
+  { message: "needs a chunking (chunkSize, chunkCount or chunkBy)", path: ["domainClassifier"] },
 );
 
 /** Where runs are tracked. */

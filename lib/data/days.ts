@@ -33,3 +33,22 @@ export function dayOf(time: number): number {
 export function isoDay(day: number): string {
   return new Date(day * DAY_MS).toISOString().slice(0, 10);
 }
+
+/**
+ * Whether a label of a row at `time` counts yet: always with `days` 0; else when the row is at
+ * least `days` old at `now` (a row without a time never matures).
+ *
+ * @example
+ * ```ts
+ * import { DAY_MS, isMature } from "./days.ts";
+ * const now = Date.parse("2024-06-30T00:00:00Z");
+ * isMature(now - 40 * DAY_MS, { days: 30, now }); // true
+ * isMature(now - 2 * DAY_MS, { days: 30, now }); // false: chargebacks may still come
+ * ```
+ */
+export function isMature(
+  time: number,
+  o: { readonly days: number; readonly now: number },
+): boolean {
+  return o.days === 0 || time <= o.now - o.days * DAY_MS;
+}

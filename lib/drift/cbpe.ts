@@ -15,7 +15,7 @@
 import { fitIsotonic, isotonicPredict } from "../models/calibration/isotonic.ts";
 import { rocAuc } from "../evaluate/curves.ts";
 import { DataError } from "../errors.ts";
-import { Rng } from "../util/rng.ts";
+import { stratifiedSplit } from "../data/split.ts";
 import { type ChunkedMeasure, measureChunks } from "./chunked_measure.ts";
 import { type ChunkBy, chunkRows } from "./chunks.ts";
 import {
@@ -160,7 +160,8 @@ function hasAny(labels: ArrayLike<number>): boolean {
 
 /**
  * Whether isotonic calibration helps, as NannyML decides it: not with a ROC AUC above 0.999;
- * else over 10 stratified 90/10 splits (seeded), calibrated on each 90 % and scored on its 10 %,
+ * else over 10 stratified 90/10 splits (seeded: seed, seed + 1, …), calibrated on each 90 % and
+ * scored on its 10 %,
  * the expected calibration error (10 equal-count bins by score) of the pooled held-out scores,
  * raw against calibrated: calibrate when calibration lowers it.
  */
@@ -170,31 +171,26 @@ export function needsCalibration(
   seed: number,
 ): boolean {
   if (rocAuc(labels, scores) > 0.999) return false;
-  const rng = new Rng(seed);
-  const byClass = [0, 1].map((c) =>
-    Array.from({ length: labels.length }, (_, i) => i).filter((i) => labels[i] === c)
-  );
   const raw: number[] = [], fitted: number[] = [], truth: number[] = [];
   for (let split = 0; split < 10; split++) {
-    const test: number[] = [], train: number[] = [];
-    for (const rows of byClass) {
-      const shuffled = rng.shuffle(Int32Array.from(rows));
-      const k = Math.max(1, Math.round(rows.length / 10));
-      test.push(...shuffled.subarray(0, k));
-      train.push(...shuffled.subarray(k));
-    }
-    const points = fitIsotonic(train.map((i) => scores[i]!), train.map((i) => labels[i]!));
-    const calibrated = isotonicPredict(points, test.map((i) => scores[i]!));
-    test.forEach((
-      i,
-      k,
-    ) => (raw.push(scores[i]!), fitted.push(calibrated[k]!), truth.push(labels[i]!)));
+    const { train, test } = stratifiedSplit(labels, 0.1, seed + split);
+    const at = (rows: Int32Array, v: ArrayLike<number>) => Float64Array.from(rows, (i) => v[i]!);
+    const points = fitIsotonic(at(train, scores), at(train, labels));
+    const calibrated = isotonicPredict(points, at(test, scores));
+    test.forEach((i, k) => {
+      raw.push(scores[i]!);
+      fitted.push(calibrated[k]!);
+      truth.push(labels[i]!);
+    });
   }
-  return expectedCalibrationError(raw, truth) > expectedCalibrationError(fitted, truth);
+  return equalCountEce(raw, truth) > equalCountEce(fitted, truth);
 }
 
-/** ECE over equal-count bins by score: Σ share × |mean score − mean label|. */
-function expectedCalibrationError(p: readonly number[], y: readonly number[]): number {
+/**
+ * ECE over equal-count bins by score (NannyML's): Σ share × |mean score − mean label|.
+ * `evaluate/reliability.ts` bins by equal width instead, as a reliability diagram does.
+ */
+function equalCountEce(p: readonly number[], y: readonly number[]): number {
   const n = p.length, order = Array.from({ length: n }, (_, i) => i).sort((a, b) => p[a]! - p[b]!);
   const bins = n <= 20 ? Math.floor(n / 2) : 10, width = Math.floor(n / bins);
   const edges: number[] = [];

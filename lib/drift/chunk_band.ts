@@ -28,7 +28,11 @@ export interface ChunkValue {
   /** value ± 3 sampling errors, held within the measure's limits. */
   readonly lowerBound: number;
   readonly upperBound: number;
-  /** The value is not strictly inside the band. */
+  /**
+   * The chunk alerts: its value outside the band (for the reconstruction error, not strictly
+   * inside it); measures with a rule of their own (the drifted share's dataset verdict, the
+   * scores' KS p-value) set it by that rule.
+   */
   readonly alert: boolean;
 }
 

@@ -8,7 +8,7 @@
  */
 
 import { type ChunkValue, chunkValue } from "./chunk_band.ts";
-import type { ChunkedMeasure } from "./chunked_measure.ts";
+import { type ChunkedMeasure, measureEach } from "./chunked_measure.ts";
 import type { Chunk } from "./chunks.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "./data_drift.ts";
 import { ks2samp } from "./ks.ts";
@@ -37,7 +37,7 @@ export function driftedShareByChunk(
 ): ChunkedMeasure {
   const driftShare = o.options?.driftShare ?? 0.5;
   const band = { lower: null, upper: driftShare };
-  const read = (chunk: { key: string; rows: Int32Array; start?: number; end?: number }) => {
+  const read = (chunk: Chunk) => {
     const d = detectDataDrift(reference, current.map((c) => rowsOf(c, chunk.rows)), o.options);
     const v: ChunkValue = chunkValue(
       { ...chunk, rows: chunk.rows.length },
@@ -46,16 +46,7 @@ export function driftedShareByChunk(
     );
     return { ...v, alert: d.dataset.drifted };
   };
-  const chunks = o.chunks.map(read);
-  const all = Int32Array.from(o.chunks.flatMap((c) => Array.from(c.rows)));
-  return {
-    measure: "drifted_share",
-    band,
-    reference: [],
-    chunks,
-    overall: read({ key: "all", rows: all }),
-    alerts: chunks.filter((c) => c.alert).length,
-  };
+  return measureEach("drifted_share", { chunks: o.chunks, band, read });
 }
 
 /**
@@ -70,7 +61,7 @@ export function scoreShiftByChunk(
   const alpha = (o.alpha ?? 0.05) / 10;
   const all = Float64Array.from(scores.reference).filter((x) => !Number.isNaN(x));
   const band = { lower: null, upper: null };
-  const read = (chunk: { key: string; rows: Int32Array; start?: number; end?: number }) => {
+  const read = (chunk: Chunk) => {
     const part = Float64Array.from(chunk.rows, (r) => scores.current[r]!)
       .filter((x) => !Number.isNaN(x));
     const ks = part.length && all.length ? ks2samp(all, part) : { statistic: NaN, pValue: NaN };
@@ -81,16 +72,7 @@ export function scoreShiftByChunk(
     );
     return { ...v, alert: ks.pValue < alpha };
   };
-  const chunks = o.chunks.map(read);
-  const every = Int32Array.from(o.chunks.flatMap((c) => Array.from(c.rows)));
-  return {
-    measure: "score_ks",
-    band,
-    reference: [],
-    chunks,
-    overall: read({ key: "all", rows: every }),
-    alerts: chunks.filter((c) => c.alert).length,
-  };
+  return measureEach("score_ks", { chunks: o.chunks, band, read });
 }
 
 /** A column's values at `rows`. */

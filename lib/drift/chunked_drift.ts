@@ -90,32 +90,65 @@ export function chunkedDrift(
     ));
   }
   let performance: PerformanceEstimate | undefined;
+  const notes: string[] = [];
   if (reference.scored && current.scored) {
+    const labeled = labeledReference(reference.scored, reference.timestamps);
+    if (labeled.dropped) {
+      notes.push(
+        `${labeled.dropped} reference row(s) without a label or score left out of the ` +
+          "performance estimation",
+      );
+    }
     performance = estimatePerformance(
-      {
-        ...reference.scored,
-        ...(reference.timestamps ? { timestamps: reference.timestamps } : {}),
-      },
+      labeled.sample,
       { ...current.scored, ...(current.timestamps ? { timestamps: current.timestamps } : {}) },
       { by: options.by, ...(options.seed !== undefined ? { seed: options.seed } : {}) },
     );
   }
-  const made = multivariate.reference.length;
-  const warnings = made < MIN_REFERENCE_CHUNKS
-    ? [
-      `the bands come from ${made} reference chunk(s), fewer than ${MIN_REFERENCE_CHUNKS}: ` +
-      `expect false alerts (smaller chunks, or a larger reference)`,
-    ]
-    : [];
+  const nRef = reference.columns[0]?.values.length ?? 0;
+  const made = chunkRows(nRef, options.by, reference.timestamps).length;
+  const warnings = [
+    ...(made < MIN_REFERENCE_CHUNKS
+      ? [
+        `the bands come from ${made} reference chunk(s), fewer than ${MIN_REFERENCE_CHUNKS}: ` +
+        `expect false alerts (smaller chunks, or a larger reference)`,
+      ]
+      : []),
+    ...notes,
+    ...(multivariate ? [] : [
+      "multivariate drift not measured: the PCA keeps every component at " +
+      "drift.reconstructionVariance (one feature, or features too little correlated)",
+    ]),
+  ];
   return {
     by: options.by,
     ...(performance ? { calibrated: performance.calibrated } : {}),
     measures: [
       ...univariate,
-      multivariate,
+      ...(multivariate ? [multivariate] : []),
       ...(performance?.estimated ?? []),
       ...(performance?.realized ?? []),
     ],
     warnings,
   };
+}
+
+/** The reference's rows with a label and a score (CBPE's reference), and how many were left out. */
+function labeledReference(scored: ScoredSample, timestamps?: ArrayLike<number>) {
+  const labels = scored.labels;
+  const keep: number[] = [];
+  for (let i = 0; i < scored.scores.length; i++) {
+    if (!Number.isNaN(scored.scores[i]!) && !(labels && Number.isNaN(labels[i]!))) keep.push(i);
+  }
+  const dropped = scored.scores.length - keep.length;
+  const at = (v: ArrayLike<number>) => Float64Array.from(keep, (i) => v[i]!);
+  const sample: ScoredSample = dropped === 0
+    ? { ...scored, ...(timestamps ? { timestamps } : {}) }
+    : {
+      scores: at(scored.scores),
+      predictions: at(scored.predictions),
+      ...(labels ? { labels: at(labels) } : {}),
+      ...(timestamps ? { timestamps: at(timestamps) } : {}),
+    };
+  return { sample, dropped };
 }

@@ -80,7 +80,7 @@ export function measureChunks(
   const read = ({ chunk, m }: { chunk: Chunk; m: Measured }) =>
     chunkValue({ ...chunk, rows: chunk.rows.length }, m, { band, limits });
   const chunks = cur.map(read);
-  const all = Int32Array.from(sides.current.chunks.flatMap((c) => Array.from(c.rows)));
+  const all = allRows(sides.current.chunks);
   const overall = read({ chunk: { key: "all", rows: all }, m: sides.current.measure(all) });
   return {
     measure,
@@ -88,6 +88,54 @@ export function measureChunks(
     reference: ref.map(read),
     chunks,
     overall,
+    alerts: chunks.filter((c) => c.alert).length,
+  };
+}
+
+/**
+ * The latest chunk that is not a short remainder: the last with at least half the rows of the
+ * largest (a size chunking's tail, a day just begun, are too few rows to act on).
+ *
+ * @example
+ * ```ts
+ * import { latestFullChunk } from "./chunked_measure.ts";
+ * const chunk = (key: string, rows: number) =>
+ *   ({ key, rows, value: 1, samplingError: 0, lowerBound: 1, upperBound: 1, alert: false });
+ * latestFullChunk([chunk("[0:99]", 100), chunk("[100:102]", 3)])?.key; // "[0:99]"
+ * ```
+ */
+export function latestFullChunk(chunks: readonly ChunkValue[]): ChunkValue | undefined {
+  const most = Math.max(0, ...chunks.map((c) => c.rows));
+  return chunks.findLast((c) => c.rows * 2 >= most);
+}
+
+/** Every row of the chunks, in chunk order (the whole sample as one chunk). */
+export function allRows(chunks: readonly Chunk[]): Int32Array {
+  const out = new Int32Array(chunks.reduce((n, c) => n + c.rows.length, 0));
+  let at = 0;
+  for (const c of chunks) (out.set(c.rows, at), at += c.rows.length);
+  return out;
+}
+
+/**
+ * A measure read chunk by chunk by a rule of its own (no reference chunks): `read` gives each
+ * current chunk's value and alert, and the whole sample's (key `all`).
+ */
+export function measureEach(
+  measure: string,
+  o: {
+    readonly chunks: readonly Chunk[];
+    readonly band: Band;
+    readonly read: (c: Chunk) => ChunkValue;
+  },
+): ChunkedMeasure {
+  const chunks = o.chunks.map(o.read);
+  return {
+    measure,
+    band: o.band,
+    reference: [],
+    chunks,
+    overall: o.read({ key: "all", rows: allRows(o.chunks) }),
     alerts: chunks.filter((c) => c.alert).length,
   };
 }

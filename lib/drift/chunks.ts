@@ -1,13 +1,15 @@
 /**
  * Chunks of a sample, as NannyML's chunkers cut them, so that every measure can be read per
  * chunk: rows are first put in time order when a timestamp is given (ties keep their row order),
- * then cut by size (`[0:4999]`, `[5000:9999]`, …, a shorter last chunk kept), by count (the size
- * is `rows // count`, then as by size) or by calendar period (UTC days, or weeks Monday to
- * Sunday, keyed as pandas prints periods: `2018-01-01`, `2018-01-01/2018-01-07`).
+ * then cut by size (`[0:4999]`, `[5000:9999]`, …, a shorter last chunk kept: `[10000:10002]`), by
+ * count (the size is `rows // count`, then as by size) or by calendar period (UTC days, or weeks
+ * Monday to Sunday, keyed as pandas prints periods: `2018-01-01`, `2018-01-01/2018-01-07`). Times
+ * with a UTC offset are cut by their UTC day; pandas cuts zone-aware times by their local day.
  *
  * @module
  */
 
+import { DAY_MS, dayOf, isoDay } from "../data/days.ts";
 import { DataError } from "../errors.ts";
 
 /** How to cut: by rows per chunk, by a number of chunks, or by calendar period. */
@@ -27,8 +29,6 @@ export interface Chunk {
   readonly end?: number;
 }
 
-const DAY_MS = 86_400_000;
-
 /**
  * Cuts `n` rows into chunks.
  *
@@ -40,14 +40,21 @@ const DAY_MS = 86_400_000;
  * @example Ten rows by four
  * ```ts
  * import { chunkRows } from "./chunks.ts";
- * chunkRows(10, { size: 4 }).map((c) => c.key); // ["[0:3]", "[4:7]", "[8:11]"]
+ * chunkRows(10, { size: 4 }).map((c) => c.key); // ["[0:3]", "[4:7]", "[8:9]"]
  * ```
  */
 export function chunkRows(n: number, by: ChunkBy, timestamps?: ArrayLike<number>): Chunk[] {
   const order = rowOrder(n, timestamps);
   if ("period" in by) {
-    if (!timestamps) throw new DataError("chunking by period needs a timestamp column");
+    if (!timestamps) {
+      throw new DataError(
+        `drift.chunkBy "${by.period}" needs a timestamp column (timestampColumn)`,
+      );
+    }
     return periodChunks(order, timestamps, by.period);
+  }
+  if ("count" in by && !(Number.isInteger(by.count) && by.count >= 1)) {
+    throw new DataError(`drift.chunkCount must be a whole number ≥ 1, found ${by.count}`);
   }
   const size = "size" in by ? by.size : Math.floor(n / by.count);
   if (!(Number.isInteger(size) && size >= 1)) {
@@ -63,7 +70,7 @@ export function chunkRows(n: number, by: ChunkBy, timestamps?: ArrayLike<number>
     const span = timestamps
       ? { start: timestamps[rows[0]!]!, end: timestamps[rows[rows.length - 1]!]! }
       : {};
-    chunks.push({ key: `[${start}:${start + size - 1}]`, rows, ...span });
+    chunks.push({ key: `[${start}:${start + rows.length - 1}]`, rows, ...span });
   }
   return chunks;
 }
@@ -75,7 +82,9 @@ function rowOrder(n: number, timestamps?: ArrayLike<number>): Int32Array {
   let missing = 0;
   for (let i = 0; i < n; i++) if (Number.isNaN(timestamps[i]!)) missing++;
   if (missing) {
-    throw new DataError(`chunking by time needs a timestamp on every row; ${missing} have none`);
+    throw new DataError(
+      `chunks in time order need a timestamp on every row (timestampColumn); ${missing} have none`,
+    );
   }
   return order.sort((a, b) => timestamps[a]! - timestamps[b]! || a - b);
 }
@@ -87,7 +96,7 @@ function periodChunks(
   period: "day" | "week",
 ): Chunk[] {
   const startOf = (t: number) => {
-    const day = Math.floor(t / DAY_MS);
+    const day = dayOf(t);
     // 1970-01-01 was a Thursday: (day + 3) % 7 is days since Monday.
     return (period === "day" ? day : day - ((day + 3) % 7 + 7) % 7) * DAY_MS;
   };
@@ -99,14 +108,11 @@ function periodChunks(
     let to = from;
     while (to < order.length && startOf(timestamps[order[to]!]!) === start) to++;
     const end = start + span - 1;
-    const key = period === "day" ? isoDay(start) : `${isoDay(start)}/${isoDay(start + 6 * DAY_MS)}`;
+    const key = period === "day"
+      ? isoDay(dayOf(start))
+      : `${isoDay(dayOf(start))}/${isoDay(dayOf(start) + 6)}`;
     chunks.push({ key, rows: order.slice(from, to), start, end });
     from = to;
   }
   return chunks;
-}
-
-/** `YYYY-MM-DD` of a UTC time. */
-function isoDay(t: number): string {
-  return new Date(t).toISOString().slice(0, 10);
 }

@@ -29,7 +29,7 @@ const PARAMS = { n_estimators: 100, max_depth: 4, eta: 0.1, nthread: 1 };
 /**
  * The domain classifier's ROC AUC per current chunk (and over the whole current sample).
  *
- * @throws {DataError} for a chunk with fewer rows than folds.
+ * @throws {DataError} for a reference with fewer rows than folds (a chunk with fewer is NaN).
  * @example A moved mean is told apart
  * ```ts
  * import { domainClassifierDrift } from "./domain_classifier.ts";
@@ -54,8 +54,9 @@ export async function domainClassifierDrift(
   const nCur = current.columns[0]!.values.length;
   const chunks = chunkRows(nCur, options.by, current.timestamps);
   const limits = { lower: 0, upper: 1 };
+  // A chunk with fewer rows than folds cannot be cross-validated: not measured (NaN, no alert).
   const measure = async (rows: Int32Array) => ({
-    value: await separability(both, { nRef, rows, seed: options.seed }),
+    value: rows.length < FOLDS ? NaN : await separability(both, { nRef, rows, seed: options.seed }),
     samplingError: NaN,
   });
   const read = async (chunk: { key: string; rows: Int32Array; start?: number; end?: number }) =>

@@ -7,6 +7,7 @@
  */
 
 import type { ChunkedDrift } from "./chunked_drift.ts";
+import { latestFullChunk } from "./chunked_measure.ts";
 import type { DataDrift } from "./data_drift.ts";
 import type { PerformanceDrift, PredictionDrift } from "./model_drift.ts";
 import { DRIFT_TESTS, isDrifted } from "./registry.ts";
@@ -107,7 +108,11 @@ export function driftAlarms(
   return [...out, ...chunkAlarms(result.chunks)];
 }
 
-/** Chunks whose estimated ROC AUC or reconstruction error left the reference's band. */
+/**
+ * Chunks whose estimated ROC AUC, reconstruction error or domain-classifier AUC left the band: an
+ * alarm when the latest full chunk did, or more than one chunk did (one chunk of many outside a
+ * ± 3σ band happens by chance: 42 % of the time over 200 unchanged chunks).
+ */
 function chunkAlarms(chunks: ChunkedDrift | undefined): DriftAlarm[] {
   const out: DriftAlarm[] = [];
   const rules = [
@@ -118,7 +123,7 @@ function chunkAlarms(chunks: ChunkedDrift | undefined): DriftAlarm[] {
   for (const [measure, trigger, what] of rules) {
     const m = chunks?.measures.find((x) => x.measure === measure);
     const alerted = m?.chunks.filter((c) => c.alert) ?? [];
-    if (!m || alerted.length === 0) continue;
+    if (!m || (alerted.length < 2 && !latestFullChunk(m.chunks)?.alert)) continue;
     const band = `[${m.band.lower?.toFixed(4) ?? "−∞"}, ${m.band.upper?.toFixed(4) ?? "∞"}]`;
     const shown = alerted.slice(0, 3).map((c) => `${c.key} ${c.value.toFixed(4)}`).join(", ");
     out.push({

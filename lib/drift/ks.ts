@@ -8,6 +8,7 @@
 
 import { kolmogornSf } from "./_kolmogorov.ts";
 import { finiteSorted } from "./_sorted.ts";
+import { roundHalfEven } from "../util/special.ts";
 
 /** The statistic, its p-value and how it was computed. */
 export interface KsResult {
@@ -72,12 +73,6 @@ export function ks2samp(reference: ArrayLike<number>, current: ArrayLike<number>
 function gcd(a: number, b: number): number {
   while (b) [a, b] = [b, a % b];
   return a;
-}
-
-/** numpy's round (half to even). */
-function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
 /** P(D_{n,n} ≥ h/n): the share of lattice paths leaving the band |x − y| < h (Horner form). */

@@ -14,6 +14,7 @@
  */
 
 import { rocAuc } from "../evaluate/curves.ts";
+import { roundHalfEven } from "../util/special.ts";
 
 /** The metrics a chunk is read by. */
 export const CHUNK_METRICS = [
@@ -44,16 +45,17 @@ export interface Counts {
   readonly tn: number;
 }
 
-/** Expected counts of the rows with a probability and a prediction. */
-export function expectedCounts(rows: ScoredRows, at: Int32Array): Counts {
-  let tp = 0, fp = 0, fn = 0, tn = 0;
+/** Expected counts of the rows with a probability and a prediction, and how many rows those are. */
+export function expectedCounts(rows: ScoredRows, at: Int32Array): Counts & { rows: number } {
+  let tp = 0, fp = 0, fn = 0, tn = 0, n = 0;
   for (const r of at) {
     const p = rows.probabilities[r]!, y = rows.predictions[r]!;
     if (Number.isNaN(p) || Number.isNaN(y)) continue;
+    n++;
     if (y === 1) (tp += p, fp += 1 - p);
     else if (y === 0) (fn += p, tn += 1 - p);
   }
-  return { tp, fp, fn, tn };
+  return { tp, fp, fn, tn, rows: n };
 }
 
 /** A metric from counts (expected: a zero denominator gives 0). */
@@ -84,7 +86,10 @@ export function metricOfCounts(metric: Exclude<ChunkMetric, "roc_auc">, c: Count
  * ```
  */
 export function expectedMetric(metric: ChunkMetric, rows: ScoredRows, at: Int32Array): number {
-  if (metric !== "roc_auc") return metricOfCounts(metric, expectedCounts(rows, at));
+  if (metric !== "roc_auc") {
+    const counts = expectedCounts(rows, at);
+    return counts.rows ? metricOfCounts(metric, counts) : NaN; // no row to estimate from
+  }
   const kept = at.filter((r) =>
     !Number.isNaN(rows.probabilities[r]!) && !Number.isNaN(rows.scores[r]!)
   );
@@ -94,18 +99,10 @@ export function expectedMetric(metric: ChunkMetric, rows: ScoredRows, at: Int32A
   let sum = 0;
   for (let k = 0; k < n; k++) {
     sum += rows.probabilities[order[k]!]!;
-    tps[k + 1] = round5(sum);
-    fps[k + 1] = round5(k + 1 - sum);
+    tps[k + 1] = roundHalfEven(sum, 5);
+    fps[k + 1] = roundHalfEven(k + 1 - sum, 5);
   }
   return trapezoidArea(fps.map((f) => f / fps[n]!), tps.map((t) => t / tps[n]!));
-}
-
-/** numpy's `round(x, 5)`: times 1e5, to the nearest integer (halves to even), over 1e5. */
-function round5(x: number): number {
-  const y = x * 100000;
-  let r = Math.round(y);
-  if (r - y === 0.5 && r % 2 !== 0) r -= 1;
-  return r / 100000;
 }
 
 /** scikit-learn's `auc`: the trapezoid area, NaN when x is not monotone. */

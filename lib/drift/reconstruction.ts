@@ -71,8 +71,8 @@ export function fitReconstruction(
   options: { readonly varianceShare?: number } = {},
 ): Reconstruction {
   const n = reference[0]?.values.length ?? 0;
-  if (reference.length === 0 || n === 0) {
-    throw new DataError("multivariate drift needs reference rows with at least one feature");
+  if (reference.length === 0 || n < 2) {
+    throw new DataError("multivariate drift needs at least 2 reference rows and one feature");
   }
   const encoders = reference.map(fitEncoder);
   const x = encodeRows(reference, encoders);
@@ -252,6 +252,9 @@ export interface ChunkSample {
 /**
  * Reconstruction error chunk by chunk: fitted on the reference, measured on the reference's own
  * chunks (the band: mean ± 3 deviations, no lower side at or below 0) and on the current ones.
+ * Undefined when the PCA keeps every component (one feature, or features so little correlated
+ * that `varianceShare` needs them all): every row then reconstructs exactly, and the error says
+ * nothing.
  *
  * @throws {DataError} as {@link fitReconstruction} and {@link chunkRows}.
  */
@@ -259,8 +262,9 @@ export function reconstructionDrift(
   reference: ChunkSample,
   current: ChunkSample,
   options: { readonly by: ChunkBy; readonly varianceShare?: number },
-): ChunkedMeasure {
+): ChunkedMeasure | undefined {
   const fit = fitReconstruction(reference.columns, options);
+  if (fit.k === fit.names.length) return undefined;
   const side = (s: ChunkSample) => {
     const errors = reconstructionErrors(fit, s.columns);
     return {

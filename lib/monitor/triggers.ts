@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { ChunkedMeasure } from "../drift/chunked_measure.ts";
+import { type ChunkedMeasure, latestFullChunk } from "../drift/chunked_measure.ts";
 import type { DataDrift } from "../drift/data_drift.ts";
 import type { PerformanceDrift } from "../drift/model_drift.ts";
 import type { Severity } from "../drift/severity.ts";
@@ -129,9 +129,9 @@ export function ageTrigger(since: number, maxAgeHours: number, now = Date.now())
 }
 
 /**
- * Fires when the latest chunk of a chunked measure left the reference's band: the estimated ROC
- * AUC (`estimated_performance`: the threshold is the band's lower side) or the reconstruction
- * error (`multivariate`: its upper side).
+ * Fires when the latest full chunk of a chunked measure (not a short remainder) left the
+ * reference's band on the harmful side: the estimated ROC AUC below its lower side
+ * (`estimated_performance`), or the reconstruction error above its upper side (`multivariate`).
  *
  * @example The latest chunk's error above the band
  * ```ts
@@ -153,21 +153,24 @@ export function chunkTrigger(
   name: "estimated_performance" | "multivariate",
   measure: ChunkedMeasure,
 ): Trigger {
-  const latest = measure.chunks.at(-1);
-  const side = name === "multivariate" ? "upper" : "lower";
-  const threshold = measure.band[side] ?? Number.NaN;
-  const what = name === "multivariate" ? "reconstruction error" : "estimated ROC AUC";
+  const latest = latestFullChunk(measure.chunks);
+  const upper = name === "multivariate";
+  const threshold = measure.band[upper ? "upper" : "lower"] ?? Number.NaN;
+  const what = upper ? "reconstruction error" : "estimated ROC AUC";
+  // Only the harmful side fires: a higher error, a lower estimate.
+  const fired = latest !== undefined &&
+    (upper ? latest.value > threshold : latest.value < threshold);
   const band = `[${round(measure.band.lower ?? -Infinity)}, ${
     round(measure.band.upper ?? Infinity)
   }]`;
   return {
     name,
-    fired: latest?.alert ?? false,
+    fired,
     value: latest?.value ?? Number.NaN,
     threshold,
     detail: latest
       ? `${what} of the latest chunk ${latest.key} ${round(latest.value)} ${
-        latest.alert ? "outside" : "inside"
+        fired ? (upper ? "above" : "below") : "not past"
       } the reference band ${band}; ${measure.alerts} of ${measure.chunks.length} chunk(s) outside`
       : `${what}: no current chunk`,
   };

@@ -15,6 +15,7 @@ import { parseCsv } from "../data/csv_parse.ts";
 import { numericColumns } from "../data/read_table.ts";
 import { readWarnings } from "../data/read_counts.ts";
 import { sampleRows } from "../data/sample.ts";
+import { isMature } from "../data/days.ts";
 import { type DataDriftOptions, detectDataDrift, type FeatureColumn } from "../drift/data_drift.ts";
 import { performanceDrift, predictionDrift, scoreNote } from "../drift/model_drift.ts";
 import { ConfigError, DataError } from "../errors.ts";
@@ -179,6 +180,12 @@ export async function measureDrift(
   });
   const metrics = JSON.parse(await text(store, run, "metrics.json"));
   const chunks = { ...chunkOptions(config.drift), seed: config.seed };
+  if (chunks.chunking && "period" in chunks.chunking) {
+    throw new ConfigError([
+      "drift.chunkBy: a run's reference sample has no timestamps to cut by; against a run use " +
+      "drift.chunkSize or drift.chunkCount",
+    ]);
+  }
   const report = compareSamples(
     { run, ref, current: matured, model, metrics, scenario, chunks },
     options,
@@ -285,6 +292,8 @@ function compareSamples(s: Samples, options: ResolvedRunDriftOptions): DriftRepo
           { columns: columns(ref, "reference"), scored: scoredReference(ref, threshold) },
           {
             columns: columns(cur, "current"),
+            // Rows in time order when each has a time: the latest chunk is the latest traffic.
+            ...(current.times?.every((t) => !Number.isNaN(t)) ? { timestamps: current.times } : {}),
             scored: {
               scores,
               predictions: decided(scores, threshold),
@@ -369,18 +378,18 @@ async function currentSample(
 }
 
 /**
- * The sample with only its mature labels: those of rows at least `days` old at `now` (rows
- * without a time keep theirs). A younger row is unlabeled: the estimated performance covers it.
+ * The sample with only its mature labels: those of rows at least `days` old at `now` (a row
+ * without a time never matures). A younger row is unlabeled: the estimated performance covers it.
  */
 function withMatureLabels(
   current: CurrentSample,
   { days, now }: { days: number; now: number },
 ): CurrentSample {
   if (days === 0 || !current.times) return current;
-  const cutoff = now - days * 86_400_000, times = current.times;
+  const times = current.times;
   const rows = current.labeledRows ??
     Int32Array.from({ length: current.frame.rows }, (_, i) => i);
-  const keep = rows.map((_, k) => k).filter((k) => !(times[rows[k]!]! > cutoff));
+  const keep = rows.map((_, k) => k).filter((k) => isMature(times[rows[k]!]!, { days, now }));
   const young = rows.length - keep.length;
   return {
     ...current,
@@ -410,7 +419,7 @@ async function loggedSample(
   const conn = connectRedis(redisSettings(config.data.redis));
   try {
     const keys = logKeys(model);
-    const log = await readPredictionLog(conn, { ...keys, max: samples, answered: true });
+    const log = await readPredictionLog(conn, { ...keys, max: samples, roles: ["champion"] });
     const specs = featuresOf(config.featureViews).filter((s) => log.names.includes(s.name));
     return {
       frame: new Frame([...log.names], log.columns),

@@ -14,7 +14,8 @@ import { parseCsv } from "../data/csv_parse.ts";
 import { numericColumns } from "../data/read_table.ts";
 import { estimatePerformance } from "../drift/cbpe.ts";
 import { ks2samp } from "../drift/ks.ts";
-import { ConfigError } from "../errors.ts";
+import { ConfigError, DataError, ifFound } from "../errors.ts";
+import { isMature } from "../data/days.ts";
 import { evaluateBinary, type ScalarMetric } from "../evaluate/binary_metrics.ts";
 import { connectRedis } from "../features/redis/client.ts";
 import { redisSettings } from "../features/redis/source.ts";
@@ -55,6 +56,9 @@ export interface LiveComparison {
   readonly realizedOn: "paired" | "own";
 }
 
+/** The latest log entries read (the server keeps about `logMaxLen`, 100,000 by default). */
+export const MAX_LOG_ROWS = 200_000;
+
 /** Least labeled rows (with both classes) a realized metric is read from. */
 export const MIN_LABELED = 30;
 
@@ -68,49 +72,64 @@ export async function compareLive(
   store: TrackingStore,
   o: { name: string; metric: ScalarMetric; now?: number },
 ): Promise<LiveComparison> {
-  if (!store.registry) throw noRegistry(store.where);
-  const version = async (alias: string) => {
-    try {
-      return await store.registry!.getModelVersionByAlias(o.name, alias);
-    } catch {
-      throw new ConfigError([`compare: ${o.name} has no @${alias}`]);
-    }
-  };
-  const [champion, challenger] = [await version("champion"), await version("challenger")];
+  const { champion, challenger } = await aliasesOf(store, o.name);
   const log = await readLog(config, o.name);
   const matured = maturedLabels(log, {
     days: config.monitor.labelMaturityDays,
     now: o.now ?? Date.now(),
   });
-  const pick = (v: ModelVersion) =>
-    Int32Array.from(log.versions.flatMap((x, i) => (x === v.version ? [i] : [])));
-  const [a, b] = [pick(champion), pick(challenger)];
+  // The champion's answers; the challenger's shadow scores and canary answers.
+  const pick = (v: ModelVersion, roles: readonly string[]) =>
+    Int32Array.from(
+      log.versions.flatMap((x, i) => x === v.version && roles.includes(log.roles[i]!) ? [i] : []),
+    );
+  const [a, b] = [pick(champion, ["champion"]), pick(challenger, ["shadow", "canary"])];
+  if (a.length === 0 || b.length === 0) throw emptySide(log, { champion, challenger });
+  const thresholds = {
+    champion: await thresholdOf(store, champion),
+    challenger: await thresholdOf(store, challenger),
+  };
   const pairs = pairedRows(log, { champion: a, challenger: b });
   const bothLabeled = pairs.filter(([i]) => !Number.isNaN(matured[i]!));
   const onPairs = enoughLabels(bothLabeled.map(([i]) => matured[i]!));
-  const realized = (rows: Int32Array, paired: number[]) => {
-    const at = onPairs ? Int32Array.from(paired) : rows.filter((i) => !Number.isNaN(matured[i]!));
-    const labels = Array.from(at, (i) => matured[i]!);
-    if (!enoughLabels(labels)) return { value: NaN, labeled: at.length };
-    const scores = Array.from(at, (i) => log.scores[i]!);
-    return { value: evaluateBinary(labels, scores)[o.metric], labeled: at.length };
+  const realized = (rows: Int32Array, at: { paired: number[]; threshold: number }) => {
+    const kept = onPairs
+      ? Int32Array.from(at.paired)
+      : rows.filter((i) => !Number.isNaN(matured[i]!));
+    const labels = Array.from(kept, (i) => matured[i]!);
+    if (!enoughLabels(labels)) return { value: NaN, labeled: kept.length };
+    const scores = Array.from(kept, (i) => log.scores[i]!);
+    const metrics = evaluateBinary(labels, scores, { threshold: at.threshold });
+    return { value: metrics[o.metric], labeled: kept.length };
   };
-  const side = async (v: ModelVersion, rows: Int32Array, paired: number[]): Promise<LiveSide> => {
-    const r = realized(rows, paired);
+  const side = async (
+    v: ModelVersion,
+    at: { rows: Int32Array; paired: number[]; threshold: number },
+  ): Promise<LiveSide> => {
+    const r = realized(at.rows, at);
+    const scores = take(log.scores, at.rows);
     return {
       version: v.version,
-      rows: rows.length,
+      rows: at.rows.length,
       labeled: r.labeled,
       realized: r.value,
-      estimatedRocAuc: await estimatedAuc(store, { version: v, scores: take(log.scores, rows) }),
+      estimatedRocAuc: await estimatedAuc(store, { version: v, scores, threshold: at.threshold }),
     };
   };
   const agree = pairs.filter(([i, j]) => (log.decisions[i] ?? 0) === (log.decisions[j] ?? 0));
   return {
     name: o.name,
     metric: o.metric,
-    champion: await side(champion, a, bothLabeled.map(([i]) => i)),
-    challenger: await side(challenger, b, bothLabeled.map(([, j]) => j)),
+    champion: await side(champion, {
+      rows: a,
+      paired: bothLabeled.map(([i]) => i),
+      threshold: thresholds.champion,
+    }),
+    challenger: await side(challenger, {
+      rows: b,
+      paired: bothLabeled.map(([, j]) => j),
+      threshold: thresholds.challenger,
+    }),
     paired: pairs.length,
     agreement: pairs.length ? agree.length / pairs.length : NaN,
     scoreShift: a.length && b.length
@@ -132,20 +151,64 @@ async function readLog(
   }
   const conn = connectRedis(redisSettings(config.data.redis));
   try {
-    return await readPredictionLog(conn, { ...logKeys(name), max: 1_000_000 });
+    return await readPredictionLog(conn, { ...logKeys(name), max: MAX_LOG_ROWS });
   } finally {
     await conn.close();
   }
 }
 
 /** Each row's label if it matured (its row at least `days` old), else NaN. */
-function maturedLabels(log: LoggedSample, { days, now }: { days: number; now: number }) {
+function maturedLabels(log: LoggedSample, maturity: { days: number; now: number }) {
   const out = new Float64Array(log.scores.length).fill(NaN);
-  const cutoff = now - days * 86_400_000;
   log.labeledRows.forEach((row, k) => {
-    if (days === 0 || !(log.times[row]! > cutoff)) out[row] = log.labels[k]!;
+    if (isMature(log.times[row]!, maturity)) out[row] = log.labels[k]!;
   });
   return out;
+}
+
+/**
+ * The versions `@champion` and `@challenger` point at.
+ *
+ * @throws {ConfigError} without a registry, without either alias, or when both are one version.
+ */
+async function aliasesOf(store: TrackingStore, name: string) {
+  if (!store.registry) throw noRegistry(store.where);
+  const version = async (alias: string) => {
+    const v = await ifFound(store.registry!.getModelVersionByAlias(name, alias));
+    if (!v) throw new ConfigError([`name: ${name} has no @${alias}`]);
+    return v;
+  };
+  const [champion, challenger] = [await version("champion"), await version("challenger")];
+  if (champion.version === challenger.version) {
+    throw new ConfigError([
+      `name: ${name}@champion and @challenger are the same version ${champion.version}; nothing to compare`,
+    ]);
+  }
+  return { champion, challenger };
+}
+
+/** Why a side has no row: what the log holds, by version and role. */
+function emptySide(
+  log: LoggedSample,
+  v: { champion: ModelVersion; challenger: ModelVersion },
+): DataError {
+  const held = new Map<string, number>();
+  log.versions.forEach((x, i) => {
+    const key = `v${x} ${log.roles[i]}`;
+    held.set(key, (held.get(key) ?? 0) + 1);
+  });
+  return new DataError(
+    `the prediction log has no answers of @champion (v${v.champion.version}) or no shadow or ` +
+      `canary rows of @challenger (v${v.challenger.version}); it holds ${
+        [...held].map(([k, n]) => `${k} ${n}`).join(", ")
+      } (a rollout: serve with a shadow or a canary)`,
+  );
+}
+
+/** A version's decision threshold. */
+async function thresholdOf(store: TrackingStore, v: ModelVersion): Promise<number> {
+  const at = await locateModel(store, `models:/${v.name}/${v.version}`);
+  return (await readModelAt(store, at)).decisionThreshold;
 }
 
 /** Pairs (champion row, challenger row) of the same request row. */
@@ -176,11 +239,11 @@ function take(values: Float64Array, rows: Int32Array): Float64Array {
 /** A version's estimated ROC AUC over the scores (CBPE from its run's reference sample). */
 async function estimatedAuc(
   store: TrackingStore,
-  o: { version: ModelVersion; scores: Float64Array },
+  o: { version: ModelVersion; scores: Float64Array; threshold: number },
 ): Promise<number> {
   if (o.scores.length < 2) return NaN;
   const at = await locateModel(store, `models:/${o.version.name}/${o.version.version}`);
-  const t = (await readModelAt(store, at)).decisionThreshold;
+  const t = o.threshold;
   const text = new TextDecoder().decode(await store.readArtifact(at.run, "reference_sample.csv"));
   const table = parseCsv(text, "reference_sample.csv");
   const ref = numericColumns(table, ["prediction", "label"]).frame;

@@ -20,7 +20,8 @@ import { type Loaded, ModelSlot, type ModelSource } from "../serve/model_slot.ts
 import type { Rollout } from "../serve/rollout.ts";
 import { ConfigError } from "../errors.ts";
 import { logKeys, type PredictionLog, redisPredictionLog } from "../serve/prediction_log.ts";
-import { scoreHandler } from "../serve/score_handler.ts";
+import { scoreHandler, type ServeContext } from "../serve/score_handler.ts";
+import { flushShadow } from "../serve/shadow_batch.ts";
 import { ServeMetrics } from "../serve/serve_metrics.ts";
 import { StoreHealth } from "../serve/store_health.ts";
 import { openTrackingStore } from "../tracking/open_store.ts";
@@ -84,14 +85,14 @@ export async function startServing(
   options: ServeOptions,
 ): Promise<Serving> {
   const slot = await ModelSlot.open(options.model, registrySource(config));
+  const rollout = await openRollout(config, options, slot);
   const metrics = new ServeMetrics();
   const setModel = (m: Loaded) => metrics.model = { name: m.name, version: m.version };
   setModel(slot.current);
   const store = config.data.source === "redis"
     ? await openStore(config, options, { slot, metrics })
     : undefined;
-  const rollout = await openRollout(config, options, slot);
-  const handler = scoreHandler({
+  const ctx: ServeContext = {
     slot,
     ...(rollout ? { rollout } : {}),
     metrics,
@@ -101,7 +102,8 @@ export async function startServing(
     ...(store ? { feedback: feedbackSink(store.conn, logKeys(slot.current.name).feedback) } : {}),
     onError: (e) =>
       options.log.error("request failed", { reason: e instanceof Error ? e.stack : e }),
-  });
+  };
+  const handler = scoreHandler(ctx);
   const server = await listen(handler, { ...options, hostname: options.host }).catch(
     async (error) => {
       await store?.conn.close().catch(() => {});
@@ -109,20 +111,7 @@ export async function startServing(
     },
   );
   metrics.connections = server.connections;
-  const follow = options.followSeconds > 0
-    ? setInterval(() => {
-      if (/@/.test(options.model)) {
-        slot.refresh().then((m) => {
-          if (!m) return;
-          setModel(m);
-          options.log.info("model swapped", { name: m.name, version: m.version });
-        }, (e) => options.log.warn("alias check failed", { reason: String(e) }));
-      }
-      rollout?.challenger.refresh().then((m) => {
-        if (m) options.log.info("challenger swapped", { name: m.name, version: m.version });
-      }, (e) => options.log.warn("challenger alias check failed", { reason: String(e) }));
-    }, options.followSeconds * 1000)
-    : undefined;
+  const follow = followAliases({ slot, rollout, options, setModel });
   return {
     port: server.port,
     slot,
@@ -130,9 +119,51 @@ export async function startServing(
     async shutdown() {
       if (follow !== undefined) clearInterval(follow);
       await server.shutdown();
+      flushShadow(ctx); // the last shadow rows, before the prediction log closes
       await store?.conn.close().catch(() => {});
     },
   };
+}
+
+/**
+ * Checks the aliases every `followSeconds` (when any reference follows one): a moved champion or
+ * challenger is loaded and swapped in — unless, with a rollout, it reads other features than the
+ * model beside it (the old one keeps serving, and a warning says why).
+ */
+function followAliases(
+  f: {
+    slot: ModelSlot;
+    rollout?: Rollout | undefined;
+    options: ServeOptions;
+    setModel: (m: Loaded) => void;
+  },
+): ReturnType<typeof setInterval> | undefined {
+  const { slot, rollout, options } = f, log = options.log;
+  const sameFeatures = (other: () => Loaded) => (next: Loaded) =>
+    sameFeatureList(next, other()) ? undefined : "reads other features than the model beside it";
+  const checks = [
+    ...(slot.follows
+      ? [{ what: "model", slot, accept: rollout && sameFeatures(() => rollout.challenger.current) }]
+      : []),
+    ...(rollout?.challenger.follows
+      ? [{ what: "challenger", slot: rollout.challenger, accept: sameFeatures(() => slot.current) }]
+      : []),
+  ];
+  if (options.followSeconds <= 0 || checks.length === 0) return undefined;
+  return setInterval(() => {
+    for (const c of checks) {
+      c.slot.refresh(c.accept).then((m) => {
+        if (!m) return;
+        if (c.slot === slot) f.setModel(m);
+        log.info(`${c.what} swapped`, { name: m.name, version: m.version });
+      }, (e) => log.warn(`${c.what} alias check failed`, { reason: String(e) }));
+    }
+  }, options.followSeconds * 1000);
+}
+
+/** Whether two models read the same features in the same order. */
+function sameFeatureList(a: Loaded, b: Loaded): boolean {
+  return a.model.featureNames.join("\u0000") === b.model.featureNames.join("\u0000");
 }
 
 /**
@@ -148,7 +179,18 @@ async function openRollout(
   slot: ModelSlot,
 ): Promise<Rollout | undefined> {
   if (!options.shadow && options.canary === 0) return undefined;
+  if (options.shadow && (config.data.source !== "redis" || options.logSample <= 0)) {
+    throw new ConfigError([
+      "shadow: its scores go only to the prediction log; serve with data.source redis and logSample above 0",
+    ]);
+  }
+  if (options.shadow && options.challenger && options.shadow !== options.challenger) {
+    throw new ConfigError([
+      `challenger: ${options.challenger} differs from shadow ${options.shadow}; a rollout has one challenger`,
+    ]);
+  }
   const named = /^models:\/([^@/]+)[@/]/.exec(options.model)?.[1];
+  const key = options.shadow ? "shadow" : "challenger";
   const ref = options.shadow ?? options.challenger ??
     (named ? `models:/${named}@challenger` : undefined);
   if (!ref) {
@@ -157,10 +199,10 @@ async function openRollout(
     ]);
   }
   const challenger = await ModelSlot.open(ref, registrySource(config));
-  const [a, b] = [slot.current.model.featureNames, challenger.current.model.featureNames];
-  if (a.join(",") !== b.join(",")) {
+  if (!sameFeatureList(slot.current, challenger.current)) {
+    const [a, b] = [slot.current.model.featureNames, challenger.current.model.featureNames];
     throw new ConfigError([
-      `challenger: ${ref} reads other features than the champion (${b.length} vs ${a.length}); ` +
+      `${key}: ${ref} reads other features than the champion (${b.length} vs ${a.length}); ` +
       "shadow and canary need the same feature list",
     ]);
   }

@@ -49,7 +49,7 @@ export function chunkTable(c: ChunkedDrift): string {
   return `Per chunk (by ${by}${calibrated}):\n${table}`;
 }
 
-/** The charts: reconstruction error, then each metric estimated (and realized). */
+/** The charts, one per measure in the measures' order; a realized metric shares its estimate's. */
 export function chunkFigures(c: ChunkedDrift): Figure[] {
   const byName = new Map(c.measures.map((m) => [m.measure, m]));
   return c.measures.filter((m) => !m.measure.startsWith("realized_")).map((m) => {

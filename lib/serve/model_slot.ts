@@ -7,6 +7,7 @@
  */
 
 import type { Classifier } from "../models/model.ts";
+import { ModelFormatError } from "../errors.ts";
 
 /** A loaded model and where it came from. */
 export interface Loaded {
@@ -49,13 +50,23 @@ export class ModelSlot {
 
   /**
    * Swaps in the version the reference points at when it moved; returns it, or undefined when
-   * nothing changed. The old model keeps serving until the new one is fully loaded.
+   * nothing changed. The old model keeps serving until the new one is fully loaded, and keeps
+   * serving when `accept` finds a problem with the new one.
+   *
+   * @throws {ModelFormatError} with `accept`'s problem (the old model still serves).
    */
-  async refresh(): Promise<Loaded | undefined> {
+  async refresh(accept?: (next: Loaded) => string | undefined): Promise<Loaded | undefined> {
     const now = await this.#source.versionOf(this.#ref);
     if (now === undefined || now === this.#current.version) return undefined;
     const next = await this.#source.load(this.#ref);
+    const problem = accept?.(next);
+    if (problem) throw new ModelFormatError(`${this.#ref} version ${next.version}: ${problem}`);
     this.#current = next;
     return next;
+  }
+
+  /** Whether the reference follows an alias (`models:/name@alias`): refreshing can move it. */
+  get follows(): boolean {
+    return /^models:\/[^@/]+@/.test(this.#ref);
   }
 }

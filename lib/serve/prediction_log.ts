@@ -11,6 +11,7 @@
 import { DataError } from "../errors.ts";
 import type { RedisConnection } from "../features/redis/client.ts";
 import { Rng } from "../util/rng.ts";
+import { stablePlace } from "./rollout.ts";
 import type { LoggedRow } from "./serve_context.ts";
 
 /** Options of {@link redisPredictionLog}. */
@@ -46,7 +47,9 @@ export function redisPredictionLog(
     write(rows) {
       const names = options.features();
       for (const r of rows) {
-        if (options.sample < 1 && rng.next() >= options.sample) continue;
+        // A row and its shadow share a request id: both are logged, or neither.
+        const place = r.request ? stablePlace(`log:${r.request}`) : rng.next();
+        if (options.sample < 1 && place >= options.sample) continue;
         const features = Object.fromEntries(names.map((n, j) => [n, r.features[j]]));
         client.xadd(
           options.stream,
@@ -106,14 +109,14 @@ export interface LoggedSample {
 
 /**
  * The latest `max` entries of a prediction stream, joined with the feedback hash (`entity id →
- * label`, the latest label given for the entity); with `answered`, only the rows whose score was
- * the answer (a shadow's are left out).
+ * label`, the latest label given for the entity); with `roles`, only the rows scored for them
+ * (`champion`: the champion's answers, leaving a shadow's and a canary's out).
  *
  * @throws {DataError} for an empty or missing stream.
  */
 export async function readPredictionLog(
   conn: RedisConnection,
-  source: { stream: string; feedback: string; max: number; answered?: boolean },
+  source: { stream: string; feedback: string; max: number; roles?: readonly string[] },
 ): Promise<LoggedSample> {
   // deno-lint-ignore no-explicit-any
   const client = conn.client as any;
@@ -122,7 +125,8 @@ export async function readPredictionLog(
     "+",
     "-",
     "COUNT",
-    source.max,
+    // With a role filter, read further back: other roles' rows (a shadow's) are left out.
+    source.roles ? 2 * source.max : source.max,
   );
   if (!entries.length) {
     throw new DataError(
@@ -133,10 +137,13 @@ export async function readPredictionLog(
     const m = new Map<string, string>();
     for (let i = 0; i + 1 < kv.length; i += 2) m.set(kv[i]!, kv[i + 1]!);
     return m;
-  }).filter((m) => !source.answered || m.get("role") !== "shadow");
+  }).filter((m) => !source.roles || source.roles.includes(m.get("role") ?? "champion"))
+    .slice(-source.max);
   if (!rows.length) {
     throw new DataError(
-      `the prediction log ${source.stream} on ${conn.where} holds shadow rows only`,
+      `the prediction log ${source.stream} on ${conn.where} holds no ${
+        source.roles?.join(" or ")
+      } rows`,
     );
   }
   const names = Object.keys(JSON.parse(rows[0]!.get("features") ?? "{}"));
@@ -146,9 +153,7 @@ export async function readPredictionLog(
     names.forEach((n, j) => columns[j]![i] = typeof f[n] === "number" ? f[n] : NaN);
   });
   const entityIds = rows.map((r) => r.get("entity_id") ?? "");
-  const known: (string | null)[] = entityIds.length
-    ? await client.hmget(source.feedback, ...entityIds.map((id) => id || "\u0000"))
-    : [];
+  const known = await feedbackOf(client, source.feedback, entityIds);
   const labeledRows = Int32Array.from(known.flatMap((v, i) => (v === "0" || v === "1" ? [i] : [])));
   return {
     names,
@@ -163,6 +168,21 @@ export async function readPredictionLog(
     labeledRows,
     labels: Uint8Array.from(labeledRows, (i) => Number(known[i])),
   };
+}
+
+/** The feedback label of each id (null: none), asked 10,000 ids at a time. */
+async function feedbackOf(
+  // deno-lint-ignore no-explicit-any
+  client: any,
+  key: string,
+  ids: readonly string[],
+): Promise<(string | null)[]> {
+  const out: (string | null)[] = [];
+  for (let i = 0; i < ids.length; i += 10_000) {
+    const part = ids.slice(i, i + 10_000).map((id) => id || "\u0000");
+    out.push(...(await client.hmget(key, ...part) as (string | null)[]));
+  }
+  return out;
 }
 
 /** The stream and feedback keys of a model's log. */

@@ -52,8 +52,9 @@ export function canaryRows(ids: readonly (string | null)[], share: number): bool
 }
 
 /**
- * Which rows the shadow scores: all at share 1; else each row's place (by entity id, or by its
- * request's sequence when it has none) below the share.
+ * Which rows the shadow scores: all at share 1; else each row's place below the share — by its
+ * entity id (or its request's sequence when it has none), salted, so the shadowed entities are
+ * not the canary's.
  */
 export function shadowRows(
   ids: readonly (string | null)[],
@@ -61,6 +62,6 @@ export function shadowRows(
 ): boolean[] {
   if (at.share >= 1) return ids.map(() => true);
   return ids.map((id, i) =>
-    at.share > 0 && stablePlace(id ?? `request ${at.sequence} row ${i}`) < at.share
+    at.share > 0 && stablePlace(`shadow:${id ?? `request ${at.sequence} row ${i}`}`) < at.share
   );
 }

@@ -64,7 +64,7 @@ export async function score(ctx: ServeContext, req: Request, url: URL): Promise<
     ...(input.ids[i] !== null ? { entity_id: input.ids[i] } : {}),
     probability: a.probability,
     label: a.label,
-    ...(canary ? { model_version: a.by.version } : {}),
+    ...(canary ? { model_version: a.by.version, threshold: a.by.model.decisionThreshold } : {}),
     ...(input.missing?.[i] ? { missing: input.missing[i] } : {}),
     ...(input.unreadable?.[i] ? { unreadable: input.unreadable[i] } : {}),
     ...(a.reasons ? { reasons: a.reasons } : {}),

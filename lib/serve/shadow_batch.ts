@@ -24,23 +24,29 @@ export interface ShadowJob {
 /** How long shadowed rows wait to be scored together. */
 export const SHADOW_BATCH_MS = 5;
 
-const pending = new WeakMap<ServeContext, ShadowJob[]>();
+const pending = new WeakMap<
+  ServeContext,
+  { jobs: ShadowJob[]; timer: ReturnType<typeof setTimeout> }
+>();
 
 /** Queues a request's shadowed rows; the batch is scored {@link SHADOW_BATCH_MS} after its first. */
 export function queueShadow(ctx: ServeContext, job: ShadowJob): void {
-  let jobs = pending.get(ctx);
-  if (!jobs) {
-    jobs = [];
-    pending.set(ctx, jobs);
-    setTimeout(() => flush(ctx), SHADOW_BATCH_MS);
-  }
-  jobs.push(job);
+  const batch = pending.get(ctx) ??
+    { jobs: [], timer: setTimeout(() => flushShadow(ctx), SHADOW_BATCH_MS) };
+  pending.set(ctx, batch);
+  batch.jobs.push(job);
 }
 
-/** Scores the queued rows with the challenger in one call and logs them. */
-function flush(ctx: ServeContext): void {
-  const jobs = pending.get(ctx) ?? [];
+/**
+ * Scores the queued rows with the challenger in one call and logs them (now, when the server
+ * stops: before its prediction log closes).
+ */
+export function flushShadow(ctx: ServeContext): void {
+  const batch = pending.get(ctx);
+  if (!batch) return;
+  clearTimeout(batch.timer);
   pending.delete(ctx);
+  const jobs = batch.jobs;
   const rows = jobs.reduce((n, j) => n + j.rows.length, 0);
   try {
     const by = ctx.rollout!.challenger.current, names = by.model.featureNames;

@@ -1,6 +1,6 @@
 /**
  * Special functions for the drift tests: log-gamma and the regularized upper incomplete gamma
- * function (for chi-square p-values), to double precision.
+ * function (for chi-square p-values), to double precision; and numpy's rounding.
  *
  * @module
  */
@@ -88,4 +88,22 @@ function gammaincSeries(a: number, x: number): number {
 /** Survival function of the chi-square distribution with `dof` degrees of freedom. */
 export function chi2Sf(x: number, dof: number): number {
   return gammaincc(dof / 2, x / 2);
+}
+
+/**
+ * numpy's `round` to `decimals` places: times 10^decimals, to the nearest integer (halves to
+ * even), back.
+ *
+ * @example
+ * ```ts
+ * import { roundHalfEven } from "./special.ts";
+ * roundHalfEven(2.5); // 2
+ * roundHalfEven(0.123455, 5); // 0.12346 (numpy's round(0.123455, 5))
+ * ```
+ */
+export function roundHalfEven(x: number, decimals = 0): number {
+  const scale = 10 ** decimals, y = x * scale;
+  const r = Math.round(y);
+  const even = Math.abs(y % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  return decimals ? even / scale : even;
 }

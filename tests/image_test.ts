@@ -1,0 +1,315 @@
+/**
+ * The image for real: built from the Dockerfile with buildah (chroot isolation, host network — no
+ * daemon, no cgroups) on a Debian base that mmdebstrap makes from Debian's own packages (public
+ * registries are out of reach here; the base is cached between runs), with the host's CA bundle
+ * as a build secret; then the container tasks run inside it as the image's user, offline — every
+ * download pointed at a closed loopback port — against a real redis-server and `mlflow server` on
+ * loopback: train, serve answering a score, drift on files from a mounted folder, ingest and a
+ * monitoring cycle that retrains after an injected shift. Files written to `/data` belong to the
+ * image's user and outlive the container. The build time and the image size are printed.
+ *
+ * Needs buildah, mmdebstrap and podman (Debian's packages; `.ci/run` installs them) and root.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { MlflowServer } from "./helpers/mlflow_server.ts";
+import { freePort, RedisServer } from "./helpers/redis_server.ts";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+const IMAGE = "localhost/fraud-pipeline:test";
+const BASE = "docker.io/library/debian:bookworm-slim";
+/** The image's user (`useradd --uid` in the Dockerfile). */
+const UID = 1993;
+
+/** Runs a command; its exit code and output. */
+async function sh(cmd: string, args: string[], signal?: AbortSignal) {
+  const out = await new Deno.Command(cmd, {
+    args,
+    stdout: "piped",
+    stderr: "piped",
+    ...(signal ? { signal } : {}),
+  }).output();
+  const dec = new TextDecoder();
+  return { code: out.code, stdout: dec.decode(out.stdout), stderr: dec.decode(out.stderr) };
+}
+
+/** Runs a command that must succeed; its stdout. */
+async function must(cmd: string, args: string[]): Promise<string> {
+  const r = await sh(cmd, args);
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(" ")} (exit ${r.code}):\n${r.stderr}`);
+  return r.stdout;
+}
+
+/** The Debian base the Dockerfile names, made by mmdebstrap once and cached. */
+async function ensureBase(): Promise<void> {
+  if ((await must("buildah", ["images", "-q", BASE])).trim()) return;
+  const cache = join(
+    Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`,
+    "fraud-pipeline",
+  );
+  const tar = join(cache, "bookworm-minbase.tar");
+  if (!(await Deno.stat(tar).then(() => true, () => false))) {
+    await Deno.mkdir(cache, { recursive: true });
+    await must("mmdebstrap", [
+      "--variant=minbase",
+      "--include=ca-certificates",
+      "bookworm",
+      `${tar}.tmp`,
+    ]);
+    await Deno.rename(`${tar}.tmp`, tar);
+  }
+  await must("podman", ["import", tar, BASE]);
+}
+
+/** The host's CA bundle, as Python's ssl module names it. */
+async function caBundle(): Promise<string> {
+  const paths = await must("python3", [
+    "-c",
+    "import ssl; print(ssl.get_default_verify_paths().cafile)",
+  ]);
+  return paths.trim();
+}
+
+/** A working container of the image, with `/data` free for a bind mount. */
+async function container(): Promise<string> {
+  const id = (await must("buildah", ["from", "--pull=never", IMAGE])).trim();
+  // buildah run mounts the image's VOLUME over a -v of the same path: drop it for the run.
+  await must("buildah", ["config", "--volume", "/data-", id]);
+  return id;
+}
+
+/** `buildah run` options: the image's user, the host network, no way out but loopback. */
+function runArgs(o: { data: string; env: Record<string, string>; mounts?: string[] }): string[] {
+  const closed = `http://127.0.0.1:${freePort()}`;
+  const offline = {
+    HTTP_PROXY: closed,
+    HTTPS_PROXY: closed,
+    http_proxy: closed,
+    https_proxy: closed,
+    NO_PROXY: "127.0.0.1,localhost",
+    no_proxy: "127.0.0.1,localhost",
+  };
+  return [
+    "run",
+    "--isolation",
+    "chroot",
+    "--network",
+    "host",
+    "--user",
+    "deno",
+    "-v",
+    `${o.data}:/data`,
+    ...(o.mounts ?? []).flatMap((m) => ["-v", m]),
+    ...Object.entries({ ...offline, ...o.env }).flatMap(([k, v]) => ["--env", `${k}=${v}`]),
+  ];
+}
+
+Deno.test("the image builds with buildah and its tasks run inside it, offline, as its user", async (t) => {
+  await ensureBase();
+  const t0 = performance.now();
+  await must("buildah", [
+    "bud",
+    "--format",
+    "docker",
+    "--isolation",
+    "chroot",
+    "--network",
+    "host",
+    "--layers",
+    "--pull=never",
+    "--secret",
+    `id=ca,src=${await caBundle()}`,
+    "-t",
+    IMAGE,
+    ROOT,
+  ]);
+  const seconds = (performance.now() - t0) / 1000;
+  const size = (await must("buildah", ["images", "--format", "{{.Size}}", IMAGE])).trim();
+  console.log(
+    `image ${IMAGE}: built in ${seconds.toFixed(0)} s (layers cached between runs), ${size}`,
+  );
+
+  const data = await Deno.makeTempDir();
+  await Deno.chmod(data, 0o777);
+  const redis = await RedisServer.start();
+  const mlflow = await MlflowServer.start({
+    db: join(data, "server.db"),
+    artifacts: join(data, "art"),
+  });
+  const ctr = await container();
+  const env = {
+    REDIS_HOST: "127.0.0.1",
+    REDIS_PORT: String(redis.port),
+    MLFLOW_TRACKING_URI: mlflow.url,
+    DATA_SOURCE: "redis",
+    MODEL_NAME: "fraud_detection",
+  };
+  const task = (args: string[], o: { env?: Record<string, string>; mounts?: string[] } = {}) =>
+    sh("buildah", [
+      ...runArgs({ data, env: o.env ?? env, mounts: o.mounts ?? [] }),
+      ctr,
+      "--",
+      "deno",
+      "task",
+      ...args,
+    ]);
+  try {
+    await t.step("no download gets out: the proxy is a closed loopback port", async () => {
+      // With the host's CA bundle a download from inside works; through the closed proxy it fails.
+      const ca = await caBundle();
+      const fetchStatus = async (args: string[]) =>
+        await sh("buildah", [
+          ...args,
+          "-v",
+          `${ca}:/run/host-ca.pem:ro`,
+          "--env",
+          "DENO_CERT=/run/host-ca.pem",
+          ctr,
+          "--",
+          ...[
+            "deno",
+            "eval",
+            "console.log((await fetch('https://registry.npmjs.org/zod')).status)",
+          ],
+        ]);
+      const open = await fetchStatus(["run", "--isolation", "chroot", "--network", "host"]);
+      assert.equal(
+        open.stdout.trim(),
+        "200",
+        `the registry is reachable with the CA: ${open.stderr}`,
+      );
+      const closed = await fetchStatus(runArgs({ data, env: {} }));
+      assert.notEqual(closed.code, 0, "a download got out");
+    });
+
+    await t.step(
+      "train on the embedded stream into /data: files of the image's user, kept after the container",
+      async () => {
+        const r = await task([
+          "train",
+          "--max-samples",
+          "2000",
+          "--cv-folds",
+          "0",
+          "--log-format",
+          "json",
+        ], {
+          env: { MLFLOW_TRACKING_URI: "sqlite:////data/mlflow.db" },
+        });
+        assert.equal(r.code, 0, r.stderr);
+        const db = await Deno.stat(join(data, "mlflow.db"));
+        assert.equal(db.uid, UID);
+        assert.equal((await Deno.stat(join(data, "mlruns"))).uid, UID);
+      },
+    );
+
+    await t.step("drift on files from a mounted folder", async () => {
+      const r = await task([
+        ...[
+          "drift",
+          "--reference",
+          "/in/transactions.csv",
+          "--current",
+          "/in/transactions_new.parquet",
+        ],
+        ...[
+          "--label-column",
+          "is_fraud",
+          "--id-columns",
+          "card_id,event_time",
+          "--output",
+          "/data/drift.json",
+        ],
+      ], { env: {}, mounts: [`${join(ROOT, "data")}:/in:ro`] });
+      assert.equal(r.code, 0, r.stderr);
+      const report = JSON.parse(await Deno.readTextFile(join(data, "drift.json")));
+      assert.ok(
+        report.features.some((f: { name: string; drifted: boolean }) =>
+          f.name === "channel" && f.drifted
+        ),
+      );
+    });
+
+    await t.step(
+      "ingest, train and register against Redis and an MLflow server; a shifted stream makes monitor retrain (exit 10)",
+      async () => {
+        assert.equal((await task(["ingest", "--samples", "3000"])).code, 0);
+        const trained = await task([
+          ...["train", "--max-samples", "3000", "--cv-folds", "0", "--param", "n_estimators=5"],
+          ...["--param", "max_depth=2", "--register", "fraud_detection", "--alias", "champion"],
+        ]);
+        assert.equal(trained.code, 0, trained.stderr);
+        const shifted = await task([
+          "ingest",
+          "--samples",
+          "3000",
+          "--scenario",
+          "new_fraud_pattern",
+        ]);
+        assert.equal(shifted.code, 0, shifted.stderr);
+        const cycle = await task([
+          "monitor",
+          "--samples",
+          "3000",
+          "--cv-folds",
+          "0",
+          "--current-samples",
+          "1000",
+        ]);
+        assert.equal(cycle.code, 10, cycle.stderr + cycle.stdout);
+        assert.equal(JSON.parse(cycle.stdout.trim().split("\n").at(-1)!).decision, "promoted");
+      },
+    );
+
+    await t.step("serve answers a score by entity id", async () => {
+      const port = freePort();
+      const args = [...runArgs({ data, env }), ctr, "--", "deno", "task", "serve"];
+      const server = new Deno.Command("buildah", {
+        args: [
+          ...args,
+          "--model",
+          "models:/fraud_detection@champion",
+          "--port",
+          String(port),
+          "--follow-seconds",
+          "0",
+        ],
+        stdout: "null",
+        stderr: "piped",
+      }).spawn();
+      try {
+        let ready = false;
+        for (let i = 0; i < 120 && !ready; i++) {
+          ready = await fetch(`http://127.0.0.1:${port}/readyz`).then(async (r) => {
+            await r.body?.cancel();
+            return r.status === 200;
+          }, () => false);
+          if (!ready) await new Promise((r) => setTimeout(r, 250));
+        }
+        assert.ok(ready, "serve in the image became ready");
+        const res = await fetch(`http://127.0.0.1:${port}/v1/score`, {
+          method: "POST",
+          body: '{"entity_ids": ["card_000001"]}',
+        });
+        assert.equal(res.status, 200);
+        const body = await res.json();
+        assert.equal(body.model.name, "fraud_detection");
+        assert.ok(body.predictions[0].probability >= 0 && body.predictions[0].probability <= 1);
+      } finally {
+        server.kill("SIGTERM");
+        await server.stderr.cancel();
+        await server.status;
+        // buildah ends the task runner; the server it started goes with its port.
+        await sh("pkill", ["-f", `tasks/serve.ts.*--port.*${port}`]);
+      }
+    });
+  } finally {
+    await sh("buildah", ["rm", ctr]);
+    await mlflow.stop();
+    await redis.stop();
+    await Deno.remove(data, { recursive: true });
+  }
+});

@@ -12,7 +12,12 @@ export interface CycleSummary {
   readonly championAfter?: string;
   readonly driftedShare?: number;
   readonly championCurrentAuc?: number;
-  readonly triggers?: readonly { readonly name: string; readonly fired: boolean }[];
+  readonly triggers?: readonly {
+    readonly name: string;
+    readonly fired: boolean;
+    readonly value?: number | null;
+    readonly threshold?: number | null;
+  }[];
 }
 
 /** Cycles that failed in a row before `/healthz` answers 503. */
@@ -115,15 +120,39 @@ export class CycleMetrics {
       "The champion's ROC AUC on the last current sample.",
       last.championCurrentAuc,
     );
-    if (last.triggers?.length) {
-      metric(
-        ["monitor_trigger_fired", "gauge", "1 when the trigger fired in the last cycle."],
-        last.triggers.map((t) => [`{trigger="${t.name}"}`, t.fired ? 1 : 0]),
-      );
-    }
+    if (last.triggers?.length) this.#triggerLines(last.triggers, metric);
     return out.join("\n") + "\n";
   }
+
+  /** Each trigger's verdict, and its value and threshold where they are numbers. */
+  #triggerLines(
+    triggers: readonly TriggerSample[],
+    metric: (head: [string, string, string], samples: [string, number][]) => void,
+  ): void {
+    const each = (pick: (t: TriggerSample) => number | null | undefined) =>
+      triggers.flatMap((t): [string, number][] => {
+        const v = pick(t);
+        return typeof v === "number" && Number.isFinite(v) ? [[`{trigger="${t.name}"}`, v]] : [];
+      });
+    metric(
+      ["monitor_trigger_fired", "gauge", "1 when the trigger fired in the last cycle."],
+      each((t) => (t.fired ? 1 : 0)),
+    );
+    const values = each((t) => t.value), thresholds = each((t) => t.threshold);
+    if (values.length) {
+      metric(
+        ["monitor_trigger_value", "gauge", "What the trigger measured in the last cycle."],
+        values,
+      );
+    }
+    if (thresholds.length) {
+      metric(["monitor_trigger_threshold", "gauge", "Where the trigger fires."], thresholds);
+    }
+  }
 }
+
+/** A trigger as the last cycle measured it. */
+type TriggerSample = NonNullable<CycleSummary["triggers"]>[number];
 
 function format(v: number): string {
   return Number.isFinite(v) ? String(v) : v > 0 ? "+Inf" : v < 0 ? "-Inf" : "NaN";

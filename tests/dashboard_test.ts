@@ -79,7 +79,7 @@ Deno.test("every dashboard query names emitted metrics, their labels and label v
         assert.ok(labels.has(label), `${expr}: no series carries the label ${label}`);
       }
     }
-    for (const [, label] of expr.matchAll(/\{\{(\w+)\}\}/g)) assert.ok(labels.has(label!), label);
+    for (const [, label] of expr.matchAll(/\{\{(\w+)\}\}/g)) assert.ok(labels.has(label!), label!);
   }
   // Legends name labels the series carry.
   for (const p of dashboard.panels) {

@@ -35,19 +35,24 @@ async function run(cmd: string, args: string[]): Promise<void> {
  *
  * @returns The environment's interpreter.
  */
-export async function ensurePythonEnv(log: (line: string) => void): Promise<string> {
-  const python = `${VENV}/bin/python`;
-  const text = await Deno.readTextFile(REQUIREMENTS) + await Deno.readTextFile(NO_DEPS);
+export async function ensurePythonEnv(
+  log: (line: string) => void,
+  root = ".",
+): Promise<string> {
+  const at = (path: string) => (root === "." ? path : `${root}/${path}`);
+  const [venv, requirements, noDeps, stamp] = [VENV, REQUIREMENTS, NO_DEPS, STAMP].map(at);
+  const python = `${venv}/bin/python`;
+  const text = await Deno.readTextFile(requirements!) + await Deno.readTextFile(noDeps!);
   const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
   const hash = Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-  const current = await Deno.readTextFile(STAMP).catch(() => "");
+  const current = await Deno.readTextFile(stamp!).catch(() => "");
   if (current.trim() === hash) return python;
   log(`installing ${REQUIREMENTS} into ${VENV} (once)…`);
-  await run(Deno.env.get("PYTHON") ?? "python3", ["-m", "venv", VENV]);
+  await run(Deno.env.get("PYTHON") ?? "python3", ["-m", "venv", venv!]);
   await run(python, ["-m", "pip", "install", "-q", "--upgrade", "pip"]);
-  await run(python, ["-m", "pip", "install", "-q", "-r", REQUIREMENTS]);
-  await run(python, ["-m", "pip", "install", "-q", "--no-deps", "-r", NO_DEPS]);
-  await Deno.writeTextFile(STAMP, hash + "\n");
+  await run(python, ["-m", "pip", "install", "-q", "-r", requirements!]);
+  await run(python, ["-m", "pip", "install", "-q", "--no-deps", "-r", noDeps!]);
+  await Deno.writeTextFile(stamp!, hash + "\n");
   return python;
 }
 

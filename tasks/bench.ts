@@ -10,6 +10,7 @@ import { defineTask } from "../lib/config/task_spec.ts";
 import { runTask } from "./_main.ts";
 import { denoTask, runBenchmarks } from "./bench/_run_all.ts";
 import { RATIO_NOTE } from "./bench/_ratio.ts";
+import { TASK as DASK } from "./bench_dask.ts";
 import { TASK as DRIFT } from "./bench_drift.ts";
 import { TASK as EXPLAIN } from "./bench_explain.ts";
 import { TASK as FEATURES } from "./bench_features.ts";
@@ -31,6 +32,7 @@ export const BENCHMARKS = [
   SERVE,
   FEATURES,
   LOAD,
+  DASK,
 ] as const;
 
 /** The task's declaration (also read by tests). */

@@ -10,6 +10,8 @@ import { LOG_EVALUATION_FLAGS, LOG_SOURCE_FLAGS } from "../lib/config/log_source
 import { train } from "../lib/pipeline/train.ts";
 import { formatTrainingSummary, trainingSummaryJson } from "../lib/report/training_summary.ts";
 import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
+import { ENGINE_FLAGS } from "../lib/config/engine_flags.ts";
+import { DASK_ENTRY } from "./dask/entry.ts";
 import { runTask } from "./_main.ts";
 import { stderrLogger } from "./_logger.ts";
 
@@ -44,7 +46,7 @@ const FLAGS: FlagSpec[] = [
   { flag: "register",          config: "mlflow.registerModel",     type: "string", arg: "<name>",         help: "register the run's model as a new version of this model" },
   { flag: "alias",             config: "mlflow.registerAlias",     type: "string", arg: "<alias>",        help: "point this alias (e.g. challenger) at the registered version" },
   { flag: "offline-ok",        config: "mlflow.offlineOk",         type: "boolean",                       help: "a tracking server that is down: track to sqlite:///mlflow.db, sync later" },
-  ...LOG_FLAGS,
+  ...ENGINE_FLAGS, ...LOG_FLAGS,
   ...LOG_SOURCE_FLAGS,
   ...LOG_EVALUATION_FLAGS,
 ];
@@ -66,7 +68,7 @@ export const TASK = defineTask({
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
-    const result = await train(config, { log: stderrLogger(options) });
+    const result = await train(config, { log: stderrLogger(options), engine: DASK_ENTRY });
     console.log(
       options.logFormat === "json"
         ? JSON.stringify(trainingSummaryJson(result))

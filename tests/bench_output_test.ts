@@ -137,7 +137,7 @@ function handRatios(file: string, text: string): string[] {
 Deno.test("every benchmark states speeds and goals through tasks/bench/_ratio.ts, none by hand", async () => {
   const files = await benchSources();
   const reports = files.filter((f) => /^tasks\/bench\/\w+_bench\.ts$/.test(f));
-  assert.equal(reports.length, 9, `benchmark modules: ${reports}`);
+  assert.equal(reports.length, 10, `benchmark modules: ${reports}`);
   const problems: string[] = [];
   for (const file of files) {
     if (file === "tasks/bench/_ratio.ts") continue;
@@ -176,6 +176,7 @@ Deno.test("tasks/bench.ts runs every bench:* task of deno.json, in the old chain
     "bench:serve",
     "bench:features",
     "bench:load",
+    "bench:dask",
   ]);
   const chain = [...tasks.bench!.command.matchAll(/deno task (bench:[\w-]+)/g)].map((m) => m[1]);
   if (chain.length) {
@@ -204,7 +205,7 @@ Deno.test("deno task bench stops at the first failing benchmark and exits with i
 
 Deno.test("every tasks/bench*.ts answers --help quickly, exit 0, starting nothing", async () => {
   const scripts = (await benchSources()).filter((f) => /^tasks\/bench[^/]*\.ts$/.test(f));
-  assert.equal(scripts.length, 10, `scripts: ${scripts}`);
+  assert.equal(scripts.length, 11, `scripts: ${scripts}`);
   await Promise.all(scripts.map(async (script) => {
     const t0 = performance.now();
     const out = await new Deno.Command(Deno.execPath(), {

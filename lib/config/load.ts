@@ -39,6 +39,7 @@ export const ENV_PATHS: Readonly<Record<string, string>> = {
   DATA_SOURCE: "data.source",
   MODEL_NAME: "monitor.modelName",
   MONITOR_LOCK_FILE: "monitor.lockFile",
+  DASK_SCHEDULER_ADDRESS: "model.dask.scheduler",
 };
 
 const NUMERIC_PATHS = new Set([

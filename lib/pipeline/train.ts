@@ -42,6 +42,7 @@ import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
 import { selectFeatures } from "./feature_selection.ts";
 import { fraudEvaluation } from "./fraud_evaluation.ts";
+import { daskEstimator } from "./dask_engine.ts";
 
 /**
  * The estimator `config.model` names, with the run's seed for its random choices (unless the
@@ -57,12 +58,46 @@ export function estimatorFor(config: TrainingConfig): Estimator {
   return createEstimator({ type: config.model.type, params, seed: config.seed });
 }
 
+/**
+ * The estimator of the configured engine: ours ({@link estimatorFor}), or on a Dask cluster.
+ *
+ * @throws {ConfigError} for a Dask engine without a scheduler or entry point, or settings it
+ *   cannot honour.
+ */
+function engineEstimator(
+  config: TrainingConfig,
+  o: { log: Logger; engine?: TrainOptions["engine"]; signal?: AbortSignal },
+): Estimator {
+  if (config.model.engine === "local") return estimatorFor(config);
+  const { scheduler, shared, partitions } = config.model.dask;
+  if (!scheduler) {
+    throw new ConfigError(["model.dask.scheduler: the Dask engine needs the scheduler's address"]);
+  }
+  if (!o.engine) {
+    throw new ConfigError(["model.engine: dask needs the Python entry point (deno task train)"]);
+  }
+  o.log.info("engine", { engine: "dask", scheduler, shared });
+  return daskEstimator(config, {
+    scheduler,
+    shared,
+    partitions,
+    python: o.engine.python,
+    script: o.engine.script,
+    log: o.log,
+    ...(o.signal ? { signal: o.signal } : {}),
+  });
+}
+
 /** Options of {@link train}. */
 export interface TrainOptions {
   /** Where progress goes (default: nowhere). */
   readonly log?: Logger;
   /** An estimator to use instead of the one `config.model` names (e.g. from a notebook). */
   readonly estimator?: Estimator;
+  /** With `model.engine: "dask"`: the Python and the entry point that train on the cluster. */
+  readonly engine?: { readonly python: () => Promise<string>; readonly script: string };
+  /** Aborting stops a fit on the cluster. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -94,7 +129,7 @@ export async function train(
   checkCalibration(config);
   const started = performance.now();
   const phases = new Phases();
-  const estimator = options.estimator ?? estimatorFor(config);
+  const estimator = options.estimator ?? engineEstimator(config, { ...options, log });
   log.info("loading features", { source: config.data.source, samples: config.data.maxSamples });
   const data = await loadLabeledData(config, phases);
   logData(log, data);

@@ -172,6 +172,7 @@ async function writePartitions(
  * {@link EnvironmentError}.
  */
 async function runEntryPoint(jobPath: string, settings: DaskSettings): Promise<void> {
+  if (settings.signal?.aborted) throw new EnvironmentError("the Dask fit was cancelled");
   const child = new Deno.Command(await settings.python(), {
     args: [settings.script, jobPath],
     stdout: "piped",

@@ -84,7 +84,7 @@ function engineEstimator(
     python: o.engine.python,
     script: o.engine.script,
     log: o.log,
-    ...(o.signal ? { signal: o.signal } : {}),
+    ...(o.engine.signal ?? o.signal ? { signal: (o.engine.signal ?? o.signal)! } : {}),
   });
 }
 
@@ -94,8 +94,15 @@ export interface TrainOptions {
   readonly log?: Logger;
   /** An estimator to use instead of the one `config.model` names (e.g. from a notebook). */
   readonly estimator?: Estimator;
-  /** With `model.engine: "dask"`: the Python and the entry point that train on the cluster. */
-  readonly engine?: { readonly python: () => Promise<string>; readonly script: string };
+  /**
+   * With `model.engine: "dask"`: the Python and the entry point that train on the cluster, and a
+   * signal that cancels a fit there.
+   */
+  readonly engine?: {
+    readonly python: () => Promise<string>;
+    readonly script: string;
+    readonly signal?: AbortSignal;
+  };
   /** Aborting stops a fit on the cluster. */
   readonly signal?: AbortSignal;
 }

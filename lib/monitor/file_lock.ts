@@ -28,7 +28,12 @@ export async function acquireFileLock(path: string): Promise<CycleLock> {
   const file = await Deno.open(path, { create: true, read: true, write: true });
   try {
     if (!(await file.tryLock(true))) {
-      const found = await readRecord(path);
+      // The holder writes its name right after taking the lock: give it a moment to appear.
+      let found = await readRecord(path);
+      for (let i = 0; i < 40 && !found?.holder; i++) {
+        await new Promise((r) => setTimeout(r, 25));
+        found = await readRecord(path);
+      }
       throw new LockHeldError(path, found?.holder ? describe(found) : "another cycle (starting)");
     }
     const token = ((await readRecord(path))?.token ?? 0) + 1;

@@ -10,7 +10,15 @@ import { runTask } from "./_main.ts";
 import { inOrder } from "./_gate.ts";
 
 /** What the gate formats, lints and type-checks: the sources, never what tasks write. */
-export const SOURCES = ["lib/", "tasks/", "tests/", "docs/", "README.md", "deno.json"] as const;
+export const SOURCES = [
+  "lib/",
+  "tasks/",
+  "tests/",
+  "docs/",
+  "deploy/",
+  "README.md",
+  "deno.json",
+] as const;
 
 /** What the gate lints and type-checks. */
 const CODE = ["lib/", "tasks/", "tests/"] as const;

@@ -10,8 +10,8 @@
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { DaskCluster } from "./helpers/dask_cluster.ts";
-import { runPython } from "./helpers/python.ts";
+import { DaskCluster } from "../tasks/bench/dask_cluster.ts";
+import { PYTHON, runPython } from "./helpers/python.ts";
 import { runTask, startTask } from "./helpers/tasks.ts";
 
 /** The run's artifact folder, from train's summary. */
@@ -21,7 +21,7 @@ function artifacts(stdout: string): string {
 
 Deno.test("training on a Dask cluster: xgboost.dask's predictions, the local engine's quality, a lost worker", async (t) => {
   const dir = await Deno.makeTempDir();
-  const cluster = await DaskCluster.start({ workers: 2, dir });
+  const cluster = await DaskCluster.start({ workers: 2, dir, python: PYTHON });
   const engine = [
     "--engine",
     "dask",

@@ -17,6 +17,7 @@ import { daskEstimator } from "../../lib/pipeline/dask_engine.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { Logger } from "../../lib/util/logger.ts";
 import { nonLinear } from "./benchmark_set.ts";
+import { DaskCluster } from "./dask_cluster.ts";
 import { formatSpeed, speedFromSeconds, speedHeader, speedLegend } from "./_ratio.ts";
 
 /** What to run. */
@@ -32,37 +33,10 @@ async function peakMb(pid: number | "self"): Promise<number> {
   return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
 }
 
-/** Starts `dask scheduler` and two single-thread workers (no nanny: the pid is the worker's). */
-async function startCluster(python: string, dir: string) {
-  const dask = join(python, "..", "dask");
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  const spawn = (args: string[]) =>
-    new Deno.Command(dask, { args, stdout: "null", stderr: "null" }).spawn();
-  const scheduler = spawn([
-    "scheduler",
-    "--host",
-    "127.0.0.1",
-    "--port",
-    String(port),
-    "--no-dashboard",
-  ]);
-  await new Promise((r) => setTimeout(r, 3000));
-  const workers = [0, 1].map((i) =>
-    spawn([
-      ...["worker", `tcp://127.0.0.1:${port}`, "--nthreads", "1", "--no-nanny", "--no-dashboard"],
-      ...["--local-directory", join(dir, `w${i}`)],
-    ])
-  );
-  await new Promise((r) => setTimeout(r, 5000));
-  return { address: `tcp://127.0.0.1:${port}`, processes: [scheduler, ...workers], workers };
-}
-
 /** Runs the benchmark and returns the printed report. */
 export async function benchDask(o: DaskBenchOptions): Promise<string> {
   const dir = await Deno.makeTempDir();
-  const cluster = await startCluster(o.python, dir);
+  const cluster = await DaskCluster.start({ workers: 2, dir, python: o.python });
   const rows: string[][] = [];
   try {
     for (const n of o.rows) {
@@ -97,7 +71,7 @@ export async function benchDask(o: DaskBenchOptions): Promise<string> {
         log,
       }).fit(frame, labels);
       const daskSeconds = (performance.now() - t0) / 1000, ourPeak = await peakMb("self");
-      const workerPeaks = await Promise.all(cluster.workers.map((w) => peakMb(w.pid)));
+      const workerPeaks = await Promise.all(cluster.workerPids.map((pid) => peakMb(pid)));
       const speed = formatSpeed(speedFromSeconds(localSeconds, daskSeconds));
       rows.push(
         [
@@ -119,12 +93,7 @@ export async function benchDask(o: DaskBenchOptions): Promise<string> {
       );
     }
   } finally {
-    for (const p of cluster.processes) {
-      try {
-        p.kill("SIGTERM");
-      } catch { /* gone */ }
-      await p.status;
-    }
+    await cluster.stop();
     await Deno.remove(dir, { recursive: true }).catch(() => {});
   }
   return [

@@ -1,5 +1,6 @@
 /**
- * A real Dask cluster for tests: `dask scheduler` and `dask worker` processes from the project's
+ * A real Dask cluster for the tests and bench:dask: `dask scheduler` and `dask worker` processes
+ * from the project's
  * `.venv`, on free loopback ports, each worker with one thread and its own folder, without a nanny
  * (so killing a worker kills it, as a machine lost).
  *
@@ -7,10 +8,6 @@
  */
 
 import { join } from "node:path";
-import { PYTHON } from "./python.ts";
-import { freePort } from "./redis_server.ts";
-
-const DASK = join(PYTHON, "..", "dask");
 
 /** A scheduler and its workers. */
 export class DaskCluster {
@@ -25,10 +22,13 @@ export class DaskCluster {
   }
 
   /** Starts a scheduler and `workers` workers, and waits until every worker has registered. */
-  static async start(o: { workers: number; dir: string }): Promise<DaskCluster> {
-    const port = freePort(), address = `tcp://127.0.0.1:${port}`;
+  static async start(o: { workers: number; dir: string; python: string }): Promise<DaskCluster> {
+    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (l.addr as Deno.NetAddr).port, address = `tcp://127.0.0.1:${port}`;
+    l.close();
+    const dask = join(o.python, "..", "dask");
     const spawn = (args: string[]) =>
-      new Deno.Command(DASK, { args, stdout: "null", stderr: "piped" }).spawn();
+      new Deno.Command(dask, { args, stdout: "null", stderr: "piped" }).spawn();
     const scheduler = spawn([
       "scheduler",
       "--host",
@@ -63,6 +63,11 @@ export class DaskCluster {
     }
     await cluster.stop();
     throw new Error(`the Dask cluster did not come up:\n${log}`);
+  }
+
+  /** The workers' process ids (without a nanny, the workers themselves). */
+  get workerPids(): number[] {
+    return this.#workers.map((w) => w.pid);
   }
 
   /** Kills worker `i` at once (SIGKILL), as a machine lost. */

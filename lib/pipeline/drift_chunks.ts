@@ -57,7 +57,7 @@ export function driftByChunk(
     const column = options.timestampColumn;
     if (column === undefined) return {};
     if (!f.table.names.includes(column)) {
-      throw new DataError(`"${path}" has no timestamp column "${column}" (drift.timestampColumn)`);
+      throw new DataError(`"${path}" has no timestamp column "${column}" (timestampColumn)`);
     }
     return { timestamps: timestamps(f.table, column, path) };
   };

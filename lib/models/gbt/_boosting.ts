@@ -35,6 +35,13 @@ import type { GbtParams } from "./params.ts";
 import { gradientQuantum } from "./quantize.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { placeTree, type RegTree } from "./tree.ts";
+import {
+  categoryCapacity,
+  MAX_CATEGORIES,
+  NARROW_BINS,
+  placeWideCategories,
+  type WideCategories,
+} from "./wide_categories.ts";
 
 interface EvalState {
   readonly name: string;
@@ -79,15 +86,15 @@ async function binColumns(
   const parts = rowParts(n, pool.threads);
   for (const [j, col] of frame.columns.entries()) {
     const cuts = layout.cuts.cuts[j]!, column = layout.binsCol + j * n;
-    ws.f64(tmp, n).set(col);
-    ws.f32(cutPtr, cuts.length).set(cuts);
+    // A wide categorical feature's codes live elsewhere (wide_categories.ts): its bins say missing.
+    const wide = cuts.length > NARROW_BINS;
+    if (wide) ws.u8(column, n).fill(255);
+    else {
+      ws.f64(tmp, n).set(col);
+      ws.f32(cutPtr, cuts.length).set(cuts);
+    }
     await pool.run(parts.map(([s, e]) => [
-      OP_BIN_COLUMN,
-      tmp + 8 * s,
-      e - s,
-      cutPtr,
-      cuts.length,
-      column + s,
+      ...(wide ? [] : [OP_BIN_COLUMN, tmp + 8 * s, e - s, cutPtr, cuts.length, column + s]),
       OP_SCATTER,
       column + s,
       e - s,
@@ -117,14 +124,14 @@ export function fitThreads(
   return !oneRound && data.rows * data.nfeat < SMALL_CELLS ? 1 : threadCount(p.nthread);
 }
 
-/** Largest category code a categorical feature may hold (bin 255 is the missing bin). */
-const MAX_CATEGORY = 254;
+/** Largest category code a categorical feature may hold (the slot's last bin is the missing bin). */
+const MAX_CATEGORY = MAX_CATEGORIES - 1;
 
 /**
  * The cuts with one bin per category code for the categorical columns (code c in bin c, up to the
  * largest code seen), as XGBoost bins categories.
  *
- * @throws {DataError} naming the feature for a value that is not an integer code in [0, 254].
+ * @throws {DataError} naming the feature for a value that is not an integer code in [0, 65534].
  */
 function categoryCuts(cuts: Cuts, on: { frame: Frame; columns: ReadonlySet<number> }): Cuts {
   if (on.columns.size === 0) return cuts;
@@ -171,7 +178,8 @@ export class Booster {
   #cuts!: Cuts;
   #constraints: PlacedConstraints | undefined;
   readonly #ranking: RankSetup | undefined;
-  readonly #categorical: CategoricalSearch | undefined;
+  #categorical: CategoricalSearch | undefined;
+  #wide: WideCategories | undefined;
   #catColumns = new Set<number>();
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
@@ -235,7 +243,18 @@ export class Booster {
     ws.u8(flags, nf).fill(0);
     for (const j of catIndex) ws.u8(flags, nf)[j] = 1;
     this.#catColumns = new Set(catIndex);
-    return { flags, onehotBelow: p.max_cat_to_onehot, maxThreshold: p.max_cat_threshold };
+    const onehotBelow = p.max_cat_to_onehot;
+    return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0, capacity: 256 };
+  }
+
+  /** The categorical features too wide for u8 bins, with their histogram slots in the search. */
+  #placeWide(): void {
+    const bins = this.#cuts.cuts.map((c) => c.length);
+    const data = { columns: this.#frame.columns, bins, categorical: this.#catColumns };
+    this.#wide = placeWideCategories(this.ws, data);
+    if (!this.#wide || !this.#categorical) return;
+    const { slots } = this.#wide;
+    this.#categorical = { ...this.#categorical, slots, capacity: categoryCapacity(this.#wide) };
   }
 
   /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */
@@ -290,6 +309,7 @@ export class Booster {
     });
     this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
+    this.#placeWide();
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);
@@ -375,6 +395,7 @@ export class Booster {
           rng: this.rng,
           constraints: this.#constraints,
           categorical: this.#categorical,
+          wide: this.#wide,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );
     }
@@ -390,6 +411,7 @@ export class Booster {
         // Not every row was partitioned: every row walks the tree, each thread a share of them.
         const b = placeTree(ws, tree, { binned: true });
         const placed = [b.feature, b.split, b.left, b.right, b.defaultLeft, b.value];
+        const w = this.#wide;
         await this.#pool.run(
           rowParts(n, this.#pool.threads).map(([s, e]) => [
             OP_ADD_TREE_BINNED,
@@ -398,6 +420,7 @@ export class Booster {
             e - s,
             ...placed,
             this.#margin + 8 * s,
+            ...(w ? [w.col + 2 * s, n, w.index, w.slot - 1] : [0, 0, 0, 0]),
           ]),
         );
       } else {

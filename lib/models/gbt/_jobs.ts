@@ -25,7 +25,8 @@ export const OP_GRAD_LOGISTIC = 2;
 export const OP_GRAD_SQUARED = 3;
 /**
  * Partition a node's rows (`partition`): column, rows, start, end, splitBin, defaultLeft, scratch,
- * result (i32 slot for the left count), and for a categorical split its set (256 bits; else 0).
+ * result (i32 slot for the left count), for a categorical split its set (a bit per category; else
+ * 0), and for a wide categorical feature its missing code (the column then u16 codes; else 0).
  */
 export const OP_PARTITION = 4;
 /**
@@ -34,7 +35,9 @@ export const OP_PARTITION = 4;
  * min_child_weight (set on the running thread's kernels first: each thread has its own), and the
  * node's weight bounds lower, upper with the monotone constraints (i32 per feature; 0: none),
  * and the categorical features (u8 flag per feature; 0: none) with max_cat_to_onehot and
- * max_cat_threshold. `out` takes 3,184 bytes with categorical features (the set and sort scratch).
+ * max_cat_threshold, then the histogram slots (i32 pairs per feature; 0: every feature's at
+ * f · 4096) and the most categories a feature may have (`catCap`, a multiple of 256). `out` takes
+ * 80 + catCap / 8 + 24 · catCap bytes with categorical features (the set and sort scratch).
  */
 export const OP_SPLIT = 5;
 
@@ -57,8 +60,9 @@ export const OP_HIST_COLS = 9;
  */
 export const OP_SIDE_HIST = 10;
 /**
- * Sum partial histograms and derive the sibling over features [f0, f1) (`reduceHists`): parts
- * (i32 offsets), nparts, destination, parent (0 at the root), f0, f1, builtRight.
+ * Sum partial histograms and derive the sibling over a range of the node histogram
+ * (`reduceHists`): parts (i32 offsets), nparts, destination, parent (0 at the root), the range's
+ * byte offset and its count of bins, builtRight.
  */
 export const OP_REDUCE = 11;
 /** The largest |grad| and |hess| (`ghAbsMax`): gh, n, out (f64 pair). */
@@ -78,7 +82,8 @@ export const OP_BARRIER = 16;
 export const OP_ADD_LEAF = 17;
 /**
  * One tree's leaf values added to rows' margins by walking the binned rows (`addTreeBinned`):
- * bins, nfeat, n, the placed tree (feature, splitBin, left, right, defaultLeft, value), margin.
+ * bins, nfeat, n, the placed tree (feature, splitBin, left, right, defaultLeft, value), margin,
+ * and the wide categorical codes: wide (at the first row), stride, wideIndex (0: none), missing.
  */
 export const OP_ADD_TREE_BINNED = 18;
 
@@ -95,6 +100,14 @@ export const OP_SORT_SAMPLE = 19;
  */
 export const OP_GROW_LEAFWISE = 20;
 
+/**
+ * The wide categorical features' partial histogram (`buildHistWide`): wide, n, nwide, slot, rows
+ * (0: the identity), start, end, result (0: rows [start, end); else the slot of a partition's
+ * left count, and then only one side's rows), builtRight (1: the right side), destination (the
+ * wide region of a node histogram).
+ */
+export const OP_HIST_WIDE = 21;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -109,13 +122,14 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_SCATTER]: 4,
   [OP_BARRIER]: 2,
   [OP_ADD_LEAF]: 5,
-  [OP_ADD_TREE_BINNED]: 10,
+  [OP_ADD_TREE_BINNED]: 14,
+  [OP_HIST_WIDE]: 10,
   [OP_SORT_SAMPLE]: 6,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
-  [OP_PARTITION]: 9,
-  [OP_SPLIT]: 18,
+  [OP_PARTITION]: 10,
+  [OP_SPLIT]: 20,
 };
 
 /** Where the job starting at `i` ends (the index of the next one). */
@@ -176,7 +190,10 @@ export function runJobs(
         k.addLeafValue(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_ADD_TREE_BINNED:
-        k.addTreeBinned(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8), a(9));
+        k.addTreeBinned(...args<Parameters<Kernels["addTreeBinned"]>>(a, 14));
+        break;
+      case OP_HIST_WIDE:
+        runWideHist({ k, memory, gh: d.gh }, a);
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));
@@ -185,7 +202,7 @@ export function runJobs(
         k.gradSquared(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_PARTITION:
-        k.partition(a(0), a(1), a(2), a(3), a(4), a(5), a(6), a(7), a(8));
+        k.partition(...args<Parameters<Kernels["partition"]>>(a, 10));
         break;
       case OP_SPLIT:
         runSplit(k, a);
@@ -197,38 +214,40 @@ export function runJobs(
   }
 }
 
+/** A job's first `n` arguments, typed as the kernel's parameters. */
+function args<T extends readonly number[]>(a: (j: number) => number, n: number): T {
+  return Array.from({ length: n }, (_, j) => a(j)) as unknown as T;
+}
+
 /** A split search: the thread's gain parameters set, then the search. */
 function runSplit(k: Kernels, a: (j: number) => number): void {
   k.setGainParams(a(8), a(9), a(10), a(11));
-  k.findBestSplit(
-    a(0),
-    a(1),
-    a(2),
-    a(3),
-    a(4),
-    a(5),
-    a(6),
-    a(7),
-    a(12),
-    a(13),
-    a(14),
-    a(15),
-    a(16),
-    a(17),
-  );
+  const search = [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19].map(a);
+  k.findBestSplit(...(search as Parameters<Kernels["findBestSplit"]>));
+}
+
+/** The wide features' histogram of a row range, or of one side of a node just partitioned. */
+function runWideHist(
+  on: { k: Kernels; memory: WebAssembly.Memory; gh: number },
+  a: (j: number) => number,
+): void {
+  let [start, end] = [a(5), a(6)];
+  if (a(7) !== 0) {
+    const mid = start + new Int32Array(on.memory.buffer, a(7), 1)[0]!;
+    [start, end] = a(8) ? [mid, end] : [start, mid];
+  }
+  on.k.buildHistWide(a(0), a(1), a(2), a(3), a(4), start, end, on.gh, a(9));
 }
 
 /** The scoring jobs (rows, forest margins, SHAP), or a RangeError for an unknown op. */
 function runScoringJob(k: Kernels, op: number, a: (j: number) => number): void {
-  const args = <T extends readonly number[]>(n: number) =>
-    Array.from({ length: n }, (_, j) => a(j)) as unknown as T;
   switch (op) {
     case OP_ROWS:
-      return k.rowsF32(...args<Parameters<Kernels["rowsF32"]>>(6));
+      return k.rowsF32(...args<Parameters<Kernels["rowsF32"]>>(a, 6));
     case OP_FOREST:
-      return k.addForestRaw(...args<Parameters<Kernels["addForestRaw"]>>(12));
+      return k.addForestRaw(...args<Parameters<Kernels["addForestRaw"]>>(a, 12));
     case OP_SHAP:
-      return k.treeShap(...args<Parameters<Kernels["treeShap"]>>(15));
+      return k.treeShap(...args<Parameters<Kernels["treeShap"]>>(a, 15));
     default:
       throw new RangeError(`Unknown kernel job ${op}`);
   }

@@ -34,6 +34,7 @@ import {
 import { growLeafwiseRound, growsInOneRound } from "./leafwise_round.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 import { allowedFeatures, type TreeConstraints } from "./constraints.ts";
+import { categoryCapacity, nodeHistBytes, type WideCategories } from "./wide_categories.ts";
 
 /** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
 export interface GrowContext {
@@ -65,6 +66,8 @@ export interface GrowContext {
   readonly constraints?: PlacedConstraints | undefined;
   /** Categorical features and how they are searched; absent: every feature is numeric. */
   readonly categorical?: CategoricalSearch | undefined;
+  /** The categorical features with more than 254 categories; absent: none. */
+  readonly wide?: WideCategories | undefined;
 }
 
 /** {@link TreeConstraints} with the monotone ones also in the workspace (i32 per feature). */
@@ -140,7 +143,7 @@ class TreeBuilder {
     this.#ctx = ctx;
     this.#p = p;
     const { ws, nfeat } = ctx;
-    this.#pairs = nfeat * 256;
+    this.#pairs = nodeHistBytes(nfeat, ctx.wide) / 16;
     this.#mark = ws.used;
     this.#pool = new HistPool(ws, this.#pairs * 16);
     const all = Int32Array.from({ length: nfeat }, (_, i) => i);
@@ -221,7 +224,13 @@ class TreeBuilder {
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
     const mark = ws.used, jobs = shares.map((): number[] => []);
-    appendReduceJobs(jobs, shares, { ws, dests, parent: 0, builtRight: false });
+    appendReduceJobs(jobs, shares, {
+      ws,
+      dests,
+      parent: 0,
+      builtRight: false,
+      wide: this.#ctx.wide,
+    });
     const read = this.#canSplit(root.depth)
       ? planSplitSearch(this.#searchOn(), this.#searches([root]), jobs)
       : undefined;
@@ -239,7 +248,8 @@ class TreeBuilder {
   }
 
   #rowsOf(n: OpenNode) {
-    return { rowIndex: this.#ctx.rowIndex, scratch: this.#ctx.scratch, ranges: n.ranges };
+    const { rowIndex, scratch, wide } = this.#ctx;
+    return { rowIndex, scratch, ranges: n.ranges, wide };
   }
 
   #searchOn() {
@@ -272,14 +282,14 @@ class TreeBuilder {
         : undefined
     );
     const mark = ws.used, first = shares.map((): number[] => []);
+    const capacity = categoryCapacity(this.#ctx.wide);
     const results = nodes.map((n, k) => {
       const s = n.split!, out = ws.alloc(4 * shares.length);
-      const column = this.#ctx.binsCol + s.feature * this.#ctx.n;
-      const categorySet = s.categories ? placeCategorySet(ws, s.categories) : undefined;
+      const categorySet = s.categories ? placeCategorySet(ws, s.categories, capacity) : undefined;
       const node = {
         ...this.#rowsOf(n),
+        ...this.#splitColumn(s.feature),
         split: s,
-        column,
         results: out,
         build: builds[k],
         categorySet,
@@ -296,6 +306,7 @@ class TreeBuilder {
           dests: b.dests,
           parent: n.hist,
           builtRight: b.right,
+          wide: this.#ctx.wide,
         });
       }
     });
@@ -321,6 +332,15 @@ class TreeBuilder {
     for (const b of builds) this.#pool.giveAll(b?.dests.slice(1) ?? []);
     ws.reset(mark);
     return next;
+  }
+
+  /** Where the partition reads feature `f`: its u8 bins, or a wide feature's u16 codes. */
+  #splitColumn(f: number): { column: number; wideMissing: number } {
+    const { wide, binsCol, n } = this.#ctx;
+    const k = wide ? wide.features.indexOf(f) : -1;
+    return k < 0
+      ? { column: binsCol + f * n, wideMissing: 0 }
+      : { column: wide!.col + 2 * k * n, wideMissing: wide!.slot - 1 };
   }
 
   /** Runs `first` then `second` (per thread): one round with a barrier when they fit one. */
@@ -463,7 +483,13 @@ interface Bounds {
 
 const UNBOUNDED: Bounds = { lower: -Infinity, upper: Infinity };
 
-const NO_CATEGORIES: CategoricalSearch = { flags: 0, onehotBelow: 0, maxThreshold: 0 };
+const NO_CATEGORIES: CategoricalSearch = {
+  flags: 0,
+  onehotBelow: 0,
+  maxThreshold: 0,
+  slots: 0,
+  capacity: 256,
+};
 
 /** What a node's split search needs of it. */
 type SearchNode = Pick<OpenNode, "hist" | "depth" | "g" | "h" | "lower" | "upper" | "path">;

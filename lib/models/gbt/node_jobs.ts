@@ -12,10 +12,18 @@
  * @module
  */
 
-import { OP_HIST, OP_HIST_COLS, OP_PARTITION, OP_REDUCE, OP_SIDE_HIST } from "./_jobs.ts";
+import {
+  OP_HIST,
+  OP_HIST_COLS,
+  OP_HIST_WIDE,
+  OP_PARTITION,
+  OP_REDUCE,
+  OP_SIDE_HIST,
+} from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { FeatureShare, Split } from "./split.ts";
 import { splitRange } from "./thread_pool.ts";
+import { type WideCategories, wideShare } from "./wide_categories.ts";
 
 /** One thread's features [f0, f1) and gather buffer. */
 export interface ThreadShare extends FeatureShare {
@@ -46,6 +54,22 @@ export interface NodeRows {
   readonly scratch: number;
   /** [start, end) per thread (2 × threads). */
   readonly ranges: Int32Array;
+  /** The wide categorical features, whose histograms their own jobs build; absent: none. */
+  readonly wide?: WideCategories | undefined;
+}
+
+/**
+ * The job building the wide features' partial histogram of rows [start, end) (`rows` 0: those
+ * rows themselves), or of one side when `side` names a partition's result slot.
+ */
+function wideHistJob(
+  wide: WideCategories,
+  at: { rows: number; start: number; end: number; dest: number },
+  side: { result: number; right: boolean } = { result: 0, right: false },
+): number[] {
+  const { col, n, features, slot, base } = wide;
+  return [OP_HIST_WIDE, col, n, features.length, slot, at.rows, at.start, at.end, side.result]
+    .concat([side.right ? 1 : 0, at.dest + base]);
 }
 
 /**
@@ -60,20 +84,24 @@ export function rootHistJobs(
   const nf = shares.at(-1)!.f1;
   return shares.map((s, t) => {
     const [start, end] = [root.ranges[2 * t]!, root.ranges[2 * t + 1]!], dest = root.dests[t]!;
-    return root.contiguous
+    const jobs = root.contiguous
       ? [OP_HIST_COLS, root.binsCol, root.n, start, end, dest, 0, nf]
       : [OP_HIST, root.rowIndex, start, end, dest, 0, nf, s.buf];
+    const rows = root.contiguous ? 0 : root.rowIndex;
+    return root.wide ? jobs.concat(wideHistJob(root.wide, { rows, start, end, dest })) : jobs;
   });
 }
 
 /** A node to split: its rows, split and the split feature's column-major bins. */
 export interface NodeSplit extends NodeRows {
   readonly split: Split;
-  /** Offset of the split feature's column-major bins. */
+  /** Offset of the split feature's column-major bins (a wide feature's: its u16 codes). */
   readonly column: number;
+  /** A wide feature's missing code (its `column` holds u16 codes); 0 for a u8 feature. */
+  readonly wideMissing: number;
   /** Per thread, an i32 slot for its left count. */
   readonly results: number;
-  /** A categorical split's set in the workspace (256 bits; see {@link placeCategorySet}). */
+  /** A categorical split's set in the workspace ({@link placeCategorySet}). */
   readonly categorySet?: number | undefined;
   /**
    * When the children may split again: which child's histogram to build (the one with the
@@ -103,6 +131,7 @@ export function appendPartitionJobs(
       node.scratch + 4 * start,
       result,
       cats,
+      node.wideMissing,
     );
     if (!node.build) return;
     const { right, dests } = node.build;
@@ -116,6 +145,9 @@ export function appendPartitionJobs(
       dests[t]!,
       sh.buf,
     );
+    if (!node.wide) return;
+    const at = { rows: node.rowIndex, start, end, dest: dests[t]! };
+    jobs[t]!.push(...wideHistJob(node.wide, at, { result, right }));
   });
 }
 
@@ -127,25 +159,36 @@ export function appendPartitionJobs(
 export function appendReduceJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
-  { ws, dests, parent, builtRight }: {
+  { ws, dests, parent, builtRight, wide }: {
     ws: Workspace;
     dests: readonly number[];
     parent: number;
     builtRight: boolean;
+    wide?: WideCategories | undefined;
   },
 ): void {
   const others = dests.slice(1), parts = ws.alloc(4 * Math.max(1, others.length));
   ws.i32(parts, others.length).set(others);
+  const reduce = (
+    off: number,
+    pairs: number,
+  ) => [OP_REDUCE, parts, others.length, dests[0]!, parent, off, pairs, builtRight ? 1 : 0];
   shares.forEach((sh, t) => {
     if (sh.f0 === sh.f1) return;
-    jobs[t]!.push(OP_REDUCE, parts, others.length, dests[0]!, parent, sh.f0, sh.f1);
-    jobs[t]!.push(builtRight ? 1 : 0);
+    jobs[t]!.push(...reduce(sh.f0 * 4096, (sh.f1 - sh.f0) * 256));
+    const [k0, k1] = wide ? wideShare(wide, sh.f0, sh.f1) : [0, 0];
+    if (k1 > k0) {
+      jobs[t]!.push(...reduce(wide!.base + k0 * wide!.slot * 16, (k1 - k0) * wide!.slot));
+    }
   });
 }
 
-/** Writes a categorical split's categories as 256 bits (eight u32) in the workspace; returns where. */
-export function placeCategorySet(ws: Workspace, categories: Int32Array): number {
-  const at = ws.alloc(32), bits = ws.u8(at, 32);
+/**
+ * Writes a categorical split's categories as a set of `capacity` bits (a multiple of 256) in the
+ * workspace; returns where.
+ */
+export function placeCategorySet(ws: Workspace, categories: Int32Array, capacity = 256): number {
+  const at = ws.alloc(capacity / 8), bits = ws.u8(at, capacity / 8);
   bits.fill(0);
   for (const c of categories) bits[c >> 3] = bits[c >> 3]! | (1 << (c & 7));
   return at;

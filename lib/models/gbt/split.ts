@@ -47,10 +47,22 @@ export interface CategoricalSearch {
   readonly onehotBelow: number;
   /** At most this many categories on the scanned side of a partition (`max_cat_threshold`). */
   readonly maxThreshold: number;
+  /**
+   * Each feature's histogram slot (i32 pairs in the workspace: offset, missing bin's offset), or
+   * 0 when every feature has the usual 256 bins at f · 4096 (no wide categorical feature).
+   */
+  readonly slots: number;
+  /** The most categories a feature may have (a multiple of 256): the size of a category set. */
+  readonly capacity: number;
 }
 
-/** Bytes of a search's result: the split, found, the categorical flag, then its set and sort scratch. */
-const OUT_BYTES = 80, CAT_OUT_BYTES = 3184;
+/** Bytes of a search's result: the split, found, the categorical flag. */
+const OUT_BYTES = 80;
+
+/** Bytes of a categorical search's result: {@link OUT_BYTES}, the set and the sort's scratch. */
+function categoricalOutBytes(capacity: number): number {
+  return OUT_BYTES + capacity / 8 + 24 * capacity;
+}
 
 /** Loss reductions at or below this are no split (XGBoost's kRtEps). */
 export const RT_EPS = 1e-6;
@@ -86,7 +98,10 @@ export function calcGain(p: GainParams, g: number, h: number): number {
 
 /** Where a node's split search reads from. */
 export interface SplitSearch {
-  /** Offset of the node's histogram: f64 pairs at `(feature · 256 + bin)`; bin 255 = missing. */
+  /**
+   * Offset of the node's histogram: f64 pairs at `(feature · 256 + bin)`, bin 255 = missing (wide
+   * categorical features in their own slots after those: {@link CategoricalSearch.slots}).
+   */
   readonly hist: number;
   /** The candidate features. */
   readonly features: Int32Array;
@@ -138,7 +153,7 @@ export function planSplitSearch(
       if (to === from) return;
       const cat = on.categorical;
       const feats = ws.alloc(4 * (to - from)),
-        out = ws.alloc(cat.flags ? CAT_OUT_BYTES : OUT_BYTES);
+        out = ws.alloc(cat.flags ? categoricalOutBytes(cat.capacity) : OUT_BYTES);
       ws.i32(feats, to - from).set(node.features.subarray(from, to));
       jobs[t]!.push(OP_SPLIT, node.hist, on.binCounts, feats, to - from, node.g, node.h);
       jobs[t]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
@@ -149,6 +164,8 @@ export function planSplitSearch(
         cat.flags,
         cat.onehotBelow,
         cat.maxThreshold,
+        cat.slots,
+        cat.capacity,
       );
       outs.push(out);
     });
@@ -164,15 +181,15 @@ export function planSplitSearch(
       }
       if (!best) return undefined;
       return on.categorical.flags && best[9] === 1 // word 9 is written only then
-        ? { ...toSplit(best), categories: categoriesAt(ws, bestOut + 80) }
+        ? { ...toSplit(best), categories: categoriesAt(ws, bestOut + 80, on.categorical.capacity) }
         : toSplit(best);
     });
 }
 
-/** The categories of a 256-bit set in the workspace, ascending. */
-function categoriesAt(ws: Workspace, at: number): Int32Array {
-  const bits = ws.u8(at, 32), out: number[] = [];
-  for (let c = 0; c < 256; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
+/** The categories of a set of `capacity` bits in the workspace, ascending. */
+function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
+  const bits = ws.u8(at, capacity / 8), out: number[] = [];
+  for (let c = 0; c < capacity; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
   return Int32Array.from(out);
 }
 

@@ -48,8 +48,8 @@ export interface Kernels {
     nparts: number,
     dest: number,
     parent: number,
-    f0: number,
-    f1: number,
+    off: number,
+    pairs: number,
     builtRight: number,
   ): void;
   ghAbsMax(gh: number, n: number, out: number): void;
@@ -65,6 +65,7 @@ export interface Kernels {
     scratch: number,
     result: number,
     cats: number,
+    wideMissing: number,
   ): void;
   addTreeBinned(
     bins: number,
@@ -77,6 +78,10 @@ export interface Kernels {
     defaultLeft: number,
     value: number,
     margin: number,
+    wide: number,
+    stride: number,
+    wideIndex: number,
+    wideMissing: number,
   ): void;
   addTreeRaw(
     x: number,
@@ -147,6 +152,19 @@ export interface Kernels {
     catFlags: number,
     onehotBelow: number,
     maxCatThreshold: number,
+    slots: number,
+    catCap: number,
+  ): void;
+  buildHistWide(
+    wide: number,
+    n: number,
+    nwide: number,
+    slot: number,
+    rows: number,
+    start: number,
+    end: number,
+    gh: number,
+    hist: number,
   ): void;
 }
 
@@ -259,6 +277,11 @@ export class Workspace {
   /** An Int32Array view of `n` values at `ptr`. */
   i32(ptr: number, n: number): Int32Array {
     return new Int32Array(this.memory.buffer, ptr, n);
+  }
+
+  /** A Uint16Array view of `n` values at `ptr`. */
+  u16(ptr: number, n: number): Uint16Array {
+    return new Uint16Array(this.memory.buffer, ptr, n);
   }
 
   /** A Uint8Array view of `n` bytes at `ptr`. */

@@ -6,7 +6,10 @@
 //   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing
 //   rows    i32 row indices; a node owns a contiguous range [start, end) of each thread's region
 //   gh      f64 pairs (grad, hess) per row, 16-byte aligned
-//   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature
+//   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature; with
+//           wide categorical features (wide.ts) a slot of `slot` bins each follows (nfeat << 12)
+//   wide    u16 column-major codes of the categorical features with more than 254 categories
+//           (their u8 bins hold 255); code slot − 1 = missing
 //   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk) — or for a
 //           categorical split the address of its category set (categories.ts) —, left i32,
 //           right i32 (-1 for a leaf), flags u8 (bit 0 missing goes left, bit 1 categorical),
@@ -202,7 +205,8 @@ export function buildHistCols(
 }
 
 /**
- * Sums per-thread partial histograms into `dest` over features [f0, f1) and derives the sibling.
+ * Sums per-thread partial histograms into `dest` over `pairs` bins from byte `off` (a range of
+ * features' slots) and derives the sibling.
  * `dest` already holds the first thread's partial of the built child; `parts` lists the other
  * threads' partial buffers (i32 offsets, `nparts` of them). Gradients are quantized so that every
  * sum is exact: the result does not depend on how the rows were shared out. With `parent` 0 (the
@@ -211,9 +215,9 @@ export function buildHistCols(
  * (`builtRight`), the two are swapped.
  */
 export function reduceHists(
-  parts: usize, nparts: i32, dest: usize, parent: usize, f0: i32, f1: i32, builtRight: i32,
+  parts: usize, nparts: i32, dest: usize, parent: usize, off: usize, npairs: i32, builtRight: i32,
 ): void {
-  const off = <usize>f0 << 12, pairs = <usize>(f1 - f0) << 8;
+  const pairs = <usize>npairs;
   for (let t = 0; t < nparts; t++) {
     const part = <usize>load<i32>(parts + (<usize>t << 2));
     for (let i: usize = 0; i < pairs; i++) {
@@ -294,14 +298,20 @@ function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
 /**
  * Stable partition of rows[start..end): rows whose bin ≤ splitBin — or, for a categorical split,
  * whose category is not in the set `cats` — first (missing: defaultLeft).
- * `column` is the split feature's bins in column-major order (one byte per row, cache-friendly);
+ * `column` is the split feature's bins in column-major order (one byte per row, cache-friendly;
+ * with `wideMissing` ≠ 0 a wide feature's u16 codes, that one code missing);
  * `scratch` holds the right rows meanwhile. Writes the number of left rows (i32) to `result`.
  */
 export function partition(
   column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
-  result: usize, cats: usize,
+  result: usize, cats: usize, wideMissing: i32,
 ): void {
-  if (cats != 0) return partitionCategories(column, rows, start, end, defaultLeft, scratch, result, cats);
+  if (wideMissing != 0) {
+    return partitionCategories<u16>(column, rows, start, end, defaultLeft, scratch, result, cats, <u32>wideMissing);
+  }
+  if (cats != 0) {
+    return partitionCategories<u8>(column, rows, start, end, defaultLeft, scratch, result, cats, MISSING);
+  }
   // Branchless: each row is written to both sides and only its side's cursor advances (which
   // side a row takes is unpredictable, and a mispredicted branch per row cost more than a store).
   const sb = splitBin, dl = defaultLeft != 0;
@@ -320,11 +330,16 @@ export function partition(
   store<i32>(result, <i32>(nl - <usize>start));
 }
 
-/** Adds one tree's leaf value to margin[r] for every row, walking the binned matrix. */
+/**
+ * Adds one tree's leaf value to margin[r] for every row, walking the binned matrix. With wide
+ * categorical features (`wideIndex` ≠ 0: i32 per feature, its wide column or −1), a wide
+ * feature's code is read from `wide` (u16 column-major, `stride` rows a column; `wideMissing`
+ * the missing code).
+ */
 export function addTreeBinned(
   bins: usize, nfeat: i32, n: i32,
   feature: usize, splitBin: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
-  margin: usize,
+  margin: usize, wide: usize, stride: i32, wideIndex: usize, wideMissing: i32,
 ): void {
   const nf = <usize>nfeat;
   for (let i = 0; i < n; i++) {
@@ -332,10 +347,14 @@ export function addTreeBinned(
     let node: usize = 0;
     let l = load<i32>(left);
     while (l >= 0) {
-      const b = <i32>load<u8>(rowp + <usize>load<i32>(feature + (node << 2)));
+      const f = <usize>load<i32>(feature + (node << 2));
+      const k = wideIndex != 0 ? load<i32>(wideIndex + (f << 2)) : -1;
+      const b = k < 0
+        ? <i32>load<u8>(rowp + f)
+        : <i32>load<u16>(wide + ((<usize>k * <usize>stride + <usize>i) << 1));
       const flags = load<u8>(defaultLeft + node);
       // A categorical feature's bin is its category; its node's split slot holds the set.
-      const goLeft = b == <i32>MISSING
+      const goLeft = b == (k < 0 ? <i32>MISSING : wideMissing)
         ? (flags & DEFAULT_LEFT) != 0
         : (flags & CATEGORICAL) != 0
         ? !inCategories(<usize>load<i32>(splitBin + (node << 2)), <f32>b)
@@ -711,26 +730,41 @@ const HOPE: f64 = 1.0 + 1e-12;
   return best;
 }
 
+/** A feature's histogram within a node's: at hist + (f << 12) unless `slots` (i32 pairs) places it. */
+@inline function slotOf(hist: usize, slots: usize, f: i32): usize {
+  return slots == 0 ? hist + (<usize>f << 12) : hist + <usize>load<i32>(slots + (<usize>f << 3));
+}
+
+/** Where a feature's missing bin is within its slot: bin 255, unless `slots` says otherwise. */
+@inline function missingOf(slots: usize, f: i32): usize {
+  return slots == 0 ? 4080 : <usize>load<i32>(slots + (<usize>f << 3) + 4);
+}
+
 /**
  * Best split of a node over the listed features (i32 indices). Writes to `out` (f64 × 9):
  * gain, feature, splitBin, defaultLeft, gl, hl, gr, hr, then 1 when a split beats `minGain` (else 0).
  * With monotone constraints (`monotone`: i32 per feature, 0 = none) the search is XGBoost's
  * constrained one ({@link scanConstrained}) within the node's weight bounds [`lower`, `upper`].
+ * `slots` (0: every feature at f << 12, missing in bin 255) gives each feature's histogram offset
+ * and missing bin's offset within it (i32 pairs, bytes); `catCap` is the most categories a
+ * categorical feature may have (a multiple of 256: the size of `out`'s set and sort scratch).
  */
 export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
   lower: f64, upper: f64, monotone: usize, catFlags: usize, onehotBelow: i32, maxCatThreshold: i32,
+  slots: usize, catCap: i32,
 ): void {
+  catBits = <usize>catCap;
   if (monotone != 0) {
     const bounds = f64x2.replace_lane(f64x2.splat(lower), 1, upper);
     const parentGain = gainGivenWeight(g, h, clamped(calcWeight(g, h), bounds));
     let best = minGain;
     for (let fi = 0; fi < nsel; fi++) {
       const f = load<i32>(features + (<usize>fi << 2));
-      const base = hist + (<usize>f << 12);
+      const base = slotOf(hist, slots, f), miss = base + missingOf(slots, f);
       const nb = load<i32>(binCounts + (<usize>f << 2));
       const c = load<i32>(monotone + (<usize>f << 2));
-      const missing = load<f64>(base + 4080) != 0.0 || load<f64>(base + 4088) != 0.0;
+      const missing = load<f64>(miss) != 0.0 || load<f64>(miss + 8) != 0.0;
       best = scanConstrained(out, f, base, nb, g, h, parentGain, bounds, c, best, true);
       if (missing) best = scanConstrained(out, f, base, nb, g, h, parentGain, bounds, c, best, false);
     }
@@ -743,13 +777,15 @@ export function findBestSplit(
   let bestGain = minGain, bestIsCat = false;
   for (let fi = 0; fi < nsel; fi++) {
     const f = load<i32>(features + (<usize>fi << 2));
-    const base = hist + (<usize>f << 12);
+    const base = slotOf(hist, slots, f), miss = base + missingOf(slots, f);
     const nb = load<i32>(binCounts + (<usize>f << 2));
-    const gm = load<f64>(base + 4080);
-    const hm = load<f64>(base + 4088);
+    const gm = load<f64>(miss);
+    const hm = load<f64>(miss + 8);
     const before = bestGain;
     if (catFlags != 0 && load<u8>(catFlags + <usize>f) != 0) {
-      bestGain = scanCategorical(out, f, base, nb, g, h, parentGain, bestGain, onehotBelow, maxCatThreshold);
+      bestGain = scanCategorical(
+        out, f, base, nb, miss, g, h, parentGain, bestGain, onehotBelow, maxCatThreshold,
+      );
       if (bestGain > before) bestIsCat = true;
       continue;
     }
@@ -771,15 +807,22 @@ export function findBestSplit(
 
 // ---- Categorical splits (XGBoost's EnumerateOneHot and EnumeratePart) ----
 //
-// A categorical feature's bin is its category (0..nb−1); bin 255 holds the missing rows. The
-// chosen set S of categories goes RIGHT. `out` (as findBestSplit's) is followed by a flag
-// (out + 72: 1 for a categorical split), S as 256 bits (out + 80, eight u32), and scratch for
-// the sort: 256 i32 (out + 112) and 256 f64 keys (out + 1136).
+// A categorical feature's bin is its category (0..nb−1); the slot's missing bin holds the missing
+// rows. The chosen set S of categories goes RIGHT. `out` (as findBestSplit's) is followed by a
+// flag (out + 72: 1 for a categorical split), S as `catBits` bits (out + 80), and scratch for the
+// sort: `catBits` i32 and f64 keys, twice (the merge's source and destination): in all
+// 80 + catBits / 8 + 24 · catBits bytes.
 
 const CAT_FLAG: usize = 72;
 const CAT_BITS: usize = 80;
-const CAT_ORDER: usize = 112;
-const CAT_KEYS: usize = 1136;
+
+/** The most categories a categorical feature may have in this search (findBestSplit's `catCap`). */
+let catBits: usize = 256;
+
+/** Where the sort's order (i32 × catBits) starts in `out`; its keys follow it (f64 × catBits). */
+@inline function catOrder(out: usize): usize {
+  return out + CAT_BITS + (catBits >> 3);
+}
 
 /** The candidate (sums of left and right) is valid and better than `best`: its gain, else −1. */
 @inline function catGain(gl: f64, hl: f64, gr: f64, hr: f64, parentGain: f64): f64 {
@@ -790,7 +833,7 @@ const CAT_KEYS: usize = 1136;
 
 /** Records a categorical split: S = the first `size` categories of the order at `order`. */
 function recordCategories(out: usize, order: usize, size: i32): void {
-  memory.fill(out + CAT_BITS, 0, 32);
+  memory.fill(out + CAT_BITS, 0, catBits >> 3);
   for (let k = 0; k < size; k++) {
     const c = <u32>load<i32>(order + (<usize>k << 2));
     const w = out + CAT_BITS + (<usize>(c >> 5) << 2);
@@ -806,11 +849,11 @@ function recordCategories(out: usize, order: usize, size: i32): void {
  * each side at most `maxCatThreshold` − 1 categories. Returns the best gain so far.
  */
 function scanCategorical(
-  out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
-  onehotBelow: i32, maxCatThreshold: i32,
+  out: usize, f: i32, base: usize, nb: i32, miss: usize, g: f64, h: f64, parentGain: f64,
+  best: f64, onehotBelow: i32, maxCatThreshold: i32,
 ): f64 {
-  const mg = load<f64>(base + 4080), mh = load<f64>(base + 4088);
-  const order = out + CAT_ORDER, keys = out + CAT_KEYS;
+  const mg = load<f64>(miss), mh = load<f64>(miss + 8);
+  const order = catOrder(out), keys = order + (catBits << 2);
   if (nb < onehotBelow) {
     for (let c = 0; c < nb; c++) {
       const rg = load<f64>(base + (<usize>c << 4)), rh = load<f64>(base + (<usize>c << 4) + 8);
@@ -857,18 +900,58 @@ function scanCategorical(
   return best;
 }
 
-/** order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight). */
+/** Categories sorted by insertion before the merge passes of {@link sortByWeight}. */
+const RUN: i32 = 16;
+
+/**
+ * order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight): runs of
+ * {@link RUN} by insertion, then merged pairwise (bottom-up, ties from the left run first) through
+ * the scratch after `keys` — the one stable order, so any stable sort gives the same.
+ */
 function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
-  for (let c = 0; c < nb; c++) {
-    const key = calcWeight(load<f64>(base + (<usize>c << 4)), load<f64>(base + (<usize>c << 4) + 8));
-    let j = c;
-    while (j > 0 && load<f64>(keys + (<usize>(j - 1) << 3)) > key) { // insertion: stable
-      store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
-      store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
-      j--;
+  for (let s = 0; s < nb; s += RUN) {
+    const e = s + RUN < nb ? s + RUN : nb;
+    for (let c = s; c < e; c++) {
+      const at = base + (<usize>c << 4), key = calcWeight(load<f64>(at), load<f64>(at + 8));
+      let j = c;
+      while (j > s && load<f64>(keys + (<usize>(j - 1) << 3)) > key) { // insertion: stable
+        store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
+        store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
+        j--;
+      }
+      store<f64>(keys + (<usize>j << 3), key);
+      store<i32>(order + (<usize>j << 2), c);
     }
-    store<f64>(keys + (<usize>j << 3), key);
-    store<i32>(order + (<usize>j << 2), c);
+  }
+  let srcO = order, srcK = keys, dstO = keys + (catBits << 3), dstK = dstO + (catBits << 2);
+  for (let width = RUN; width < nb; width <<= 1) {
+    for (let lo = 0; lo < nb; lo += width << 1) {
+      const mid = lo + width < nb ? lo + width : nb, hi = mid + width < nb ? mid + width : nb;
+      mergeRuns(srcO, srcK, dstO, dstK, lo, mid, hi);
+    }
+    const o = srcO, k = srcK;
+    srcO = dstO;
+    srcK = dstK;
+    dstO = o;
+    dstK = k;
+  }
+  if (srcO != order) {
+    memory.copy(order, srcO, <usize>nb << 2);
+    memory.copy(keys, srcK, <usize>nb << 3);
+  }
+}
+
+/** Merges the sorted runs [lo, mid) and [mid, hi) of (order, keys) into the destination's [lo, hi). */
+function mergeRuns(
+  srcO: usize, srcK: usize, dstO: usize, dstK: usize, lo: i32, mid: i32, hi: i32,
+): void {
+  let i = lo, j = mid;
+  for (let k = lo; k < hi; k++) {
+    const takeLeft = j >= hi ||
+      (i < mid && load<f64>(srcK + (<usize>i << 3)) <= load<f64>(srcK + (<usize>j << 3)));
+    const from = takeLeft ? i++ : j++;
+    store<f64>(dstK + (<usize>k << 3), load<f64>(srcK + (<usize>from << 3)));
+    store<i32>(dstO + (<usize>k << 2), load<i32>(srcO + (<usize>from << 2)));
   }
 }
 
@@ -923,21 +1006,21 @@ function scanConstrained(
 
 /**
  * {@link partition} for a categorical split (its own loop: the numeric one stays branchless): rows
- * whose category is in the set `cats` (256 bits, eight u32) go right, the others left, missing
- * ones by `defaultLeft`.
+ * whose category (a u8 bin or a wide feature's u16 code) is in the set `cats` (a bit per category)
+ * go right, the others left, rows holding `missing` by `defaultLeft`.
  */
-function partitionCategories(
+function partitionCategories<T>(
   column: usize, rows: usize, start: i32, end: i32, defaultLeft: i32, scratch: usize,
-  result: usize, cats: usize,
+  result: usize, cats: usize, missing: u32,
 ): void {
   const dl = defaultLeft != 0;
   let nl: usize = <usize>start;
   let nr: usize = 0;
   for (let k = start; k < end; k++) {
     const r = load<i32>(rows + (<usize>k << 2));
-    const b = <u32>load<u8>(column + <usize>r);
+    const b = <u32>load<T>(column + (<usize>r << alignof<T>()));
     const inSet = ((load<u32>(cats + (<usize>(b >> 5) << 2)) >> (b & 31)) & 1) != 0;
-    const left = b == <u32>MISSING ? dl : !inSet;
+    const left = b == missing ? dl : !inSet;
     store<i32>(rows + (nl << 2), r);
     store<i32>(scratch + (nr << 2), r);
     nl += <usize>left;
@@ -1034,3 +1117,4 @@ export function addForestRaw(
 export { treeShap } from "./tree_shap";
 export { rowsF32 } from "./rows";
 export { growLeafwise, stateBytes as leafwiseStateBytes } from "./leafwise";
+export { buildHistWide } from "./wide";

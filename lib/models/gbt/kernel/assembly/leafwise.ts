@@ -137,7 +137,7 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   const start = <i32>word(node, 2), end = <i32>word(node, 3);
   partition(
     int(block, 3) + int(node, 9) * int(block, 2), int(block, 6), start, end, <i32>word(node, 10),
-    <i32>word(node, 11), int(block, 7) + (<usize>start << 2), state, 0,
+    <i32>word(node, 11), int(block, 7) + (<usize>start << 2), state, 0, 0,
   );
   const mid = start + load<i32>(state);
   setWord(record, RECORD + t, <f64>(mid - start));
@@ -160,7 +160,10 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   );
   barrier(block, state);
   const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
-  if (f0 < f1) reduceHists(int(block, 20), <i32>threads - 1, fresh, parent, f0, f1, right ? 1 : 0);
+  if (f0 < f1) {
+    const off = <usize>f0 << 12, pairs = (f1 - f0) << 8;
+    reduceHists(int(block, 20), <i32>threads - 1, fresh, parent, off, pairs, right ? 1 : 0);
+  }
   setWord(kids, 6, <f64>fresh);
   setWord(kids + (NODE << 3), 6, <f64>parent);
   search(block, t, kids, 0);
@@ -191,7 +194,7 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   }
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
-    0.0, 0.0, 0, 0, 0, 0, // no constraints or categories: such trees grow a split per round
+    0.0, 0.0, 0, 0, 0, 0, 0, 256, // no constraints or categories: such trees grow a split per round
   );
 }
 

@@ -1,0 +1,91 @@
+/**
+ * Wide categorical features: those with more than 254 categories, whose codes do not fit the u8
+ * bins (255 value bins and the missing bin). XGBoost bins a categorical feature one bin per
+ * category however many there are; so here such a feature keeps its codes as a u16 column of its
+ * own (code `slot − 1` = missing), its u8 bins all say missing (the u8 kernels are unchanged and
+ * never split on it), and every node histogram gives it a slot of `slot` bins after the u8
+ * features' 4 KiB slots. The kernels read them through `buildHistWide`, `partition` (u16 codes),
+ * `addTreeBinned` and `findBestSplit` (its slot table).
+ *
+ * @module
+ */
+
+import type { Workspace } from "./kernel/workspace.ts";
+
+/** Value bins a u8 feature may have (bin 255 is the missing bin). */
+export const NARROW_BINS = 255;
+
+/** Most category codes a categorical feature may hold (0 … 65,534; the slot's last bin is missing). */
+export const MAX_CATEGORIES = 65_535;
+
+/** Bytes of a u8 feature's histogram slot (256 bins of an f64 pair). */
+const NARROW_SLOT_BYTES = 4096;
+
+/** The wide categorical features of a fit, placed in the workspace. */
+export interface WideCategories {
+  /** Their feature indices, ascending (wide feature k is feature `features[k]`). */
+  readonly features: Int32Array;
+  /** Their codes: u16, column-major (wide feature k's column at `col + 2 · k · n`). */
+  readonly col: number;
+  /** Rows (the column length). */
+  readonly n: number;
+  /** Bins of each wide slot: a multiple of 256 above every wide feature's category count. */
+  readonly slot: number;
+  /** Per feature (i32): its wide index, or −1. */
+  readonly index: number;
+  /** Per feature (i32 pairs, bytes): its histogram's offset in a node's, its missing bin's in it. */
+  readonly slots: number;
+  /** Where the wide slots start in a node histogram (bytes: nfeat · 4096). */
+  readonly base: number;
+}
+
+/**
+ * Places the categorical features with more than {@link NARROW_BINS} categories (`bins[j]`: one
+ * per code) in the workspace, or returns undefined when there are none. Their codes must already
+ * be valid (integers in [0, {@link MAX_CATEGORIES}) or NaN).
+ */
+export function placeWideCategories(
+  ws: Workspace,
+  data: {
+    columns: readonly ArrayLike<number>[];
+    bins: readonly number[];
+    categorical: ReadonlySet<number>;
+  },
+): WideCategories | undefined {
+  const nf = data.columns.length, n = data.columns[0]?.length ?? 0;
+  const features = Int32Array.from(
+    [...data.categorical].filter((j) => data.bins[j]! > NARROW_BINS).sort((a, b) => a - b),
+  );
+  if (features.length === 0) return undefined;
+  const most = Math.max(...Array.from(features, (j) => data.bins[j]!));
+  const slot = 256 * Math.ceil((most + 1) / 256), base = nf * NARROW_SLOT_BYTES;
+  const col = ws.alloc(2 * n * features.length), index = ws.alloc(4 * nf), slots = ws.alloc(8 * nf);
+  const idx = ws.i32(index, nf).fill(-1), table = ws.i32(slots, 2 * nf);
+  for (let f = 0; f < nf; f++) table.set([f * NARROW_SLOT_BYTES, 255 * 16], 2 * f);
+  features.forEach((j, k) => {
+    idx[j] = k;
+    table.set([base + k * slot * 16, (slot - 1) * 16], 2 * j);
+    const codes = ws.u16(col + 2 * k * n, n), src = data.columns[j]!;
+    for (let i = 0; i < n; i++) codes[i] = Number.isNaN(src[i]!) ? slot - 1 : src[i]!;
+  });
+  return { features, col, n, slot, index, slots, base };
+}
+
+/** Bytes of a node histogram: the u8 features' slots, then the wide ones'. */
+export function nodeHistBytes(nfeat: number, wide: WideCategories | undefined): number {
+  return nfeat * NARROW_SLOT_BYTES + (wide ? wide.features.length * wide.slot * 16 : 0);
+}
+
+/** The wide features [k0, k1) among the features [f0, f1) (a thread's share). */
+export function wideShare(wide: WideCategories, f0: number, f1: number): [number, number] {
+  let k0 = 0;
+  while (k0 < wide.features.length && wide.features[k0]! < f0) k0++;
+  let k1 = k0;
+  while (k1 < wide.features.length && wide.features[k1]! < f1) k1++;
+  return [k0, k1];
+}
+
+/** The most categories a category set must hold: 256, or the wide slot's size. */
+export function categoryCapacity(wide: WideCategories | undefined): number {
+  return wide?.slot ?? 256;
+}

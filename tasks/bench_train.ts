@@ -19,7 +19,7 @@ const counts = z.array(z.coerce.number().int().min(1));
 // deno-fmt-ignore
 const FLAGS: FlagSpec[] = [
   { flag: "rows", option: "rows", type: "list", arg: "<n,…>", help: "row counts" },
-  { flag: "data", option: "data", type: "list", arg: "<d,…>", help: "plain, categorical (10, 50, 250 categories), weighted" },
+  { flag: "data", option: "data", type: "list", arg: "<d,…>", help: "plain, categorical (10, 100, 1000 categories), weighted" },
   { flag: "threads", option: "threads", type: "list", arg: "<t,…>", help: "thread counts" },
   { flag: "modes", option: "modes", type: "list", arg: "<m,…>", help: "depthwise (vs xgboost), leafwise (vs LightGBM, xgboost lossguide)" },
   { flag: "rounds", option: "rounds", type: "number", arg: "<n>", help: "boosting rounds" },

@@ -46,8 +46,8 @@ export const DATASETS = ["plain", "categorical", "weighted"] as const;
 /** A dataset name. */
 export type DatasetName = typeof DATASETS[number];
 
-/** Category counts of the categorical set's first columns (at most 255: one bin per category). */
-export const CATEGORY_COUNTS = [10, 50, 250] as const;
+/** Category counts of the categorical set's first columns (one bin per category; 1,000 is wide). */
+export const CATEGORY_COUNTS = [10, 100, 1000] as const;
 
 /** A labeled frame with what the dataset adds: categorical columns, row weights. */
 export interface BenchDataset extends Dataset {
@@ -59,7 +59,7 @@ export interface BenchDataset extends Dataset {
 
 /**
  * One of {@link DATASETS}: `plain` is {@link nonLinear}; `categorical` replaces its first columns by
- * codes of 10, 50 and 250 categories, each category with its own seeded effect on the label;
+ * codes of 10, 100 and 1,000 categories, each category with its own seeded effect on the label;
  * `weighted` is `plain` with row weights (positives 3, the rest 0.5–1.5, seeded).
  */
 export function benchDataset(

@@ -9,7 +9,7 @@
  */
 
 import { join } from "node:path";
-import { benchDataset, type DatasetName } from "./benchmark_set.ts";
+import { benchDataset, CATEGORY_COUNTS, type DatasetName } from "./benchmark_set.ts";
 import { textTable } from "../../lib/report/text_table.ts";
 import { median, writeMatrix } from "./_stats.ts";
 import {
@@ -206,7 +206,8 @@ export function formatTrainBench(
     `Training ${o.features} features, ${o.rounds} rounds; depthwise: depth 6, eta 0.3, 256 bins ` +
     `(peer xgboost hist); leafwise: 31 leaves, eta 0.1, 255 bins (peers LightGBM, xgboost ` +
     `lossguide); median of ${o.repeats} runs, alternating; data: plain, categorical (columns of ` +
-    `10, 50 and 250 categories, each trainer's native categorical splits), weighted (row weights)`,
+    `${CATEGORY_COUNTS.join(", ")} categories, each trainer's native categorical splits), ` +
+    `weighted (row weights)`,
     textTable(
       [
         "rows",

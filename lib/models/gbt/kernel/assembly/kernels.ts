@@ -872,7 +872,7 @@ function scanCategorical(
   }
   sortByWeight(base, nb, order, keys);
   const k = min(maxCatThreshold, nb);
-  let sg = 0.0, sh = 0.0;
+  let sg = 0.0, sh = 0.0, size = -1; // the best set's size here (written once, at the end)
   for (let j = 0; j < k - 1; j++) { // forward: S = order[0..j], missing left
     const c = <usize>load<i32>(order + (<usize>j << 2));
     sg += load<f64>(base + (c << 4));
@@ -881,7 +881,7 @@ function scanCategorical(
     if (gain > best) {
       best = gain;
       record(out, gain, f, -3, 1.0, g - sg, h - sh, sg, sh);
-      recordCategories(out, order, j + 1);
+      size = j + 1;
     }
   }
   sg = 0.0;
@@ -894,9 +894,10 @@ function scanCategorical(
     if (gain > best) {
       best = gain;
       record(out, gain, f, -3, 0.0, sg, sh, g - sg, h - sh);
-      recordCategories(out, order, i);
+      size = i;
     }
   }
+  if (size >= 0) recordCategories(out, order, size);
   return best;
 }
 
@@ -904,29 +905,34 @@ function scanCategorical(
 const RUN: i32 = 16;
 
 /**
- * order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight): runs of
- * {@link RUN} by insertion, then merged pairwise (bottom-up, ties from the left run first) through
- * the scratch after `keys` — the one stable order, so any stable sort gives the same.
+ * order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight): the
+ * categories of weight 0 (most of a deep node's: empty or light) set aside in category order, the
+ * others sorted — runs of {@link RUN} by insertion, then merged pairwise (bottom-up, ties from the
+ * left run first) through the scratch after `keys` — and the zeros put back between the negative
+ * and the positive weights: the one stable order, so any stable sort of them all gives the same.
  */
 function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
-  for (let s = 0; s < nb; s += RUN) {
-    const e = s + RUN < nb ? s + RUN : nb;
-    for (let c = s; c < e; c++) {
-      const at = base + (<usize>c << 4), key = calcWeight(load<f64>(at), load<f64>(at + 8));
-      let j = c;
-      while (j > s && load<f64>(keys + (<usize>(j - 1) << 3)) > key) { // insertion: stable
-        store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
-        store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
-        j--;
-      }
-      store<f64>(keys + (<usize>j << 3), key);
-      store<i32>(order + (<usize>j << 2), c);
+  // The zeros wait at the far end of the merge's key scratch, stacked downwards (the k-th at
+  // zeros − 4k): past anything the merge writes there (8m bytes; m + z ≤ catBits).
+  const scratchO = keys + (catBits << 3), scratchK = scratchO + (catBits << 2);
+  const zeros = scratchK + (catBits << 3) - 4;
+  let m = 0, z = 0;
+  for (let c = 0; c < nb; c++) {
+    const at = base + (<usize>c << 4), key = calcWeight(load<f64>(at), load<f64>(at + 8));
+    if (key == 0.0) {
+      store<i32>(zeros - (<usize>z << 2), c);
+      z++;
+      continue;
     }
+    store<f64>(keys + (<usize>m << 3), key);
+    store<i32>(order + (<usize>m << 2), c);
+    m++;
   }
-  let srcO = order, srcK = keys, dstO = keys + (catBits << 3), dstK = dstO + (catBits << 2);
-  for (let width = RUN; width < nb; width <<= 1) {
-    for (let lo = 0; lo < nb; lo += width << 1) {
-      const mid = lo + width < nb ? lo + width : nb, hi = mid + width < nb ? mid + width : nb;
+  sortRuns(order, keys, m);
+  let srcO = order, srcK = keys, dstO = scratchO, dstK = scratchK;
+  for (let width = RUN; width < m; width <<= 1) {
+    for (let lo = 0; lo < m; lo += width << 1) {
+      const mid = lo + width < m ? lo + width : m, hi = mid + width < m ? mid + width : m;
       mergeRuns(srcO, srcK, dstO, dstK, lo, mid, hi);
     }
     const o = srcO, k = srcK;
@@ -936,8 +942,35 @@ function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
     dstK = k;
   }
   if (srcO != order) {
-    memory.copy(order, srcO, <usize>nb << 2);
-    memory.copy(keys, srcK, <usize>nb << 3);
+    memory.copy(order, srcO, <usize>m << 2);
+    memory.copy(keys, srcK, <usize>m << 3);
+  }
+  if (z == 0) return;
+  let p = 0; // the first positive weight
+  while (p < m && load<f64>(keys + (<usize>p << 3)) < 0.0) p++;
+  memory.copy(order + (<usize>(p + z) << 2), order + (<usize>p << 2), <usize>(m - p) << 2);
+  memory.copy(keys + (<usize>(p + z) << 3), keys + (<usize>p << 3), <usize>(m - p) << 3);
+  for (let k = 0; k < z; k++) {
+    store<i32>(order + (<usize>(p + k) << 2), load<i32>(zeros - (<usize>k << 2)));
+  }
+  memory.fill(keys + (<usize>p << 3), 0, <usize>z << 3);
+}
+
+/** Sorts each run of {@link RUN} entries of (order, keys)[0, m) by key, by insertion (stable). */
+function sortRuns(order: usize, keys: usize, m: i32): void {
+  for (let s = 0; s < m; s += RUN) {
+    const e = s + RUN < m ? s + RUN : m;
+    for (let c = s + 1; c < e; c++) {
+      const key = load<f64>(keys + (<usize>c << 3)), cat = load<i32>(order + (<usize>c << 2));
+      let j = c;
+      while (j > s && load<f64>(keys + (<usize>(j - 1) << 3)) > key) {
+        store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
+        store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
+        j--;
+      }
+      store<f64>(keys + (<usize>j << 3), key);
+      store<i32>(order + (<usize>j << 2), cat);
+    }
   }
 }
 

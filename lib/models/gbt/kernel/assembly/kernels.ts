@@ -628,15 +628,19 @@ const HOPE: f64 = 1.0 + 1e-12;
   const lambda = f64x2.splat(pLambda);
   const total = f64x2.replace_lane(f64x2.splat(g), 1, h);
   let scanned = f64x2.splat(0.0); // (g, h) sums of the scanned side
-  for (let k = 0; k < nb; k++) {
-    const b = forward ? k : nb - 1 - k;
+  // The non-empty bins, 64 at a time, from a mask (an unpredictable branch per bin cost more).
+  for (let block = 0; block < nb; block += 64) {
+    const lo = forward ? block : max(0, nb - block - 64), hi = forward ? min(nb, block + 64) : nb - block;
+    let mask = nonEmpty(base, lo, hi);
+    while (mask != 0) {
+    const b = forward ? lo + <i32>ctz(mask) : lo + 63 - <i32>clz(mask);
+    mask = forward ? mask & (mask - 1) : mask & ~(<u64>1 << <u64>(b - lo));
     const bin = v128.load(base + (<usize>b << 4));
-    if (!v128.any_true(bin)) continue;
     scanned = f64x2.add(scanned, bin);
     const other = f64x2.sub(total, scanned);
     const sh = f64x2.extract_lane(scanned, 1), oh = f64x2.extract_lane(other, 1);
     if (sh < mcw || sh <= 0.0) continue;
-    if (oh < mcw || oh <= 0.0) break;
+    if (oh < mcw || oh <= 0.0) return best;
     // Lane 0 the left child, lane 1 the right one.
     const left = forward ? scanned : other, right = forward ? other : scanned;
     let gain: f64;
@@ -658,8 +662,18 @@ const HOPE: f64 = 1.0 + 1e-12;
       const gr = f64x2.extract_lane(right, 0), hr = f64x2.extract_lane(right, 1);
       record(out, gain, f, forward ? b : b - 1, forward ? 0.0 : 1.0, gl, hl, gr, hr);
     }
+    }
   }
   return best;
+}
+
+/** Bit k − lo set for each bin k in [lo, hi) (at most 64) holding anything. */
+@inline function nonEmpty(base: usize, lo: i32, hi: i32): u64 {
+  let mask: u64 = 0;
+  for (let k = lo; k < hi; k++) {
+    mask |= <u64>v128.any_true(v128.load(base + (<usize>k << 4))) << <u64>(k - lo);
+  }
+  return mask;
 }
 
 /**
@@ -682,9 +696,12 @@ const HOPE: f64 = 1.0 + 1e-12;
   let scanned = zero, bests = f64x2.splat(best), fBin = 0, bBin = 0;
   let bar = f64x2.add(bests, pg);
   let fl = zero, fr = zero, bl = zero, br = zero;
-  for (let k = 0; k < nb; k++) {
+  for (let block = 0; block < nb; block += 64) {
+    let mask = nonEmpty(base, block, min(nb, block + 64));
+    while (mask != 0) {
+    const k = block + <i32>ctz(mask);
+    mask &= mask - 1;
     const bin = v128.load(base + (<usize>k << 4));
-    if (!v128.any_true(bin)) continue;
     const lb = f64x2.add(scanned, miss), rb = f64x2.sub(total, lb);
     scanned = f64x2.add(scanned, bin);
     const rf = f64x2.sub(total, scanned);
@@ -714,6 +731,7 @@ const HOPE: f64 = 1.0 + 1e-12;
       bBin = k - 1;
       bl = lb;
       br = rb;
+    }
     }
   }
   const fGain = f64x2.extract_lane(bests, 0), bGain = f64x2.extract_lane(bests, 1);

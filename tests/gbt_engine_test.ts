@@ -57,14 +57,15 @@ Deno.test("one, two and three threads give identical model bytes, depth-wise and
 
 Deno.test("leaf-wise trees grown in one pool round are the trees grown split by split", async () => {
   // max_leaves 0 (bounded by depth only) grows split by split; 2^depth leaves never bind, so the
-  // same trees grow in one round, where the threads take every decision in the kernel.
-  const big = nonLinear(30_000, 9, 4, 0.1);
+  // same trees grow in one round, where the threads take every decision in the kernel: sharing
+  // the features on 270,000 cells, the rows on 1,080,000 (above the kernel's 1,000,000).
   const configs = [
     { max_depth: 4 },
     { max_depth: 5, gamma: 0.5, min_child_weight: 20, subsample: 0.8, colsample_bytree: 0.7 },
     { max_depth: 3, alpha: 0.5, max_delta_step: 0.4, objective: "reg:squarederror" },
   ];
-  for (const params of configs) {
+  for (const [rows, params] of configs.flatMap((c) => [[30_000, c], [120_000, c]] as const)) {
+    const big = nonLinear(rows, 9, 4, 0.1);
     for (const nthread of [1, 2, 3]) {
       const fit = (max_leaves: number) =>
         new GradientBoosting({ ...params, max_leaves, num_boost_round: 4, nthread, seed: 5 }, {
@@ -72,7 +73,11 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
         }).fit(big.frame, big.labels);
       const [stepwise, oneRound] = [await fit(0), await fit(2 ** params.max_depth)];
       assert.ok(stepwise.state.trees.some((t) => leafCount(t) > 4), "the trees grew");
-      assert.deepEqual(oneRound.state.trees, stepwise.state.trees, `${nthread} threads`);
+      assert.deepEqual(
+        oneRound.state.trees,
+        stepwise.state.trees,
+        `${rows} rows, ${nthread} threads`,
+      );
     }
   }
 });

@@ -447,12 +447,13 @@ class TreeBuilder {
 
   /** The splits the one-round growth made, replayed in order: the same nodes, ids and ranges. */
   async #growInOneRound(root: OpenNode): Promise<void> {
-    const splits = await growLeafwiseRound(this.#ctx, {
+    const { splits, rootRanges } = await growLeafwiseRound(this.#ctx, {
       p: this.#p,
       root,
       features: this.#treeSet,
       take: () => this.#pool.take(),
     });
+    root.ranges = rootRanges;
     const nodes = [root];
     for (const { node, split, leftCounts } of splits) {
       const n = nodes[node]!;

@@ -77,22 +77,55 @@ export function growsInOneRound(
 }
 
 /**
+ * Below this many cells (sampled rows × features) the threads share a tree's features rather than
+ * its rows: each partitions every row of a split leaf in its own row index and builds the
+ * histograms of its own features, so a split needs one barrier instead of two and no partial
+ * histograms are summed (measured on 2 cores, 30 features, 31 leaves, medians of 8 fits: 5,000
+ * rows 272 → 243 ms, 20,000 rows 341 → 301 ms; at 50,000 rows sharing the rows is faster).
+ */
+const FEATURE_SHARE_CELLS = 1_000_000;
+
+/** Words of a thread's part of the parameter block. */
+const THREAD_WORDS = 10;
+
+/** The splits a round made, and the root's row ranges they refer to. */
+export interface LeafwiseGrowth {
+  readonly splits: RecordedSplit[];
+  /**
+   * The root's [start, end) per thread as the splits' left counts refer to them: the root's own
+   * ranges when the threads shared the rows; thread 0's range holding every row when they shared
+   * the features (the shared row index is thread 0's).
+   */
+  readonly rootRanges: Int32Array;
+}
+
+/**
  * Grows the tree below `root` in one round and returns its splits in the order made. `take`
  * hands out histogram buffers (`nfeat` × 4 KiB); `features` is the tree's column sample.
  */
 export async function growLeafwiseRound(
   ctx: LeafwiseContext,
   tree: { p: LeafwiseParams; root: LeafwiseRoot; features: Int32Array; take: () => number },
-): Promise<RecordedSplit[]> {
+): Promise<LeafwiseGrowth> {
   const { ws, shares } = ctx, threads = shares.length, width = 9 + threads;
-  const block = ws.alloc(8 * (40 + 8 * threads)), words = ws.f64(block, 40 + 8 * threads);
+  const rows = tree.root.ranges[2 * threads - 1]!;
+  const byFeatures = threads > 1 && rows * ctx.nfeat < FEATURE_SHARE_CELLS;
+  const rootRanges = byFeatures
+    ? Int32Array.from({ length: 2 * threads }, (_, i) => (i === 0 ? 0 : rows))
+    : tree.root.ranges;
+  const size = 40 + THREAD_WORDS * threads, block = ws.alloc(8 * size);
   const records = ws.alloc(8 * width * tree.p.max_leaves);
-  words.set(commonWords(ctx, tree, records));
-  shares.forEach((share, t) => words.set(threadWords(ctx, { ...tree, share, t }), 40 + 8 * t));
+  const common = commonWords(ctx, { ...tree, byFeatures }, records);
+  const own = shares.map((share, t) =>
+    threadWords(ctx, { ...tree, share, t, rows: byFeatures ? rows : -1 })
+  );
+  const words = ws.f64(block, size);
+  words.set(common);
+  own.forEach((w, t) => words.set(w, 40 + THREAD_WORDS * t));
   Atomics.store(ws.i32(ctx.barrier, 1), 0, 0);
   await ctx.pool.run(shares.map((_, t) => [OP_GROW_LEAFWISE, block, t]));
   const count = ws.f64(block, 40)[23]!, r = ws.f64(records, width * count);
-  return Array.from({ length: count }, (_, i) => {
+  const splits = Array.from({ length: count }, (_, i) => {
     const w = r.subarray(width * i, width * (i + 1));
     return {
       node: w[0]!,
@@ -100,29 +133,38 @@ export async function growLeafwiseRound(
       leftCounts: Int32Array.from(w.subarray(9)),
     };
   });
+  return { splits, rootRanges };
 }
 
-/** Words 0–35 of the parameter block (see the kernel's module comment). */
+/** Words 0–36 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
-  tree: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number },
+  tree: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number; byFeatures: boolean },
   records: number,
 ): number[] {
   const { ws, shares } = ctx, { p, root } = tree, threads = shares.length;
   const spares = ws.alloc(4 * p.max_leaves), partials = ws.alloc(4 * Math.max(1, threads - 1));
   ws.i32(spares, p.max_leaves).set(Array.from({ length: p.max_leaves }, tree.take));
-  ws.i32(partials, threads - 1).set(shares.slice(1).map(tree.take));
-  const candidates = ws.alloc(8 * 9 * 2 * threads), s = root.split;
+  // Sharing the features, no thread builds a partial histogram.
+  if (!tree.byFeatures) ws.i32(partials, threads - 1).set(shares.slice(1).map(tree.take));
+  const candidates = ws.alloc(8 * 9 * 2 * threads * 2), s = root.split; // two sets, by parity
   return [
     ...[threads, ctx.nfeat, ctx.n, ctx.binsCol, ctx.bins, ctx.gh, ctx.rowIndex, ctx.scratch],
     ...[ctx.binCounts, ctx.barrier, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight],
     ...[p.gamma, RT_EPS, p.max_leaves, p.max_depth, spares, p.max_leaves, partials, candidates],
     ...[records, 0, root.g, root.h, root.hist, s ? 1 : 0],
-    ...(s ? [s.gain, s.feature, s.splitBin, s.defaultLeft ? 1 : 0, s.gl, s.hl, s.gr, s.hr] : []),
+    ...(s
+      ? [s.gain, s.feature, s.splitBin, s.defaultLeft ? 1 : 0, s.gl, s.hl, s.gr, s.hr]
+      : Array<number>(8).fill(0)),
+    tree.byFeatures ? 1 : 0,
   ];
 }
 
-/** Thread t's words: its features (the sample's within its share), buffers and root region. */
+/**
+ * Thread t's words: its features (the sample's within its share), buffers and root region; with
+ * `rows` ≥ 0 (sharing the features) every row, in its own copy of the row index (thread 0 the
+ * shared one).
+ */
 function threadWords(
   ctx: LeafwiseContext,
   thread: {
@@ -131,6 +173,7 @@ function threadWords(
     features: Int32Array;
     share: ThreadShare;
     t: number;
+    rows: number;
   },
 ): number[] {
   const { ws } = ctx,
@@ -139,6 +182,14 @@ function threadWords(
   const features = ws.alloc(4 * Math.max(1, mine.length));
   ws.i32(features, mine.length).set(mine);
   const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves));
+  if (thread.rows < 0) {
+    return [sh.f0, sh.f1, features, mine.length, sh.buf, state]
+      .concat(Array.from(thread.root.ranges.subarray(2 * t, 2 * t + 2)), [0, 0]);
+  }
+  const own = t === 0
+    ? { index: ctx.rowIndex, scratch: ctx.scratch }
+    : { index: ws.alloc(4 * thread.rows), scratch: ws.alloc(4 * thread.rows) };
+  if (t > 0) ws.i32(own.index, thread.rows).set(ws.i32(ctx.rowIndex, thread.rows));
   return [
     sh.f0,
     sh.f1,
@@ -146,6 +197,9 @@ function threadWords(
     mine.length,
     sh.buf,
     state,
-    ...thread.root.ranges.subarray(2 * t, 2 * t + 2),
+    0,
+    thread.rows,
+    own.index,
+    own.scratch,
   ];
 }

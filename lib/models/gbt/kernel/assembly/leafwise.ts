@@ -1,9 +1,13 @@
 // Leaf-wise (loss-guided) growth of one tree below its root, in one pool round: every thread runs
-// this loop over the same decisions. Each split: every thread partitions its region of the best
-// open leaf's rows and builds its partial histogram of the smaller child; at a barrier all
-// partials are in; each thread sums them over its features, derives the sibling and searches both
-// children there; at a second barrier all candidates are in, and every thread reduces them in
-// feature order (strict >) to the same children's splits. The decisions (the open leaves, node ids,
+// this loop over the same decisions. Each split, sharing the rows (mode 0): every thread
+// partitions its region of the best open leaf's rows and builds its partial histogram of the
+// smaller child; at a barrier all partials are in; each thread sums them over its features,
+// derives the sibling and searches both children there. Sharing the features (mode 1, for small
+// data, where a barrier costs more than the rows a thread saves): every thread partitions all the
+// leaf's rows in a row index of its own (thread 0's is the shared one) and builds the smaller
+// child's histogram over its features only, with no partials to sum: one barrier fewer. Then, at
+// a barrier, all candidates are in, and every thread reduces them in feature order (strict >) to
+// the same children's splits. The decisions (the open leaves, node ids,
 // free histogram buffers) are kept by each thread in its own memory, identically; only histograms,
 // partition counts and candidates are shared. The splits are recorded in order, for the caller
 // to replay (node ids, leaf values, row ranges) — the same tree the split-by-split loop grows.
@@ -13,11 +17,13 @@
 //   7 scratch, 8 binCounts, 9 barrier counter (i32, zeroed before the round), 10 lambda,
 //   11 alpha, 12 max_delta_step, 13 min_child_weight, 14 gamma, 15 minGain, 16 max_leaves (> 0),
 //   17 max_depth (0: none), 18 spare histogram buffers (i32 offsets), 19 their count,
-//   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (f64 × 9 × 2 per thread),
+//   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (f64 × 9 × 2 per thread, twice),
 //   22 records, 23 record count (out), 24 root g, 25 root h, 26 root histogram, 27 root has a
-//   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr);
-//   per thread t at 40 + 8t: f0, f1, features (i32), feature count, gather buffer, state (private
-//   scratch: {@link stateBytes}), start, end (its region of the root's rows).
+//   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr),
+//   36 mode (0: sharing the rows, 1: sharing the features);
+//   per thread t at 40 + 10t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
+//   them), its row index and partition scratch (mode 1; thread 0's are the shared ones).
 // A record (f64 × (9 + T)): the split node's id, its split as above, then each thread's left count.
 
 import {
@@ -50,7 +56,7 @@ export function stateBytes(maxLeaves: i32): i32 {
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((40 + 8 * t) << 3);
+  return block + ((40 + 10 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -100,7 +106,7 @@ export function growLeafwise(block: usize, t: i32): void {
     }
     for (let side: usize = 0; side < 2; side++) {
       const kid = kids + side * (NODE << 3);
-      if (choose(block, kid, side)) {
+      if (choose(block, state, kid, side)) {
         store<i32>(open + (openCount << 2), <i32>word(kid, 0));
         openCount++;
       } else {
@@ -134,13 +140,15 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   const me = meOf(block, t), state = int(me, 5), threads = int(block, 0);
   const records = int(state, 4), record = int(block, 22) + records * ((RECORD + threads) << 3);
   setWord(state, 4, <f64>(records + 1));
-  const start = <i32>word(node, 2), end = <i32>word(node, 3);
+  const start = <i32>word(node, 2), end = <i32>word(node, 3), byFeatures = word(block, 36) != 0.0;
+  const rows = byFeatures ? int(me, 8) : int(block, 6), scratch = byFeatures ? int(me, 9) : int(block, 7);
   partition(
-    int(block, 3) + int(node, 9) * int(block, 2), int(block, 6), start, end, <i32>word(node, 10),
-    <i32>word(node, 11), int(block, 7) + (<usize>start << 2), state, 0, 0,
+    int(block, 3) + int(node, 9) * int(block, 2), rows, start, end, <i32>word(node, 10),
+    <i32>word(node, 11), scratch + (<usize>start << 2), state, 0, 0,
   );
   const mid = start + load<i32>(state);
-  setWord(record, RECORD + t, <f64>(mid - start));
+  // Sharing the features, every thread holds every row: the counts are thread 0's region's.
+  setWord(record, RECORD + t, byFeatures && t != 0 ? 0.0 : <f64>(mid - start));
   if (t == 0) {
     setWord(record, 0, word(node, 0));
     for (let i: usize = 0; i < 8; i++) setWord(record, 1 + i, word(node, 8 + i));
@@ -153,16 +161,18 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   if (!build) return kids;
   // The smaller child's (by hessian sum) histogram is built; the other is the parent's minus it.
   const right = word(node, 15) < word(node, 13), nf = <i32>int(block, 1);
-  const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
-  buildHist(
-    int(block, 4), nf, int(block, 6), right ? mid : start, right ? end : mid, int(block, 5), mine,
-    0, nf, int(me, 4),
-  );
-  barrier(block, state);
   const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
+  const lo = right ? mid : start, hi = right ? end : mid;
+  if (byFeatures) {
+    if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, int(block, 5), fresh, f0, f1, int(me, 4));
+  } else {
+    const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
+    buildHist(int(block, 4), nf, rows, lo, hi, int(block, 5), mine, 0, nf, int(me, 4));
+    barrier(block, state);
+  }
   if (f0 < f1) {
-    const off = <usize>f0 << 12, pairs = (f1 - f0) << 8;
-    reduceHists(int(block, 20), <i32>threads - 1, fresh, parent, off, pairs, right ? 1 : 0);
+    const off = <usize>f0 << 12, pairs = (f1 - f0) << 8, parts = byFeatures ? 0 : <i32>threads - 1;
+    reduceHists(int(block, 20), parts, fresh, parent, off, pairs, right ? 1 : 0);
   }
   setWord(kids, 6, <f64>fresh);
   setWord(kids + (NODE << 3), 6, <f64>parent);
@@ -184,9 +194,21 @@ function child(kid: usize, node: usize, id: usize, start: i32, end: i32): void {
   setWord(kid, 7, 0.0);
 }
 
+/**
+ * The candidate slots of the current split: two sets, by the parity of the barriers passed before
+ * its last one (`chosen`: that barrier passed), so a thread that has chosen may search the next
+ * split's children while another still reads these (sharing the features, no barrier comes
+ * between; a split that builds no histogram passes none).
+ */
+@inline function candidates(block: usize, state: usize, chosen: bool): usize {
+  const passed = int(state, 3) - (chosen ? 1 : 0);
+  return int(block, 21) + (passed & 1) * ((int(block, 0) * 18) << 3);
+}
+
 /** This thread's best split of child `side` over its features, into its candidate slot. */
 function search(block: usize, t: usize, kid: usize, side: usize): void {
-  const out = int(block, 21) + ((t * 2 + side) * 9 << 3), me = meOf(block, t);
+  const me = meOf(block, t), state = int(me, 5);
+  const out = candidates(block, state, false) + ((t * 2 + side) * 9 << 3);
   const nsel = <i32>int(me, 3);
   if (nsel == 0) {
     setWord(out, 8, 0.0);
@@ -202,8 +224,8 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
  * Child `side`'s split: the threads' candidates reduced in feature order (strict >), kept when its
  * gain reaches gamma. Returns whether it has one.
  */
-function choose(block: usize, kid: usize, side: usize): bool {
-  const cands = int(block, 21);
+function choose(block: usize, state: usize, kid: usize, side: usize): bool {
+  const cands = candidates(block, state, true);
   let best: usize = 0;
   for (let u: usize = 0; u < int(block, 0); u++) {
     const c = cands + ((u * 2 + side) * 9 << 3);

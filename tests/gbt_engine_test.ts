@@ -11,6 +11,7 @@ import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
 import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { nonLinear } from "./helpers/datasets.ts";
+import { Frame } from "../lib/data/frame.ts";
 import { assertClose } from "./helpers/assert_close.ts";
 
 const D = nonLinear(3000, 6, 1, 0.1);
@@ -79,6 +80,34 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
         `${rows} rows, ${nthread} threads`,
       );
     }
+  }
+});
+
+Deno.test("leaf-wise trees with categorical splits grown in one pool round are the trees grown split by split", async () => {
+  // Features 0 and 1 become codes of 40 and 3 categories (partition and one-hot splits).
+  const big = nonLinear(30_000, 6, 8, 0.1), rng = new Rng(9);
+  const effect = Float64Array.from({ length: 40 }, () => rng.normal());
+  const codes = big.frame.columns.map((c, j) =>
+    j > 1 ? c : Float64Array.from(c, (v) => (Number.isNaN(v) ? NaN : rng.int(j === 0 ? 40 : 3)))
+  );
+  const labels = Uint8Array.from(big.labels, (y, i) => {
+    const c = codes[0]![i]!;
+    return Number.isNaN(c) ? y : rng.next() < 1 / (1 + Math.exp(-2 * effect[c]!)) ? 1 : 0;
+  });
+  const frame = new Frame(big.frame.names, codes);
+  for (const nthread of [1, 2, 3]) {
+    const fit = (max_leaves: number) =>
+      new GradientBoosting({
+        max_depth: 5,
+        max_leaves,
+        num_boost_round: 4,
+        nthread,
+        enable_categorical: true,
+      }, { type: "lightgbm" }).fit(frame, labels, { categorical: ["f0", "f1"] });
+    const [stepwise, oneRound] = [await fit(0), await fit(32)];
+    const cats = stepwise.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
+    assert.ok(cats.some((c) => c.length > 1) && cats.some((c) => c.length === 1), "both kinds");
+    assert.deepEqual(oneRound.state.trees, stepwise.state.trees, `${nthread} threads`);
   }
 });
 

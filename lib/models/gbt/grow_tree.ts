@@ -424,7 +424,8 @@ class TreeBuilder {
    * draws its own column sample (`growLeafwiseRound`), else a split per round.
    */
   async growLossguide(root: OpenNode): Promise<void> {
-    const constrained = this.#ctx.constraints !== undefined || this.#ctx.categorical !== undefined;
+    // Categories of u8 codes grow in one round too; wide ones (u16 codes) split by split.
+    const constrained = this.#ctx.constraints !== undefined || this.#ctx.wide !== undefined;
     if (growsInOneRound(this.#p, { nfeat: this.#ctx.nfeat, constrained })) {
       return await this.#growInOneRound(root);
     }

@@ -12,8 +12,9 @@
 import { OP_GROW_LEAFWISE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { ThreadShare } from "./node_jobs.ts";
-import type { GainParams, Split } from "./split.ts";
+import type { CategoricalSearch, GainParams, Split } from "./split.ts";
 import { RT_EPS, toSplit } from "./split.ts";
+import { placeCategorySet } from "./node_jobs.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 
 /** Most workspace bytes the histogram buffers of one round may take (else: split by split). */
@@ -35,6 +36,8 @@ export interface LeafwiseContext {
   readonly shares: readonly ThreadShare[];
   readonly pool: ThreadPool;
   readonly barrier: number;
+  /** Categorical features (u8 codes only) and how they are searched; absent: none. */
+  readonly categorical?: CategoricalSearch | undefined;
 }
 
 /** The growth parameters the round takes. */
@@ -65,8 +68,8 @@ export interface RecordedSplit {
 
 /**
  * Whether a loss-guided tree with these parameters grows in one round: bounded leaves, no
- * per-node column samples, and no constraints or categorical features (the one-round kernel knows
- * no weight bounds, interaction paths or category sets).
+ * per-node column samples, and no constraints or wide categorical features (the one-round kernel
+ * knows no weight bounds, interaction paths or u16 codes; category sets of u8 codes it does).
  */
 export function growsInOneRound(
   p: LeafwiseParams,
@@ -85,8 +88,16 @@ export function growsInOneRound(
  */
 const FEATURE_SHARE_CELLS = 1_000_000;
 
-/** Words of a thread's part of the parameter block. */
-const THREAD_WORDS = 10;
+/** Words of a thread's part of the parameter block, and of the part before the threads'. */
+const THREAD_WORDS = 10, HEADER_WORDS = 48;
+
+/** Bytes of a category set (256 bits), beside each record. */
+const SET_BYTES = 32;
+
+/** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
+function candidateBytes(ctx: LeafwiseContext): number {
+  return ctx.categorical?.flags ? 80 + SET_BYTES + 24 * 256 : 72;
+}
 
 /** The splits a round made, and the root's row ranges they refer to. */
 export interface LeafwiseGrowth {
@@ -113,15 +124,16 @@ export async function growLeafwiseRound(
   const rootRanges = byFeatures
     ? Int32Array.from({ length: 2 * threads }, (_, i) => (i === 0 ? 0 : rows))
     : tree.root.ranges;
-  const size = 40 + THREAD_WORDS * threads, block = ws.alloc(8 * size);
+  const size = HEADER_WORDS + THREAD_WORDS * threads, block = ws.alloc(8 * size);
   const records = ws.alloc(8 * width * tree.p.max_leaves);
-  const common = commonWords(ctx, { ...tree, byFeatures }, records);
+  const sets = ws.alloc(SET_BYTES * tree.p.max_leaves);
+  const common = commonWords(ctx, { ...tree, byFeatures }, { records, sets });
   const own = shares.map((share, t) =>
     threadWords(ctx, { ...tree, share, t, rows: byFeatures ? rows : -1 })
   );
   const words = ws.f64(block, size);
   words.set(common);
-  own.forEach((w, t) => words.set(w, 40 + THREAD_WORDS * t));
+  own.forEach((w, t) => words.set(w, HEADER_WORDS + THREAD_WORDS * t));
   Atomics.store(ws.i32(ctx.barrier, 1), 0, 0);
   await ctx.pool.run(shares.map((_, t) => [OP_GROW_LEAFWISE, block, t]));
   const count = ws.f64(block, 40)[23]!, r = ws.f64(records, width * count);
@@ -129,34 +141,46 @@ export async function growLeafwiseRound(
     const w = r.subarray(width * i, width * (i + 1));
     return {
       node: w[0]!,
-      split: toSplit(w.subarray(1, 9)),
+      split: withCategories(toSplit(w.subarray(1, 9)), ws.u8(sets + SET_BYTES * i, SET_BYTES)),
       leftCounts: Int32Array.from(w.subarray(9)),
     };
   });
   return { splits, rootRanges };
 }
 
-/** Words 0–36 of the parameter block (see the kernel's module comment). */
+/** A recorded split with its categories (from its set's bits) when it splits by categories. */
+function withCategories(split: Split, bits: Uint8Array): Split {
+  if (split.splitBin !== -3) return split;
+  const categories: number[] = [];
+  for (let c = 0; c < 8 * bits.length; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) categories.push(c);
+  return { ...split, categories: Int32Array.from(categories) };
+}
+
+/** Words 0–47 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
   tree: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number; byFeatures: boolean },
-  records: number,
+  out: { records: number; sets: number },
 ): number[] {
   const { ws, shares } = ctx, { p, root } = tree, threads = shares.length;
   const spares = ws.alloc(4 * p.max_leaves), partials = ws.alloc(4 * Math.max(1, threads - 1));
   ws.i32(spares, p.max_leaves).set(Array.from({ length: p.max_leaves }, tree.take));
   // Sharing the features, no thread builds a partial histogram.
   if (!tree.byFeatures) ws.i32(partials, threads - 1).set(shares.slice(1).map(tree.take));
-  const candidates = ws.alloc(8 * 9 * 2 * threads * 2), s = root.split; // two sets, by parity
+  // Two sets of candidate slots, by parity (see the kernel).
+  const candidates = ws.alloc(candidateBytes(ctx) * 2 * threads * 2), s = root.split;
+  const rootSet = s?.categories ? placeCategorySet(ws, s.categories) : 0, cat = ctx.categorical;
   return [
     ...[threads, ctx.nfeat, ctx.n, ctx.binsCol, ctx.bins, ctx.gh, ctx.rowIndex, ctx.scratch],
     ...[ctx.binCounts, ctx.barrier, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight],
     ...[p.gamma, RT_EPS, p.max_leaves, p.max_depth, spares, p.max_leaves, partials, candidates],
-    ...[records, 0, root.g, root.h, root.hist, s ? 1 : 0],
+    ...[out.records, 0, root.g, root.h, root.hist, s ? 1 : 0],
     ...(s
       ? [s.gain, s.feature, s.splitBin, s.defaultLeft ? 1 : 0, s.gl, s.hl, s.gr, s.hr]
       : Array<number>(8).fill(0)),
     tree.byFeatures ? 1 : 0,
+    ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets, 0],
+    ...[0, 0, 0, 0, 0, 0],
   ];
 }
 

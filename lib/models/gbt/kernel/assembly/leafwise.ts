@@ -20,11 +20,16 @@
 //   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (f64 × 9 × 2 per thread, twice),
 //   22 records, 23 record count (out), 24 root g, 25 root h, 26 root histogram, 27 root has a
 //   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr),
-//   36 mode (0: sharing the rows, 1: sharing the features);
-//   per thread t at 40 + 10t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   36 mode (0: sharing the rows, 1: sharing the features), 37 categorical features (u8 flag per
+//   feature; 0: none), 38 max_cat_to_onehot, 39 max_cat_threshold, 40 the root's category set
+//   (256 bits; 0: a numeric split), 41 the records' category sets (256 bits per record);
+//   per thread t at 48 + 10t: f0, f1, features (i32), feature count, gather buffer, state (private
 //   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
 //   them), its row index and partition scratch (mode 1; thread 0's are the shared ones).
 // A record (f64 × (9 + T)): the split node's id, its split as above, then each thread's left count.
+// A categorical split (splitBin −3, u8 categories only) sends its set's categories right: each
+// thread keeps the set of every node of its table (256 bits a node), and thread 0 copies a split's
+// set beside its record.
 
 import {
   barrierTo, buildHist, findBestSplit, partition, reduceHists, setGainParams,
@@ -49,14 +54,35 @@ const HEADER: usize = 40;
   store<f64>(block + (i << 3), v);
 }
 
-/** Bytes of a thread's private state for `maxLeaves`: header, node table, open and free lists. */
+/** Bytes of a category set (256 bits). */
+const SET: usize = 32;
+
+/** A split's splitBin when it splits by categories. */
+const BY_CATEGORIES: f64 = -3.0;
+
+/**
+ * Bytes of a thread's private state for `maxLeaves`: header, node table, open and free lists,
+ * then each node's category set.
+ */
 export function stateBytes(maxLeaves: i32): i32 {
-  return <i32>HEADER + (2 * maxLeaves + 1) * <i32>(NODE << 3) + 8 * (maxLeaves + 2);
+  const nodes = 2 * maxLeaves + 1;
+  return <i32>HEADER + nodes * <i32>(NODE << 3) + 8 * (maxLeaves + 2) + nodes * <i32>SET;
+}
+
+/** Node `id`'s category set in a thread's state (after its node table and lists). */
+@inline function setOf(state: usize, maxLeaves: usize, id: usize): usize {
+  const nodes = 2 * maxLeaves + 1;
+  return state + HEADER + nodes * (NODE << 3) + 8 * (maxLeaves + 2) + id * SET;
+}
+
+/** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
+@inline function candidateBytes(block: usize): usize {
+  return int(block, 37) != 0 ? 80 + SET + 24 * 256 : 72;
 }
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((40 + 10 * t) << 3);
+  return block + ((48 + 10 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -82,6 +108,7 @@ export function growLeafwise(block: usize, t: i32): void {
   setWord(root, 3, word(me, 7));
   for (let i: usize = 0; i < 4; i++) setWord(root, 4 + i, word(block, 24 + i));
   for (let i: usize = 0; i < 8; i++) setWord(root, 8 + i, word(block, 28 + i));
+  if (int(block, 40) != 0) memory.copy(setOf(state, maxLeaves, 0), int(block, 40), SET);
   let openCount: usize = word(root, 7) != 0.0 ? 1 : 0;
   store<i32>(open, 0);
   let freeCount = int(block, 19);
@@ -142,10 +169,13 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   setWord(state, 4, <f64>(records + 1));
   const start = <i32>word(node, 2), end = <i32>word(node, 3), byFeatures = word(block, 36) != 0.0;
   const rows = byFeatures ? int(me, 8) : int(block, 6), scratch = byFeatures ? int(me, 9) : int(block, 7);
+  const byCategories = word(node, 10) == BY_CATEGORIES;
+  const cats = byCategories ? setOf(state, int(block, 16), int(node, 0)) : 0;
   partition(
     int(block, 3) + int(node, 9) * int(block, 2), rows, start, end, <i32>word(node, 10),
-    <i32>word(node, 11), scratch + (<usize>start << 2), state, 0, 0,
+    <i32>word(node, 11), scratch + (<usize>start << 2), state, cats, 0,
   );
+  if (t == 0 && byCategories) memory.copy(int(block, 41) + records * SET, cats, SET);
   const mid = start + load<i32>(state);
   // Sharing the features, every thread holds every row: the counts are thread 0's region's.
   setWord(record, RECORD + t, byFeatures && t != 0 ? 0.0 : <f64>(mid - start));
@@ -202,13 +232,13 @@ function child(kid: usize, node: usize, id: usize, start: i32, end: i32): void {
  */
 @inline function candidates(block: usize, state: usize, chosen: bool): usize {
   const passed = int(state, 3) - (chosen ? 1 : 0);
-  return int(block, 21) + (passed & 1) * ((int(block, 0) * 18) << 3);
+  return int(block, 21) + (passed & 1) * int(block, 0) * 2 * candidateBytes(block);
 }
 
 /** This thread's best split of child `side` over its features, into its candidate slot. */
 function search(block: usize, t: usize, kid: usize, side: usize): void {
   const me = meOf(block, t), state = int(me, 5);
-  const out = candidates(block, state, false) + ((t * 2 + side) * 9 << 3);
+  const out = candidates(block, state, false) + (t * 2 + side) * candidateBytes(block);
   const nsel = <i32>int(me, 3);
   if (nsel == 0) {
     setWord(out, 8, 0.0);
@@ -216,8 +246,8 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   }
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
-    0.0, 0.0, 0, 0, 0, 0, 0, 256, // no constraints or categories: such trees grow a split per round
-  );
+    0.0, 0.0, 0, int(block, 37), <i32>int(block, 38), <i32>int(block, 39), 0, 256,
+  ); // no constraints or wide categories: such trees grow a split per round
 }
 
 /**
@@ -225,15 +255,16 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
  * gain reaches gamma. Returns whether it has one.
  */
 function choose(block: usize, state: usize, kid: usize, side: usize): bool {
-  const cands = candidates(block, state, true);
+  const cands = candidates(block, state, true), bytes = candidateBytes(block);
   let best: usize = 0;
   for (let u: usize = 0; u < int(block, 0); u++) {
-    const c = cands + ((u * 2 + side) * 9 << 3);
+    const c = cands + (u * 2 + side) * bytes;
     if (word(c, 8) == 1.0 && (best == 0 || word(c, 0) > word(best, 0))) best = c;
   }
   if (best == 0 || word(best, 0) < word(block, 14)) return false;
   setWord(kid, 7, 1.0);
   for (let i: usize = 0; i < 8; i++) setWord(kid, 8 + i, word(best, i));
+  if (word(best, 2) == BY_CATEGORIES) memory.copy(setOf(state, int(block, 16), int(kid, 0)), best + 80, SET);
   return true;
 }
 

@@ -84,30 +84,38 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
 });
 
 Deno.test("leaf-wise trees with categorical splits grown in one pool round are the trees grown split by split", async () => {
-  // Features 0 and 1 become codes of 40 and 3 categories (partition and one-hot splits).
-  const big = nonLinear(30_000, 6, 8, 0.1), rng = new Rng(9);
-  const effect = Float64Array.from({ length: 40 }, () => rng.normal());
-  const codes = big.frame.columns.map((c, j) =>
-    j > 1 ? c : Float64Array.from(c, (v) => (Number.isNaN(v) ? NaN : rng.int(j === 0 ? 40 : 3)))
-  );
-  const labels = Uint8Array.from(big.labels, (y, i) => {
-    const c = codes[0]![i]!;
-    return Number.isNaN(c) ? y : rng.next() < 1 / (1 + Math.exp(-2 * effect[c]!)) ? 1 : 0;
-  });
-  const frame = new Frame(big.frame.names, codes);
-  for (const nthread of [1, 2, 3]) {
-    const fit = (max_leaves: number) =>
-      new GradientBoosting({
-        max_depth: 5,
-        max_leaves,
-        num_boost_round: 4,
-        nthread,
-        enable_categorical: true,
-      }, { type: "lightgbm" }).fit(frame, labels, { categorical: ["f0", "f1"] });
-    const [stepwise, oneRound] = [await fit(0), await fit(32)];
-    const cats = stepwise.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
-    assert.ok(cats.some((c) => c.length > 1) && cats.some((c) => c.length === 1), "both kinds");
-    assert.deepEqual(oneRound.state.trees, stepwise.state.trees, `${nthread} threads`);
+  // Features 0, 1 and 2 become codes of 400 (a wide feature: u16 codes), 3 (one-hot splits) and
+  // 40 categories (partition splits); both sharings of the threads (features, then rows).
+  for (const rows of [30_000, 180_000]) {
+    const big = nonLinear(rows, 6, 8, 0.1), rng = new Rng(9), counts = [400, 3, 40];
+    const effects = counts.map((k) => Float64Array.from({ length: k }, () => rng.normal()));
+    const codes = big.frame.columns.map((c, j) =>
+      j > 2 ? c : Float64Array.from(c, (v) => (Number.isNaN(v) ? NaN : rng.int(counts[j]!)))
+    );
+    const labels = Uint8Array.from({ length: rows }, (_, i) => {
+      const z = [0, 1, 2].reduce((a, j) => a + (effects[j]![codes[j]![i]!] ?? 0), 0);
+      return rng.next() < 1 / (1 + Math.exp(-2 * z)) ? 1 : 0;
+    });
+    const frame = new Frame(big.frame.names, codes);
+    for (const nthread of [1, 2, 3]) {
+      const fit = (max_leaves: number) =>
+        new GradientBoosting({
+          max_depth: 5,
+          max_leaves,
+          num_boost_round: 4,
+          nthread,
+          enable_categorical: true,
+        }, { type: "lightgbm" }).fit(frame, labels, { categorical: ["f0", "f1", "f2"] });
+      const [stepwise, oneRound] = [await fit(0), await fit(32)];
+      const cats = stepwise.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
+      assert.ok(cats.some((c) => c.length === 1), "one-hot splits");
+      assert.ok(cats.some((c) => c.some((v) => v > 254)), "wide splits");
+      assert.deepEqual(
+        oneRound.state.trees,
+        stepwise.state.trees,
+        `${rows} rows, ${nthread} threads`,
+      );
+    }
   }
 });
 

@@ -247,11 +247,6 @@ export class Booster {
     return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0, capacity: 256 };
   }
 
-  /** Whether a categorical column holds a code past the u8 bins (its trees grow split by split). */
-  #hasWideCodes(): boolean {
-    return [...this.#catColumns].some((j) => this.#frame.columns[j]!.some((v) => v >= NARROW_BINS));
-  }
-
   /** The categorical features too wide for u8 bins, with their histogram slots in the search. */
   #placeWide(): void {
     const bins = this.#cuts.cuts.map((c) => c.length);
@@ -304,7 +299,7 @@ export class Booster {
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     // Started (each worker holding the memory) before the memory grows again: a worker that
     // receives a shared memory grown after it was sent sees the old length from JavaScript.
-    const constrained = this.#constraints !== undefined || this.#hasWideCodes();
+    const constrained = this.#constraints !== undefined;
     const threads = fitThreads(p, { rows: this.n, nfeat: this.nf, constrained });
     this.#pool = await ThreadPool.start(ws, data, threads);
     const on = { ws, pool: this.#pool };

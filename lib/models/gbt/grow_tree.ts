@@ -424,9 +424,8 @@ class TreeBuilder {
    * draws its own column sample (`growLeafwiseRound`), else a split per round.
    */
   async growLossguide(root: OpenNode): Promise<void> {
-    // Categories of u8 codes grow in one round too; wide ones (u16 codes) split by split.
-    const constrained = this.#ctx.constraints !== undefined || this.#ctx.wide !== undefined;
-    if (growsInOneRound(this.#p, { nfeat: this.#ctx.nfeat, constrained })) {
+    const constrained = this.#ctx.constraints !== undefined, histBytes = this.#pairs * 16;
+    if (growsInOneRound(this.#p, { nfeat: this.#ctx.nfeat, constrained, histBytes })) {
       return await this.#growInOneRound(root);
     }
     const open: OpenNode[] = [root];

@@ -15,6 +15,7 @@ import type { ThreadShare } from "./node_jobs.ts";
 import type { CategoricalSearch, GainParams, Split } from "./split.ts";
 import { RT_EPS, toSplit } from "./split.ts";
 import { placeCategorySet } from "./node_jobs.ts";
+import { categoryCapacity, type WideCategories, wideShare } from "./wide_categories.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 
 /** Most workspace bytes the histogram buffers of one round may take (else: split by split). */
@@ -36,8 +37,10 @@ export interface LeafwiseContext {
   readonly shares: readonly ThreadShare[];
   readonly pool: ThreadPool;
   readonly barrier: number;
-  /** Categorical features (u8 codes only) and how they are searched; absent: none. */
+  /** Categorical features and how they are searched; absent: none. */
   readonly categorical?: CategoricalSearch | undefined;
+  /** The categorical features of more than 254 categories; absent: none. */
+  readonly wide?: WideCategories | undefined;
 }
 
 /** The growth parameters the round takes. */
@@ -68,15 +71,21 @@ export interface RecordedSplit {
 
 /**
  * Whether a loss-guided tree with these parameters grows in one round: bounded leaves, no
- * per-node column samples, and no constraints or wide categorical features (the one-round kernel
- * knows no weight bounds, interaction paths or u16 codes; category sets of u8 codes it does).
+ * per-node column samples, and no constraints (the one-round kernel knows no weight bounds or
+ * interaction paths; category sets, wide ones too, it does).
  */
 export function growsInOneRound(
   p: LeafwiseParams,
-  tree: { readonly nfeat: number; readonly constrained: boolean },
+  tree: {
+    readonly nfeat: number;
+    readonly constrained: boolean;
+    /** Bytes of a node histogram (default: the u8 features' 4 KiB each). */
+    readonly histBytes?: number;
+  },
 ): boolean {
+  const histBytes = tree.histBytes ?? tree.nfeat * 4096;
   return !tree.constrained && p.max_leaves > 0 && p.colsample_bylevel >= 1 &&
-    p.colsample_bynode >= 1 && p.max_leaves * tree.nfeat * 4096 <= MAX_BUFFER_BYTES;
+    p.colsample_bynode >= 1 && p.max_leaves * histBytes <= MAX_BUFFER_BYTES;
 }
 
 /**
@@ -89,14 +98,12 @@ export function growsInOneRound(
 const FEATURE_SHARE_CELLS = 1_000_000;
 
 /** Words of a thread's part of the parameter block, and of the part before the threads'. */
-const THREAD_WORDS = 10, HEADER_WORDS = 48;
-
-/** Bytes of a category set (256 bits), beside each record. */
-const SET_BYTES = 32;
+const THREAD_WORDS = 12, HEADER_WORDS = 48;
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 function candidateBytes(ctx: LeafwiseContext): number {
-  return ctx.categorical?.flags ? 80 + SET_BYTES + 24 * 256 : 72;
+  const bits = categoryCapacity(ctx.wide);
+  return ctx.categorical?.flags ? 80 + bits / 8 + 24 * bits : 72;
 }
 
 /** The splits a round made, and the root's row ranges they refer to. */
@@ -126,7 +133,7 @@ export async function growLeafwiseRound(
     : tree.root.ranges;
   const size = HEADER_WORDS + THREAD_WORDS * threads, block = ws.alloc(8 * size);
   const records = ws.alloc(8 * width * tree.p.max_leaves);
-  const sets = ws.alloc(SET_BYTES * tree.p.max_leaves);
+  const setBytes = categoryCapacity(ctx.wide) / 8, sets = ws.alloc(setBytes * tree.p.max_leaves);
   const common = commonWords(ctx, { ...tree, byFeatures }, { records, sets });
   const own = shares.map((share, t) =>
     threadWords(ctx, { ...tree, share, t, rows: byFeatures ? rows : -1 })
@@ -141,7 +148,7 @@ export async function growLeafwiseRound(
     const w = r.subarray(width * i, width * (i + 1));
     return {
       node: w[0]!,
-      split: withCategories(toSplit(w.subarray(1, 9)), ws.u8(sets + SET_BYTES * i, SET_BYTES)),
+      split: withCategories(toSplit(w.subarray(1, 9)), ws.u8(sets + setBytes * i, setBytes)),
       leftCounts: Int32Array.from(w.subarray(9)),
     };
   });
@@ -169,7 +176,8 @@ function commonWords(
   if (!tree.byFeatures) ws.i32(partials, threads - 1).set(shares.slice(1).map(tree.take));
   // Two sets of candidate slots, by parity (see the kernel).
   const candidates = ws.alloc(candidateBytes(ctx) * 2 * threads * 2), s = root.split;
-  const rootSet = s?.categories ? placeCategorySet(ws, s.categories) : 0, cat = ctx.categorical;
+  const bits = categoryCapacity(ctx.wide), cat = ctx.categorical, w = ctx.wide;
+  const rootSet = s?.categories ? placeCategorySet(ws, s.categories, bits) : 0;
   return [
     ...[threads, ctx.nfeat, ctx.n, ctx.binsCol, ctx.bins, ctx.gh, ctx.rowIndex, ctx.scratch],
     ...[ctx.binCounts, ctx.barrier, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight],
@@ -179,8 +187,9 @@ function commonWords(
       ? [s.gain, s.feature, s.splitBin, s.defaultLeft ? 1 : 0, s.gl, s.hl, s.gr, s.hr]
       : Array<number>(8).fill(0)),
     tree.byFeatures ? 1 : 0,
-    ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets, 0],
-    ...[0, 0, 0, 0, 0, 0],
+    ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets],
+    ...(w ? [w.col, w.features.length, w.slot, w.index] : [0, 0, 0, 0]),
+    ...[cat?.slots ?? 0, bits],
   ];
 }
 
@@ -205,25 +214,17 @@ function threadWords(
     mine = thread.features.filter((f) => f >= sh.f0 && f < sh.f1);
   const features = ws.alloc(4 * Math.max(1, mine.length));
   ws.i32(features, mine.length).set(mine);
-  const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves));
+  const bits = categoryCapacity(ctx.wide);
+  const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves, bits));
+  const wides = ctx.wide ? wideShare(ctx.wide, sh.f0, sh.f1) : [0, 0];
   if (thread.rows < 0) {
     return [sh.f0, sh.f1, features, mine.length, sh.buf, state]
-      .concat(Array.from(thread.root.ranges.subarray(2 * t, 2 * t + 2)), [0, 0]);
+      .concat(Array.from(thread.root.ranges.subarray(2 * t, 2 * t + 2)), [0, 0], wides);
   }
   const own = t === 0
     ? { index: ctx.rowIndex, scratch: ctx.scratch }
     : { index: ws.alloc(4 * thread.rows), scratch: ws.alloc(4 * thread.rows) };
   if (t > 0) ws.i32(own.index, thread.rows).set(ws.i32(ctx.rowIndex, thread.rows));
-  return [
-    sh.f0,
-    sh.f1,
-    features,
-    mine.length,
-    sh.buf,
-    state,
-    0,
-    thread.rows,
-    own.index,
-    own.scratch,
-  ];
+  return [sh.f0, sh.f1, features, mine.length, sh.buf, state, 0, thread.rows, own.index]
+    .concat([own.scratch], wides);
 }

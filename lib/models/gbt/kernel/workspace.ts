@@ -100,7 +100,7 @@ export interface Kernels {
   sortF32(values: number, n: number, tmp: number, count: number): void;
   distinctF32(values: number, n: number, keep: number, out: number): void;
   growLeafwise(block: number, thread: number): void;
-  leafwiseStateBytes(maxLeaves: number): number;
+  leafwiseStateBytes(maxLeaves: number, catBits: number): number;
   addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;
   heapBase(): number;
   addForestRaw(

@@ -22,18 +22,22 @@
 //   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr),
 //   36 mode (0: sharing the rows, 1: sharing the features), 37 categorical features (u8 flag per
 //   feature; 0: none), 38 max_cat_to_onehot, 39 max_cat_threshold, 40 the root's category set
-//   (256 bits; 0: a numeric split), 41 the records' category sets (256 bits per record);
-//   per thread t at 48 + 10t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   (0: a numeric split), 41 the records' category sets, 42 the wide categorical features' u16
+//   codes (0: none; wide.ts), 43 their count, 44 their slot's bins, 45 each feature's wide index
+//   (i32, −1 for a u8 feature), 46 each feature's histogram slot (i32 pairs, findBestSplit's), 47
+//   the bits of a category set (256, or the wide slot's bins);
+//   per thread t at 48 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
 //   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
-//   them), its row index and partition scratch (mode 1; thread 0's are the shared ones).
+//   them), its row index and partition scratch (mode 1; thread 0's are the shared ones), its wide
+//   features [k0, k1) (those among its features).
 // A record (f64 × (9 + T)): the split node's id, its split as above, then each thread's left count.
-// A categorical split (splitBin −3, u8 categories only) sends its set's categories right: each
-// thread keeps the set of every node of its table (256 bits a node), and thread 0 copies a split's
-// set beside its record.
+// A categorical split (splitBin −3) sends its set's categories right: each thread keeps the set of
+// every node of its table, and thread 0 copies a split's set beside its record.
 
 import {
   barrierTo, buildHist, findBestSplit, partition, reduceHists, setGainParams,
 } from "./kernels";
+import { buildHistWide } from "./wide";
 
 /** f64 words per node in a thread's state: id, depth, start, end, g, h, hist, has split, split (8). */
 const NODE: usize = 16;
@@ -54,35 +58,37 @@ const HEADER: usize = 40;
   store<f64>(block + (i << 3), v);
 }
 
-/** Bytes of a category set (256 bits). */
-const SET: usize = 32;
+/** Bytes of a category set: one bit per category the round's features may have. */
+@inline function setBytes(block: usize): usize {
+  return int(block, 47) >> 3;
+}
 
 /** A split's splitBin when it splits by categories. */
 const BY_CATEGORIES: f64 = -3.0;
 
 /**
  * Bytes of a thread's private state for `maxLeaves`: header, node table, open and free lists,
- * then each node's category set.
+ * then each node's category set (`catBits` bits).
  */
-export function stateBytes(maxLeaves: i32): i32 {
+export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
   const nodes = 2 * maxLeaves + 1;
-  return <i32>HEADER + nodes * <i32>(NODE << 3) + 8 * (maxLeaves + 2) + nodes * <i32>SET;
+  return <i32>HEADER + nodes * <i32>(NODE << 3) + 8 * (maxLeaves + 2) + nodes * (catBits >> 3);
 }
 
 /** Node `id`'s category set in a thread's state (after its node table and lists). */
-@inline function setOf(state: usize, maxLeaves: usize, id: usize): usize {
-  const nodes = 2 * maxLeaves + 1;
-  return state + HEADER + nodes * (NODE << 3) + 8 * (maxLeaves + 2) + id * SET;
+@inline function setOf(block: usize, state: usize, id: usize): usize {
+  const maxLeaves = int(block, 16), nodes: usize = 2 * maxLeaves + 1;
+  return state + HEADER + nodes * (NODE << 3) + ((maxLeaves + 2) << 3) + id * setBytes(block);
 }
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 @inline function candidateBytes(block: usize): usize {
-  return int(block, 37) != 0 ? 80 + SET + 24 * 256 : 72;
+  return int(block, 37) != 0 ? 80 + setBytes(block) + 24 * int(block, 47) : 72;
 }
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((48 + 10 * t) << 3);
+  return block + ((48 + 12 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -108,7 +114,7 @@ export function growLeafwise(block: usize, t: i32): void {
   setWord(root, 3, word(me, 7));
   for (let i: usize = 0; i < 4; i++) setWord(root, 4 + i, word(block, 24 + i));
   for (let i: usize = 0; i < 8; i++) setWord(root, 8 + i, word(block, 28 + i));
-  if (int(block, 40) != 0) memory.copy(setOf(state, maxLeaves, 0), int(block, 40), SET);
+  if (int(block, 40) != 0) memory.copy(setOf(block, state, 0), int(block, 40), setBytes(block));
   let openCount: usize = word(root, 7) != 0.0 ? 1 : 0;
   store<i32>(open, 0);
   let freeCount = int(block, 19);
@@ -169,13 +175,17 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   setWord(state, 4, <f64>(records + 1));
   const start = <i32>word(node, 2), end = <i32>word(node, 3), byFeatures = word(block, 36) != 0.0;
   const rows = byFeatures ? int(me, 8) : int(block, 6), scratch = byFeatures ? int(me, 9) : int(block, 7);
-  const byCategories = word(node, 10) == BY_CATEGORIES;
-  const cats = byCategories ? setOf(state, int(block, 16), int(node, 0)) : 0;
+  const byCategories = word(node, 10) == BY_CATEGORIES, f = int(node, 9), n = int(block, 2);
+  const cats = byCategories ? setOf(block, state, int(node, 0)) : 0;
+  const k = int(block, 42) != 0 ? load<i32>(int(block, 45) + (f << 2)) : -1; // a wide feature?
+  const column = k < 0 ? int(block, 3) + f * n : int(block, 42) + ((<usize>k * n) << 1);
   partition(
-    int(block, 3) + int(node, 9) * int(block, 2), rows, start, end, <i32>word(node, 10),
-    <i32>word(node, 11), scratch + (<usize>start << 2), state, cats, 0,
+    column, rows, start, end, <i32>word(node, 10), <i32>word(node, 11),
+    scratch + (<usize>start << 2), state, cats, k < 0 ? 0 : <i32>int(block, 44) - 1,
   );
-  if (t == 0 && byCategories) memory.copy(int(block, 41) + records * SET, cats, SET);
+  if (t == 0 && byCategories) {
+    memory.copy(int(block, 41) + records * setBytes(block), cats, setBytes(block));
+  }
   const mid = start + load<i32>(state);
   // Sharing the features, every thread holds every row: the counts are thread 0's region's.
   setWord(record, RECORD + t, byFeatures && t != 0 ? 0.0 : <f64>(mid - start));
@@ -190,26 +200,48 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   child(kids + (NODE << 3), node, count + 1, mid, end);
   if (!build) return kids;
   // The smaller child's (by hessian sum) histogram is built; the other is the parent's minus it.
-  const right = word(node, 15) < word(node, 13), nf = <i32>int(block, 1);
-  const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
-  const lo = right ? mid : start, hi = right ? end : mid;
-  if (byFeatures) {
-    if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, int(block, 5), fresh, f0, f1, int(me, 4));
-  } else {
-    const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
-    buildHist(int(block, 4), nf, rows, lo, hi, int(block, 5), mine, 0, nf, int(me, 4));
-    barrier(block, state);
-  }
-  if (f0 < f1) {
-    const off = <usize>f0 << 12, pairs = (f1 - f0) << 8, parts = byFeatures ? 0 : <i32>threads - 1;
-    reduceHists(int(block, 20), parts, fresh, parent, off, pairs, right ? 1 : 0);
-  }
+  const right = word(node, 15) < word(node, 13);
+  childHists(block, t, node, right ? mid : start, right ? end : mid, fresh);
   setWord(kids, 6, <f64>fresh);
-  setWord(kids + (NODE << 3), 6, <f64>parent);
+  setWord(kids + (NODE << 3), 6, word(node, 6)); // the parent's buffer now holds the right one's
   search(block, t, kids, 0);
   search(block, t, kids + (NODE << 3), 1);
   barrier(block, state);
   return kids;
+}
+
+/**
+ * The histogram of the rows [lo, hi) of a split node's smaller child into `fresh`, and its
+ * sibling's (the node's minus it, swapped into place when the right child was built), over this
+ * thread's features (u8 and wide): sharing the features, of its features only, in its own row
+ * index; sharing the rows, its rows' partial over every feature, summed with the others' once all
+ * are in (a barrier).
+ */
+function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh: usize): void {
+  const me = meOf(block, t), state = int(me, 5), threads = int(block, 0), nf = <i32>int(block, 1);
+  const byFeatures = word(block, 36) != 0.0, rows = byFeatures ? int(me, 8) : int(block, 6);
+  const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
+  const right = word(node, 15) < word(node, 13), wide = int(block, 42), n = <i32>int(block, 2);
+  const slotBytes = int(block, 44) << 4, base = <usize>nf << 12;
+  const k0 = int(me, 10), k1 = int(me, 11), gh = int(block, 5), slot = <i32>int(block, 44);
+  if (byFeatures) {
+    if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
+    if (k1 > k0) {
+      const col = wide + ((k0 * <usize>n) << 1), at = fresh + base + k0 * slotBytes;
+      buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, at);
+    }
+  } else {
+    const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
+    buildHist(int(block, 4), nf, rows, lo, hi, gh, mine, 0, nf, int(me, 4));
+    if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
+    barrier(block, state);
+  }
+  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = right ? 1 : 0;
+  if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8, r);
+  if (k1 > k0) {
+    const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
+    reduceHists(partials, parts, fresh, parent, off, pairs, r);
+  }
 }
 
 /** Fills node `id` at `kid`, a child of `node` over rows [start, end): left if id is odd. */
@@ -246,8 +278,9 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   }
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
-    0.0, 0.0, 0, int(block, 37), <i32>int(block, 38), <i32>int(block, 39), 0, 256,
-  ); // no constraints or wide categories: such trees grow a split per round
+    0.0, 0.0, 0, int(block, 37), <i32>int(block, 38), <i32>int(block, 39), int(block, 46),
+    <i32>int(block, 47),
+  ); // no constraints: such trees grow a split per round
 }
 
 /**
@@ -264,7 +297,9 @@ function choose(block: usize, state: usize, kid: usize, side: usize): bool {
   if (best == 0 || word(best, 0) < word(block, 14)) return false;
   setWord(kid, 7, 1.0);
   for (let i: usize = 0; i < 8; i++) setWord(kid, 8 + i, word(best, i));
-  if (word(best, 2) == BY_CATEGORIES) memory.copy(setOf(state, int(block, 16), int(kid, 0)), best + 80, SET);
+  if (word(best, 2) == BY_CATEGORIES) {
+    memory.copy(setOf(block, state, int(kid, 0)), best + 80, setBytes(block));
+  }
   return true;
 }
 

@@ -36,7 +36,6 @@ import { gradientQuantum } from "./quantize.ts";
 import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 import {
-  categoryCapacity,
   MAX_CATEGORIES,
   NARROW_BINS,
   placeWideCategories,
@@ -244,7 +243,7 @@ export class Booster {
     for (const j of catIndex) ws.u8(flags, nf)[j] = 1;
     this.#catColumns = new Set(catIndex);
     const onehotBelow = p.max_cat_to_onehot;
-    return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0, capacity: 256 };
+    return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0 };
   }
 
   /** The categorical features too wide for u8 bins, with their histogram slots in the search. */
@@ -254,7 +253,7 @@ export class Booster {
     this.#wide = placeWideCategories(this.ws, data);
     if (!this.#wide || !this.#categorical) return;
     const { slots } = this.#wide;
-    this.#categorical = { ...this.#categorical, slots, capacity: categoryCapacity(this.#wide) };
+    this.#categorical = { ...this.#categorical, slots };
   }
 
   /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */

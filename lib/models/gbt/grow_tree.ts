@@ -489,7 +489,6 @@ const NO_CATEGORIES: CategoricalSearch = {
   onehotBelow: 0,
   maxThreshold: 0,
   slots: 0,
-  capacity: 256,
 };
 
 /** What a node's split search needs of it. */

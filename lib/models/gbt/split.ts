@@ -52,8 +52,6 @@ export interface CategoricalSearch {
    * 0 when every feature has the usual 256 bins at f · 4096 (no wide categorical feature).
    */
   readonly slots: number;
-  /** The most categories a feature may have (a multiple of 256): the size of a category set. */
-  readonly capacity: number;
 }
 
 /** Bytes of a search's result: the split, found, the categorical flag. */
@@ -142,19 +140,21 @@ export function planSplitSearch(
   jobs: number[][],
 ): () => Array<Split | undefined> {
   const { ws, gain: p } = on;
-  const chunks: number[][] = []; // per node: the out offsets of its shares, in feature order
+  // Per node, in feature order: each share's result and the category bits it holds.
+  const chunks: Array<Array<{ out: number; bits: number }>> = [];
   for (const node of nodes) {
-    const outs: number[] = [];
+    const outs: Array<{ out: number; bits: number }> = [];
     on.shares.forEach((sh, t) => {
       let from = 0;
       while (from < node.features.length && node.features[from]! < sh.f0) from++;
       let to = from;
       while (to < node.features.length && node.features[to]! < sh.f1) to++;
       if (to === from) return;
-      const cat = on.categorical;
+      const cat = on.categorical, listed = node.features.subarray(from, to);
+      const bits = categoryBits(on, listed);
       const feats = ws.alloc(4 * (to - from)),
-        out = ws.alloc(cat.flags ? categoricalOutBytes(cat.capacity) : OUT_BYTES);
-      ws.i32(feats, to - from).set(node.features.subarray(from, to));
+        out = ws.alloc(bits ? categoricalOutBytes(bits) : OUT_BYTES);
+      ws.i32(feats, to - from).set(listed);
       jobs[t]!.push(OP_SPLIT, node.hist, on.binCounts, feats, to - from, node.g, node.h);
       jobs[t]!.push(RT_EPS, out, p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
       jobs[t]!.push(
@@ -165,25 +165,43 @@ export function planSplitSearch(
         cat.onehotBelow,
         cat.maxThreshold,
         cat.slots,
-        cat.capacity,
+        bits || 256,
       );
-      outs.push(out);
+      outs.push({ out, bits });
     });
     chunks.push(outs);
   }
   return () =>
     chunks.map((outs) => {
       let best: Float64Array | undefined;
-      let bestOut = 0;
-      for (const out of outs) {
-        const r = ws.f64(out, 10);
-        if (r[8] === 1 && (!best || r[0]! > best[0]!)) [best, bestOut] = [r.slice(), out];
+      let from = outs[0]!;
+      for (const o of outs) {
+        const r = ws.f64(o.out, 10);
+        if (r[8] === 1 && (!best || r[0]! > best[0]!)) [best, from] = [r.slice(), o];
       }
       if (!best) return undefined;
-      return on.categorical.flags && best[9] === 1 // word 9 is written only then
-        ? { ...toSplit(best), categories: categoriesAt(ws, bestOut + 80, on.categorical.capacity) }
+      return from.bits && best[9] === 1 // word 9 is written only with categorical features
+        ? { ...toSplit(best), categories: categoriesAt(ws, from.out + 80, from.bits) }
         : toSplit(best);
     });
+}
+
+/**
+ * The category bits a search over `features` needs: the most categories among its categorical
+ * ones, rounded up to a multiple of 256 (its result's set and sort scratch are sized by it); 0
+ * when none of them is categorical (the result is then the plain split's 80 bytes).
+ */
+function categoryBits(
+  on: { ws: Workspace; binCounts: number; categorical: CategoricalSearch },
+  features: Int32Array,
+): number {
+  const { flags } = on.categorical;
+  if (!flags || features.length === 0) return 0;
+  const last = features[features.length - 1]! + 1;
+  const isCategorical = on.ws.u8(flags, last), bins = on.ws.i32(on.binCounts, last);
+  let most = 0;
+  for (const f of features) if (isCategorical[f]) most = Math.max(most, bins[f]!, 1);
+  return most === 0 ? 0 : 256 * Math.ceil(most / 256);
 }
 
 /** The categories of a set of `capacity` bits in the workspace, ascending. */

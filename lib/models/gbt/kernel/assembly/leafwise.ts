@@ -17,8 +17,8 @@
 //   7 scratch, 8 binCounts, 9 barrier counter (i32, zeroed before the round), 10 lambda,
 //   11 alpha, 12 max_delta_step, 13 min_child_weight, 14 gamma, 15 minGain, 16 max_leaves (> 0),
 //   17 max_depth (0: none), 18 spare histogram buffers (i32 offsets), 19 their count,
-//   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (f64 × 9 × 2 per thread, twice),
-//   22 records, 23 record count (out), 24 root g, 25 root h, 26 root histogram, 27 root has a
+//   20 partial buffers (i32 offsets of threads 1…T−1), 21 candidates (2 slots per thread, twice:
+//   candidateBytes), 22 records, 23 record count (out), 24 root g, 25 root h, 26 root histogram, 27 root has a
 //   split (1 or 0), 28–35 root split (gain, feature, splitBin, defaultLeft, gl, hl, gr, hr),
 //   36 mode (0: sharing the rows, 1: sharing the features), 37 categorical features (u8 flag per
 //   feature; 0: none), 38 max_cat_to_onehot, 39 max_cat_threshold, 40 the root's category set

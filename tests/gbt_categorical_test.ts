@@ -11,13 +11,13 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { Frame } from "../lib/data/frame.ts";
 import { ConfigError, DataError } from "../lib/errors.ts";
-import { rocAuc } from "../lib/evaluate/curves.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
 import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
 import { readFloat64 } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
+import { assertLikeXgboost, maxDiff, readSets, trainInXgboost } from "./helpers/categorical_xgb.ts";
 
 const NAMES = ["merchant", "amount", "channel"];
 
@@ -55,13 +55,6 @@ dm = xgb.DMatrix(X, feature_names=["merchant", "amount", "channel"], feature_typ
 b.predict(dm).astype("<f8").tofile(data["dir"] + "/back")
 out = None
 `;
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
 
 for (
   const [what, params] of [["partition splits", {}], ["one-hot splits", {
@@ -109,41 +102,12 @@ def make(n, seed):
     y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
     X = np.column_stack([cat.astype(float), num, cat2.astype(float)]); X[::17, 0] = np.nan
     return X, y
-X, y = make(8000, 1); Xt, yt = make(20000, 2)
-for name, a in [("x", X), ("y", y), ("xt", Xt), ("yt", yt)]:
-    a.astype("<f8").tofile(data["dir"] + "/" + name)
-dm = lambda A, l=None: xgb.DMatrix(A, label=l, feature_names=["merchant", "amount", "channel"],
-                                   feature_types=["c", "q", "c"], enable_categorical=True)
-b = xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 5, "eta": 0.3},
-              dm(X, y), 30)
-b.predict(dm(Xt)).astype("<f8").tofile(data["dir"] + "/pt")
-out = None
-`;
-
-const OURS_IN_XGB = `
-import numpy as np, xgboost as xgb
-Xt = np.fromfile(data["dir"] + "/xt", dtype="<f8").reshape(-1, 3)
-b = xgb.Booster(); b.load_model(data["dir"] + "/trained.json")
-dm = xgb.DMatrix(Xt, feature_names=["merchant", "amount", "channel"], feature_types=["c", "q", "c"],
-                 enable_categorical=True)
-b.predict(dm).astype("<f8").tofile(data["dir"] + "/back")
-b.predict(dm, pred_contribs=True).astype("<f8").tofile(data["dir"] + "/contribs")
-out = None
 `;
 
 Deno.test("categorical splits trained here: as good as xgboost's on the same data, our JSON scores identically in xgboost (TreeSHAP too), ONNX agrees, two threads the same model", async () => {
   const dir = await Deno.makeTempDir();
-  await runPython(MAKE_CATEGORICAL, { dir });
-  const columns = async (name: string, width: number) => {
-    const a = await readFloat64(join(dir, name)), m = a.length / width;
-    return Array.from(
-      { length: width },
-      (_, j) => Float64Array.from({ length: m }, (_, i) => a[i * width + j]!),
-    );
-  };
-  const x = new Frame(NAMES, await columns("x", 3)), xt = new Frame(NAMES, await columns("xt", 3));
-  const y = Uint8Array.from((await columns("y", 1))[0]!),
-    yt = Uint8Array.from((await columns("yt", 1))[0]!);
+  await runPython(MAKE_CATEGORICAL + trainInXgboost(NAMES), { dir });
+  const { x, xt, y, yt } = await readSets(dir, NAMES);
   const params = {
     max_depth: 5,
     eta: 0.3,
@@ -156,20 +120,7 @@ Deno.test("categorical splits trained here: as good as xgboost's on the same dat
   const splits = model.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
   assert.ok(splits.some((s) => s.length > 1), "partition splits (merchant)");
   assert.ok(splits.some((s) => s.length === 1), "one-hot splits (channel, 3 categories)");
-  const ours = rocAuc(yt, model.predictProba(xt)),
-    theirs = rocAuc(yt, await readFloat64(join(dir, "pt")));
-  assert.ok(Math.abs(ours - theirs) <= 0.002, `test ROC AUC ours ${ours} vs xgboost ${theirs}`);
-  await Deno.writeTextFile(join(dir, "trained.json"), model.serialize());
-  await runPython(OURS_IN_XGB, { dir });
-  const p = model.predictProba(xt);
-  assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our model in xgboost");
-  assert.ok(
-    maxDiff(model.contributions(xt), await readFloat64(join(dir, "contribs"))) <= 1e-5,
-    "TreeSHAP",
-  );
-  const scorer = await OnnxScorer.load(exportOnnx(model));
-  assert.ok(maxDiff(await scorer.predictProba(xt), p) <= 1e-5, "onnxruntime");
-  await scorer.release();
+  await assertLikeXgboost(model, { dir, names: NAMES, xt, yt });
   // Eleven copies of the rows: enough cells that two threads are used (smaller fits run on one).
   const copies = Int32Array.from({ length: 11 * x.rows }, (_, i) => i % x.rows);
   const [bx, by] = [x.take(copies), Uint8Array.from(copies, (i) => y[i]!)];

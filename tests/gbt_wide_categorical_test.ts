@@ -6,14 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import { join } from "node:path";
 import { Frame } from "../lib/data/frame.ts";
-import { rocAuc } from "../lib/evaluate/curves.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
-import { exportOnnx } from "../lib/onnx/export_model.ts";
-import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
-import { readFloat64 } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
+import { assertLikeXgboost, readSets, trainInXgboost } from "./helpers/categorical_xgb.ts";
 
 const NAMES = ["merchant", "amount", "device"];
 
@@ -33,59 +29,15 @@ def make(n, seed):
     y = (rng.random(n) < 1 / (1 + np.exp(-z))).astype(int)
     X = np.column_stack([cat.astype(float), num, d.astype(float)]); X[::23, 0] = np.nan
     return X, y
-X, y = make(20000, 1); Xt, yt = make(20000, 2)
-for name, a in [("x", X), ("y", y), ("xt", Xt), ("yt", yt)]:
-    a.astype("<f8").tofile(data["dir"] + "/" + name)
-dm = lambda A, l=None: xgb.DMatrix(A, label=l, feature_names=["merchant", "amount", "device"],
-                                   feature_types=["c", "q", "c"], enable_categorical=True)
-b = xgb.train({"objective": "binary:logistic", "tree_method": "hist", "max_depth": 5, "eta": 0.3},
-              dm(X, y), 30)
-b.predict(dm(Xt)).astype("<f8").tofile(data["dir"] + "/pt")
-out = None
 `;
-
-const OURS_IN_XGB = `
-import numpy as np, xgboost as xgb
-Xt = np.fromfile(data["dir"] + "/xt", dtype="<f8").reshape(-1, 3)
-b = xgb.Booster(); b.load_model(data["dir"] + "/trained.json")
-dm = xgb.DMatrix(Xt, feature_names=["merchant", "amount", "device"], feature_types=["c", "q", "c"],
-                 enable_categorical=True)
-b.predict(dm).astype("<f8").tofile(data["dir"] + "/back")
-b.predict(dm, pred_contribs=True).astype("<f8").tofile(data["dir"] + "/contribs")
-out = None
-`;
-
-function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  assert.equal(a.length, b.length);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
-
-/** The Python-made rows as frames and labels. */
-async function readSets(dir: string) {
-  const columns = async (name: string, width: number) => {
-    const a = await readFloat64(join(dir, name)), m = a.length / width;
-    return Array.from(
-      { length: width },
-      (_, j) => Float64Array.from({ length: m }, (_, i) => a[i * width + j]!),
-    );
-  };
-  return {
-    x: new Frame(NAMES, await columns("x", 3)),
-    xt: new Frame(NAMES, await columns("xt", 3)),
-    y: Uint8Array.from((await columns("y", 1))[0]!),
-    yt: Uint8Array.from((await columns("yt", 1))[0]!),
-  };
-}
 
 const PARAMS = { max_depth: 5, eta: 0.3, num_boost_round: 30, enable_categorical: true };
 const OPTIONS = { categorical: ["merchant", "device"] };
 
 Deno.test("a 1,000-category feature trains as well as xgboost's; our JSON in xgboost, TreeSHAP and ONNX agree", async () => {
   const dir = await Deno.makeTempDir();
-  await runPython(MAKE_WIDE, { dir });
-  const { x, xt, y, yt } = await readSets(dir);
+  await runPython(MAKE_WIDE + trainInXgboost(NAMES, 20000), { dir });
+  const { x, xt, y, yt } = await readSets(dir, NAMES);
   const model = await new GradientBoosting({ ...PARAMS, nthread: 1 }).fit(x, y, OPTIONS);
   const merchant = model.state.trees.flatMap((t) =>
     [...(t.categories?.entries() ?? [])].filter(([node]) => t.feature[node] === 0)
@@ -93,27 +45,14 @@ Deno.test("a 1,000-category feature trains as well as xgboost's; our JSON in xgb
   );
   assert.ok(merchant.length > 0, "merchant splits");
   assert.ok(merchant.some((c) => c.some((v) => v > 254)), "categories above 254 in the sets");
-  const ours = rocAuc(yt, model.predictProba(xt)),
-    theirs = rocAuc(yt, await readFloat64(join(dir, "pt")));
-  assert.ok(Math.abs(ours - theirs) <= 0.002, `test ROC AUC ours ${ours} vs xgboost ${theirs}`);
-  await Deno.writeTextFile(join(dir, "trained.json"), model.serialize());
-  await runPython(OURS_IN_XGB, { dir });
-  const p = model.predictProba(xt);
-  assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our model in xgboost");
-  assert.ok(
-    maxDiff(model.contributions(xt), await readFloat64(join(dir, "contribs"))) <= 1e-5,
-    "TreeSHAP",
-  );
-  const scorer = await OnnxScorer.load(exportOnnx(model));
-  assert.ok(maxDiff(await scorer.predictProba(xt), p) <= 1e-5, "onnxruntime");
-  await scorer.release();
+  await assertLikeXgboost(model, { dir, names: NAMES, xt, yt });
   await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("wide categorical features: two threads the same model, with row sampling too; the binned walk scores as the trees do", async () => {
   const dir = await Deno.makeTempDir();
-  await runPython(MAKE_WIDE, { dir });
-  const { x, y } = await readSets(dir);
+  await runPython(MAKE_WIDE + trainInXgboost(NAMES, 20000), { dir });
+  const { x, y } = await readSets(dir, NAMES);
   const fit = (p: Record<string, unknown>, evalSets = {}) =>
     new GradientBoosting({ ...PARAMS, num_boost_round: 12, ...p }).fit(x, y, {
       ...OPTIONS,

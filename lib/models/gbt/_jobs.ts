@@ -108,6 +108,12 @@ export const OP_GROW_LEAFWISE = 20;
  */
 export const OP_HIST_WIDE = 21;
 
+/**
+ * Sort float32 values (no NaN) ascending in place carrying a u32 payload each, stably
+ * (`sortF32Pairs`): values, n, scratch (u32 × n), count (u32 × 2048), payload, payload scratch.
+ */
+export const OP_SORT_PAIRS = 22;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -124,6 +130,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 14,
   [OP_HIST_WIDE]: 10,
+  [OP_SORT_PAIRS]: 6,
   [OP_SORT_SAMPLE]: 6,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
@@ -179,6 +186,9 @@ export function runJobs(
       case OP_SORT_SAMPLE:
         k.sortF32(a(0), a(1), a(2), a(3));
         k.distinctF32(a(0), a(1), a(4), a(5));
+        break;
+      case OP_SORT_PAIRS:
+        k.sortF32Pairs(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
       case OP_GROW_LEAFWISE:
         k.growLeafwise(a(0), a(1));

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { OP_SORT_SAMPLE } from "./_jobs.ts";
+import { OP_SORT_PAIRS, OP_SORT_SAMPLE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
@@ -69,7 +69,7 @@ export async function computeCuts(
   on: SortOn,
 ): Promise<Cuts> {
   const { ws } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
-  if (on.weights) return weightedCuts(columns, { bins, weights: on.weights });
+  if (on.weights) return await weightedCuts(columns, { ...on, bins, weights: on.weights });
   try {
     const samples = columns.map((col): Sample => {
       const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
@@ -117,60 +117,89 @@ function cutsOfSorted(
   return Float32Array.from(picked);
 }
 
-/** Cuts by weighted quantiles, sorted here (a feature's sample with its rows' weights). */
-function weightedCuts(
+/**
+ * Cuts by weighted quantiles: each feature's sample sorted on the pool with its positions (a
+ * stable radix sort: ties stay in row order), its rows' weights then read in that order.
+ */
+async function weightedCuts(
   columns: readonly ArrayLike<number>[],
-  { bins, weights }: { bins: number; weights: ArrayLike<number> },
-): Cuts {
-  const minValues = new Float32Array(columns.length);
-  const cuts = columns.map((col, j) => {
-    const { sorted, w } = sortedSample(col, weights);
-    if (sorted.length === 0) {
-      minValues[j] = 0;
-      return Float32Array.of(1e-5);
-    }
-    minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
-    const distinct = [sorted[0]!];
-    for (let k = 1; k < sorted.length && distinct.length <= bins; k++) {
-      if (sorted[k]! !== distinct[distinct.length - 1]!) distinct.push(sorted[k]!);
-    }
-    if (distinct.length <= bins) {
-      const values = Float32Array.from(distinct);
-      return cutsOfSorted(sorted, { bins, distinct: distinct.length, values });
-    }
-    return weightedQuantiles(sorted, w, bins);
-  });
-  return { cuts, minValues };
+  on: { ws: Workspace; pool: ThreadPool; bins: number; weights: ArrayLike<number> },
+): Promise<Cuts> {
+  const { ws, bins, weights } = on, mark = ws.used;
+  try {
+    const samples = columns.map((col) => placePairs(ws, col));
+    await sortPairs(on, samples);
+    const minValues = new Float32Array(columns.length);
+    const cuts = samples.map((s, j) => {
+      if (s.n === 0) {
+        minValues[j] = 0;
+        return Float32Array.of(1e-5);
+      }
+      const sorted = ws.f32(s.at, s.n).slice(), order = ws.i32(s.pos, s.n);
+      const w = new Float64Array(s.n); // a loop: TypedArray.from with a map walks an iterator
+      for (let k = 0; k < s.n; k++) w[k] = weights[s.rows[order[k]!]!]!;
+      minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
+      const distinct = [sorted[0]!];
+      for (let k = 1; k < sorted.length && distinct.length <= bins; k++) {
+        if (sorted[k]! !== distinct[distinct.length - 1]!) distinct.push(sorted[k]!);
+      }
+      if (distinct.length <= bins) {
+        const values = Float32Array.from(distinct);
+        return cutsOfSorted(sorted, { bins, distinct: distinct.length, values });
+      }
+      return weightedQuantiles(sorted, w, bins);
+    });
+    return { cuts, minValues };
+  } finally {
+    ws.reset(mark);
+  }
 }
 
-/**
- * A column's sampled non-NaN values (float32) in ascending order (ties in row order) with their
- * rows' weights: each value's float32 bits made order-preserving and packed with its sample
- * position into one exactly representable double, so a native numeric sort does it.
- */
-function sortedSample(col: ArrayLike<number>, weights: ArrayLike<number>) {
-  const step = sampleStep(col.length), rows = new Int32Array(Math.ceil(col.length / step));
+/** A feature's sample in the workspace with each value's position in it (`pos`, i32). */
+interface PairSample {
+  readonly at: number;
+  readonly pos: number;
+  readonly n: number;
+  /** The sampled rows, by position. */
+  readonly rows: Int32Array;
+}
+
+/** Writes a column's sampled non-NaN values (float32) and their positions 0, 1, … to the workspace. */
+function placePairs(ws: Workspace, col: ArrayLike<number>): PairSample {
+  const step = sampleStep(col.length), most = Math.ceil(col.length / step);
+  const rows = new Int32Array(most);
   let n = 0;
   for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) rows[n++] = i;
-  const f32 = new Float32Array(1), bits = new Uint32Array(f32.buffer), keys = new Float64Array(n);
+  const at = ws.alloc(4 * Math.max(1, n)), pos = ws.alloc(4 * Math.max(1, n));
+  const values = ws.f32(at, n), positions = ws.i32(pos, n);
   for (let k = 0; k < n; k++) {
-    f32[0] = col[rows[k]!]!;
-    const b = bits[0]!, ordered = b & 0x80000000 ? ~b >>> 0 : (b | 0x80000000) >>> 0;
-    keys[k] = ordered * 65536 + k; // k < 65,536: the sample's size
+    values[k] = col[rows[k]!]!;
+    positions[k] = k;
   }
-  keys.sort();
-  const sorted = new Float32Array(n), w = new Float64Array(n);
-  for (let k = 0; k < n; k++) {
-    const at = keys[k]! % 65536, row = rows[at]!;
-    sorted[k] = col[row]!;
-    w[k] = weights[row]!;
-  }
-  return { sorted, w };
+  return { at, pos, n, rows };
+}
+
+/** Sorts every sample with its positions: a share of the features per thread, each with scratch. */
+async function sortPairs(
+  on: { ws: Workspace; pool: ThreadPool },
+  samples: readonly PairSample[],
+): Promise<void> {
+  const { ws, pool } = on, most = Math.max(1, ...samples.map((s) => s.n));
+  await pool.run(
+    splitRange(samples.length, pool.threads).map(([f0, f1]) => {
+      const tmp = ws.alloc(4 * most), count = ws.alloc(4 * 2048), ptmp = ws.alloc(4 * most);
+      return samples.slice(f0, f1).flatMap((
+        s,
+      ) => [OP_SORT_PAIRS, s.at, s.n, tmp, count, s.pos, ptmp]);
+    }),
+  );
 }
 
 /** `bins − 1` cuts at the first value whose cumulative weight exceeds i/bins of the total. */
 function weightedQuantiles(sorted: Float32Array, w: Float64Array, bins: number): Float32Array {
-  const total = w.reduce((a, b) => a + b, 0), picked: number[] = [];
+  const picked: number[] = [];
+  let total = 0;
+  for (let k = 0; k < w.length; k++) total += w[k]!;
   const last = sorted[sorted.length - 1]!;
   let k = 0, cumulative = w[0]!;
   for (let i = 1; i < bins; i++) {

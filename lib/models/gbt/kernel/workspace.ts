@@ -98,6 +98,14 @@ export interface Kernels {
   binColumn(values: number, n: number, cuts: number, ncuts: number, out: number): void;
   scatterColumn(src: number, n: number, dst: number, stride: number): void;
   sortF32(values: number, n: number, tmp: number, count: number): void;
+  sortF32Pairs(
+    values: number,
+    n: number,
+    tmp: number,
+    count: number,
+    payload: number,
+    payloadTmp: number,
+  ): void;
   distinctF32(values: number, n: number, keep: number, out: number): void;
   growLeafwise(block: number, thread: number): void;
   leafwiseStateBytes(maxLeaves: number, catBits: number): number;

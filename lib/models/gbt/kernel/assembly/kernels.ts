@@ -418,12 +418,22 @@ const DIGITS: usize = 2048;
  * key has the same digit there. `tmp` is scratch for `n` u32 values, `count` for 2048 u32.
  */
 export function sortF32(values: usize, n: i32, tmp: usize, count: usize): void {
+  sortF32Pairs(values, n, tmp, count, 0, 0);
+}
+
+/**
+ * {@link sortF32} carrying a u32 payload per value (`payload`, 0: none; `payloadTmp` scratch for
+ * `n` more): the sort is stable, so equal values keep their payloads' first order.
+ */
+export function sortF32Pairs(
+  values: usize, n: i32, tmp: usize, count: usize, payload: usize, payloadTmp: usize,
+): void {
   const m = <usize>n;
   for (let i: usize = 0; i < m; i++) {
     const p = values + (i << 2), w = load<u32>(p);
     store<u32>(p, w >> 31 ? ~w : w | 0x80000000);
   }
-  let src = values, dst = tmp;
+  let src = values, dst = tmp, psrc = payload, pdst = payloadTmp;
   for (let shift: u32 = 0; shift < 32; shift += 11) {
     memory.fill(count, 0, DIGITS << 2);
     for (let i: usize = 0; i < m; i++) {
@@ -444,11 +454,15 @@ export function sortF32(values: usize, n: i32, tmp: usize, count: usize): void {
       const c = count + ((<usize>(k >> shift) & (DIGITS - 1)) << 2), at = load<u32>(c);
       store<u32>(c, at + 1);
       store<u32>(dst + (<usize>at << 2), k);
+      if (payload != 0) store<u32>(pdst + (<usize>at << 2), load<u32>(psrc + (i << 2)));
     }
-    const t = src;
+    const t = src, pt = psrc;
     src = dst;
     dst = t;
+    psrc = pdst;
+    pdst = pt;
   }
+  if (payload != 0 && psrc != payload) memory.copy(payload, psrc, m << 2);
   for (let i: usize = 0; i < m; i++) {
     const k = load<u32>(src + (i << 2));
     store<u32>(values + (i << 2), k >> 31 ? k & 0x7fffffff : ~k);

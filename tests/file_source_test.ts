@@ -142,6 +142,24 @@ for (const [what, make, line] of BAD) {
   });
 }
 
+Deno.test("a text column past 65,535 categories with enable_categorical exits 2 with one line before any run starts", async () => {
+  const dir = await Deno.makeTempDir();
+  const cols = rows(65_600);
+  cols.channel = cols.channel!.map((_, i) => `shop${i}`); // every row its own category
+  cols.purchased = cols.purchased!.map((_, i) => (i % 4 === 0 ? 1 : 0));
+  await Deno.writeTextFile(join(dir, "wide.csv"), csv(cols));
+  const r = await trainOn(dir, "wide.csv", ["--param", "enable_categorical=true"]);
+  assert.equal(r.code, 2, r.stderr);
+  const lines = r.stderr.trim().split("\n").filter((l) => !/^\S+T\S+Z (INFO|WARN)/.test(l));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(
+    lines[0]!,
+    /text column "channel" \(65,600 categories\): a categorical feature holds at most 65,535/,
+  );
+  assert.deepEqual([...Deno.readDirSync(dir)].map((e) => e.name), ["wide.csv"], "no run store");
+  await Deno.remove(dir, { recursive: true });
+});
+
 Deno.test("a model trained on text categories scores the raw text: predict maps it with the saved vocabulary (JSON and ONNX agree)", async () => {
   const dir = await Deno.makeTempDir();
   const cols = rows(1500);

@@ -18,6 +18,7 @@ import type { FeatureSet } from "../features/window_processor.ts";
 import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
 import { Phases } from "../util/phases.ts";
+import { MAX_CATEGORIES } from "../models/gbt/wide_categories.ts";
 import type { TransactionLog } from "../features/transaction_log.ts";
 
 /** Labeled, cleaned feature rows ready to split. */
@@ -59,6 +60,23 @@ interface Loaded {
 }
 
 /**
+ * Refuses, before any run starts, text columns with more categories than a categorical split can
+ * hold (`enable_categorical`; one line naming each column and its count).
+ */
+function assertCategoryCounts(specs: readonly FeatureSpec[], description: string): void {
+  const wide = specs.filter((s) => (s.categories?.length ?? 0) > MAX_CATEGORIES);
+  if (wide.length === 0) return;
+  const counts = wide.map((s) =>
+    `"${s.name}" (${s.categories!.length.toLocaleString("en")} categories)`
+  );
+  throw new DataError(
+    `${description}: ${wide.length === 1 ? "text column" : "text columns"} ${counts.join(", ")}: ` +
+      `a categorical feature holds at most ${MAX_CATEGORIES.toLocaleString("en")} categories ` +
+      `(model.params.enable_categorical)`,
+  );
+}
+
+/**
  * Loads the configured rows with labels, and applies the missing-value policy; the time of reading
  * and of labeling goes to `phases` (`features`, `labels`).
  *
@@ -85,6 +103,7 @@ export async function loadLabeledData(
       } entirely missing (no value in ${frame.rows} rows)`,
     );
   }
+  if (config.model.params.enable_categorical) assertCategoryCounts(specs, loaded.description);
   let features: FeatureSet = raw;
   let labels = loaded.labels, weights = loaded.weights;
   if (quality.rowsWithMissing > 0 && config.data.missing === "error") {

@@ -25,6 +25,7 @@ import { type CsvColumn, toCsv } from "./csv.ts";
 export function tableBytes(path: string, columns: readonly CsvColumn[]): Uint8Array {
   if (!/\.parquet$/i.test(path)) return new TextEncoder().encode(toCsv(columns));
   const columnData = columns.map(([name, cells]) => {
+    if (cells instanceof Float64Array) return { name, ...doubles(cells) };
     const numeric = Array.from(cells).every((c) => typeof c === "number" || c === null);
     if (!numeric) {
       const data = Array.from(cells, (c) => (c === null || c === undefined ? null : String(c)));
@@ -39,4 +40,13 @@ export function tableBytes(path: string, columns: readonly CsvColumn[]): Uint8Ar
     return { name, data, type: "DOUBLE" as const };
   });
   return new Uint8Array(parquetWriteBuffer({ columnData }));
+}
+
+/** A Float64Array as a DOUBLE column: as it is, or with NaN as null (never 0) when any is missing. */
+function doubles(values: Float64Array) {
+  let missing = false;
+  for (let i = 0; i < values.length && !missing; i++) missing = Number.isNaN(values[i]!);
+  // A copy either way: `values` may be a view of a larger buffer.
+  const data = missing ? Array.from(values, (v) => (Number.isNaN(v) ? null : v)) : values.slice();
+  return { data, type: "DOUBLE" as const };
 }

@@ -154,7 +154,9 @@ async function writePartitions(
   for (let p = 0; p < parts; p++) {
     const from = Math.floor((p * n) / parts), to = Math.floor(((p + 1) * n) / parts);
     const slice = (v: ArrayLike<number>) =>
-      Float64Array.from({ length: to - from }, (_, i) => v[from + i]!);
+      v instanceof Float64Array
+        ? v.subarray(from, to) // a view: the frame's columns are Float64Arrays
+        : Float64Array.from(Array.prototype.slice.call(v, from, to) as number[]);
     const columns: [string, Float64Array][] = [
       ...o.frame.names.map((name) => [name, slice(o.frame.column(name))] as [string, Float64Array]),
       ["__label__", slice(o.labels)],

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { OP_SORT_PAIRS, OP_SORT_SAMPLE } from "./_jobs.ts";
+import { OP_SORT_SAMPLE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
@@ -41,6 +41,8 @@ interface Sample {
   readonly at: number;
   readonly n: number;
   readonly out: number;
+  /** With row weights: each sampled value's row (i32), carried through the sort; else 0. */
+  readonly rows: number;
 }
 
 /**
@@ -68,12 +70,12 @@ export async function computeCuts(
   maxBin: number,
   on: SortOn,
 ): Promise<Cuts> {
-  const { ws } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
-  if (on.weights) return await weightedCuts(columns, { ...on, bins, weights: on.weights });
+  const { ws, weights } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
   try {
     const samples = columns.map((col): Sample => {
-      const at = ws.alloc(4 * Math.ceil(col.length / sampleStep(col.length)));
-      return { at, n: sampleInto(col, at, ws), out: ws.alloc(4 * (1 + bins)) };
+      const most = Math.ceil(col.length / sampleStep(col.length));
+      const at = ws.alloc(4 * most), rows = weights ? ws.alloc(4 * most) : 0;
+      return { at, rows, n: sampleInto(col, { at, rows }, ws), out: ws.alloc(4 * (1 + bins)) };
     });
     await sortSamples({ ws, pool: on.pool, bins }, samples);
     const minValues = new Float32Array(columns.length);
@@ -85,6 +87,9 @@ export async function computeCuts(
       const sorted = ws.f32(s.at, s.n);
       minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
       const distinct = ws.i32(s.out, 1)[0]!;
+      if (weights && distinct > bins) {
+        return weightedQuantiles(sorted, weightsOf(ws, s, weights), bins);
+      }
       return cutsOfSorted(sorted, { bins, distinct, values: ws.f32(s.out + 4, bins) });
     });
     return { cuts, minValues };
@@ -117,82 +122,11 @@ function cutsOfSorted(
   return Float32Array.from(picked);
 }
 
-/**
- * Cuts by weighted quantiles: each feature's sample sorted on the pool with its positions (a
- * stable radix sort: ties stay in row order), its rows' weights then read in that order.
- */
-async function weightedCuts(
-  columns: readonly ArrayLike<number>[],
-  on: { ws: Workspace; pool: ThreadPool; bins: number; weights: ArrayLike<number> },
-): Promise<Cuts> {
-  const { ws, bins, weights } = on, mark = ws.used;
-  try {
-    const samples = columns.map((col) => placePairs(ws, col));
-    await sortPairs(on, samples);
-    const minValues = new Float32Array(columns.length);
-    const cuts = samples.map((s, j) => {
-      if (s.n === 0) {
-        minValues[j] = 0;
-        return Float32Array.of(1e-5);
-      }
-      const sorted = ws.f32(s.at, s.n).slice(), order = ws.i32(s.pos, s.n);
-      const w = new Float64Array(s.n); // a loop: TypedArray.from with a map walks an iterator
-      for (let k = 0; k < s.n; k++) w[k] = weights[s.rows[order[k]!]!]!;
-      minValues[j] = Math.fround(sorted[0]! - Math.abs(sorted[0]!) - 1e-5);
-      const distinct = [sorted[0]!];
-      for (let k = 1; k < sorted.length && distinct.length <= bins; k++) {
-        if (sorted[k]! !== distinct[distinct.length - 1]!) distinct.push(sorted[k]!);
-      }
-      if (distinct.length <= bins) {
-        const values = Float32Array.from(distinct);
-        return cutsOfSorted(sorted, { bins, distinct: distinct.length, values });
-      }
-      return weightedQuantiles(sorted, w, bins);
-    });
-    return { cuts, minValues };
-  } finally {
-    ws.reset(mark);
-  }
-}
-
-/** A feature's sample in the workspace with each value's position in it (`pos`, i32). */
-interface PairSample {
-  readonly at: number;
-  readonly pos: number;
-  readonly n: number;
-  /** The sampled rows, by position. */
-  readonly rows: Int32Array;
-}
-
-/** Writes a column's sampled non-NaN values (float32) and their positions 0, 1, … to the workspace. */
-function placePairs(ws: Workspace, col: ArrayLike<number>): PairSample {
-  const step = sampleStep(col.length), most = Math.ceil(col.length / step);
-  const rows = new Int32Array(most);
-  let n = 0;
-  for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) rows[n++] = i;
-  const at = ws.alloc(4 * Math.max(1, n)), pos = ws.alloc(4 * Math.max(1, n));
-  const values = ws.f32(at, n), positions = ws.i32(pos, n);
-  for (let k = 0; k < n; k++) {
-    values[k] = col[rows[k]!]!;
-    positions[k] = k;
-  }
-  return { at, pos, n, rows };
-}
-
-/** Sorts every sample with its positions: a share of the features per thread, each with scratch. */
-async function sortPairs(
-  on: { ws: Workspace; pool: ThreadPool },
-  samples: readonly PairSample[],
-): Promise<void> {
-  const { ws, pool } = on, most = Math.max(1, ...samples.map((s) => s.n));
-  await pool.run(
-    splitRange(samples.length, pool.threads).map(([f0, f1]) => {
-      const tmp = ws.alloc(4 * most), count = ws.alloc(4 * 2048), ptmp = ws.alloc(4 * most);
-      return samples.slice(f0, f1).flatMap((
-        s,
-      ) => [OP_SORT_PAIRS, s.at, s.n, tmp, count, s.pos, ptmp]);
-    }),
-  );
+/** The weights of a sample's rows, in its sorted order (a loop: TypedArray.from with a map iterates). */
+function weightsOf(ws: Workspace, s: Sample, weights: ArrayLike<number>): Float64Array {
+  const rows = ws.i32(s.rows, s.n), w = new Float64Array(s.n);
+  for (let k = 0; k < s.n; k++) w[k] = weights[rows[k]!]!;
+  return w;
 }
 
 /** `bins − 1` cuts at the first value whose cumulative weight exceeds i/bins of the total. */
@@ -217,20 +151,30 @@ function sampleStep(n: number): number {
   return Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
 }
 
-/** Writes the column's sampled non-NaN values (float32) at `at`; returns how many. */
-function sampleInto(col: ArrayLike<number>, at: number, ws: Workspace): number {
-  const n = col.length, step = sampleStep(n), out = ws.f32(at, Math.ceil(n / step));
+/**
+ * Writes the column's sampled non-NaN values (float32) at `at` and, when `rows` is not 0, their
+ * rows (i32) there; returns how many.
+ */
+function sampleInto(
+  col: ArrayLike<number>,
+  to: { at: number; rows: number },
+  ws: Workspace,
+): number {
+  const n = col.length, step = sampleStep(n), most = Math.ceil(n / step);
+  const out = ws.f32(to.at, most), rows = to.rows ? ws.i32(to.rows, most) : undefined;
   let k = 0;
   for (let i = 0; i < n; i += step) {
     const v = col[i]!;
-    if (!Number.isNaN(v)) out[k++] = v;
+    if (Number.isNaN(v)) continue;
+    if (rows) rows[k] = i;
+    out[k++] = v;
   }
   return k;
 }
 
 /**
- * Sorts every sample and counts its distinct values: a share of the features per thread, each
- * thread with its own scratch.
+ * Sorts every sample (stably, carrying its rows when weighted) and counts its distinct values: a
+ * share of the features per thread, each thread with its own scratch.
  */
 async function sortSamples(
   on: { ws: Workspace; pool: ThreadPool; bins: number },
@@ -239,10 +183,9 @@ async function sortSamples(
   const { ws, pool, bins } = on, most = Math.max(0, ...samples.map((s) => s.n));
   await pool.run(
     splitRange(samples.length, pool.threads).map(([f0, f1]) => {
-      const tmp = ws.alloc(4 * most), count = ws.alloc(4 * 2048);
-      return samples.slice(f0, f1).flatMap((
-        s,
-      ) => [OP_SORT_SAMPLE, s.at, s.n, tmp, count, bins, s.out]);
+      const tmp = ws.alloc(4 * most), count = ws.alloc(4 * 2048), rowsTmp = ws.alloc(4 * most);
+      return samples.slice(f0, f1)
+        .flatMap((s) => [OP_SORT_SAMPLE, s.at, s.n, tmp, count, bins, s.out, s.rows, rowsTmp]);
     }),
   );
 }

@@ -34,7 +34,12 @@ import {
 import { growLeafwiseRound, growsInOneRound } from "./leafwise_round.ts";
 import { type RegTree, TreeGrower } from "./tree.ts";
 import { allowedFeatures, type TreeConstraints } from "./constraints.ts";
-import { categoryCapacity, nodeHistBytes, type WideCategories } from "./wide_categories.ts";
+import {
+  categoryCapacity,
+  columnOf,
+  nodeHistBytes,
+  type WideCategories,
+} from "./wide_categories.ts";
 
 /** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
 export interface GrowContext {
@@ -288,7 +293,7 @@ class TreeBuilder {
       const categorySet = s.categories ? placeCategorySet(ws, s.categories, capacity) : undefined;
       const node = {
         ...this.#rowsOf(n),
-        ...this.#splitColumn(s.feature),
+        ...columnOf(this.#ctx.wide, { binsCol: this.#ctx.binsCol, n: this.#ctx.n, f: s.feature }),
         split: s,
         results: out,
         build: builds[k],
@@ -332,15 +337,6 @@ class TreeBuilder {
     for (const b of builds) this.#pool.giveAll(b?.dests.slice(1) ?? []);
     ws.reset(mark);
     return next;
-  }
-
-  /** Where the partition reads feature `f`: its u8 bins, or a wide feature's u16 codes. */
-  #splitColumn(f: number): { column: number; wideMissing: number } {
-    const { wide, binsCol, n } = this.#ctx;
-    const k = wide ? wide.features.indexOf(f) : -1;
-    return k < 0
-      ? { column: binsCol + f * n, wideMissing: 0 }
-      : { column: wide!.col + 2 * k * n, wideMissing: wide!.slot - 1 };
   }
 
   /** Runs `first` then `second` (per thread): one round with a barrier when they fit one. */

@@ -13,8 +13,8 @@ import { OP_GROW_LEAFWISE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { ThreadShare } from "./node_jobs.ts";
 import type { CategoricalSearch, GainParams, Split } from "./split.ts";
-import { RT_EPS, toSplit } from "./split.ts";
-import { placeCategorySet } from "./node_jobs.ts";
+import { categoricalOutBytes, CATEGORY_SPLIT_BIN, RT_EPS, toSplit } from "./split.ts";
+import { categoriesAt, placeCategorySet } from "./node_jobs.ts";
 import { categoryCapacity, type WideCategories, wideShare } from "./wide_categories.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 
@@ -102,8 +102,16 @@ const THREAD_WORDS = 12, HEADER_WORDS = 48;
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 function candidateBytes(ctx: LeafwiseContext): number {
-  const bits = categoryCapacity(ctx.wide);
-  return ctx.categorical?.flags ? 80 + bits / 8 + 24 * bits : 72;
+  return ctx.categorical?.flags ? categoricalOutBytes(categoryCapacity(ctx.wide)) : 72;
+}
+
+/** A recorded split with its categories (its set beside the record) when it splits by categories. */
+function withCategories(
+  split: Split,
+  set: { ws: Workspace; at: number; setBytes: number },
+): Split {
+  if (split.splitBin !== CATEGORY_SPLIT_BIN) return split;
+  return { ...split, categories: categoriesAt(set.ws, set.at, 8 * set.setBytes) };
 }
 
 /** The splits a round made, and the root's row ranges they refer to. */
@@ -148,19 +156,11 @@ export async function growLeafwiseRound(
     const w = r.subarray(width * i, width * (i + 1));
     return {
       node: w[0]!,
-      split: withCategories(toSplit(w.subarray(1, 9)), ws.u8(sets + setBytes * i, setBytes)),
+      split: withCategories(toSplit(w.subarray(1, 9)), { ws, at: sets + setBytes * i, setBytes }),
       leftCounts: Int32Array.from(w.subarray(9)),
     };
   });
   return { splits, rootRanges };
-}
-
-/** A recorded split with its categories (from its set's bits) when it splits by categories. */
-function withCategories(split: Split, bits: Uint8Array): Split {
-  if (split.splitBin !== -3) return split;
-  const categories: number[] = [];
-  for (let c = 0; c < 8 * bits.length; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) categories.push(c);
-  return { ...split, categories: Int32Array.from(categories) };
 }
 
 /** Words 0–47 of the parameter block (see the kernel's module comment). */

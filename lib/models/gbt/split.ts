@@ -1,5 +1,7 @@
 import { OP_SPLIT } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
+import { categoriesAt } from "./node_jobs.ts";
+import { sortedRange } from "./wide_categories.ts";
 
 /**
  * Split finding on gradient histograms, with XGBoost's regularized gain (`lambda`, `alpha`,
@@ -58,9 +60,12 @@ export interface CategoricalSearch {
 const OUT_BYTES = 80;
 
 /** Bytes of a categorical search's result: {@link OUT_BYTES}, the set and the sort's scratch. */
-function categoricalOutBytes(capacity: number): number {
+export function categoricalOutBytes(capacity: number): number {
   return OUT_BYTES + capacity / 8 + 24 * capacity;
 }
+
+/** The splitBin the kernels record for a split by categories. */
+export const CATEGORY_SPLIT_BIN = -3;
 
 /** Loss reductions at or below this are no split (XGBoost's kRtEps). */
 export const RT_EPS = 1e-6;
@@ -145,10 +150,7 @@ export function planSplitSearch(
   for (const node of nodes) {
     const outs: Array<{ out: number; bits: number }> = [];
     on.shares.forEach((sh, t) => {
-      let from = 0;
-      while (from < node.features.length && node.features[from]! < sh.f0) from++;
-      let to = from;
-      while (to < node.features.length && node.features[to]! < sh.f1) to++;
+      const [from, to] = sortedRange(node.features, sh.f0, sh.f1);
       if (to === from) return;
       const cat = on.categorical, listed = node.features.subarray(from, to);
       const bits = categoryBits(on, listed);
@@ -202,13 +204,6 @@ function categoryBits(
   let most = 0;
   for (const f of features) if (isCategorical[f]) most = Math.max(most, bins[f]!, 1);
   return most === 0 ? 0 : 256 * Math.ceil(most / 256);
-}
-
-/** The categories of a set of `capacity` bits in the workspace, ascending. */
-function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
-  const bits = ws.u8(at, capacity / 8), out: number[] = [];
-  for (let c = 0; c < capacity; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
-  return Int32Array.from(out);
 }
 
 /** A split from the kernels' words: gain, feature, splitBin, defaultLeft (1/0), gl, hl, gr, hr. */

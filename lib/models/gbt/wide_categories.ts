@@ -76,13 +76,32 @@ export function nodeHistBytes(nfeat: number, wide: WideCategories | undefined): 
   return nfeat * NARROW_SLOT_BYTES + (wide ? wide.features.length * wide.slot * 16 : 0);
 }
 
+/** The positions [from, to) of the ascending `values` that lie in [lo, hi). */
+export function sortedRange(values: Int32Array, lo: number, hi: number): [number, number] {
+  let from = 0;
+  while (from < values.length && values[from]! < lo) from++;
+  let to = from;
+  while (to < values.length && values[to]! < hi) to++;
+  return [from, to];
+}
+
 /** The wide features [k0, k1) among the features [f0, f1) (a thread's share). */
 export function wideShare(wide: WideCategories, f0: number, f1: number): [number, number] {
-  let k0 = 0;
-  while (k0 < wide.features.length && wide.features[k0]! < f0) k0++;
-  let k1 = k0;
-  while (k1 < wide.features.length && wide.features[k1]! < f1) k1++;
-  return [k0, k1];
+  return sortedRange(wide.features, f0, f1);
+}
+
+/**
+ * Where a partition reads feature `f`: its column-major u8 bins (`binsCol`, `n` a column), or a
+ * wide feature's u16 codes with their missing code (0 for a u8 feature).
+ */
+export function columnOf(
+  wide: WideCategories | undefined,
+  at: { binsCol: number; n: number; f: number },
+): { column: number; wideMissing: number } {
+  const k = wide ? wide.features.indexOf(at.f) : -1;
+  return k < 0
+    ? { column: at.binsCol + at.f * at.n, wideMissing: 0 }
+    : { column: wide!.col + 2 * k * at.n, wideMissing: wide!.slot - 1 };
 }
 
 /** The most categories a category set must hold: 256, or the wide slot's size. */

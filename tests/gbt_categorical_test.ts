@@ -15,9 +15,9 @@ import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { GbtModel } from "../lib/models/gbt/gbt_model.ts";
 import { exportOnnx } from "../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
-import { readFloat64 } from "./helpers/datasets.ts";
+import { maxAbsDiff, readFloat64 } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
-import { assertLikeXgboost, maxDiff, readSets, trainInXgboost } from "./helpers/categorical_xgb.ts";
+import { assertLikeXgboost, readSets, trainInXgboost } from "./helpers/categorical_xgb.ts";
 
 const NAMES = ["merchant", "amount", "channel"];
 
@@ -75,16 +75,16 @@ for (
       "the model has categorical splits",
     );
     const p = model.predictProba(frame);
-    assert.ok(maxDiff(p, await readFloat64(join(dir, "p"))) <= 1e-6, "predictions");
+    assert.ok(maxAbsDiff(p, await readFloat64(join(dir, "p"))) <= 1e-6, "predictions");
     assert.ok(
-      maxDiff(model.contributions(frame), await readFloat64(join(dir, "contribs"))) <= 1e-5,
+      maxAbsDiff(model.contributions(frame), await readFloat64(join(dir, "contribs"))) <= 1e-5,
       "SHAP",
     );
     await Deno.writeTextFile(join(dir, "ours.json"), model.serialize());
     await runPython(BACK, { dir });
-    assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our JSON in xgboost");
+    assert.ok(maxAbsDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our JSON in xgboost");
     const scorer = await OnnxScorer.load(exportOnnx(model));
-    assert.ok(maxDiff(await scorer.predictProba(frame), p) <= 1e-5, "onnxruntime");
+    assert.ok(maxAbsDiff(await scorer.predictProba(frame), p) <= 1e-5, "onnxruntime");
     await scorer.release();
     await Deno.remove(dir, { recursive: true });
   });

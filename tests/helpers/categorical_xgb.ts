@@ -14,7 +14,7 @@ import { rocAuc } from "../../lib/evaluate/curves.ts";
 import type { GbtModel } from "../../lib/models/gbt/gbt_model.ts";
 import { exportOnnx } from "../../lib/onnx/export_model.ts";
 import { OnnxScorer } from "../../lib/onnx/onnx_scorer.ts";
-import { readFloat64 } from "./datasets.ts";
+import { maxAbsDiff, readFloat64 } from "./datasets.ts";
 import { runPython } from "./python.ts";
 
 /** Python types of the three columns: a categorical, a number, a categorical. */
@@ -70,14 +70,6 @@ export async function readSets(dir: string, names: readonly string[]) {
   };
 }
 
-/** The largest absolute difference between two equally long arrays. */
-export function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`lengths ${a.length} and ${b.length} differ`);
-  let d = 0;
-  for (let i = 0; i < a.length; i++) d = Math.max(d, Math.abs(a[i]! - b[i]!));
-  return d;
-}
-
 /**
  * The checks every categorical model trained here passes beside xgboost on the rows in `dir`:
  * test ROC AUC within 0.002 of xgboost's (`pt`), our JSON scored in xgboost within 1e-6 and its
@@ -92,12 +84,12 @@ export async function assertLikeXgboost(
   assert.ok(Math.abs(ours - theirs) <= 0.002, `test ROC AUC ours ${ours} vs xgboost ${theirs}`);
   await Deno.writeTextFile(join(dir, "trained.json"), model.serialize());
   await runPython(scoreInXgboost(on.names), { dir });
-  assert.ok(maxDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our model in xgboost");
+  assert.ok(maxAbsDiff(p, await readFloat64(join(dir, "back"))) <= 1e-6, "our model in xgboost");
   const contribs = await readFloat64(join(dir, "contribs"));
-  assert.ok(maxDiff(model.contributions(xt), contribs) <= 1e-5, "TreeSHAP");
+  assert.ok(maxAbsDiff(model.contributions(xt), contribs) <= 1e-5, "TreeSHAP");
   const scorer = await OnnxScorer.load(exportOnnx(model));
   try {
-    assert.ok(maxDiff(await scorer.predictProba(xt), p) <= 1e-5, "onnxruntime");
+    assert.ok(maxAbsDiff(await scorer.predictProba(xt), p) <= 1e-5, "onnxruntime");
   } finally {
     await scorer.release();
   }

@@ -219,20 +219,23 @@ export const DataConfigSchema = z.strictObject({
 });
 
 /** Which model to train and its parameters (validated by the model itself). */
+/** Where a Dask fit runs (`model.dask`). */
+export const DaskConfigSchema = z.strictObject({
+  /** The scheduler's address (`tcp://host:port`; env DASK_SCHEDULER_ADDRESS). */
+  scheduler: z.string().min(1).optional(),
+  /** A folder every worker reads at the same path: each fit's rows go there as Parquet. */
+  shared: z.string().min(1).default("output/dask"),
+  /** Parquet partitions per fit (about the workers' threads). */
+  partitions: z.number().int().min(1).max(10_000).default(8),
+});
+
 export const ModelConfigSchema = z.strictObject({
   /** Model family. */
   type: z.enum(MODEL_TYPES).default("xgboost"),
   /** Where tree models train: our engine, or xgboost.dask on a Dask cluster (`model.dask`). */
   engine: z.enum(["local", "dask"]).default("local"),
   /** The Dask cluster (with `engine: "dask"`). */
-  dask: z.strictObject({
-    /** The scheduler's address (`tcp://host:port`; env DASK_SCHEDULER_ADDRESS). */
-    scheduler: z.string().min(1).optional(),
-    /** A folder every worker reads at the same path: each fit's rows go there as Parquet. */
-    shared: z.string().min(1).default("output/dask"),
-    /** Parquet partitions per fit (about the workers' threads). */
-    partitions: z.number().int().min(1).max(10_000).default(8),
-  }).default({ shared: "output/dask", partitions: 8 }),
+  dask: DaskConfigSchema.default(DaskConfigSchema.parse({})),
   /** Model parameters, by the model's own names (e.g. `C` for logistic regression). */
   params: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   /**

@@ -20,6 +20,7 @@ import { ConfigError, EnvironmentError } from "../errors.ts";
 import { createEstimator, loadModel } from "../models/factory.ts";
 import type { Classifier, Estimator, FitOptions } from "../models/model.ts";
 import type { Logger } from "../util/logger.ts";
+import { textLines } from "../util/lines.ts";
 
 /** How the engine reaches the cluster and the entry point. */
 export interface DaskSettings {
@@ -92,8 +93,9 @@ async function fitOnCluster(job: {
   settings: DaskSettings;
 }): Promise<Classifier> {
   const { frame, labels, options = {}, params, settings } = job;
-  if (options.groups || (options.categorical?.length && params.enable_categorical)) {
-    throw new ConfigError(["model.engine: query groups and categorical splits are local only"]);
+  // Categorical splits were refused with the estimator (model.params.enable_categorical).
+  if (options.groups) {
+    throw new ConfigError(["model.engine: query groups are local only"]);
   }
   // Absolute: the workers read the paths as written here.
   const dir = resolve(settings.shared, `fit-${crypto.randomUUID()}`);
@@ -184,7 +186,9 @@ async function runEntryPoint(jobPath: string, settings: DaskSettings): Promise<v
   settings.signal?.addEventListener("abort", stop, { once: true });
   let error = "", done = false;
   const stderr = new Response(child.stderr).text();
-  for await (const line of child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(lines())) {
+  for await (
+    const line of child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(textLines())
+  ) {
     const msg = parseLine(line);
     if (!msg) continue;
     if (typeof msg.error === "string") error = msg.error;
@@ -220,19 +224,4 @@ function parseLine(line: string): Record<string, unknown> | null {
   } catch {
     return null;
   }
-}
-
-/** Splits a text stream into lines. */
-function lines(): TransformStream<string, string> {
-  let rest = "";
-  return new TransformStream({
-    transform(chunk, controller) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop()!;
-      for (const p of parts) controller.enqueue(p);
-    },
-    flush(controller) {
-      if (rest) controller.enqueue(rest);
-    },
-  });
 }

@@ -66,7 +66,7 @@ export function estimatorFor(config: TrainingConfig): Estimator {
  */
 function engineEstimator(
   config: TrainingConfig,
-  o: { log: Logger; engine?: TrainOptions["engine"]; signal?: AbortSignal },
+  o: { log: Logger; engine?: TrainOptions["engine"] },
 ): Estimator {
   if (config.model.engine === "local") return estimatorFor(config);
   const { scheduler, shared, partitions } = config.model.dask;
@@ -84,7 +84,7 @@ function engineEstimator(
     python: o.engine.python,
     script: o.engine.script,
     log: o.log,
-    ...(o.engine.signal ?? o.signal ? { signal: (o.engine.signal ?? o.signal)! } : {}),
+    ...(o.engine.signal ? { signal: o.engine.signal } : {}),
   });
 }
 
@@ -103,8 +103,6 @@ export interface TrainOptions {
     readonly script: string;
     readonly signal?: AbortSignal;
   };
-  /** Aborting stops a fit on the cluster. */
-  readonly signal?: AbortSignal;
 }
 
 /**

@@ -20,6 +20,7 @@ import { writeMatrix } from "./_stats.ts";
 import { atLeast, goalCheck, goalSummary } from "./_ratio.ts";
 import { searchSpace } from "../../lib/tune/search_space.ts";
 import { Logger } from "../../lib/util/logger.ts";
+import { textLines } from "../../lib/util/lines.ts";
 
 /** What to compare. */
 export interface TuneBenchOptions {
@@ -177,7 +178,7 @@ async function optunaOnOurEngine(
       stderr: "inherit",
     }).spawn();
     const writer = child.stdin.getWriter();
-    const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(splitLines());
+    const lines = child.stdout.pipeThrough(new TextDecoderStream()).pipeThrough(textLines());
     let best = NaN;
     for await (const line of lines) {
       const msg = JSON.parse(line);
@@ -190,20 +191,6 @@ async function optunaOnOurEngine(
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
-}
-
-function splitLines(): TransformStream<string, string> {
-  let rest = "";
-  return new TransformStream({
-    transform(chunk, out) {
-      const parts = (rest + chunk).split("\n");
-      rest = parts.pop()!;
-      for (const p of parts) if (p.trim()) out.enqueue(p);
-    },
-    flush(out) {
-      if (rest.trim()) out.enqueue(rest);
-    },
-  });
 }
 
 async function runOptuna(

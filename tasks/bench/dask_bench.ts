@@ -18,6 +18,8 @@ import { textTable } from "../../lib/report/text_table.ts";
 import { Logger } from "../../lib/util/logger.ts";
 import { nonLinear } from "./benchmark_set.ts";
 import { DaskCluster } from "./dask_cluster.ts";
+import { DASK_ENTRY } from "../dask/entry.ts";
+import { statusMb } from "./_proc.ts";
 import { formatSpeed, speedFromSeconds, speedHeader, speedLegend } from "./_ratio.ts";
 
 /** What to run. */
@@ -27,10 +29,9 @@ export interface DaskBenchOptions {
   readonly python: string;
 }
 
-/** Peak resident memory of a process (MiB), from /proc. */
-async function peakMb(pid: number | "self"): Promise<number> {
-  const status = await Deno.readTextFile(`/proc/${pid}/status`);
-  return Math.round(Number(/VmHWM:\s+(\d+) kB/.exec(status)![1]) / 1024);
+/** Peak resident memory of a process (MiB, rounded). */
+function peakMb(pid: number | "self"): number {
+  return Math.round(statusMb(pid, "VmHWM"));
 }
 
 /** Runs the benchmark and returns the printed report. */
@@ -51,12 +52,12 @@ export async function benchDask(o: DaskBenchOptions): Promise<string> {
       let t0 = performance.now();
       const local = await createEstimator({ type: "xgboost", params: { ...params, nthread: 2 } })
         .fit(frame, labels);
-      const localSeconds = (performance.now() - t0) / 1000, localPeak = await peakMb("self");
+      const localSeconds = (performance.now() - t0) / 1000, localPeak = peakMb("self");
       const log = new Logger();
       let client = NaN;
       log.addSink((line) => {
-        const m = /client_peak_rss_mb=(\d+)|"client_peak_rss_mb":(\d+)/.exec(line);
-        if (m) client = Number(m[1] ?? m[2]);
+        const m = /client_peak_rss_mb=(\d+)/.exec(line);
+        if (m) client = Number(m[1]);
       });
       const base = defaultConfig();
       const config = { ...base, model: { ...base.model, params, engine: "dask" as const } };
@@ -67,11 +68,11 @@ export async function benchDask(o: DaskBenchOptions): Promise<string> {
         shared: join(dir, "shared"),
         partitions: 8,
         python: () => Promise.resolve(o.python),
-        script: new URL("../dask/train_xgboost.py", import.meta.url).pathname,
+        script: DASK_ENTRY.script,
         log,
       }).fit(frame, labels);
-      const daskSeconds = (performance.now() - t0) / 1000, ourPeak = await peakMb("self");
-      const workerPeaks = await Promise.all(cluster.workerPids.map((pid) => peakMb(pid)));
+      const daskSeconds = (performance.now() - t0) / 1000, ourPeak = peakMb("self");
+      const workerPeaks = cluster.workerPids.map((pid) => peakMb(pid));
       const speed = formatSpeed(speedFromSeconds(localSeconds, daskSeconds));
       rows.push(
         [

@@ -8,6 +8,7 @@
  */
 
 import { join } from "node:path";
+import { freePort } from "./_proc.ts";
 
 /** A scheduler and its workers. */
 export class DaskCluster {
@@ -23,9 +24,7 @@ export class DaskCluster {
 
   /** Starts a scheduler and `workers` workers, and waits until every worker has registered. */
   static async start(o: { workers: number; dir: string; python: string }): Promise<DaskCluster> {
-    const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-    const port = (l.addr as Deno.NetAddr).port, address = `tcp://127.0.0.1:${port}`;
-    l.close();
+    const port = freePort(), address = `tcp://127.0.0.1:${port}`;
     const dask = join(o.python, "..", "dask");
     const spawn = (args: string[]) =>
       new Deno.Command(dask, { args, stdout: "null", stderr: "piped" }).spawn();

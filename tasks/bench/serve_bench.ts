@@ -27,6 +27,7 @@ import {
   speedHeader,
   speedLegend,
 } from "./_ratio.ts";
+import { freePort } from "./_proc.ts";
 
 /** What to run. */
 export interface ServeBenchOptions {
@@ -41,13 +42,6 @@ interface WrkResult {
   readonly p50: number;
   readonly p99: number;
   readonly errors: number;
-}
-
-function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
 }
 
 async function waitHttp(url: string, body: string): Promise<void> {

@@ -9,6 +9,7 @@
 import { Frame } from "../../lib/data/frame.ts";
 import { rocAuc } from "../../lib/evaluate/curves.ts";
 import { GradientBoosting } from "../../lib/models/gbt/gradient_boosting.ts";
+import { statusMb } from "./_proc.ts";
 
 const [base, features, threads, rounds, mode] = [
   Deno.args[0]!,
@@ -59,15 +60,10 @@ const estimator = mode === "leafwise"
     nthread: threads,
     enable_categorical,
   });
-const baseline = rssMb("VmRSS");
+const baseline = statusMb("self", "VmRSS");
 const t0 = performance.now();
 const model = await estimator.fit(train.frame, train.labels, { categorical, weights });
 const seconds = (performance.now() - t0) / 1000;
-const peakMb = rssMb("VmHWM");
+const peakMb = statusMb("self", "VmHWM");
 const auc = rocAuc(test.labels, model.predictProba(test.frame));
 console.log(JSON.stringify({ seconds, baselineMb: baseline, peakMb, auc }));
-
-function rssMb(field: string): number {
-  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(Deno.readTextFileSync("/proc/self/status"));
-  return m ? Number(m[1]) / 1024 : NaN;
-}

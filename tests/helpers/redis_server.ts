@@ -5,13 +5,9 @@
  * @module
  */
 
-/** A free TCP port on 127.0.0.1. */
-export function freePort(): number {
-  const l = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const port = (l.addr as Deno.NetAddr).port;
-  l.close();
-  return port;
-}
+import { freePort } from "../../tasks/bench/_proc.ts";
+
+export { freePort };
 
 async function waitPing(port: number, password?: string): Promise<void> {
   for (let i = 0; i < 100; i++) {

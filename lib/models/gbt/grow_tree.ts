@@ -15,10 +15,10 @@ import { OP_BARRIER } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { Cuts } from "./binning.ts";
 import { sampleColumns } from "./column_sampler.ts";
+import { placeCategorySet } from "./category_sets.ts";
 import {
   appendPartitionJobs,
   appendReduceJobs,
-  placeCategorySet,
   rootHistJobs,
   rowRegions,
   type ThreadShare,

@@ -14,7 +14,7 @@ import type { Workspace } from "./kernel/workspace.ts";
 import type { ThreadShare } from "./node_jobs.ts";
 import type { CategoricalSearch, GainParams, Split } from "./split.ts";
 import { categoricalOutBytes, CATEGORY_SPLIT_BIN, RT_EPS, toSplit } from "./split.ts";
-import { categoriesAt, placeCategorySet } from "./node_jobs.ts";
+import { categoriesAt, placeCategorySet } from "./category_sets.ts";
 import { categoryCapacity, type WideCategories, wideShare } from "./wide_categories.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 

@@ -1,6 +1,6 @@
 import { OP_SPLIT } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
-import { categoriesAt } from "./node_jobs.ts";
+import { categoriesAt } from "./category_sets.ts";
 import { sortedRange } from "./wide_categories.ts";
 
 /**

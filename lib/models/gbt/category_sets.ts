@@ -1,0 +1,26 @@
+/**
+ * A categorical split's categories as the partition kernel reads them: one bit per category
+ * (set: the category goes right), written to the workspace and read back.
+ *
+ * @module
+ */
+
+import type { Workspace } from "./kernel/workspace.ts";
+
+/**
+ * Writes a categorical split's categories as a set of `capacity` bits (a multiple of 256) in the
+ * workspace; returns where.
+ */
+export function placeCategorySet(ws: Workspace, categories: Int32Array, capacity = 256): number {
+  const at = ws.alloc(capacity / 8), bits = ws.u8(at, capacity / 8);
+  bits.fill(0);
+  for (const c of categories) bits[c >> 3] = bits[c >> 3]! | (1 << (c & 7));
+  return at;
+}
+
+/** The categories of a set of `capacity` bits in the workspace ({@link placeCategorySet}'s), ascending. */
+export function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
+  const bits = ws.u8(at, capacity / 8), out: number[] = [];
+  for (let c = 0; c < capacity; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
+  return Int32Array.from(out);
+}

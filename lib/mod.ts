@@ -57,6 +57,9 @@ export { type LabeledData, loadLabeledData } from "./pipeline/load_features.ts";
 // Training and models.
 export { train, type TrainOptions } from "./pipeline/train.ts";
 export type { TrainingResult } from "./pipeline/training_result.ts";
+export { trainRanking, type TrainRankingOptions } from "./pipeline/train_ranking.ts";
+export type { RankingResult } from "./pipeline/ranking_result.ts";
+export { runSummary } from "./report/run_summary.ts";
 export { GradientBoosting } from "./models/gbt/gradient_boosting.ts";
 export { EarlyStopping } from "./models/gbt/early_stopping.ts";
 export { LogisticRegression } from "./models/logistic_regression.ts";

@@ -1,6 +1,5 @@
 /**
- * `deno task train`: flags → config → the pipeline → the summary.
- *
+ * `deno task train`: flags → config → the pipeline (ranking's with a group column) → the summary.
  * @module
  */
 
@@ -8,7 +7,9 @@ import { z } from "zod";
 import { defineTask, type FlagSpec } from "../lib/config/task_spec.ts";
 import { LOG_EVALUATION_FLAGS, LOG_SOURCE_FLAGS } from "../lib/config/log_source_flags.ts";
 import { train } from "../lib/pipeline/train.ts";
-import { formatTrainingSummary, trainingSummaryJson } from "../lib/report/training_summary.ts";
+import { trainRanking } from "../lib/pipeline/train_ranking.ts";
+import { isRankingRun } from "../lib/config/ranking_settings.ts";
+import { runSummary } from "../lib/report/run_summary.ts";
 import { LOG_FLAGS, LOG_OPTIONS } from "../lib/config/log_flags.ts";
 import { ENGINE_FLAGS } from "../lib/config/engine_flags.ts";
 import { DASK_ENTRY } from "./dask/entry.ts";
@@ -31,10 +32,11 @@ const FLAGS: FlagSpec[] = [
   { flag: "source",            config: "data.source",              type: "string", arg: "<name>",         help: "embedded (synthetic stream), redis (the feature store), file (labeled rows) or transactions (a log)" },
   { flag: "max-samples",       config: "data.maxSamples",          type: "number", arg: "<n>",            help: "rows (entities) to use" },
   { flag: "input",             config: "data.file.path",           type: "string", arg: "<file>",         help: "labeled CSV or Parquet file (--source file), or a transaction log (--source transactions)" },
-  { flag: "label",             config: "data.file.label",          type: "string", arg: "<column>",       help: "the file's 0/1 label column" },
+  { flag: "label",             config: "data.file.label",          type: "string", arg: "<column>",       help: "the file's 0/1 label column (relevance grades with --group-column)" },
   { flag: "entity-column",     config: "data.file.entityColumn",   type: "string", arg: "<column>",       help: "the file's entity id column (not a feature)" },
   { flag: "timestamp-column",  config: "data.file.timestampColumn", type: "string", arg: "<column>",      help: "the file's event time column (not a feature; --split time)" },
   { flag: "feature-columns",   config: "data.file.featureColumns", type: "list",   arg: "<a,b,…>",        help: "the file's feature columns (default: all other columns)" },
+  { flag: "group-column",      config: "data.file.groupColumn",    type: "string", arg: "<column>",       help: "a file's query-group column: rank the rows within each group (rank:ndcg, or --param objective=rank:pairwise), the label holding relevance grades (not a feature)" },
   { flag: "weight-column",     config: "data.file.weightColumn",   type: "string", arg: "<column>",       help: "a file's or log's row weights (≥ 0): each row counts as its weight in training and every metric (not a feature)" },
   { flag: "redis-layout",      config: "data.redis.layout",        type: "string", arg: "<l>",            help: "hash (the streaming pipeline's) or feast" },
   { flag: "redis-cluster",     config: "data.redis.clusterNodes",  type: "list",   arg: "<host:port,…>",  help: "nodes of a Redis Cluster (every master is scanned)" },
@@ -68,12 +70,10 @@ export const TASK = defineTask({
 
 if (import.meta.main) {
   await runTask(TASK, async ({ config, options }) => {
-    const result = await train(config, { log: stderrLogger(options), engine: DASK_ENTRY });
-    console.log(
-      options.logFormat === "json"
-        ? JSON.stringify(trainingSummaryJson(result))
-        : formatTrainingSummary(result),
-    );
+    const result = isRankingRun(config)
+      ? await trainRanking(config, { log: stderrLogger(options) })
+      : await train(config, { log: stderrLogger(options), engine: DASK_ENTRY });
+    console.log(runSummary(result, options.logFormat === "json" ? "json" : "text"));
     return result.offline?.lostRunId ? 4 : 0;
   });
 }

@@ -13,6 +13,7 @@ import { RULE_SETS } from "../labels/rule_sets.ts";
 import { MODEL_TYPES } from "../models/model_types.ts";
 import { CALIBRATION_METHODS } from "../models/calibration/calibrator.ts";
 import { USE_CASES } from "./use_cases.ts";
+import { rankingProblems } from "./ranking_settings.ts";
 
 /** Feature sources. */
 export const SOURCES = ["embedded", "redis", "file", "transactions"] as const;
@@ -80,6 +81,12 @@ export const FileSourceSchema = z.strictObject({
    * as its weight in training and in every metric. Not a feature.
    */
   weightColumn: z.string().min(1).optional(),
+  /**
+   * A column of query-group ids (`data.source: "file"`): the run ranks documents within their
+   * group (`rank:ndcg` unless `model.params.objective` names `rank:pairwise`), the label column
+   * holds relevance grades, and groups are split whole. Not a feature.
+   */
+  groupColumn: z.string().min(1).optional(),
 });
 
 /**
@@ -190,6 +197,13 @@ export const DataConfigSchema = z.strictObject({
       code: "custom",
       path: ["file", "weightColumn"],
       message: `weighs the rows of a file or a log: needs data.source "file" or "transactions"`,
+    });
+  }
+  if (d.file.groupColumn && d.source !== "file") {
+    ctx.addIssue({
+      code: "custom",
+      path: ["file", "groupColumn"],
+      message: `groups the rows of a file: needs data.source "file"`,
     });
   }
   if (d.labels === "scenarios" && d.source !== "embedded") {
@@ -449,6 +463,10 @@ export const TrainingConfigSchema = z.strictObject({
   ).min(1).default(["transaction"]),
   /** Seed for every random choice (data, labels, splits, models). */
   seed: z.number().int().min(0).max(2 ** 32 - 1).default(42),
+}).superRefine((c, ctx) => {
+  for (const { path, message } of rankingProblems(c)) {
+    ctx.addIssue({ code: "custom", path, message });
+  }
 });
 
 /** The parsed, defaulted training configuration. */

@@ -17,13 +17,23 @@ export interface MeanStd {
 /** Mean ± std of every scalar metric across folds. */
 export function summarizeFolds(folds: readonly BinaryMetrics[]): Record<ScalarMetric, MeanStd> {
   const out = {} as Record<ScalarMetric, MeanStd>;
-  for (const name of SCALAR_METRICS) {
-    const values = folds.map((f) => f[name]);
-    const mean = values.reduce((a, b) => a + b, 0) / values.length;
-    const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
-    out[name] = { mean, std: Math.sqrt(variance) };
-  }
+  for (const name of SCALAR_METRICS) out[name] = meanStd(folds.map((f) => f[name]));
   return out;
+}
+
+/**
+ * Mean and population standard deviation of values (e.g. one metric across folds).
+ *
+ * @example
+ * ```ts
+ * import { meanStd } from "./summary.ts";
+ * meanStd([0.8, 0.9]); // { mean: 0.85, std: 0.05 }
+ * ```
+ */
+export function meanStd(values: readonly number[]): MeanStd {
+  const mean = values.reduce((a, b) => a + b, 0) / values.length;
+  const variance = values.reduce((a, b) => a + (b - mean) ** 2, 0) / values.length;
+  return { mean, std: Math.sqrt(variance) };
 }
 
 /** Whether a model is fit to ship, by its test ROC AUC. */

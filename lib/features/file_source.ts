@@ -23,6 +23,8 @@ export interface FileSettings {
   readonly featureColumns: readonly string[];
   /** Row weights (not a feature). */
   readonly weightColumn?: string | undefined;
+  /** Query-group ids (not a feature; {@link readRankedFile}). */
+  readonly groupColumn?: string | undefined;
 }
 
 /** Options of {@link readLabeledFile}. */
@@ -61,12 +63,33 @@ export async function readLabeledFile(
   file: FileSettings,
   options: ReadFileOptions = {},
 ): Promise<LabeledFile> {
+  const { table, path, rows } = await readFileRows(file, options);
+  return {
+    ...rows,
+    labels: readLabels(table, file.label!, path),
+    ...(file.weightColumn ? { weights: readWeights(table, file.weightColumn, path) } : {}),
+  };
+}
+
+/** A file's feature rows, their specs and unreadable cells, and where they came from. */
+type FileRows = Omit<LabeledFile, "labels" | "weights">;
+
+/** The table of `file` and its feature rows (every column but the label and named ones). */
+async function readFileRows(
+  file: FileSettings,
+  options: ReadFileOptions,
+): Promise<{ table: Table; path: string; rows: FileRows }> {
   const path = file.path!, labelColumn = file.label!;
   const table = await readTable(path);
   checkColumns(table, file, path);
   if (table.rows === 0) throw new DataError(`"${path}" has a header but no rows`);
-  const labels = readLabels(table, labelColumn, path);
-  const skip = new Set([labelColumn, file.entityColumn, file.timestampColumn, file.weightColumn]);
+  const skip = new Set([
+    labelColumn,
+    file.entityColumn,
+    file.timestampColumn,
+    file.weightColumn,
+    file.groupColumn,
+  ]);
   const names = file.featureColumns.length
     ? [...file.featureColumns]
     : table.names.filter((n) => !skip.has(n));
@@ -76,18 +99,79 @@ export async function readLabeledFile(
   );
   const nonNumeric: Record<string, number> = {};
   for (const c of read) if (c.nonNumeric) nonNumeric[c.spec.name] = c.nonNumeric;
-  return {
+  const rows: FileRows = {
     features: {
       frame: new Frame(names, read.map((c) => c.values)),
       entityIds: entityIds(table, file.entityColumn),
       timestamps: timestamps(table, file.timestampColumn, path),
     },
-    labels,
-    ...(file.weightColumn ? { weights: readWeights(table, file.weightColumn, path) } : {}),
     specs: read.map((c) => c.spec),
     nonNumeric,
     description: `file ${path} (${table.rows} rows, label ${labelColumn})`,
   };
+  return { table, path, rows };
+}
+
+/** Query-grouped rows read from a file: relevance grades and a group per row. */
+export interface RankedFile extends FileRows {
+  /** Relevance grades (numbers ≥ 0), parallel to the rows. */
+  readonly grades: Float64Array;
+  /** Each row's group: 0, 1, … in order of first appearance in the file. */
+  readonly groups: Int32Array;
+  /** The group ids as the file wrote them, indexed by group. */
+  readonly groupIds: readonly string[];
+  /** Row weights, when the settings name a weight column. */
+  readonly weights?: Float64Array;
+}
+
+/**
+ * Reads a file of query groups (`groupColumn` set): feature rows, relevance grades from the label
+ * column and the group of each row (rows of a group need not be together).
+ *
+ * @throws {DataError} as {@link readLabeledFile}, and for grades that are not numbers ≥ 0 or rows
+ *   without a group id (counted, with an example).
+ */
+export async function readRankedFile(
+  file: FileSettings,
+  options: ReadFileOptions = {},
+): Promise<RankedFile> {
+  const { table, path, rows } = await readFileRows(file, options);
+  const { groups, groupIds } = readGroups(table, file.groupColumn!, path);
+  return {
+    ...rows,
+    grades: readNumbers(table, { column: file.label!, path, what: "label" }),
+    groups,
+    groupIds,
+    ...(file.weightColumn ? { weights: readWeights(table, file.weightColumn, path) } : {}),
+    description: `file ${path} (${table.rows} rows in ${groupIds.length} groups, label ${file
+      .label!})`,
+  };
+}
+
+/**
+ * The group of each row, numbered in order of first appearance.
+ *
+ * @throws {DataError} counting the rows whose group id is missing.
+ */
+function readGroups(table: Table, column: string, path: string) {
+  const cells = table.columns[table.names.indexOf(column)]!;
+  const groups = new Int32Array(table.rows), index = new Map<string, number>();
+  let missing = 0;
+  for (let i = 0; i < table.rows; i++) {
+    const c = cells[i];
+    if (c === null || c === undefined || String(c).trim() === "") {
+      missing++;
+      continue;
+    }
+    const id = String(c).trim();
+    let g = index.get(id);
+    if (g === undefined) index.set(id, g = index.size);
+    groups[i] = g;
+  }
+  if (missing) {
+    throw new DataError(`"${path}": group column "${column}" is empty in ${missing} row(s)`);
+  }
+  return { groups, groupIds: [...index.keys()] };
 }
 
 function checkColumns(table: Table, file: FileSettings, path: string): void {
@@ -97,6 +181,7 @@ function checkColumns(table: Table, file: FileSettings, path: string): void {
     ["entity column", file.entityColumn],
     ["timestamp column", file.timestampColumn],
     ["weight column", file.weightColumn],
+    ["group column", file.groupColumn],
     ...file.featureColumns.map((c): [string, string] => ["feature column", c]),
   ];
   for (const [what, name] of wanted) {
@@ -149,23 +234,36 @@ function hasNaN(values: Float64Array): boolean {
  *   every weight is 0.
  */
 export function readWeights(table: Table, column: string, path: string): Float64Array {
+  const out = readNumbers(table, { column, path, what: "weight" });
+  let total = 0;
+  for (let i = 0; i < out.length; i++) total += out[i]!;
+  if (total === 0) throw new DataError(`"${path}": every weight in "${column}" is 0`);
+  return out;
+}
+
+/**
+ * A column of numbers ≥ 0 (weights, relevance grades).
+ *
+ * @throws {DataError} counting the cells that are not such numbers, with an example.
+ */
+function readNumbers(
+  table: Table,
+  { column, path, what }: { column: string; path: string; what: string },
+): Float64Array {
   const cells = table.columns[table.names.indexOf(column)]!;
   const out = new Float64Array(table.rows);
-  let bad = 0, example: Cell = null, total = 0;
+  let bad = 0, example: Cell = null;
   for (let i = 0; i < table.rows; i++) {
     const v = cells instanceof Float64Array ? cells[i]! : numericCell(cells[i]!) ?? NaN;
-    if (v >= 0 && v < Infinity) {
-      out[i] = v;
-      total += v;
-    } else if (bad++ === 0) example = cells[i] ?? null;
+    if (v >= 0 && v < Infinity) out[i] = v;
+    else if (bad++ === 0) example = cells[i] ?? null;
   }
   if (bad) {
     throw new DataError(
-      `"${path}": weight column "${column}" has ${bad} value(s) that are not numbers ≥ 0 ` +
+      `"${path}": ${what} column "${column}" has ${bad} value(s) that are not numbers ≥ 0 ` +
         `(e.g. ${JSON.stringify(example)})`,
     );
   }
-  if (total === 0) throw new DataError(`"${path}": every weight in "${column}" is 0`);
   return out;
 }
 

@@ -46,12 +46,7 @@ export interface EstimatorSpec {
 export function createEstimator(spec: EstimatorSpec): Estimator {
   const { type, params = {} } = spec;
   if (type === "logistic_regression") return new LogisticRegression({ ...params });
-  if ((TREE_MODEL_TYPES as readonly string[]).includes(type)) {
-    const seeded = spec.seed === undefined || "seed" in params || "random_state" in params
-      ? params
-      : { ...params, seed: spec.seed };
-    return new GradientBoosting({ ...seeded }, { type: type as TreeModelType });
-  }
+  if ((TREE_MODEL_TYPES as readonly string[]).includes(type)) return treeEstimator(spec);
   throw new ConfigError([
     `model.type: must be one of ${MODEL_TYPES.join(", ")}, got ${JSON.stringify(type)}`,
   ]);
@@ -73,4 +68,23 @@ export function loadModel(json: unknown): Classifier {
   const model = json as ModelJSON;
   if (model.format === LOGISTIC_FORMAT) return LogisticRegressionModel.load(model);
   throw new ModelFormatError(`Unknown model format "${model.format}"`);
+}
+
+/**
+ * The tree estimator {@link createEstimator} makes for a tree model type, typed as our engine (its
+ * `fit` takes any labels: relevance grades for ranking, with `groups`).
+ *
+ * @throws {ConfigError} for a type that is not a tree model, or bad parameters.
+ */
+export function treeEstimator(spec: EstimatorSpec): GradientBoosting {
+  const { type, params = {} } = spec;
+  if (!(TREE_MODEL_TYPES as readonly string[]).includes(type)) {
+    throw new ConfigError([
+      `model.type: must be one of ${TREE_MODEL_TYPES.join(", ")}, got ${JSON.stringify(type)}`,
+    ]);
+  }
+  const seeded = spec.seed === undefined || "seed" in params || "random_state" in params
+    ? params
+    : { ...params, seed: spec.seed };
+  return new GradientBoosting({ ...seeded }, { type: type as TreeModelType });
 }

@@ -15,7 +15,6 @@ import { gitCommit } from "../tracking/_git.ts";
 import { DEFAULT_TRACKING_URI, openTrackingStore } from "../tracking/open_store.ts";
 import type { RunWriter, TrackingStore } from "../tracking/store.ts";
 import type { Logger } from "../util/logger.ts";
-import type { TrainingResult } from "./training_result.ts";
 
 /** Tag of a server run: the embedded store that would keep it if the server were lost. */
 export const FALLBACK_TAG = "fallback_store";
@@ -39,8 +38,18 @@ export function trainingTags(config: TrainingConfig): Record<string, string> {
   };
 }
 
+/** Where a run that lost its server went instead. */
+export interface OfflineRun {
+  /** The server the run should have gone to, without secrets. */
+  readonly from: string;
+  /** The embedded store that holds it. */
+  readonly to: string;
+  /** The server's run, when it was lost mid-run. */
+  readonly lostRunId?: string;
+}
+
 /** What {@link keepLocally} needs: the lost run, why, and how to record a run. */
-export interface LostRun {
+export interface LostRun<T> {
   /** The server's run (left RUNNING when the server is gone). */
   readonly lost: RunWriter;
   /** The server, without secrets. */
@@ -49,7 +58,7 @@ export interface LostRun {
   readonly config: TrainingConfig;
   readonly log: Logger;
   /** Records the fitted run into `run` of the store at `where`. */
-  readonly record: (run: RunWriter, where: string) => Promise<TrainingResult>;
+  readonly record: (run: RunWriter, where: string) => Promise<T>;
 }
 
 /**
@@ -59,7 +68,7 @@ export interface LostRun {
  * @throws the original {@link ServiceUnreachableError} (with the local failure as its cause) when
  *   the embedded store cannot take it either.
  */
-export async function keepLocally(lostRun: LostRun): Promise<TrainingResult> {
+export async function keepLocally<T>(lostRun: LostRun<T>): Promise<T & { offline: OfflineRun }> {
   const where = localStoreUri();
   lostRun.log.warn(`${lostRun.error.message}; keeping run ${lostRun.lost.runId} in ${where}`);
   let local: TrackingStore | undefined;

@@ -7,7 +7,7 @@
 
 import type { TrainingConfig } from "../config/schema.ts";
 import type { FeatureSpec } from "../data/feature_spec.ts";
-import { takeValues } from "../data/frame.ts";
+import { type Frame, takeValues } from "../data/frame.ts";
 import { completeRows } from "../data/impute.ts";
 import { type QualityReport, qualityReport, type SourceNotes } from "../data/quality.ts";
 import { assertTrainableLabels } from "../data/split.ts";
@@ -76,6 +76,43 @@ function assertCategoryCounts(specs: readonly FeatureSpec[], description: string
   );
 }
 
+/** What {@link checkLoadedRows} reads of loaded rows. */
+export interface LoadedRows {
+  readonly frame: Frame;
+  readonly specs: readonly FeatureSpec[];
+  readonly quality: QualityReport;
+  readonly description: string;
+}
+
+/**
+ * Refuses loaded rows that cannot be trained on: a feature with no value at all, text columns with
+ * more categories than a categorical split holds, or missing values under `data.missing: "error"`.
+ *
+ * @throws {DataError} one sentence naming the features.
+ */
+export function checkLoadedRows(rows: LoadedRows, config: TrainingConfig): void {
+  const { frame, quality } = rows;
+  const empty = quality.features.filter((f) => frame.rows > 0 && f.missing === frame.rows);
+  if (empty.length) {
+    throw new DataError(
+      `${rows.description}: ${empty.length === 1 ? "feature" : "features"} ${
+        empty.map((f) => f.name).join(", ")
+      } entirely missing (no value in ${frame.rows} rows)`,
+    );
+  }
+  if (config.model.params.enable_categorical) assertCategoryCounts(rows.specs, rows.description);
+  if (quality.rowsWithMissing > 0 && config.data.missing === "error") {
+    const cols = quality.features.filter((f) => f.missing > 0).map((f) =>
+      `${f.name} (${f.missing})`
+    );
+    throw new DataError(
+      `${quality.rowsWithMissing} of ${frame.rows} rows have missing values, in ${
+        cols.join(", ")
+      }; data.missing is "error" (use "impute" or "drop")`,
+    );
+  }
+}
+
 /**
  * Loads the configured rows with labels, and applies the missing-value policy; the time of reading
  * and of labeling goes to `phases` (`features`, `labels`).
@@ -95,27 +132,9 @@ export async function loadLabeledData(
     ...qualityReport(frame, specs, loaded.nonNumeric),
     ...(loaded.notes ? { source: loaded.notes } : {}),
   };
-  const empty = quality.features.filter((f) => frame.rows > 0 && f.missing === frame.rows);
-  if (empty.length) {
-    throw new DataError(
-      `${loaded.description}: ${empty.length === 1 ? "feature" : "features"} ${
-        empty.map((f) => f.name).join(", ")
-      } entirely missing (no value in ${frame.rows} rows)`,
-    );
-  }
-  if (config.model.params.enable_categorical) assertCategoryCounts(specs, loaded.description);
+  checkLoadedRows({ frame, specs, quality, description: loaded.description }, config);
   let features: FeatureSet = raw;
   let labels = loaded.labels, weights = loaded.weights;
-  if (quality.rowsWithMissing > 0 && config.data.missing === "error") {
-    const cols = quality.features.filter((f) => f.missing > 0).map((f) =>
-      `${f.name} (${f.missing})`
-    );
-    throw new DataError(
-      `${quality.rowsWithMissing} of ${frame.rows} rows have missing values, in ${
-        cols.join(", ")
-      }; data.missing is "error" (use "impute" or "drop")`,
-    );
-  }
   if (quality.rowsWithMissing > 0 && config.data.missing === "drop") {
     const keep = completeRows(frame);
     features = {

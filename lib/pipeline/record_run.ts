@@ -15,6 +15,7 @@ import type { CoefficientRow } from "../models/logistic_stats.ts";
 import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
+import type { TrainingConfig } from "../config/schema.ts";
 import type { Phases } from "../util/phases.ts";
 import { logTrainingSet } from "./training_set_artifact.ts";
 import { fraudMetricsJson, fraudMetricValues } from "../report/fraud_summary.ts";
@@ -43,16 +44,9 @@ export async function recordRun(
   { modelParams, phases }: { modelParams: Readonly<Record<string, unknown>>; phases: Phases },
 ): Promise<void> {
   const { config } = result;
-  const flat = flatten({
-    data: { ...config.data, redis: undefined },
-    mlflow: config.mlflow,
-    seed: config.seed,
-  });
   const ranges = result.timeRanges;
   await run.logParams({
-    ...flat,
-    useCase: config.useCase,
-    "model.type": config.model.type,
+    ...configParams(config, modelParams),
     "model.calibration": config.model.calibration,
     ...(result.featureSelection
       ? { "model.selected_features": result.featureSelection.kept.join(",") }
@@ -66,11 +60,30 @@ export async function recordRun(
         "split.test_to": ranges.test.to,
       }
       : {}),
-    ...Object.fromEntries(Object.entries(modelParams).map(([k, v]) => [`model.params.${k}`, v])),
   });
   await logMetrics(run, result);
   await run.setTags({ readiness: result.readiness, use_case: config.useCase });
   await logArtifacts(run, result, phases);
+}
+
+/**
+ * The params every training run logs: the data, tracking and seed settings flattened (secrets are
+ * already redacted from `config`), the use case, the model type and its parameters.
+ */
+export function configParams(
+  config: TrainingConfig,
+  modelParams: Readonly<Record<string, unknown>>,
+): Record<string, unknown> {
+  return {
+    ...flatten({
+      data: { ...config.data, redis: undefined },
+      mlflow: config.mlflow,
+      seed: config.seed,
+    }),
+    useCase: config.useCase,
+    "model.type": config.model.type,
+    ...Object.fromEntries(Object.entries(modelParams).map(([k, v]) => [`model.params.${k}`, v])),
+  };
 }
 
 /** Summary metrics, per-fold CV metrics (one step per fold) and per-round boosting metrics. */

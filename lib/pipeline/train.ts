@@ -18,7 +18,7 @@ import type { Classifier, Estimator } from "../models/model.ts";
 import { sampleRows } from "../data/sample.ts";
 import { readWarnings } from "../data/read_counts.ts";
 import type { RunWriter, TrackingStore } from "../tracking/store.ts";
-import { openSession, type TrackingSession } from "./tracking_session.ts";
+import { openSession } from "./tracking_session.ts";
 import { Logger } from "../util/logger.ts";
 import { Phases } from "../util/phases.ts";
 import { crossValidate } from "./cross_validate.ts";
@@ -34,11 +34,11 @@ import {
   outOfFoldProbabilities,
 } from "./calibrate.ts";
 import { tuneParams } from "./tune.ts";
-import { ConfigError, EnvironmentError, ServiceUnreachableError } from "../errors.ts";
-import { FALLBACK_TAG, keepLocally, localStoreUri, trainingTags } from "./keep_local.ts";
+import { ConfigError } from "../errors.ts";
+import { registerIfAsked, trackedRun } from "./tracked_run.ts";
+import { isRankingRun } from "../config/ranking_settings.ts";
 import { withDisplay } from "../report/display.ts";
 import { delayParts } from "./delay_parts.ts";
-import { inRun } from "../tracking/in_run.ts";
 import { trainingView } from "../report/views.ts";
 import { selectFeatures } from "./feature_selection.ts";
 import { fraudEvaluation } from "./fraud_evaluation.ts";
@@ -126,6 +126,11 @@ export async function train(
   options: TrainOptions = {},
 ): Promise<TrainingResult> {
   const log = (options.log ?? new Logger()).child(); // this run's lines only
+  if (isRankingRun(config)) {
+    throw new ConfigError([
+      "data.file.groupColumn: ranks query groups: train it with trainRanking (lib/pipeline/train_ranking.ts)",
+    ]);
+  }
   if (config.tune.enabled && config.data.cvFolds < 2) {
     throw new ConfigError([
       "tune.enabled: needs CV folds to score configurations (data.cvFolds ≥ 2)",
@@ -145,13 +150,17 @@ export async function train(
   }
   const session = await openSession(config, log);
   try {
-    const result = await trackedFit(
-      { config, log, estimator, data, parts, started, phases },
-      session,
-    );
+    const inputs = { config, log, estimator, data, parts, started, phases };
+    const result: TrainingResult = await trackedRun(session, {
+      config,
+      log,
+      fit: (at) => fitForRun(inputs, at),
+      record: (run, recorded) => finishRun(run, { inputs, ...recorded }),
+    });
     // A server lost mid-run: the run was kept in the embedded store, and nothing registered.
     if (result.offline) return withDisplay(result, showTraining);
-    const registered = await registerIfAsked(session, result, log);
+    const tags = { test_roc_auc: String(result.test.roc_auc) };
+    const registered = await registerIfAsked(session, { ...result, tags }, log);
     return withDisplay({
       ...result,
       ...(registered ? { registered } : {}),
@@ -174,43 +183,6 @@ interface TrainingInputs {
   readonly parts: Parts;
   readonly started: number;
   readonly phases: Phases;
-}
-
-/**
- * The fit inside a tracked run: the run ends FINISHED with every artifact, or FAILED. A server
- * lost while the run is recorded loses nothing: the run is kept in the embedded store.
- */
-async function trackedFit(
-  inputs: TrainingInputs,
-  session: TrackingSession,
-): Promise<TrainingResult> {
-  const { run, lines } = await startRun(session.store, inputs.config, inputs.log);
-  const onFailure = async (error: unknown) => {
-    inputs.log.error("run failed", { run_id: run.runId, error: String(error) });
-    await run.logArtifact("logs/train.log", lines.join("\n") + "\n");
-  };
-  const fitted = await inRun(run, () => fitForRun(inputs, { store: session.store, run }), {
-    end: () => null, // the run stays open until it is recorded
-    onFailure,
-  });
-  const record = (to: RunWriter, where: string) => finishRun(to, { inputs, fitted, lines, where });
-  // A server lost while recording (not one already given up for the embedded store): kept locally.
-  const keep = (error: unknown) =>
-    error instanceof ServiceUnreachableError && !session.offline
-      ? keepLocally({
-        lost: run,
-        server: session.store.where,
-        error,
-        config: inputs.config,
-        log: inputs.log,
-        record,
-      })
-      : undefined;
-  return await inRun(run, () => record(run, session.store.where), {
-    end: () => null, // finishRun ends it FINISHED, after its last artifact
-    onFailure,
-    rescue: keep,
-  });
 }
 
 /** A run's result before it is recorded: the fit, its evaluation and the parameters used. */
@@ -334,45 +306,6 @@ async function finishRun(
   return { ...result, phases: spent, durationMs: performance.now() - finished.inputs.started };
 }
 
-/** Registers the finished run's model when `mlflow.registerModel` asks (not when offline). */
-async function registerIfAsked(
-  session: TrackingSession,
-  result: TrainingResult,
-  log: Logger,
-): Promise<{ name: string; version: string } | undefined> {
-  const name = result.config.mlflow.registerModel;
-  if (!name) return undefined;
-  if (session.offline) {
-    log.warn(`offline: model not registered as "${name}"; register it after mlflow-sync`);
-    return undefined;
-  }
-  const v = await session.store.registry!.createModelVersion({
-    name,
-    source: `${result.artifactUri}/model`,
-    runId: result.runId,
-    tags: { model_type: result.config.model.type, test_roc_auc: String(result.test.roc_auc) },
-  });
-  const alias = result.config.mlflow.registerAlias;
-  if (alias) {
-    await session.store.registry!.setAlias(name, alias, v.version).catch((cause) => {
-      if (!(cause instanceof ServiceUnreachableError)) throw cause;
-      throw new EnvironmentError(
-        `version ${v.version} of "${name}" is registered (run ${result.runId}) but has no alias ` +
-          `"${alias}": ${cause instanceof Error ? cause.message : cause}; point the alias at it ` +
-          `once the server answers`,
-        { cause },
-      );
-    });
-  }
-  log.info("model registered", {
-    name,
-    version: v.version,
-    alias: alias ?? "",
-    run_id: result.runId,
-  });
-  return { name, version: v.version };
-}
-
 /** What was loaded, and what was wrong with it, as log lines. */
 function logData(log: Logger, data: LabeledData): void {
   log.info("labeled", {
@@ -479,27 +412,6 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
       }
       : {}),
   };
-}
-
-/**
- * Starts the run; its log lines are kept (replayed from the start) for `logs/train.log`. A run on
- * a server names the embedded store that keeps it should the server be lost mid-run.
- */
-async function startRun(store: TrackingStore, config: TrainingConfig, log: Logger) {
-  const experimentId = await store.experimentId(config.mlflow.experimentName);
-  const runName = config.mlflow.runName ?? `${config.model.type}-${new Date().toISOString()}`;
-  const server = /^https?:/.test(store.where);
-  const run = await store.startRun(experimentId, {
-    runName,
-    tags: {
-      ...trainingTags(config),
-      ...(server ? { [FALLBACK_TAG]: localStoreUri() } : {}),
-    },
-  });
-  const lines: string[] = [];
-  log.addSink((line) => lines.push(line), true);
-  log.info("run started", { run_id: run.runId, experiment_id: experimentId, store: store.where });
-  return { run, lines };
 }
 
 type Evaluated = Pick<

@@ -88,6 +88,30 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
     `Readiness: ${r.readiness.toUpperCase()} (test ROC AUC ${
       f(r.test.roc_auc)
     }; good > 0.8, acceptable > 0.7)`,
+    ...runLines(r),
+  ].join("\n");
+}
+
+/** What {@link runLines} reads of a run. */
+export type RunFacts = Pick<
+  TrainingOutcome,
+  | "runId"
+  | "experimentId"
+  | "artifactUri"
+  | "trackingUri"
+  | "registered"
+  | "offline"
+  | "durationMs"
+  | "phases"
+  | "config"
+>;
+
+/**
+ * A summary's last lines: the run and its artifacts, the registered version, an offline run's
+ * sync command, and the time taken per phase.
+ */
+export function runLines(r: RunFacts): string[] {
+  return [
     `Run ${r.runId} in experiment ${r.experimentId} (${r.config.mlflow.experimentName})`,
     `Artifacts: ${r.artifactUri} (${r.trackingUri})`,
     ...(r.registered ? [`Registered as ${r.registered.name} version ${r.registered.version}`] : []),
@@ -108,7 +132,7 @@ export function formatTrainingSummary(r: TrainingOutcome): string {
         }`
         : ""
     }`,
-  ].join("\n");
+  ];
 }
 
 /**

@@ -145,6 +145,15 @@ Deno.test("group splits: whole groups on one side, every row once, seeded", () =
   const folds = groupKFold(groups, 4, 3);
   const held = folds.flatMap((f) => Array.from(f.test)).sort((a, b) => a - b);
   assert.deepEqual(held, Array.from({ length: 400 }, (_, i) => i), "each row held out once");
+  const trainGroups = Int32Array.from(split.train, (i) => groups[i]!); // group numbers with gaps
+  const sizes = groupKFold(trainGroups, 4, 11).map((f) =>
+    new Set(f.test.map((i) => trainGroups[i]!)).size
+  );
+  assert.deepEqual(
+    sizes.toSorted(),
+    [10, 11, 11, 11],
+    "the training part's 43 groups, dealt evenly",
+  );
   for (const f of folds) {
     const inTest = new Set(Array.from(f.test, (i) => groups[i]!));
     assert.ok(Array.from(f.train).every((i) => !inTest.has(groups[i]!)), "folds keep groups whole");
@@ -186,6 +195,16 @@ Deno.test("deno task train --group-column ranks, and bad ranking input ends with
     join(dir, "w.csv"),
     "query,a,w,rel\nq1,1,1,0\nq1,2,2,1\nq2,3,1,1\nq2,4,1,0\n",
   );
+  await Deno.writeTextFile(
+    join(dir, "half.csv"),
+    "query,a,rel\nq1,1,0\nq1,2,0.5\nq2,3,1\nq2,4,0\n",
+  );
+  const four = "query,a,rel\n" +
+    [1, 2, 3, 4].map((q) => `q${q},${q},1\nq${q},${q + 1},0\n`).join("");
+  await Deno.writeTextFile(join(dir, "four.csv"), four);
+  const file = (
+    name: string,
+  ) => ["--source", "file", "--input", name, "--label", "rel", "--group-column", "query"];
   const cases: Array<[string[], RegExp]> = [
     [[...base, "--group-column", "session"], /has no group column "session"/],
     [
@@ -215,6 +234,26 @@ Deno.test("deno task train --group-column ranks, and bad ranking input ends with
     [
       [...base, "--group-column", "query", "--param", "objective=binary:logistic"],
       /model\.params\.objective: must be rank:ndcg or rank:pairwise/,
+    ],
+    [
+      file("half.csv"),
+      /label holds 1 grade\(s\) rank:ndcg cannot take .*e\.g\. 0\.5 on data row 2/,
+    ],
+    [
+      [...file("four.csv"), "--test-size", "0.25", "--cv-folds", "4"],
+      /3 query group\(s\) to train on for 4 CV folds: lower --cv-folds/,
+    ],
+    [
+      [...base, "--group-column", "query", "--feature-columns", "query,price"],
+      /data\.file\.featureColumns: names the group column "query"/,
+    ],
+    [
+      [...base, "--group-column", "query", "--param", "early_stopping_rounds=5"],
+      /model\.params\.early_stopping_rounds: watches a validation share/,
+    ],
+    [
+      [...base, "--group-column", "query", "--register", "ranker"],
+      /mlflow\.registerModel: registers a model that serve and monitor score as a classifier/,
     ],
   ];
   for (const [args, pattern] of cases) {

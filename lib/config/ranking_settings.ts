@@ -1,8 +1,9 @@
 /**
  * What a ranking run (a query-group column, `data.file.groupColumn`) can be configured with: a
  * tree model on our engine with a LambdaMART objective, groups split whole at random, no
- * calibration, tuning or feature selection (they score binary labels). A `rank:` objective without
- * a group column is refused too.
+ * calibration, tuning, feature selection or early stopping, and no registered version (serve and
+ * monitor score registered models as classifiers); the group column in no other role. A `rank:`
+ * objective without a group column is refused too.
  *
  * @module
  */
@@ -16,9 +17,17 @@ export type RankingObjective = (typeof RANKING_OBJECTIVES)[number];
 /** The parts of a training config that decide whether (and how) it ranks. */
 export interface RankingSettings {
   readonly data: {
-    readonly file: { readonly groupColumn?: string | undefined };
+    readonly file: {
+      readonly groupColumn?: string | undefined;
+      readonly label?: string | undefined;
+      readonly entityColumn?: string | undefined;
+      readonly timestampColumn?: string | undefined;
+      readonly weightColumn?: string | undefined;
+      readonly featureColumns: readonly string[];
+    };
     readonly split: string;
   };
+  readonly mlflow: { readonly registerModel?: string | undefined };
   readonly model: {
     readonly type: string;
     readonly engine: string;
@@ -47,9 +56,10 @@ export function isRankingRun(c: RankingSettings): boolean {
  * ```ts
  * import { rankingObjective } from "./ranking_settings.ts";
  * const config = {
- *   data: { file: { groupColumn: "query" }, split: "stratified" },
+ *   data: { file: { groupColumn: "query", featureColumns: [] }, split: "stratified" },
  *   model: { type: "xgboost", engine: "local", params: {}, calibration: "none" },
  *   tune: { enabled: false },
+ *   mlflow: {},
  * };
  * rankingObjective(config); // "rank:ndcg"
  * ```
@@ -91,8 +101,40 @@ export function rankingProblems(c: RankingSettings): RankingProblem[] {
     add(["model", "calibration"], `calibrates probabilities: not ${why}`);
   }
   if (c.tune.enabled) add(["tune", "enabled"], `scores binary labels: not ${why}`);
+  if (c.model.params.early_stopping_rounds !== undefined) {
+    add(["model", "params", "early_stopping_rounds"], `watches a validation share: not ${why}`);
+  }
+  if (c.mlflow.registerModel !== undefined) {
+    add(
+      ["mlflow", "registerModel"],
+      `registers a model that serve and monitor score as a classifier: not ${why}`,
+    );
+  }
+  problems.push(...roleProblems(c.data.file));
   if (c.model.featureSelection !== undefined) {
     add(["model", "featureSelection"], `scores binary labels: not ${why}`);
+  }
+  return problems;
+}
+
+/** The group column in a second role (the label, weights, ids, times or a feature). */
+function roleProblems(file: RankingSettings["data"]["file"]): RankingProblem[] {
+  const group = file.groupColumn!;
+  const roles = [
+    ["label", file.label],
+    ["entityColumn", file.entityColumn],
+    ["timestampColumn", file.timestampColumn],
+    ["weightColumn", file.weightColumn],
+  ] as const;
+  const problems = roles.filter(([, column]) => column === group).map(([key]) => ({
+    path: ["data", "file", key],
+    message: `is the group column "${group}" (data.file.groupColumn): a column has one role`,
+  }));
+  if (file.featureColumns.includes(group)) {
+    problems.push({
+      path: ["data", "file", "featureColumns"],
+      message: `names the group column "${group}" (data.file.groupColumn): it is not a feature`,
+    });
   }
   return problems;
 }

@@ -9,22 +9,29 @@ import { DataError } from "../errors.ts";
 import { Rng } from "../util/rng.ts";
 import type { SplitIndices } from "./split.ts";
 
-/** The number of groups of `groups` (each row's group, numbered 0, 1, …). */
-function groupCount(groups: ArrayLike<number>): number {
-  let n = 0;
-  for (let i = 0; i < groups.length; i++) n = Math.max(n, groups[i]! + 1);
-  return n;
+/** The distinct groups of `groups` (each row's group number), ascending. */
+function distinctGroups(groups: ArrayLike<number>): Int32Array {
+  return Int32Array.from(new Set(Array.from(groups))).sort();
+}
+
+/** Each group's side: the seeded shuffle of the distinct groups, dealt by `side(position)`. */
+function dealGroups(
+  groups: ArrayLike<number>,
+  deal: { seed: number; side: (position: number) => number },
+): Map<number, number> {
+  const order = new Rng(deal.seed).shuffle(distinctGroups(groups));
+  return new Map(Array.from(order, (g, k) => [g, deal.side(k)]));
 }
 
 /** Rows of the groups on side `fold` are the test part, the others training (both ascending). */
-function rowsBy(groups: ArrayLike<number>, side: Uint8Array, fold: number): SplitIndices {
+function rowsBy(groups: ArrayLike<number>, side: Map<number, number>, fold: number): SplitIndices {
   const train: number[] = [], test: number[] = [];
-  for (let i = 0; i < groups.length; i++) (side[groups[i]!] === fold ? test : train).push(i);
+  for (let i = 0; i < groups.length; i++) (side.get(groups[i]!) === fold ? test : train).push(i);
   return { train: Int32Array.from(train), test: Int32Array.from(test) };
 }
 
 /**
- * A seeded train/test split of whole groups: `round(testSize × groups)` of them (at least one, and
+ * A seeded train/test split of whole groups (any group numbers): `round(testSize × groups)` of them (at least one, and
  * at least one left for training) are the test part.
  *
  * @throws {DataError} with fewer than 2 groups.
@@ -40,13 +47,10 @@ export function groupSplit(
   testSize: number,
   seed: number,
 ): SplitIndices {
-  const n = groupCount(groups);
+  const n = distinctGroups(groups).length;
   if (n < 2) throw new DataError(`${n} query group(s): a train/test split needs at least 2`);
-  const order = new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, g) => g));
   const nTest = Math.min(n - 1, Math.max(1, Math.round(testSize * n)));
-  const side = new Uint8Array(n);
-  for (let k = 0; k < nTest; k++) side[order[k]!] = 1;
-  return rowsBy(groups, side, 1);
+  return rowsBy(groups, dealGroups(groups, { seed, side: (k) => (k < nTest ? 1 : 0) }), 1);
 }
 
 /**
@@ -56,14 +60,12 @@ export function groupSplit(
  * @throws {DataError} with fewer groups than folds.
  */
 export function groupKFold(groups: ArrayLike<number>, folds: number, seed: number): SplitIndices[] {
-  const n = groupCount(groups);
+  const n = distinctGroups(groups).length;
   if (n < folds) {
     throw new DataError(
-      `${n} query group(s) for ${folds} CV folds: lower data.cvFolds or use more groups`,
+      `${n} query group(s) to train on for ${folds} CV folds: lower data.cvFolds or use more groups`,
     );
   }
-  const order = new Rng(seed).shuffle(Int32Array.from({ length: n }, (_, g) => g));
-  const side = new Uint8Array(n);
-  for (let k = 0; k < n; k++) side[order[k]!] = k % folds;
+  const side = dealGroups(groups, { seed, side: (k) => k % folds });
   return Array.from({ length: folds }, (_, f) => rowsBy(groups, side, f));
 }

@@ -143,8 +143,9 @@ export async function readRankedFile(
     groups,
     groupIds,
     ...(file.weightColumn ? { weights: readWeights(table, file.weightColumn, path) } : {}),
-    description: `file ${path} (${table.rows} rows in ${groupIds.length} groups, label ${file
-      .label!})`,
+    description: `file ${path} (${table.rows} rows in ${groupIds.length} ${
+      groupIds.length === 1 ? "group" : "groups"
+    }, label ${file.label!})`,
   };
 }
 

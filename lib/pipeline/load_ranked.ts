@@ -17,6 +17,7 @@ import { readRankedFile } from "../features/file_source.ts";
 import type { FeatureSet } from "../features/window_processor.ts";
 import { Phases } from "../util/phases.ts";
 import { checkLoadedRows } from "./load_features.ts";
+import { rankingObjective } from "../config/ranking_settings.ts";
 
 /** Query-grouped rows ready to split, the rows of each group together. */
 export interface RankedData {
@@ -62,7 +63,13 @@ export async function loadRankedData(
     ? completeRows(frame)
     : Int32Array.from({ length: frame.rows }, (_, i) => i);
   const order = groupedOrder(takeValues(file.groups, kept)).map((k) => kept[k]!);
-  if (file.weights) checkGroupWeights(file.weights, { groups: file.groups, ids: file.groupIds });
+  checkGrades(file.grades, { config, rows: order, description: file.description });
+  if (file.weights) {
+    checkGroupWeights(takeValues(file.weights, order), {
+      groups: takeValues(file.groups, order),
+      ids: file.groupIds,
+    });
+  }
   const grades = takeValues(file.grades, order);
   const renumbered = renumber(takeValues(file.groups, order), file.groupIds);
   if (renumbered.ids.length < 2) {
@@ -112,15 +119,43 @@ function checkGroupWeights(
   { groups, ids }: { groups: Int32Array; ids: readonly string[] },
 ): void {
   const first = new Float64Array(ids.length).fill(NaN), differs = new Set<number>();
+  let example = "";
   for (let i = 0; i < weights.length; i++) {
     const g = groups[i]!;
     if (Number.isNaN(first[g]!)) first[g] = weights[i]!;
-    else if (first[g] !== weights[i]) differs.add(g);
+    else if (first[g] !== weights[i] && !differs.has(g)) {
+      differs.add(g);
+      if (differs.size === 1) example = ids[g]!;
+    }
   }
   if (differs.size === 0) return;
-  const example = ids[Math.min(...differs)]!;
   throw new DataError(
     `data.file.weightColumn: weights differ within ${differs.size} query group(s) (e.g. ` +
       `${JSON.stringify(example)}): ranking weights are per group, one value for all its rows`,
+  );
+}
+
+/**
+ * `rank:ndcg` with exponential gains (`ndcg_exp_gain`, the default) takes integer grades in
+ * [0, 31], as XGBoost does; checked on the rows kept, before any run starts.
+ *
+ * @throws {DataError} counting the grades it cannot take, with the first one and its data row.
+ */
+function checkGrades(
+  grades: Float64Array,
+  o: { config: TrainingConfig; rows: Int32Array; description: string },
+): void {
+  const params = o.config.model.params;
+  if (rankingObjective(o.config) !== "rank:ndcg" || params.ndcg_exp_gain === false) return;
+  let bad = 0, first = -1;
+  for (const i of o.rows) {
+    const y = grades[i]!;
+    if (Number.isInteger(y) && y <= 31) continue;
+    if (bad++ === 0 || i < first) first = i;
+  }
+  if (bad === 0) return;
+  throw new DataError(
+    `${o.description}: data.file.label holds ${bad} grade(s) rank:ndcg cannot take (integers in ` +
+      `[0, 31] with model.params.ndcg_exp_gain), e.g. ${grades[first]} on data row ${first + 1}`,
   );
 }

@@ -1,5 +1,5 @@
 /**
- * Writes the two labeled sample files the docs train, score and compare with (run from the
+ * Writes the labeled sample files the docs train, score and compare with (run from the
  * repository root: `deno run -A data/make_samples.ts`; the Parquet file needs `.venv`):
  *
  * - `data/transactions.csv`: 1,400 cards of the embedded transaction stream (seed 7, snapshot
@@ -7,7 +7,11 @@
  *   (web 50%, pos 35%, atm 15%) to show categorical columns;
  * - `data/transactions_new.parquet`: 1,000 other cards a week later (seed 8) with the
  *   `amount_shift` scenario (amounts × 1.5), labeled the same way, more `web` and a `wallet`
- *   channel the first file never had.
+ *   channel the first file never had;
+ * - `data/queries.csv`: 250 shopping sessions (seed 9) of 4–16 items each, rows shuffled across
+ *   sessions, with price, rating, discount, a text `category` and a graded relevance (0 shown,
+ *   1 clicked, 2 added to the cart, 3 bought) driven by rating, discount and the session's
+ *   favourite category, for ranking (`--group-column session`).
  *
  * Feature values are rounded to 3 decimals and times to the second to keep the files small.
  *
@@ -57,6 +61,29 @@ function sampleCsv(s: Sample): string {
   ]);
 }
 
+/** Shopping sessions with graded relevance (see the module doc). */
+function queriesCsv(sessions: number, seed: number): string {
+  const rng = new Rng(seed), categories = ["books", "garden", "home", "sport", "toys"];
+  const rows: string[] = [];
+  for (let s = 0; s < sessions; s++) {
+    const favourite = categories[rng.int(categories.length)]!, items = 4 + rng.int(13);
+    for (let i = 0; i < items; i++) {
+      const category = categories[rng.int(categories.length)]!;
+      const price = Math.round((5 + rng.next() * 195) * 100) / 100;
+      const rating = Math.round((1 + rng.next() * 4) * 10) / 10, discount = rng.int(5) * 10;
+      const z = 0.8 * rating + 0.04 * discount - 0.006 * price +
+        (category === favourite ? 1.5 : 0) + rng.normal();
+      const relevance = Math.max(0, Math.min(3, Math.floor(z - 2.5)));
+      rows.push(`s${s},s${s}_i${i},${price},${rating},${discount},${category},${relevance}`);
+    }
+  }
+  const order = rng.shuffle(Int32Array.from(rows.keys()));
+  return `session,item,price,rating,discount,category,relevance\n${
+    Array.from(order, (k) => rows[k]).join("\n")
+  }\n`;
+}
+
+await Deno.writeTextFile("data/queries.csv", queriesCsv(250, 9));
 await Deno.writeTextFile(
   "data/transactions.csv",
   sampleCsv({

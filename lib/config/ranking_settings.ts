@@ -87,11 +87,11 @@ export function rankingProblems(c: RankingSettings): RankingProblem[] {
   if (objective !== undefined && !RANKING_OBJECTIVES.includes(objective as RankingObjective)) {
     add(
       ["model", "params", "objective"],
-      `must be rank:ndcg or rank:pairwise ${why}, got ${objective}`,
+      `must be rank:ndcg or rank:pairwise ${why}`,
     );
   }
   if (c.model.type !== "xgboost" && c.model.type !== "lightgbm") {
-    add(["model", "type"], `must be xgboost or lightgbm ${why}, got ${c.model.type}`);
+    add(["model", "type"], `must be xgboost or lightgbm ${why}`);
   }
   if (c.model.engine !== "local") add(["model", "engine"], `must be local ${why}`);
   if (c.data.split !== "stratified") {

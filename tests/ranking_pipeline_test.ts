@@ -3,7 +3,7 @@
  * file whose rows of a group are scattered, split whole (no group on both sides, seeded), group
  * k-fold CV, the final LambdaMART fit recorded in MLflow. The logged model scores the held-out
  * rows identically in Python xgboost (1e-6), and the logged test NDCG@k and MAP@k equal a direct
- * NumPy computation on those scores (1e-12). Unusable settings and data end the task with one
+ * NumPy computation on those scores (1e-12); the logged ONNX scores them in onnxruntime (1e-5). Unusable settings and data end the task with one
  * line and exit 2, writing nothing.
  */
 
@@ -16,6 +16,7 @@ import { trainRanking } from "../lib/pipeline/train_ranking.ts";
 import { ConfigError } from "../lib/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { runPython } from "./helpers/python.ts";
+import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
 import { runTask } from "./helpers/tasks.ts";
 
 /** Query groups of 3–30 documents, rows shuffled across groups; grades 0–3 or 0/1. */
@@ -121,6 +122,14 @@ for (const binary of [false, true]) {
       );
     }
     assert.ok(result.test["ndcg@10"]! > 0.6, `the model ranks: ${result.test["ndcg@10"]}`);
+    const onnx = await OnnxScorer.load(
+      await Deno.readFile(join(result.artifactUri, "model", "model.onnx")),
+    );
+    const heldOut = data.features.frame.take(result.testIndices);
+    const scores = await onnx.scores(heldOut);
+    await onnx.release();
+    const gap = scores.reduce((m, s, i) => Math.max(m, Math.abs(s - result.testScores[i]!)), 0);
+    assert.ok(gap <= 1e-5, `onnxruntime scores the logged ONNX within 1e-5: ${gap}`);
     const again = await trainRanking(settings);
     assert.deepEqual(again.testIndices, result.testIndices, "the split takes the seed");
     assert.equal(again.model.serialize(), result.model.serialize(), "the same model again");

@@ -11,7 +11,7 @@
 
 import { ModelFormatError } from "../errors.ts";
 import { GbtModel } from "../models/gbt/gbt_model.ts";
-import { baseMargin, isLogistic } from "../models/gbt/objective.ts";
+import { baseMargin, isLogistic, isRanking } from "../models/gbt/objective.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { Classifier } from "../models/model.ts";
 import { calibratedGraph } from "./_calibrated_graph.ts";
@@ -77,6 +77,9 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
     ? { graphName: "logistic_regression", ...linearGraph(model) }
     : undefined;
   if (!graph) throw new ModelFormatError(`ONNX export does not know model type "${model.type}"`);
+  if (model instanceof GbtModel && isRanking(model.state.objective)) {
+    return rankingModel(graph, { inputs, metadata, outputs: meta.outputs });
+  }
   if (meta.outputs === "probability") {
     return encodeModel({
       graphName: graph.graphName,
@@ -99,12 +102,37 @@ export function exportOnnx(model: Classifier, meta: OnnxMetadata = {}): Uint8Arr
   return encodeModel({ ...graph, inputs, outputs, metadata });
 }
 
-/** The ensemble as a TreeEnsembleClassifier over `input` (see `_tree_nodes.ts`). */
+/**
+ * A ranking model's ONNX: one output `score` [N], the raw score (higher ranks first).
+ *
+ * @throws {ModelFormatError} when probabilities are asked of it.
+ */
+function rankingModel(
+  graph: { graphName: string; nodes: unknown[]; initializers: unknown[] },
+  o: { inputs: unknown[]; metadata: Record<string, string>; outputs?: string | undefined },
+): Uint8Array {
+  if (o.outputs === "probability") {
+    throw new ModelFormatError("a ranking model has scores, not probabilities");
+  }
+  return encodeModel({
+    graphName: graph.graphName,
+    nodes: [...graph.nodes, node("Reshape", { inputs: ["score_2d", "flat"], outputs: ["score"] })],
+    initializers: [...graph.initializers, int64Tensor("flat", [1], [-1])],
+    inputs: o.inputs,
+    outputs: [valueInfo("score", ElemType.FLOAT, ["N"])],
+    metadata: { ...o.metadata, objective: "ranking" },
+  });
+}
+
+/**
+ * The ensemble over `input` (see `_tree_nodes.ts`): a TreeEnsembleClassifier (outputs `label`,
+ * `probabilities`), or for a ranking objective a TreeEnsembleRegressor of the raw score (`score`).
+ */
 function treeEnsembleNode(model: GbtModel, input: string): unknown {
   const s = model.state;
-  if (!isLogistic(s.objective)) {
+  if (!isLogistic(s.objective) && !isRanking(s.objective)) {
     throw new ModelFormatError(
-      `ONNX export needs a binary classifier, got objective "${s.objective}"`,
+      `ONNX export needs a binary classifier or a ranking model, got objective "${s.objective}"`,
     );
   }
   const n: Record<string, number[]> = {
@@ -141,7 +169,7 @@ function treeEnsembleNode(model: GbtModel, input: string): unknown {
       c.weights!.push(leaf.weight);
     }
   });
-  const attributes = [
+  const nodes = [
     attribute("nodes_treeids", n.treeids!),
     attribute("nodes_nodeids", n.nodeids!),
     attribute("nodes_featureids", n.featureids!),
@@ -150,12 +178,40 @@ function treeEnsembleNode(model: GbtModel, input: string): unknown {
     attribute("nodes_truenodeids", n.truenodeids!),
     attribute("nodes_falsenodeids", n.falsenodeids!),
     attribute("nodes_missing_value_tracks_true", n.missing!),
+  ];
+  const base = attribute("base_values", [baseMargin(s.objective, s.baseScore)], true);
+  return ensembleNode(isRanking(s.objective), { nodes, leaves: c, base, input });
+}
+
+/** The ensemble's ONNX node from its node attributes and leaves (`ids` 0: one class or target). */
+function ensembleNode(
+  ranking: boolean,
+  o: { nodes: unknown[]; leaves: Record<string, number[]>; base: unknown; input: string },
+): unknown {
+  const { nodes, leaves: c, base, input } = o;
+  if (ranking) {
+    const targets = ["treeids", "nodeids", "ids"].map((k) => attribute(`target_${k}`, c[k]!));
+    const attributes = [
+      ...nodes,
+      ...targets,
+      attribute("target_weights", c.weights!, true),
+      attribute("n_targets", 1),
+      base,
+      attribute("post_transform", "NONE"),
+    ];
+    return node("TreeEnsembleRegressor", { inputs: [input], outputs: ["score_2d"] }, {
+      attributes,
+      domain: "ai.onnx.ml",
+    });
+  }
+  const attributes = [
+    ...nodes,
     attribute("class_treeids", c.treeids!),
     attribute("class_nodeids", c.nodeids!),
     attribute("class_ids", c.ids!),
     attribute("class_weights", c.weights!, true),
     attribute("classlabels_int64s", [0, 1]),
-    attribute("base_values", [baseMargin(s.objective, s.baseScore)], true),
+    base,
     attribute("post_transform", "LOGISTIC"),
   ];
   return node("TreeEnsembleClassifier", {

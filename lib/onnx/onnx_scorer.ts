@@ -82,6 +82,26 @@ export class OnnxScorer {
 
   /** P(class 1) per row of `frame` (columns looked up by the model's feature names). */
   async predictProba(frame: Frame): Promise<Float64Array> {
+    return await this.#outputs(frame, { name: "probabilities", stride: 2, at: 1 });
+  }
+
+  /**
+   * A ranking model's score per row of `frame` (its `score` output: higher ranks first).
+   *
+   * @throws {ModelFormatError} for a model without a `score` output (a classifier).
+   */
+  async scores(frame: Frame): Promise<Float64Array> {
+    if (!this.#session.outputNames.includes("score")) {
+      throw new ModelFormatError("the ONNX model has no score output (it is not a ranking model)");
+    }
+    return await this.#outputs(frame, { name: "score", stride: 1, at: 0 });
+  }
+
+  /** One value per row of `frame`: output `name`'s value `at` of each row's `stride`. */
+  async #outputs(
+    frame: Frame,
+    output: { name: string; stride: number; at: number },
+  ): Promise<Float64Array> {
     const cols = modelColumns(frame, this.featureNames);
     const f = cols.length, n = frame.rows;
     const out = new Float64Array(n);
@@ -93,8 +113,8 @@ export class OnnxScorer {
         for (let i = 0; i < m; i++) x[i * f + j] = c[start + i]!;
       }
       const result = await this.#session.run({ float_input: new ort.Tensor("float32", x, [m, f]) });
-      const probs = result.probabilities!.data as Float32Array;
-      for (let i = 0; i < m; i++) out[start + i] = probs[2 * i + 1]!;
+      const values = result[output.name]!.data as Float32Array;
+      for (let i = 0; i < m; i++) out[start + i] = values[output.stride * i + output.at]!;
     }
     return out;
   }

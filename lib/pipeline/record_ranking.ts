@@ -11,6 +11,8 @@ import type { RunWriter } from "../tracking/store.ts";
 import type { Logger } from "../util/logger.ts";
 import type { Phases } from "../util/phases.ts";
 import { configParams } from "./record_run.ts";
+import { exportOnnx } from "../onnx/export_model.ts";
+import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { FittedRanking, RankingResult } from "./ranking_result.ts";
 
 /** A metric name as MLflow keys allow it: `ndcg@10` → `ndcg_at_10`. */
@@ -33,11 +35,21 @@ export interface RankingRecord {
 /**
  * Records the fitted ranking run into `run` and ends it FINISHED. Artifacts: `config.json`,
  * `feature_names.json`, `metrics.json`, `data_quality.json`, `groups.csv` (each group id and
- * whether it trained or was held out), `logs/train.log` and, last, `model/model.json`.
+ * whether it trained or was held out), `logs/train.log`, with `exportOnnx` `model/model.onnx` (its
+ * `score` output the model's raw score, checked loadable by onnxruntime) and, last,
+ * `model/model.json`.
  */
 export async function recordRanking(run: RunWriter, r: RankingRecord): Promise<RankingResult> {
   const { fitted, phases } = r;
   const { params, ...result } = fitted;
+  // onnxruntime must accept the model before it is logged.
+  const onnx = result.config.exportOnnx
+    ? await phases.time("onnx", async () => {
+      const bytes = exportOnnx(result.model, { runId: run.runId });
+      await OnnxScorer.load(bytes).then((s) => s.release());
+      return bytes;
+    })
+    : undefined;
   const t0 = performance.now();
   await run.logParams({ ...configParams(result.config, params), objective: result.objective });
   await logRankingMetrics(run, result);
@@ -50,6 +62,7 @@ export async function recordRanking(run: RunWriter, r: RankingRecord): Promise<R
   );
   r.log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
   await run.logArtifact("logs/train.log", r.lines.join("\n") + "\n");
+  if (onnx) await run.logArtifact("model/model.onnx", onnx);
   await run.logArtifact("model/model.json", result.model.serialize());
   await run.end("FINISHED");
   return {

@@ -88,6 +88,7 @@ Deno.test("the WASM categorical partition scan is XGBoost's, up to 3,000 categor
       maxCat,
       slots,
       cap,
+      0,
     );
     const got = ws.f64(out, 10), want = referencePartition({ ...p, maxCat }, { g, h, miss, bins });
     assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
@@ -100,4 +101,112 @@ Deno.test("the WASM categorical partition scan is XGBoost's, up to 3,000 categor
     assert.deepEqual(set, want.set, `trial ${trial}: the categories going right`);
   }
   assert.ok(splits > 300 && big > 50, `${splits} splits, ${big} sets above 64 categories`);
+});
+
+/**
+ * LightGBM's partition scan (FindBestThresholdCategoricalInner, not one-hot), read directly: the
+ * categories with round(h · rows / H) ≥ cat_smooth sorted stably by g / (h + cat_smooth); from
+ * either end at most min(max_cat_threshold, (m + 1) / 2) of them; a candidate once the run has
+ * gathered min_data_per_group rows and while the rest keeps as many (and min_child_weight); gains
+ * with lambda + cat_l2. The run goes right, the rest and missing values left.
+ */
+function referenceLightGbm(
+  p: GainParams & { maxCat: number; smooth: number; perGroup: number; catL2: number },
+  node: Node & { rows: number },
+) {
+  const perHess = node.rows / node.h, pg = calcGain(p, node.g, node.h);
+  const count = (c: number) => Math.round(node.bins[c]![1] * perHess);
+  const key = (c: number) => node.bins[c]![0] / (node.bins[c]![1] + p.smooth);
+  const used = node.bins.map((_, c) => c).filter((c) => count(c) >= p.smooth);
+  used.sort((a, b) => key(a) - key(b) || a - b);
+  const m = used.length,
+    most = Math.min(p.maxCat, (m + 1) >> 1),
+    l2 = { ...p, lambda: p.lambda + p.catL2 };
+  let best = RT_EPS, found: { words: number[]; set: number[]; dir: number } | undefined;
+  for (const dir of [1, -1]) {
+    let sg = 0, sh = 0, rows = 0, group = 0;
+    for (let i = 0; i < most; i++) {
+      const c = used[dir === 1 ? i : m - 1 - i]!;
+      [sg, sh] = [sg + node.bins[c]![0], sh + node.bins[c]![1]];
+      rows += count(c);
+      group += count(c);
+      if (sh < p.min_child_weight) continue;
+      if (node.rows - rows < p.perGroup || node.h - sh < p.min_child_weight) break;
+      if (group < p.perGroup) continue;
+      group = 0;
+      const gain = calcGain(l2, sg, sh) + calcGain(l2, node.g - sg, node.h - sh) - pg;
+      if (gain > best) {
+        const set = dir === 1 ? used.slice(0, i + 1) : used.slice(m - 1 - i);
+        [best, found] = [gain, { words: [gain, 1, node.g - sg, node.h - sh, sg, sh], set, dir }];
+      }
+    }
+  }
+  return found && { ...found, set: found.set.sort((a, b) => a - b) };
+}
+
+Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: rare categories left out, smoothed order, both ends, per-group counts, cat_l2", () => {
+  const ws = new Workspace(), rng = new Rng(11), cap = 1024, nf = 2;
+  const hist = ws.alloc(nf * 4096 + cap * 16), counts = ws.alloc(4 * nf), feats = ws.alloc(4);
+  const slots = ws.alloc(8 * nf), flags = ws.alloc(nf), out = ws.alloc(80 + cap / 8 + 24 * cap);
+  ws.i32(slots, 2 * nf).set([0, 255 * 16, nf * 4096, (cap - 1) * 16]);
+  ws.u8(flags, nf).set([0, 1]);
+  ws.i32(feats, 1).set([1]);
+  const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
+  const p = { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1e-3 };
+  let splits = 0, fromEnd = 0;
+  for (let trial = 0; trial < 600; trial++) {
+    const nb = [12, 100, 1000][trial % 3]!;
+    // Hessians of a quarter per row (a logistic loss near p = 0.5): h = rows / 4.
+    const bins = Array.from({ length: nb }, (): [number, number] => {
+      const rows = rng.next() < 0.3 ? int(0, 12) : int(0, 400);
+      return [int(-rows, rows) / 8, rows / 4];
+    });
+    const miss: [number, number] = trial % 2 ? [0, 0] : [int(-20, 20) / 8, int(0, 80) / 4];
+    const g = bins.reduce((a, b) => a + b[0], miss[0]),
+      h = bins.reduce((a, b) => a + b[1], miss[1]);
+    const rows = 4 * h;
+    const v = ws.f64(nf * 4096 + hist, cap * 2).fill(0);
+    bins.forEach(([bg, bh], c) => v.set([bg, bh], 2 * c));
+    v.set(miss, 2 * (cap - 1));
+    ws.i32(counts, nf).set([1, nb]);
+    const q = {
+      ...p,
+      maxCat: [32, 4, 64][trial % 3]!,
+      smooth: [10, 1, 30][trial % 3]!,
+      perGroup: [100, 1, 50][trial % 3]!,
+      catL2: [10, 0, 3][trial % 3]!,
+    };
+    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+    ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
+    ws.k.findBestSplit(
+      hist,
+      counts,
+      feats,
+      1,
+      g,
+      h,
+      RT_EPS,
+      out,
+      0,
+      0,
+      0,
+      flags,
+      4,
+      q.maxCat,
+      slots,
+      cap,
+      rows,
+    );
+    const got = ws.f64(out, 10), want = referenceLightGbm(q, { g, h, miss, bins, rows });
+    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
+    if (!want) continue;
+    splits++;
+    if (want.dir === -1) fromEnd++;
+    assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
+    const bits = ws.u8(out + 80, cap / 8), set: number[] = [];
+    for (let c = 0; c < cap; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) set.push(c);
+    assert.deepEqual(set, want.set, `trial ${trial}: the categories going right`);
+  }
+  ws.k.setCategoryParams(-1, 0, 0);
+  assert.ok(splits > 300 && fromEnd > 30, `${splits} splits, ${fromEnd} from the high end`);
 });

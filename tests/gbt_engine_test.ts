@@ -481,6 +481,7 @@ Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and
       0,
       0,
       256,
+      0,
     );
     const got = ws.f64(out, 9),
       want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });

@@ -78,7 +78,10 @@ export function daskEstimator(config: TrainingConfig, settings: DaskSettings): E
 export function xgboostParams(params: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const out: Record<string, unknown> = { tree_method: "hist" };
   for (const [k, v] of Object.entries(params)) {
-    if (v === undefined || NOT_PASSED.has(k) || /^(lambdarank_|ndcg_|max_cat_)/.test(k)) continue;
+    if (
+      v === undefined || NOT_PASSED.has(k) ||
+      /^(lambdarank_|ndcg_|max_cat_|cat_smooth$|cat_l2$|min_data_per_group$)/.test(k)
+    ) continue;
     out[k] = v;
   }
   return out;

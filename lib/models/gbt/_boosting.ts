@@ -243,7 +243,12 @@ export class Booster {
     for (const j of catIndex) ws.u8(flags, nf)[j] = 1;
     this.#catColumns = new Set(catIndex);
     const onehotBelow = p.max_cat_to_onehot;
-    return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0 };
+    const lightgbm = p.cat_smooth === undefined ? undefined : {
+      cat_smooth: p.cat_smooth,
+      min_data_per_group: p.min_data_per_group,
+      cat_l2: p.cat_l2,
+    };
+    return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0, lightgbm };
   }
 
   /** The categorical features too wide for u8 bins, with their histogram slots in the search. */

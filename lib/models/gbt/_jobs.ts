@@ -36,7 +36,11 @@ export const OP_PARTITION = 4;
  * node's weight bounds lower, upper with the monotone constraints (i32 per feature; 0: none),
  * and the categorical features (u8 flag per feature; 0: none) with max_cat_to_onehot and
  * max_cat_threshold, then the histogram slots (i32 pairs per feature; 0: every feature's at
- * f · 4096) and the most categories a feature may have (`catCap`, a multiple of 256). `out` takes
+ * f · 4096) and the most categories a feature may have (`catCap`, a multiple of 256), then
+ * LightGBM's categorical parameters cat_smooth (below 0: XGBoost's partition), min_data_per_group
+ * and cat_l2 (set on the thread's kernels first), and the node's row count: total, and when it
+ * is a side of a node partitioned in this round, the partition's left counts (i32 × threads; 0:
+ * none), their number and the side (1: right, total − the left counts). `out` takes
  * 80 + catCap / 8 + 24 · catCap bytes with categorical features (the set and sort scratch).
  */
 export const OP_SPLIT = 5;
@@ -130,7 +134,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
   [OP_PARTITION]: 10,
-  [OP_SPLIT]: 20,
+  [OP_SPLIT]: 27,
 };
 
 /** Where the job starting at `i` ends (the index of the next one). */
@@ -206,7 +210,7 @@ export function runJobs(
         k.partition(...args<Parameters<Kernels["partition"]>>(a, 10));
         break;
       case OP_SPLIT:
-        runSplit(k, a);
+        runSplit(k, a, memory);
         break;
       default:
         runScoringJob(k, op, a);
@@ -220,11 +224,17 @@ function args<T extends readonly number[]>(a: (j: number) => number, n: number):
   return Array.from({ length: n }, (_, j) => a(j)) as unknown as T;
 }
 
-/** A split search: the thread's gain parameters set, then the search. */
-function runSplit(k: Kernels, a: (j: number) => number): void {
+/** A split search: the thread's gain and category parameters set, the node's rows, the search. */
+function runSplit(k: Kernels, a: (j: number) => number, memory: WebAssembly.Memory): void {
   k.setGainParams(a(8), a(9), a(10), a(11));
+  k.setCategoryParams(a(20), a(21), a(22));
+  let rows = a(23);
+  if (a(24) !== 0) {
+    const left = new Int32Array(memory.buffer, a(24), a(25)).reduce((x, y) => x + y, 0);
+    rows = a(26) ? rows - left : left;
+  }
   const search = [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19].map(a);
-  k.findBestSplit(...(search as Parameters<Kernels["findBestSplit"]>));
+  k.findBestSplit(...([...search, rows] as Parameters<Kernels["findBestSplit"]>));
 }
 
 /** The wide features' histogram of a row range, or of one side of a node just partitioned. */

@@ -28,6 +28,7 @@ import {
   calcWeight,
   type CategoricalSearch,
   type GainParams,
+  type NodeRowCount,
   planSplitSearch,
   type Split,
 } from "./split.ts";
@@ -191,7 +192,8 @@ class TreeBuilder {
       );
       const allowed = sets && allowedFeatures(sets, n.path);
       if (allowed) features = features.filter((f) => allowed.has(f));
-      return { hist: n.hist, features, g: n.g, h: n.h, lower: n.lower, upper: n.upper };
+      const { hist, g, h, lower, upper, rows } = n;
+      return { hist, features, g, h, lower, upper, rows };
     });
   }
 
@@ -237,7 +239,11 @@ class TreeBuilder {
       wide: this.#ctx.wide,
     });
     const read = this.#canSplit(root.depth)
-      ? planSplitSearch(this.#searchOn(), this.#searches([root]), jobs)
+      ? planSplitSearch(
+        this.#searchOn(),
+        this.#searches([{ ...root, rows: { total: rows } }]),
+        jobs,
+      )
       : undefined;
     await pool.run(jobs);
     root.split = this.#kept(read?.()[0]);
@@ -288,7 +294,7 @@ class TreeBuilder {
     );
     const mark = ws.used, first = shares.map((): number[] => []);
     const capacity = categoryCapacity(this.#ctx.wide);
-    const results = nodes.map((n, k) => {
+    const partitions = nodes.map((n, k) => {
       const s = n.split!, out = ws.alloc(4 * shares.length);
       const categorySet = s.categories ? placeCategorySet(ws, s.categories, capacity) : undefined;
       const node = {
@@ -320,14 +326,16 @@ class TreeBuilder {
       const b = builds[k], s = n.split!, depth = n.depth + 1;
       if (!b) return [];
       const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
-      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]!, ...lb, path };
-      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist, ...rb, path }];
+      const total = rowCount(n.ranges), threads = shares.length, results = partitions[k]!;
+      const rows = (right: boolean) => ({ total, results, threads, right });
+      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]!, ...lb, path, rows: rows(false) };
+      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist, ...rb, path, rows: rows(true) }];
     });
     const read = planSplitSearch(this.#searchOn(), this.#searches(kids), second);
     await this.#runHalves(first, kids.length > 0 ? second : []);
     const splits = read(), next: OpenNode[] = [];
     nodes.forEach((n, k) => {
-      const [left, right] = this.#expand(n, ws.i32(results[k]!, shares.length));
+      const [left, right] = this.#expand(n, ws.i32(partitions[k]!, shares.length));
       const b = builds[k];
       if (!b) return this.#pool.give(n.hist);
       [left.hist, right.hist] = [b.dests[0]!, n.hist];
@@ -488,7 +496,9 @@ const NO_CATEGORIES: CategoricalSearch = {
 };
 
 /** What a node's split search needs of it. */
-type SearchNode = Pick<OpenNode, "hist" | "depth" | "g" | "h" | "lower" | "upper" | "path">;
+type SearchNode =
+  & Pick<OpenNode, "hist" | "depth" | "g" | "h" | "lower" | "upper" | "path">
+  & { rows: NodeRowCount };
 
 /** Histogram buffers in the workspace, reused through a free list. */
 class HistPool {
@@ -519,4 +529,11 @@ class HistPool {
   release(): void {
     this.#ws.reset(this.#mark);
   }
+}
+
+/** Rows of a node: the sum of its threads' [start, end) ranges. */
+function rowCount(ranges: Int32Array): number {
+  let rows = 0;
+  for (let t = 0; t < ranges.length; t += 2) rows += ranges[t + 1]! - ranges[t]!;
+  return rows;
 }

@@ -13,7 +13,13 @@ import { OP_GROW_LEAFWISE } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
 import type { ThreadShare } from "./node_jobs.ts";
 import type { CategoricalSearch, GainParams, Split } from "./split.ts";
-import { categoricalOutBytes, CATEGORY_SPLIT_BIN, RT_EPS, toSplit } from "./split.ts";
+import {
+  categoricalOutBytes,
+  CATEGORY_SPLIT_BIN,
+  lightGbmWords,
+  RT_EPS,
+  toSplit,
+} from "./split.ts";
 import { categoriesAt, placeCategorySet } from "./category_sets.ts";
 import { categoryCapacity, type WideCategories, wideShare } from "./wide_categories.ts";
 import type { ThreadPool } from "./thread_pool.ts";
@@ -98,7 +104,7 @@ export function growsInOneRound(
 const FEATURE_SHARE_CELLS = 1_000_000;
 
 /** Words of a thread's part of the parameter block, and of the part before the threads'. */
-const THREAD_WORDS = 12, HEADER_WORDS = 48;
+const THREAD_WORDS = 12, HEADER_WORDS = 52;
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 function candidateBytes(ctx: LeafwiseContext): number {
@@ -142,7 +148,7 @@ export async function growLeafwiseRound(
   const size = HEADER_WORDS + THREAD_WORDS * threads, block = ws.alloc(8 * size);
   const records = ws.alloc(8 * width * tree.p.max_leaves);
   const setBytes = categoryCapacity(ctx.wide) / 8, sets = ws.alloc(setBytes * tree.p.max_leaves);
-  const common = commonWords(ctx, { ...tree, byFeatures }, { records, sets });
+  const common = commonWords(ctx, { ...tree, byFeatures, rows }, { records, sets });
   const own = shares.map((share, t) =>
     threadWords(ctx, { ...tree, share, t, rows: byFeatures ? rows : -1 })
   );
@@ -163,10 +169,16 @@ export async function growLeafwiseRound(
   return { splits, rootRanges };
 }
 
-/** Words 0–47 of the parameter block (see the kernel's module comment). */
+/** Words 0–51 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
-  tree: { p: LeafwiseParams; root: LeafwiseRoot; take: () => number; byFeatures: boolean },
+  tree: {
+    p: LeafwiseParams;
+    root: LeafwiseRoot;
+    take: () => number;
+    byFeatures: boolean;
+    rows: number;
+  },
   out: { records: number; sets: number },
 ): number[] {
   const { ws, shares } = ctx, { p, root } = tree, threads = shares.length;
@@ -189,7 +201,7 @@ function commonWords(
     tree.byFeatures ? 1 : 0,
     ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets],
     ...(w ? [w.col, w.features.length, w.slot, w.index] : [0, 0, 0, 0]),
-    ...[cat?.slots ?? 0, bits],
+    ...[cat?.slots ?? 0, bits, ...lightGbmWords(cat), tree.rows],
   ];
 }
 

@@ -77,6 +77,15 @@ export const GbtParamsSchema = z.strictObject({
   max_cat_to_onehot: int(1, INT_MAX).default(4),
   /** At most this many categories on the scanned side of a partition split. */
   max_cat_threshold: int(1, INT_MAX).default(64),
+  /**
+   * LightGBM's partition of categories instead of XGBoost's when set (the `lightgbm` type sets
+   * 10): categories of fewer rows stay with the rest, the others sorted by G / (H + cat_smooth).
+   */
+  cat_smooth: num(0, Infinity, { loOpen: true }).optional(),
+  /** With `cat_smooth`: rows each side of a categorical split keeps, and gathers per candidate. */
+  min_data_per_group: num(0, Infinity).default(100),
+  /** With `cat_smooth`: extra L2 regularization of a categorical split's gain. */
+  cat_l2: num(0, Infinity).default(10),
   /** Ranking: how pairs are chosen (XGBoost's default `topk`, the only one here). */
   lambdarank_pair_method: z.enum(["topk"]).default("topk"),
   /** Ranking: the top k positions each pair's higher member comes from (XGBoost's default 32). */
@@ -126,6 +135,9 @@ export const MODEL_DEFAULTS: Readonly<Record<TreeModelType, Readonly<Record<stri
     max_depth: 0,
     eta: 0.1,
     min_child_weight: 1e-3,
+    // LightGBM's categorical splits and their defaults.
+    cat_smooth: 10,
+    max_cat_threshold: 32,
   },
   // XGBoost's random forest (XGBRFClassifier): one round of parallel trees, no shrinkage.
   random_forest: {

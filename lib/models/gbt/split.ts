@@ -54,6 +54,27 @@ export interface CategoricalSearch {
    * 0 when every feature has the usual 256 bins at f · 4096 (no wide categorical feature).
    */
   readonly slots: number;
+  /**
+   * LightGBM's partition instead of XGBoost's (`cat_smooth`, `min_data_per_group`, `cat_l2`), or
+   * undefined.
+   */
+  readonly lightgbm?: LightGbmCategories | undefined;
+}
+
+/** LightGBM's categorical parameters (its names and meanings). */
+export interface LightGbmCategories {
+  /** Categories with fewer rows stay out of the sorted list; the sort key is G / (H + this). */
+  readonly cat_smooth: number;
+  /** Rows a side must keep, and gather between two candidate sets. */
+  readonly min_data_per_group: number;
+  /** Extra L2 regularization of a categorical split's gain. */
+  readonly cat_l2: number;
+}
+
+/** The LightGBM words of a split search or a leaf-wise round: smooth (−1: none), per group, L2. */
+export function lightGbmWords(cat: CategoricalSearch | undefined): [number, number, number] {
+  const l = cat?.lightgbm;
+  return l ? [l.cat_smooth, l.min_data_per_group, l.cat_l2] : [-1, 0, 0];
 }
 
 /** Bytes of a search's result: the split, found, the categorical flag. */
@@ -114,6 +135,20 @@ export interface SplitSearch {
   /** The node's weight bounds under monotone constraints (±∞ otherwise). */
   readonly lower: number;
   readonly upper: number;
+  /** The node's rows (LightGBM's categorical split counts them): see {@link NodeRowCount}. */
+  readonly rows: NodeRowCount;
+}
+
+/**
+ * A node's row count as a split search learns it: `total` itself, or — for a child of a node
+ * partitioned in the same pool round — its side of `total` (the parent's rows) by the threads'
+ * left counts (i32 × `threads` at `results`).
+ */
+export interface NodeRowCount {
+  readonly total: number;
+  readonly results?: number;
+  readonly threads?: number;
+  readonly right?: boolean;
 }
 
 /** A thread's features [f0, f1). */
@@ -168,6 +203,11 @@ export function planSplitSearch(
         cat.maxThreshold,
         cat.slots,
         bits || 256,
+        ...lightGbmWords(cat),
+        node.rows.total,
+        node.rows.results ?? 0,
+        node.rows.threads ?? 0,
+        node.rows.right ? 1 : 0,
       );
       outs.push({ out, bits });
     });

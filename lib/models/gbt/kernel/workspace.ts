@@ -162,7 +162,9 @@ export interface Kernels {
     maxCatThreshold: number,
     slots: number,
     catCap: number,
+    rows: number,
   ): void;
+  setCategoryParams(smooth: number, minDataPerGroup: number, l2: number): void;
   buildHistWide(
     wide: number,
     n: number,

@@ -550,6 +550,20 @@ let pAlpha: f64 = 0.0;
 let pMaxDelta: f64 = 0.0;
 let pMinChild: f64 = 1.0;
 
+/** LightGBM's categorical split (`cat_smooth`; below 0: XGBoost's), `min_data_per_group`, `cat_l2`. */
+let catSmooth: f64 = -1.0;
+let catMinPerGroup: f64 = 0.0;
+let catL2: f64 = 0.0;
+/** Rows of the node being searched (LightGBM's category counts are hessians × rows / H). */
+let nodeRows: f64 = 0.0;
+
+/** Sets how findBestSplit partitions categories: LightGBM's way when `smooth` ≥ 0. */
+export function setCategoryParams(smooth: f64, minDataPerGroup: f64, l2: f64): void {
+  catSmooth = smooth;
+  catMinPerGroup = minDataPerGroup;
+  catL2 = l2;
+}
+
 /** Sets the gain parameters used by findBestSplit. */
 export function setGainParams(lambda: f64, alpha: f64, maxDeltaStep: f64, minChildWeight: f64): void {
   pLambda = lambda;
@@ -784,9 +798,10 @@ const HOPE: f64 = 1.0 + 1e-12;
 export function findBestSplit(
   hist: usize, binCounts: usize, features: usize, nsel: i32, g: f64, h: f64, minGain: f64, out: usize,
   lower: f64, upper: f64, monotone: usize, catFlags: usize, onehotBelow: i32, maxCatThreshold: i32,
-  slots: usize, catCap: i32,
+  slots: usize, catCap: i32, rows: f64,
 ): void {
   catBits = <usize>catCap;
+  nodeRows = rows;
   if (monotone != 0) {
     const bounds = f64x2.replace_lane(f64x2.splat(lower), 1, upper);
     const parentGain = gainGivenWeight(g, h, clamped(calcWeight(g, h), bounds));
@@ -815,9 +830,11 @@ export function findBestSplit(
     const hm = load<f64>(miss + 8);
     const before = bestGain;
     if (catFlags != 0 && load<u8>(catFlags + <usize>f) != 0) {
-      bestGain = scanCategorical(
-        out, f, base, nb, miss, g, h, parentGain, bestGain, onehotBelow, maxCatThreshold,
-      );
+      bestGain = catSmooth >= 0.0 && nb >= onehotBelow
+        ? scanCategoricalLgb(out, f, base, nb, g, h, parentGain, bestGain, maxCatThreshold)
+        : scanCategorical(
+          out, f, base, nb, miss, g, h, parentGain, bestGain, onehotBelow, maxCatThreshold,
+        );
       if (bestGain > before) bestIsCat = true;
       continue;
     }
@@ -933,21 +950,72 @@ function scanCategorical(
   return best;
 }
 
+/**
+ * LightGBM's partition of a categorical feature (its FindBestThresholdCategoricalInner): the
+ * categories with at least `cat_smooth` rows (counts estimated as LightGBM does: hessian × node
+ * rows / node hessian) sorted by G / (H + cat_smooth), ascending and stable; a run of them from
+ * either end (at most min(max_cat_threshold, (m + 1) / 2) categories) is the set S going right,
+ * every other category and missing values left. A run ends where the other side would keep fewer
+ * than `min_data_per_group` rows (or less than min_child_weight), and is tried only once it has
+ * gathered `min_data_per_group` rows since the last one tried; gains use lambda + `cat_l2`.
+ */
+function scanCategoricalLgb(
+  out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
+  maxCatThreshold: i32,
+): f64 {
+  const order = catOrder(out), keys = order + (catBits << 2), perHess = nodeRows / h;
+  let m = 0;
+  for (let c = 0; c < nb; c++) {
+    const at = base + (<usize>c << 4), hc = load<f64>(at + 8);
+    if (Math.round(hc * perHess) < catSmooth) continue;
+    store<f64>(keys + (<usize>m << 3), load<f64>(at) / (hc + catSmooth));
+    store<i32>(order + (<usize>m << 2), c);
+    m++;
+  }
+  sortKeyed(order, keys, m);
+  const most = min(maxCatThreshold, (m + 1) >> 1), lambda = pLambda;
+  pLambda = lambda + catL2;
+  let size = 0, from = 0;
+  for (let dir = 0; dir < 2; dir++) {
+    let sg = 0.0, sh = 0.0, rows = 0.0, group = 0.0;
+    for (let i = 0; i < most; i++) {
+      const k = dir == 0 ? i : m - 1 - i, c = <usize>load<i32>(order + (<usize>k << 2));
+      const hc = load<f64>(base + (c << 4) + 8), count = Math.round(hc * perHess);
+      sg += load<f64>(base + (c << 4));
+      sh += hc;
+      rows += count;
+      group += count;
+      if (sh < pMinChild) continue;
+      if (nodeRows - rows < catMinPerGroup || h - sh < pMinChild) break;
+      if (group < catMinPerGroup) continue;
+      group = 0.0;
+      const gain = calcGain(sg, sh) + calcGain(g - sg, h - sh) - parentGain;
+      if (gain > best) {
+        best = gain;
+        record(out, gain, f, -3, 1.0, g - sg, h - sh, sg, sh);
+        size = i + 1;
+        from = dir == 0 ? 0 : m - 1 - i;
+      }
+    }
+  }
+  pLambda = lambda;
+  if (size > 0) recordCategories(out, order + (<usize>from << 2), size);
+  return best;
+}
+
 /** Categories sorted by insertion before the merge passes of {@link sortByWeight}. */
 const RUN: i32 = 16;
 
 /**
  * order = 0..nb−1 stably sorted by each bin's leaf weight (0 below min_child_weight): the
  * categories of weight 0 (most of a deep node's: empty or light) set aside in category order, the
- * others sorted — runs of {@link RUN} by insertion, then merged pairwise (bottom-up, ties from the
- * left run first) through the scratch after `keys` — and the zeros put back between the negative
- * and the positive weights: the one stable order, so any stable sort of them all gives the same.
+ * others sorted ({@link sortKeyed}) and the zeros put back between the negative and the positive
+ * weights: the one stable order, so any stable sort of them all gives the same.
  */
 function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
   // The zeros wait at the far end of the merge's key scratch, stacked downwards (the k-th at
   // zeros − 4k): past anything the merge writes there (8m bytes; m + z ≤ catBits).
-  const scratchO = keys + (catBits << 3), scratchK = scratchO + (catBits << 2);
-  const zeros = scratchK + (catBits << 3) - 4;
+  const zeros = keys + (catBits << 3) + (catBits << 2) + (catBits << 3) - 4;
   let m = 0, z = 0;
   for (let c = 0; c < nb; c++) {
     const at = base + (<usize>c << 4), key = calcWeight(load<f64>(at), load<f64>(at + 8));
@@ -960,6 +1028,24 @@ function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
     store<i32>(order + (<usize>m << 2), c);
     m++;
   }
+  sortKeyed(order, keys, m);
+  if (z == 0) return;
+  let p = 0; // the first positive weight
+  while (p < m && load<f64>(keys + (<usize>p << 3)) < 0.0) p++;
+  memory.copy(order + (<usize>(p + z) << 2), order + (<usize>p << 2), <usize>(m - p) << 2);
+  memory.copy(keys + (<usize>(p + z) << 3), keys + (<usize>p << 3), <usize>(m - p) << 3);
+  for (let k = 0; k < z; k++) {
+    store<i32>(order + (<usize>(p + k) << 2), load<i32>(zeros - (<usize>k << 2)));
+  }
+  memory.fill(keys + (<usize>p << 3), 0, <usize>z << 3);
+}
+
+/**
+ * Sorts (order, keys)[0, m) by key, ascending and stable: runs of {@link RUN} by insertion, then
+ * merged pairwise (bottom-up, ties from the left run first) through the scratch after `keys`.
+ */
+function sortKeyed(order: usize, keys: usize, m: i32): void {
+  const scratchO = keys + (catBits << 3), scratchK = scratchO + (catBits << 2);
   sortRuns(order, keys, m);
   let srcO = order, srcK = keys, dstO = scratchO, dstK = scratchK;
   for (let width = RUN; width < m; width <<= 1) {
@@ -977,15 +1063,6 @@ function sortByWeight(base: usize, nb: i32, order: usize, keys: usize): void {
     memory.copy(order, srcO, <usize>m << 2);
     memory.copy(keys, srcK, <usize>m << 3);
   }
-  if (z == 0) return;
-  let p = 0; // the first positive weight
-  while (p < m && load<f64>(keys + (<usize>p << 3)) < 0.0) p++;
-  memory.copy(order + (<usize>(p + z) << 2), order + (<usize>p << 2), <usize>(m - p) << 2);
-  memory.copy(keys + (<usize>(p + z) << 3), keys + (<usize>p << 3), <usize>(m - p) << 3);
-  for (let k = 0; k < z; k++) {
-    store<i32>(order + (<usize>(p + k) << 2), load<i32>(zeros - (<usize>k << 2)));
-  }
-  memory.fill(keys + (<usize>p << 3), 0, <usize>z << 3);
 }
 
 /** Sorts each run of {@link RUN} entries of (order, keys)[0, m) by key, by insertion (stable). */

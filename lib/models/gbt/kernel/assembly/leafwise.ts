@@ -25,8 +25,9 @@
 //   (0: a numeric split), 41 the records' category sets, 42 the wide categorical features' u16
 //   codes (0: none; wide.ts), 43 their count, 44 their slot's bins, 45 each feature's wide index
 //   (i32, −1 for a u8 feature), 46 each feature's histogram slot (i32 pairs, findBestSplit's), 47
-//   the bits of a category set (256, or the wide slot's bins);
-//   per thread t at 48 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   the bits of a category set (256, or the wide slot's bins), 48 LightGBM's cat_smooth (below 0:
+//   XGBoost's partition of categories), 49 min_data_per_group, 50 cat_l2, 51 the root's rows;
+//   per thread t at 52 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
 //   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
 //   them), its row index and partition scratch (mode 1; thread 0's are the shared ones), its wide
 //   features [k0, k1) (those among its features).
@@ -35,12 +36,15 @@
 // every node of its table, and thread 0 copies a split's set beside its record.
 
 import {
-  barrierTo, buildHist, findBestSplit, partition, reduceHists, setGainParams,
+  barrierTo, buildHist, findBestSplit, partition, reduceHists, setCategoryParams, setGainParams,
 } from "./kernels";
 import { buildHistWide } from "./wide";
 
-/** f64 words per node in a thread's state: id, depth, start, end, g, h, hist, has split, split (8). */
-const NODE: usize = 16;
+/**
+ * f64 words per node in a thread's state: id, depth, start, end, g, h, hist, has split, split (8),
+ * rows (all threads').
+ */
+const NODE: usize = 17;
 /** Words of a record before the left counts. */
 const RECORD: usize = 9;
 /** Bytes of a thread's state header: partition count (i32), leaves, nodes, barriers, records. */
@@ -88,7 +92,7 @@ export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((48 + 12 * t) << 3);
+  return block + ((52 + 12 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -99,6 +103,7 @@ export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
 /** Grows the tree below the root (see the module comment); `t` is this thread's index. */
 export function growLeafwise(block: usize, t: i32): void {
   setGainParams(word(block, 10), word(block, 11), word(block, 12), word(block, 13));
+  setCategoryParams(word(block, 48), word(block, 49), word(block, 50));
   const me = meOf(block, <usize>t), maxLeaves = int(block, 16), state = int(me, 5);
   const open = nodeAt(state, 2 * maxLeaves + 1), free = open + ((maxLeaves + 2) << 2);
   // The header: one leaf, one node, no barrier passed, no split recorded.
@@ -114,6 +119,7 @@ export function growLeafwise(block: usize, t: i32): void {
   setWord(root, 3, word(me, 7));
   for (let i: usize = 0; i < 4; i++) setWord(root, 4 + i, word(block, 24 + i));
   for (let i: usize = 0; i < 8; i++) setWord(root, 8 + i, word(block, 28 + i));
+  setWord(root, 16, word(block, 51));
   if (int(block, 40) != 0) memory.copy(setOf(block, state, 0), int(block, 40), setBytes(block));
   let openCount: usize = word(root, 7) != 0.0 ? 1 : 0;
   store<i32>(open, 0);
@@ -202,6 +208,14 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   // The smaller child's (by hessian sum) histogram is built; the other is the parent's minus it.
   const right = word(node, 15) < word(node, 13);
   childHists(block, t, node, right ? mid : start, right ? end : mid, fresh);
+  // Sharing the rows, every thread's left count is in (childHists passed a barrier).
+  let left: f64 = <f64>(mid - start);
+  if (!byFeatures) {
+    left = 0.0;
+    for (let u: usize = 0; u < threads; u++) left += word(record, RECORD + u);
+  }
+  setWord(kids, 16, left);
+  setWord(kids + (NODE << 3), 16, word(node, 16) - left);
   setWord(kids, 6, <f64>fresh);
   setWord(kids + (NODE << 3), 6, word(node, 6)); // the parent's buffer now holds the right one's
   search(block, t, kids, 0);
@@ -279,7 +293,7 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
     0.0, 0.0, 0, int(block, 37), <i32>int(block, 38), <i32>int(block, 39), int(block, 46),
-    <i32>int(block, 47),
+    <i32>int(block, 47), word(kid, 16),
   ); // no constraints: such trees grow a split per round
 }
 

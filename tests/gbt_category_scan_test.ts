@@ -45,14 +45,57 @@ function referencePartition(p: GainParams & { maxCat: number }, node: Node) {
   return found && { ...found, set: found.set.sort((a, b) => a - b) };
 }
 
-Deno.test("the WASM categorical partition scan is XGBoost's, up to 3,000 categories in wide slots, ties kept in category order", () => {
-  const ws = new Workspace(), rng = new Rng(5), cap = 3072, nf = 2;
-  // Feature 0 an ordinary 4 KiB slot (unused here); feature 1 a wide slot after it.
+/**
+ * A workspace holding one categorical feature in a wide slot of `cap` bins (feature 1; feature 0
+ * an ordinary 4 KiB slot, unused): `search` places a node's histogram there and runs the kernel's
+ * search over it, `set` reads the categories going right.
+ */
+function wideSlot(cap: number) {
+  const ws = new Workspace(), nf = 2;
   const hist = ws.alloc(nf * 4096 + cap * 16), counts = ws.alloc(4 * nf), feats = ws.alloc(4);
   const slots = ws.alloc(8 * nf), flags = ws.alloc(nf), out = ws.alloc(80 + cap / 8 + 24 * cap);
   ws.i32(slots, 2 * nf).set([0, 255 * 16, nf * 4096, (cap - 1) * 16]);
   ws.u8(flags, nf).set([0, 1]);
   ws.i32(feats, 1).set([1]);
+  return {
+    ws,
+    search(node: Node, o: { onehotBelow: number; maxCat: number; rows: number }): Float64Array {
+      const w = ws.f64(nf * 4096 + hist, cap * 2).fill(0);
+      node.bins.forEach(([bg, bh], c) => w.set([bg, bh], 2 * c));
+      w.set(node.miss, 2 * (cap - 1));
+      ws.i32(counts, nf).set([1, node.bins.length]);
+      const { g, h } = node;
+      ws.k.findBestSplit(
+        hist,
+        counts,
+        feats,
+        1,
+        g,
+        h,
+        RT_EPS,
+        out,
+        0,
+        0,
+        0,
+        flags,
+        o.onehotBelow,
+        o.maxCat,
+        slots,
+        cap,
+        o.rows,
+      );
+      return ws.f64(out, 10);
+    },
+    set(): number[] {
+      const bits = ws.u8(out + 80, cap / 8), set: number[] = [];
+      for (let c = 0; c < cap; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) set.push(c);
+      return set;
+    },
+  };
+}
+
+Deno.test("the WASM categorical partition scan is XGBoost's, up to 3,000 categories in wide slots, ties kept in category order", () => {
+  const rng = new Rng(5), slot = wideSlot(3072), ws = slot.ws;
   const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
   const p = { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1, maxCat: 64 };
   let splits = 0, big = 0;
@@ -65,40 +108,16 @@ Deno.test("the WASM categorical partition scan is XGBoost's, up to 3,000 categor
     const miss: [number, number] = trial % 3 === 0 ? [0, 0] : [int(-6, 6), int(1, 5)];
     const g = bins.reduce((a, b) => a + b[0], miss[0]),
       h = bins.reduce((a, b) => a + b[1], miss[1]);
-    const v = ws.f64(nf * 4096 + hist, cap * 2).fill(0);
-    bins.forEach(([bg, bh], c) => v.set([bg, bh], 2 * c));
-    v.set(miss, 2 * (cap - 1));
-    ws.i32(counts, nf).set([1, nb]);
     const maxCat = [64, 8, 2000][trial % 3]!;
     ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.findBestSplit(
-      hist,
-      counts,
-      feats,
-      1,
-      g,
-      h,
-      RT_EPS,
-      out,
-      0,
-      0,
-      0,
-      flags,
-      0,
-      maxCat,
-      slots,
-      cap,
-      0,
-    );
-    const got = ws.f64(out, 10), want = referencePartition({ ...p, maxCat }, { g, h, miss, bins });
+    const got = slot.search({ g, h, miss, bins }, { onehotBelow: 0, maxCat, rows: 0 });
+    const want = referencePartition({ ...p, maxCat }, { g, h, miss, bins });
     assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
     if (!want) continue;
     splits++;
     if (want.set.length > 64) big++;
     assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
-    const bits = ws.u8(out + 80, cap / 8), set: number[] = [];
-    for (let c = 0; c < cap; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) set.push(c);
-    assert.deepEqual(set, want.set, `trial ${trial}: the categories going right`);
+    assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
   }
   assert.ok(splits > 300 && big > 50, `${splits} splits, ${big} sets above 64 categories`);
 });
@@ -145,12 +164,7 @@ function referenceLightGbm(
 }
 
 Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: rare categories left out, smoothed order, both ends, per-group counts, cat_l2", () => {
-  const ws = new Workspace(), rng = new Rng(11), cap = 1024, nf = 2;
-  const hist = ws.alloc(nf * 4096 + cap * 16), counts = ws.alloc(4 * nf), feats = ws.alloc(4);
-  const slots = ws.alloc(8 * nf), flags = ws.alloc(nf), out = ws.alloc(80 + cap / 8 + 24 * cap);
-  ws.i32(slots, 2 * nf).set([0, 255 * 16, nf * 4096, (cap - 1) * 16]);
-  ws.u8(flags, nf).set([0, 1]);
-  ws.i32(feats, 1).set([1]);
+  const rng = new Rng(11), slot = wideSlot(1024), ws = slot.ws;
   const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
   const p = { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1e-3 };
   let splits = 0, fromEnd = 0;
@@ -165,10 +179,6 @@ Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: ra
     const g = bins.reduce((a, b) => a + b[0], miss[0]),
       h = bins.reduce((a, b) => a + b[1], miss[1]);
     const rows = 4 * h;
-    const v = ws.f64(nf * 4096 + hist, cap * 2).fill(0);
-    bins.forEach(([bg, bh], c) => v.set([bg, bh], 2 * c));
-    v.set(miss, 2 * (cap - 1));
-    ws.i32(counts, nf).set([1, nb]);
     const q = {
       ...p,
       maxCat: [32, 4, 64][trial % 3]!,
@@ -178,34 +188,14 @@ Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: ra
     };
     ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
     ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
-    ws.k.findBestSplit(
-      hist,
-      counts,
-      feats,
-      1,
-      g,
-      h,
-      RT_EPS,
-      out,
-      0,
-      0,
-      0,
-      flags,
-      4,
-      q.maxCat,
-      slots,
-      cap,
-      rows,
-    );
-    const got = ws.f64(out, 10), want = referenceLightGbm(q, { g, h, miss, bins, rows });
+    const got = slot.search({ g, h, miss, bins }, { onehotBelow: 4, maxCat: q.maxCat, rows });
+    const want = referenceLightGbm(q, { g, h, miss, bins, rows });
     assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
     if (!want) continue;
     splits++;
     if (want.dir === -1) fromEnd++;
     assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
-    const bits = ws.u8(out + 80, cap / 8), set: number[] = [];
-    for (let c = 0; c < cap; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) set.push(c);
-    assert.deepEqual(set, want.set, `trial ${trial}: the categories going right`);
+    assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
   }
   ws.k.setCategoryParams(-1, 0, 0);
   assert.ok(splits > 300 && fromEnd > 30, `${splits} splits, ${fromEnd} from the high end`);

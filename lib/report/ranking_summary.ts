@@ -7,7 +7,7 @@
 
 import type { MeanStd } from "../evaluate/summary.ts";
 import { textTable } from "./text_table.ts";
-import { type RunFacts, runLines } from "./training_summary.ts";
+import { type RunFacts, runJson, runLines } from "./training_summary.ts";
 
 /** A ranking run's metric values by name (`ndcg@5`, `ndcg@10`, `map@5`, `map@10`). */
 export type RankingMetrics = Readonly<Record<string, number>>;
@@ -67,22 +67,12 @@ export function formatRankingSummary(r: RankingOutcome): string {
 
 /** The ranking summary as one JSON object (`deno task train --log-format json`). */
 export function rankingSummaryJson(r: RankingOutcome): Record<string, unknown> {
-  return {
-    run_id: r.runId,
-    experiment_id: r.experimentId,
-    experiment_name: r.config.mlflow.experimentName,
-    tracking_uri: r.trackingUri,
-    artifact_uri: r.artifactUri,
-    model_type: r.config.model.type,
+  return runJson(r, {
     objective: r.objective,
     rows: r.rows,
     groups: r.groups,
     test: r.test,
     ...(r.cv ? { cv: r.cv.summary } : {}),
     top_features: r.importance.slice(0, 10),
-    ...(r.registered ? { registered: r.registered } : {}),
-    ...(r.offline ? { offline: r.offline } : {}),
-    duration_ms: r.durationMs,
-    ...(r.phases ? { phases_ms: r.phases } : {}),
-  };
+  });
 }

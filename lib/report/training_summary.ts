@@ -140,13 +140,7 @@ export function runLines(r: RunFacts): string[] {
  * stdout): the run, its rows, the test and CV metrics, the chosen threshold, the registration.
  */
 export function trainingSummaryJson(r: TrainingOutcome): Record<string, unknown> {
-  return {
-    run_id: r.runId,
-    experiment_id: r.experimentId,
-    experiment_name: r.config.mlflow.experimentName,
-    tracking_uri: r.trackingUri,
-    artifact_uri: r.artifactUri,
-    model_type: r.config.model.type,
+  return runJson(r, {
     rows: r.rows,
     positive_rate: r.data.labeling.achievedRate,
     test: r.test,
@@ -157,6 +151,22 @@ export function trainingSummaryJson(r: TrainingOutcome): Record<string, unknown>
     readiness: r.readiness,
     ...(r.fraud ? { fraud: fraudMetricsJson(r.fraud) } : {}),
     top_features: r.importance.slice(0, 10),
+  });
+}
+
+/**
+ * A summary's JSON: the run (ids, store, model type), then the summary's own `fields`, then the
+ * registration, an offline run's stores and the time taken.
+ */
+export function runJson(r: RunFacts, fields: Record<string, unknown>): Record<string, unknown> {
+  return {
+    run_id: r.runId,
+    experiment_id: r.experimentId,
+    experiment_name: r.config.mlflow.experimentName,
+    tracking_uri: r.trackingUri,
+    artifact_uri: r.artifactUri,
+    model_type: r.config.model.type,
+    ...fields,
     ...(r.registered ? { registered: r.registered } : {}),
     ...(r.offline ? { offline: r.offline } : {}),
     duration_ms: r.durationMs,

@@ -4,11 +4,13 @@
  * data (columns of 10, 100 and 1,000 categories beside 27 numeric ones), 20,000 training rows, the
  * held-out ROC AUC is at least LightGBM's own minus 0.002, where XGBoost's partition (the same
  * trees without `cat_smooth`) falls short of it; the model still scores identically in xgboost.
+ * A root split on 60 categories picks LightGBM's own set of categories, with its gain.
  */
 
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { rocAuc } from "../lib/evaluate/curves.ts";
+import { Frame } from "../lib/data/frame.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { benchDataset } from "../tasks/bench/benchmark_set.ts";
 import { runPython } from "./helpers/python.ts";
@@ -64,4 +66,34 @@ Deno.test("the lightgbm type splits categories as LightGBM does: held-out ROC AU
   const gap = ref.ours_in_xgboost.reduce((m, v, i) => Math.max(m, Math.abs(v - p[i]!)), 0);
   assert.ok(gap <= 1e-6, `xgboost scores our model within 1e-6: ${gap}`);
   await Deno.remove(dir, { recursive: true });
+});
+
+const ONE_SPLIT = `
+import numpy as np, lightgbm as lgb
+rng = np.random.default_rng(3)
+cats = rng.integers(0, 60, 5000); eff = rng.normal(size=60)
+y = (rng.random(5000) < 1 / (1 + np.exp(-(eff[cats] * 1.5 - 0.3)))).astype(float)
+X = cats.reshape(-1, 1).astype(float)
+b = lgb.train({"objective": "binary", "num_leaves": 2, "verbose": -1}, lgb.Dataset(X, label=y, categorical_feature=[0]), 1)
+root = b.dump_model()["tree_info"][0]["tree_structure"]
+out = {"x": X[:, 0].tolist(), "y": y.tolist(), "left": sorted(int(c) for c in root["threshold"].split("||")), "gain": root["split_gain"]}
+`;
+
+Deno.test("a root split on 60 categories is LightGBM's own: the same set of categories, the same gain", async () => {
+  const ref = await runPython<{ x: number[]; y: number[]; left: number[]; gain: number }>(
+    ONE_SPLIT,
+  );
+  const frame = new Frame(["c"], [Float64Array.from(ref.x)]);
+  const model = await new GradientBoosting({
+    num_boost_round: 1,
+    max_leaves: 2,
+    lambda: 0, // LightGBM's lambda_l2
+    enable_categorical: true,
+    nthread: 1,
+  }, { type: "lightgbm" }).fit(frame, Uint8Array.from(ref.y), { categorical: ["c"] });
+  const tree = model.state.trees[0]!, set = [...(tree.categories?.get(0) ?? [])];
+  assert.ok(ref.left.length > 10, `LightGBM's set: ${ref.left.length} categories`);
+  assert.deepEqual(set, ref.left, "our set (going right) is LightGBM's (going left)");
+  const gain = tree.lossChange[0]!;
+  assert.ok(Math.abs(gain - ref.gain) <= 1e-5 * ref.gain, `gain ${gain} vs LightGBM's ${ref.gain}`);
 });

@@ -13,7 +13,7 @@ import { config } from "../lib/config/load.ts";
 import { groupKFold, groupSplit } from "../lib/data/group_split.ts";
 import { train } from "../lib/pipeline/train.ts";
 import { trainRanking } from "../lib/pipeline/train_ranking.ts";
-import { ConfigError } from "../lib/errors.ts";
+import { ConfigError, ModelFormatError } from "../lib/errors.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { runPython } from "./helpers/python.ts";
 import { OnnxScorer } from "../lib/onnx/onnx_scorer.ts";
@@ -127,6 +127,7 @@ for (const binary of [false, true]) {
     );
     const heldOut = data.features.frame.take(result.testIndices);
     const scores = await onnx.scores(heldOut);
+    await assert.rejects(() => onnx.predictProba(heldOut), ModelFormatError);
     await onnx.release();
     const gap = scores.reduce((m, s, i) => Math.max(m, Math.abs(s - result.testScores[i]!)), 0);
     assert.ok(gap <= 1e-5, `onnxruntime scores the logged ONNX within 1e-5: ${gap}`);

@@ -80,8 +80,15 @@ export class OnnxScorer {
     return new OnnxScorer(session, metadata, names);
   }
 
-  /** P(class 1) per row of `frame` (columns looked up by the model's feature names). */
+  /**
+   * P(class 1) per row of `frame` (columns looked up by the model's feature names).
+   *
+   * @throws {ModelFormatError} for a model without a `probabilities` output (a ranking model).
+   */
   async predictProba(frame: Frame): Promise<Float64Array> {
+    if (!this.#session.outputNames.includes("probabilities")) {
+      throw new ModelFormatError("the ONNX model has no probabilities output (a ranking model?)");
+    }
     return await this.#outputs(frame, { name: "probabilities", stride: 2, at: 1 });
   }
 

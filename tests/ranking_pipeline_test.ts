@@ -212,6 +212,7 @@ Deno.test("deno task train --group-column ranks, and bad ranking input ends with
   const four = "query,a,rel\n" +
     [1, 2, 3, 4].map((q) => `q${q},${q},1\nq${q},${q + 1},0\n`).join("");
   await Deno.writeTextFile(join(dir, "four.csv"), four);
+  await Deno.writeTextFile(join(dir, "na.csv"), "query,a,rel\nq1,1,0\nq1,2,1\nNA,3,1\n,4,0\n");
   const file = (
     name: string,
   ) => ["--source", "file", "--input", name, "--label", "rel", "--group-column", "query"];
@@ -245,6 +246,7 @@ Deno.test("deno task train --group-column ranks, and bad ranking input ends with
       [...base, "--group-column", "query", "--param", "objective=binary:logistic"],
       /model\.params\.objective: must be rank:ndcg or rank:pairwise/,
     ],
+    [file("na.csv"), /group column "query" has no group id in 2 row\(s\)/],
     [
       file("half.csv"),
       /label holds 1 grade\(s\) rank:ndcg cannot take .*e\.g\. 0\.5 on data row 2/,

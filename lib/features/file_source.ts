@@ -152,15 +152,16 @@ export async function readRankedFile(
 /**
  * The group of each row, numbered in order of first appearance.
  *
- * @throws {DataError} counting the rows whose group id is missing.
+ * @throws {DataError} counting the rows whose group id is missing (by the one cell rule).
  */
 function readGroups(table: Table, column: string, path: string) {
   const cells = table.columns[table.names.indexOf(column)]!;
   const groups = new Int32Array(table.rows), index = new Map<string, number>();
   let missing = 0;
   for (let i = 0; i < table.rows; i++) {
-    const c = cells[i];
-    if (c === null || c === undefined || String(c).trim() === "") {
+    const c = cells[i] ?? null;
+    // Missing by the one cell rule (empty, null, NA, NaN, None); anything else is its text.
+    if (Number.isNaN(numericCell(c))) {
       missing++;
       continue;
     }
@@ -170,7 +171,7 @@ function readGroups(table: Table, column: string, path: string) {
     groups[i] = g;
   }
   if (missing) {
-    throw new DataError(`"${path}": group column "${column}" is empty in ${missing} row(s)`);
+    throw new DataError(`"${path}": group column "${column}" has no group id in ${missing} row(s)`);
   }
   return { groups, groupIds: [...index.keys()] };
 }

@@ -33,3 +33,33 @@ export interface FeatureView {
   /** The features, in column order. */
   readonly features: readonly FeatureSpec[];
 }
+
+/**
+ * The names of the categorical features among `specs`, in order (what a fit's `categorical` takes).
+ *
+ * @example
+ * ```ts
+ * import { categoricalNames } from "./feature_spec.ts";
+ * categoricalNames([
+ *   { name: "amount", kind: "continuous", description: "", range: [0, Infinity] },
+ *   { name: "channel", kind: "categorical", description: "", range: [0, 2] },
+ * ]); // ["channel"]
+ * ```
+ */
+export function categoricalNames(specs: readonly FeatureSpec[]): string[] {
+  return specs.filter((s) => s.kind === "categorical").map((s) => s.name);
+}
+
+/**
+ * The categories of the features read from text (a model's `vocabulary`), by feature name.
+ *
+ * @example
+ * ```ts
+ * import { vocabularyOf } from "./feature_spec.ts";
+ * vocabularyOf([{ name: "channel", kind: "categorical", description: "", range: [0, 1], categories: ["atm", "web"] }]);
+ * // { channel: ["atm", "web"] }
+ * ```
+ */
+export function vocabularyOf(specs: readonly FeatureSpec[]): Record<string, readonly string[]> {
+  return Object.fromEntries(specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])));
+}

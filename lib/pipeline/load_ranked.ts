@@ -64,14 +64,11 @@ export async function loadRankedData(
     : Int32Array.from({ length: frame.rows }, (_, i) => i);
   const order = groupedOrder(takeValues(file.groups, kept)).map((k) => kept[k]!);
   checkGrades(file.grades, { config, rows: order, description: file.description });
-  if (file.weights) {
-    checkGroupWeights(takeValues(file.weights, order), {
-      groups: takeValues(file.groups, order),
-      ids: file.groupIds,
-    });
-  }
+  const groups = takeValues(file.groups, order);
+  const weights = file.weights && takeValues(file.weights, order);
+  if (weights) checkGroupWeights(weights, { groups, ids: file.groupIds });
   const grades = takeValues(file.grades, order);
-  const renumbered = renumber(takeValues(file.groups, order), file.groupIds);
+  const renumbered = renumber(groups, file.groupIds);
   if (renumbered.ids.length < 2) {
     throw new DataError(`${file.description}: ${renumbered.ids.length} query group(s) to train on`);
   }
@@ -84,7 +81,7 @@ export async function loadRankedData(
     grades,
     groups: renumbered.groups,
     groupIds: renumbered.ids,
-    ...(file.weights ? { weights: takeValues(file.weights, order) } : {}),
+    ...(weights ? { weights } : {}),
     binary: grades.every((g) => g === 0 || g === 1),
     specs,
     quality,

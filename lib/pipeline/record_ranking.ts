@@ -10,7 +10,7 @@ import { toCsv } from "../data/csv.ts";
 import type { RunWriter } from "../tracking/store.ts";
 import type { Logger } from "../util/logger.ts";
 import type { Phases } from "../util/phases.ts";
-import { configParams } from "./record_run.ts";
+import { configParams, historyPoints, missingShares, phaseMetrics } from "./record_run.ts";
 import { exportOnnx } from "../onnx/export_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { FittedRanking, RankingResult } from "./ranking_result.ts";
@@ -57,9 +57,7 @@ export async function recordRanking(run: RunWriter, r: RankingRecord): Promise<R
   await logRankingArtifacts(run, result);
   phases.add("tracking", performance.now() - t0);
   const spent = phases.toJSON();
-  await run.logMetrics(
-    Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),
-  );
+  await run.logMetrics(phaseMetrics(spent));
   r.log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
   await run.logArtifact("logs/train.log", r.lines.join("\n") + "\n");
   if (onnx) await run.logArtifact("model/model.onnx", onnx);
@@ -101,17 +99,7 @@ async function logRankingMetrics(run: RunWriter, result: Recorded): Promise<void
       k,
     );
   }
-  const now = Date.now();
-  await run.logMetricPoints(
-    result.history.flatMap((h) =>
-      Object.entries(h.values).map(([key, value]) => ({
-        key: metricKey(key),
-        value,
-        step: h.iteration,
-        timestamp: now,
-      }))
-    ),
-  );
+  await run.logMetricPoints(historyPoints(result.history, metricKey));
 }
 
 async function logRankingArtifacts(run: RunWriter, result: Recorded): Promise<void> {
@@ -130,9 +118,7 @@ async function logRankingArtifacts(run: RunWriter, result: Recorded): Promise<vo
       groups: result.groups,
       binary_grades: data.binary,
       feature_importance: result.importance,
-      missing_shares: Object.fromEntries(
-        data.quality.features.map((f) => [f.name, f.missing / data.quality.rows]),
-      ),
+      missing_shares: missingShares(data.quality),
     }),
   );
   const held = new Set<number>();

@@ -9,13 +9,15 @@ import { frameColumns, toCsv } from "../data/csv.ts";
 import { sampleRows } from "../data/sample.ts";
 import { SCALAR_METRICS } from "../evaluate/binary_metrics.ts";
 import { meanAbsShap } from "../explain/shap_importance.ts";
-import type { RunWriter } from "../tracking/store.ts";
+import type { MetricPoint, RunWriter } from "../tracking/store.ts";
 import { LogisticRegressionModel } from "../models/logistic_regression.ts";
 import type { CoefficientRow } from "../models/logistic_stats.ts";
 import { mlflowModelFiles } from "./mlflow_model.ts";
 import { OnnxScorer } from "../onnx/onnx_scorer.ts";
 import type { TrainingResult } from "./training_result.ts";
 import type { TrainingConfig } from "../config/schema.ts";
+import type { QualityReport } from "../data/quality.ts";
+import type { IterationMetrics } from "../models/model.ts";
 import type { Phases } from "../util/phases.ts";
 import { logTrainingSet } from "./training_set_artifact.ts";
 import { fraudMetricsJson, fraudMetricValues } from "../report/fraud_summary.ts";
@@ -123,17 +125,38 @@ async function logMetrics(run: RunWriter, result: TrainingResult): Promise<void>
     }, k);
   }
   // Boosting-round metrics, one step per round (e.g. train-logloss, valid-auc).
+  await run.logMetricPoints(historyPoints(result.history));
+}
+
+/**
+ * Boosting-round metrics as metric points, one step per round, each key as `key` spells it for
+ * MLflow.
+ */
+export function historyPoints(
+  history: readonly IterationMetrics[],
+  key: (name: string) => string = (name) => name,
+): MetricPoint[] {
   const now = Date.now();
-  await run.logMetricPoints(
-    result.history.flatMap((h) =>
-      Object.entries(h.values).map(([key, value]) => ({
-        key,
-        value,
-        step: h.iteration,
-        timestamp: now,
-      }))
-    ),
+  return history.flatMap((h) =>
+    Object.entries(h.values).map(([name, value]) => ({
+      key: key(name),
+      value,
+      step: h.iteration,
+      timestamp: now,
+    }))
   );
+}
+
+/** Each phase's wall time as a metric, `phase_<name>_seconds`. */
+export function phaseMetrics(spent: Readonly<Record<string, number>>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000]),
+  );
+}
+
+/** Each feature's missing share as read, before `data.missing` dropped or imputed rows. */
+export function missingShares(quality: QualityReport): Record<string, number> {
+  return Object.fromEntries(quality.features.map((f) => [f.name, f.missing / quality.rows]));
 }
 
 /** Rows of the test set explained for the global SHAP importance (a seeded sample). */
@@ -180,10 +203,7 @@ async function logArtifacts(run: RunWriter, result: TrainingResult, phases: Phas
         from: result.referencePool.from,
         rows: Math.min(result.referencePool.rows.length, REFERENCE_SAMPLE_ROWS),
       },
-      // Each feature's missing share as read, before data.missing dropped or imputed rows.
-      missing_shares: Object.fromEntries(
-        result.data.quality.features.map((f) => [f.name, f.missing / result.data.quality.rows]),
-      ),
+      missing_shares: missingShares(result.data.quality),
     }),
   );
   if (result.tuning) {

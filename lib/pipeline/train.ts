@@ -24,7 +24,8 @@ import { Phases } from "../util/phases.ts";
 import { crossValidate } from "./cross_validate.ts";
 import { type LabeledData, loadLabeledData } from "./load_features.ts";
 import type { Frame } from "../data/frame.ts";
-import { recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
+import { categoricalNames, vocabularyOf } from "../data/feature_spec.ts";
+import { phaseMetrics, recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
 import type { ReferencePool, TimeRange, TimeRanges, TrainingResult } from "./training_result.ts";
 import { fitFinal, wantsEarlyStopping } from "./fit_final.ts";
 import {
@@ -296,9 +297,7 @@ async function finishRun(
   await recordRun(run, result, { modelParams: finished.fitted.params, phases });
   phases.add("tracking", performance.now() - t0 - (inner() - innerBefore));
   const spent = phases.toJSON();
-  await run.logMetrics(
-    Object.fromEntries(Object.entries(spent).map(([k, ms]) => [`phase_${k}_seconds`, ms / 1000])),
-  );
+  await run.logMetrics(phaseMetrics(spent));
   log.info("phases", Object.fromEntries(Object.entries(spent).map(([k, ms]) => [k, sec(ms)])));
   log.info("run finished", { run_id: run.runId, artifacts: run.artifactUri });
   await run.logArtifact("logs/train.log", finished.lines.join("\n") + "\n");
@@ -394,10 +393,8 @@ function splitData(data: LabeledData, config: TrainingConfig): Parts {
       }
       : {}),
     ...(folds ? { folds } : {}),
-    categorical: data.specs.filter((s) => s.kind === "categorical").map((s) => s.name),
-    vocabulary: Object.fromEntries(
-      data.specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])),
-    ),
+    categorical: categoricalNames(data.specs),
+    vocabulary: vocabularyOf(data.specs),
     ...(byDays?.removedRows ? { removedTestRows: byDays.removedRows } : {}),
     ...(byDays ? { timeRanges: byDays.timeRanges } : byTime
       ? {

@@ -16,6 +16,7 @@ import {
 } from "../config/ranking_settings.ts";
 import type { TrainingConfig } from "../config/schema.ts";
 import { type Frame, takeValues } from "../data/frame.ts";
+import { categoricalNames, vocabularyOf } from "../data/feature_spec.ts";
 import { groupKFold, groupSplit } from "../data/group_split.ts";
 import type { SplitIndices } from "../data/split.ts";
 import { ConfigError } from "../errors.ts";
@@ -172,7 +173,7 @@ async function fitRanking(inputs: RankingInputs): Promise<FittedRanking> {
   const { data, split, estimator, phases, log } = inputs;
   const all: Rows = { frame: data.features.frame, ...data };
   const train = rowsOf(all, split.split.train), test = rowsOf(all, split.split.test);
-  const categorical = data.specs.filter((s) => s.kind === "categorical").map((s) => s.name);
+  const categorical = categoricalNames(data.specs);
   const cv = split.folds
     ? await phases.time("cv", () =>
       crossValidated(split.folds!, {
@@ -184,9 +185,7 @@ async function fitRanking(inputs: RankingInputs): Promise<FittedRanking> {
     : undefined;
   const history: IterationMetrics[] = [];
   const model = await phases.time("fit", () => fitOn(estimator, train, { categorical, history }));
-  model.vocabulary = Object.fromEntries(
-    data.specs.flatMap((s) => (s.categories ? [[s.name, s.categories]] : [])),
-  );
+  model.vocabulary = vocabularyOf(data.specs);
   const t0 = performance.now();
   const testScores = model.predictMargin(test.frame);
   const testMetrics = rankingMetrics(test, { scores: testScores, binary: data.binary });

@@ -229,7 +229,8 @@ function runSplit(k: Kernels, a: (j: number) => number, memory: WebAssembly.Memo
   k.setGainParams(a(8), a(9), a(10), a(11));
   k.setCategoryParams(a(20), a(21), a(22));
   let rows = a(23);
-  if (a(24) !== 0) {
+  // Only LightGBM's categorical split (cat_smooth ≥ 0) reads a child's rows: counted then.
+  if (a(24) !== 0 && a(20) >= 0) {
     const left = new Int32Array(memory.buffer, a(24), a(25)).reduce((x, y) => x + y, 0);
     rows = a(26) ? rows - left : left;
   }

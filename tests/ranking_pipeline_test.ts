@@ -198,6 +198,14 @@ Deno.test("deno task train --group-column ranks, and bad ranking input ends with
   assert.equal(summary.objective, "rank:ndcg");
   assert.deepEqual(Object.keys(summary.test), ["ndcg@5", "ndcg@10"]);
   assert.equal(summary.groups.total, 40);
+  const cells = "query,a,rel\nq1,1,0\nq1,abc,1\nq2,3,1\nq2,4,0\nq3,5,1\nq3,6,0\n";
+  await Deno.writeTextFile(join(dir, "cells.csv"), cells);
+  const unreadable = await runTask("train", [
+    ...["--source", "file", "--input", "cells.csv", "--label", "rel", "--group-column", "query"],
+    ...["--cv-folds", "0"],
+  ], { cwd: dir });
+  assert.equal(unreadable.code, 0, unreadable.stderr);
+  assert.match(unreadable.stderr, /WARN .*1 unreadable value\(s\) in "a" .*read as missing/);
   await Deno.remove(join(dir, "mlflow.db"));
   await Deno.remove(join(dir, "mlruns"), { recursive: true });
   await Deno.writeTextFile(join(dir, "neg.csv"), "query,a,rel\nq1,1,0\nq1,2,-1\nq2,3,1\nq2,4,0\n");

@@ -18,6 +18,8 @@ import type { FeatureSet } from "../features/window_processor.ts";
 import { fileLabeling, labelByRules, type Labeling } from "../labels/rule_labeler.ts";
 import { ruleSet } from "../labels/rule_sets.ts";
 import { Phases } from "../util/phases.ts";
+import type { Logger } from "../util/logger.ts";
+import { readWarnings } from "../data/read_counts.ts";
 import { MAX_CATEGORIES } from "../models/gbt/wide_categories.ts";
 import type { TransactionLog } from "../features/transaction_log.ts";
 
@@ -188,4 +190,30 @@ async function labeledRows(config: TrainingConfig, phases: Phases): Promise<Load
       { targetRate: config.data.positiveRate, noise: config.data.labelNoise, seed: config.seed },
     ));
   return { ...common, labels, specs: featuresOf(config.featureViews), labeling };
+}
+
+/**
+ * What was wrong with loaded rows, as log lines: rows dropped (missing values, stale), the
+ * source's warnings, unreadable cells counted per feature, and each feature's missing,
+ * out-of-range or constant values.
+ */
+export function logQuality(
+  log: Logger,
+  data: { quality: QualityReport; droppedRows: number; staleRows?: number },
+): void {
+  if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
+  if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
+  for (const w of data.quality.source?.warnings ?? []) log.warn(w);
+  const unreadable = Object.fromEntries(data.quality.features.map((f) => [f.name, f.nonNumeric]));
+  for (const line of readWarnings({ nonNumeric: unreadable })) log.warn(line);
+  for (const f of data.quality.features) {
+    if (f.missing || f.outOfRange || f.constant) {
+      log.info("data quality", {
+        feature: f.name,
+        missing: f.missing,
+        out_of_range: f.outOfRange,
+        constant: f.constant,
+      });
+    }
+  }
 }

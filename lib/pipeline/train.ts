@@ -16,13 +16,12 @@ import { rankImportance, readiness } from "../evaluate/summary.ts";
 import { createEstimator } from "../models/factory.ts";
 import type { Classifier, Estimator } from "../models/model.ts";
 import { sampleRows } from "../data/sample.ts";
-import { readWarnings } from "../data/read_counts.ts";
 import type { RunWriter, TrackingStore } from "../tracking/store.ts";
 import { openSession } from "./tracking_session.ts";
 import { Logger } from "../util/logger.ts";
 import { Phases } from "../util/phases.ts";
 import { crossValidate } from "./cross_validate.ts";
-import { type LabeledData, loadLabeledData } from "./load_features.ts";
+import { type LabeledData, loadLabeledData, logQuality } from "./load_features.ts";
 import type { Frame } from "../data/frame.ts";
 import { categoricalNames, vocabularyOf } from "../data/feature_spec.ts";
 import { phaseMetrics, recordRun, REFERENCE_SAMPLE_ROWS } from "./record_run.ts";
@@ -313,21 +312,7 @@ function logData(log: Logger, data: LabeledData): void {
     target: data.labeling.targetRate,
   });
   for (const w of data.labeling.warnings) log.warn(w);
-  if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
-  if (data.staleRows) log.warn(`dropped ${data.staleRows} rows older than the max feature age`);
-  for (const w of data.quality.source?.warnings ?? []) log.warn(w);
-  const unreadable = Object.fromEntries(data.quality.features.map((f) => [f.name, f.nonNumeric]));
-  for (const line of readWarnings({ nonNumeric: unreadable })) log.warn(line);
-  for (const f of data.quality.features) {
-    if (f.missing || f.outOfRange || f.constant) {
-      log.info("data quality", {
-        feature: f.name,
-        missing: f.missing,
-        out_of_range: f.outOfRange,
-        constant: f.constant,
-      });
-    }
-  }
+  logQuality(log, data);
 }
 
 /**

@@ -30,6 +30,7 @@ import type { RankingMetrics, RankingOutcome } from "../report/ranking_summary.t
 import { Logger } from "../util/logger.ts";
 import { Phases } from "../util/phases.ts";
 import { loadRankedData, type RankedData } from "./load_ranked.ts";
+import { logQuality } from "./load_features.ts";
 import { recordRanking } from "./record_ranking.ts";
 import type { FittedRanking, RankingResult } from "./ranking_result.ts";
 import { registerIfAsked, trackedRun } from "./tracked_run.ts";
@@ -80,7 +81,7 @@ export async function trainRanking(
     groups: data.groupIds.length,
     binary: data.binary,
   });
-  if (data.droppedRows) log.warn(`dropped ${data.droppedRows} rows with missing values`);
+  logQuality(log, data);
   const split = await phases.time("split", () => groupParts(data, config));
   const session = await openSession(config, log);
   try {

@@ -12,6 +12,11 @@ import { type RunFacts, runJson, runLines } from "./training_summary.ts";
 /** A ranking run's metric values by name (`ndcg@5`, `ndcg@10`, `map@5`, `map@10`). */
 export type RankingMetrics = Readonly<Record<string, number>>;
 
+/** "1 query group", "40 query groups". */
+function groups(n: number): string {
+  return `${n} query ${n === 1 ? "group" : "groups"}`;
+}
+
 /** The parts of a ranking run that the summary shows. */
 export interface RankingOutcome extends RunFacts {
   /** `rank:ndcg` or `rank:pairwise`. */
@@ -53,9 +58,9 @@ export function formatRankingSummary(r: RankingOutcome): string {
     r.importance.slice(0, 8).map((x) => [x.feature, f(x.importance), f(x.share)]),
   );
   return [
-    `Model ${r.config.model.type} (${r.objective}) on ${r.rows.total} rows in ${r.groups.total} ` +
-    `query groups (${r.groups.train} groups, ${r.rows.train} rows train; ${r.groups.test} ` +
-    `groups, ${r.rows.test} rows test)`,
+    `Model ${r.config.model.type} (${r.objective}) on ${r.rows.total} rows in ` +
+    `${groups(r.groups.total)} (${groups(r.groups.train)}, ${r.rows.train} rows train; ` +
+    `${groups(r.groups.test)}, ${r.rows.test} rows test)`,
     "",
     metrics,
     "",

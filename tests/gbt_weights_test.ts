@@ -13,10 +13,7 @@ import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { DataError } from "../lib/errors.ts";
 import { rocAuc } from "../lib/evaluate/curves.ts";
 import { evaluateBinary } from "../lib/evaluate/binary_metrics.ts";
-import { computeCuts } from "../lib/models/gbt/binning.ts";
 import { EVAL_METRIC_REGISTRY } from "../lib/models/gbt/eval_metrics.ts";
-import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
-import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
 import { nonLinear, PY_LOAD, readFloat64, writeDataset } from "./helpers/datasets.ts";
 import { runPython } from "./helpers/python.ts";
 
@@ -70,31 +67,6 @@ for (const type of ["xgboost", "lightgbm"] as const) {
     assert.notEqual(weighted.serialize(), none.serialize(), "weights change the model");
   });
 }
-
-Deno.test("weighted cuts are the quantiles of the column with each row repeated by its weight (the unweighted sketch's cuts)", async () => {
-  const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
-  try {
-    let s = 7;
-    const rnd = () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    const n = 20_000, x = Float64Array.from({ length: n }, () => Math.round(rnd() * 1e6) / 1e3);
-    x[5] = NaN;
-    const w = Float64Array.from({ length: n }, (_, i) => 1 + (i % 3));
-    const expanded: number[] = [];
-    x.forEach((v, i) => {
-      for (let k = 0; k < w[i]!; k++) expanded.push(v);
-    });
-    for (const bins of [16, 64, 256]) {
-      const weighted = await computeCuts([x], bins, { ws, pool, weights: w });
-      const repeated = await computeCuts([Float64Array.from(expanded)], bins, { ws, pool });
-      assert.deepEqual([...weighted.cuts[0]!], [...repeated.cuts[0]!], `${bins} bins`);
-      assert.deepEqual([...weighted.minValues], [...repeated.minValues]);
-      const plain = await computeCuts([x], bins, { ws, pool });
-      assert.notDeepEqual([...weighted.cuts[0]!], [...plain.cuts[0]!], "the weights move the cuts");
-    }
-  } finally {
-    pool.close();
-  }
-});
 
 const XGB_WEIGHTED = PY_LOAD + `
 import xgboost as xgb

@@ -92,14 +92,6 @@ export const OP_ADD_LEAF = 17;
 export const OP_ADD_TREE_BINNED = 18;
 
 /**
- * Sort a sample of float32 values (no NaN) ascending in place, stably, carrying a u32 payload per
- * value when one is given (`sortF32Pairs`), then count its distinct values (`distinctF32`): values,
- * n, scratch (u32 × n), count (u32 × 2048), keep, out (the count as an i32, then the first `keep`
- * distinct values), payload (0: none), payload scratch (u32 × n).
- */
-export const OP_SORT_SAMPLE = 19;
-
-/**
  * Grow a leaf-wise tree below its root in one round (`growLeafwise`): parameter block, thread
  * index. Every thread of the round must run it (they meet at barriers).
  */
@@ -129,7 +121,6 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 14,
   [OP_HIST_WIDE]: 10,
-  [OP_SORT_SAMPLE]: 8,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
@@ -180,10 +171,6 @@ export function runJobs(
         break;
       case OP_SCATTER:
         k.scatterColumn(a(0), a(1), a(2), a(3));
-        break;
-      case OP_SORT_SAMPLE:
-        k.sortF32Pairs(a(0), a(1), a(2), a(3), a(6), a(7));
-        k.distinctF32(a(0), a(1), a(4), a(5));
         break;
       case OP_GROW_LEAFWISE:
         k.growLeafwise(a(0), a(1));

@@ -72,7 +72,7 @@ Deno.test("continuous learning with real Redis and MLflow: triggers, decisions, 
           "--cv-folds",
           "0",
           "--param",
-          "n_estimators=5",
+          "n_estimators=3",
           "--param",
           "max_depth=2",
           "--register",
@@ -112,7 +112,7 @@ Deno.test("continuous learning with real Redis and MLflow: triggers, decisions, 
         assert.deepEqual(await aliases(), { champion, challenger: worse.line.challenger });
 
         const better = await monitor();
-        assert.equal(better.code, 10, better.stderr);
+        assert.equal(better.code, 10, JSON.stringify(better.line));
         assert.equal(better.line.decision, "promoted");
         assert.equal(better.line.champion_before, champion);
         assert.equal((await aliases()).champion, better.line.champion_after);

@@ -8,6 +8,7 @@ import { calcGain, calcWeight, type GainParams, RT_EPS } from "../lib/models/gbt
 import { leafCount } from "../lib/models/gbt/tree.ts";
 import { gradientQuantum } from "../lib/models/gbt/quantize.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
+import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
 import { Rng } from "../lib/util/rng.ts";
 import { nonLinear } from "./helpers/datasets.ts";
 import { Frame } from "../lib/data/frame.ts";
@@ -267,30 +268,31 @@ Deno.test("early stopping without an eval set, and labels outside [0, 1], are re
   );
 });
 
-Deno.test("cut points put one bin per distinct value and split as x < cut", () => {
-  const ws = new Workspace();
-  const { cuts, minValues } = computeCuts(
+Deno.test("cut points put one bin per distinct value and split as x < cut", async () => {
+  const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
+  const { cuts, minValues } = await computeCuts(
     [
       Float64Array.of(3, 1, 2, 2, NaN),
       Float64Array.of(NaN, NaN),
     ],
     256,
-    { ws },
+    { ws, pool },
   );
   assert.deepEqual(Array.from(cuts[0]!), [2, 3, Math.fround(6.00001)]);
   assert.equal(minValues[0], Math.fround(1 - 1 - Math.fround(1e-5))); // XGBoost's min_val
   assert.equal(cuts[1]!.length, 1);
   const many = Float64Array.from({ length: 10_000 }, (_, i) => i);
-  const q = computeCuts([many], 16, { ws }).cuts[0]!;
+  const q = (await computeCuts([many], 16, { ws, pool })).cuts[0]!;
   assert.equal(q.length, 16);
   assert.ok(q.every((v, i) => i === 0 || v > q[i - 1]!));
   // Zeros of both signs are one value; ties count once.
-  const zeros = computeCuts([Float64Array.of(0, -0, 1, 1, -0, 2)], 256, { ws });
+  const zeros = await computeCuts([Float64Array.of(0, -0, 1, 1, -0, 2)], 256, { ws, pool });
   assert.deepEqual(Array.from(zeros.cuts[0]!), [1, 2, Math.fround(4.00001)]);
   const ties = Float64Array.from({ length: 3000 }, (_, i) => (i % 300) / 7);
-  assert.ok(computeCuts([ties], 300, { ws }).cuts[0]!.length <= 255, "quantiles");
-  const few = computeCuts([ties.map((v) => v % 5)], 256, { ws }).cuts[0]!;
+  assert.ok((await computeCuts([ties], 300, { ws, pool })).cuts[0]!.length <= 255, "quantiles");
+  const few = (await computeCuts([ties.map((v) => v % 5)], 256, { ws, pool })).cuts[0]!;
   assert.deepEqual(Array.from(few).slice(0, 3), [1 / 7, 2 / 7, 3 / 7].map(Math.fround));
+  pool.close();
 });
 
 Deno.test("the WASM float32 radix sort gives exactly the built-in order: signs, zeros, infinities, denormals, ties", () => {

@@ -11,6 +11,7 @@ import { Frame } from "../lib/data/frame.ts";
 import { computeCuts } from "../lib/models/gbt/binning.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
+import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
 import { runPython } from "./helpers/python.ts";
 
 /** Six columns of different shapes, `n` rows, seeded. */
@@ -60,7 +61,10 @@ for (const { n, bins, weighted } of CASES) {
     const w = weighted
       ? Float64Array.from({ length: n }, () => 0.25 + ((s = (s * 48271) % 2147483647) % 1000) / 400)
       : undefined;
-    const ours = computeCuts(cols, bins, { ws: new Workspace(), weights: w });
+    const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 2);
+    const ours = await computeCuts(cols, bins, { ws, pool, weights: w }).finally(() =>
+      pool.close()
+    );
     const theirs = await runPython<number[][]>(XGB_CUTS, {
       x: rowMajor(cols),
       nf: cols.length,

@@ -307,7 +307,10 @@ export class Booster {
     const threads = fitThreads(p, { rows: this.n, nfeat: this.nf, constrained });
     this.#pool = await ThreadPool.start(ws, data, threads);
     const on = { ws, pool: this.#pool };
-    const cuts = computeCuts(this.#frame.columns, p.max_bin, { ws, weights: this.#weights });
+    const cuts = await computeCuts(this.#frame.columns, p.max_bin, {
+      ...on,
+      weights: this.#weights,
+    });
     this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#placeWide();

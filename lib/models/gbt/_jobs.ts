@@ -105,6 +105,12 @@ export const OP_GROW_LEAFWISE = 20;
  */
 export const OP_HIST_WIDE = 21;
 
+/**
+ * XGBoost's cuts of one column (`sketchCuts`): its present values (f32, row order), their weights
+ * (f32; 0: all 1), count, max bins, scratch (`sketchScratchBytes`), out (count, min value, cuts).
+ */
+export const OP_SKETCH = 22;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -121,6 +127,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 14,
   [OP_HIST_WIDE]: 10,
+  [OP_SKETCH]: 6,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
@@ -186,6 +193,9 @@ export function runJobs(
         break;
       case OP_HIST_WIDE:
         runWideHist({ k, memory, gh: d.gh }, a);
+        break;
+      case OP_SKETCH:
+        k.sketchCuts(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
       case OP_GRAD_LOGISTIC:
         k.gradLogistic(a(0), a(1), a(2), a(3), a(4), a(5));

@@ -7,8 +7,9 @@
  * @module
  */
 
+import { OP_SKETCH } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
-import { cutsOfSummary, limitSize, QuantileSketch } from "./quantile_sketch.ts";
+import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
 /** Rows of a column the sketch reads: every row up to this many, else evenly strided ones. */
 export const SKETCH_SAMPLE = 1 << 16;
@@ -24,56 +25,65 @@ export interface Cuts {
   readonly minValues: Float32Array;
 }
 
-/** Where {@link computeCuts} sorts (a workspace) and the rows' weights, if any. */
+/** Where {@link computeCuts} runs — a workspace and the threads that share the columns — and the
+ * rows' weights, if any. */
 export interface SortOn {
   readonly ws: Workspace;
+  readonly pool: ThreadPool;
   /** Row weights: the sketch weighs each value by its row's (XGBoost's weighted sketch). */
   readonly weights?: ArrayLike<number> | undefined;
 }
 
+/** A column's sampled present values in the workspace, their weights, and where its cuts go. */
+interface Sample {
+  readonly at: number;
+  readonly weights: number;
+  readonly n: number;
+  readonly out: number;
+}
+
 /**
  * Cut points for each column, XGBoost's (`hist`): a column's present values, in row order, go
- * through XGBoost's weighted quantile sketch ({@link QuantileSketch}, weights 1 without row
- * weights) and its final summary gives the cuts ({@link cutsOfSummary}); with at most `maxBin`
- * distinct values a feature gets one bin per value. Up to {@link SKETCH_SAMPLE} rows the cuts are
- * xgboost's own; a longer column is read at an even stride (that many rows), where xgboost reads
- * every row. `maxBin` is capped at 255 (bin 255 holds the missing values), so XGBoost's default
- * of 256 gives its algorithm's cuts at 255 bins. The sketch's queue is sorted in the workspace
- * (its memory is returned before this returns).
+ * through XGBoost's weighted quantile sketch (weights 1 without row weights; the WASM kernel
+ * `sketch.ts`, a share of the columns per thread) and its final summary gives the cuts; with at
+ * most `maxBin` distinct values a feature gets one bin per value. Up to {@link SKETCH_SAMPLE}
+ * rows the cuts are xgboost's own; a longer column is read at an even stride (that many rows),
+ * where xgboost reads every row. `maxBin` is capped at 255 (bin 255 holds the missing values), so
+ * XGBoost's default of 256 gives its algorithm's cuts at 255 bins. The workspace memory used is
+ * returned before this resolves.
  *
  * @example Three distinct values, one bin each
  * ```ts
  * import { computeCuts } from "./binning.ts";
  * import { Workspace } from "./kernel/workspace.ts";
- * const { cuts } = computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws: new Workspace() });
+ * import { ThreadPool } from "./thread_pool.ts";
+ * const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
+ * const { cuts } = await computeCuts([Float64Array.of(1, 2, 2, 3)], 256, { ws, pool });
  * cuts[0]; // Float32Array [2, 3, 6.00001]
+ * pool.close();
  * ```
  */
-export function computeCuts(
+export async function computeCuts(
   columns: readonly ArrayLike<number>[],
   maxBin: number,
   on: SortOn,
-): Cuts {
-  const { ws, weights } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
-  const step = (col: ArrayLike<number>) => Math.max(1, Math.ceil(col.length / SKETCH_SAMPLE));
-  const counts = columns.map((col) => presentCount(col, step(col)));
-  const most = 2 * Math.max(1, ...counts.map((n) => limitSize(n, bins)));
-  const at = { values: ws.alloc(4 * most), weights: ws.alloc(4 * most) };
-  const tmp = { values: ws.alloc(4 * most), weights: ws.alloc(4 * most), count: ws.alloc(8192) };
+): Promise<Cuts> {
+  const { ws, pool } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
   try {
-    const queue = {
-      values: ws.f32(at.values, most),
-      weights: ws.f32(at.weights, most),
-      sort: (n: number) =>
-        ws.k.sortF32Pairs(at.values, n, tmp.values, tmp.count, at.weights, tmp.weights),
-    };
+    const samples = columns.map((col) => sampleInto(col, { ws, weights: on.weights, bins }));
+    const most = Math.max(0, ...samples.map((s) => s.n));
+    await pool.run(
+      splitRange(samples.length, pool.threads).map(([f0, f1]) => {
+        const scratch = ws.alloc(ws.k.sketchScratchBytes(most, bins));
+        return samples.slice(f0, f1)
+          .flatMap((s) => [OP_SKETCH, s.at, s.weights, s.n, bins, scratch, s.out]);
+      }),
+    );
     const minValues = new Float32Array(columns.length);
-    const cuts = columns.map((col, j) => {
-      const sketch = new QuantileSketch(limitSize(counts[j]!, bins), queue);
-      sketch.pushColumn(col, { weights, step: step(col) });
-      const out = cutsOfSummary(sketch.summary(), { maxBin: bins, count: counts[j]! });
-      minValues[j] = out.minValue;
-      return out.cuts;
+    const cuts = samples.map((s, j) => {
+      const count = ws.i32(s.out, 1)[0]!;
+      minValues[j] = ws.f32(s.out + 4, 1)[0]!;
+      return ws.f32(s.out + 8, count).slice();
     });
     return { cuts, minValues };
   } finally {
@@ -81,9 +91,24 @@ export function computeCuts(
   }
 }
 
-/** A column's values that are not missing, every `step`-th row. */
-function presentCount(col: ArrayLike<number>, step: number): number {
-  let n = 0;
-  for (let i = 0; i < col.length; i += step) if (!Number.isNaN(col[i]!)) n++;
-  return n;
+/**
+ * Writes the column's present values (float32) in row order, every `step`-th row, and with row
+ * weights theirs (float32), in the workspace, with room for its cuts.
+ */
+function sampleInto(
+  col: ArrayLike<number>,
+  on: { ws: Workspace; weights: ArrayLike<number> | undefined; bins: number },
+): Sample {
+  const { ws, weights } = on, n = col.length, step = Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
+  const most = Math.ceil(n / step), at = ws.alloc(4 * most);
+  const w = weights ? ws.alloc(4 * most) : 0, out = ws.alloc(4 * (on.bins + 3));
+  const values = ws.f32(at, most), ws32 = w ? ws.f32(w, most) : undefined;
+  let k = 0;
+  for (let i = 0; i < n; i += step) {
+    const v = col[i]!;
+    if (Number.isNaN(v)) continue;
+    if (ws32) ws32[k] = weights![i]!;
+    values[k++] = v;
+  }
+  return { at, weights: w, n: k, out };
 }

@@ -106,7 +106,15 @@ export interface Kernels {
     payload: number,
     payloadTmp: number,
   ): void;
-  distinctF32(values: number, n: number, keep: number, out: number): void;
+  sketchCuts(
+    values: number,
+    weights: number,
+    n: number,
+    maxBin: number,
+    scratch: number,
+    out: number,
+  ): void;
+  sketchScratchBytes(maxn: number, maxBin: number): number;
   growLeafwise(block: number, thread: number): void;
   leafwiseStateBytes(maxLeaves: number, catBits: number): number;
   addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;

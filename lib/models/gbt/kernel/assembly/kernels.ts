@@ -470,21 +470,6 @@ export function sortF32Pairs(
 }
 
 /**
- * The distinct values of `n` sorted float32 values (`==` tells them apart, as a JavaScript
- * comparison does): their count as an i32 at `out`, then the first `keep` of them (float32).
- */
-export function distinctF32(values: usize, n: i32, keep: i32, out: usize): void {
-  let k: i32 = 0;
-  for (let i = 0; i < n; i++) {
-    const v = load<f32>(values + (<usize>i << 2));
-    if (i > 0 && v == load<f32>(values + (<usize>(i - 1) << 2))) continue;
-    if (k < keep) store<f32>(out + 4 + (<usize>k << 2), v);
-    k++;
-  }
-  store<i32>(out, k);
-}
-
-/**
  * Bins one column: out[i] = index of the first cut > fround(x), or 255 when x is NaN.
  * `cuts` are ascending float32 upper bounds; the last one exceeds every value. Four values go
  * through their branchless binary searches side by side (each is a chain of dependent loads).
@@ -1260,3 +1245,4 @@ export { treeShap } from "./tree_shap";
 export { rowsF32 } from "./rows";
 export { growLeafwise, stateBytes as leafwiseStateBytes } from "./leafwise";
 export { buildHistWide } from "./wide";
+export { sketchCuts, sketchScratchBytes } from "./sketch";

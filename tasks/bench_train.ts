@@ -54,11 +54,12 @@ export const TASK = defineTask({
 if (import.meta.main) {
   await runTask(TASK, async ({ options }) => {
     const python = await ensurePythonEnv((line) => console.error(`bench:train: ${line}`));
-    const rows = await benchTrain({
-      ...options,
-      python,
-      progress: (l) => console.error(`bench:train: ${l}`),
-    });
-    console.log(formatTrainBench(rows, options));
+    const measured = new Date(),
+      rows = await benchTrain({
+        ...options,
+        python,
+        progress: (l) => console.error(`bench:train: ${l}`),
+      });
+    console.log(formatTrainBench(rows, { ...options, measured }));
   });
 }

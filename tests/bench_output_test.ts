@@ -79,7 +79,9 @@ Deno.test("bench:train's table states speed vs the fastest peer and marks a miss
       dataMb: 50,
     },
   ];
-  const text = formatTrainBench(rows, { features: 30, rounds: 10, repeats: 1 });
+  const measured = new Date("2026-12-07T03:04:05Z");
+  const text = formatTrainBench(rows, { features: 30, rounds: 10, repeats: 1, measured });
+  assert.match(text, /^bench:train, measured 2026-12-07 03:04 UTC\n/, "the table's date");
   assert.match(text, /speed vs fastest peer \(higher is better\)/);
   assert.match(text, /2\.00×\s+goal ≥ 1\.25×: met/, "ours twice as fast as xgboost");
   assert.match(text, /0\.50×\s+goal ≥ 1\.25×: MISSED/, "ours half LightGBM's speed");

@@ -167,10 +167,10 @@ async function triple(
 /** Our training 1.25× the fastest peer's speed (our time at most 0.8 of theirs). */
 const GOAL = atLeast(1.25);
 
-/** The results as the printed table. */
+/** The results as the printed table, headed by when they were measured (UTC). */
 export function formatTrainBench(
   rows: readonly TrainBenchRow[],
-  o: { features: number; rounds: number; repeats: number },
+  o: { features: number; rounds: number; repeats: number; measured: Date },
 ): string {
   const f = (x: number, d = 2) => (Number.isNaN(x) ? "-" : x.toFixed(d));
   const peer = (r: TrainBenchRow, name: string) => r.peers[name];
@@ -203,6 +203,7 @@ export function formatTrainBench(
   const times = ["ours s", "LightGBM s", "xgboost s", speedHeader("fastest peer"), "goal"];
   const quality = ["AUC ours", "AUC LightGBM", "AUC xgboost"];
   return [
+    `bench:train, measured ${o.measured.toISOString().slice(0, 16).replace("T", " ")} UTC`,
     `Training ${o.features} features, ${o.rounds} rounds; depthwise: depth 6, eta 0.3, 256 bins ` +
     `(peer xgboost hist); leafwise: 31 leaves, eta 0.1, 255 bins (peers LightGBM, xgboost ` +
     `lossguide); median of ${o.repeats} runs, alternating; data: plain, categorical (columns of ` +

@@ -52,6 +52,7 @@ const CASES = [
   { n: 5000, bins: 64, weighted: true },
   { n: 40_000, bins: 255, weighted: false }, // the sketch prunes through its levels
   { n: 20_000, bins: 255, weighted: true },
+  { n: 100_000, bins: 255, weighted: false }, // every row read: up to 131,072 they all are
 ];
 
 for (const { n, bins, weighted } of CASES) {

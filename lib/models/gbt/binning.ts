@@ -12,7 +12,7 @@ import type { Workspace } from "./kernel/workspace.ts";
 import { splitRange, type ThreadPool } from "./thread_pool.ts";
 
 /** Rows of a column the sketch reads: every row up to this many, else evenly strided ones. */
-export const SKETCH_SAMPLE = 1 << 16;
+export const SKETCH_SAMPLE = 1 << 17;
 
 /** Most value bins per feature (bin 255 holds missing values). */
 export const MAX_VALUE_BINS = 255;

@@ -80,6 +80,38 @@ for (const { n, bins, weighted } of CASES) {
   });
 }
 
+Deno.test("xgboost's cuts where the sort's order shows: ±0 (the cut is +0), a column whose values all weigh 0", async () => {
+  const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
+  const signed = Array.from({ length: 300 }, (_, i) => [0, -0, 1, -1, 2][(i * 7) % 5]!);
+  const cases = [
+    { cols: [Float64Array.of(-1, 0, 1, -0)], bins: 16, w: undefined },
+    { cols: [Float64Array.from(signed)], bins: 16, w: undefined },
+    // The second column's present values all weigh 0: xgboost's cuts of an empty summary.
+    {
+      cols: [Float64Array.of(-5, -3, NaN, NaN), Float64Array.of(NaN, NaN, 7, 8)],
+      bins: 16,
+      w: Float64Array.of(1, 1, 0, 0),
+    },
+  ];
+  try {
+    for (const [k, c] of cases.entries()) {
+      const ours = await computeCuts(c.cols, c.bins, { ws, pool, weights: c.w });
+      const theirs = await runPython<number[][]>(XGB_CUTS, {
+        x: rowMajor(c.cols),
+        nf: c.cols.length,
+        bins: c.bins,
+        w: c.w ? Array.from(c.w) : null,
+      });
+      c.cols.forEach((_, j) => {
+        const mine = [ours.minValues[j]!, ...ours.cuts[j]!];
+        assert.deepEqual(mine, theirs[j], `case ${k}, feature ${j}`);
+      });
+    }
+  } finally {
+    pool.close();
+  }
+});
+
 const XGB_TRAIN = `
 import numpy as np, xgboost as xgb
 X = np.array(data["x"]).reshape(-1, data["nf"])

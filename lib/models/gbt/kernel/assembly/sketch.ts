@@ -19,6 +19,8 @@ const EXTRA_LEVELS: i32 = 4;
 /** A column's state bits: the queue's weights are all 1; the levels hold a summary. */
 const ONES: u32 = 1;
 const USED_LEVELS: u32 = 2;
+/** The queue holds a −0 (which of ±0 a summary keeps depends on the sort's order). */
+const NEG_ZERO: u32 = 4;
 
 @inline function rmin(s: usize, i: i32): f32 { return load<f32>(s + <usize>i * ENTRY); }
 @inline function rmax(s: usize, i: i32): f32 { return load<f32>(s + <usize>i * ENTRY + 4); }
@@ -99,13 +101,20 @@ function layout(scratch: usize, maxn: i32, maxBin: i32): void {
 @inline function setLevelSize(l: i32, n: i32): void { store<i32>(levelSizes + (<usize>l << 2), n); }
 
 /**
- * `Queue::MakeSummary`: the first `n` queued values sorted into `out`; returns its size. Unless
- * `ones` (every queued weight is 1: the weights need not move with the values), the weights are
- * carried through the sort.
+ * `Queue::MakeSummary`: the first `n` queued values sorted into `out`; returns its size. A group
+ * of equal values keeps its first value: with a −0 in the queue, which of ±0 that is depends on
+ * the sort's order, so the queue is sorted as xgboost's `std::sort` does (libstdc++'s introsort,
+ * {@link stdSort}); otherwise by the radix sort, stable, the weights carried along unless every one
+ * is 1. Equal values' weights are summed in row order, where xgboost sums them in its sort's
+ * order: with weights that are not whole numbers a tie's sum can differ in its last bit (as it
+ * does between xgboost builds on libstdc++ and libc++).
  */
-function summarize(out: usize, n: i32, ones: bool): i32 {
-  const carry = ones ? 0 : queueWeights;
-  sortF32Pairs(queueValues, n, sortTmp, sortCount, carry, sortTmpWeights);
+function summarize(out: usize, n: i32, state: u32): i32 {
+  if ((state & NEG_ZERO) != 0) stdSort(n);
+  else {
+    const carry = (state & ONES) != 0 ? 0 : queueWeights;
+    sortF32Pairs(queueValues, n, sortTmp, sortCount, carry, sortTmpWeights);
+  }
   let size = 0, wsum: f32 = 0;
   for (let i = 0; i < n;) {
     const v = load<f32>(queueValues + (<usize>i << 2));
@@ -213,7 +222,7 @@ function pushTemp(size: i32): void {
 
 /** `GetSummary`: every value pushed, in `summary`; returns its size. */
 function finish(queued: i32, state: u32): i32 {
-  let size = summarize(summary, queued, (state & ONES) != 0);
+  let size = summarize(summary, queued, state);
   if ((state & USED_LEVELS) == 0) {
     if (size <= limit) return size;
     const n = prune(temp, summary, size, limit);
@@ -248,12 +257,13 @@ export function sketchCuts(values: usize, weights: usize, n: i32, maxBin: i32, s
     return;
   }
   layout(scratch, n, maxBin);
-  const full = 2 * limit, fresh: u32 = weights == 0 ? ONES : 0;
+  const weighted = weights != 0, full = 2 * limit, fresh: u32 = weighted ? 0 : ONES;
   let tail = 0, state = fresh;
   for (let i = 0; i < n; i++) {
     const x = load<f32>(values + (<usize>i << 2));
-    const w: f32 = weights != 0 ? load<f32>(weights + (<usize>i << 2)) : 1.0;
+    const w: f32 = weighted ? load<f32>(weights + (<usize>i << 2)) : 1.0;
     if (w == 0) continue;
+    if (x == 0 && reinterpret<i32>(x) < 0) state |= NEG_ZERO;
     if (tail > 0 && load<f32>(queueValues + (<usize>(tail - 1) << 2)) == x) {
       const at = queueWeights + (<usize>(tail - 1) << 2);
       store<f32>(at, load<f32>(at) + w);
@@ -261,8 +271,8 @@ export function sketchCuts(values: usize, weights: usize, n: i32, maxBin: i32, s
       continue;
     }
     if (tail == full) {
-      pushTemp(summarize(temp, tail, (state & ONES) != 0));
-      state = USED_LEVELS | fresh;
+      pushTemp(summarize(temp, tail, state));
+      state = USED_LEVELS | fresh | (x == 0 && reinterpret<i32>(x) < 0 ? NEG_ZERO : 0);
       tail = 0;
     }
     store<f32>(queueValues + (<usize>tail << 2), x);
@@ -287,9 +297,146 @@ function cutsOf(size: i32, maxBin: i32, count: i32, out: usize): void {
       lastCut = v;
     }
   }
-  // XGBoost computes these two in double (`fabs` of a float is a double) and stores a float.
-  const eps: f64 = <f64><f32>1e-5, top = <f64>value(a, na - 1), first = <f64>value(a, 0);
+  // XGBoost computes these two in double (`fabs` of a float is a double) and stores a float. With
+  // every value of weight 0 the summary is empty: it reads a zeroed entry (min −1e-5), and its last
+  // cut is above that min.
+  const eps: f64 = <f64><f32>1e-5, first = na > 0 ? <f64>value(a, 0) : 0.0;
+  const top = na > 0 ? <f64>value(a, na - 1) : <f64><f32>(first - Math.abs(first) - eps);
   store<f32>(out + 8 + (<usize>k << 2), <f32>(top + (Math.abs(top) + eps)));
   store<i32>(out, k + 1);
   store<f32>(out + 4, <f32>(first - Math.abs(first) - eps));
+}
+
+// ---- libstdc++'s std::sort (introsort, threshold 16), as xgboost's Queue::MakeSummary sorts ----
+// The queue's entries (value, weight) are compared by value only; equal values end up in the
+// order this algorithm leaves them, which decides the order their float32 weights are summed in.
+
+const THRESHOLD: i32 = 16;
+
+@inline function key(i: i32): f32 { return load<f32>(queueValues + (<usize>i << 2)); }
+@inline function weightAt(i: i32): f32 { return load<f32>(queueWeights + (<usize>i << 2)); }
+
+@inline function setAt(i: i32, v: f32, w: f32): void {
+  store<f32>(queueValues + (<usize>i << 2), v);
+  store<f32>(queueWeights + (<usize>i << 2), w);
+}
+
+@inline function moveAt(to: i32, from: i32): void { setAt(to, key(from), weightAt(from)); }
+
+@inline function swapAt(i: i32, j: i32): void {
+  const v = key(i), w = weightAt(i);
+  moveAt(i, j);
+  setAt(j, v, w);
+}
+
+/** `std::sort` of the first `n` queued entries. */
+function stdSort(n: i32): void {
+  if (n == 0) return;
+  introsortLoop(0, n, 2 * (31 - <i32>clz(n)));
+  if (n > THRESHOLD) {
+    insertionSort(0, THRESHOLD);
+    for (let i = THRESHOLD; i < n; i++) unguardedLinearInsert(i);
+  } else {
+    insertionSort(0, n);
+  }
+}
+
+function introsortLoop(first: i32, last: i32, depth: i32): void {
+  while (last - first > THRESHOLD) {
+    if (depth == 0) {
+      makeHeap(first, last);
+      for (let end = last; end - first > 1;) {
+        end--;
+        const v = key(end), w = weightAt(end);
+        moveAt(end, first);
+        adjustHeap(first, 0, end - first, v, w);
+      }
+      return;
+    }
+    depth--;
+    const cut = partitionPivot(first, last);
+    introsortLoop(cut, last, depth);
+    last = cut;
+  }
+}
+
+/** `__unguarded_partition_pivot`: the median of three moved to `first`, then the partition. */
+function partitionPivot(first: i32, last: i32): i32 {
+  const a = first + 1, b = first + (last - first) / 2, c = last - 1;
+  if (key(a) < key(b)) {
+    if (key(b) < key(c)) swapAt(first, b);
+    else if (key(a) < key(c)) swapAt(first, c);
+    else swapAt(first, a);
+  } else if (key(a) < key(c)) swapAt(first, a);
+  else if (key(b) < key(c)) swapAt(first, c);
+  else swapAt(first, b);
+  const pivot = key(first);
+  let lo = first + 1, hi = last;
+  while (true) {
+    while (key(lo) < pivot) lo++;
+    hi--;
+    while (pivot < key(hi)) hi--;
+    if (!(lo < hi)) break;
+    swapAt(lo, hi);
+    lo++;
+  }
+  return lo;
+}
+
+function insertionSort(first: i32, last: i32): void {
+  if (first == last) return;
+  for (let i = first + 1; i < last; i++) {
+    if (key(i) < key(first)) {
+      const v = key(i), w = weightAt(i);
+      for (let k = i; k > first; k--) moveAt(k, k - 1);
+      setAt(first, v, w);
+    } else {
+      unguardedLinearInsert(i);
+    }
+  }
+}
+
+function unguardedLinearInsert(at: i32): void {
+  const v = key(at), w = weightAt(at);
+  let hole = at, next = at - 1;
+  while (v < key(next)) {
+    moveAt(hole, next);
+    hole = next;
+    next--;
+  }
+  setAt(hole, v, w);
+}
+
+function makeHeap(first: i32, last: i32): void {
+  const len = last - first;
+  if (len < 2) return;
+  let parent = (len - 2) / 2;
+  while (true) {
+    adjustHeap(first, parent, len, key(first + parent), weightAt(first + parent));
+    if (parent == 0) break;
+    parent--;
+  }
+}
+
+function adjustHeap(first: i32, hole: i32, len: i32, v: f32, w: f32): void {
+  const top = hole;
+  let child = hole;
+  while (child < (len - 1) / 2) {
+    child = 2 * (child + 1);
+    if (key(first + child) < key(first + child - 1)) child--;
+    moveAt(first + hole, first + child);
+    hole = child;
+  }
+  if ((len & 1) == 0 && child == (len - 2) / 2) {
+    child = 2 * (child + 1);
+    moveAt(first + hole, first + child - 1);
+    hole = child - 1;
+  }
+  let parent = (hole - 1) / 2;
+  while (hole > top && key(first + parent) < v) {
+    moveAt(first + hole, first + parent);
+    hole = parent;
+    parent = (hole - 1) / 2;
+  }
+  setAt(first + hole, v, w);
 }

@@ -71,7 +71,7 @@ export async function computeCuts(
   const { ws, pool } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
   try {
     const samples = columns.map((col) => sampleInto(col, { ws, weights: on.weights, bins }));
-    const most = Math.max(0, ...samples.map((s) => s.n));
+    const most = samples.reduce((m, s) => Math.max(m, s.n), 0);
     await pool.run(
       splitRange(samples.length, pool.threads).map(([f0, f1]) => {
         const scratch = ws.alloc(ws.k.sketchScratchBytes(most, bins));

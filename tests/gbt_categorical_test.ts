@@ -121,8 +121,8 @@ Deno.test("categorical splits trained here: as good as xgboost's on the same dat
   assert.ok(splits.some((s) => s.length > 1), "partition splits (merchant)");
   assert.ok(splits.some((s) => s.length === 1), "one-hot splits (channel, 3 categories)");
   await assertLikeXgboost(model, { dir, names: NAMES, xt, yt });
-  // Eleven copies of the rows: enough cells that two threads are used (smaller fits run on one).
-  const copies = Int32Array.from({ length: 11 * x.rows }, (_, i) => i % x.rows);
+  // Copies of the rows: enough cells (1.5M) that two threads are used (smaller fits run on one).
+  const copies = Int32Array.from({ length: 500_000 }, (_, i) => i % x.rows);
   const [bx, by] = [x.take(copies), Uint8Array.from(copies, (i) => y[i]!)];
   const one = await new GradientBoosting(params).fit(bx, by, options);
   const two = await new GradientBoosting({ ...params, nthread: 2 }).fit(bx, by, options);

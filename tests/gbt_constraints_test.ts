@@ -149,7 +149,7 @@ Deno.test("constraints by feature name equal constraints by index; bad ones are 
   }).fit(d.frame, d.labels);
   assert.equal(byName.serialize(), byIndex.serialize());
   // Enough cells that two threads are used (smaller fits run on one).
-  const big = nonLinear(50_000, F, 62, 0.1),
+  const big = nonLinear(250_000, F, 62, 0.1),
     both = {
       ...base,
       monotone_constraints: [0, 1, 0, -1],

@@ -84,6 +84,7 @@ Deno.test("a small split-by-split fit runs on one thread (the pool costs more th
     max_depth: 0,
   });
   assert.equal(fitThreads(depthwise, { rows: 5_000, nfeat: 30 }), 1);
-  assert.equal(fitThreads(depthwise, { rows: 20_000, nfeat: 30 }), 2);
+  assert.equal(fitThreads(depthwise, { rows: 20_000, nfeat: 30 }), 1);
+  assert.equal(fitThreads(depthwise, { rows: 50_000, nfeat: 30 }), 2);
   assert.equal(fitThreads(leafwise, { rows: 5_000, nfeat: 30 }), 2);
 });

@@ -106,12 +106,15 @@ async function binColumns(
 
 /**
  * Below this many cells (rows × features) a tree grown split by split runs on one thread: there
- * the pool's per-round hand-offs cost more than the shared work saves (measured on 2 cores, 100
- * rounds × 30 features: 5,000 rows depth-wise 0.30 s on one thread, 0.36–0.39 s on two; at
- * 8,000 rows even, from 20,000 two are faster). One-round leaf-wise growth gains from a second
- * thread already at 2,000 rows.
+ * the pool's per-round hand-offs cost more than the shared work saves. Measured on 2 cores, 100
+ * depth-6 rounds × 30 features, medians of 7 alternating fits, each in a fresh process: 20,000
+ * rows 476 ms on one thread, 539 on two; 35,000 rows 716 and 836; 50,000 rows 1,047 and 1,048
+ * (in one process, fit after fit: 20,000 rows 574 and 570, 35,000 rows 700 and 711, 50,000 rows
+ * 852 and 809); at 100,000 rows two are faster (1.95 s against 1.3 s in bench:train). One-round
+ * leaf-wise growth gains from a second thread from about 20,000 rows (407 ms against 368) and is
+ * left on `nthread`.
  */
-const SMALL_CELLS = 240_000;
+const SMALL_CELLS = 1_500_000;
 
 /** The threads a fit uses: `nthread` (0: every core), but one for a small split-by-split fit. */
 export function fitThreads(

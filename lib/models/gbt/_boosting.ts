@@ -310,10 +310,9 @@ export class Booster {
     const threads = fitThreads(p, { rows: this.n, nfeat: this.nf, constrained });
     this.#pool = await ThreadPool.start(ws, data, threads);
     const on = { ws, pool: this.#pool };
-    const cuts = await computeCuts(this.#frame.columns, p.max_bin, {
-      ...on,
-      weights: this.#weights,
-    });
+    // A categorical column's cuts are its codes (categoryCuts): it is not sketched.
+    const numeric = this.#frame.columns.map((c, j) => (this.#catColumns.has(j) ? [] : c));
+    const cuts = await computeCuts(numeric, p.max_bin, { ...on, weights: this.#weights });
     this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
     await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#placeWide();

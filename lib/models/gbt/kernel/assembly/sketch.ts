@@ -39,23 +39,27 @@ const NEG_ZERO: u32 = 4;
   v128.store(dst + <usize>j * ENTRY, v128.load(src + <usize>i * ENTRY));
 }
 
-/** The number of levels xgboost's `LimitSizeLevel` picks for `maxn` values (and `limit`). */
+/** xgboost's `eps` for `maxn` values and `maxBin` bins: 1 / (bins · kFactor), in double. */
+@inline function epsFor(maxn: i32, maxBin: i32): f64 {
+  return 1.0 / <f64>(<f32>max(1, min(maxBin, maxn)) * FACTOR);
+}
+
+/** A level's entries at `level` levels: `limit_size` in xgboost's `LimitSizeLevel`. */
+@inline function limitAt(maxn: i32, eps: f64, level: i32): f64 {
+  return min<f64>(<f64>maxn, Math.ceil(<f64>level / eps) + 1.0);
+}
+
+/** The number of levels xgboost's `LimitSizeLevel` picks for `maxn` values. */
 function levelsFor(maxn: i32, maxBin: i32): i32 {
-  const nBins = max(1, min(maxBin, maxn));
-  const eps: f64 = 1.0 / <f64>(<f32>nBins * FACTOR);
+  const eps = epsFor(maxn, maxBin);
   let level = 1;
-  while (Math.pow(2.0, <f64>level) * min<f64>(<f64>maxn, Math.ceil(<f64>level / eps) + 1.0) < <f64>maxn) {
-    level++;
-  }
+  while (Math.pow(2.0, <f64>level) * limitAt(maxn, eps, level) < <f64>maxn) level++;
   return level;
 }
 
 /** Entries per level for `maxn` values (xgboost's `limit_size`); the queue holds twice that. */
 export function sketchLimit(maxn: i32, maxBin: i32): i32 {
-  const nBins = max(1, min(maxBin, maxn));
-  const eps: f64 = 1.0 / <f64>(<f32>nBins * FACTOR);
-  const level = levelsFor(maxn, maxBin);
-  return <i32>min<f64>(<f64>maxn, Math.ceil(<f64>level / eps) + 1.0);
+  return <i32>limitAt(maxn, epsFor(maxn, maxBin), levelsFor(maxn, maxBin));
 }
 
 /** Scratch bytes `sketchCuts` needs for a column of `maxn` values. */

@@ -49,6 +49,7 @@ out = [[float(c) for c in v[ip[j]:ip[j + 1]]] for j in range(data["nf"])]
 const CASES = [
   { n: 3000, bins: 16, weighted: false },
   { n: 5000, bins: 255, weighted: false },
+  { n: 5000, bins: 256, weighted: false }, // xgboost's default max_bin
   { n: 5000, bins: 64, weighted: true },
   { n: 40_000, bins: 255, weighted: false }, // the sketch prunes through its levels
   { n: 20_000, bins: 255, weighted: true },

@@ -16,7 +16,7 @@ import type { RankSetup } from "./_rank_setup.ts";
 import { type GrownTree, growTree, type PlacedConstraints } from "./grow_tree.ts";
 import { growsInOneRound } from "./leafwise_round.ts";
 import { resolveConstraints } from "./constraints.ts";
-import type { CategoricalSearch } from "./split.ts";
+import { type CategoricalSearch, NO_CATEGORIES } from "./split.ts";
 import { ConfigError, DataError } from "../../errors.ts";
 import { type ThreadShare, threadShares } from "./node_jobs.ts";
 import {
@@ -37,10 +37,12 @@ import { splitRange, threadCount, ThreadPool } from "./thread_pool.ts";
 import { placeTree, type RegTree } from "./tree.ts";
 import {
   MAX_CATEGORIES,
-  NARROW_BINS,
+  nodeHistBytes,
+  placeHistogramSlots,
   placeWideCategories,
   type WideCategories,
 } from "./wide_categories.ts";
+import { type MissingCells, placeMissingCells } from "./missing_cells.ts";
 
 interface EvalState {
   readonly name: string;
@@ -77,7 +79,7 @@ function layoutBins(ws: Workspace, n: number, nf: number) {
 async function binColumns(
   on: { ws: Workspace; pool: ThreadPool },
   frame: Frame,
-  layout: ReturnType<typeof layoutBins> & { cuts: Cuts },
+  layout: ReturnType<typeof layoutBins> & { cuts: Cuts; wide: WideCategories | undefined },
 ): Promise<void> {
   const { ws, pool } = on, n = frame.rows, nf = frame.width, mark = ws.used;
   ws.i32(layout.binCounts, nf).set(layout.cuts.cuts.map((c) => c.length));
@@ -86,7 +88,7 @@ async function binColumns(
   for (const [j, col] of frame.columns.entries()) {
     const cuts = layout.cuts.cuts[j]!, column = layout.binsCol + j * n;
     // A wide categorical feature's codes live elsewhere (wide_categories.ts): its bins say missing.
-    const wide = cuts.length > NARROW_BINS;
+    const wide = layout.wide?.features.includes(j) ?? false;
     if (wide) ws.u8(column, n).fill(255);
     else {
       ws.f64(tmp, n).set(col);
@@ -182,6 +184,7 @@ export class Booster {
   readonly #ranking: RankSetup | undefined;
   #categorical: CategoricalSearch | undefined;
   #wide: WideCategories | undefined;
+  #missing: MissingCells | undefined;
   #catColumns = new Set<number>();
   #shares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
@@ -254,14 +257,28 @@ export class Booster {
     return { flags, onehotBelow, maxThreshold: p.max_cat_threshold, slots: 0, lightgbm };
   }
 
-  /** The categorical features too wide for u8 bins, with their histogram slots in the search. */
+  /** The categorical features too wide for u8 bins. */
   #placeWide(): void {
     const bins = this.#cuts.cuts.map((c) => c.length);
     const data = { columns: this.#frame.columns, bins, categorical: this.#catColumns };
     this.#wide = placeWideCategories(this.ws, data);
-    if (!this.#wide || !this.#categorical) return;
-    const { slots } = this.#wide;
-    this.#categorical = { ...this.#categorical, slots };
+  }
+
+  /**
+   * The missing cells of the features with 256 value bins (from the binned columns), and every
+   * feature's histogram slot for the search when the layout is not the plain one.
+   */
+  #placeMissing(): void {
+    const { ws, nf } = this, wide = this.#wide;
+    this.#missing = placeMissingCells(ws, {
+      columns: this.#frame.columns,
+      bins: this.#cuts.cuts.map((c, j) => (wide?.features.includes(j) ? 0 : c.length)),
+      binsCol: this.#bins.binsCol,
+      histBytes: nodeHistBytes(nf, wide),
+    });
+    const slots = placeHistogramSlots(ws, nf, { wide, missing: this.#missing });
+    if (slots === 0) return;
+    this.#categorical = { ...(this.#categorical ?? NO_CATEGORIES), slots };
   }
 
   /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */
@@ -314,8 +331,9 @@ export class Booster {
     const numeric = this.#frame.columns.map((c, j) => (this.#catColumns.has(j) ? [] : c));
     const cuts = await computeCuts(numeric, p.max_bin, { ...on, weights: this.#weights });
     this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
-    await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts });
     this.#placeWide();
+    await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts, wide: this.#wide });
+    this.#placeMissing();
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);
@@ -402,6 +420,7 @@ export class Booster {
           constraints: this.#constraints,
           categorical: this.#categorical,
           wide: this.#wide,
+          missing: this.#missing,
         }, { ...p, eta: p.eta / p.num_parallel_tree }),
       );
     }
@@ -417,7 +436,7 @@ export class Booster {
         // Not every row was partitioned: every row walks the tree, each thread a share of them.
         const b = placeTree(ws, tree, { binned: true });
         const placed = [b.feature, b.split, b.left, b.right, b.defaultLeft, b.value];
-        const w = this.#wide;
+        const w = this.#wide, m = this.#missing;
         await this.#pool.run(
           rowParts(n, this.#pool.threads).map(([s, e]) => [
             OP_ADD_TREE_BINNED,
@@ -427,6 +446,7 @@ export class Booster {
             ...placed,
             this.#margin + 8 * s,
             ...(w ? [w.col + 2 * s, n, w.index, w.slot - 1] : [0, 0, 0, 0]),
+            ...(m ? [m.bits, m.stride, s] : [0, 0, 0]),
           ]),
         );
       } else {

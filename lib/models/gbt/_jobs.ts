@@ -26,7 +26,8 @@ export const OP_GRAD_SQUARED = 3;
 /**
  * Partition a node's rows (`partition`): column, rows, start, end, splitBin, defaultLeft, scratch,
  * result (i32 slot for the left count), for a categorical split its set (a bit per category; else
- * 0), and for a wide categorical feature its missing code (the column then u16 codes; else 0).
+ * 0), for a wide categorical feature its missing code (the column then u16 codes; else 0), and
+ * the feature's bitmap of missing rows when some feature has 256 value bins (else 0).
  */
 export const OP_PARTITION = 4;
 /**
@@ -87,7 +88,8 @@ export const OP_ADD_LEAF = 17;
 /**
  * One tree's leaf values added to rows' margins by walking the binned rows (`addTreeBinned`):
  * bins, nfeat, n, the placed tree (feature, splitBin, left, right, defaultLeft, value), margin,
- * and the wide categorical codes: wide (at the first row), stride, wideIndex (0: none), missing.
+ * the wide categorical codes: wide (at the first row), stride, wideIndex (0: none), missing, and
+ * the bitmaps of missing rows (0: none; missing_cells.ts): bits, bytes per bitmap, the first row.
  */
 export const OP_ADD_TREE_BINNED = 18;
 
@@ -111,6 +113,13 @@ export const OP_HIST_WIDE = 21;
  */
 export const OP_SKETCH = 22;
 
+/**
+ * Split bin 255 of the features with 256 value bins into their top bin and missing pair
+ * (`splitTopBins`, missing_cells.ts): descriptor, rows (0: the identity), start, end, result and
+ * builtRight (as {@link OP_HIST_WIDE}'s), histogram, f0, f1.
+ */
+export const OP_TOP_BINS = 23;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -125,13 +134,14 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_SCATTER]: 4,
   [OP_BARRIER]: 2,
   [OP_ADD_LEAF]: 5,
-  [OP_ADD_TREE_BINNED]: 14,
+  [OP_ADD_TREE_BINNED]: 17,
+  [OP_TOP_BINS]: 9,
   [OP_HIST_WIDE]: 10,
   [OP_SKETCH]: 6,
   [OP_GROW_LEAFWISE]: 2,
   [OP_GRAD_LOGISTIC]: 6,
   [OP_GRAD_SQUARED]: 5,
-  [OP_PARTITION]: 10,
+  [OP_PARTITION]: 11,
   [OP_SPLIT]: 27,
 };
 
@@ -189,11 +199,16 @@ export function runJobs(
         k.addLeafValue(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_ADD_TREE_BINNED:
-        k.addTreeBinned(...args<Parameters<Kernels["addTreeBinned"]>>(a, 14));
+        k.addTreeBinned(...args<Parameters<Kernels["addTreeBinned"]>>(a, 17));
         break;
       case OP_HIST_WIDE:
         runWideHist({ k, memory, gh: d.gh }, a);
         break;
+      case OP_TOP_BINS: {
+        const [start, end] = sideOf(memory, [a(2), a(3)], [a(4), a(5)]);
+        k.splitTopBins(a(0), a(1), start, end, d.gh, a(6), a(7), a(8));
+        break;
+      }
       case OP_SKETCH:
         k.sketchCuts(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
@@ -204,7 +219,7 @@ export function runJobs(
         k.gradSquared(a(0), a(1), a(2), a(3), a(4));
         break;
       case OP_PARTITION:
-        k.partition(...args<Parameters<Kernels["partition"]>>(a, 10));
+        k.partition(...args<Parameters<Kernels["partition"]>>(a, 11));
         break;
       case OP_SPLIT:
         runSplit(k, a, memory);
@@ -240,12 +255,22 @@ function runWideHist(
   on: { k: Kernels; memory: WebAssembly.Memory; gh: number },
   a: (j: number) => number,
 ): void {
-  let [start, end] = [a(5), a(6)];
-  if (a(7) !== 0) {
-    const mid = start + new Int32Array(on.memory.buffer, a(7), 1)[0]!;
-    [start, end] = a(8) ? [mid, end] : [start, mid];
-  }
+  const [start, end] = sideOf(on.memory, [a(5), a(6)], [a(7), a(8)]);
   on.k.buildHistWide(a(0), a(1), a(2), a(3), a(4), start, end, on.gh, a(9));
+}
+
+/**
+ * The rows [start, end), or with `result` ≠ 0 (the slot of a partition's left count) one side of
+ * them: the right one when `right` is 1.
+ */
+function sideOf(
+  memory: WebAssembly.Memory,
+  [start, end]: [number, number],
+  [result, right]: [number, number],
+): [number, number] {
+  if (result === 0) return [start, end];
+  const mid = start + new Int32Array(memory.buffer, result, 1)[0]!;
+  return right ? [mid, end] : [start, mid];
 }
 
 /** The scoring jobs (rows, forest margins, SHAP), or a RangeError for an unknown op. */

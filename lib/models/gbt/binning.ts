@@ -1,6 +1,6 @@
 /**
  * Histogram cut points per feature (XGBoost's `hist` method): each feature's values are
- * bucketed into at most `maxBin` bins (capped at 255; bin 255 is the missing bin). A value `x`
+ * bucketed into at most `maxBin` bins (up to 256, XGBoost's default). A value `x`
  * falls in bin `i` when `cuts[i−1] ≤ x < cuts[i]` (float32 comparison), so a split after bin `b`
  * is `x < cuts[b]`, XGBoost's condition.
  *
@@ -14,8 +14,11 @@ import { splitRange, type ThreadPool } from "./thread_pool.ts";
 /** Rows of a column the sketch reads: every row up to this many, else evenly strided ones. */
 export const SKETCH_SAMPLE = 1 << 17;
 
-/** Most value bins per feature (bin 255 holds missing values). */
-export const MAX_VALUE_BINS = 255;
+/**
+ * Most value bins per feature: 256, XGBoost's default `max_bin` (a feature with 256 keeps its
+ * missing values apart from its top bin: missing_cells.ts).
+ */
+export const MAX_VALUE_BINS = 256;
 
 /** Cut points of every feature. */
 export interface Cuts {
@@ -48,8 +51,7 @@ interface Sample {
  * `sketch.ts`, a share of the columns per thread) and its final summary gives the cuts; with at
  * most `maxBin` distinct values a feature gets one bin per value. Up to {@link SKETCH_SAMPLE}
  * rows the cuts are xgboost's own; a longer column is read at an even stride (that many rows),
- * where xgboost reads every row. `maxBin` is capped at 255 (bin 255 holds the missing values), so
- * XGBoost's default of 256 gives its algorithm's cuts at 255 bins. The workspace memory used is
+ * where xgboost reads every row. `maxBin` is capped at 256. The workspace memory used is
  * returned before this resolves.
  *
  * @example Three distinct values, one bin each

@@ -28,6 +28,7 @@ import {
   calcWeight,
   type CategoricalSearch,
   type GainParams,
+  NO_CATEGORIES,
   type NodeRowCount,
   planSplitSearch,
   type Split,
@@ -41,6 +42,7 @@ import {
   nodeHistBytes,
   type WideCategories,
 } from "./wide_categories.ts";
+import type { MissingCells } from "./missing_cells.ts";
 
 /** What growing a tree needs: binned data in the workspace, cuts, the threads' shares and parameters. */
 export interface GrowContext {
@@ -74,6 +76,8 @@ export interface GrowContext {
   readonly categorical?: CategoricalSearch | undefined;
   /** The categorical features with more than 254 categories; absent: none. */
   readonly wide?: WideCategories | undefined;
+  /** The missing cells of the features with 256 value bins; absent: none has. */
+  readonly missing?: MissingCells | undefined;
 }
 
 /** {@link TreeConstraints} with the monotone ones also in the workspace (i32 per feature). */
@@ -149,7 +153,7 @@ class TreeBuilder {
     this.#ctx = ctx;
     this.#p = p;
     const { ws, nfeat } = ctx;
-    this.#pairs = nodeHistBytes(nfeat, ctx.wide) / 16;
+    this.#pairs = nodeHistBytes(nfeat, ctx.wide, ctx.missing) / 16;
     this.#mark = ws.used;
     this.#pool = new HistPool(ws, this.#pairs * 16);
     const all = Int32Array.from({ length: nfeat }, (_, i) => i);
@@ -220,12 +224,19 @@ class TreeBuilder {
     await pool.run(
       rootHistJobs(shares, { ...this.#rowsOf(root), contiguous: rows === n, dests, binsCol, n }),
     );
-    // The sums over feature 0's bins of every partial (exact: the gradients are quantized).
+    // The sums over feature 0's bins (and its missing pair, kept apart when it has 256 value
+    // bins) of every partial (exact: the gradients are quantized).
+    const m = this.#ctx.missing, apart = m?.features[0] === 0 ? [m.extras / 16] : [];
     for (const d of dests) {
       const part = ws.f64(d, 512);
       for (let b = 0; b < 256; b++) {
         root.g += part[2 * b]!;
         root.h += part[2 * b + 1]!;
+      }
+      for (const pair of apart) {
+        const [g, h] = ws.f64(d + 16 * pair, 2);
+        root.g += g!;
+        root.h += h!;
       }
     }
     const l = this.#leaf(root.g, root.h);
@@ -237,6 +248,7 @@ class TreeBuilder {
       parent: 0,
       builtRight: false,
       wide: this.#ctx.wide,
+      missing: this.#ctx.missing,
     });
     const read = this.#canSplit(root.depth)
       ? planSplitSearch(
@@ -259,8 +271,8 @@ class TreeBuilder {
   }
 
   #rowsOf(n: OpenNode) {
-    const { rowIndex, scratch, wide } = this.#ctx;
-    return { rowIndex, scratch, ranges: n.ranges, wide };
+    const { rowIndex, scratch, wide, missing } = this.#ctx;
+    return { rowIndex, scratch, ranges: n.ranges, wide, missing };
   }
 
   #searchOn() {
@@ -299,7 +311,7 @@ class TreeBuilder {
       const categorySet = s.categories ? placeCategorySet(ws, s.categories, capacity) : undefined;
       const node = {
         ...this.#rowsOf(n),
-        ...columnOf(this.#ctx.wide, { binsCol: this.#ctx.binsCol, n: this.#ctx.n, f: s.feature }),
+        ...columnOf(this.#ctx.wide, { ...this.#ctx, f: s.feature }),
         split: s,
         results: out,
         build: builds[k],
@@ -318,6 +330,7 @@ class TreeBuilder {
           parent: n.hist,
           builtRight: b.right,
           wide: this.#ctx.wide,
+          missing: this.#ctx.missing,
         });
       }
     });
@@ -487,13 +500,6 @@ interface Bounds {
 }
 
 const UNBOUNDED: Bounds = { lower: -Infinity, upper: Infinity };
-
-const NO_CATEGORIES: CategoricalSearch = {
-  flags: 0,
-  onehotBelow: 0,
-  maxThreshold: 0,
-  slots: 0,
-};
 
 /** What a node's split search needs of it. */
 type SearchNode =

@@ -22,6 +22,7 @@ import {
 } from "./split.ts";
 import { categoriesAt, placeCategorySet } from "./category_sets.ts";
 import { categoryCapacity, type WideCategories, wideShare } from "./wide_categories.ts";
+import type { MissingCells } from "./missing_cells.ts";
 import type { ThreadPool } from "./thread_pool.ts";
 
 /** Most workspace bytes the histogram buffers of one round may take (else: split by split). */
@@ -47,6 +48,8 @@ export interface LeafwiseContext {
   readonly categorical?: CategoricalSearch | undefined;
   /** The categorical features of more than 254 categories; absent: none. */
   readonly wide?: WideCategories | undefined;
+  /** The missing cells of the features with 256 value bins; absent: none has. */
+  readonly missing?: MissingCells | undefined;
 }
 
 /** The growth parameters the round takes. */
@@ -104,7 +107,7 @@ export function growsInOneRound(
 const FEATURE_SHARE_CELLS = 1_000_000;
 
 /** Words of a thread's part of the parameter block, and of the part before the threads'. */
-const THREAD_WORDS = 12, HEADER_WORDS = 52;
+const THREAD_WORDS = 12, HEADER_WORDS = 55;
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 function candidateBytes(ctx: LeafwiseContext): number {
@@ -169,7 +172,7 @@ export async function growLeafwiseRound(
   return { splits, rootRanges };
 }
 
-/** Words 0–51 of the parameter block (see the kernel's module comment). */
+/** Words 0–54 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
   tree: {
@@ -202,7 +205,13 @@ function commonWords(
     ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets],
     ...(w ? [w.col, w.features.length, w.slot, w.index] : [0, 0, 0, 0]),
     ...[cat?.slots ?? 0, bits, ...lightGbmWords(cat), tree.rows],
+    ...missingWords(ctx.missing),
   ];
+}
+
+/** Words 52–54: the features with 256 value bins (all 0 without them). */
+function missingWords(m: MissingCells | undefined): number[] {
+  return m ? [m.desc, m.bits, m.stride] : [0, 0, 0];
 }
 
 /**

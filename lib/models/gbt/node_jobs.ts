@@ -19,8 +19,10 @@ import {
   OP_PARTITION,
   OP_REDUCE,
   OP_SIDE_HIST,
+  OP_TOP_BINS,
 } from "./_jobs.ts";
 import type { Workspace } from "./kernel/workspace.ts";
+import type { MissingCells } from "./missing_cells.ts";
 import type { FeatureShare, Split } from "./split.ts";
 import { splitRange } from "./thread_pool.ts";
 import { type WideCategories, wideShare } from "./wide_categories.ts";
@@ -56,6 +58,21 @@ export interface NodeRows {
   readonly ranges: Int32Array;
   /** The wide categorical features, whose histograms their own jobs build; absent: none. */
   readonly wide?: WideCategories | undefined;
+  /** The missing cells of the features with 256 value bins; absent: none has. */
+  readonly missing?: MissingCells | undefined;
+}
+
+/**
+ * The job splitting bin 255 of the features with 256 value bins into their top bin and missing
+ * pair in a partial histogram (its rows as {@link wideHistJob}'s), over every feature.
+ */
+function topBinsJob(
+  missing: MissingCells,
+  at: { rows: number; start: number; end: number; dest: number; nfeat: number },
+  side: { result: number; right: boolean } = { result: 0, right: false },
+): number[] {
+  return [OP_TOP_BINS, missing.desc, at.rows, at.start, at.end, side.result, side.right ? 1 : 0]
+    .concat([at.dest, 0, at.nfeat]);
 }
 
 /**
@@ -88,6 +105,7 @@ export function rootHistJobs(
       ? [OP_HIST_COLS, root.binsCol, root.n, start, end, dest, 0, nf]
       : [OP_HIST, root.rowIndex, start, end, dest, 0, nf, s.buf];
     const rows = root.contiguous ? 0 : root.rowIndex;
+    if (root.missing) jobs.push(...topBinsJob(root.missing, { rows, start, end, dest, nfeat: nf }));
     return root.wide ? jobs.concat(wideHistJob(root.wide, { rows, start, end, dest })) : jobs;
   });
 }
@@ -99,6 +117,8 @@ export interface NodeSplit extends NodeRows {
   readonly column: number;
   /** A wide feature's missing code (its `column` holds u16 codes); 0 for a u8 feature. */
   readonly wideMissing: number;
+  /** The split feature's bitmap of missing rows (missing_cells.ts); 0: none. */
+  readonly missingBits: number;
   /** Per thread, an i32 slot for its left count. */
   readonly results: number;
   /** A categorical split's set in the workspace ({@link placeCategorySet}). */
@@ -132,6 +152,7 @@ export function appendPartitionJobs(
       result,
       cats,
       node.wideMissing,
+      node.missingBits,
     );
     if (!node.build) return;
     const { right, dests } = node.build;
@@ -145,8 +166,12 @@ export function appendPartitionJobs(
       dests[t]!,
       sh.buf,
     );
-    if (!node.wide) return;
     const at = { rows: node.rowIndex, start, end, dest: dests[t]! };
+    if (node.missing) {
+      const nfeat = shares.at(-1)!.f1;
+      jobs[t]!.push(...topBinsJob(node.missing, { ...at, nfeat }, { result, right }));
+    }
+    if (!node.wide) return;
     jobs[t]!.push(...wideHistJob(node.wide, at, { result, right }));
   });
 }
@@ -159,12 +184,13 @@ export function appendPartitionJobs(
 export function appendReduceJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
-  { ws, dests, parent, builtRight, wide }: {
+  { ws, dests, parent, builtRight, wide, missing }: {
     ws: Workspace;
     dests: readonly number[];
     parent: number;
     builtRight: boolean;
     wide?: WideCategories | undefined;
+    missing?: MissingCells | undefined;
   },
 ): void {
   const others = dests.slice(1), parts = ws.alloc(4 * Math.max(1, others.length));
@@ -176,6 +202,7 @@ export function appendReduceJobs(
   shares.forEach((sh, t) => {
     if (sh.f0 === sh.f1) return;
     jobs[t]!.push(...reduce(sh.f0 * 4096, (sh.f1 - sh.f0) * 256));
+    if (missing) jobs[t]!.push(...reduce(missing.extras + 16 * sh.f0, sh.f1 - sh.f0));
     const [k0, k1] = wide ? wideShare(wide, sh.f0, sh.f1) : [0, 0];
     if (k1 > k0) {
       jobs[t]!.push(...reduce(wide!.base + k0 * wide!.slot * 16, (k1 - k0) * wide!.slot));

@@ -51,7 +51,8 @@ export interface CategoricalSearch {
   readonly maxThreshold: number;
   /**
    * Each feature's histogram slot (i32 pairs in the workspace: offset, missing bin's offset), or
-   * 0 when every feature has the usual 256 bins at f · 4096 (no wide categorical feature).
+   * 0 when every feature has the usual 256 bins at f · 4096 with bin 255 missing (no wide
+   * categorical feature, none of 256 value bins: `placeHistogramSlots`).
    */
   readonly slots: number;
   /**
@@ -60,6 +61,14 @@ export interface CategoricalSearch {
    */
   readonly lightgbm?: LightGbmCategories | undefined;
 }
+
+/** Every feature numeric, each with the usual 4 KiB histogram slot. */
+export const NO_CATEGORIES: CategoricalSearch = {
+  flags: 0,
+  onehotBelow: 0,
+  maxThreshold: 0,
+  slots: 0,
+};
 
 /** LightGBM's categorical parameters (its names and meanings). */
 export interface LightGbmCategories {

@@ -11,6 +11,7 @@
  */
 
 import type { Workspace } from "./kernel/workspace.ts";
+import type { MissingCells } from "./missing_cells.ts";
 
 /** Value bins a u8 feature may have (bin 255 is the missing bin). */
 export const NARROW_BINS = 255;
@@ -33,8 +34,6 @@ export interface WideCategories {
   readonly slot: number;
   /** Per feature (i32): its wide index, or −1. */
   readonly index: number;
-  /** Per feature (i32 pairs, bytes): its histogram's offset in a node's, its missing bin's in it. */
-  readonly slots: number;
   /** Where the wide slots start in a node histogram (bytes: nfeat · 4096). */
   readonly base: number;
 }
@@ -59,21 +58,50 @@ export function placeWideCategories(
   if (features.length === 0) return undefined;
   const most = Math.max(...Array.from(features, (j) => data.bins[j]!));
   const slot = 256 * Math.ceil((most + 1) / 256), base = nf * NARROW_SLOT_BYTES;
-  const col = ws.alloc(2 * n * features.length), index = ws.alloc(4 * nf), slots = ws.alloc(8 * nf);
-  const idx = ws.i32(index, nf).fill(-1), table = ws.i32(slots, 2 * nf);
-  for (let f = 0; f < nf; f++) table.set([f * NARROW_SLOT_BYTES, 255 * 16], 2 * f);
+  const col = ws.alloc(2 * n * features.length), index = ws.alloc(4 * nf);
+  const idx = ws.i32(index, nf).fill(-1);
   features.forEach((j, k) => {
     idx[j] = k;
-    table.set([base + k * slot * 16, (slot - 1) * 16], 2 * j);
     const codes = ws.u16(col + 2 * k * n, n), src = data.columns[j]!;
     for (let i = 0; i < n; i++) codes[i] = Number.isNaN(src[i]!) ? slot - 1 : src[i]!;
   });
-  return { features, col, n, slot, index, slots, base };
+  return { features, col, n, slot, index, base };
 }
 
-/** Bytes of a node histogram: the u8 features' slots, then the wide ones'. */
-export function nodeHistBytes(nfeat: number, wide: WideCategories | undefined): number {
-  return nfeat * NARROW_SLOT_BYTES + (wide ? wide.features.length * wide.slot * 16 : 0);
+/**
+ * Bytes of a node histogram: the u8 features' slots, then the wide ones', then with `missing` a
+ * missing pair per feature.
+ */
+export function nodeHistBytes(
+  nfeat: number,
+  wide: WideCategories | undefined,
+  missing?: MissingCells | undefined,
+): number {
+  const slots = nfeat * NARROW_SLOT_BYTES + (wide ? wide.features.length * wide.slot * 16 : 0);
+  return slots + (missing ? 16 * nfeat : 0);
+}
+
+/**
+ * Each feature's histogram slot in a node histogram, for the split search (i32 pairs in the
+ * workspace: the slot's offset, its missing pair's offset within the slot), or 0 when every
+ * feature has the usual 4 KiB slot at f · 4096 with bin 255 missing.
+ */
+export function placeHistogramSlots(
+  ws: Workspace,
+  nfeat: number,
+  layout: { wide: WideCategories | undefined; missing: MissingCells | undefined },
+): number {
+  const { wide, missing } = layout;
+  if (!wide && !missing) return 0;
+  const slots = ws.alloc(8 * nfeat), table = ws.i32(slots, 2 * nfeat);
+  for (let f = 0; f < nfeat; f++) table.set([f * NARROW_SLOT_BYTES, 255 * 16], 2 * f);
+  wide?.features.forEach((j, k) =>
+    table.set([wide.base + k * wide.slot * 16, (wide.slot - 1) * 16], 2 * j)
+  );
+  missing?.features.forEach((f) =>
+    table[2 * f + 1] = missing.extras + 16 * f - f * NARROW_SLOT_BYTES
+  );
+  return slots;
 }
 
 /** The positions [from, to) of the ascending `values` that lie in [lo, hi). */
@@ -91,17 +119,20 @@ export function wideShare(wide: WideCategories, f0: number, f1: number): [number
 }
 
 /**
- * Where a partition reads feature `f`: its column-major u8 bins (`binsCol`, `n` a column), or a
- * wide feature's u16 codes with their missing code (0 for a u8 feature).
+ * Where a partition reads feature `f`: its column-major u8 bins (`binsCol`, `n` a column) with
+ * its bitmap of missing rows when some feature has 256 value bins (`missing`; else 0), or a wide
+ * feature's u16 codes with their missing code (0 for a u8 feature).
  */
 export function columnOf(
   wide: WideCategories | undefined,
-  at: { binsCol: number; n: number; f: number },
-): { column: number; wideMissing: number } {
+  at: { binsCol: number; n: number; f: number; missing?: MissingCells | undefined },
+): { column: number; wideMissing: number; missingBits: number } {
   const k = wide ? wide.features.indexOf(at.f) : -1;
-  return k < 0
-    ? { column: at.binsCol + at.f * at.n, wideMissing: 0 }
-    : { column: wide!.col + 2 * k * at.n, wideMissing: wide!.slot - 1 };
+  if (k >= 0) {
+    return { column: wide!.col + 2 * k * at.n, wideMissing: wide!.slot - 1, missingBits: 0 };
+  }
+  const missingBits = at.missing ? at.missing.bits + at.f * at.missing.stride : 0;
+  return { column: at.binsCol + at.f * at.n, wideMissing: 0, missingBits };
 }
 
 /** The most categories a category set must hold: 256, or the wide slot's size. */

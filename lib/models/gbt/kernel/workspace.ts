@@ -66,6 +66,7 @@ export interface Kernels {
     result: number,
     cats: number,
     wideMissing: number,
+    missingBits: number,
   ): void;
   addTreeBinned(
     bins: number,
@@ -82,6 +83,19 @@ export interface Kernels {
     stride: number,
     wideIndex: number,
     wideMissing: number,
+    missingBits: number,
+    bitStride: number,
+    first: number,
+  ): void;
+  splitTopBins(
+    desc: number,
+    rows: number,
+    start: number,
+    end: number,
+    gh: number,
+    hist: number,
+    f0: number,
+    f1: number,
   ): void;
   addTreeRaw(
     x: number,

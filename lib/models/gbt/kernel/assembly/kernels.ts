@@ -3,11 +3,13 @@
 // the TypeScript side lays out; nothing here allocates.
 //
 // Layouts:
-//   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing
+//   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing (or, for a feature of 256
+//           value bins, its top bin where its missing bitmap says so: missing.ts)
 //   rows    i32 row indices; a node owns a contiguous range [start, end) of each thread's region
 //   gh      f64 pairs (grad, hess) per row, 16-byte aligned
 //   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature; with
-//           wide categorical features (wide.ts) a slot of `slot` bins each follows (nfeat << 12)
+//           wide categorical features (wide.ts) a slot of `slot` bins each follows (nfeat << 12);
+//           with features of 256 value bins (missing.ts) a missing pair per feature follows those
 //   wide    u16 column-major codes of the categorical features with more than 254 categories
 //           (their u8 bins hold 255); code slot − 1 = missing
 //   trees   per node: feature i32, bin i32 (binned walk) or threshold f32 (raw walk) — or for a
@@ -16,6 +18,7 @@
 //           value f64
 
 import { CATEGORICAL, DEFAULT_LEFT, goesLeft, inCategories } from "./categories";
+import { isMissing } from "./missing";
 
 const MISSING: u32 = 255;
 
@@ -299,12 +302,13 @@ function subPairs(out: usize, a: usize, b: usize, pairs: i32): void {
  * Stable partition of rows[start..end): rows whose bin ≤ splitBin — or, for a categorical split,
  * whose category is not in the set `cats` — first (missing: defaultLeft).
  * `column` is the split feature's bins in column-major order (one byte per row, cache-friendly;
- * with `wideMissing` ≠ 0 a wide feature's u16 codes, that one code missing);
+ * with `wideMissing` ≠ 0 a wide feature's u16 codes, that one code missing); with `missingBits`
+ * ≠ 0 (a feature of 256 value bins, missing.ts) bin 255 is missing only where its bit is set;
  * `scratch` holds the right rows meanwhile. Writes the number of left rows (i32) to `result`.
  */
 export function partition(
   column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
-  result: usize, cats: usize, wideMissing: i32,
+  result: usize, cats: usize, wideMissing: i32, missingBits: usize,
 ): void {
   if (wideMissing != 0) {
     return partitionCategories<u16>(column, rows, start, end, defaultLeft, scratch, result, cats, <u32>wideMissing);
@@ -320,7 +324,9 @@ export function partition(
   for (let k = start; k < end; k++) {
     const r = load<i32>(rows + (<usize>k << 2));
     const b = <i32>load<u8>(column + <usize>r);
-    const left = select<bool>(dl, b <= sb, b == <i32>MISSING);
+    // Code 255 of a feature with 256 value bins is its top bin unless its bit says missing.
+    const miss = b == <i32>MISSING && isMissing(missingBits, <usize>r);
+    const left = select<bool>(dl, b <= sb, miss);
     store<i32>(rows + (nl << 2), r);
     store<i32>(scratch + (nr << 2), r);
     nl += <usize>left;
@@ -334,12 +340,14 @@ export function partition(
  * Adds one tree's leaf value to margin[r] for every row, walking the binned matrix. With wide
  * categorical features (`wideIndex` ≠ 0: i32 per feature, its wide column or −1), a wide
  * feature's code is read from `wide` (u16 column-major, `stride` rows a column; `wideMissing`
- * the missing code).
+ * the missing code). With `missingBits` ≠ 0 (features of 256 value bins, missing.ts) bin 255 is
+ * missing only where feature f's bitmap (at missingBits + f · bitStride) has row first + i set.
  */
 export function addTreeBinned(
   bins: usize, nfeat: i32, n: i32,
   feature: usize, splitBin: usize, left: usize, right: usize, defaultLeft: usize, value: usize,
   margin: usize, wide: usize, stride: i32, wideIndex: usize, wideMissing: i32,
+  missingBits: usize, bitStride: i32, first: i32,
 ): void {
   const nf = <usize>nfeat;
   for (let i = 0; i < n; i++) {
@@ -354,7 +362,9 @@ export function addTreeBinned(
         : <i32>load<u16>(wide + ((<usize>k * <usize>stride + <usize>i) << 1));
       const flags = load<u8>(defaultLeft + node);
       // A categorical feature's bin is its category; its node's split slot holds the set.
-      const goLeft = b == (k < 0 ? <i32>MISSING : wideMissing)
+      const bits = missingBits == 0 ? 0 : missingBits + f * <usize>bitStride;
+      const miss = k < 0 ? b == <i32>MISSING && isMissing(bits, <usize>(first + i)) : b == wideMissing;
+      const goLeft = miss
         ? (flags & DEFAULT_LEFT) != 0
         : (flags & CATEGORICAL) != 0
         ? !inCategories(<usize>load<i32>(splitBin + (node << 2)), <f32>b)
@@ -1245,4 +1255,5 @@ export { treeShap } from "./tree_shap";
 export { rowsF32 } from "./rows";
 export { growLeafwise, stateBytes as leafwiseStateBytes } from "./leafwise";
 export { buildHistWide } from "./wide";
+export { splitTopBins } from "./missing";
 export { sketchCuts, sketchScratchBytes } from "./sketch";

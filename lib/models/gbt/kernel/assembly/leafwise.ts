@@ -26,8 +26,10 @@
 //   codes (0: none; wide.ts), 43 their count, 44 their slot's bins, 45 each feature's wide index
 //   (i32, −1 for a u8 feature), 46 each feature's histogram slot (i32 pairs, findBestSplit's), 47
 //   the bits of a category set (256, or the wide slot's bins), 48 LightGBM's cat_smooth (below 0:
-//   XGBoost's partition of categories), 49 min_data_per_group, 50 cat_l2, 51 the root's rows;
-//   per thread t at 52 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   XGBoost's partition of categories), 49 min_data_per_group, 50 cat_l2, 51 the root's rows,
+//   52–54 the features with 256 value bins (missing.ts): their descriptor (0: none has), the
+//   bitmaps of missing rows and the bytes of one;
+//   per thread t at 55 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
 //   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
 //   them), its row index and partition scratch (mode 1; thread 0's are the shared ones), its wide
 //   features [k0, k1) (those among its features).
@@ -38,6 +40,7 @@
 import {
   barrierTo, buildHist, findBestSplit, partition, reduceHists, setCategoryParams, setGainParams,
 } from "./kernels";
+import { splitTopBins } from "./missing";
 import { buildHistWide } from "./wide";
 
 /**
@@ -92,7 +95,7 @@ export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((52 + 12 * t) << 3);
+  return block + ((55 + 12 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -185,9 +188,10 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   const cats = byCategories ? setOf(block, state, int(node, 0)) : 0;
   const k = int(block, 42) != 0 ? load<i32>(int(block, 45) + (f << 2)) : -1; // a wide feature?
   const column = k < 0 ? int(block, 3) + f * n : int(block, 42) + ((<usize>k * n) << 1);
+  const bits = k < 0 && int(block, 52) != 0 ? int(block, 53) + f * int(block, 54) : 0;
   partition(
     column, rows, start, end, <i32>word(node, 10), <i32>word(node, 11),
-    scratch + (<usize>start << 2), state, cats, k < 0 ? 0 : <i32>int(block, 44) - 1,
+    scratch + (<usize>start << 2), state, cats, k < 0 ? 0 : <i32>int(block, 44) - 1, bits,
   );
   if (t == 0 && byCategories) {
     memory.copy(int(block, 41) + records * setBytes(block), cats, setBytes(block));
@@ -238,8 +242,10 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
   const right = word(node, 15) < word(node, 13), wide = int(block, 42), n = <i32>int(block, 2);
   const slotBytes = int(block, 44) << 4, base = <usize>nf << 12;
   const k0 = int(me, 10), k1 = int(me, 11), gh = int(block, 5), slot = <i32>int(block, 44);
+  const desc = int(block, 52);
   if (byFeatures) {
     if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
+    if (f0 < f1 && desc != 0) splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
     if (k1 > k0) {
       const col = wide + ((k0 * <usize>n) << 1), at = fresh + base + k0 * slotBytes;
       buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, at);
@@ -247,11 +253,16 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
   } else {
     const mine = t == 0 ? fresh : <usize>load<i32>(int(block, 20) + ((t - 1) << 2));
     buildHist(int(block, 4), nf, rows, lo, hi, gh, mine, 0, nf, int(me, 4));
+    if (desc != 0) splitTopBins(desc, rows, lo, hi, gh, mine, 0, nf);
     if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
     barrier(block, state);
   }
   const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = right ? 1 : 0;
   if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8, r);
+  if (f0 < f1 && desc != 0) {
+    const extras = <usize>load<f64>(desc + 24) + (<usize>f0 << 4);
+    reduceHists(partials, parts, fresh, parent, extras, f1 - f0, r);
+  }
   if (k1 > k0) {
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
     reduceHists(partials, parts, fresh, parent, off, pairs, r);

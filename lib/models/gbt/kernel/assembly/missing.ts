@@ -1,0 +1,74 @@
+// Features with 256 value bins (XGBoost's default max_bin): their u8 code 255 holds both the top
+// value bin and the missing values. A bitmap per feature marks its missing rows (`isMissing`),
+// and the rows in a top bin are listed: a bit per row says whether it is in any feature's top bin
+// (`rowBits`), and its cells list those features (`rowStart`: u32 × (n + 1); `cells`: u16). A
+// node histogram keeps such a feature's missing pair apart, 16 bytes per feature from `extras`
+// (after the u8 and wide slots). Descriptor (f64 words at `desc`): rowStart, cells, rowBits,
+// extras, the features with 256 value bins (i32 list), their count.
+
+/** Whether row `r` is missing in the bitmap at `bits` (0: code 255 is always missing). */
+@inline export function isMissing(bits: usize, r: usize): bool {
+  return bits == 0 || ((load<u32>(bits + ((r >> 5) << 2)) >> <u32>(r & 31)) & 1) != 0;
+}
+
+/** Moves row r's pair from bin 255 to the missing pair of its top-bin features in [f0, f1). */
+@inline function moveRow(
+  r: usize, rowStart: usize, cells: usize, v: v128, hist: usize, extras: usize, f0: i32, f1: i32,
+): void {
+  const k1 = <usize>load<u32>(rowStart + ((r + 1) << 2));
+  for (let k = <usize>load<u32>(rowStart + (r << 2)); k < k1; k++) {
+    const f = <i32>load<u16>(cells + (k << 1));
+    if (f < f0 || f >= f1) continue;
+    const top = hist + (<usize>f << 12) + 4080, pair = extras + (<usize>f << 4);
+    v128.store(top, f64x2.sub(v128.load(top), v));
+    v128.store(pair, f64x2.add(v128.load(pair), v));
+  }
+}
+
+@inline function word(desc: usize, i: usize): usize {
+  return <usize>load<f64>(desc + (i << 3));
+}
+
+/**
+ * Splits bin 255 of the features with 256 value bins among [f0, f1) in `hist` (built by
+ * `buildHist` over rows[start..end); `rows` 0: the rows start..end themselves) into the top value
+ * bin, left in bin 255, and the missing pair at `hist + extras + 16 f`: the rows in a top bin
+ * are moved out, and the two then swap places.
+ */
+export function splitTopBins(
+  desc: usize, rows: usize, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
+): void {
+  const rowStart = word(desc, 0), cells = word(desc, 1), rowBits = word(desc, 2);
+  const extras = hist + word(desc, 3), full = word(desc, 4), nfull = word(desc, 5);
+  for (let j: usize = 0; j < nfull; j++) {
+    const f = load<i32>(full + (j << 2));
+    if (f >= f0 && f < f1) v128.store(extras + (<usize>f << 4), f64x2.splat(0.0));
+  }
+  if (rows != 0) {
+    for (let i = start; i < end; i++) {
+      const r = <usize>load<i32>(rows + (<usize>i << 2));
+      if (((load<u32>(rowBits + ((r >> 5) << 2)) >> <u32>(r & 31)) & 1) == 0) continue;
+      moveRow(r, rowStart, cells, v128.load(gh + (r << 4)), hist, extras, f0, f1);
+    }
+  } else if (start < end) {
+    // The rows start..end themselves: only the set bits of their words are visited.
+    const w0 = start >> 5, w1 = (end - 1) >> 5;
+    for (let w = w0; w <= w1; w++) {
+      let bits = load<u32>(rowBits + (<usize>w << 2));
+      if (w == w0) bits &= <u32>-1 << <u32>(start & 31);
+      if (w == w1 && (end & 31) != 0) bits &= (<u32>1 << <u32>(end & 31)) - 1;
+      for (; bits != 0; bits &= bits - 1) {
+        const r = (<usize>w << 5) + <usize>ctz(bits);
+        moveRow(r, rowStart, cells, v128.load(gh + (r << 4)), hist, extras, f0, f1);
+      }
+    }
+  }
+  for (let j: usize = 0; j < nfull; j++) {
+    const f = load<i32>(full + (j << 2));
+    if (f < f0 || f >= f1) continue;
+    const top = hist + (<usize>f << 12) + 4080, pair = extras + (<usize>f << 4);
+    const missing = v128.load(top);
+    v128.store(top, v128.load(pair));
+    v128.store(pair, missing);
+  }
+}

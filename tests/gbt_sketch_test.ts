@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { Frame } from "../lib/data/frame.ts";
-import { computeCuts } from "../lib/models/gbt/binning.ts";
+import { computeCuts, SKETCH_SAMPLE } from "../lib/models/gbt/binning.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
 import { Workspace } from "../lib/models/gbt/kernel/workspace.ts";
 import { ThreadPool } from "../lib/models/gbt/thread_pool.ts";
@@ -146,5 +146,25 @@ Deno.test("with xgboost's cuts our leaf-wise and depth-wise models are xgboost's
     });
     const worst = theirs.reduce((m, p, i) => Math.max(m, Math.abs(p - ours[i]!)), 0);
     assert.ok(worst <= 1e-6, `${params.max_depth ? "depth-wise" : "leaf-wise"}: ${worst}`);
+  }
+});
+
+Deno.test("a column longer than 131,072 rows is sketched on every step-th row, across the chunks copied to the workspace", async () => {
+  // 2,500,000 rows: step 20, copied 1,048,560 rows at a time; as a plain array too.
+  const n = 2_500_000, step = Math.ceil(n / SKETCH_SAMPLE);
+  let s = 11;
+  const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const col = Float64Array.from({ length: n }, () => (rnd() < 0.1 ? NaN : rnd() * 100));
+  const w = Float64Array.from({ length: n }, () => 0.5 + rnd());
+  const strided = (x: Float64Array) => x.filter((_, i) => i % step === 0);
+  const ws = new Workspace(), pool = await ThreadPool.start(ws, { bins: 0, nfeat: 1, gh: 0 }, 1);
+  try {
+    const long = await computeCuts([col, Array.from(col)], 256, { ws, pool, weights: w });
+    const short = await computeCuts([strided(col)], 256, { ws, pool, weights: strided(w) });
+    assert.ok(short.cuts[0]!.length > 200);
+    assert.deepEqual(Array.from(long.cuts[0]!), Array.from(short.cuts[0]!));
+    assert.deepEqual(Array.from(long.cuts[1]!), Array.from(short.cuts[0]!));
+  } finally {
+    pool.close();
   }
 });

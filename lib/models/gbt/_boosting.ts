@@ -26,6 +26,7 @@ import {
   OP_GH_MAX,
   OP_GRAD_LOGISTIC,
   OP_GRAD_SQUARED,
+  OP_MARK_MISSING,
   OP_QUANTIZE,
   OP_SCATTER,
 } from "./_jobs.ts";
@@ -42,7 +43,12 @@ import {
   placeWideCategories,
   type WideCategories,
 } from "./wide_categories.ts";
-import { type MissingCells, placeMissingCells } from "./missing_cells.ts";
+import {
+  type MissingBits,
+  type MissingCells,
+  placeMissingBits,
+  placeMissingCells,
+} from "./missing_cells.ts";
 
 interface EvalState {
   readonly name: string;
@@ -79,7 +85,11 @@ function layoutBins(ws: Workspace, n: number, nf: number) {
 async function binColumns(
   on: { ws: Workspace; pool: ThreadPool },
   frame: Frame,
-  layout: ReturnType<typeof layoutBins> & { cuts: Cuts; wide: WideCategories | undefined },
+  layout: ReturnType<typeof layoutBins> & {
+    cuts: Cuts;
+    wide: WideCategories | undefined;
+    missing: MissingBits | undefined;
+  },
 ): Promise<void> {
   const { ws, pool } = on, n = frame.rows, nf = frame.width, mark = ws.used;
   ws.i32(layout.binCounts, nf).set(layout.cuts.cuts.map((c) => c.length));
@@ -94,8 +104,10 @@ async function binColumns(
       ws.f64(tmp, n).set(col);
       ws.f32(cutPtr, cuts.length).set(cuts);
     }
+    const bits = layout.missing && !wide ? layout.missing.bits + j * layout.missing.stride : 0;
     await pool.run(parts.map(([s, e]) => [
       ...(wide ? [] : [OP_BIN_COLUMN, tmp + 8 * s, e - s, cutPtr, cuts.length, column + s]),
+      ...(bits ? [OP_MARK_MISSING, tmp + 8 * s, e - s, bits, s] : []),
       OP_SCATTER,
       column + s,
       e - s,
@@ -265,17 +277,13 @@ export class Booster {
   }
 
   /**
-   * The missing cells of the features with 256 value bins (from the binned columns), and every
-   * feature's histogram slot for the search when the layout is not the plain one.
+   * The top-bin rows of the features with 256 value bins (from the binned columns and `bits`),
+   * and every feature's histogram slot for the search when the layout is not the plain one.
    */
-  #placeMissing(): void {
-    const { ws, nf } = this, wide = this.#wide;
-    this.#missing = placeMissingCells(ws, {
-      columns: this.#frame.columns,
-      bins: this.#cuts.cuts.map((c, j) => (wide?.features.includes(j) ? 0 : c.length)),
-      binsCol: this.#bins.binsCol,
-      histBytes: nodeHistBytes(nf, wide),
-    });
+  #placeMissing(bits: MissingBits | undefined): void {
+    const { ws, nf, n } = this, wide = this.#wide, binsCol = this.#bins.binsCol;
+    const histBytes = nodeHistBytes(nf, wide);
+    this.#missing = bits && placeMissingCells(ws, bits, { binsCol, n, histBytes });
     const slots = placeHistogramSlots(ws, nf, { wide, missing: this.#missing });
     if (slots === 0) return;
     this.#categorical = { ...(this.#categorical ?? NO_CATEGORIES), slots };
@@ -332,8 +340,18 @@ export class Booster {
     const cuts = await computeCuts(numeric, p.max_bin, { ...on, weights: this.#weights });
     this.#cuts = categoryCuts(cuts, { frame: this.#frame, columns: this.#catColumns });
     this.#placeWide();
-    await binColumns(on, this.#frame, { ...this.#bins, cuts: this.#cuts, wide: this.#wide });
-    this.#placeMissing();
+    const wide = this.#wide,
+      missingBits = placeMissingBits(ws, {
+        n,
+        bins: this.#cuts.cuts.map((c, j) => (wide?.features.includes(j) ? 0 : c.length)),
+      });
+    await binColumns(on, this.#frame, {
+      ...this.#bins,
+      cuts: this.#cuts,
+      wide,
+      missing: missingBits,
+    });
+    this.#placeMissing(missingBits);
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);

@@ -120,6 +120,12 @@ export const OP_SKETCH = 22;
  */
 export const OP_TOP_BINS = 23;
 
+/**
+ * Mark the missing rows of a binned column in its bitmap (`markMissing`, missing_cells.ts):
+ * values (f64), n, bitmap, the first row's index.
+ */
+export const OP_MARK_MISSING = 24;
+
 const ARITY: Readonly<Record<number, number>> = {
   [OP_ROWS]: 6,
   [OP_FOREST]: 12,
@@ -136,6 +142,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_ADD_LEAF]: 5,
   [OP_ADD_TREE_BINNED]: 17,
   [OP_TOP_BINS]: 9,
+  [OP_MARK_MISSING]: 4,
   [OP_HIST_WIDE]: 10,
   [OP_SKETCH]: 6,
   [OP_GROW_LEAFWISE]: 2,
@@ -188,6 +195,9 @@ export function runJobs(
         break;
       case OP_SCATTER:
         k.scatterColumn(a(0), a(1), a(2), a(3));
+        break;
+      case OP_MARK_MISSING:
+        k.markMissing(a(0), a(1), a(2), a(3));
         break;
       case OP_GROW_LEAFWISE:
         k.growLeafwise(a(0), a(1));

@@ -72,7 +72,11 @@ export async function computeCuts(
 ): Promise<Cuts> {
   const { ws, pool } = on, mark = ws.used, bins = Math.min(maxBin, MAX_VALUE_BINS);
   try {
-    const samples = columns.map((col) => sampleInto(col, { ws, weights: on.weights, bins }));
+    const n = Math.min(STAGED_ROWS, columns.reduce((m, c) => Math.max(m, c.length), 0));
+    const staging = { values: ws.alloc(8 * n), weights: on.weights ? ws.alloc(4 * n) : 0 };
+    const samples = columns.map((col) =>
+      sampleInto(col, { ws, staging, weights: on.weights, bins })
+    );
     const most = samples.reduce((m, s) => Math.max(m, s.n), 0);
     await pool.run(
       splitRange(samples.length, pool.threads).map(([f0, f1]) => {
@@ -93,24 +97,40 @@ export async function computeCuts(
   }
 }
 
+/** Rows of a column (and of the weights) copied to the workspace at a time for the sketch. */
+const STAGED_ROWS = 1 << 20;
+
 /**
  * Writes the column's present values (float32) in row order, every `step`-th row, and with row
- * weights theirs (float32), in the workspace, with room for its cuts.
+ * weights theirs (float32), in the workspace, with room for its cuts: the kernel `presentValues`
+ * reads the rows copied to `staging` ({@link STAGED_ROWS} at a time, a multiple of `step`).
  */
 function sampleInto(
   col: ArrayLike<number>,
-  on: { ws: Workspace; weights: ArrayLike<number> | undefined; bins: number },
+  on: {
+    ws: Workspace;
+    staging: { values: number; weights: number };
+    weights: ArrayLike<number> | undefined;
+    bins: number;
+  },
 ): Sample {
-  const { ws, weights } = on, n = col.length, step = Math.max(1, Math.ceil(n / SKETCH_SAMPLE));
+  const { ws, staging, weights } = on, n = col.length;
+  const step = Math.max(1, Math.ceil(n / SKETCH_SAMPLE)),
+    chunk = step * Math.floor(STAGED_ROWS / step);
   const most = Math.ceil(n / step), at = ws.alloc(4 * most);
   const w = weights ? ws.alloc(4 * most) : 0, out = ws.alloc(4 * (on.bins + 3));
-  const values = ws.f32(at, most), ws32 = w ? ws.f32(w, most) : undefined;
   let k = 0;
-  for (let i = 0; i < n; i += step) {
-    const v = col[i]!;
-    if (Number.isNaN(v)) continue;
-    if (ws32) ws32[k] = weights![i]!;
-    values[k++] = v;
+  for (let c = 0; c < n; c += chunk) {
+    const m = Math.min(chunk, n - c);
+    ws.f64(staging.values, m).set(rowsOf(col, c, m));
+    if (weights) ws.f32(staging.weights, m).set(rowsOf(weights, c, m));
+    k += ws.k.presentValues(staging.values, m, step, staging.weights, at + 4 * k, w && w + 4 * k);
   }
   return { at, weights: w, n: k, out };
+}
+
+/** Rows [from, from + m) of a column: a view of a typed array, else a copy. */
+function rowsOf(col: ArrayLike<number>, from: number, m: number): ArrayLike<number> {
+  if (ArrayBuffer.isView(col)) return (col as Float64Array).subarray(from, from + m);
+  return Float64Array.from({ length: m }, (_, i) => col[from + i]!);
 }

@@ -32,49 +32,49 @@ export interface MissingCells {
   readonly features: Int32Array;
 }
 
+/** Every u8 feature's bitmap of missing rows, for a fit where some feature has 256 value bins. */
+export interface MissingBits {
+  /** Feature f's bitmap at `bits + f · stride` (zeroed; the binning sets its NaN rows' bits). */
+  readonly bits: number;
+  /** Bytes per bitmap (a multiple of 4). */
+  readonly stride: number;
+  /** The features with {@link FULL_BINS} value bins, ascending. */
+  readonly features: Int32Array;
+}
+
 /**
- * Places the missing bitmaps and top-bin rows when some numeric feature has {@link FULL_BINS}
- * value bins (`bins[j]`, its cut count), else returns undefined. `binsCol` holds the column-major
- * u8 bins (255 where a value is missing or in the top bin), `histBytes` a node histogram's size
- * before the missing pairs.
+ * Zeroed missing bitmaps for `n` rows when some numeric feature has {@link FULL_BINS} value bins
+ * (`bins[j]`, its cut count; 0 for a wide one), else undefined. The binning marks the missing rows
+ * (`OP_MARK_MISSING`) before {@link placeMissingCells} reads them.
+ */
+export function placeMissingBits(
+  ws: Workspace,
+  data: { n: number; bins: readonly number[] },
+): MissingBits | undefined {
+  const features = Int32Array.from(data.bins.flatMap((b, j) => (b === FULL_BINS ? [j] : [])));
+  if (features.length === 0) return undefined;
+  const stride = 4 * Math.ceil(data.n / 32), bits = ws.alloc(stride * data.bins.length);
+  ws.i32(bits, (stride / 4) * data.bins.length).fill(0);
+  return { bits, stride, features };
+}
+
+/**
+ * The rows in a top bin of each feature with {@link FULL_BINS} value bins, listed from the
+ * column-major u8 bins (`binsCol`, `n` a column; 255 where a value is missing or in the top bin)
+ * and the marked bitmaps; `histBytes` is a node histogram's size before the missing pairs.
  */
 export function placeMissingCells(
   ws: Workspace,
-  data: {
-    columns: readonly ArrayLike<number>[];
-    bins: readonly number[];
-    binsCol: number;
-    histBytes: number;
-  },
-): MissingCells | undefined {
-  const nf = data.columns.length, n = data.columns[0]?.length ?? 0;
-  const features = Int32Array.from(data.bins.flatMap((b, j) => (b === FULL_BINS ? [j] : [])));
-  if (features.length === 0) return undefined;
-  const stride = 4 * Math.ceil(n / 32), bits = ws.alloc(stride * nf), rowBits = ws.alloc(stride);
-  const words = ws.i32(bits, (stride / 4) * nf).fill(0), perRow = new Int32Array(n + 1);
-  const topRows = ws.i32(rowBits, stride / 4).fill(0), full = new Set(features);
-  for (let f = 0; f < nf; f++) {
-    const codes = ws.u8(data.binsCol + f * n, n), col = data.columns[f]!, at = (stride / 4) * f;
-    for (let i = codes.indexOf(255); i >= 0; i = codes.indexOf(255, i + 1)) {
-      if (Number.isNaN(col[i]!)) words[at + (i >>> 5)]! |= 1 << (i & 31);
-      else if (full.has(f)) perRow[i + 1]!++;
-    }
-  }
-  for (let i = 0; i < n; i++) {
-    if (perRow[i + 1]! > 0) topRows[i >>> 5]! |= 1 << (i & 31);
-    perRow[i + 1]! += perRow[i]!;
-  }
-  const rowStart = ws.alloc(4 * (n + 1)), cells = ws.alloc(2 * Math.max(1, perRow[n]!));
-  ws.i32(rowStart, n + 1).set(perRow);
-  const out = ws.u16(cells, perRow[n]!), next = perRow.slice(0, n);
-  for (const f of features) {
-    const codes = ws.u8(data.binsCol + f * n, n), at = (stride / 4) * f;
-    for (let i = codes.indexOf(255); i >= 0; i = codes.indexOf(255, i + 1)) {
-      if (!((words[at + (i >>> 5)]! >>> (i & 31)) & 1)) out[next[i]!++] = f;
-    }
-  }
-  const list = ws.alloc(4 * features.length), desc = ws.alloc(48);
+  missing: MissingBits,
+  data: { binsCol: number; n: number; histBytes: number },
+): MissingCells {
+  const { bits, stride, features } = missing, { binsCol, n } = data;
+  const list = ws.alloc(4 * features.length), rowStart = ws.alloc(4 * (n + 1));
+  const rowBits = ws.alloc(stride), desc = ws.alloc(48);
   ws.i32(list, features.length).set(features);
+  const found = [binsCol, n, list, features.length, bits, stride, rowStart] as const;
+  const total = ws.k.countTopCells(...found, rowBits), cells = ws.alloc(2 * Math.max(1, total));
+  ws.k.fillTopCells(...found, cells);
   const extras = data.histBytes;
   ws.f64(desc, 6).set([rowStart, cells, rowBits, extras, list, features.length]);
   return { desc, bits, stride, extras, features };

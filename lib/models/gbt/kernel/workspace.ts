@@ -87,6 +87,35 @@ export interface Kernels {
     bitStride: number,
     first: number,
   ): void;
+  markMissing(values: number, n: number, bits: number, first: number): void;
+  presentValues(
+    values: number,
+    n: number,
+    step: number,
+    weights: number,
+    out: number,
+    outW: number,
+  ): number;
+  countTopCells(
+    binsCol: number,
+    n: number,
+    full: number,
+    nfull: number,
+    bits: number,
+    stride: number,
+    rowStart: number,
+    rowBits: number,
+  ): number;
+  fillTopCells(
+    binsCol: number,
+    n: number,
+    full: number,
+    nfull: number,
+    bits: number,
+    stride: number,
+    rowStart: number,
+    cells: number,
+  ): void;
   splitTopBins(
     desc: number,
     rows: number,

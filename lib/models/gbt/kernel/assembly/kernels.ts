@@ -1255,5 +1255,5 @@ export { treeShap } from "./tree_shap";
 export { rowsF32 } from "./rows";
 export { growLeafwise, stateBytes as leafwiseStateBytes } from "./leafwise";
 export { buildHistWide } from "./wide";
-export { splitTopBins } from "./missing";
-export { sketchCuts, sketchScratchBytes } from "./sketch";
+export { countTopCells, fillTopCells, markMissing, splitTopBins } from "./missing";
+export { presentValues, sketchCuts, sketchScratchBytes } from "./sketch";

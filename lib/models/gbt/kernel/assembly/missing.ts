@@ -72,3 +72,71 @@ export function splitTopBins(
     v128.store(pair, missing);
   }
 }
+
+/**
+ * Sets bit `first + i` of the bitmap at `bits` for each NaN among the `n` f64 values (atomically:
+ * threads binning neighbouring row ranges share a word).
+ */
+export function markMissing(values: usize, n: i32, bits: usize, first: i32): void {
+  for (let i = 0; i < n; i++) {
+    const x = load<f64>(values + (<usize>i << 3));
+    if (x == x) continue;
+    const r = <usize>(first + i);
+    atomic.or<u32>(bits + ((r >> 5) << 2), <u32>1 << <u32>(r & 31));
+  }
+}
+
+/** Whether row r of feature f (column-major u8 bins, `n` a column) is in its top bin. */
+@inline function inTopBin(binsCol: usize, n: usize, f: usize, r: usize, bits: usize, stride: usize): bool {
+  return load<u8>(binsCol + f * n + r) == 255 && !isMissing(bits + f * stride, r);
+}
+
+/**
+ * The rows in a top bin of the listed features (`full`: i32 × `nfull`, ascending): row r's count
+ * of them summed into rowStart[0..n] (u32 × (n + 1), rowStart[r] = the cells before row r), and
+ * bit r of `rowBits` set when it has any (both zeroed first). Returns the cells in all.
+ */
+export function countTopCells(
+  binsCol: usize, n: i32, full: usize, nfull: i32, bits: usize, stride: i32, rowStart: usize,
+  rowBits: usize,
+): u32 {
+  const nn = <usize>n, st = <usize>stride;
+  memory.fill(rowStart, 0, (nn + 1) << 2);
+  memory.fill(rowBits, 0, st);
+  for (let j = 0; j < nfull; j++) {
+    const f = <usize>load<i32>(full + (<usize>j << 2));
+    for (let r: usize = 0; r < nn; r++) {
+      if (!inTopBin(binsCol, nn, f, r, bits, st)) continue;
+      const p = rowStart + ((r + 1) << 2);
+      store<u32>(p, load<u32>(p) + 1);
+    }
+  }
+  let total: u32 = 0;
+  for (let r: usize = 0; r < nn; r++) {
+    const p = rowStart + ((r + 1) << 2), c = load<u32>(p);
+    if (c != 0) store<u32>(rowBits + ((r >> 5) << 2), load<u32>(rowBits + ((r >> 5) << 2)) | (<u32>1 << <u32>(r & 31)));
+    total += c;
+    store<u32>(p, total);
+  }
+  return total;
+}
+
+/** Writes each row's top-bin features into `cells` (u16) at the places {@link countTopCells} gave. */
+export function fillTopCells(
+  binsCol: usize, n: i32, full: usize, nfull: i32, bits: usize, stride: i32, rowStart: usize,
+  cells: usize,
+): void {
+  const nn = <usize>n, st = <usize>stride;
+  // rowStart[r] serves as row r's cursor, then the starts move back one row.
+  for (let j = 0; j < nfull; j++) {
+    const f = load<i32>(full + (<usize>j << 2));
+    for (let r: usize = 0; r < nn; r++) {
+      if (!inTopBin(binsCol, nn, <usize>f, r, bits, st)) continue;
+      const p = rowStart + (r << 2), k = load<u32>(p);
+      store<u16>(cells + (<usize>k << 1), <u16>f);
+      store<u32>(p, k + 1);
+    }
+  }
+  for (let r = nn; r > 0; r--) store<u32>(rowStart + (r << 2), load<u32>(rowStart + ((r - 1) << 2)));
+  store<u32>(rowStart, 0);
+}

@@ -444,3 +444,22 @@ function adjustHeap(first: i32, hole: i32, len: i32, v: f32, w: f32): void {
   }
   setAt(first + hole, v, w);
 }
+
+/**
+ * The sketch's input from a column (f64 × n): every `step`-th row's present value as float32 into
+ * `out` in row order, and with row weights (`weights`: f32 × n; 0: none) its row's into `outW`.
+ * Returns how many were present.
+ */
+export function presentValues(
+  values: usize, n: i32, step: i32, weights: usize, out: usize, outW: usize,
+): i32 {
+  let k = 0;
+  for (let i = 0; i < n; i += step) {
+    const x = load<f64>(values + (<usize>i << 3));
+    if (x != x) continue;
+    if (weights != 0) store<f32>(outW + (<usize>k << 2), load<f32>(weights + (<usize>i << 2)));
+    store<f32>(out + (<usize>k << 2), <f32>x);
+    k++;
+  }
+  return k;
+}

@@ -9,6 +9,17 @@
 import { MAX_PAGES } from "./build_config.ts";
 
 /** The kernel exports (all pointers are byte offsets in the workspace memory). */
+/** Where `countTopCells` and `fillTopCells` find the top-bin rows (missing_cells.ts). */
+type TopCellsFrom = [
+  binsCol: number,
+  n: number,
+  full: number,
+  nfull: number,
+  bits: number,
+  stride: number,
+  rowStart: number,
+];
+
 export interface Kernels {
   gradLogistic(
     margin: number,
@@ -96,26 +107,8 @@ export interface Kernels {
     out: number,
     outW: number,
   ): number;
-  countTopCells(
-    binsCol: number,
-    n: number,
-    full: number,
-    nfull: number,
-    bits: number,
-    stride: number,
-    rowStart: number,
-    rowBits: number,
-  ): number;
-  fillTopCells(
-    binsCol: number,
-    n: number,
-    full: number,
-    nfull: number,
-    bits: number,
-    stride: number,
-    rowStart: number,
-    cells: number,
-  ): void;
+  countTopCells(...args: [...TopCellsFrom, rowBits: number]): number;
+  fillTopCells(...args: [...TopCellsFrom, cells: number]): void;
   splitTopBins(
     desc: number,
     rows: number,

@@ -3,8 +3,8 @@
 // the TypeScript side lays out; nothing here allocates.
 //
 // Layouts:
-//   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing (or, for a feature of 256
-//           value bins, its top bin where its missing bitmap says so: missing.ts)
+//   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing (for a feature of 256 value
+//           bins, missing only where its bitmap says so, else its top bin: missing.ts)
 //   rows    i32 row indices; a node owns a contiguous range [start, end) of each thread's region
 //   gh      f64 pairs (grad, hess) per row, 16-byte aligned
 //   hist    f64 pairs per (feature << 8 | bin), 16-byte aligned, 4096 bytes per feature; with

@@ -107,7 +107,7 @@ export function growsInOneRound(
 const FEATURE_SHARE_CELLS = 1_000_000;
 
 /** Words of a thread's part of the parameter block, and of the part before the threads'. */
-const THREAD_WORDS = 12, HEADER_WORDS = 55;
+const THREAD_WORDS = 12, HEADER_WORDS = 53;
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
 function candidateBytes(ctx: LeafwiseContext): number {
@@ -172,7 +172,7 @@ export async function growLeafwiseRound(
   return { splits, rootRanges };
 }
 
-/** Words 0–54 of the parameter block (see the kernel's module comment). */
+/** Words 0–52 of the parameter block (see the kernel's module comment). */
 function commonWords(
   ctx: LeafwiseContext,
   tree: {
@@ -205,13 +205,8 @@ function commonWords(
     ...[cat?.flags ?? 0, cat?.onehotBelow ?? 0, cat?.maxThreshold ?? 0, rootSet, out.sets],
     ...(w ? [w.col, w.features.length, w.slot, w.index] : [0, 0, 0, 0]),
     ...[cat?.slots ?? 0, bits, ...lightGbmWords(cat), tree.rows],
-    ...missingWords(ctx.missing),
+    ctx.missing?.desc ?? 0,
   ];
-}
-
-/** Words 52–54: the features with 256 value bins (all 0 without them). */
-function missingWords(m: MissingCells | undefined): number[] {
-  return m ? [m.desc, m.bits, m.stride] : [0, 0, 0];
 }
 
 /**

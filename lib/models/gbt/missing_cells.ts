@@ -15,23 +15,6 @@ import type { Workspace } from "./kernel/workspace.ts";
 /** Value bins a u8 feature holds when its bin 255 is a value bin too. */
 export const FULL_BINS = 256;
 
-/** The features with {@link FULL_BINS} value bins and their rows' cells, placed in the workspace. */
-export interface MissingCells {
-  /**
-   * The kernel's descriptor (f64 words): the top-bin rows' starts (u32 × (n + 1)) and cells (u16
-   * features), a bit per row in any top bin, {@link extras}, the features (i32) and their count.
-   */
-  readonly desc: number;
-  /** Every u8 feature's bitmap of missing rows: feature f's at `bits + f · stride`. */
-  readonly bits: number;
-  /** Bytes per bitmap (a multiple of 4). */
-  readonly stride: number;
-  /** Where the missing pairs start in a node histogram (bytes; feature f's at extras + 16 f). */
-  readonly extras: number;
-  /** The features with {@link FULL_BINS} value bins, ascending. */
-  readonly features: Int32Array;
-}
-
 /** Every u8 feature's bitmap of missing rows, for a fit where some feature has 256 value bins. */
 export interface MissingBits {
   /** Feature f's bitmap at `bits + f · stride` (zeroed; the binning sets its NaN rows' bits). */
@@ -40,6 +23,18 @@ export interface MissingBits {
   readonly stride: number;
   /** The features with {@link FULL_BINS} value bins, ascending. */
   readonly features: Int32Array;
+}
+
+/** The bitmaps with the rows in a top bin listed, placed in the workspace. */
+export interface MissingCells extends MissingBits {
+  /**
+   * The kernels' descriptor (f64 words): the top-bin rows' starts (u32 × (n + 1)) and cells (u16
+   * features), a bit per row in any top bin, {@link extras}, the features (i32) and their count,
+   * {@link bits} and {@link stride}.
+   */
+  readonly desc: number;
+  /** Where the missing pairs start in a node histogram (bytes; feature f's at extras + 16 f). */
+  readonly extras: number;
 }
 
 /**
@@ -70,12 +65,12 @@ export function placeMissingCells(
 ): MissingCells {
   const { bits, stride, features } = missing, { binsCol, n } = data;
   const list = ws.alloc(4 * features.length), rowStart = ws.alloc(4 * (n + 1));
-  const rowBits = ws.alloc(stride), desc = ws.alloc(48);
+  const rowBits = ws.alloc(stride), desc = ws.alloc(64);
   ws.i32(list, features.length).set(features);
   const found = [binsCol, n, list, features.length, bits, stride, rowStart] as const;
   const total = ws.k.countTopCells(...found, rowBits), cells = ws.alloc(2 * Math.max(1, total));
   ws.k.fillTopCells(...found, cells);
   const extras = data.histBytes;
-  ws.f64(desc, 6).set([rowStart, cells, rowBits, extras, list, features.length]);
+  ws.f64(desc, 8).set([rowStart, cells, rowBits, extras, list, features.length, bits, stride]);
   return { desc, bits, stride, extras, features };
 }

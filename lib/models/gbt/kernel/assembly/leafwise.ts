@@ -27,9 +27,8 @@
 //   (i32, −1 for a u8 feature), 46 each feature's histogram slot (i32 pairs, findBestSplit's), 47
 //   the bits of a category set (256, or the wide slot's bins), 48 LightGBM's cat_smooth (below 0:
 //   XGBoost's partition of categories), 49 min_data_per_group, 50 cat_l2, 51 the root's rows,
-//   52–54 the features with 256 value bins (missing.ts): their descriptor (0: none has), the
-//   bitmaps of missing rows and the bytes of one;
-//   per thread t at 55 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
+//   52 the descriptor of the features with 256 value bins (missing.ts; 0: none has);
+//   per thread t at 53 + 12t: f0, f1, features (i32), feature count, gather buffer, state (private
 //   scratch: {@link stateBytes}), start, end (its region of the root's rows; mode 1: all of
 //   them), its row index and partition scratch (mode 1; thread 0's are the shared ones), its wide
 //   features [k0, k1) (those among its features).
@@ -40,7 +39,7 @@
 import {
   barrierTo, buildHist, findBestSplit, partition, reduceHists, setCategoryParams, setGainParams,
 } from "./kernels";
-import { splitTopBins } from "./missing";
+import { extrasOf, missingBitsOf, splitTopBins } from "./missing";
 import { buildHistWide } from "./wide";
 
 /**
@@ -95,7 +94,7 @@ export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
 
 /** Thread t's words of the parameter block. (No objects here: the kernels run without a heap.) */
 @inline function meOf(block: usize, t: usize): usize {
-  return block + ((55 + 12 * t) << 3);
+  return block + ((53 + 12 * t) << 3);
 }
 
 /** Node `id` in a thread's node table (ids are table positions: the root 0, then children in order). */
@@ -188,7 +187,7 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   const cats = byCategories ? setOf(block, state, int(node, 0)) : 0;
   const k = int(block, 42) != 0 ? load<i32>(int(block, 45) + (f << 2)) : -1; // a wide feature?
   const column = k < 0 ? int(block, 3) + f * n : int(block, 42) + ((<usize>k * n) << 1);
-  const bits = k < 0 && int(block, 52) != 0 ? int(block, 53) + f * int(block, 54) : 0;
+  const bits = k < 0 ? missingBitsOf(int(block, 52), f) : 0;
   partition(
     column, rows, start, end, <i32>word(node, 10), <i32>word(node, 11),
     scratch + (<usize>start << 2), state, cats, k < 0 ? 0 : <i32>int(block, 44) - 1, bits,
@@ -260,8 +259,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
   const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = right ? 1 : 0;
   if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8, r);
   if (f0 < f1 && desc != 0) {
-    const extras = <usize>load<f64>(desc + 24) + (<usize>f0 << 4);
-    reduceHists(partials, parts, fresh, parent, extras, f1 - f0, r);
+    reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0, r);
   }
   if (k1 > k0) {
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;

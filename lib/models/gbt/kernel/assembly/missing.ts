@@ -4,11 +4,27 @@
 // (`rowBits`), and its cells list those features (`rowStart`: u32 × (n + 1); `cells`: u16). A
 // node histogram keeps such a feature's missing pair apart, 16 bytes per feature from `extras`
 // (after the u8 and wide slots). Descriptor (f64 words at `desc`): rowStart, cells, rowBits,
-// extras, the features with 256 value bins (i32 list), their count.
+// extras, the features with 256 value bins (i32 list), their count, the bitmaps of missing rows,
+// the bytes of one.
+
+/** Bit r of the bitmap at `bits`. */
+@inline function bitAt(bits: usize, r: usize): bool {
+  return ((load<u32>(bits + ((r >> 5) << 2)) >> <u32>(r & 31)) & 1) != 0;
+}
 
 /** Whether row `r` is missing in the bitmap at `bits` (0: code 255 is always missing). */
 @inline export function isMissing(bits: usize, r: usize): bool {
-  return bits == 0 || ((load<u32>(bits + ((r >> 5) << 2)) >> <u32>(r & 31)) & 1) != 0;
+  return bits == 0 || bitAt(bits, r);
+}
+
+/** Where the missing pairs start in a node histogram (bytes). */
+@inline export function extrasOf(desc: usize): usize {
+  return word(desc, 3);
+}
+
+/** Feature f's bitmap of missing rows, or 0 without a descriptor (bin 255 always missing). */
+@inline export function missingBitsOf(desc: usize, f: usize): usize {
+  return desc == 0 ? 0 : word(desc, 6) + f * word(desc, 7);
 }
 
 /** Moves row r's pair from bin 255 to the missing pair of its top-bin features in [f0, f1). */
@@ -39,7 +55,7 @@ export function splitTopBins(
   desc: usize, rows: usize, start: i32, end: i32, gh: usize, hist: usize, f0: i32, f1: i32,
 ): void {
   const rowStart = word(desc, 0), cells = word(desc, 1), rowBits = word(desc, 2);
-  const extras = hist + word(desc, 3), full = word(desc, 4), nfull = word(desc, 5);
+  const extras = hist + extrasOf(desc), full = word(desc, 4), nfull = word(desc, 5);
   for (let j: usize = 0; j < nfull; j++) {
     const f = load<i32>(full + (j << 2));
     if (f >= f0 && f < f1) v128.store(extras + (<usize>f << 4), f64x2.splat(0.0));
@@ -47,7 +63,7 @@ export function splitTopBins(
   if (rows != 0) {
     for (let i = start; i < end; i++) {
       const r = <usize>load<i32>(rows + (<usize>i << 2));
-      if (((load<u32>(rowBits + ((r >> 5) << 2)) >> <u32>(r & 31)) & 1) == 0) continue;
+      if (!bitAt(rowBits, r)) continue;
       moveRow(r, rowStart, cells, v128.load(gh + (r << 4)), hist, extras, f0, f1);
     }
   } else if (start < end) {

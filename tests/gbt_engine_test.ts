@@ -456,41 +456,50 @@ Deno.test("the WASM split search picks the split XGBoost's scan picks, exact and
       );
     const g = sum(0, 0) + int(-5, 5) * scale;
     const h = Math.max(...bins.map((_, f) => sum(f, 1))) + int(0, 4) * scale;
+    // Every fourth trial the rest goes to each feature's last value bin: nothing is missing.
+    const rest = trial % 4 === 1 ? (f: number) => 2 * (bins[f]! - 1) : () => 510;
     for (let f = 0; f < nf; f++) {
-      [v[512 * f + 510], v[512 * f + 511]] = [g - sum(f, 0), h - sum(f, 1)];
+      const [dg, dh] = [g - sum(f, 0), h - sum(f, 1)];
+      v[512 * f + rest(f)] = v[512 * f + rest(f)]! + dg;
+      v[512 * f + rest(f) + 1] = v[512 * f + rest(f) + 1]! + dh;
     }
     for (let i = 0; i < v.length; i++) v[i] = v[i]! * quantum;
     ws.i32(counts, nf).set(bins);
     const p = params[trial % params.length]!;
     ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.findBestSplit(
-      hist,
-      counts,
-      feats,
-      nf,
-      g * quantum,
-      h * quantum,
-      RT_EPS,
-      out,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      0,
-      256,
-      0,
-    );
-    const got = ws.f64(out, 9),
-      want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });
-    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
-    if (!want) continue;
-    splits++;
-    assert.deepEqual(Array.from(got.subarray(0, 8)), want, `trial ${trial}`);
+    const want = referenceSplit(p, { hist: v, bins, g: g * quantum, h: h * quantum });
+    // A node of few rows per bin is searched by its non-empty bins, a larger one bin by bin.
+    for (const rows of [0, 1e6]) {
+      const node = { hist, counts, feats, nf, g: g * quantum, h: h * quantum, rows };
+      const got = searchSplit(ws, node, out);
+      assert.equal(got[8], want ? 1 : 0, `trial ${trial}, ${rows} rows: found`);
+      if (want) {
+        assert.deepEqual(Array.from(got.subarray(0, 8)), want, `trial ${trial}, ${rows} rows`);
+      }
+    }
+    if (want) splits++;
   }
   assert.ok(splits > 2000, `${splits} of 3000 trials had a split`);
 });
+
+/** findBestSplit over a node's histogram without constraints or categories: the `out` words. */
+function searchSplit(
+  ws: Workspace,
+  node: {
+    hist: number;
+    counts: number;
+    feats: number;
+    nf: number;
+    g: number;
+    h: number;
+    rows: number;
+  },
+  out: number,
+): Float64Array {
+  const { hist, counts, feats, nf, g, h, rows } = node;
+  ws.k.findBestSplit(hist, counts, feats, nf, g, h, RT_EPS, out, 0, 0, 0, 0, 0, 0, 0, 256, rows);
+  return ws.f64(out, 9);
+}
 
 Deno.test("a model predicts in one WASM memory of its own, reused call after call", async () => {
   const model = await new GradientBoosting({ num_boost_round: 5, nthread: 1 }).fit(

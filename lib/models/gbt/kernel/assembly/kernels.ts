@@ -634,6 +634,38 @@ const HOPE: f64 = 1.0 + 1e-12;
   return v128.and(f64x2.lt(lhs, rhs), sane);
 }
 
+/** Whether bar · dl · dr is within [1e-200, 1e200] for every lane of `bar` and dl · dr in `span`. */
+@inline function productsInRange(bar: v128, span: v128): bool {
+  const lo = min(f64x2.extract_lane(bar, 0), f64x2.extract_lane(bar, 1));
+  const hi = max(f64x2.extract_lane(bar, 0), f64x2.extract_lane(bar, 1));
+  return lo * f64x2.extract_lane(span, 0) > 1e-200 && hi * f64x2.extract_lane(span, 1) < 1e200;
+}
+
+/** The least hessian a side that may split has: min_child_weight, and above 0 (`heavy` below). */
+@inline function splitHess(): v128 {
+  return f64x2.splat(pMinChild > 0.0 ? pMinChild : 5e-324);
+}
+
+/**
+ * The range of dl · dr of a split that may be taken in a node of hessian sum `h`: each side's
+ * hessian + λ is at least λ + {@link splitHess} and at most λ + h.
+ */
+@inline function sidesSpan(h: f64): v128 {
+  const least = pLambda + f64x2.extract_lane(splitHess(), 0);
+  return f64x2.replace_lane(f64x2.splat(least * least), 1, (pLambda + h) * (pLambda + h));
+}
+
+/**
+ * {@link hopeless} with `low` = bar / {@link HOPE} made once per bar: where `inRange`
+ * ({@link productsInRange}) holds, without the range check per candidate.
+ */
+@inline function outOfReach(
+  sl: v128, dl: v128, sr: v128, dr: v128, bar: v128, low: v128, inRange: bool,
+): v128 {
+  if (!inRange) return hopeless(sl, dl, sr, dr, bar);
+  return f64x2.lt(f64x2.add(f64x2.mul(sl, dr), f64x2.mul(sr, dl)), f64x2.mul(f64x2.mul(low, dl), dr));
+}
+
 /**
  * One direction of XGBoost's scan over a feature's value bins: forward (missing values go right)
  * or backward (missing values go left). Returns the best gain so far, recording a better split.
@@ -699,76 +731,146 @@ const HOPE: f64 = 1.0 + 1e-12;
   return mask;
 }
 
+/** Bins at or below this many rows per value bin are searched by their non-empty ones' mask. */
+const SPARSE_ROWS_PER_BIN: f64 = 0.5;
+
+/** Bit k − lo set for each bin k in [lo, hi) (at most 64): each non-empty one, or all (`dense`). */
+@inline function binsToScan(base: usize, lo: i32, hi: i32, dense: bool): u64 {
+  if (!dense) return nonEmpty(base, lo, hi);
+  return hi - lo == 64 ? <u64>-1 : (<u64>1 << <u64>(hi - lo)) - 1;
+}
+
 /**
  * Both directions of XGBoost's scan in one ascending pass over a feature with missing values
- * (`miss`, their (g, h)), without L1 or a step limit: at each non-empty bin k, the split below it
- * with missing values left (what the backward scan tries at k) and the split at it with missing
- * values right (the forward scan's). The forward winner is the first best in ascending order and
- * the backward one the first in descending order (the last here, `>=`), compared with `best` in
- * the two scans' order, so the result is theirs: the gradients are quantized, every sum is exact,
- * and a side's sums are the same whichever way they are added up.
+ * (`miss`, their (g, h)), without L1 or a step limit: at each bin k, the split at it with missing
+ * values right (the forward scan's, lane 0) and the split below it with missing values left (what
+ * the backward scan tries at k, lane 1). Each lane keeps its left sums, gradients (`lg`) and
+ * hessians (`lh`) apart: lane 0 adds bin k, lane 1 the bin before it. The forward winner is the
+ * first best in ascending order and the backward one the first in descending order (the last
+ * here, `>=`), compared with `best` in the two scans' order, so the result is theirs: the
+ * gradients are quantized, every sum is exact, and a side's sums are the same whichever way they
+ * are added up. An empty bin repeats the lanes' previous candidates (lane 1's equal one is the
+ * next non-empty bin's, which comes later and wins `>=` alike), so a node of few rows per bin
+ * visits only its non-empty bins.
  */
 @inline function scanBoth(
   out: usize, f: i32, base: usize, nb: i32, total: v128, miss: v128, parentGain: f64, best: f64,
 ): f64 {
-  const lambda = f64x2.splat(pLambda), mcw = f64x2.splat(pMinChild), zero = f64x2.splat(0.0);
-  const pg = f64x2.splat(parentGain);
+  const lambda = f64x2.splat(pLambda), zero = f64x2.splat(0.0), pg = f64x2.splat(parentGain);
+  // A side may split when min(hl, hr) ≥ heavy; then bar · dl · dr lies in a range known here.
+  const heavy = splitHess(), span = sidesSpan(f64x2.extract_lane(total, 1));
+  const tg = f64x2.splat(f64x2.extract_lane(total, 0)), th = f64x2.splat(f64x2.extract_lane(total, 1));
   // Lane 0 the forward candidate (strict `>`), lane 1 the backward one (`>=`). Both start at the
   // best so far: a candidate that cannot beat it is not recorded either way.
   const strict = i64x2.replace_lane(i64x2.splat(0), 0, -1), loose = v128.not(strict);
-  let scanned = zero, bests = f64x2.splat(best), fBin = 0, bBin = 0;
+  let bests = f64x2.splat(best), fBin = 0, bBin = 0;
   let bar = f64x2.add(bests, pg);
-  let fl = zero, fr = zero, bl = zero, br = zero;
+  let low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE)), inRange = productsInRange(bar, span);
+  let lg = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 0));
+  let lh = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 1)), prev = zero;
+  let keptLg = zero, keptLh = zero, keptRg = zero, keptRh = zero;
+  const dense = nodeRows > <f64>nb * SPARSE_ROWS_PER_BIN;
   for (let block = 0; block < nb; block += 64) {
-    let mask = nonEmpty(base, block, min(nb, block + 64));
+    let mask = binsToScan(base, block, min(nb, block + 64), dense);
     while (mask != 0) {
     const k = block + <i32>ctz(mask);
     mask &= mask - 1;
     const bin = v128.load(base + (<usize>k << 4));
-    const lb = f64x2.add(scanned, miss), rb = f64x2.sub(total, lb);
-    scanned = f64x2.add(scanned, bin);
-    const rf = f64x2.sub(total, scanned);
-    const gl = v128.shuffle<f64>(scanned, lb, 0, 2), hl = v128.shuffle<f64>(scanned, lb, 1, 3);
-    const gr = v128.shuffle<f64>(rf, rb, 0, 2), hr = v128.shuffle<f64>(rf, rb, 1, 3);
-    const heavy = v128.and(
-      v128.and(f64x2.ge(hl, mcw), f64x2.gt(hl, zero)),
-      v128.and(f64x2.ge(hr, mcw), f64x2.gt(hr, zero)),
-    );
-    const sl = f64x2.mul(gl, gl), dl = f64x2.add(hl, lambda);
-    const sr = f64x2.mul(gr, gr), dr = f64x2.add(hr, lambda);
-    if (!v128.any_true(v128.andnot(heavy, hopeless(sl, dl, sr, dr, bar)))) continue;
+    lg = f64x2.add(lg, v128.shuffle<f64>(bin, prev, 0, 2));
+    lh = f64x2.add(lh, v128.shuffle<f64>(bin, prev, 1, 3));
+    prev = bin;
+    const rg = f64x2.sub(tg, lg), rh = f64x2.sub(th, lh);
+    const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
+    const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
+    const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
+    if (!v128.any_true(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange)))) continue;
     const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(
-      heavy,
+      splits,
       v128.or(v128.and(f64x2.gt(gains, bests), strict), v128.and(f64x2.ge(gains, bests), loose)),
     );
     if (!v128.any_true(better)) continue;
     bests = v128.bitselect(gains, bests, better);
     bar = f64x2.add(bests, pg);
-    if (i64x2.extract_lane(better, 0) != 0) {
-      fBin = k;
-      fl = scanned;
-      fr = rf;
-    }
-    if (i64x2.extract_lane(better, 1) != 0) {
-      bBin = k - 1;
-      bl = lb;
-      br = rb;
-    }
+    low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE));
+    inRange = productsInRange(bar, span);
+    keptLg = v128.bitselect(lg, keptLg, better);
+    keptLh = v128.bitselect(lh, keptLh, better);
+    keptRg = v128.bitselect(rg, keptRg, better);
+    keptRh = v128.bitselect(rh, keptRh, better);
+    if (i64x2.extract_lane(better, 0) != 0) fBin = k;
+    if (i64x2.extract_lane(better, 1) != 0) bBin = k - 1;
     }
   }
   const fGain = f64x2.extract_lane(bests, 0), bGain = f64x2.extract_lane(bests, 1);
   if (fGain > best) {
     best = fGain;
-    record(out, fGain, f, fBin, 0.0, f64x2.extract_lane(fl, 0), f64x2.extract_lane(fl, 1),
-      f64x2.extract_lane(fr, 0), f64x2.extract_lane(fr, 1));
+    record(out, fGain, f, fBin, 0.0, f64x2.extract_lane(keptLg, 0), f64x2.extract_lane(keptLh, 0),
+      f64x2.extract_lane(keptRg, 0), f64x2.extract_lane(keptRh, 0));
   }
   if (bGain > best) {
     best = bGain;
-    record(out, bGain, f, bBin, 1.0, f64x2.extract_lane(bl, 0), f64x2.extract_lane(bl, 1),
-      f64x2.extract_lane(br, 0), f64x2.extract_lane(br, 1));
+    record(out, bGain, f, bBin, 1.0, f64x2.extract_lane(keptLg, 1), f64x2.extract_lane(keptLh, 1),
+      f64x2.extract_lane(keptRg, 1), f64x2.extract_lane(keptRh, 1));
   }
   return best;
+}
+
+/**
+ * XGBoost's forward scan over a feature without missing values, without L1 or a step limit: two
+ * bins' splits at a time, lane 0 the lower bin's and lane 1 the higher one's (left sums up to and
+ * with the bin). Each lane keeps its first best (strict `>`, from `best`); the lanes' winners are
+ * then the first best in ascending order (the lower bin on a tie), so the result is the one-by-one
+ * scan's. An odd bin out is paired with itself.
+ */
+@inline function scanForward(
+  out: usize, f: i32, base: usize, nb: i32, total: v128, parentGain: f64, best: f64,
+): f64 {
+  const lambda = f64x2.splat(pLambda), zero = f64x2.splat(0.0), pg = f64x2.splat(parentGain);
+  const heavy = splitHess(), span = sidesSpan(f64x2.extract_lane(total, 1));
+  const tg = f64x2.splat(f64x2.extract_lane(total, 0)), th = f64x2.splat(f64x2.extract_lane(total, 1));
+  let bests = f64x2.splat(best), bar = f64x2.add(bests, pg), lowBin = 0, highBin = 0;
+  let low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE)), inRange = productsInRange(bar, span);
+  let scanned = zero, keptLg = zero, keptLh = zero;
+  const dense = nodeRows > <f64>nb * SPARSE_ROWS_PER_BIN;
+  for (let block = 0; block < nb; block += 64) {
+    let mask = binsToScan(base, block, min(nb, block + 64), dense);
+    while (mask != 0) {
+    const k0 = block + <i32>ctz(mask);
+    mask &= mask - 1;
+    const k1 = mask != 0 ? block + <i32>ctz(mask) : k0;
+    const second = mask != 0 ? v128.load(base + (<usize>k1 << 4)) : zero;
+    mask &= mask - 1;
+    const s0 = f64x2.add(scanned, v128.load(base + (<usize>k0 << 4)));
+    scanned = f64x2.add(s0, second);
+    const lg = v128.shuffle<f64>(s0, scanned, 0, 2), lh = v128.shuffle<f64>(s0, scanned, 1, 3);
+    const rg = f64x2.sub(tg, lg), rh = f64x2.sub(th, lh);
+    const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
+    const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
+    const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
+    if (!v128.any_true(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange)))) continue;
+    const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
+    const better = v128.and(splits, f64x2.gt(gains, bests));
+    if (!v128.any_true(better)) continue;
+    bests = v128.bitselect(gains, bests, better);
+    bar = f64x2.add(bests, pg);
+    low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE));
+    inRange = productsInRange(bar, span);
+    keptLg = v128.bitselect(lg, keptLg, better);
+    keptLh = v128.bitselect(lh, keptLh, better);
+    if (i64x2.extract_lane(better, 0) != 0) lowBin = k0;
+    if (i64x2.extract_lane(better, 1) != 0) highBin = k1;
+    }
+  }
+  const g0 = f64x2.extract_lane(bests, 0), g1 = f64x2.extract_lane(bests, 1);
+  const lane = g1 > g0 || (g1 == g0 && highBin < lowBin) ? 1 : 0;
+  const gain = lane == 1 ? g1 : g0;
+  if (!(gain > best)) return best;
+  const gl = lane == 1 ? f64x2.extract_lane(keptLg, 1) : f64x2.extract_lane(keptLg, 0);
+  const hl = lane == 1 ? f64x2.extract_lane(keptLh, 1) : f64x2.extract_lane(keptLh, 0);
+  record(out, gain, f, lane == 1 ? highBin : lowBin, 0.0, gl, hl,
+    f64x2.extract_lane(total, 0) - gl, f64x2.extract_lane(total, 1) - hl);
+  return gain;
 }
 
 /** A feature's histogram within a node's: at hist + (f << 12) unless `slots` (i32 pairs) places it. */
@@ -834,7 +936,9 @@ export function findBestSplit(
       continue;
     }
     if (hm == 0.0 && gm == 0.0) {
-      bestGain = scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
+      bestGain = plain
+        ? scanForward(out, f, base, nb, total, parentGain, bestGain)
+        : scanBins(out, f, base, nb, g, h, parentGain, bestGain, true);
     } else if (plain) {
       const miss = f64x2.replace_lane(f64x2.splat(gm), 1, hm);
       bestGain = scanBoth(out, f, base, nb, total, miss, parentGain, bestGain);

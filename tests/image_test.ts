@@ -47,7 +47,9 @@ async function must(cmd: string, args: string[]): Promise<string> {
 
 /** The Debian base the Dockerfile names, made by mmdebstrap once and cached. */
 async function ensureBase(): Promise<void> {
-  if ((await must("buildah", ["images", "-q", BASE])).trim()) return;
+  // An image buildah does not know is exit 125 on some versions, an empty list on others.
+  const known = await sh("buildah", ["images", "-q", BASE]);
+  if (known.code === 0 && known.stdout.trim()) return;
   const cache = join(
     Deno.env.get("XDG_CACHE_HOME") ?? `${Deno.env.get("HOME")}/.cache`,
     "fraud-pipeline",
@@ -57,6 +59,8 @@ async function ensureBase(): Promise<void> {
     await Deno.mkdir(cache, { recursive: true });
     await must("mmdebstrap", [
       "--variant=minbase",
+      // The format by name: the temporary file's name does not end in .tar.
+      "--format=tar",
       "--include=ca-certificates",
       "bookworm",
       `${tar}.tmp`,

@@ -167,10 +167,24 @@ export function buildHist(
         addTo(h3, b4 >> 24, v);
       }
     }
-    for (; f < width; f++) {
-      const h = hist + ((lo + f) << 12);
+    // The last one to three features in one pass (a row's bins are padded to `stride`).
+    const rest = width - f, h0 = hist + ((lo + f) << 12), h1 = h0 + 4096, h2 = h1 + 4096;
+    if (rest == 3) {
       for (let j: usize = 0; j < m; j++) {
-        addTo(h, load<u8>(segs + j * stride + f), v128.load(buf + (j << 4)));
+        const v = v128.load(buf + (j << 4)), b4 = load<u32>(segs + j * stride + f);
+        addTo(h0, b4 & 255, v);
+        addTo(h1, (b4 >> 8) & 255, v);
+        addTo(h2, (b4 >> 16) & 255, v);
+      }
+    } else if (rest == 2) {
+      for (let j: usize = 0; j < m; j++) {
+        const v = v128.load(buf + (j << 4)), b2 = <u32>load<u16>(segs + j * stride + f);
+        addTo(h0, b2 & 255, v);
+        addTo(h1, b2 >> 8, v);
+      }
+    } else if (rest == 1) {
+      for (let j: usize = 0; j < m; j++) {
+        addTo(h0, load<u8>(segs + j * stride + f), v128.load(buf + (j << 4)));
       }
     }
   }

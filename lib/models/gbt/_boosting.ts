@@ -470,8 +470,11 @@ export class Booster {
       } else {
         await this.#addLeafValues(tree, leaves);
       }
+      // The eval sets that are not the training rows walk the tree by its thresholds.
+      const apart = this.#evals.filter((e) => !e.shared);
+      if (apart.length === 0) continue;
       const r = placeTree(ws, tree, { binned: false });
-      for (const e of this.#evals.filter((e) => !e.shared)) {
+      for (const e of apart) {
         ws.k.addTreeRaw(
           e.x,
           nf,

@@ -261,7 +261,7 @@ class TreeBuilder {
     root.split = this.#kept(read?.()[0]);
     ws.reset(mark);
     this.#pool.giveAll(dests.slice(1));
-    this.#addRanges(root);
+    this.#addRanges(root.id, root.ranges);
     return root;
   }
 
@@ -376,13 +376,8 @@ class TreeBuilder {
 
   /** Creates a partitioned node's children (leaves for now); `nl` holds each thread's left count. */
   #expand(n: OpenNode, nl: Int32Array): [OpenNode, OpenNode] {
-    const s = n.split!, cuts = this.#ctx.cuts;
-    const threshold = s.categories
-      ? 0 // a categorical split decides by its categories
-      : s.splitBin >= 0
-      ? cuts.cuts[s.feature]![s.splitBin]!
-      : cuts.minValues[s.feature]!;
-    const [l, r] = this.#grower.split(n.id, { ...s, threshold }, {
+    const s = n.split!;
+    const [l, r] = this.#grower.split(n.id, { ...s, threshold: this.#threshold(s) }, {
       left: this.#leaf(s.gl, s.hl, n),
       right: this.#leaf(s.gr, s.hr, n),
     });
@@ -391,10 +386,17 @@ class TreeBuilder {
     const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
     const left: OpenNode = { id: l, ranges: lr, depth, g: s.gl, h: s.hl, hist: 0, ...lb, path };
     const right: OpenNode = { id: r, ranges: rr, depth, g: s.gr, h: s.hr, hist: 0, ...rb, path };
-    this.#addRanges(left);
-    this.#addRanges(right);
+    this.#addRanges(l, lr);
+    this.#addRanges(r, rr);
     this.#leaves++;
     return [left, right];
+  }
+
+  /** A split's threshold: its cut point (the feature's least value below bin 0; 0 by categories). */
+  #threshold(s: Split): number {
+    const cuts = this.#ctx.cuts;
+    if (s.categories) return 0; // a categorical split decides by its categories
+    return s.splitBin >= 0 ? cuts.cuts[s.feature]![s.splitBin]! : cuts.minValues[s.feature]!;
   }
 
   /**
@@ -413,11 +415,11 @@ class TreeBuilder {
       : [{ lower: mid, upper: n.upper }, { lower: n.lower, upper: mid }];
   }
 
-  /** Records a node's row ranges (those of the leaves update the margins). */
-  #addRanges(n: OpenNode): void {
-    for (let t = 0; 2 * t < n.ranges.length; t++) {
-      const [start, end] = [n.ranges[2 * t]!, n.ranges[2 * t + 1]!];
-      if (start < end) this.#ranges.push([n.id, start, end]);
+  /** Records node `id`'s row ranges, [start, end) per thread (the leaves' update the margins). */
+  #addRanges(id: number, ranges: Int32Array): void {
+    for (let t = 0; 2 * t < ranges.length; t++) {
+      const start = ranges[2 * t]!, end = ranges[2 * t + 1]!;
+      if (start < end) this.#ranges.push([id, start, end]);
     }
   }
 
@@ -470,13 +472,23 @@ class TreeBuilder {
       features: this.#treeSet,
       take: () => this.#pool.take(),
     });
-    root.ranges = rootRanges;
-    const nodes = [root];
-    for (const { node, split, leftCounts } of splits) {
-      const n = nodes[node]!;
-      n.split = split;
-      const [left, right] = this.#expand(n, leftCounts);
-      [nodes[left.id], nodes[right.id]] = [left, right];
+    // Node k's [start, end) per thread at k × width (ids are the kernel's: children in order).
+    const width = rootRanges.length, ranges = new Int32Array(width * (2 * splits.length + 1));
+    ranges.set(rootRanges);
+    for (const { node, split: s, leftCounts } of splits) {
+      const [l, r] = this.#grower.split(node, { ...s, threshold: this.#threshold(s) }, {
+        left: this.#leaf(s.gl, s.hl),
+        right: this.#leaf(s.gr, s.hr),
+      });
+      for (let t = 0; 2 * t < width; t++) {
+        const start = ranges[node * width + 2 * t]!, mid = start + leftCounts[t]!;
+        ranges[l * width + 2 * t] = start;
+        ranges[l * width + 2 * t + 1] = ranges[r * width + 2 * t] = mid;
+        ranges[r * width + 2 * t + 1] = ranges[node * width + 2 * t + 1]!;
+      }
+      this.#addRanges(l, ranges.subarray(l * width, (l + 1) * width));
+      this.#addRanges(r, ranges.subarray(r * width, (r + 1) * width));
+      this.#leaves++;
     }
   }
 

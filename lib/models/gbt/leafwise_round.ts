@@ -75,7 +75,7 @@ export interface LeafwiseRoot {
 export interface RecordedSplit {
   readonly node: number;
   readonly split: Split;
-  readonly leftCounts: Int32Array;
+  readonly leftCounts: ArrayLike<number>;
 }
 
 /**
@@ -166,7 +166,7 @@ export async function growLeafwiseRound(
     return {
       node: w[0]!,
       split: withCategories(toSplit(w.subarray(1, 9)), { ws, at: sets + setBytes * i, setBytes }),
-      leftCounts: Int32Array.from(w.subarray(9)),
+      leftCounts: w.slice(9),
     };
   });
   return { splits, rootRanges };

@@ -182,21 +182,51 @@ function treeDepth(t: RegTree): number {
   return sum / leaves >= 0.8 * most ? most : -most;
 }
 
-/** Growable node storage used while a tree is grown. */
+/** A growing tree's node fields, a column each (the reals rounded to float32 when it is done). */
+interface NodeColumns {
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly parent: Int32Array;
+  readonly feature: Int32Array;
+  readonly splitBin: Int32Array;
+  readonly defaultLeft: Uint8Array;
+  readonly threshold: Float64Array;
+  readonly weight: Float64Array;
+  readonly raw: Float64Array;
+  readonly loss: Float64Array;
+  readonly hess: Float64Array;
+}
+
+/** `a` copied into a column of `capacity` entries. */
+function widened<T extends Int32Array | Uint8Array | Float64Array>(a: T, capacity: number): T {
+  const out = new (a.constructor as new (n: number) => T)(capacity);
+  out.set(a);
+  return out;
+}
+
+/** Node columns of `capacity` entries, holding `from`'s when given. */
+function nodeColumns(capacity: number, from?: NodeColumns): NodeColumns {
+  const i32 = (a?: Int32Array) => (a ? widened(a, capacity) : new Int32Array(capacity));
+  const f64 = (a?: Float64Array) => (a ? widened(a, capacity) : new Float64Array(capacity));
+  return {
+    left: i32(from?.left),
+    right: i32(from?.right),
+    parent: i32(from?.parent),
+    feature: i32(from?.feature),
+    splitBin: i32(from?.splitBin),
+    defaultLeft: from ? widened(from.defaultLeft, capacity) : new Uint8Array(capacity),
+    threshold: f64(from?.threshold),
+    weight: f64(from?.weight),
+    raw: f64(from?.raw),
+    loss: f64(from?.loss),
+    hess: f64(from?.hess),
+  };
+}
+
+/** Growable node storage used while a tree is grown (columns, doubled when full). */
 export class TreeGrower {
-  readonly #nodes: Array<{
-    left: number;
-    right: number;
-    parent: number;
-    feature: number;
-    threshold: number;
-    splitBin: number;
-    defaultLeft: number;
-    weight: number;
-    raw: number;
-    loss: number;
-    hess: number;
-  }> = [];
+  #c = nodeColumns(64);
+  #count = 0;
   readonly #categories = new Map<number, Int32Array>();
 
   /**
@@ -204,20 +234,19 @@ export class TreeGrower {
    * (eta-scaled) value, while the root and every split node keep the unscaled weight.
    */
   addNode(parent: number, leaf: { value: number; raw: number; hess: number }): number {
-    this.#nodes.push({
-      left: -1,
-      right: -1,
-      parent,
-      feature: 0,
-      threshold: leaf.value,
-      splitBin: -2,
-      defaultLeft: 0,
-      weight: parent < 0 ? leaf.raw : leaf.value,
-      raw: leaf.raw,
-      loss: 0,
-      hess: leaf.hess,
-    });
-    return this.#nodes.length - 1;
+    if (this.#count === this.#c.left.length) this.#c = nodeColumns(2 * this.#count, this.#c);
+    const c = this.#c, id = this.#count++;
+    c.left[id] = c.right[id] = -1;
+    c.parent[id] = parent;
+    c.feature[id] = 0;
+    c.threshold[id] = leaf.value;
+    c.splitBin[id] = -2;
+    c.defaultLeft[id] = 0;
+    c.weight[id] = parent < 0 ? leaf.raw : leaf.value;
+    c.raw[id] = leaf.raw;
+    c.loss[id] = 0;
+    c.hess[id] = leaf.hess;
+    return id;
   }
 
   /** Turns leaf `id` into a split with two new leaf children; returns [left, right]. */
@@ -238,36 +267,34 @@ export class TreeGrower {
   ): [number, number] {
     const l = this.addNode(id, children.left);
     const r = this.addNode(id, children.right);
-    const node = this.#nodes[id]!;
-    Object.assign(node, {
-      weight: node.raw,
-      left: l,
-      right: r,
-      feature: s.feature,
-      threshold: s.threshold,
-      splitBin: s.splitBin,
-      defaultLeft: s.defaultLeft ? 1 : 0,
-      loss: s.gain,
-    });
+    const c = this.#c;
+    c.weight[id] = c.raw[id]!;
+    c.left[id] = l;
+    c.right[id] = r;
+    c.feature[id] = s.feature;
+    c.threshold[id] = s.threshold;
+    c.splitBin[id] = s.splitBin;
+    c.defaultLeft[id] = s.defaultLeft ? 1 : 0;
+    c.loss[id] = s.gain;
     if (s.categories) this.#categories.set(id, s.categories);
     return [l, r];
   }
 
   /** The finished tree. */
   finish(): RegTree {
-    const ns = this.#nodes;
-    const f32 = (get: (i: number) => number) => Float32Array.from(ns, (_, i) => get(i));
+    const c = this.#c, n = this.#count;
+    const f32 = (a: Float64Array) => new Float32Array(a.subarray(0, n));
     return {
-      left: Int32Array.from(ns, (n) => n.left),
-      right: Int32Array.from(ns, (n) => n.right),
-      parent: Int32Array.from(ns, (n) => n.parent),
-      feature: Int32Array.from(ns, (n) => n.feature),
-      threshold: f32((i) => ns[i]!.threshold),
-      defaultLeft: Uint8Array.from(ns, (n) => n.defaultLeft),
-      baseWeight: f32((i) => ns[i]!.weight),
-      lossChange: f32((i) => ns[i]!.loss),
-      sumHessian: f32((i) => ns[i]!.hess),
-      splitBin: Int32Array.from(ns, (n) => n.splitBin),
+      left: c.left.slice(0, n),
+      right: c.right.slice(0, n),
+      parent: c.parent.slice(0, n),
+      feature: c.feature.slice(0, n),
+      threshold: f32(c.threshold),
+      defaultLeft: c.defaultLeft.slice(0, n),
+      baseWeight: f32(c.weight),
+      lossChange: f32(c.loss),
+      sumHessian: f32(c.hess),
+      splitBin: c.splitBin.slice(0, n),
       ...(this.#categories.size ? { categories: new Map(this.#categories) } : {}),
     };
   }

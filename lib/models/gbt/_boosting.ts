@@ -124,20 +124,33 @@ async function binColumns(
  * depth-6 rounds × 30 features, medians of 7 alternating fits, each in a fresh process: 20,000
  * rows 476 ms on one thread, 539 on two; 35,000 rows 716 and 836; 50,000 rows 1,047 and 1,048
  * (in one process, fit after fit: 20,000 rows 574 and 570, 35,000 rows 700 and 711, 50,000 rows
- * 852 and 809); at 100,000 rows two are faster (1.95 s against 1.3 s in bench:train). One-round
- * leaf-wise growth gains from a second thread from about 20,000 rows (407 ms against 368) and is
- * left on `nthread`.
+ * 852 and 809); at 100,000 rows two are faster (1.95 s against 1.3 s in bench:train).
  */
 const SMALL_CELLS = 1_500_000;
 
-/** The threads a fit uses: `nthread` (0: every core), but one for a small split-by-split fit. */
+/**
+ * Below this many cells a leaf-wise tree grown in one pool round (`leafwise_round.ts`) runs on
+ * one thread: starting a worker (10–20 ms) and two threads' barriers cost more than the second
+ * thread saves. Measured on 2 cores, 31 leaves × 100 rounds × 30 features, medians of 8–10 fits
+ * alternating one and two threads, each in a fresh process (as bench:train runs them): 5,000 rows
+ * 246 ms on one thread, 310 on two (categorical 288 and 354); 10,000 rows 296 and 315
+ * (categorical 367 and 425); 15,000 rows 367 and 318 (categorical 520 and 507); 20,000 rows 404
+ * and 369.
+ */
+const SMALL_LEAFWISE_CELLS = 400_000;
+
+/**
+ * The threads a fit uses: `nthread` (0: every core), but one for a small fit (split by split
+ * below {@link SMALL_CELLS} cells, leaf-wise in one round below {@link SMALL_LEAFWISE_CELLS}).
+ */
 export function fitThreads(
   p: GbtParams,
   data: { rows: number; nfeat: number; constrained?: boolean },
 ): number {
   const tree = { nfeat: data.nfeat, constrained: data.constrained ?? false };
   const oneRound = p.grow_policy === "lossguide" && growsInOneRound(p, tree);
-  return !oneRound && data.rows * data.nfeat < SMALL_CELLS ? 1 : threadCount(p.nthread);
+  const small = oneRound ? SMALL_LEAFWISE_CELLS : SMALL_CELLS;
+  return data.rows * data.nfeat < small ? 1 : threadCount(p.nthread);
 }
 
 /** Largest category code a categorical feature may hold (the slot's last bin is the missing bin). */

@@ -93,3 +93,23 @@ Deno.test("a small fit runs on one thread (the pool costs more than it saves the
   const bynode = GbtParamsSchema.parse({ ...leafwise, colsample_bynode: 0.5 });
   assert.equal(fitThreads(bynode, { rows: 15_000, nfeat: 30 }), 1);
 });
+
+Deno.test("weighted shares: contiguous feature ranges balanced by cost, every feature in one share", async () => {
+  const { weightedShares } = await import("../lib/models/gbt/node_jobs.ts");
+  const two = [{ f0: 0, f1: 3, buf: 8 }, { f0: 3, f1: 6, buf: 16 }];
+  const ranges = (cost: number[], shares = two) =>
+    weightedShares(shares, cost).map((s) => [s.f0, s.f1, s.buf]);
+  // Equal costs: the equal split.
+  assert.deepEqual(ranges([1, 1, 1, 1, 1, 1]), [[0, 3, 8], [3, 6, 16]]);
+  // The bench's categorical set: 10, 100 and 1,000 categories (cost ×10), then 27 numbers of 255
+  // bins: the 1,000-category feature closes the first share, where the equal split is [0, 15).
+  const bench = [100, 1000, 10_000, ...Array<number>(27).fill(255)];
+  assert.deepEqual(ranges(bench), [[0, 3, 8], [3, 30, 16]]);
+  // Without enough numbers after it, the costly feature goes to the second share instead.
+  assert.deepEqual(ranges([100, 1000, 10_000, 255, 255, 255]), [[0, 2, 8], [2, 6, 16]]);
+  assert.deepEqual(ranges([10_000, 255, 255, 255, 255, 255]), [[0, 1, 8], [1, 6, 16]]);
+  assert.deepEqual(ranges([255, 255, 255, 255, 255, 10_000]), [[0, 5, 8], [5, 6, 16]]);
+  const three = [...two, { f0: 6, f1: 6, buf: 24 }];
+  const split = ranges([5, 1, 1, 1, 1, 1, 5, 5], three);
+  assert.deepEqual(split.map(([f0, f1]) => [f0, f1]), [[0, 3], [3, 7], [7, 8]]); // costs 7, 8, 5
+});

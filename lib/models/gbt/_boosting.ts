@@ -18,7 +18,7 @@ import { growsInOneRound } from "./leafwise_round.ts";
 import { resolveConstraints } from "./constraints.ts";
 import { type CategoricalSearch, NO_CATEGORIES } from "./split.ts";
 import { ConfigError, DataError } from "../../errors.ts";
-import { type ThreadShare, threadShares } from "./node_jobs.ts";
+import { type ThreadShare, threadShares, weightedShares } from "./node_jobs.ts";
 import {
   OP_ADD_LEAF,
   OP_ADD_TREE_BINNED,
@@ -153,6 +153,14 @@ export function fitThreads(
   return data.rows * data.nfeat < small ? 1 : threadCount(p.nthread);
 }
 
+/**
+ * A categorical feature's split search per bin against a numeric one's: its categories are sorted
+ * by their gradient ratios at every node. Measured on the categorical bench set (100,000 rows, two
+ * threads, 100 rounds of 31 leaves), search time per fit: 10 categories 3.4 ms, 100 categories 19,
+ * 1,000 categories 163; a numeric feature of 255 bins 4.1–4.6 ms.
+ */
+const CATEGORY_SEARCH_COST = 10;
+
 /** Largest category code a categorical feature may hold (the slot's last bin is the missing bin). */
 const MAX_CATEGORY = MAX_CATEGORIES - 1;
 
@@ -212,6 +220,7 @@ export class Booster {
   #missing: MissingCells | undefined;
   #catColumns = new Set<number>();
   #shares: ThreadShare[] = [];
+  #searchShares: ThreadShare[] = [];
   #gradJobs: number[][] = [];
   #barrier = 0;
   #iota: Int32Array | undefined;
@@ -366,6 +375,10 @@ export class Booster {
     });
     this.#placeMissing(missingBits);
     this.#shares = threadShares(ws, { nfeat: this.nf, threads: this.#pool.threads });
+    const cost = this.#cuts.cuts.map((c, j) =>
+      c.length * (this.#catColumns.has(j) ? CATEGORY_SEARCH_COST : 1)
+    );
+    this.#searchShares = weightedShares(this.#shares, cost);
     this.#barrier = ws.alloc(4);
     const parts = rowParts(n, this.#pool.threads);
     const [margin, label, gh, weight] = [this.#margin, this.#label, this.#gh, this.#weight];
@@ -441,6 +454,7 @@ export class Booster {
           n,
           nfeat: this.nf,
           shares: this.#shares,
+          searchShares: this.#searchShares,
           rowIndex: this.#rowIndex,
           scratch: this.#scratch,
           rows,

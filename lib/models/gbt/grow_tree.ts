@@ -58,6 +58,11 @@ export interface GrowContext {
   readonly nfeat: number;
   /** Per thread: its features and gather buffer (a thread per share). */
   readonly shares: readonly ThreadShare[];
+  /**
+   * The shares balanced by the split search's cost, for a one-round growth whose threads share
+   * the rows (where a thread's features are only summed and searched); absent: `shares`.
+   */
+  readonly searchShares?: readonly ThreadShare[] | undefined;
   /** The row index (i32 × n): its first `rows` entries are the sampled rows. */
   readonly rowIndex: number;
   /** Partition scratch (i32 × n). */

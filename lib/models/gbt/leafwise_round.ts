@@ -42,6 +42,8 @@ export interface LeafwiseContext {
   readonly scratch: number;
   readonly binCounts: number;
   readonly shares: readonly ThreadShare[];
+  /** The shares balanced by the search's cost, used when the threads share the rows. */
+  readonly searchShares?: readonly ThreadShare[] | undefined;
   readonly pool: ThreadPool;
   readonly barrier: number;
   /** Categorical features and how they are searched; absent: none. */
@@ -152,7 +154,9 @@ export async function growLeafwiseRound(
   const records = ws.alloc(8 * width * tree.p.max_leaves);
   const setBytes = categoryCapacity(ctx.wide) / 8, sets = ws.alloc(setBytes * tree.p.max_leaves);
   const common = commonWords(ctx, { ...tree, byFeatures, rows }, { records, sets });
-  const own = shares.map((share, t) =>
+  // Sharing the rows, a thread's features are only summed and searched: balanced by that cost.
+  const mine = byFeatures ? shares : ctx.searchShares ?? shares;
+  const own = mine.map((share, t) =>
     threadWords(ctx, { ...tree, share, t, rows: byFeatures ? rows : -1 })
   );
   const words = ws.f64(block, size);

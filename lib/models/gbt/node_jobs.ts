@@ -45,6 +45,35 @@ export function threadShares(
   }));
 }
 
+/**
+ * The same threads' shares with their contiguous feature ranges balanced by `cost` (each
+ * feature's relative cost): each boundary where the running cost comes nearest its fraction of
+ * the total.
+ *
+ * @example A feature that costs as much as the other three: a thread for it, one for the rest
+ * ```ts
+ * import { weightedShares } from "./node_jobs.ts";
+ * const shares = [{ f0: 0, f1: 2, buf: 0 }, { f0: 2, f1: 4, buf: 64 }];
+ * const balanced = weightedShares(shares, [30, 10, 10, 10]); // [0, 1) and [1, 4)
+ * ```
+ */
+export function weightedShares(
+  shares: readonly ThreadShare[],
+  cost: ArrayLike<number>,
+): ThreadShare[] {
+  const nf = cost.length, upTo = new Float64Array(nf + 1), bounds = [0];
+  for (let j = 0; j < nf; j++) upTo[j + 1] = upTo[j]! + cost[j]!;
+  for (let t = 1; t < shares.length; t++) {
+    const target = (upTo[nf]! * t) / shares.length;
+    let b = bounds[t - 1]!;
+    while (b < nf && upTo[b + 1]! <= target) b++;
+    if (b < nf && upTo[b + 1]! - target < target - upTo[b]!) b++;
+    bounds.push(b);
+  }
+  bounds.push(nf);
+  return shares.map((s, t) => ({ ...s, f0: bounds[t]!, f1: bounds[t + 1]! }));
+}
+
 /** Each thread's region of the first `rows` entries of the row index: [start, end) pairs. */
 export function rowRegions(rows: number, threads: number): Int32Array {
   return Int32Array.from(splitRange(rows, threads).flat());

@@ -381,11 +381,7 @@ class TreeBuilder {
 
   /** Creates a partitioned node's children (leaves for now); `nl` holds each thread's left count. */
   #expand(n: OpenNode, nl: Int32Array): [OpenNode, OpenNode] {
-    const s = n.split!;
-    const [l, r] = this.#grower.split(n.id, { ...s, threshold: this.#threshold(s) }, {
-      left: this.#leaf(s.gl, s.hl, n),
-      right: this.#leaf(s.gr, s.hr, n),
-    });
+    const s = n.split!, [l, r] = this.#splitNode(n.id, s, n);
     const lr = n.ranges.slice(), rr = n.ranges.slice(), depth = n.depth + 1;
     nl.forEach((count, t) => (lr[2 * t + 1] = rr[2 * t] = n.ranges[2 * t]! + count));
     const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
@@ -393,8 +389,19 @@ class TreeBuilder {
     const right: OpenNode = { id: r, ranges: rr, depth, g: s.gr, h: s.hr, hist: 0, ...rb, path };
     this.#addRanges(l, lr);
     this.#addRanges(r, rr);
-    this.#leaves++;
     return [left, right];
+  }
+
+  /**
+   * Turns node `id` into split `s` with two leaf children (their values within the parent's
+   * `bounds`), one leaf more; returns the children's ids.
+   */
+  #splitNode(id: number, s: Split, bounds?: Bounds): [number, number] {
+    this.#leaves++;
+    return this.#grower.split(id, { ...s, threshold: this.#threshold(s) }, {
+      left: this.#leaf(s.gl, s.hl, bounds),
+      right: this.#leaf(s.gr, s.hr, bounds),
+    });
   }
 
   /** A split's threshold: its cut point (the feature's least value below bin 0; 0 by categories). */
@@ -480,11 +487,8 @@ class TreeBuilder {
     // Node k's [start, end) per thread at k × width (ids are the kernel's: children in order).
     const width = rootRanges.length, ranges = new Int32Array(width * (2 * splits.length + 1));
     ranges.set(rootRanges);
-    for (const { node, split: s, leftCounts } of splits) {
-      const [l, r] = this.#grower.split(node, { ...s, threshold: this.#threshold(s) }, {
-        left: this.#leaf(s.gl, s.hl),
-        right: this.#leaf(s.gr, s.hr),
-      });
+    for (const { node, split, leftCounts } of splits) {
+      const [l, r] = this.#splitNode(node, split);
       for (let t = 0; 2 * t < width; t++) {
         const start = ranges[node * width + 2 * t]!, mid = start + leftCounts[t]!;
         ranges[l * width + 2 * t] = start;
@@ -493,7 +497,6 @@ class TreeBuilder {
       }
       this.#addRanges(l, ranges.subarray(l * width, (l + 1) * width));
       this.#addRanges(r, ranges.subarray(r * width, (r + 1) * width));
-      this.#leaves++;
     }
   }
 

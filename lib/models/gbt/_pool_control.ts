@@ -31,6 +31,25 @@ export const lengthAt = (w: number): number => WORDS_PER_WORKER * w + 1;
 export const doneAt = (w: number): number => WORDS_PER_WORKER * w + 2;
 /** Index of worker w's status for that round (0 ok). */
 export const statusAt = (w: number): number => WORDS_PER_WORKER * w + 3;
+/**
+ * Polls `ctl[at]` while it holds `until.value`: at most `until.polls` times, and no later than
+ * `until.time` (a `performance.now()`, read every 1,024 polls); returns the word last read. A small function of
+ * its own so that the engine's optimizing compile of a hot poll is of these lines only: inside
+ * the pool's loops it recompiled those whole (25 ms of a fresh process's compile time).
+ */
+export function pollWhile(
+  ctl: Int32Array,
+  at: number,
+  until: { value: number; polls: number; time: number },
+): number {
+  let seen = Atomics.load(ctl, at);
+  for (let s = 1; seen === until.value && s < until.polls; s++) {
+    if ((s & 1023) === 0 && performance.now() > until.time) break;
+    seen = Atomics.load(ctl, at);
+  }
+  return seen;
+}
+
 /** Worker w's job slot. */
 export const jobsAt = (jobs: Float64Array, w: number): Float64Array =>
   jobs.subarray(w * JOB_CAPACITY, (w + 1) * JOB_CAPACITY);

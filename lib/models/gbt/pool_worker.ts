@@ -17,6 +17,7 @@ import {
   doneAt,
   jobsAt,
   lengthAt,
+  pollWhile,
   seqAt,
   SPIN_MS,
   STATUS_FAILED,
@@ -38,10 +39,7 @@ self.onmessage = (event: MessageEvent<{ init: Init }>) => {
   let seen = 0;
   const serve = () => {
     for (;;) {
-      const until = performance.now() + SPIN_MS;
-      for (let s = 1; Atomics.load(ctl, seqAt(w)) === seen; s++) {
-        if ((s & 1023) === 0 && performance.now() > until) break;
-      }
+      pollWhile(ctl, seqAt(w), { value: seen, polls: Infinity, time: performance.now() + SPIN_MS });
       if (Atomics.wait(ctl, seqAt(w), seen, 50) === "timed-out") return void setTimeout(serve, 0);
       const seq = Atomics.load(ctl, seqAt(w));
       if (seq === CLOSE) return;

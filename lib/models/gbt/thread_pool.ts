@@ -19,6 +19,7 @@ import {
   JOB_CAPACITY,
   jobsAt,
   lengthAt,
+  pollWhile,
   seqAt,
   STATUS_FAILED,
   statusAt,
@@ -165,13 +166,14 @@ export class ThreadPool {
   async #finished(seq: number, woken: readonly number[]): Promise<void> {
     const ctl = this.#ctl;
     for (const w of woken) {
-      for (let spin = 0; Atomics.load(ctl, doneAt(w)) !== seq; spin++) {
+      let last = Atomics.load(ctl, doneAt(w));
+      while (last !== seq) {
         if (this.#failed) throw this.#failed;
-        if (spin < SPIN) continue;
-        const last = Atomics.load(ctl, doneAt(w));
+        last = pollWhile(ctl, doneAt(w), { value: last, polls: SPIN, time: Infinity });
         if (last !== seq && Atomics.wait(ctl, doneAt(w), last, 1000) === "timed-out") {
           await new Promise((r) => setTimeout(r, 0));
         }
+        last = Atomics.load(ctl, doneAt(w));
       }
       if (ctl[statusAt(w)] === STATUS_FAILED) throw new Error("kernel worker failed");
     }

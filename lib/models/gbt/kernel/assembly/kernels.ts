@@ -738,8 +738,18 @@ const HOPE: f64 = 1.0 + 1e-12;
 
 /** Bit k − lo set for each bin k in [lo, hi) (at most 64) holding anything. */
 @inline function nonEmpty(base: usize, lo: i32, hi: i32): u64 {
-  let mask: u64 = 0;
-  for (let k = lo; k < hi; k++) {
+  let mask: u64 = 0, k = lo;
+  // Four bins a step: each lane of e01 and e23 is one bin's two words OR-ed, zero only when it is empty.
+  for (; k + 3 < hi; k += 4) {
+    const at = base + (<usize>k << 4);
+    const b0 = v128.load(at), b1 = v128.load(at, 16), b2 = v128.load(at, 32), b3 = v128.load(at, 48);
+    const e01 = v128.or(v128.shuffle<i64>(b0, b1, 0, 2), v128.shuffle<i64>(b0, b1, 1, 3));
+    const e23 = v128.or(v128.shuffle<i64>(b2, b3, 0, 2), v128.shuffle<i64>(b2, b3, 1, 3));
+    const zero = i64x2.splat(0);
+    const bits = i64x2.bitmask(i64x2.ne(e01, zero)) | (i64x2.bitmask(i64x2.ne(e23, zero)) << 2);
+    mask |= <u64>bits << <u64>(k - lo);
+  }
+  for (; k < hi; k++) {
     mask |= <u64>v128.any_true(v128.load(base + (<usize>k << 4))) << <u64>(k - lo);
   }
   return mask;

@@ -792,7 +792,7 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   let low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE)), inRange = productsInRange(bar, span);
   let lg = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 0));
   let lh = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 1)), prev = zero;
-  let keptLg = zero, keptLh = zero, keptRg = zero, keptRh = zero;
+  let keptLg = zero, keptLh = zero;
   const dense = nodeRows > <f64>nb * SPARSE_ROWS_PER_BIN;
   for (let block = 0; block < nb; block += 64) {
     let mask = binsToScan(base, block, min(nb, block + 64), dense);
@@ -807,7 +807,7 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
     const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
     const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
     const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
-    if (!v128.any_true(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange)))) continue;
+    if (i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) == 0) continue;
     const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(
       splits,
@@ -820,8 +820,6 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
     inRange = productsInRange(bar, span);
     keptLg = v128.bitselect(lg, keptLg, better);
     keptLh = v128.bitselect(lh, keptLh, better);
-    keptRg = v128.bitselect(rg, keptRg, better);
-    keptRh = v128.bitselect(rh, keptRh, better);
     if (i64x2.extract_lane(better, 0) != 0) fBin = k;
     if (i64x2.extract_lane(better, 1) != 0) bBin = k - 1;
     }
@@ -829,13 +827,13 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   const fGain = f64x2.extract_lane(bests, 0), bGain = f64x2.extract_lane(bests, 1);
   if (fGain > best) {
     best = fGain;
-    record(out, fGain, f, fBin, 0.0, f64x2.extract_lane(keptLg, 0), f64x2.extract_lane(keptLh, 0),
-      f64x2.extract_lane(keptRg, 0), f64x2.extract_lane(keptRh, 0));
+    const gl = f64x2.extract_lane(keptLg, 0), hl = f64x2.extract_lane(keptLh, 0);
+    record(out, fGain, f, fBin, 0.0, gl, hl, f64x2.extract_lane(tg, 0) - gl, f64x2.extract_lane(th, 0) - hl);
   }
   if (bGain > best) {
     best = bGain;
-    record(out, bGain, f, bBin, 1.0, f64x2.extract_lane(keptLg, 1), f64x2.extract_lane(keptLh, 1),
-      f64x2.extract_lane(keptRg, 1), f64x2.extract_lane(keptRh, 1));
+    const gl = f64x2.extract_lane(keptLg, 1), hl = f64x2.extract_lane(keptLh, 1);
+    record(out, bGain, f, bBin, 1.0, gl, hl, f64x2.extract_lane(tg, 1) - gl, f64x2.extract_lane(th, 1) - hl);
   }
   return best;
 }
@@ -872,7 +870,7 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
     const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
     const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
     const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
-    if (!v128.any_true(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange)))) continue;
+    if (i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) == 0) continue;
     const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(splits, f64x2.gt(gains, bests));
     if (!v128.any_true(better)) continue;

@@ -1085,13 +1085,22 @@ function scanCategoricalLgb(
   maxCatThreshold: i32,
 ): f64 {
   const order = catOrder(out), keys = order + (catBits << 2), perHess = nodeRows / h;
+  // With cat_smooth above 0 an empty category (most of a deep node's) is never kept: only the
+  // non-empty ones are visited, in order.
+  const all = catSmooth > 0.0 ? 0 : <u64>-1;
   let m = 0;
-  for (let c = 0; c < nb; c++) {
-    const at = base + (<usize>c << 4), hc = load<f64>(at + 8);
-    if (Math.round(hc * perHess) < catSmooth) continue;
-    store<f64>(keys + (<usize>m << 3), load<f64>(at) / (hc + catSmooth));
-    store<i32>(order + (<usize>m << 2), c);
-    m++;
+  for (let block = 0; block < nb; block += 64) {
+    const hi = min(nb, block + 64);
+    let mask = all == 0 ? nonEmpty(base, block, hi) : all >> <u64>(64 - (hi - block));
+    while (mask != 0) {
+      const c = block + <i32>ctz(mask);
+      mask &= mask - 1;
+      // Branchless (whether a category is kept is unpredictable): written, then kept or not.
+      const at = base + (<usize>c << 4), hc = load<f64>(at + 8);
+      store<f64>(keys + (<usize>m << 3), load<f64>(at) / (hc + catSmooth));
+      store<i32>(order + (<usize>m << 2), c);
+      m += <i32>!(Math.round(hc * perHess) < catSmooth);
+    }
   }
   sortKeyed(order, keys, m);
   const most = min(maxCatThreshold, (m + 1) >> 1), lambda = pLambda;

@@ -33,9 +33,10 @@ export const doneAt = (w: number): number => WORDS_PER_WORKER * w + 2;
 export const statusAt = (w: number): number => WORDS_PER_WORKER * w + 3;
 /**
  * Polls `ctl[at]` while it holds `until.value`: at most `until.polls` times, and no later than
- * `until.time` (a `performance.now()`, read every 1,024 polls); returns the word last read. A small function of
- * its own so that the engine's optimizing compile of a hot poll is of these lines only: inside
- * the pool's loops it recompiled those whole (25 ms of a fresh process's compile time).
+ * `until.time` (a `performance.now()`, read every 1,024 polls); returns the word last read. A
+ * small function of its own so that the engine's optimizing compile of a hot poll is of these
+ * lines only: inside the pool's loops it recompiled those whole (25 ms of a fresh process's
+ * compile time).
  */
 export function pollWhile(
   ctl: Int32Array,

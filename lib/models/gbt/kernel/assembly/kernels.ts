@@ -828,12 +828,12 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   if (fGain > best) {
     best = fGain;
     const gl = f64x2.extract_lane(keptLg, 0), hl = f64x2.extract_lane(keptLh, 0);
-    record(out, fGain, f, fBin, 0.0, gl, hl, f64x2.extract_lane(tg, 0) - gl, f64x2.extract_lane(th, 0) - hl);
+    record(out, fGain, f, fBin, 0.0, gl, hl, f64x2.extract_lane(total, 0) - gl, f64x2.extract_lane(total, 1) - hl);
   }
   if (bGain > best) {
     best = bGain;
     const gl = f64x2.extract_lane(keptLg, 1), hl = f64x2.extract_lane(keptLh, 1);
-    record(out, bGain, f, bBin, 1.0, gl, hl, f64x2.extract_lane(tg, 1) - gl, f64x2.extract_lane(th, 1) - hl);
+    record(out, bGain, f, bBin, 1.0, gl, hl, f64x2.extract_lane(total, 0) - gl, f64x2.extract_lane(total, 1) - hl);
   }
   return best;
 }
@@ -1087,11 +1087,10 @@ function scanCategoricalLgb(
   const order = catOrder(out), keys = order + (catBits << 2), perHess = nodeRows / h;
   // With cat_smooth above 0 an empty category (most of a deep node's) is never kept: only the
   // non-empty ones are visited, in order.
-  const all = catSmooth > 0.0 ? 0 : <u64>-1;
+  const every = catSmooth <= 0.0;
   let m = 0;
   for (let block = 0; block < nb; block += 64) {
-    const hi = min(nb, block + 64);
-    let mask = all == 0 ? nonEmpty(base, block, hi) : all >> <u64>(64 - (hi - block));
+    let mask = binsToScan(base, block, min(nb, block + 64), every);
     while (mask != 0) {
       const c = block + <i32>ctz(mask);
       mask &= mask - 1;

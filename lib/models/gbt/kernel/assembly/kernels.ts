@@ -764,12 +764,93 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   return hi - lo == 64 ? <u64>-1 : (<u64>1 << <u64>(hi - lo)) - 1;
 }
 
+// Where {@link passDense} and {@link passSparse} leave the running sums (`runSums`; plus the
+// missing values', `runWithMissing`) and the left sums of the bin they stopped at.
+let runSums: v128 = f64x2.splat(0.0);
+let runWithMissing: v128 = f64x2.splat(0.0);
+let runLg: v128 = f64x2.splat(0.0);
+let runLh: v128 = f64x2.splat(0.0);
+
+/**
+ * Whether a lane's candidate (left sums `lg`, `lh`; the node's `tg`, `th`) may split and may
+ * reach the bar ({@link outOfReach} with `low`, `bar` and `inRange`).
+ */
+@inline function mayReach(
+  lg: v128, lh: v128, tg: v128, th: v128, heavy: v128, lambda: v128, low: v128, bar: v128,
+  inRange: bool,
+): bool {
+  const rg = f64x2.sub(tg, lg), rh = f64x2.sub(th, lh);
+  const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
+  const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
+  const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
+  return i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) != 0;
+}
+
+/** Leaves the sums of a pass (see {@link passDense}) where the scan reads them; returns `k`. */
+@inline function leave(k: i32, sums: v128, withMissing: v128, lg: v128, lh: v128): i32 {
+  runSums = sums;
+  runWithMissing = withMissing;
+  runLg = lg;
+  runLh = lh;
+  return k;
+}
+
+/**
+ * {@link scanBoth}'s walk over every bin from `k` with its running sums (`sums`, `withMissing`):
+ * returns the first bin whose candidates {@link mayReach} the bar, or `nb`, leaving the sums in
+ * `runSums`, `runWithMissing`, `runLg` and `runLh`. Its own function (exported so that the
+ * compiler does not inline it): inline in the scan, the engine kept this loop's values on the stack
+ * around the rarely taken path.
+ */
+export function passDense(
+  base: usize, k: i32, nb: i32, sums: v128, withMissing: v128, miss: v128, tg: v128, th: v128,
+  heavy: v128, lambda: v128, low: v128, bar: v128, inRange: bool,
+): i32 {
+  for (; k < nb; k++) {
+    const next = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
+    const lg = v128.shuffle<f64>(next, withMissing, 0, 2);
+    const lh = v128.shuffle<f64>(next, withMissing, 1, 3);
+    sums = next;
+    withMissing = f64x2.add(next, miss);
+    if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+      return leave(k, sums, withMissing, lg, lh);
+    }
+  }
+  return leave(nb, sums, withMissing, sums, sums);
+}
+
+/** {@link passDense} over the non-empty bins only (an empty one adds nothing to the sums). */
+export function passSparse(
+  base: usize, k: i32, nb: i32, sums: v128, withMissing: v128, miss: v128, tg: v128, th: v128,
+  heavy: v128, lambda: v128, low: v128, bar: v128, inRange: bool,
+): i32 {
+  for (let block = k & ~63; block < nb; block += 64) {
+    let mask = nonEmpty(base, block, min(nb, block + 64));
+    if (k > block) mask &= <u64>-1 << <u64>(k - block);
+    while (mask != 0) {
+      const at = block + <i32>ctz(mask);
+      mask &= mask - 1;
+      const next = f64x2.add(sums, v128.load(base + (<usize>at << 4)));
+      const lg = v128.shuffle<f64>(next, withMissing, 0, 2);
+      const lh = v128.shuffle<f64>(next, withMissing, 1, 3);
+      sums = next;
+      withMissing = f64x2.add(next, miss);
+      if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+        return leave(at, sums, withMissing, lg, lh);
+      }
+    }
+  }
+  return leave(nb, sums, withMissing, sums, sums);
+}
+
 /**
  * Both directions of XGBoost's scan in one ascending pass over a feature with missing values
  * (`miss`, their (g, h)), without L1 or a step limit: at each bin k, the split at it with missing
  * values right (the forward scan's, lane 0) and the split below it with missing values left (what
- * the backward scan tries at k, lane 1). Each lane keeps its left sums, gradients (`lg`) and
- * hessians (`lh`) apart: lane 0 adds bin k, lane 1 the bin before it. The forward winner is the
+ * the backward scan tries at k, lane 1). The lanes' left sums, gradients (`lg`) and hessians
+ * (`lh`) apart, are the sums up to bin k (lane 0) and up to the bin before plus the missing values
+ * (lane 1); a pass ({@link passDense}, {@link passSparse}) runs them up to a candidate that may
+ * beat the best, which is weighed here. The forward winner is the
  * first best in ascending order and the backward one the first in descending order (the last
  * here, `>=`), compared with `best` in the two scans' order, so the result is theirs: the
  * gradients are quantized, every sum is exact, and a side's sums are the same whichever way they
@@ -790,24 +871,22 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   let bests = f64x2.splat(best), fBin = 0, bBin = 0;
   let bar = f64x2.add(bests, pg);
   let low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE)), inRange = productsInRange(bar, span);
-  let lg = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 0));
-  let lh = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 1)), prev = zero;
   let keptLg = zero, keptLh = zero;
   const dense = nodeRows > <f64>nb * SPARSE_ROWS_PER_BIN;
-  for (let block = 0; block < nb; block += 64) {
-    let mask = binsToScan(base, block, min(nb, block + 64), dense);
-    while (mask != 0) {
-    const k = block + <i32>ctz(mask);
-    mask &= mask - 1;
-    const bin = v128.load(base + (<usize>k << 4));
-    lg = f64x2.add(lg, v128.shuffle<f64>(bin, prev, 0, 2));
-    lh = f64x2.add(lh, v128.shuffle<f64>(bin, prev, 1, 3));
-    prev = bin;
+  // The passes walk the bins up to a candidate that may beat the best; it is weighed here.
+  let sums = zero, withMissing = miss;
+  for (let k = 0; k < nb; k++) {
+    k = dense
+      ? passDense(base, k, nb, sums, withMissing, miss, tg, th, heavy, lambda, low, bar, inRange)
+      : passSparse(base, k, nb, sums, withMissing, miss, tg, th, heavy, lambda, low, bar, inRange);
+    if (k >= nb) break;
+    sums = runSums;
+    withMissing = runWithMissing;
+    const lg = runLg, lh = runLh;
     const rg = f64x2.sub(tg, lg), rh = f64x2.sub(th, lh);
     const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
     const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
     const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
-    if (i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) == 0) continue;
     const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(
       splits,
@@ -822,7 +901,6 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
     keptLh = v128.bitselect(lh, keptLh, better);
     if (i64x2.extract_lane(better, 0) != 0) fBin = k;
     if (i64x2.extract_lane(better, 1) != 0) bBin = k - 1;
-    }
   }
   const fGain = f64x2.extract_lane(bests, 0), bGain = f64x2.extract_lane(bests, 1);
   if (fGain > best) {

@@ -1,7 +1,8 @@
 /**
  * `deno task build:wasm`: compiles the AssemblyScript kernels — the tree engine's `kernels.wasm`
- * and the Parquet reader's `pages.wasm` — (`--out <dir>` to write both there instead, e.g. to
- * compare with the committed files).
+ * (and `kernels_unshared.wasm`, the same source for an unshared memory) and the Parquet reader's
+ * `pages.wasm` — (`--out <dir>` to write them there instead, e.g. to compare with the committed
+ * files).
  *
  * @module
  */
@@ -15,7 +16,13 @@ import {
   PAGE_KERNEL_SOURCE,
   PAGE_KERNEL_WASM,
 } from "../lib/data/kernel/build_config.ts";
-import { ASC_ARGS, KERNEL_SOURCE, KERNEL_WASM } from "../lib/models/gbt/kernel/build_config.ts";
+import {
+  ASC_ARGS,
+  KERNEL_SOURCE,
+  KERNEL_WASM,
+  KERNEL_WASM_UNSHARED,
+  UNSHARED_ASC_ARGS,
+} from "../lib/models/gbt/kernel/build_config.ts";
 import { runTask } from "./_main.ts";
 
 /** The task's declaration (also read by tests). */
@@ -36,6 +43,7 @@ export const TASK = defineTask({
 /** Each module: its source, its committed place, its compiler flags. */
 const MODULES = [
   { source: KERNEL_SOURCE, wasm: KERNEL_WASM, args: ASC_ARGS },
+  { source: KERNEL_SOURCE, wasm: KERNEL_WASM_UNSHARED, args: UNSHARED_ASC_ARGS },
   { source: PAGE_KERNEL_SOURCE, wasm: PAGE_KERNEL_WASM, args: PAGE_ASC_ARGS },
 ];
 

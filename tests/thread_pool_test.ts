@@ -113,3 +113,25 @@ Deno.test("weighted shares: contiguous feature ranges balanced by cost, every fe
   const split = ranges([5, 1, 1, 1, 1, 1, 5, 5], three);
   assert.deepEqual(split.map(([f0, f1]) => [f0, f1]), [[0, 3], [3, 7], [7, 8]]); // costs 7, 8, 5
 });
+
+Deno.test("a one-thread workspace: its memory is not shared, its views outlive the memory's growth, its kernels compute what the shared ones do, and a pool of two refuses it", async () => {
+  const local = new Workspace({ shared: false }), shared = new Workspace();
+  assert.equal(local.memory.buffer instanceof SharedArrayBuffer, false);
+  assert.equal(shared.memory.buffer instanceof SharedArrayBuffer, true);
+  const rows = 1000, results: number[][] = [];
+  for (const ws of [local, shared]) {
+    const margin = ws.alloc(8 * rows), label = ws.alloc(4 * rows), gh = ws.alloc(16 * rows);
+    const margins = ws.f64(margin, rows);
+    ws.alloc(8 * 2 ** 20); // grows the memory past the views made so far
+    margins.set(Float64Array.from({ length: rows }, (_, i) => Math.sin(i)));
+    ws.f32(label, rows).fill(1);
+    ws.k.gradSquared(margin, label, 0, rows, gh);
+    results.push([...ws.f64(gh, 2 * rows)]);
+  }
+  assert.deepEqual(results[0], results[1]);
+  assert.equal(results[0]![2], Math.sin(1) - 1);
+  await assert.rejects(
+    ThreadPool.start(local, { bins: 0, nfeat: 1, gh: 0 }, 2),
+    /needs a shared workspace memory/,
+  );
+});

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 
-Deno.test("the committed kernels.wasm and pages.wasm are exactly what their AssemblyScript sources build to", async () => {
+Deno.test("the committed kernels.wasm, kernels_unshared.wasm and pages.wasm are exactly what their AssemblyScript sources build to", async () => {
   const dir = await Deno.makeTempDir();
   const root = new URL("..", import.meta.url).pathname;
   const r = await new Deno.Command(Deno.execPath(), {
@@ -11,7 +11,12 @@ Deno.test("the committed kernels.wasm and pages.wasm are exactly what their Asse
     stderr: "piped",
   }).output();
   assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-  for (const committed of ["lib/models/gbt/kernel/kernels.wasm", "lib/data/kernel/pages.wasm"]) {
+  const committedFiles = [
+    "lib/models/gbt/kernel/kernels.wasm",
+    "lib/models/gbt/kernel/kernels_unshared.wasm",
+    "lib/data/kernel/pages.wasm",
+  ];
+  for (const committed of committedFiles) {
     const name = committed.split("/").at(-1)!;
     const built = await Deno.readFile(join(dir, name));
     const want = await Deno.readFile(join(root, committed));

@@ -195,7 +195,8 @@ function categoryCuts(cuts: Cuts, on: { frame: Frame; columns: ReadonlySet<numbe
 
 /** One boosting run's memory and steps. */
 export class Booster {
-  readonly ws = new Workspace();
+  /** The run's memory: shared when the fit uses more than one thread. */
+  readonly ws: Workspace;
   readonly p: GbtParams;
   readonly n: number;
   readonly nf: number;
@@ -212,6 +213,8 @@ export class Booster {
   readonly #scratch: number;
   readonly #evals: EvalState[];
   #pool!: ThreadPool;
+  /** The threads the fit uses ({@link fitThreads}). */
+  readonly #threads: number;
   #cuts!: Cuts;
   #constraints: PlacedConstraints | undefined;
   readonly #ranking: RankSetup | undefined;
@@ -241,7 +244,11 @@ export class Booster {
       categorical?: readonly string[] | undefined;
     },
   ) {
-    const { ws } = this, n = frame.rows, nf = frame.width;
+    const n = frame.rows, nf = frame.width, p = data.p;
+    const constrained = p.monotone_constraints !== undefined ||
+      p.interaction_constraints !== undefined;
+    this.#threads = fitThreads(p, { rows: n, nfeat: nf, constrained });
+    const ws = this.ws = new Workspace({ shared: this.#threads > 1 });
     this.p = data.p;
     this.n = n;
     this.nf = nf;
@@ -353,9 +360,7 @@ export class Booster {
     const data = { bins: this.#bins.bins, nfeat: this.nf, gh: this.#gh };
     // Started (each worker holding the memory) before the memory grows again: a worker that
     // receives a shared memory grown after it was sent sees the old length from JavaScript.
-    const constrained = this.#constraints !== undefined;
-    const threads = fitThreads(p, { rows: this.n, nfeat: this.nf, constrained });
-    this.#pool = await ThreadPool.start(ws, data, threads);
+    this.#pool = await ThreadPool.start(ws, data, this.#threads);
     const on = { ws, pool: this.#pool };
     // A categorical column's cuts are its codes (categoryCuts): it is not sketched.
     const numeric = this.#frame.columns.map((c, j) => (this.#catColumns.has(j) ? [] : c));

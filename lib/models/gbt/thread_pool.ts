@@ -84,9 +84,14 @@ export class ThreadPool {
     }
   }
 
-  /** Starts `threads − 1` workers and waits until each has instantiated the kernels. */
+  /**
+   * Starts `threads − 1` workers and waits until each has instantiated the kernels.
+   *
+   * @throws {Error} for more than one thread over a workspace whose memory is not shared.
+   */
   static async start(ws: Workspace, data: KernelData, threads: number): Promise<ThreadPool> {
     const n = Math.max(0, threads - 1);
+    if (n > 0 && !ws.shared) throw new Error("a thread pool needs a shared workspace memory");
     const shared = [
       new SharedArrayBuffer(4 * WORDS_PER_WORKER * n),
       new SharedArrayBuffer(8 * JOB_CAPACITY * n),

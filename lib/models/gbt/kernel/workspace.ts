@@ -1,7 +1,10 @@
 /**
- * The WASM kernels and the shared memory they work in. A {@link Workspace} owns one memory and
- * one kernel instance, and hands out aligned regions with a bump allocator; typed-array views are
- * made fresh after each allocation (growing the memory can replace its buffer).
+ * The WASM kernels and the memory they work in. A {@link Workspace} owns one memory and one kernel
+ * instance, and hands out aligned regions with a bump allocator; typed-array views are made fresh
+ * after each allocation (growing the memory can replace its buffer). The memory is shared (the
+ * pool's threads work in it) unless the workspace serves one thread only: then it is an unshared
+ * memory exposed as a resizable buffer (views made before it grows stay valid, as a shared one's
+ * do) and the kernels are their unshared build, whose bounds checks are cheaper.
  *
  * @module
  */
@@ -222,14 +225,21 @@ export interface Kernels {
   ): void;
 }
 
-let compiled: WebAssembly.Module | undefined;
+/** A memory with `toResizableBuffer` (V8 has it; the TypeScript library does not yet). */
+type ResizableMemory = WebAssembly.Memory & { toResizableBuffer(): ArrayBuffer };
 
-/** The compiled kernel module (compiled once per process from the committed `kernels.wasm`). */
-export function kernelModule(): WebAssembly.Module {
-  compiled ??= new WebAssembly.Module(
-    Deno.readFileSync(new URL("./kernels.wasm", import.meta.url)),
+const compiled: { shared?: WebAssembly.Module; unshared?: WebAssembly.Module } = {};
+
+/**
+ * The compiled kernel module for a shared memory (`kernels.wasm`) or an unshared one
+ * (`kernels_unshared.wasm`), each compiled once per process.
+ */
+export function kernelModule(shared = true): WebAssembly.Module {
+  const file = shared ? "./kernels.wasm" : "./kernels_unshared.wasm";
+  const key = shared ? "shared" : "unshared";
+  return compiled[key] ??= new WebAssembly.Module(
+    Deno.readFileSync(new URL(file, import.meta.url)),
   );
-  return compiled;
 }
 
 /** Instantiates the kernels over `memory` (worker threads pass the module they were sent). */
@@ -249,29 +259,37 @@ export function instantiateKernels(
 }
 
 /**
- * A shared WASM memory with the kernels and a bump allocator.
+ * A WASM memory with the kernels and a bump allocator: shared (the default, for the pool's
+ * threads) or, with `{ shared: false }`, for one thread only.
  *
  * Memory is released when the workspace is garbage-collected; `reset()` reuses it.
  *
- * @example 100 doubles in the shared memory
+ * @example 100 doubles in the shared memory, and in a one-thread workspace
  * ```ts
  * import { Workspace } from "./workspace.ts";
  * const ws = new Workspace();
  * const p = ws.alloc(8 * 100);
  * ws.f64(p, 100).fill(1);
+ * const local = new Workspace({ shared: false });
+ * local.f64(local.alloc(8 * 100), 100).fill(1);
  * ```
  */
 export class Workspace {
-  /** The shared memory (pass it to worker threads). */
+  /** The memory (pass it to worker threads when {@link shared}). */
   readonly memory: WebAssembly.Memory;
+  /** Whether the memory is shared (worker threads may work in it). */
+  readonly shared: boolean;
   /** Kernel exports bound to this memory. */
   readonly k: Kernels;
   readonly #base: number;
   #top: number;
 
-  constructor() {
-    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
-    this.k = instantiateKernels(this.memory);
+  constructor(options: { shared?: boolean } = {}) {
+    this.shared = options.shared ?? true;
+    this.memory = new WebAssembly.Memory({ initial: 1, maximum: MAX_PAGES, shared: this.shared });
+    // Unshared, the buffer is made resizable: a view made before the memory grows stays valid.
+    if (!this.shared) (this.memory as ResizableMemory).toResizableBuffer();
+    this.k = instantiateKernels(this.memory, kernelModule(this.shared));
     // The module's static data (e.g. Math.exp tables) sits below its heap base; never touch it.
     this.#base = Math.ceil(Math.max(16, this.k.heapBase()) / 16) * 16;
     this.#top = this.#base;

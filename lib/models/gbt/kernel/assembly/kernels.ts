@@ -1,6 +1,6 @@
-// AssemblyScript source of the gradient-boosting kernels (built to ../kernels.wasm by
-// `deno task build:wasm`). Every argument is a byte offset into the imported (shared) memory that
-// the TypeScript side lays out; nothing here allocates.
+// AssemblyScript source of the gradient-boosting kernels (built to ../kernels.wasm, and for an
+// unshared memory to ../kernels_unshared.wasm, by `deno task build:wasm`). Every argument is a
+// byte offset into the imported memory that the TypeScript side lays out; nothing here allocates.
 //
 // Layouts:
 //   bins    u8  row-major [row * nfeat + feature]; bin 255 = missing (for a feature of 256 value

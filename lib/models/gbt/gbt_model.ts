@@ -183,9 +183,9 @@ export class GbtModel implements Classifier {
   }
 
   /**
-   * The WASM memory predictions run in: one per model, made on first use (the forest placed in
-   * it once, batches of up to 65,536 rows after it) and reused by every call; it is freed with
-   * the model, or at once by {@link releasePredictor}.
+   * The WASM memory predictions run in (unshared: they run on this thread): one per model, made
+   * on first use (the forest placed in it once, batches of up to 65,536 rows after it) and reused
+   * by every call; it is freed with the model, or at once by {@link releasePredictor}.
    */
   get predictorMemory(): WebAssembly.Memory | undefined {
     return this.#predictor?.ws.memory;
@@ -199,7 +199,7 @@ export class GbtModel implements Classifier {
   #predictorFor(trees: GbtState["trees"]): Predictor {
     const p = this.#predictor;
     if (p && p.trees === trees && p.weightDrop === this.state.weightDrop) return p;
-    const ws = new Workspace();
+    const ws = new Workspace({ shared: false }); // one thread: the cheaper bounds checks
     const forest = placeForest(ws, trees, this.state.weightDrop);
     const covers = placeCovers(ws, trees);
     this.#predictor = {

@@ -47,15 +47,11 @@ export class ParallelScorer {
 
   /** Places `model`'s forest and starts `threads − 1` workers (0 = every core). */
   static async start(model: GbtModel, threads = 0): Promise<ParallelScorer> {
-    const { trees, weightDrop } = model.state;
-    const ws = new Workspace();
+    const { trees, weightDrop } = model.state, count = threadCount(threads);
+    const ws = new Workspace({ shared: count > 1 });
     const forest = placeForest(ws, trees, weightDrop);
     const covers = placeCovers(ws, trees);
-    const pool = await ThreadPool.start(
-      ws,
-      { bins: 0, nfeat: 0, gh: 0 },
-      threadCount(threads),
-    );
+    const pool = await ThreadPool.start(ws, { bins: 0, nfeat: 0, gh: 0 }, count);
     return new ParallelScorer(model, { ws, pool, forest, covers });
   }
 

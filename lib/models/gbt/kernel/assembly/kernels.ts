@@ -764,12 +764,15 @@ const SPARSE_ROWS_PER_BIN: f64 = 0.5;
   return hi - lo == 64 ? <u64>-1 : (<u64>1 << <u64>(hi - lo)) - 1;
 }
 
-// Where {@link passDense} and {@link passSparse} leave the running sums (`runSums`; plus the
-// missing values', `runWithMissing`) and the left sums of the bin they stopped at.
+// Where the passes ({@link passDense}, {@link passSparse}, {@link passPairs},
+// {@link passPairsSparse}) leave the running sums (`runSums`; plus the missing values',
+// `runWithMissing`) and the lanes' left sums where they stopped.
 let runSums: v128 = f64x2.splat(0.0);
 let runWithMissing: v128 = f64x2.splat(0.0);
 let runLg: v128 = f64x2.splat(0.0);
 let runLh: v128 = f64x2.splat(0.0);
+// The second bin of the pair {@link passPairs} and {@link passPairsSparse} stopped at.
+let runK1: i32 = 0;
 
 /**
  * Whether a lane's candidate (left sums `lg`, `lh`; the node's `tg`, `th`) may split and may
@@ -841,6 +844,54 @@ export function passSparse(
     }
   }
   return leave(nb, sums, withMissing, sums, sums);
+}
+
+/**
+ * {@link scanForward}'s walk over pairs of bins from `k` (lane 0 the lower one's split, lane 1 the
+ * higher one's; an odd bin out paired with itself) with its running sums: returns the lower bin of
+ * the first pair whose candidates {@link mayReach} the bar (the higher one in `runK1`), or `nb`,
+ * leaving the sums as {@link passDense} does. Exported, so that it stays a function of its own.
+ */
+export function passPairs(
+  base: usize, k: i32, nb: i32, sums: v128, tg: v128, th: v128, heavy: v128, lambda: v128,
+  low: v128, bar: v128, inRange: bool,
+): i32 {
+  for (; k < nb; k += 2) {
+    const k1 = min(k + 1, nb - 1);
+    const s0 = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
+    sums = k1 > k ? f64x2.add(s0, v128.load(base + (<usize>k1 << 4))) : s0;
+    const lg = v128.shuffle<f64>(s0, sums, 0, 2), lh = v128.shuffle<f64>(s0, sums, 1, 3);
+    if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+      runK1 = k1;
+      return leave(k, sums, sums, lg, lh);
+    }
+  }
+  return leave(nb, sums, sums, sums, sums);
+}
+
+/** {@link passPairs} over the non-empty bins only, paired within blocks of 64 bins. */
+export function passPairsSparse(
+  base: usize, k: i32, nb: i32, sums: v128, tg: v128, th: v128, heavy: v128, lambda: v128,
+  low: v128, bar: v128, inRange: bool,
+): i32 {
+  for (let block = k & ~63; block < nb; block += 64) {
+    let mask = nonEmpty(base, block, min(nb, block + 64));
+    if (k > block) mask &= <u64>-1 << <u64>(k - block);
+    while (mask != 0) {
+      const k0 = block + <i32>ctz(mask);
+      mask &= mask - 1;
+      const k1 = mask != 0 ? block + <i32>ctz(mask) : k0;
+      const s0 = f64x2.add(sums, v128.load(base + (<usize>k0 << 4)));
+      sums = mask != 0 ? f64x2.add(s0, v128.load(base + (<usize>k1 << 4))) : s0;
+      mask &= mask - 1;
+      const lg = v128.shuffle<f64>(s0, sums, 0, 2), lh = v128.shuffle<f64>(s0, sums, 1, 3);
+      if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+        runK1 = k1;
+        return leave(k0, sums, sums, lg, lh);
+      }
+    }
+  }
+  return leave(nb, sums, sums, sums, sums);
 }
 
 /**
@@ -921,7 +972,8 @@ export function passSparse(
  * bins' splits at a time, lane 0 the lower bin's and lane 1 the higher one's (left sums up to and
  * with the bin). Each lane keeps its first best (strict `>`, from `best`); the lanes' winners are
  * then the first best in ascending order (the lower bin on a tie), so the result is the one-by-one
- * scan's. An odd bin out is paired with itself.
+ * scan's. An odd bin out is paired with itself. A pass ({@link passPairs},
+ * {@link passPairsSparse}) runs the sums up to a pair that may beat the best, weighed here.
  */
 @inline function scanForward(
   out: usize, f: i32, base: usize, nb: i32, total: v128, parentGain: f64, best: f64,
@@ -931,24 +983,21 @@ export function passSparse(
   const tg = f64x2.splat(f64x2.extract_lane(total, 0)), th = f64x2.splat(f64x2.extract_lane(total, 1));
   let bests = f64x2.splat(best), bar = f64x2.add(bests, pg), lowBin = 0, highBin = 0;
   let low = f64x2.mul(bar, f64x2.splat(1.0 / HOPE)), inRange = productsInRange(bar, span);
-  let scanned = zero, keptLg = zero, keptLh = zero;
+  let sums = zero, keptLg = zero, keptLh = zero;
   const dense = nodeRows > <f64>nb * SPARSE_ROWS_PER_BIN;
-  for (let block = 0; block < nb; block += 64) {
-    let mask = binsToScan(base, block, min(nb, block + 64), dense);
-    while (mask != 0) {
-    const k0 = block + <i32>ctz(mask);
-    mask &= mask - 1;
-    const k1 = mask != 0 ? block + <i32>ctz(mask) : k0;
-    const second = mask != 0 ? v128.load(base + (<usize>k1 << 4)) : zero;
-    mask &= mask - 1;
-    const s0 = f64x2.add(scanned, v128.load(base + (<usize>k0 << 4)));
-    scanned = f64x2.add(s0, second);
-    const lg = v128.shuffle<f64>(s0, scanned, 0, 2), lh = v128.shuffle<f64>(s0, scanned, 1, 3);
+  // The passes walk the pairs up to one whose candidates may beat the best; it is weighed here.
+  for (let k = 0; k < nb;) {
+    const k0 = dense
+      ? passPairs(base, k, nb, sums, tg, th, heavy, lambda, low, bar, inRange)
+      : passPairsSparse(base, k, nb, sums, tg, th, heavy, lambda, low, bar, inRange);
+    if (k0 >= nb) break;
+    const k1 = runK1, lg = runLg, lh = runLh;
+    sums = runSums;
+    k = k1 + 1;
     const rg = f64x2.sub(tg, lg), rh = f64x2.sub(th, lh);
     const splits = f64x2.ge(f64x2.pmin(lh, rh), heavy);
     const sl = f64x2.mul(lg, lg), dl = f64x2.add(lh, lambda);
     const sr = f64x2.mul(rg, rg), dr = f64x2.add(rh, lambda);
-    if (i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) == 0) continue;
     const gains = f64x2.sub(f64x2.add(f64x2.div(sl, dl), f64x2.div(sr, dr)), pg);
     const better = v128.and(splits, f64x2.gt(gains, bests));
     if (!v128.any_true(better)) continue;
@@ -960,7 +1009,6 @@ export function passSparse(
     keptLh = v128.bitselect(lh, keptLh, better);
     if (i64x2.extract_lane(better, 0) != 0) lowBin = k0;
     if (i64x2.extract_lane(better, 1) != 0) highBin = k1;
-    }
   }
   const g0 = f64x2.extract_lane(bests, 0), g1 = f64x2.extract_lane(bests, 1);
   const lane = g1 > g0 || (g1 == g0 && highBin < lowBin) ? 1 : 0;

@@ -59,14 +59,14 @@ Deno.test("one, two and three threads give identical model bytes, depth-wise and
 Deno.test("leaf-wise trees grown in one pool round are the trees grown split by split", async () => {
   // max_leaves 0 (bounded by depth only) grows split by split; 2^depth leaves never bind, so the
   // same trees grow in one round, where the threads take every decision in the kernel: sharing
-  // the features on 450,000 cells, the rows on 1,080,000 (above the kernel's 1,000,000); below
-  // 400,000 cells such a fit runs on one thread.
+  // the features on 720,000 cells, the rows on 1,080,000 (above the kernel's 1,000,000); below
+  // 650,000 cells such a fit runs on one thread.
   const configs = [
     { max_depth: 4 },
     { max_depth: 5, gamma: 0.5, min_child_weight: 20, subsample: 0.8, colsample_bytree: 0.7 },
     { max_depth: 3, alpha: 0.5, max_delta_step: 0.4, objective: "reg:squarederror" },
   ];
-  for (const [rows, params] of configs.flatMap((c) => [[50_000, c], [120_000, c]] as const)) {
+  for (const [rows, params] of configs.flatMap((c) => [[80_000, c], [120_000, c]] as const)) {
     const big = nonLinear(rows, 9, 4, 0.1);
     for (const nthread of [1, 2, 3]) {
       const fit = (max_leaves: number) =>
@@ -86,9 +86,9 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
 
 Deno.test("leaf-wise trees with categorical splits grown in one pool round are the trees grown split by split", async () => {
   // Features 0, 1 and 2 become codes of 400 (a wide feature: u16 codes), 3 (one-hot splits) and
-  // 40 categories (partition splits); both sharings of the threads (features on 420,000 cells,
+  // 40 categories (partition splits); both sharings of the threads (features on 720,000 cells,
   // then rows on 1,080,000).
-  for (const rows of [70_000, 180_000]) {
+  for (const rows of [120_000, 180_000]) {
     const big = nonLinear(rows, 6, 8, 0.1), rng = new Rng(9), counts = [400, 3, 40];
     const effects = counts.map((k) => Float64Array.from({ length: k }, () => rng.normal()));
     const codes = big.frame.columns.map((c, j) =>

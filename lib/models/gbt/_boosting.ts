@@ -134,10 +134,13 @@ const SMALL_CELLS = 1_500_000;
  * thread saves. Measured on 2 cores, 31 leaves × 100 rounds × 30 features, medians of 8–10 fits
  * alternating one and two threads, each in a fresh process (as bench:train runs them): 5,000 rows
  * 246 ms on one thread, 310 on two (categorical 288 and 354); 10,000 rows 296 and 315
- * (categorical 367 and 425); 15,000 rows 367 and 318 (categorical 520 and 507); 20,000 rows 404
- * and 369.
+ * (categorical 367 and 425). Since one thread works in an unshared memory (cheaper bounds checks),
+ * medians of 5–6 alternations: 20,000 rows 347 ms on one thread, 350 on two (weighted 343 and 345,
+ * categorical 534 and 555); 25,000 rows 426 and 493 (weighted 555 and 484, categorical 648 and
+ * 644); 35,000 rows 438 and 421 (categorical 710 and 657); 50,000 rows 606 and 513. A tie goes to
+ * one thread, which leaves the other core free.
  */
-const SMALL_LEAFWISE_CELLS = 400_000;
+const SMALL_LEAFWISE_CELLS = 650_000;
 
 /**
  * The threads a fit uses: `nthread` (0: every core), but one for a small fit (split by split

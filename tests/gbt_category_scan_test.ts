@@ -200,3 +200,36 @@ Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: ra
   ws.k.setCategoryParams(-1, 0, 0);
   assert.ok(splits > 300 && fromEnd > 30, `${splits} splits, ${fromEnd} from the high end`);
 });
+
+Deno.test("with cat_smooth, categories of equal smoothed keys at either end keep category order (the ends picked without a full sort are the full sort's)", () => {
+  const rng = new Rng(12), slot = wideSlot(1024), ws = slot.ws;
+  const p = { lambda: 1, alpha: 0, max_delta_step: 0, min_child_weight: 1e-3 };
+  // A few (g, h) pairs for every category: most keys are exact ties.
+  const palette: Array<[number, number]> = [[-6, 20], [-6, 20], [5, 15], [0, 10], [9, 30], [-2, 5]];
+  let splits = 0, fromEnd = 0;
+  for (let trial = 0; trial < 300; trial++) {
+    const nb = [100, 1000][trial % 2]!, maxCat = [4, 8, 32][trial % 3]!;
+    const bins = Array.from({ length: nb }, () => palette[Math.floor(rng.next() * 6)]!);
+    const miss: [number, number] = [0, 0];
+    const g = bins.reduce((a, b) => a + b[0], 0), h = bins.reduce((a, b) => a + b[1], 0);
+    const q = {
+      ...p,
+      maxCat,
+      smooth: 10,
+      perGroup: [1, 20][trial % 2]!,
+      catL2: [0, 10][trial % 2]!,
+    };
+    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
+    ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
+    const got = slot.search({ g, h, miss, bins }, { onehotBelow: 4, maxCat, rows: 4 * h });
+    const want = referenceLightGbm(q, { g, h, miss, bins, rows: 4 * h });
+    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
+    if (!want) continue;
+    splits++;
+    if (want.dir === -1) fromEnd++;
+    assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
+    assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
+  }
+  ws.k.setCategoryParams(-1, 0, 0);
+  assert.ok(splits > 150 && fromEnd > 20, `${splits} splits, ${fromEnd} from the high end`);
+});

@@ -1227,8 +1227,8 @@ function scanCategoricalLgb(
       m += <i32>!(Math.round(hc * perHess) < catSmooth);
     }
   }
-  sortKeyed(order, keys, m);
   const most = min(maxCatThreshold, (m + 1) >> 1), lambda = pLambda;
+  sortEnds(order, keys, m, most);
   pLambda = lambda + catL2;
   let size = 0, from = 0;
   for (let dir = 0; dir < 2; dir++) {
@@ -1318,6 +1318,60 @@ function sortKeyed(order: usize, keys: usize, m: i32): void {
     memory.copy(order, srcO, <usize>m << 2);
     memory.copy(keys, srcK, <usize>m << 3);
   }
+}
+
+/**
+ * (order, keys)[0, m) in {@link sortKeyed}'s order at its first and last `most` places, the only
+ * ones LightGBM's scan reads (the middle is left as it is): with 2 · most below m, the `most`
+ * smallest and the `most` largest entries are picked in one pass (each kept sorted by insertion,
+ * ties in place order) in the sort's scratch, then written to the ends; else a full sort.
+ */
+function sortEnds(order: usize, keys: usize, m: i32, most: i32): void {
+  if (most <= 0) return;
+  if (2 * most >= m) {
+    sortKeyed(order, keys, m);
+    return;
+  }
+  // Smallest at lo (capacity most), largest at hi (capacity most + 1: one over, then dropped).
+  const loO = keys + (catBits << 3), loK = loO + (catBits << 2);
+  const hiO = loO + (<usize>most << 2), hiK = loK + (<usize>most << 3);
+  let nLo = 0, nHi = 0;
+  for (let c = 0; c < m; c++) {
+    const key = load<f64>(keys + (<usize>c << 3)), cat = load<i32>(order + (<usize>c << 2));
+    // A later entry of an equal key sorts after: it displaces the smallest only below it, the
+    // largest from it up.
+    if (nLo < most || key < load<f64>(loK + (<usize>(nLo - 1) << 3))) {
+      nLo = insertSorted(loO, loK, min(nLo, most - 1), key, cat);
+    }
+    if (nHi < most || key >= load<f64>(hiK)) {
+      nHi = insertSorted(hiO, hiK, nHi, key, cat);
+      if (nHi > most) {
+        memory.copy(hiO, hiO + 4, <usize>most << 2);
+        memory.copy(hiK, hiK + 8, <usize>most << 3);
+        nHi = most;
+      }
+    }
+  }
+  memory.copy(order, loO, <usize>most << 2);
+  memory.copy(keys, loK, <usize>most << 3);
+  memory.copy(order + (<usize>(m - most) << 2), hiO, <usize>most << 2);
+  memory.copy(keys + (<usize>(m - most) << 3), hiK, <usize>most << 3);
+}
+
+/**
+ * Inserts (key, cat) into the sorted (o, k)[0, n) after every entry of a key at or below it;
+ * returns n + 1. (Called with n one short of full, it overwrites the largest entry.)
+ */
+@inline function insertSorted(o: usize, k: usize, n: i32, key: f64, cat: i32): i32 {
+  let j = n;
+  while (j > 0 && load<f64>(k + (<usize>(j - 1) << 3)) > key) {
+    store<f64>(k + (<usize>j << 3), load<f64>(k + (<usize>(j - 1) << 3)));
+    store<i32>(o + (<usize>j << 2), load<i32>(o + (<usize>(j - 1) << 2)));
+    j--;
+  }
+  store<f64>(k + (<usize>j << 3), key);
+  store<i32>(o + (<usize>j << 2), cat);
+  return n + 1;
 }
 
 /** Sorts each run of {@link RUN} entries of (order, keys)[0, m) by key, by insertion (stable). */

@@ -163,6 +163,27 @@ function referenceLightGbm(
   return found && { ...found, set: found.set.sort((a, b) => a - b) };
 }
 
+/**
+ * Runs the kernel's search with LightGBM's categorical parameters `q` on `node` and asserts it is
+ * the reference's; returns the reference's direction (undefined when neither finds a split).
+ */
+function searchLikeLightGbm(
+  slot: ReturnType<typeof wideSlot>,
+  q: Parameters<typeof referenceLightGbm>[0],
+  node: Parameters<typeof referenceLightGbm>[1],
+  trial: number,
+): number | undefined {
+  slot.ws.k.setGainParams(q.lambda, q.alpha, q.max_delta_step, q.min_child_weight);
+  slot.ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
+  const got = slot.search(node, { onehotBelow: 4, maxCat: q.maxCat, rows: node.rows });
+  const want = referenceLightGbm(q, node);
+  assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
+  if (!want) return undefined;
+  assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
+  assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
+  return want.dir;
+}
+
 Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: rare categories left out, smoothed order, both ends, per-group counts, cat_l2", () => {
   const rng = new Rng(11), slot = wideSlot(1024), ws = slot.ws;
   const int = (lo: number, hi: number) => lo + Math.floor(rng.next() * (hi - lo + 1));
@@ -186,16 +207,9 @@ Deno.test("with cat_smooth the WASM scan is LightGBM's categorical partition: ra
       perGroup: [100, 1, 50][trial % 3]!,
       catL2: [10, 0, 3][trial % 3]!,
     };
-    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
-    const got = slot.search({ g, h, miss, bins }, { onehotBelow: 4, maxCat: q.maxCat, rows });
-    const want = referenceLightGbm(q, { g, h, miss, bins, rows });
-    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
-    if (!want) continue;
-    splits++;
-    if (want.dir === -1) fromEnd++;
-    assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
-    assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
+    const dir = searchLikeLightGbm(slot, q, { g, h, miss, bins, rows }, trial);
+    if (dir !== undefined) splits++;
+    if (dir === -1) fromEnd++;
   }
   ws.k.setCategoryParams(-1, 0, 0);
   assert.ok(splits > 300 && fromEnd > 30, `${splits} splits, ${fromEnd} from the high end`);
@@ -219,16 +233,9 @@ Deno.test("with cat_smooth, categories of equal smoothed keys at either end keep
       perGroup: [1, 20][trial % 2]!,
       catL2: [0, 10][trial % 2]!,
     };
-    ws.k.setGainParams(p.lambda, p.alpha, p.max_delta_step, p.min_child_weight);
-    ws.k.setCategoryParams(q.smooth, q.perGroup, q.catL2);
-    const got = slot.search({ g, h, miss, bins }, { onehotBelow: 4, maxCat, rows: 4 * h });
-    const want = referenceLightGbm(q, { g, h, miss, bins, rows: 4 * h });
-    assert.equal(got[8], want ? 1 : 0, `trial ${trial}: found`);
-    if (!want) continue;
-    splits++;
-    if (want.dir === -1) fromEnd++;
-    assert.deepEqual([got[0], got[3], ...got.subarray(4, 8)], want.words, `trial ${trial}`);
-    assert.deepEqual(slot.set(), want.set, `trial ${trial}: the categories going right`);
+    const dir = searchLikeLightGbm(slot, q, { g, h, miss, bins, rows: 4 * h }, trial);
+    if (dir !== undefined) splits++;
+    if (dir === -1) fromEnd++;
   }
   ws.k.setCategoryParams(-1, 0, 0);
   assert.ok(splits > 150 && fromEnd > 20, `${splits} splits, ${fromEnd} from the high end`);

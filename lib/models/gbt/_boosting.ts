@@ -274,7 +274,7 @@ export class Booster {
       ...this.#placeEval(frame, e, base),
       groups: data.ranking?.evals[k],
     }));
-    this.#constraints = this.#placeConstraints(frame);
+    this.#constraints = constrained ? this.#placeConstraints(frame) : undefined;
     this.#categorical = this.#placeCategorical(frame, data.categorical ?? []);
   }
 
@@ -322,11 +322,8 @@ export class Booster {
   }
 
   /** The fit's constraints resolved against the frame (the monotone ones in the workspace). */
-  #placeConstraints(frame: Frame): PlacedConstraints | undefined {
+  #placeConstraints(frame: Frame): PlacedConstraints {
     const { p, ws } = this;
-    if (p.monotone_constraints === undefined && p.interaction_constraints === undefined) {
-      return undefined;
-    }
     const c = resolveConstraints(p, frame.names);
     const monotonePtr = c.monotone ? ws.alloc(4 * this.nf) : 0;
     if (c.monotone) ws.i32(monotonePtr, this.nf).set(c.monotone);

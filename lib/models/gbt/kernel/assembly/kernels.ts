@@ -789,6 +789,12 @@ let runK1: i32 = 0;
   return i64x2.bitmask(v128.andnot(splits, outOfReach(sl, dl, sr, dr, bar, low, inRange))) != 0;
 }
 
+/** {@link nonEmpty} over the block of 64 bins from `block` (below `nb`), bins below `k` left out. */
+@inline function nonEmptyFrom(base: usize, block: i32, nb: i32, k: i32): u64 {
+  const mask = nonEmpty(base, block, min(nb, block + 64));
+  return k > block ? mask & (<u64>-1 << <u64>(k - block)) : mask;
+}
+
 /** Leaves the sums of a pass (see {@link passDense}) where the scan reads them; returns `k`. */
 @inline function leave(k: i32, sums: v128, withMissing: v128, lg: v128, lh: v128): i32 {
   runSums = sums;
@@ -828,8 +834,7 @@ export function passSparse(
   heavy: v128, lambda: v128, low: v128, bar: v128, inRange: bool,
 ): i32 {
   for (let block = k & ~63; block < nb; block += 64) {
-    let mask = nonEmpty(base, block, min(nb, block + 64));
-    if (k > block) mask &= <u64>-1 << <u64>(k - block);
+    let mask = nonEmptyFrom(base, block, nb, k);
     while (mask != 0) {
       const at = block + <i32>ctz(mask);
       mask &= mask - 1;
@@ -875,8 +880,7 @@ export function passPairsSparse(
   low: v128, bar: v128, inRange: bool,
 ): i32 {
   for (let block = k & ~63; block < nb; block += 64) {
-    let mask = nonEmpty(base, block, min(nb, block + 64));
-    if (k > block) mask &= <u64>-1 << <u64>(k - block);
+    let mask = nonEmptyFrom(base, block, nb, k);
     while (mask != 0) {
       const k0 = block + <i32>ctz(mask);
       mask &= mask - 1;
@@ -1377,17 +1381,10 @@ function sortEnds(order: usize, keys: usize, m: i32, most: i32): void {
 /** Sorts each run of {@link RUN} entries of (order, keys)[0, m) by key, by insertion (stable). */
 function sortRuns(order: usize, keys: usize, m: i32): void {
   for (let s = 0; s < m; s += RUN) {
-    const e = s + RUN < m ? s + RUN : m;
+    const e = s + RUN < m ? s + RUN : m, runO = order + (<usize>s << 2), runK = keys + (<usize>s << 3);
     for (let c = s + 1; c < e; c++) {
       const key = load<f64>(keys + (<usize>c << 3)), cat = load<i32>(order + (<usize>c << 2));
-      let j = c;
-      while (j > s && load<f64>(keys + (<usize>(j - 1) << 3)) > key) {
-        store<f64>(keys + (<usize>j << 3), load<f64>(keys + (<usize>(j - 1) << 3)));
-        store<i32>(order + (<usize>j << 2), load<i32>(order + (<usize>(j - 1) << 2)));
-        j--;
-      }
-      store<f64>(keys + (<usize>j << 3), key);
-      store<i32>(order + (<usize>j << 2), cat);
+      insertSorted(runO, runK, c - s, key, cat);
     }
   }
 }

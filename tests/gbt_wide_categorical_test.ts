@@ -2,12 +2,15 @@
  * Categorical features with more than 254 categories (XGBoost bins them one bin per category,
  * however many): trained here on a 1,000-category merchant, as good as xgboost on the same data,
  * our JSON scores identically in xgboost with TreeSHAP equal to `pred_contribs`, onnxruntime
- * agrees, and the threads and row sampling (the binned walk over u16 codes) change nothing.
+ * agrees, and two threads and row sampling (the binned walk over u16 codes) change nothing.
  */
 
 import assert from "node:assert/strict";
 import { Frame } from "../lib/data/frame.ts";
 import { GradientBoosting } from "../lib/models/gbt/gradient_boosting.ts";
+import { fitThreads } from "../lib/models/gbt/_boosting.ts";
+import { GbtParamsSchema } from "../lib/models/gbt/params.ts";
+import { Rng } from "../lib/util/rng.ts";
 import { runPython } from "./helpers/python.ts";
 import { assertLikeXgboost, readSets, trainInXgboost } from "./helpers/categorical_xgb.ts";
 
@@ -49,10 +52,25 @@ Deno.test("a 1,000-category feature trains as well as xgboost's; our JSON in xgb
   await Deno.remove(dir, { recursive: true });
 });
 
+/**
+ * The merchant, amount and device beside seeded noise columns: enough cells (1.5M and more) that
+ * a fit asked for two threads runs on two (a smaller one runs on one: fitThreads).
+ */
+function withNoiseColumns(x: Frame, width: number): Frame {
+  const rng = new Rng(11), names = [...x.names], columns = [...x.columns];
+  for (let j = x.width; j < width; j++) {
+    names.push(`noise${j}`);
+    columns.push(Float64Array.from({ length: x.rows }, () => rng.normal()));
+  }
+  return new Frame(names, columns);
+}
+
 Deno.test("wide categorical features: two threads the same model, with row sampling too; the binned walk scores as the trees do", async () => {
   const dir = await Deno.makeTempDir();
   await runPython(MAKE_WIDE + trainInXgboost(NAMES, 20000), { dir });
-  const { x, y } = await readSets(dir, NAMES);
+  const sets = await readSets(dir, NAMES), y = sets.y, x = withNoiseColumns(sets.x, 76);
+  const params = GbtParamsSchema.parse({ ...PARAMS, nthread: 2 });
+  assert.equal(fitThreads(params, { rows: x.rows, nfeat: x.width }), 2, "a fit on two threads");
   const fit = (p: Record<string, unknown>, evalSets = {}) =>
     new GradientBoosting({ ...PARAMS, num_boost_round: 12, ...p }).fit(x, y, {
       ...OPTIONS,
@@ -65,7 +83,7 @@ Deno.test("wide categorical features: two threads the same model, with row sampl
   }
   // With row sampling, the training margins come from walking the binned rows (u16 codes for the
   // merchant); a copy of the training rows is scored from raw values: the same log loss each round.
-  const copy = new Frame(NAMES, x.columns.map((c) => Float64Array.from(c)));
+  const copy = new Frame(x.names, x.columns.map((c) => Float64Array.from(c)));
   const model = await fit({ subsample: 0.7, seed: 3, nthread: 2, eval_metric: "logloss" }, {
     evalSets: [{ name: "train", frame: x, labels: y }, { name: "copy", frame: copy, labels: y }],
   });

@@ -333,16 +333,31 @@ export function partition(
   if (cats != 0) {
     return partitionCategories<u8>(column, rows, start, end, defaultLeft, scratch, result, cats, MISSING);
   }
-  // Branchless: each row is written to both sides and only its side's cursor advances (which
-  // side a row takes is unpredictable, and a mispredicted branch per row cost more than a store).
+  // Without a bitmap (most features) bin 255 is simply missing: a loop with nothing else to hold.
+  const nl = missingBits == 0
+    ? partitionBins(column, rows, start, end, splitBin, defaultLeft, scratch, 0, false)
+    : partitionBins(column, rows, start, end, splitBin, defaultLeft, scratch, missingBits, true);
+  store<i32>(result, <i32>(nl - <usize>start));
+}
+
+/**
+ * {@link partition}'s numeric case; returns the end of the left rows. Branchless: each row is
+ * written to both sides and only its side's cursor advances (which side a row takes is
+ * unpredictable, and a mispredicted branch per row cost more than a store). `withBits` is a
+ * constant at each call, so each copy keeps only its own test of bin 255.
+ */
+@inline function partitionBins(
+  column: usize, rows: usize, start: i32, end: i32, splitBin: i32, defaultLeft: i32, scratch: usize,
+  missingBits: usize, withBits: bool,
+): usize {
   const sb = splitBin, dl = defaultLeft != 0;
   let nl: usize = <usize>start;
   let nr: usize = 0;
-  for (let k = start; k < end; k++) {
-    const r = load<i32>(rows + (<usize>k << 2));
+  for (let p = rows + (<usize>start << 2), e = rows + (<usize>end << 2); p < e; p += 4) {
+    const r = load<i32>(p);
     const b = <i32>load<u8>(column + <usize>r);
     // Code 255 of a feature with 256 value bins is its top bin unless its bit says missing.
-    const miss = b == <i32>MISSING && isMissing(missingBits, <usize>r);
+    const miss = b == <i32>MISSING && (!withBits || isMissing(missingBits, <usize>r));
     const left = select<bool>(dl, b <= sb, miss);
     store<i32>(rows + (nl << 2), r);
     store<i32>(scratch + (nr << 2), r);
@@ -350,7 +365,7 @@ export function partition(
     nr += <usize>!left;
   }
   memory.copy(rows + (nl << 2), scratch, nr << 2);
-  store<i32>(result, <i32>(nl - <usize>start));
+  return nl;
 }
 
 /**

@@ -219,8 +219,9 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   }
   setWord(kids, 16, left);
   setWord(kids + (NODE << 3), 16, word(node, 16) - left);
-  setWord(kids, 6, <f64>fresh);
-  setWord(kids + (NODE << 3), 6, word(node, 6)); // the parent's buffer now holds the right one's
+  // The built child's histogram is in `fresh`, its sibling's in the parent's buffer.
+  setWord(kids, 6, right ? word(node, 6) : <f64>fresh);
+  setWord(kids + (NODE << 3), 6, right ? <f64>fresh : word(node, 6));
   search(block, t, kids, 0);
   search(block, t, kids + (NODE << 3), 1);
   barrier(block, state);
@@ -229,7 +230,7 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
 
 /**
  * The histogram of the rows [lo, hi) of a split node's smaller child into `fresh`, and its
- * sibling's (the node's minus it, swapped into place when the right child was built), over this
+ * sibling's in place of the node's (the node's minus it), over this
  * thread's features (u8 and wide): sharing the features, of its features only, in its own row
  * index; sharing the rows, its rows' partial over every feature, summed with the others' once all
  * are in (a barrier).
@@ -238,7 +239,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
   const me = meOf(block, t), state = int(me, 5), threads = int(block, 0), nf = <i32>int(block, 1);
   const byFeatures = word(block, 36) != 0.0, rows = byFeatures ? int(me, 8) : int(block, 6);
   const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
-  const right = word(node, 15) < word(node, 13), wide = int(block, 42), n = <i32>int(block, 2);
+  const wide = int(block, 42), n = <i32>int(block, 2);
   const slotBytes = int(block, 44) << 4, base = <usize>nf << 12;
   const k0 = int(me, 10), k1 = int(me, 11), gh = int(block, 5), slot = <i32>int(block, 44);
   const desc = int(block, 52);
@@ -256,7 +257,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
     if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
     barrier(block, state);
   }
-  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = right ? 1 : 0;
+  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = 0;
   if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8, r);
   if (f0 < f1 && desc != 0) {
     reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0, r);

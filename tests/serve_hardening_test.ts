@@ -427,10 +427,19 @@ Deno.test("serve under hostile input: limits, timeouts, bounded metrics, counted
         await sleep(5);
       }
       const requestMs = await explained;
-      const worst = Math.max(...took);
+      // Typical checks are prompt, and none waits out the explain (one that did would wait about
+      // all of it). A single late one is the machine, not the server: in a whole `deno task ok`
+      // on two cores, one check took 673 ms of a 2,593 ms explain.
+      const worst = Math.max(...took), median = took.toSorted((a, b) => a - b)[took.length >> 1]!;
       assert.ok(
-        worst < Math.max(250, requestMs / 4),
+        worst < Math.max(250, requestMs / 2),
         `/healthz took up to ${worst.toFixed(0)} ms during a ${requestMs.toFixed(0)} ms explain`,
+      );
+      assert.ok(
+        median < Math.max(50, requestMs / 10),
+        `/healthz took ${median.toFixed(0)} ms (median) during a ${
+          requestMs.toFixed(0)
+        } ms explain`,
       );
       assert.ok(took.length >= 5, `${took.length} health checks during ${requestMs} ms`);
     });

@@ -65,9 +65,9 @@ export const OP_HIST_COLS = 9;
  */
 export const OP_SIDE_HIST = 10;
 /**
- * Sum partial histograms and derive the sibling over a range of the node histogram
- * (`reduceHists`): parts (i32 offsets), nparts, destination, parent (0 at the root), the range's
- * byte offset and its count of bins, builtRight.
+ * Sum partial histograms and derive the sibling in the parent's place over a range of the node
+ * histogram (`reduceHists`): parts (i32 offsets), nparts, destination, parent (0 at the root), the
+ * range's byte offset and its count of bins.
  */
 export const OP_REDUCE = 11;
 /** The largest |grad| and |hess| (`ghAbsMax`): gh, n, out (f64 pair). */
@@ -133,7 +133,7 @@ const ARITY: Readonly<Record<number, number>> = {
   [OP_HIST]: 7,
   [OP_HIST_COLS]: 7,
   [OP_SIDE_HIST]: 7,
-  [OP_REDUCE]: 7,
+  [OP_REDUCE]: 6,
   [OP_GH_MAX]: 3,
   [OP_QUANTIZE]: 4,
   [OP_BIN_COLUMN]: 5,
@@ -182,7 +182,7 @@ export function runJobs(
         break;
       }
       case OP_REDUCE:
-        k.reduceHists(a(0), a(1), a(2), a(3), a(4), a(5), a(6));
+        k.reduceHists(a(0), a(1), a(2), a(3), a(4), a(5));
         break;
       case OP_GH_MAX:
         k.ghAbsMax(a(0), a(1), a(2));

@@ -251,7 +251,6 @@ class TreeBuilder {
       ws,
       dests,
       parent: 0,
-      builtRight: false,
       wide: this.#ctx.wide,
       missing: this.#ctx.missing,
     });
@@ -333,7 +332,6 @@ class TreeBuilder {
           ws,
           dests: b.dests,
           parent: n.hist,
-          builtRight: b.right,
           wide: this.#ctx.wide,
           missing: this.#ctx.missing,
         });
@@ -346,8 +344,9 @@ class TreeBuilder {
       const [lb, rb] = this.#childBounds(n), path = [...n.path, s.feature];
       const total = rowCount(n.ranges), threads = shares.length, results = partitions[k]!;
       const rows = (right: boolean) => ({ total, results, threads, right });
-      const left = { depth, g: s.gl, h: s.hl, hist: b.dests[0]!, ...lb, path, rows: rows(false) };
-      return [left, { depth, g: s.gr, h: s.hr, hist: n.hist, ...rb, path, rows: rows(true) }];
+      const [lh, rh] = childBuffers(n.hist, b);
+      const left = { depth, g: s.gl, h: s.hl, hist: lh, ...lb, path, rows: rows(false) };
+      return [left, { depth, g: s.gr, h: s.hr, hist: rh, ...rb, path, rows: rows(true) }];
     });
     const read = planSplitSearch(this.#searchOn(), this.#searches(kids), second);
     await this.#runHalves(first, kids.length > 0 ? second : []);
@@ -356,7 +355,7 @@ class TreeBuilder {
       const [left, right] = this.#expand(n, ws.i32(partitions[k]!, shares.length));
       const b = builds[k];
       if (!b) return this.#pool.give(n.hist);
-      [left.hist, right.hist] = [b.dests[0]!, n.hist];
+      [left.hist, right.hist] = childBuffers(n.hist, b);
       next.push(left, right);
     });
     next.forEach((kid, i) => (kid.split = this.#kept(splits[i])));
@@ -562,4 +561,16 @@ function rowCount(ranges: Int32Array): number {
   let rows = 0;
   for (let t = 0; t < ranges.length; t += 2) rows += ranges[t + 1]! - ranges[t]!;
   return rows;
+}
+
+/**
+ * The histogram buffers of a split node's children, left and right: the built child's is its
+ * first partial buffer, its sibling's the parent's (derived there in place).
+ */
+function childBuffers(
+  parent: number,
+  built: { right: boolean; dests: number[] },
+): [number, number] {
+  const fresh = built.dests[0]!;
+  return built.right ? [parent, fresh] : [fresh, parent];
 }

@@ -207,27 +207,31 @@ export function appendPartitionJobs(
 
 /**
  * Appends each thread's second-half job for a node: sum the partials over its features into
- * `dests[0]` and derive the sibling (`parent` 0 at the root). `parts` is workspace memory for the
- * other threads' buffer list.
+ * `dests[0]` and derive the sibling in the parent's buffer (`parent` 0 at the root). `parts` is
+ * workspace memory for the other threads' buffer list.
  */
 export function appendReduceJobs(
   jobs: number[][],
   shares: readonly ThreadShare[],
-  { ws, dests, parent, builtRight, wide, missing }: {
+  { ws, dests, parent, wide, missing }: {
     ws: Workspace;
     dests: readonly number[];
     parent: number;
-    builtRight: boolean;
     wide?: WideCategories | undefined;
     missing?: MissingCells | undefined;
   },
 ): void {
   const others = dests.slice(1), parts = ws.alloc(4 * Math.max(1, others.length));
   ws.i32(parts, others.length).set(others);
-  const reduce = (
-    off: number,
-    pairs: number,
-  ) => [OP_REDUCE, parts, others.length, dests[0]!, parent, off, pairs, builtRight ? 1 : 0];
+  const reduce = (off: number, pairs: number) => [
+    OP_REDUCE,
+    parts,
+    others.length,
+    dests[0]!,
+    parent,
+    off,
+    pairs,
+  ];
   shares.forEach((sh, t) => {
     if (sh.f0 === sh.f1) return;
     jobs[t]!.push(...reduce(sh.f0 * 4096, (sh.f1 - sh.f0) * 256));

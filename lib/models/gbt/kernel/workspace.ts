@@ -64,7 +64,6 @@ export interface Kernels {
     parent: number,
     off: number,
     pairs: number,
-    builtRight: number,
   ): void;
   ghAbsMax(gh: number, n: number, out: number): void;
   barrier(counter: number, parties: number): void;

@@ -230,12 +230,11 @@ export function buildHistCols(
  * `dest` already holds the first thread's partial of the built child; `parts` lists the other
  * threads' partial buffers (i32 offsets, `nparts` of them). Gradients are quantized so that every
  * sum is exact: the result does not depend on how the rows were shared out. With `parent` 0 (the
- * root) that is all; otherwise the sibling is the parent's minus the built child, and the left
- * child's histogram ends in `dest`, the right child's in `parent`: when the right child was built
- * (`builtRight`), the two are swapped.
+ * root) that is all; otherwise the sibling's histogram, the parent's minus the built child's,
+ * takes the parent's place: the built child's ends in `dest`, its sibling's in `parent`.
  */
 export function reduceHists(
-  parts: usize, nparts: i32, dest: usize, parent: usize, off: usize, npairs: i32, builtRight: i32,
+  parts: usize, nparts: i32, dest: usize, parent: usize, off: usize, npairs: i32,
 ): void {
   const pairs = <usize>npairs;
   for (let t = 0; t < nparts; t++) {
@@ -245,18 +244,7 @@ export function reduceHists(
       v128.store(dest + o, f64x2.add(v128.load(dest + o), v128.load(part + o)));
     }
   }
-  if (parent == 0) return;
-  if (!builtRight) {
-    subPairs(parent + off, parent + off, dest + off, <i32>pairs);
-    return;
-  }
-  // dest holds the right child's: swap it into parent, leaving parent − right in dest.
-  for (let i: usize = 0; i < pairs; i++) {
-    const o = off + (i << 4);
-    const r = v128.load(dest + o), p = v128.load(parent + o);
-    v128.store(dest + o, f64x2.sub(p, r));
-    v128.store(parent + o, r);
-  }
+  if (parent != 0) subPairs(parent + off, parent + off, dest + off, <i32>pairs);
 }
 
 /**

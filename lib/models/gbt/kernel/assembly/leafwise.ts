@@ -257,14 +257,14 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
     if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
     barrier(block, state);
   }
-  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20), r = 0;
-  if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8, r);
+  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20);
+  if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8);
   if (f0 < f1 && desc != 0) {
-    reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0, r);
+    reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0);
   }
   if (k1 > k0) {
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
-    reduceHists(partials, parts, fresh, parent, off, pairs, r);
+    reduceHists(partials, parts, fresh, parent, off, pairs);
   }
 }
 

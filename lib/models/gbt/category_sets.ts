@@ -21,6 +21,9 @@ export function placeCategorySet(ws: Workspace, categories: Int32Array, capacity
 /** The categories of a set of `capacity` bits in the workspace ({@link placeCategorySet}'s), ascending. */
 export function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
   const bits = ws.u8(at, capacity / 8), out: number[] = [];
-  for (let c = 0; c < capacity; c++) if ((bits[c >> 3]! >> (c & 7)) & 1) out.push(c);
+  // A byte at a time (a set holds few of its categories): each set bit, lowest first.
+  for (let i = 0; i < bits.length; i++) {
+    for (let b = bits[i]!; b !== 0; b &= b - 1) out.push(8 * i + 31 - Math.clz32(b & -b));
+  }
   return Int32Array.from(out);
 }

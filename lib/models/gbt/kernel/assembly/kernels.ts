@@ -1221,20 +1221,15 @@ function scanCategoricalLgb(
   maxCatThreshold: i32,
 ): f64 {
   const order = catOrder(out), keys = order + (catBits << 2), perHess = nodeRows / h;
-  // With cat_smooth above 0 an empty category (most of a deep node's) is never kept: only the
-  // non-empty ones are visited, in order.
-  const every = catSmooth <= 0.0;
   let m = 0;
   for (let block = 0; block < nb; block += 64) {
-    let mask = binsToScan(base, block, min(nb, block + 64), every);
+    let mask = keptCategories(base, block, min(nb, block + 64), perHess);
     while (mask != 0) {
-      const c = block + <i32>ctz(mask);
+      const c = block + <i32>ctz(mask), at = base + (<usize>c << 4);
       mask &= mask - 1;
-      // Branchless (whether a category is kept is unpredictable): written, then kept or not.
-      const at = base + (<usize>c << 4), hc = load<f64>(at + 8);
-      store<f64>(keys + (<usize>m << 3), load<f64>(at) / (hc + catSmooth));
+      store<f64>(keys + (<usize>m << 3), load<f64>(at) / (load<f64>(at + 8) + catSmooth));
       store<i32>(order + (<usize>m << 2), c);
-      m += <i32>!(Math.round(hc * perHess) < catSmooth);
+      m++;
     }
   }
   const most = min(maxCatThreshold, (m + 1) >> 1), lambda = pLambda;
@@ -1266,6 +1261,29 @@ function scanCategoricalLgb(
   pLambda = lambda;
   if (size > 0) recordCategories(out, order + (<usize>from << 2), size);
   return best;
+}
+
+/**
+ * Bit c − lo set for each category c in [lo, hi) (at most 64) that {@link scanCategoricalLgb}
+ * keeps: !(round(H_c · perHess) < cat_smooth), with `Math.round` as AssemblyScript has it (the
+ * ceiling, less one where that is more than ½ above), two categories a step. With cat_smooth above
+ * 0 no empty category is kept.
+ */
+@inline function keptCategories(base: usize, lo: i32, hi: i32, perHess: f64): u64 {
+  const ph = f64x2.splat(perHess), smooth = f64x2.splat(catSmooth);
+  const half = f64x2.splat(0.5), one = f64x2.splat(1.0);
+  let mask: u64 = 0, c = lo;
+  for (; c + 1 < hi; c += 2) {
+    const at = base + (<usize>c << 4);
+    const x = f64x2.mul(v128.shuffle<i64>(v128.load(at), v128.load(at, 16), 1, 3), ph);
+    const up = f64x2.ceil(x);
+    const rounded = v128.bitselect(up, f64x2.sub(up, one), f64x2.le(f64x2.sub(up, half), x));
+    mask |= <u64>i64x2.bitmask(v128.not(f64x2.lt(rounded, smooth))) << <u64>(c - lo);
+  }
+  if (c < hi && !(Math.round(load<f64>(base + (<usize>c << 4) + 8) * perHess) < catSmooth)) {
+    mask |= <u64>1 << <u64>(c - lo);
+  }
+  return mask;
 }
 
 /** Categories sorted by insertion before the merge passes of {@link sortByWeight}. */
@@ -1342,7 +1360,8 @@ function sortEnds(order: usize, keys: usize, m: i32, most: i32): void {
     sortKeyed(order, keys, m);
     return;
   }
-  // Smallest at lo (capacity most), largest at hi (capacity most + 1: one over, then dropped).
+  // The smallest ascending at lo, the largest descending at hi (each holding at most `most`: one
+  // over overwrites the last).
   const loO = keys + (catBits << 3), loK = loO + (catBits << 2);
   const hiO = loO + (<usize>most << 2), hiK = loK + (<usize>most << 3);
   let nLo = 0, nHi = 0;
@@ -1353,31 +1372,34 @@ function sortEnds(order: usize, keys: usize, m: i32, most: i32): void {
     if (nLo < most || key < load<f64>(loK + (<usize>(nLo - 1) << 3))) {
       nLo = insertSorted(loO, loK, min(nLo, most - 1), key, cat);
     }
-    if (nHi < most || key >= load<f64>(hiK)) {
-      nHi = insertSorted(hiO, hiK, nHi, key, cat);
-      if (nHi > most) {
-        memory.copy(hiO, hiO + 4, <usize>most << 2);
-        memory.copy(hiK, hiK + 8, <usize>most << 3);
-        nHi = most;
-      }
+    if (nHi < most || key >= load<f64>(hiK + (<usize>(nHi - 1) << 3))) {
+      nHi = insertSorted(hiO, hiK, min(nHi, most - 1), key, cat, true);
     }
   }
   memory.copy(order, loO, <usize>most << 2);
   memory.copy(keys, loK, <usize>most << 3);
-  memory.copy(order + (<usize>(m - most) << 2), hiO, <usize>most << 2);
-  memory.copy(keys + (<usize>(m - most) << 3), hiK, <usize>most << 3);
+  for (let i = 0; i < most; i++) { // the largest, back in ascending order
+    const to = m - 1 - i;
+    store<i32>(order + (<usize>to << 2), load<i32>(hiO + (<usize>i << 2)));
+    store<f64>(keys + (<usize>to << 3), load<f64>(hiK + (<usize>i << 3)));
+  }
 }
 
 /**
- * Inserts (key, cat) into the sorted (o, k)[0, n) after every entry of a key at or below it;
- * returns n + 1. (Called with n one short of full, it overwrites the largest entry.)
+ * Inserts (key, cat) into the sorted (o, k)[0, n) after every entry of a key at or below it, or,
+ * `descending` (a constant at each call), into (o, k) sorted descending, before every entry of a
+ * key at or below it (the stable ascending order, reversed); returns n + 1. (Called with n one
+ * short of full, it overwrites the last entry.)
  */
-@inline function insertSorted(o: usize, k: usize, n: i32, key: f64, cat: i32): i32 {
+@inline function insertSorted(
+  o: usize, k: usize, n: i32, key: f64, cat: i32, descending: bool = false,
+): i32 {
   let j = n;
-  while (j > 0 && load<f64>(k + (<usize>(j - 1) << 3)) > key) {
-    store<f64>(k + (<usize>j << 3), load<f64>(k + (<usize>(j - 1) << 3)));
+  for (; j > 0; j--) {
+    const prev = load<f64>(k + (<usize>(j - 1) << 3));
+    if (descending ? prev > key : prev <= key) break;
+    store<f64>(k + (<usize>j << 3), prev);
     store<i32>(o + (<usize>j << 2), load<i32>(o + (<usize>(j - 1) << 2)));
-    j--;
   }
   store<f64>(k + (<usize>j << 3), key);
   store<i32>(o + (<usize>j << 2), cat);

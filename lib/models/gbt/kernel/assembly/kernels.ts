@@ -693,8 +693,12 @@ const HOPE: f64 = 1.0 + 1e-12;
  * previous bin's, which cannot beat the best (strict `>`). Without L1 or a step limit (`plain`)
  * both children's gains come from one vector division, bit for bit what {@link calcGain} gives,
  * and only for splits that may beat the best ({@link hopeless}).
+ * Not inlined: {@link findBestSplit} calls it in three places for L1 or a step limit only, and
+ * the engine's optimizing compiler compiles a function whole, cold paths too (inlined, the three
+ * copies made findBestSplit 7.2 KB of code, which took 8–22 ms to optimize in a fresh process;
+ * without them 2.9 KB and 4–6 ms), while the fit runs its slower baseline code meanwhile.
  */
-@inline function scanBins(
+function scanBins(
   out: usize, f: i32, base: usize, nb: i32, g: f64, h: f64, parentGain: f64, best: f64,
   forward: bool,
 ): f64 {

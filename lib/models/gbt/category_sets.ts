@@ -18,12 +18,15 @@ export function placeCategorySet(ws: Workspace, categories: Int32Array, capacity
   return at;
 }
 
-/** The categories of a set of `capacity` bits in the workspace ({@link placeCategorySet}'s), ascending. */
+/**
+ * The categories of a set of `capacity` bits (a multiple of 256) at `at` (4-byte aligned, as the
+ * workspace's allocations and the kernels' sets are) in the workspace, ascending.
+ */
 export function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
-  const bits = ws.u8(at, capacity / 8), out: number[] = [];
-  // A byte at a time (a set holds few of its categories): each set bit, lowest first.
-  for (let i = 0; i < bits.length; i++) {
-    for (let b = bits[i]!; b !== 0; b &= b - 1) out.push(8 * i + 31 - Math.clz32(b & -b));
+  const words = ws.i32(at, capacity / 32), out: number[] = [];
+  // A 32-bit word at a time (a set holds few of its categories): each set bit, lowest first.
+  for (let i = 0; i < words.length; i++) {
+    for (let w = words[i]!; w !== 0; w &= w - 1) out.push(32 * i + 31 - Math.clz32(w & -w));
   }
   return Int32Array.from(out);
 }

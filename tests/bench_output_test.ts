@@ -27,6 +27,11 @@ Deno.test("a speed is the peer's time over ours, or our rate over the peer's: > 
   assert.ok(Number.isNaN(speedFromSeconds(0, 1)) && Number.isNaN(speedFromRates(NaN, 1)));
   assert.equal(formatSpeed(2.7), "2.70×");
   assert.equal(formatSpeed(NaN), "-");
+  // Cut, not rounded: a speed just under a goal never prints at it.
+  assert.equal(formatSpeed(0.41 / 0.3285), "1.24×", "1.2481…: under the goal of 1.25×");
+  assert.equal(formatSpeed(1.25), "1.25×");
+  assert.equal(formatSpeed(0.29), "0.29×", "0.29 is stored as 0.28999…");
+  assert.equal(formatSpeed(1.999), "1.99×");
   assert.equal(
     speedSentence("scipy", 2.7),
     "speed vs scipy: 2.70× (higher is better; > 1 = ours faster)",

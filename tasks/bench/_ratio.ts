@@ -39,9 +39,13 @@ export function speedFromRates(ours: number, peer: number): number {
   return ours > 0 && peer > 0 ? ours / peer : NaN;
 }
 
-/** A speed as printed: `1.23×`, or `-` when not measured. */
+/**
+ * A speed as printed: `1.23×`, or `-` when not measured. Cut to two decimals, not rounded, so
+ * that a speed printed at a goal's value meets it: 1.2499 prints `1.24×`, never `1.25×` beside
+ * `goal ≥ 1.25×: MISSED` (the nudge of 1e-9 keeps 0.29, stored as 0.28999…, at `0.29×`).
+ */
 export function formatSpeed(speed: number): string {
-  return Number.isFinite(speed) ? `${speed.toFixed(2)}×` : "-";
+  return Number.isFinite(speed) ? `${(Math.floor(speed * 100 + 1e-9) / 100).toFixed(2)}×` : "-";
 }
 
 /** A table column of speeds: `speed vs xgboost (higher is better)`. */

@@ -768,12 +768,6 @@ function scanBins(
 /** Bins at or below this many rows per value bin are searched by their non-empty ones' mask. */
 const SPARSE_ROWS_PER_BIN: f64 = 0.5;
 
-/** Bit k − lo set for each bin k in [lo, hi) (at most 64): each non-empty one, or all (`dense`). */
-@inline function binsToScan(base: usize, lo: i32, hi: i32, dense: bool): u64 {
-  if (!dense) return nonEmpty(base, lo, hi);
-  return hi - lo == 64 ? <u64>-1 : (<u64>1 << <u64>(hi - lo)) - 1;
-}
-
 // Where the passes ({@link passDense}, {@link passSparse}, {@link passPairs},
 // {@link passPairsSparse}) leave the running sums (`runSums`; plus the missing values',
 // `runWithMissing`) and the lanes' left sums where they stopped.

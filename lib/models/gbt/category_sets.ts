@@ -23,10 +23,20 @@ export function placeCategorySet(ws: Workspace, categories: Int32Array, capacity
  * workspace's allocations and the kernels' sets are) in the workspace, ascending.
  */
 export function categoriesAt(ws: Workspace, at: number, capacity: number): Int32Array {
-  const words = ws.i32(at, capacity / 32), out: number[] = [];
-  // A 32-bit word at a time (a set holds few of its categories): each set bit, lowest first.
-  for (let i = 0; i < words.length; i++) {
-    for (let w = words[i]!; w !== 0; w &= w - 1) out.push(32 * i + 31 - Math.clz32(w & -w));
+  const words = ws.i32(at, capacity / 32);
+  let count = 0;
+  for (let i = 0; i < words.length; i++) count += bitCount(words[i]!);
+  // A 32-bit word at a time: each set bit, lowest first.
+  const out = new Int32Array(count);
+  for (let i = 0, k = 0; i < words.length; i++) {
+    for (let w = words[i]!; w !== 0; w &= w - 1) out[k++] = 32 * i + 31 - Math.clz32(w & -w);
   }
-  return Int32Array.from(out);
+  return out;
+}
+
+/** The number of set bits of a 32-bit word. */
+function bitCount(w: number): number {
+  w = w - ((w >>> 1) & 0x55555555);
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+  return Math.imul((w + (w >>> 4)) & 0x0f0f0f0f, 0x01010101) >>> 24;
 }

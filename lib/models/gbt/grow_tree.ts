@@ -232,18 +232,14 @@ class TreeBuilder {
     // The sums over feature 0's bins (and its missing pair, kept apart when it has 256 value
     // bins) of every partial (exact: the gradients are quantized).
     const m = this.#ctx.missing, apart = m?.features[0] === 0 ? [m.extras / 16] : [];
+    const before = ws.used, sum = ws.alloc(16), sums = ws.f64(sum, 2).fill(0);
     for (const d of dests) {
-      const part = ws.f64(d, 512);
-      for (let b = 0; b < 256; b++) {
-        root.g += part[2 * b]!;
-        root.h += part[2 * b + 1]!;
-      }
-      for (const pair of apart) {
-        const [g, h] = ws.f64(d + 16 * pair, 2);
-        root.g += g!;
-        root.h += h!;
-      }
+      ws.k.sumPairs(d, 256, sum);
+      for (const pair of apart) ws.k.sumPairs(d + 16 * pair, 1, sum);
     }
+    root.g = sums[0]!;
+    root.h = sums[1]!;
+    ws.reset(before);
     const l = this.#leaf(root.g, root.h);
     this.#grower.addNode(-1, { value: l.value, raw: l.raw, hess: root.h });
     const mark = ws.used, jobs = shares.map((): number[] => []);
@@ -426,10 +422,13 @@ class TreeBuilder {
       : [{ lower: mid, upper: n.upper }, { lower: n.lower, upper: mid }];
   }
 
-  /** Records node `id`'s row ranges, [start, end) per thread (the leaves' update the margins). */
-  #addRanges(id: number, ranges: Int32Array): void {
-    for (let t = 0; 2 * t < ranges.length; t++) {
-      const start = ranges[2 * t]!, end = ranges[2 * t + 1]!;
+  /**
+   * Records node `id`'s row ranges, [start, end) per thread from `at` in `ranges` (the leaves'
+   * update the margins).
+   */
+  #addRanges(id: number, ranges: Int32Array, at = 0): void {
+    for (let i = at; i < at + 2 * this.#ctx.shares.length; i += 2) {
+      const start = ranges[i]!, end = ranges[i + 1]!;
       if (start < end) this.#ranges.push([id, start, end]);
     }
   }
@@ -494,8 +493,8 @@ class TreeBuilder {
         ranges[l * width + 2 * t + 1] = ranges[r * width + 2 * t] = mid;
         ranges[r * width + 2 * t + 1] = ranges[node * width + 2 * t + 1]!;
       }
-      this.#addRanges(l, ranges.subarray(l * width, (l + 1) * width));
-      this.#addRanges(r, ranges.subarray(r * width, (r + 1) * width));
+      this.#addRanges(l, ranges, l * width);
+      this.#addRanges(r, ranges, r * width);
     }
   }
 

@@ -116,15 +116,6 @@ function candidateBytes(ctx: LeafwiseContext): number {
   return ctx.categorical?.flags ? categoricalOutBytes(categoryCapacity(ctx.wide)) : 72;
 }
 
-/** A recorded split with its categories (its set beside the record) when it splits by categories. */
-function withCategories(
-  split: Split,
-  set: { ws: Workspace; at: number; setBytes: number },
-): Split {
-  if (split.splitBin !== CATEGORY_SPLIT_BIN) return split;
-  return { ...split, categories: categoriesAt(set.ws, set.at, 8 * set.setBytes) };
-}
-
 /** The splits a round made, and the root's row ranges they refer to. */
 export interface LeafwiseGrowth {
   readonly splits: RecordedSplit[];
@@ -165,14 +156,17 @@ export async function growLeafwiseRound(
   Atomics.store(ws.i32(ctx.barrier, 1), 0, 0);
   await ctx.pool.run(shares.map((_, t) => [OP_GROW_LEAFWISE, block, t]));
   const count = ws.f64(block, 40)[23]!, r = ws.f64(records, width * count);
-  const splits = Array.from({ length: count }, (_, i) => {
-    const w = r.subarray(width * i, width * (i + 1));
-    return {
-      node: w[0]!,
-      split: withCategories(toSplit(w.subarray(1, 9)), { ws, at: sets + setBytes * i, setBytes }),
-      leftCounts: w.slice(9),
-    };
-  });
+  const splits: RecordedSplit[] = [];
+  for (let i = 0, at = 0; i < count; i++, at += width) {
+    const split = toSplit(r, at + 1);
+    splits.push({
+      node: r[at]!,
+      split: split.splitBin === CATEGORY_SPLIT_BIN
+        ? { ...split, categories: categoriesAt(ws, sets + setBytes * i, 8 * setBytes) }
+        : split,
+      leftCounts: r.slice(at + 9, at + width),
+    });
+  }
   return { splits, rootRanges };
 }
 

@@ -255,16 +255,19 @@ function categoryBits(
   return most === 0 ? 0 : 256 * Math.ceil(most / 256);
 }
 
-/** A split from the kernels' words: gain, feature, splitBin, defaultLeft (1/0), gl, hl, gr, hr. */
-export function toSplit(r: Float64Array): Split {
+/**
+ * A split from the kernels' words from `at` in `r`: gain, feature, splitBin, defaultLeft (1/0),
+ * gl, hl, gr, hr.
+ */
+export function toSplit(r: Float64Array, at = 0): Split {
   return {
-    gain: r[0]!,
-    feature: r[1]!,
-    splitBin: r[2]!,
-    defaultLeft: r[3] === 1,
-    gl: r[4]!,
-    hl: r[5]!,
-    gr: r[6]!,
-    hr: r[7]!,
+    gain: r[at]!,
+    feature: r[at + 1]!,
+    splitBin: r[at + 2]!,
+    defaultLeft: r[at + 3] === 1,
+    gl: r[at + 4]!,
+    hl: r[at + 5]!,
+    gr: r[at + 6]!,
+    hr: r[at + 7]!,
   };
 }

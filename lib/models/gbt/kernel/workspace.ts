@@ -66,6 +66,7 @@ export interface Kernels {
     pairs: number,
   ): void;
   ghAbsMax(gh: number, n: number, out: number): void;
+  sumPairs(pairs: number, n: number, out: number): void;
   barrier(counter: number, parties: number): void;
   quantizeGh(gh: number, n: number, qg: number, qh: number): void;
   partition(

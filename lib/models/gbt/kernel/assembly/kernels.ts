@@ -281,6 +281,13 @@ export function ghAbsMax(gh: usize, n: i32, out: usize): void {
   v128.store(out, m);
 }
 
+/** Adds n f64 pairs at `pairs`, one after another, to the f64 pair at `out`. */
+export function sumPairs(pairs: usize, n: i32, out: usize): void {
+  let s = v128.load(out);
+  for (let i = 0; i < n; i++) s = f64x2.add(s, v128.load(pairs + (<usize>i << 4)));
+  v128.store(out, s);
+}
+
 /**
  * Rounds every gradient pair to a multiple of its quantum (`qg`, `qh`: powers of two chosen so
  * that any sum of the pairs stays below 2^53 quanta), which makes every histogram sum exact and so

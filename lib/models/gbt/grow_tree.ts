@@ -422,13 +422,10 @@ class TreeBuilder {
       : [{ lower: mid, upper: n.upper }, { lower: n.lower, upper: mid }];
   }
 
-  /**
-   * Records node `id`'s row ranges, [start, end) per thread from `at` in `ranges` (the leaves'
-   * update the margins).
-   */
-  #addRanges(id: number, ranges: Int32Array, at = 0): void {
-    for (let i = at; i < at + 2 * this.#ctx.shares.length; i += 2) {
-      const start = ranges[i]!, end = ranges[i + 1]!;
+  /** Records node `id`'s row ranges, [start, end) per thread (the leaves' update the margins). */
+  #addRanges(id: number, ranges: Int32Array): void {
+    for (let t = 0; 2 * t < ranges.length; t++) {
+      const start = ranges[2 * t]!, end = ranges[2 * t + 1]!;
       if (start < end) this.#ranges.push([id, start, end]);
     }
   }
@@ -493,8 +490,8 @@ class TreeBuilder {
         ranges[l * width + 2 * t + 1] = ranges[r * width + 2 * t] = mid;
         ranges[r * width + 2 * t + 1] = ranges[node * width + 2 * t + 1]!;
       }
-      this.#addRanges(l, ranges, l * width);
-      this.#addRanges(r, ranges, r * width);
+      this.#addRanges(l, ranges.subarray(l * width, (l + 1) * width));
+      this.#addRanges(r, ranges.subarray(r * width, (r + 1) * width));
     }
   }
 

@@ -818,25 +818,150 @@ let runK1: i32 = 0;
 /**
  * {@link scanBoth}'s walk over every bin from `k` with its running sums (`sums`, `withMissing`):
  * returns the first bin whose candidates {@link mayReach} the bar, or `nb`, leaving the sums in
- * `runSums`, `runWithMissing`, `runLg` and `runLh`. Its own function (exported so that the
- * compiler does not inline it): inline in the scan, the engine kept this loop's values on the stack
- * around the rarely taken path.
+ * `runSums`, `runWithMissing`, `runLg` and `runLh`. It goes a block of bins at a time, skipping a
+ * block whose candidates are bounded out of reach ({@link blockOutOfReach}; measured, the
+ * benchmark's 5,000- and 20,000-row leaf-wise fits skip 85–90% of their bins so). Its own function
+ * (exported so that the compiler does not inline it): inline in the scan, the engine kept this
+ * loop's values on the stack around the rarely taken path.
  */
 export function passDense(
   base: usize, k: i32, nb: i32, sums: v128, withMissing: v128, miss: v128, tg: v128, th: v128,
   heavy: v128, lambda: v128, low: v128, bar: v128, inRange: bool,
 ): i32 {
-  for (; k < nb; k++) {
-    const next = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
-    const lg = v128.shuffle<f64>(next, withMissing, 0, 2);
-    const lh = v128.shuffle<f64>(next, withMissing, 1, 3);
-    sums = next;
-    withMissing = f64x2.add(next, miss);
-    if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
-      return leave(k, sums, withMissing, lg, lh);
+  const box = boxOf(miss, tg, th, lambda, bar);
+  while (k < nb) {
+    if (box && k + BLOCK <= nb && blockOutOfReach(base, k, sums)) {
+      sums = blockSums;
+      withMissing = f64x2.add(sums, miss);
+      k += BLOCK;
+      continue;
+    }
+    for (const end = min(nb, k + BLOCK); k < end; k++) {
+      const next = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
+      const lg = v128.shuffle<f64>(next, withMissing, 0, 2);
+      const lh = v128.shuffle<f64>(next, withMissing, 1, 3);
+      sums = next;
+      withMissing = f64x2.add(next, miss);
+      if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+        return leave(k, sums, withMissing, lg, lh);
+      }
     }
   }
   return leave(nb, sums, withMissing, sums, sums);
+}
+
+// ---- A bound on a block of candidates (the passes skip a block that cannot reach the bar) ----
+//
+// A candidate's sl/dl + sr/dr (left sums gl, hl; dl = hl + λ, dr = H − hl + λ) equals
+// E² / (dl · dr · S) + G² / S, with S = H + 2λ = dl + dr and E = S · gl − G · dl. Over a block of
+// bins the candidates' left sums lie in a box: gl between the least and the largest running sum
+// of the block (the one before it included: lane 1's candidates start there), hl between the
+// running hessian sums before and after it (hessians are not negative); lane 1's (missing values
+// left) are those plus the missing values'. So |E| is at most its largest at the box's corners,
+// plus a bound on its rounding, and dl · dr at least its least at hl's ends (a concave function
+// of dl); the block is skipped when that bound is below the bar by {@link BLOCK_HOPE}. The sums
+// are exact, so a skipped block's running sums are the ones the bin-by-bin walk would leave.
+
+/** Bins per block bounded as a whole (a multiple of four: four chains of sums). */
+const BLOCK: i32 = 16;
+/**
+ * The block bound's relative margin: its roundings are a few ulps each, and dl and dr are kept
+ * at least a millionth of S (so their differences are within 1e-10 of it); this is 1e-8.
+ */
+const BLOCK_HOPE: f64 = 1.0 + 1e-8;
+/** The running sums after the block {@link blockOutOfReach} last walked. */
+let blockSums: v128 = f64x2.splat(0.0);
+// A pass's constants of the bound, per lane (lane 1 with the missing values), set by boxOf.
+let boxMg: v128 = f64x2.splat(0.0);
+let boxMh: v128 = f64x2.splat(0.0);
+let boxG: v128 = f64x2.splat(0.0);
+let boxGAbs: v128 = f64x2.splat(0.0);
+let boxS: v128 = f64x2.splat(0.0);
+let boxLeast: v128 = f64x2.splat(0.0);
+let boxG2: v128 = f64x2.splat(0.0);
+let boxBarS: v128 = f64x2.splat(0.0);
+
+/**
+ * Sets the bound's constants for a pass over a node of sums (`tg`, `th`) with missing values
+ * `miss` (zero for a feature without) and the lanes' bar; returns whether blocks may be bounded
+ * at all: with the bar and S well inside the float range.
+ */
+@inline function boxOf(miss: v128, tg: v128, th: v128, lambda: v128, bar: v128): bool {
+  const zero = f64x2.splat(0.0);
+  boxMg = f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 0));
+  boxMh = f64x2.add(f64x2.replace_lane(zero, 1, f64x2.extract_lane(miss, 1)), lambda);
+  boxG = tg;
+  boxGAbs = f64x2.abs(tg);
+  boxS = f64x2.add(f64x2.add(th, lambda), lambda);
+  boxLeast = f64x2.mul(boxS, f64x2.splat(1e-6));
+  boxG2 = f64x2.mul(tg, tg);
+  boxBarS = f64x2.mul(bar, boxS);
+  const total = f64x2.extract_lane(boxS, 0);
+  const lo = min(f64x2.extract_lane(bar, 0), f64x2.extract_lane(bar, 1));
+  const hi = max(f64x2.extract_lane(bar, 0), f64x2.extract_lane(bar, 1));
+  return lo > 1e-100 && hi < 1e100 && total > 1e-100 && total < 1e100;
+}
+
+/**
+ * Whether no candidate of the block of bins [k, k + {@link BLOCK}) can reach the bar in either
+ * lane (see above); `sums` are the running sums before bin k, those after it are left in
+ * {@link blockSums}.
+ */
+@inline function blockOutOfReach(base: usize, k: i32, sums: v128): bool {
+  // The running sums' least and largest over the block, as four chains of a quarter block each
+  // (every sum is exact, so any order of adding gives the same values) that do not wait on each
+  // other.
+  const p = base + (<usize>k << 4), q: usize = <usize>BLOCK << 2;
+  let a = v128.load(p), b = v128.load(p + q), c = v128.load(p + 2 * q), d = v128.load(p + 3 * q);
+  let la = a, ha = a, lb = b, hb = b, lc = c, hc = c, ld = d, hd = d;
+  for (let o: usize = 16; o < q; o += 16) {
+    a = f64x2.add(a, v128.load(p + o));
+    b = f64x2.add(b, v128.load(p + q + o));
+    c = f64x2.add(c, v128.load(p + 2 * q + o));
+    d = f64x2.add(d, v128.load(p + 3 * q + o));
+    la = f64x2.pmin(la, a); ha = f64x2.pmax(ha, a); lb = f64x2.pmin(lb, b); hb = f64x2.pmax(hb, b);
+    lc = f64x2.pmin(lc, c); hc = f64x2.pmax(hc, c); ld = f64x2.pmin(ld, d); hd = f64x2.pmax(hd, d);
+  }
+  const sb = f64x2.add(sums, a), sc = f64x2.add(sb, b), sd = f64x2.add(sc, c), end = f64x2.add(sd, d);
+  blockSums = end;
+  const lo = f64x2.pmin(
+    f64x2.pmin(f64x2.pmin(sums, f64x2.add(sums, la)), f64x2.add(sb, lb)),
+    f64x2.pmin(f64x2.add(sc, lc), f64x2.add(sd, ld)),
+  );
+  const hi = f64x2.pmax(
+    f64x2.pmax(f64x2.pmax(sums, f64x2.add(sums, ha)), f64x2.add(sb, hb)),
+    f64x2.pmax(f64x2.add(sc, hc), f64x2.add(sd, hd)),
+  );
+  return boxOutOfReach(f64x2.extract_lane(lo, 0), f64x2.extract_lane(hi, 0), sums, end);
+}
+
+/**
+ * Whether the bound over a box of candidates' left sums (gl in [gLo, gHi]; hl from `before`'s
+ * hessian to `after`'s, the running sums around the block) stays below the bar in both lanes.
+ */
+@inline function boxOutOfReach(gLo: f64, gHi: f64, before: v128, after: v128): bool {
+  const glo = f64x2.add(f64x2.splat(gLo), boxMg);
+  const ghi = f64x2.add(f64x2.splat(gHi), boxMg);
+  const dlo = f64x2.add(f64x2.splat(f64x2.extract_lane(before, 1)), boxMh);
+  const dhi = f64x2.add(f64x2.splat(f64x2.extract_lane(after, 1)), boxMh);
+  const ga = f64x2.mul(boxG, dlo), gb = f64x2.mul(boxG, dhi), total = boxS, rlo = f64x2.sub(total, dhi);
+  const emax = f64x2.sub(f64x2.mul(total, ghi), f64x2.pmin(ga, gb));
+  const emin = f64x2.sub(f64x2.mul(total, glo), f64x2.pmax(ga, gb));
+  // E's rounding: within a few ulps of S · |gl| + |G| · dl (a cancellation the margin alone
+  // would not cover).
+  const gabs = f64x2.pmax(f64x2.abs(glo), f64x2.abs(ghi));
+  const slack = f64x2.mul(
+    f64x2.add(f64x2.mul(total, gabs), f64x2.mul(boxGAbs, dhi)), f64x2.splat(1e-15),
+  );
+  const e = f64x2.add(f64x2.pmax(f64x2.abs(emax), f64x2.abs(emin)), slack);
+  const m = f64x2.pmin(f64x2.mul(dlo, f64x2.sub(total, dlo)), f64x2.mul(dhi, rlo));
+  // The bound e² / (S · m) + G² / S against the bar, both times S · m (positive).
+  const lhs = f64x2.mul(f64x2.add(f64x2.mul(e, e), f64x2.mul(boxG2, m)), f64x2.splat(BLOCK_HOPE));
+  const rhs = f64x2.mul(boxBarS, m);
+  const sane = v128.and(
+    v128.and(f64x2.gt(dlo, boxLeast), f64x2.gt(rlo, boxLeast)), f64x2.gt(rhs, f64x2.splat(1e-250)),
+  );
+  return v128.all_true<i64>(v128.and(sane, f64x2.lt(lhs, rhs)));
 }
 
 /** {@link passDense} over the non-empty bins only (an empty one adds nothing to the sums). */
@@ -866,20 +991,29 @@ export function passSparse(
  * {@link scanForward}'s walk over pairs of bins from `k` (lane 0 the lower one's split, lane 1 the
  * higher one's; an odd bin out paired with itself) with its running sums: returns the lower bin of
  * the first pair whose candidates {@link mayReach} the bar (the higher one in `runK1`), or `nb`,
- * leaving the sums as {@link passDense} does. Exported, so that it stays a function of its own.
+ * leaving the sums as {@link passDense} does, and skipping bounded blocks as it does. Exported, so
+ * that it stays a function of its own.
  */
 export function passPairs(
   base: usize, k: i32, nb: i32, sums: v128, tg: v128, th: v128, heavy: v128, lambda: v128,
   low: v128, bar: v128, inRange: bool,
 ): i32 {
-  for (; k < nb; k += 2) {
-    const k1 = min(k + 1, nb - 1);
-    const s0 = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
-    sums = k1 > k ? f64x2.add(s0, v128.load(base + (<usize>k1 << 4))) : s0;
-    const lg = v128.shuffle<f64>(s0, sums, 0, 2), lh = v128.shuffle<f64>(s0, sums, 1, 3);
-    if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
-      runK1 = k1;
-      return leave(k, sums, sums, lg, lh);
+  const box = boxOf(f64x2.splat(0.0), tg, th, lambda, bar);
+  while (k < nb) {
+    if (box && k + BLOCK <= nb && blockOutOfReach(base, k, sums)) {
+      sums = blockSums;
+      k += BLOCK;
+      continue;
+    }
+    for (const end = min(nb, k + BLOCK); k < end; k += 2) {
+      const k1 = min(k + 1, nb - 1);
+      const s0 = f64x2.add(sums, v128.load(base + (<usize>k << 4)));
+      sums = k1 > k ? f64x2.add(s0, v128.load(base + (<usize>k1 << 4))) : s0;
+      const lg = v128.shuffle<f64>(s0, sums, 0, 2), lh = v128.shuffle<f64>(s0, sums, 1, 3);
+      if (mayReach(lg, lh, tg, th, heavy, lambda, low, bar, inRange)) {
+        runK1 = k1;
+        return leave(k, sums, sums, lg, lh);
+      }
     }
   }
   return leave(nb, sums, sums, sums, sums);

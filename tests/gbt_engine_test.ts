@@ -60,13 +60,23 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
   // max_leaves 0 (bounded by depth only) grows split by split; 2^depth leaves never bind, so the
   // same trees grow in one round, where the threads take every decision in the kernel: sharing
   // the features on 720,000 cells, the rows on 1,080,000 (above the kernel's 1,000,000); below
-  // 650,000 cells such a fit runs on one thread.
+  // 650,000 cells such a fit runs on one thread. Deep trees have children of a few rows, whose
+  // pairs the kernel takes from their parent's histogram one by one (on one thread, and sharing
+  // the features), with features of 256 value bins (max_bin 256) and without.
   const configs = [
     { max_depth: 4 },
     { max_depth: 5, gamma: 0.5, min_child_weight: 20, subsample: 0.8, colsample_bytree: 0.7 },
     { max_depth: 3, alpha: 0.5, max_delta_step: 0.4, objective: "reg:squarederror" },
   ];
-  for (const [rows, params] of configs.flatMap((c) => [[80_000, c], [120_000, c]] as const)) {
+  const deep = [3_000, 80_000].flatMap((rows) =>
+    [256, 255].map((max_bin) => [rows, { max_depth: rows > 3_000 ? 10 : 8, max_bin }] as const)
+  );
+  for (
+    const [rows, params] of [
+      ...configs.flatMap((c) => [[80_000, c], [120_000, c]] as const),
+      ...deep,
+    ]
+  ) {
     const big = nonLinear(rows, 9, 4, 0.1);
     for (const nthread of [1, 2, 3]) {
       const fit = (max_leaves: number) =>
@@ -87,8 +97,9 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
 Deno.test("leaf-wise trees with categorical splits grown in one pool round are the trees grown split by split", async () => {
   // Features 0, 1 and 2 become codes of 400 (a wide feature: u16 codes), 3 (one-hot splits) and
   // 40 categories (partition splits); both sharings of the threads (features on 720,000 cells,
-  // then rows on 1,080,000).
-  for (const rows of [120_000, 180_000]) {
+  // then rows on 1,080,000); deep trees on 12,000 rows, whose small children take their rows'
+  // pairs from their parent's histogram.
+  for (const [rows, max_depth] of [[120_000, 5], [180_000, 5], [12_000, 8]] as const) {
     const big = nonLinear(rows, 6, 8, 0.1), rng = new Rng(9), counts = [400, 3, 40];
     const effects = counts.map((k) => Float64Array.from({ length: k }, () => rng.normal()));
     const codes = big.frame.columns.map((c, j) =>
@@ -102,13 +113,13 @@ Deno.test("leaf-wise trees with categorical splits grown in one pool round are t
     for (const nthread of [1, 2, 3]) {
       const fit = (max_leaves: number) =>
         new GradientBoosting({
-          max_depth: 5,
+          max_depth,
           max_leaves,
           num_boost_round: 4,
           nthread,
           enable_categorical: true,
         }, { type: "lightgbm" }).fit(frame, labels, { categorical: ["f0", "f1", "f2"] });
-      const [stepwise, oneRound] = [await fit(0), await fit(32)];
+      const [stepwise, oneRound] = [await fit(0), await fit(2 ** max_depth)];
       const cats = stepwise.state.trees.flatMap((t) => [...(t.categories?.values() ?? [])]);
       assert.ok(cats.some((c) => c.length === 1), "one-hot splits");
       assert.ok(cats.some((c) => c.some((v) => v > 254)), "wide splits");
@@ -355,6 +366,40 @@ Deno.test("quantized gradients sum to the same float64 in any order, each within
     const third = Math.floor(n / 3);
     assert.equal(sum(shuffled.slice(0, third)) + sum(shuffled.slice(third)), forward);
   }
+});
+
+Deno.test("a small child's rows taken from its parent's histogram leave the bins whole-histogram subtraction leaves", () => {
+  // Quantized pairs make every difference exact, so the order rows are taken in does not matter.
+  const ws = new Workspace(), n = 3000, nf = 7, rng = new Rng(21), m = 90;
+  const bins = ws.alloc(n * nf + 16), rows = ws.alloc(4 * n), gh = ws.alloc(16 * n);
+  ws.u8(bins, n * nf).set(
+    Array.from({ length: n * nf }, () => rng.next() < 0.1 ? 255 : rng.int(40)),
+  );
+  const v = ws.f64(gh, 2 * n);
+  for (let i = 0; i < 2 * n; i++) v[i] = i % 2 ? 0.25 * rng.next() : rng.next() * 2 - 1;
+  const max = ws.alloc(16);
+  ws.k.ghAbsMax(gh, n, max);
+  const [mg, mh] = ws.f64(max, 2);
+  ws.k.quantizeGh(gh, n, gradientQuantum(n, mg!), gradientQuantum(n, mh!));
+  // The node: every row; its child: m rows scattered through it.
+  const ids = Array.from({ length: n }, (_, i) => i).sort(() => rng.next() - 0.5);
+  ws.i32(rows, n).set(ids);
+  const bytes = nf * 4096, buf = ws.alloc(ws.k.gatherBytes(nf));
+  const [parent, child, takenParent, takenChild] = [
+    ws.alloc(bytes),
+    ws.alloc(bytes),
+    ws.alloc(bytes),
+    ws.alloc(bytes),
+  ];
+  ws.k.buildHist(bins, nf, rows, 0, n, gh, parent, 0, nf, buf);
+  ws.u8(takenParent, bytes).set(ws.u8(parent, bytes));
+  ws.k.buildHist(bins, nf, rows, 0, m, gh, child, 0, nf, buf);
+  ws.k.reduceHists(0, 0, child, parent, 0, nf * 256);
+  ws.u8(takenChild, bytes).fill(7); // not zero: the kernel zeroes the child's bins itself
+  ws.k.buildHistTake(bins, nf, rows, 0, m, gh, takenChild, takenParent, 0, nf);
+  assert.ok(ws.f64(child, nf * 512).some((x) => x !== 0), "the child has rows");
+  assert.deepEqual(ws.u8(takenChild, bytes), ws.u8(child, bytes), "the child's bins");
+  assert.deepEqual(ws.u8(takenParent, bytes), ws.u8(parent, bytes), "the sibling's bins");
 });
 
 Deno.test("logistic gradients are XGBoost's in float32 (exp within 2 ulp), whatever range a job starts at", () => {

@@ -47,6 +47,19 @@ export interface Kernels {
     buf: number,
   ): void;
   gatherBytes(nfeat: number): number;
+  /** A small child's histogram (`buildHist` without the gather buffer), its rows' pairs taken from `parent`'s. */
+  buildHistTake(
+    bins: number,
+    nfeat: number,
+    rows: number,
+    start: number,
+    end: number,
+    gh: number,
+    hist: number,
+    parent: number,
+    f0: number,
+    f1: number,
+  ): void;
   buildHistCols(
     binsCol: number,
     n: number,

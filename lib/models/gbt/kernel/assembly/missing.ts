@@ -90,6 +90,24 @@ export function splitTopBins(
 }
 
 /**
+ * After `buildHistTake` and `splitTopBins` of a small child (`child`), its parent's (`parent`)
+ * features with 256 value bins among [f0, f1) as whole-histogram subtraction leaves them: the
+ * take removed the child's missing rows from the parent's bin 255 (the top value bin), where
+ * they are given back, and they leave the parent's missing pair instead.
+ */
+export function takeTopBins(desc: usize, child: usize, parent: usize, f0: i32, f1: i32): void {
+  const extras = extrasOf(desc), full = word(desc, 4), nfull = word(desc, 5);
+  for (let j: usize = 0; j < nfull; j++) {
+    const f = load<i32>(full + (j << 2));
+    if (f < f0 || f >= f1) continue;
+    const missing = v128.load(child + extras + (<usize>f << 4));
+    const top = parent + (<usize>f << 12) + 4080, pair = parent + extras + (<usize>f << 4);
+    v128.store(top, f64x2.add(v128.load(top), missing));
+    v128.store(pair, f64x2.sub(v128.load(pair), missing));
+  }
+}
+
+/**
  * Sets bit `first + i` of the bitmap at `bits` for each NaN among the `n` f64 values (atomically:
  * threads binning neighbouring row ranges share a word).
  */

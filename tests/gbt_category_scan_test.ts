@@ -83,6 +83,7 @@ function wideSlot(cap: number) {
         slots,
         cap,
         o.rows,
+        0,
       );
       return ws.f64(out, 10);
     },

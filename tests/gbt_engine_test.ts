@@ -368,7 +368,7 @@ Deno.test("quantized gradients sum to the same float64 in any order, each within
   }
 });
 
-Deno.test("a small child's rows taken from its parent's histogram leave the bins whole-histogram subtraction leaves", () => {
+Deno.test("a small child's rows taken from its parent's histogram leave the bins whole-histogram subtraction leaves, and mark the bins they fall in", () => {
   // Quantized pairs make every difference exact, so the order rows are taken in does not matter.
   const ws = new Workspace(), n = 3000, nf = 7, rng = new Rng(21), m = 90;
   const bins = ws.alloc(n * nf + 16), rows = ws.alloc(4 * n), gh = ws.alloc(16 * n);
@@ -396,10 +396,19 @@ Deno.test("a small child's rows taken from its parent's histogram leave the bins
   ws.k.buildHist(bins, nf, rows, 0, m, gh, child, 0, nf, buf);
   ws.k.reduceHists(0, 0, child, parent, 0, nf * 256);
   ws.u8(takenChild, bytes).fill(7); // not zero: the kernel zeroes the child's bins itself
-  ws.k.buildHistTake(bins, nf, rows, 0, m, gh, takenChild, takenParent, 0, nf);
+  const hints = ws.alloc(32 * nf);
+  ws.u8(hints, 32 * nf).fill(255); // not zero: the kernel clears the marks itself
+  ws.k.buildHistTake(bins, nf, rows, 0, m, gh, takenChild, takenParent, 0, nf, hints);
   assert.ok(ws.f64(child, nf * 512).some((x) => x !== 0), "the child has rows");
   assert.deepEqual(ws.u8(takenChild, bytes), ws.u8(child, bytes), "the child's bins");
   assert.deepEqual(ws.u8(takenParent, bytes), ws.u8(parent, bytes), "the sibling's bins");
+  // The marks: exactly the bins the child's rows fall in, feature by feature.
+  const marked = new Uint8Array(nf * 256), words = ws.u8(hints, 32 * nf);
+  for (const r of ids.slice(0, m)) {
+    for (let f = 0; f < nf; f++) marked[f * 256 + ws.u8(bins, n * nf)[r * nf + f]!] = 1;
+  }
+  const bit = (i: number) => (words[i >> 3]! >> (i & 7)) & 1;
+  assert.deepEqual(Uint8Array.from(marked, (_, i) => bit(i)), marked, "the marked bins");
 });
 
 Deno.test("logistic gradients are XGBoost's in float32 (exp within 2 ulp), whatever range a job starts at", () => {
@@ -544,7 +553,7 @@ function searchSplit(
   out: number,
 ): Float64Array {
   const { hist, counts, feats, nf, g, h, rows } = node;
-  ws.k.findBestSplit(hist, counts, feats, nf, g, h, RT_EPS, out, 0, 0, 0, 0, 0, 0, 0, 256, rows);
+  ws.k.findBestSplit(hist, counts, feats, nf, g, h, RT_EPS, out, 0, 0, 0, 0, 0, 0, 0, 256, rows, 0);
   return ws.f64(out, 9);
 }
 

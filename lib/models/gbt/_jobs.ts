@@ -257,7 +257,7 @@ function runSplit(k: Kernels, a: (j: number) => number, memory: WebAssembly.Memo
     rows = a(26) ? rows - left : left;
   }
   const search = [0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15, 16, 17, 18, 19].map(a);
-  k.findBestSplit(...([...search, rows] as Parameters<Kernels["findBestSplit"]>));
+  k.findBestSplit(...([...search, rows, 0] as Parameters<Kernels["findBestSplit"]>));
 }
 
 /** The wide features' histogram of a row range, or of one side of a node just partitioned. */

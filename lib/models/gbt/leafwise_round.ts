@@ -229,7 +229,7 @@ function threadWords(
   const features = ws.alloc(4 * Math.max(1, mine.length));
   ws.i32(features, mine.length).set(mine);
   const bits = categoryCapacity(ctx.wide);
-  const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves, bits));
+  const state = ws.alloc(ws.k.leafwiseStateBytes(thread.p.max_leaves, bits, ctx.nfeat));
   const wides = ctx.wide ? wideShare(ctx.wide, sh.f0, sh.f1) : [0, 0];
   if (thread.rows < 0) {
     return [sh.f0, sh.f1, features, mine.length, sh.buf, state]

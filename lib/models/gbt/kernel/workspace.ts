@@ -47,7 +47,10 @@ export interface Kernels {
     buf: number,
   ): void;
   gatherBytes(nfeat: number): number;
-  /** A small child's histogram (`buildHist` without the gather buffer), its rows' pairs taken from `parent`'s. */
+  /**
+   * A small child's histogram (`buildHist` without the gather buffer), its rows' pairs taken from
+   * `parent`'s; with `hints` ≠ 0 the bins its rows fall in marked there (256 bits per feature).
+   */
   buildHistTake(
     bins: number,
     nfeat: number,
@@ -59,6 +62,7 @@ export interface Kernels {
     parent: number,
     f0: number,
     f1: number,
+    hints: number,
   ): void;
   buildHistCols(
     binsCol: number,
@@ -168,7 +172,7 @@ export interface Kernels {
   ): void;
   sketchScratchBytes(maxn: number, maxBin: number): number;
   growLeafwise(block: number, thread: number): void;
-  leafwiseStateBytes(maxLeaves: number, catBits: number): number;
+  leafwiseStateBytes(maxLeaves: number, catBits: number, nfeat: number): number;
   addLeafValue(rows: number, start: number, end: number, value: number, margin: number): void;
   heapBase(): number;
   addForestRaw(
@@ -223,6 +227,8 @@ export interface Kernels {
     slots: number,
     catCap: number,
     rows: number,
+    /** The leaf-wise kernel's hints (bins that may hold rows); 0: none. */
+    hints: number,
   ): void;
   setCategoryParams(smooth: number, minDataPerGroup: number, l2: number): void;
   buildHistWide(

@@ -45,9 +45,9 @@ import { buildHistWide } from "./wide";
 
 /**
  * f64 words per node in a thread's state: id, depth, start, end, g, h, hist, has split, split (8),
- * rows (all threads').
+ * rows (all threads'), hints (the node's bins that may hold rows, a bitmap per feature; 0: none).
  */
-const NODE: usize = 17;
+const NODE: usize = 18;
 /**
  * A child of at most this many rows takes its rows' pairs from its parent's histogram one by one
  * (`buildHistTake`), rather than the parent's bins all minus the child's. Measured, same-process
@@ -80,19 +80,32 @@ const HEADER: usize = 40;
 /** A split's splitBin when it splits by categories. */
 const BY_CATEGORIES: f64 = -3.0;
 
+/** Bytes of a node's hints: 256 bits per feature. */
+const HINT_BYTES: usize = 32;
+
 /**
- * Bytes of a thread's private state for `maxLeaves`: header, node table, open and free lists,
- * then each node's category set (`catBits` bits).
+ * Bytes of a thread's private state for `maxLeaves` and `nfeat` features: header, node table, open
+ * and free lists, then each node's category set (`catBits` bits), then each node's hints.
  */
-export function stateBytes(maxLeaves: i32, catBits: i32): i32 {
+export function stateBytes(maxLeaves: i32, catBits: i32, nfeat: i32): i32 {
   const nodes = 2 * maxLeaves + 1;
-  return <i32>HEADER + nodes * <i32>(NODE << 3) + 8 * (maxLeaves + 2) + nodes * (catBits >> 3);
+  return <i32>HEADER + nodes * <i32>(NODE << 3) + 8 * (maxLeaves + 2) + nodes * (catBits >> 3) +
+    nodes * nfeat * <i32>HINT_BYTES;
 }
 
 /** Node `id`'s category set in a thread's state (after its node table and lists). */
 @inline function setOf(block: usize, state: usize, id: usize): usize {
   const maxLeaves = int(block, 16), nodes: usize = 2 * maxLeaves + 1;
   return state + HEADER + nodes * (NODE << 3) + ((maxLeaves + 2) << 3) + id * setBytes(block);
+}
+
+/**
+ * Node `id`'s hints in a thread's state (after every node's category set): for a child of few rows
+ * (built by `buildHistTake`), the bins its rows fall in, feature by feature.
+ */
+@inline function hintsOf(block: usize, state: usize, id: usize): usize {
+  const nodes: usize = 2 * int(block, 16) + 1;
+  return setOf(block, state, nodes) + id * int(block, 1) * HINT_BYTES;
 }
 
 /** Bytes of a candidate slot: the split's words, or with categorical features the whole search. */
@@ -130,6 +143,7 @@ export function growLeafwise(block: usize, t: i32): void {
   for (let i: usize = 0; i < 4; i++) setWord(root, 4 + i, word(block, 24 + i));
   for (let i: usize = 0; i < 8; i++) setWord(root, 8 + i, word(block, 28 + i));
   setWord(root, 16, word(block, 51));
+  setWord(root, 17, 0.0);
   if (int(block, 40) != 0) memory.copy(setOf(block, state, 0), int(block, 40), setBytes(block));
   let openCount: usize = word(root, 7) != 0.0 ? 1 : 0;
   store<i32>(open, 0);
@@ -217,8 +231,12 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
   child(kids + (NODE << 3), node, count + 1, mid, end);
   if (!build) return kids;
   // The smaller child's (by hessian sum) histogram is built; the other is the parent's minus it.
-  const right = word(node, 15) < word(node, 13);
-  childHists(block, t, node, right ? mid : start, right ? end : mid, fresh);
+  const right = word(node, 15) < word(node, 13), built = kids + (right ? NODE << 3 : 0);
+  const hints = hintsOf(block, state, count + (right ? 1 : 0));
+  const taken = childHists(block, t, node, right ? mid : start, right ? end : mid, fresh, hints);
+  // The built child's rows' bins if it was taken; its sibling's rows are among its parent's.
+  setWord(built, 17, taken ? <f64>hints : 0.0);
+  setWord(kids + (right ? 0 : NODE << 3), 17, word(node, 17));
   // Sharing the rows, every thread's left count is in (childHists passed a barrier).
   let left: f64 = <f64>(mid - start);
   if (!byFeatures) {
@@ -244,7 +262,9 @@ function split(block: usize, t: usize, node: usize, build: bool, fresh: usize): 
  * are in (a barrier). A child of at most {@link TAKE_ROWS} rows, where one thread holds all of
  * them, has its rows' pairs taken from the node's bins one by one instead.
  */
-function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh: usize): void {
+function childHists(
+  block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh: usize, hints: usize,
+): bool {
   const me = meOf(block, t), state = int(me, 5), threads = int(block, 0), nf = <i32>int(block, 1);
   const byFeatures = word(block, 36) != 0.0, rows = byFeatures ? int(me, 8) : int(block, 6);
   const f0 = <i32>int(me, 0), f1 = <i32>int(me, 1), parent = int(node, 6);
@@ -255,7 +275,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
   // A few rows, each thread holding all of them: their pairs are taken from the parent's
   // histogram as the child's is built (cheaper than subtracting every bin).
   if ((byFeatures || threads == 1) && hi - lo <= TAKE_ROWS) {
-    if (f0 < f1) buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1);
+    if (f0 < f1) buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1, hints);
     if (f0 < f1 && desc != 0) {
       splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
       takeTopBins(desc, fresh, parent, f0, f1);
@@ -265,7 +285,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
       buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, fresh + off);
       reduceHists(0, 0, fresh, parent, off, <i32>(k1 - k0) * slot);
     }
-    return;
+    return true;
   }
   if (byFeatures) {
     if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
@@ -290,6 +310,7 @@ function childHists(block: usize, t: usize, node: usize, lo: i32, hi: i32, fresh
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
     reduceHists(partials, parts, fresh, parent, off, pairs);
   }
+  return false;
 }
 
 /** Fills node `id` at `kid`, a child of `node` over rows [start, end): left if id is odd. */
@@ -302,6 +323,7 @@ function child(kid: usize, node: usize, id: usize, start: i32, end: i32): void {
   setWord(kid, 4, word(node, 12 + 2 * side));
   setWord(kid, 5, word(node, 13 + 2 * side));
   setWord(kid, 7, 0.0);
+  setWord(kid, 17, 0.0);
 }
 
 /**
@@ -327,7 +349,7 @@ function search(block: usize, t: usize, kid: usize, side: usize): void {
   findBestSplit(
     int(kid, 6), int(block, 8), int(me, 2), nsel, word(kid, 4), word(kid, 5), word(block, 15), out,
     0.0, 0.0, 0, int(block, 37), <i32>int(block, 38), <i32>int(block, 39), int(block, 46),
-    <i32>int(block, 47), word(kid, 16),
+    <i32>int(block, 47), word(kid, 16), int(kid, 17),
   ); // no constraints: such trees grow a split per round
 }
 

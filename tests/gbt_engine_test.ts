@@ -96,11 +96,11 @@ Deno.test("leaf-wise trees grown in one pool round are the trees grown split by 
 
 Deno.test("leaf-wise trees with categorical splits grown in one pool round are the trees grown split by split", async () => {
   // Features 0, 1 and 2 become codes of 400 (a wide feature: u16 codes), 3 (one-hot splits) and
-  // 40 categories (partition splits); both sharings of the threads (features on 720,000 cells,
+  // 200 categories (partition splits); both sharings of the threads (features on 720,000 cells,
   // then rows on 1,080,000); deep trees on 12,000 rows, whose small children take their rows'
   // pairs from their parent's histogram.
   for (const [rows, max_depth] of [[120_000, 5], [180_000, 5], [12_000, 8]] as const) {
-    const big = nonLinear(rows, 6, 8, 0.1), rng = new Rng(9), counts = [400, 3, 40];
+    const big = nonLinear(rows, 6, 8, 0.1), rng = new Rng(9), counts = [400, 3, 200];
     const effects = counts.map((k) => Float64Array.from({ length: k }, () => rng.normal()));
     const codes = big.frame.columns.map((c, j) =>
       j > 2 ? c : Float64Array.from(c, (v) => (Number.isNaN(v) ? NaN : rng.int(counts[j]!)))

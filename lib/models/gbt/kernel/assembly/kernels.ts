@@ -206,7 +206,7 @@ export function buildHist(
  * than the parent's minus the child's over every bin. The gradient pairs are quantized, so every
  * difference is exact: the sibling's bins are the same as by whole-histogram subtraction. With
  * `hints` ≠ 0 it also marks the bins its rows fall in there (256 bits per feature, at f · 32),
- * which the split search then visits instead of testing every bin ({@link setHints}).
+ * which the split search then visits instead of testing every bin (findBestSplit's `hints`).
  */
 export function buildHistTake(
   bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize,

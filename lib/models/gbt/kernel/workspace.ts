@@ -49,7 +49,7 @@ export interface Kernels {
   gatherBytes(nfeat: number): number;
   /**
    * A small child's histogram (`buildHist` without the gather buffer), its rows' pairs taken from
-   * `parent`'s; with `hints` ≠ 0 the bins its rows fall in marked there (256 bits per feature).
+   * `parent`'s, and the bins its rows fall in marked at `hints` (256 bits per feature).
    */
   buildHistTake(
     bins: number,

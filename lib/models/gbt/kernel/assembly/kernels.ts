@@ -193,27 +193,27 @@ export function buildHist(
   }
 }
 
-/** Adds `v` to bin `bin` of histogram `h` and takes it from the same bin of `p`. */
+/** {@link addTo} that also takes `v` from the same bin of histogram `p`. */
 @inline function addTake(h: usize, p: usize, bin: u32, v: v128): void {
-  const o = <usize>bin << 4;
-  v128.store(h + o, f64x2.add(v128.load(h + o), v));
-  v128.store(p + o, f64x2.sub(v128.load(p + o), v));
+  addTo(h, bin, v);
+  const at = p + (<usize>bin << 4);
+  v128.store(at, f64x2.sub(v128.load(at), v));
 }
 
 /**
  * {@link buildHist} of a small node's rows that also takes each row's pair from the parent's
  * histogram (`parent`, the same layout), leaving the sibling's there: for a few rows, cheaper
  * than the parent's minus the child's over every bin. The gradient pairs are quantized, so every
- * difference is exact: the sibling's bins are the same as by whole-histogram subtraction. With
- * `hints` ≠ 0 it also marks the bins its rows fall in there (256 bits per feature, at f · 32),
- * which the split search then visits instead of testing every bin (findBestSplit's `hints`).
+ * difference is exact: the sibling's bins are the same as by whole-histogram subtraction. It
+ * also marks the bins its rows fall in at `hints` (256 bits per feature, at f · 32), which the
+ * split search then visits instead of testing every bin (findBestSplit's `hints`).
  */
 export function buildHistTake(
   bins: usize, nfeat: i32, rows: usize, start: i32, end: i32, gh: usize, hist: usize,
   parent: usize, f0: i32, f1: i32, hints: usize,
 ): void {
   memory.fill(hist + (<usize>f0 << 12), 0, <usize>(f1 - f0) << 12);
-  if (hints != 0) memory.fill(hints + (<usize>f0 << 5), 0, <usize>(f1 - f0) << 5);
+  memory.fill(hints + (<usize>f0 << 5), 0, <usize>(f1 - f0) << 5);
   const nf = <usize>nfeat;
   for (let k = start; k < end; k++) {
     const r = <usize>load<i32>(rows + (<usize>k << 2));
@@ -221,10 +221,8 @@ export function buildHistTake(
     for (let f = <usize>f0; f < <usize>f1; f++) {
       const b = <u32>load<u8>(src + f);
       addTake(hist + (f << 12), parent + (f << 12), b, v);
-      if (hints != 0) {
-        const w = hints + (f << 5) + (<usize>(b >> 6) << 3);
-        store<u64>(w, load<u64>(w) | (<u64>1 << <u64>(b & 63)));
-      }
+      const w = hints + (f << 5) + (<usize>(b >> 6) << 3);
+      store<u64>(w, load<u64>(w) | (<u64>1 << <u64>(b & 63)));
     }
   }
 }

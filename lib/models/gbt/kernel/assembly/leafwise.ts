@@ -51,8 +51,8 @@ const NODE: usize = 18;
 /**
  * A child of at most this many rows takes its rows' pairs from its parent's histogram one by one
  * (`buildHistTake`), rather than the parent's bins all minus the child's. Measured, same-process
- * alternating fits (1 thread, 31 leaves, 30 features): 5,000 rows 7–11% faster, 20,000 rows 4%;
- * 64 and 256 rows measured the same within noise.
+ * alternating fits (1 thread, 31 leaves, 30 features): 5,000 rows 3–7% faster (CPU time 5–11%),
+ * 20,000 rows 0–5%; 64 and 256 rows measured the same within noise.
  */
 const TAKE_ROWS: i32 = 128;
 /** Words of a record before the left counts. */

@@ -384,7 +384,8 @@ export function partition(
   let nl: usize = <usize>start;
   let nr: usize = 0;
   let p = rows + (<usize>start << 2);
-  for (const e4 = rows + (<usize>end << 2) - 12; p < e4; p += 16) {
+  const e = rows + (<usize>end << 2);
+  for (; p + 16 <= e; p += 16) {
     const v = v128.load(p);
     const m = withBits
       ? <usize>binGoesLeft(column, i32x4.extract_lane(v, 0), sb, dl, missingBits, true)
@@ -396,7 +397,7 @@ export function partition(
     nl += c;
     nr += 4 - c;
   }
-  for (const e = rows + (<usize>end << 2); p < e; p += 4) {
+  for (; p < e; p += 4) {
     const r = load<i32>(p);
     const left = binGoesLeft(column, r, sb, dl, missingBits, withBits);
     store<i32>(rows + (nl << 2), r);

@@ -274,22 +274,15 @@ function childHists(
   const desc = int(block, 52);
   // A few rows, each thread holding all of them: their pairs are taken from the parent's
   // histogram as the child's is built (cheaper than subtracting every bin).
-  if ((byFeatures || threads == 1) && hi - lo <= TAKE_ROWS) {
-    if (f0 < f1) buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1, hints);
-    if (f0 < f1 && desc != 0) {
-      splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
-      takeTopBins(desc, fresh, parent, f0, f1);
+  const take = (byFeatures || threads == 1) && hi - lo <= TAKE_ROWS;
+  if (take || byFeatures) {
+    if (f0 < f1 && take) {
+      buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1, hints);
+    } else if (f0 < f1) {
+      buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
     }
-    if (k1 > k0) {
-      const col = wide + ((k0 * <usize>n) << 1), off = base + k0 * slotBytes;
-      buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, fresh + off);
-      reduceHists(0, 0, fresh, parent, off, <i32>(k1 - k0) * slot);
-    }
-    return true;
-  }
-  if (byFeatures) {
-    if (f0 < f1) buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
     if (f0 < f1 && desc != 0) splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
+    if (f0 < f1 && desc != 0 && take) takeTopBins(desc, fresh, parent, f0, f1);
     if (k1 > k0) {
       const col = wide + ((k0 * <usize>n) << 1), at = fresh + base + k0 * slotBytes;
       buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, at);
@@ -301,16 +294,19 @@ function childHists(
     if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
     barrier(block, state);
   }
-  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20);
-  if (f0 < f1) reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8);
-  if (f0 < f1 && desc != 0) {
+  // Taken, the u8 features' sibling is already in the parent's place; wide slots subtract.
+  const parts = byFeatures || take ? 0 : <i32>threads - 1, partials = int(block, 20);
+  if (f0 < f1 && !take) {
+    reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8);
+  }
+  if (f0 < f1 && desc != 0 && !take) {
     reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0);
   }
   if (k1 > k0) {
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
     reduceHists(partials, parts, fresh, parent, off, pairs);
   }
-  return false;
+  return take;
 }
 
 /** Fills node `id` at `kid`, a child of `node` over rows [start, end): left if id is odd. */

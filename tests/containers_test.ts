@@ -242,6 +242,11 @@ Deno.test("the stack's commands, run directly: bootstrap, ingest, the scheduler,
     await s.waitFor(/"message":"cycle","decision":"nothing_to_do"/, 120_000);
     const health = /"health":"http:\/\/0\.0\.0\.0:(\d+)\/healthz"/.exec(await s.waitFor(/health/))!;
     assert.equal((await fetch(`http://127.0.0.1:${health[1]}/healthz`)).status, 200);
+    // Stopped before the cycle below: its */10 schedule, firing meanwhile, would hold the lock
+    // (the cycle then refuses to run, as it should), as it did once at 04:30:00 in a gate run.
+    s.kill("SIGTERM");
+    const end = await s.done;
+    assert.equal(end.code, 0, end.stderr);
     // README: a new fraud pattern into the running stack, and a cycle now.
     const shift = await runTask(
       "ingest",
@@ -272,9 +277,6 @@ Deno.test("the stack's commands, run directly: bootstrap, ingest, the scheduler,
     ) => t.name);
     assert.ok(fired.includes("data") && fired.includes("drift"), cycle.stdout);
     assert.equal(line.challenger, "2");
-    s.kill("SIGTERM");
-    const end = await s.done;
-    assert.equal(end.code, 0, end.stderr);
     // The image's health probe command runs (here PID 1 is not the scheduler: nothing to probe).
     const check = (await dockerfile()).find((o) => o.op === "HEALTHCHECK")!.arg;
     const [deno, ...probeArgs] = JSON.parse(/CMD (\[.*\])/.exec(check)![1]!) as string[];

@@ -526,14 +526,18 @@ export class Booster {
 
   /**
    * Every row went through the partition: each leaf's value is added to its row ranges, on the
-   * pool (a row is in one range only; the ranges go to the least loaded thread so far).
+   * pool, each range by the thread that partitioned it. A thread's region of the row index holds
+   * rows of its own (contiguous row ids), so the threads write apart in the margins, where ranges
+   * handed out by load had them write the same cache lines. When one thread partitioned every row
+   * (the threads shared the features), the others are not woken. Measured, same process,
+   * alternating fits on two threads (30 features, 31 leaves, 100 rounds), medians of 8, ms a
+   * fit: 100,000 rows 18.0 → 11.0, 50,000 rows 15.5 → 11.2, 25,000 rows (sharing the features)
+   * 8.9 → 2.8.
    */
   async #addLeafValues(tree: RegTree, leaves: GrownTree["leaves"]): Promise<void> {
-    const jobs = this.#shares.map((): number[] => []), load = jobs.map(() => 0);
-    for (const [id, start, end] of leaves) {
-      const t = load.indexOf(Math.min(...load));
+    const jobs = this.#shares.map((): number[] => []);
+    for (const [id, start, end, t] of leaves) {
       jobs[t]!.push(OP_ADD_LEAF, this.#rowIndex, start, end, tree.threshold[id]!, this.#margin);
-      load[t] = load[t]! + end - start;
     }
     await this.#pool.run(jobs);
   }

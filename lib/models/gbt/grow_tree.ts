@@ -122,8 +122,11 @@ interface OpenNode {
 /** A grown tree and the row ranges (in the row index) that ended in each leaf. */
 export interface GrownTree {
   readonly tree: RegTree;
-  /** [leaf node id, start, end) per leaf and thread region (a leaf may have several). */
-  readonly leaves: ReadonlyArray<readonly [number, number, number]>;
+  /**
+   * [leaf node id, start, end) per leaf and thread region (a leaf may have several), then the
+   * region's thread (the one that partitioned those rows).
+   */
+  readonly leaves: ReadonlyArray<readonly [number, number, number, number]>;
 }
 
 /** Grows one tree from the gradients in `ctx.gh` over the sampled rows. */
@@ -151,7 +154,7 @@ class TreeBuilder {
   readonly #grower = new TreeGrower();
   /** XGBoost: the weight in float32, the leaf value = float32(weight × eta). */
   readonly #eta: number;
-  readonly #ranges: Array<[number, number, number]> = [];
+  readonly #ranges: Array<[number, number, number, number]> = [];
   #leaves = 1;
 
   constructor(ctx: GrowContext, p: GrowParams) {
@@ -426,7 +429,7 @@ class TreeBuilder {
   #addRanges(id: number, ranges: Int32Array): void {
     for (let t = 0; 2 * t < ranges.length; t++) {
       const start = ranges[2 * t]!, end = ranges[2 * t + 1]!;
-      if (start < end) this.#ranges.push([id, start, end]);
+      if (start < end) this.#ranges.push([id, start, end, t]);
     }
   }
 

@@ -276,13 +276,12 @@ function childHists(
   // histogram as the child's is built (cheaper than subtracting every bin).
   const take = (byFeatures || threads == 1) && hi - lo <= TAKE_ROWS;
   if (take || byFeatures) {
-    if (f0 < f1 && take) {
-      buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1, hints);
-    } else if (f0 < f1) {
-      buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
+    if (f0 < f1) {
+      if (take) buildHistTake(int(block, 4), nf, rows, lo, hi, gh, fresh, parent, f0, f1, hints);
+      else buildHist(int(block, 4), nf, rows, lo, hi, gh, fresh, f0, f1, int(me, 4));
+      if (desc != 0) splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
+      if (desc != 0 && take) takeTopBins(desc, fresh, parent, f0, f1);
     }
-    if (f0 < f1 && desc != 0) splitTopBins(desc, rows, lo, hi, gh, fresh, f0, f1);
-    if (f0 < f1 && desc != 0 && take) takeTopBins(desc, fresh, parent, f0, f1);
     if (k1 > k0) {
       const col = wide + ((k0 * <usize>n) << 1), at = fresh + base + k0 * slotBytes;
       buildHistWide(col, n, <i32>(k1 - k0), slot, rows, lo, hi, gh, at);
@@ -294,13 +293,14 @@ function childHists(
     if (wide != 0) buildHistWide(wide, n, <i32>int(block, 43), slot, rows, lo, hi, gh, mine + base);
     barrier(block, state);
   }
-  // Taken, the u8 features' sibling is already in the parent's place; wide slots subtract.
-  const parts = byFeatures || take ? 0 : <i32>threads - 1, partials = int(block, 20);
+  // Taken, the u8 features' sibling is already in the parent's place; wide slots subtract. (A
+  // take has one thread holding the rows: no partials to sum.)
+  const parts = byFeatures ? 0 : <i32>threads - 1, partials = int(block, 20);
   if (f0 < f1 && !take) {
     reduceHists(partials, parts, fresh, parent, <usize>f0 << 12, (f1 - f0) << 8);
-  }
-  if (f0 < f1 && desc != 0 && !take) {
-    reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0);
+    if (desc != 0) {
+      reduceHists(partials, parts, fresh, parent, extrasOf(desc) + (<usize>f0 << 4), f1 - f0);
+    }
   }
   if (k1 > k0) {
     const off = base + k0 * slotBytes, pairs = <i32>(k1 - k0) * slot;
